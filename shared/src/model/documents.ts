@@ -1,0 +1,182 @@
+// The Firestore data model as zod schemas: every read goes through a converter that parses, so
+// code past the read trusts the shape. Times that come from Stripe are unix seconds (numbers),
+// exactly as Stripe sends them; times we stamp ourselves are Firestore Timestamps.
+import { Timestamp } from '@google-cloud/firestore';
+import { z } from 'zod';
+
+export const timestamp = z.instanceof(Timestamp);
+const unixSeconds = z.number().int().nonnegative();
+
+/**
+ * Order guard carried by every document the event applier writes (see README "Ordering").
+ * `created` is the Stripe `event.created` of the newest event applied (or the stamp of a
+ * refetch); `revision` increments on every write and is the compare-and-set token for writes of
+ * objects refetched from Stripe.
+ */
+export const Version = z.object({
+  created: unixSeconds,
+  eventId: z.string().nullable(),
+  source: z.enum(['event', 'fetch']),
+  revision: z.number().int().nonnegative(),
+});
+export type Version = z.infer<typeof Version>;
+
+export const SubscriptionStatus = z.enum([
+  'incomplete',
+  'incomplete_expired',
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'unpaid',
+  'paused',
+]);
+export type SubscriptionStatus = z.infer<typeof SubscriptionStatus>;
+
+export const BillingInterval = z.enum(['day', 'week', 'month', 'year']);
+export type BillingInterval = z.infer<typeof BillingInterval>;
+
+/** `subscriptions/{subscriptionId}`: written by the event applier (and the app's post-checkout refresh). */
+export const SubscriptionDoc = z.object({
+  subscriptionId: z.string(),
+  customerId: z.string(),
+  userId: z.string().nullable(),
+  livemode: z.boolean(),
+  status: SubscriptionStatus,
+  /** The licensed (non-metered) item's price: what decides the plan. */
+  priceId: z.string().nullable(),
+  productId: z.string().nullable(),
+  planId: z.string().nullable(),
+  interval: BillingInterval.nullable(),
+  quantity: z.number().int().nonnegative(),
+  items: z.array(
+    z.object({
+      itemId: z.string(),
+      priceId: z.string(),
+      lookupKey: z.string().nullable(),
+      metered: z.boolean(),
+      quantity: z.number().int().nonnegative(),
+      currentPeriodStart: unixSeconds,
+      currentPeriodEnd: unixSeconds,
+    }),
+  ),
+  currentPeriodStart: unixSeconds.nullable(),
+  currentPeriodEnd: unixSeconds.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  cancelAt: unixSeconds.nullable(),
+  canceledAt: unixSeconds.nullable(),
+  endedAt: unixSeconds.nullable(),
+  trialStart: unixSeconds.nullable(),
+  trialEnd: unixSeconds.nullable(),
+  created: unixSeconds,
+  version: Version,
+  updatedAt: timestamp,
+});
+export type SubscriptionDoc = z.infer<typeof SubscriptionDoc>;
+
+/** `customers/{stripeCustomerId}`: the customer <-> user mapping. App writes it when it creates the customer; the applier keeps it current. */
+export const CustomerDoc = z.object({
+  customerId: z.string(),
+  userId: z.string(),
+  email: z.string().nullable(),
+  deleted: z.boolean(),
+  livemode: z.boolean(),
+  version: Version,
+  updatedAt: timestamp,
+});
+export type CustomerDoc = z.infer<typeof CustomerDoc>;
+
+/** `entitlements/{stripeCustomerId}`: Stripe's active entitlements (feature lookup keys), all pages. */
+export const EntitlementsDoc = z.object({
+  customerId: z.string(),
+  userId: z.string().nullable(),
+  features: z.array(z.string()),
+  version: Version,
+  updatedAt: timestamp,
+});
+export type EntitlementsDoc = z.infer<typeof EntitlementsDoc>;
+
+export const InvoiceStatus = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']);
+export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
+
+/** `invoices/{invoiceId}`: written by the applier from invoice events (admin revenue view, payment notices). */
+export const InvoiceDoc = z.object({
+  invoiceId: z.string(),
+  customerId: z.string(),
+  userId: z.string().nullable(),
+  subscriptionId: z.string().nullable(),
+  number: z.string().nullable(),
+  status: InvoiceStatus.nullable(),
+  currency: z.string(),
+  amountDue: z.number().int(),
+  amountPaid: z.number().int(),
+  total: z.number().int(),
+  created: unixSeconds,
+  periodStart: unixSeconds,
+  periodEnd: unixSeconds,
+  hostedInvoiceUrl: z.string().nullable(),
+  invoicePdf: z.string().nullable(),
+  /** Set by invoice.payment_failed / payment_action_required, cleared when paid. */
+  paymentIssue: z.enum(['failed', 'action_required']).nullable(),
+  version: Version,
+  updatedAt: timestamp,
+});
+export type InvoiceDoc = z.infer<typeof InvoiceDoc>;
+
+/**
+ * What access control needs, in the user's own document so one read (or one listener) decides.
+ * Derived by the applier from the customer's subscriptions and entitlements; never from the browser.
+ */
+export const BillingSummary = z.object({
+  customerId: z.string().nullable(),
+  subscriptionId: z.string().nullable(),
+  status: SubscriptionStatus.nullable(),
+  planId: z.string().nullable(),
+  priceId: z.string().nullable(),
+  interval: BillingInterval.nullable(),
+  currentPeriodStart: unixSeconds.nullable(),
+  currentPeriodEnd: unixSeconds.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  cancelAt: unixSeconds.nullable(),
+  trialEnd: unixSeconds.nullable(),
+  entitlements: z.array(z.string()),
+  /** Open invoice needing attention (failed or needs 3DS), for the billing page banner. */
+  paymentIssue: z.enum(['failed', 'action_required']).nullable(),
+  updatedAt: timestamp,
+});
+export type BillingSummary = z.infer<typeof BillingSummary>;
+
+/** `users/{userId}` (userId = IAP subject). App creates it on first request; the applier writes `billing` and `stripeCustomerId`. */
+export const UserDoc = z.object({
+  userId: z.string(),
+  email: z.string().nullable(),
+  stripeCustomerId: z.string().nullable(),
+  billing: BillingSummary.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type UserDoc = z.infer<typeof UserDoc>;
+
+export const LedgerOutcome = z.enum([
+  'applied', // state written
+  'stale', // an equal-or-newer state was already stored; nothing written
+  'ignored', // a type we do not handle, or a handled type with nothing to do
+  'unmapped', // no user for the customer (created outside the product); object stored, no user summary
+  'expired', // older than the configured maximum age; dropped
+]);
+export type LedgerOutcome = z.infer<typeof LedgerOutcome>;
+
+/** `stripe_events/{eventId}`: the ledger of applied events, written in the same transaction as the state. */
+export const LedgerEntry = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  created: unixSeconds,
+  livemode: z.boolean(),
+  objectId: z.string().nullable(),
+  customerId: z.string().nullable(),
+  outcome: LedgerOutcome,
+  appliedAt: timestamp,
+  /** TTL field: ledger entries outlive Stripe's 3-day retry window by a wide margin, then expire. */
+  expireAt: timestamp,
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;

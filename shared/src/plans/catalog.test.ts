@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { PLANS, PriceIdMap, allLookupKeys, planForLookupKey } from './catalog.js';
+
+describe('plan catalog', () => {
+  it('names every lookup key once', () => {
+    const keys = allLookupKeys();
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('resolves a lookup key to its plan', () => {
+    expect(planForLookupKey('pro_month')?.plan.id).toBe('pro');
+    expect(planForLookupKey('nope')).toBeNull();
+  });
+
+  it('rejects a price map with an unknown lookup key', () => {
+    expect(PriceIdMap.safeParse({ pro_month: 'price_1' }).success).toBe(true);
+    expect(PriceIdMap.safeParse({ pro_mnth: 'price_1' }).success).toBe(false);
+  });
+
+  it('free plan has no prices and paid plans do', () => {
+    expect(PLANS.free.prices).toHaveLength(0);
+    for (const id of ['pro', 'team', 'enterprise'] as const) expect(PLANS[id].prices.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,135 @@
+// The one typed plan catalog. Stripe price ids are not here: they differ per Stripe account and
+// are mapped from each price's `lookupKey` by configuration (STRIPE_PRICE_IDS, see README).
+// The local Stripe stand-in seeds its catalog from this file.
+import { z } from 'zod';
+import type { BillingInterval } from '../model/documents.js';
+
+export const PlanId = z.enum(['free', 'pro', 'team', 'enterprise']);
+export type PlanId = z.infer<typeof PlanId>;
+
+/** Features counted per unit, with monthly quotas per plan. */
+export const MeteredFeature = z.enum(['api_calls', 'exports', 'analyses']);
+export type MeteredFeature = z.infer<typeof MeteredFeature>;
+
+/** On/off features. Their keys are also the Stripe Entitlements feature lookup keys. */
+export const Feature = z.enum(['dashboard', 'api_access', 'exports', 'advanced_analytics', 'team_seats', 'sso', 'priority_support']);
+export type Feature = z.infer<typeof Feature>;
+
+/** A quota: a number of units per billing period, or unlimited. 0 means the plan does not include it. */
+export type Quota = number | 'unlimited';
+
+export interface PlanPrice {
+  readonly lookupKey: string;
+  readonly interval: BillingInterval;
+  readonly unitAmount: number; // in the smallest currency unit
+  readonly currency: 'usd';
+}
+
+export interface MeteredPrice {
+  readonly feature: MeteredFeature;
+  /** Stripe Billing Meter `event_name`. */
+  readonly meterEventName: string;
+  readonly lookupKey: string;
+  readonly unitAmountDecimal: string; // per unit, in cents, as Stripe takes it
+}
+
+export interface Plan {
+  readonly id: PlanId;
+  readonly name: string;
+  readonly description: string;
+  readonly prices: readonly PlanPrice[];
+  readonly trialDays: number;
+  readonly features: readonly Feature[];
+  readonly quotas: { readonly [K in MeteredFeature]: Quota };
+  readonly rateLimitPerMinute: number;
+  readonly retentionDays: number;
+  /** Features billed per unit through a Stripe Billing Meter (the price is added to the subscription). */
+  readonly meteredPrices: readonly MeteredPrice[];
+}
+
+const price = (lookupKey: string, interval: BillingInterval, unitAmount: number): PlanPrice => ({ lookupKey, interval, unitAmount, currency: 'usd' });
+
+export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
+  free: {
+    id: 'free',
+    name: 'Free',
+    description: 'Try the product.',
+    prices: [],
+    trialDays: 0,
+    features: ['dashboard'],
+    quotas: { api_calls: 1_000, exports: 0, analyses: 10 },
+    rateLimitPerMinute: 60,
+    retentionDays: 7,
+    meteredPrices: [],
+  },
+  pro: {
+    id: 'pro',
+    name: 'Pro',
+    description: 'For professionals.',
+    prices: [price('pro_day', 'day', 100), price('pro_week', 'week', 500), price('pro_month', 'month', 2_000), price('pro_year', 'year', 20_000)],
+    trialDays: 14,
+    features: ['dashboard', 'api_access', 'exports', 'advanced_analytics'],
+    quotas: { api_calls: 100_000, exports: 1_000, analyses: 1_000 },
+    rateLimitPerMinute: 600,
+    retentionDays: 90,
+    meteredPrices: [],
+  },
+  team: {
+    id: 'team',
+    name: 'Team',
+    description: 'For teams, with API usage billed per call.',
+    prices: [price('team_month', 'month', 10_000), price('team_year', 'year', 100_000)],
+    trialDays: 14,
+    features: ['dashboard', 'api_access', 'exports', 'advanced_analytics', 'team_seats'],
+    quotas: { api_calls: 1_000_000, exports: 10_000, analyses: 10_000 },
+    rateLimitPerMinute: 3_000,
+    retentionDays: 365,
+    meteredPrices: [{ feature: 'api_calls', meterEventName: 'api_calls', lookupKey: 'team_api_calls', unitAmountDecimal: '0.01' }],
+  },
+  enterprise: {
+    id: 'enterprise',
+    name: 'Enterprise',
+    description: 'Unlimited usage, SSO and priority support.',
+    prices: [price('enterprise_year', 'year', 1_000_000)],
+    trialDays: 0,
+    features: ['dashboard', 'api_access', 'exports', 'advanced_analytics', 'team_seats', 'sso', 'priority_support'],
+    quotas: { api_calls: 'unlimited', exports: 'unlimited', analyses: 'unlimited' },
+    rateLimitPerMinute: 10_000,
+    retentionDays: 730,
+    meteredPrices: [{ feature: 'api_calls', meterEventName: 'api_calls', lookupKey: 'enterprise_api_calls', unitAmountDecimal: '0.005' }],
+  },
+};
+
+export const PAID_PLAN_IDS = PlanId.options.filter((id) => id !== 'free');
+
+/** Every price lookup key the catalog uses (licensed and metered). */
+export function allLookupKeys(): string[] {
+  return Object.values(PLANS).flatMap((p) => [...p.prices.map((x) => x.lookupKey), ...p.meteredPrices.map((m) => m.lookupKey)]);
+}
+
+/** Which plan a licensed price lookup key belongs to. */
+export function planForLookupKey(lookupKey: string): { plan: Plan; price: PlanPrice } | null {
+  for (const plan of Object.values(PLANS)) {
+    const hit = plan.prices.find((p) => p.lookupKey === lookupKey);
+    if (hit) return { plan, price: hit };
+  }
+  return null;
+}
+
+/**
+ * `STRIPE_PRICE_IDS`: JSON object lookupKey -> Stripe price id. Parsed by each deployable's
+ * config; this schema rejects unknown lookup keys so a typo fails at start-up.
+ */
+export const PriceIdMap = z
+  .record(z.string(), z.string().regex(/^price_[A-Za-z0-9_]+$/))
+  .superRefine((map, ctx) => {
+    const known = new Set(allLookupKeys());
+    for (const key of Object.keys(map)) if (!known.has(key)) ctx.addIssue({ code: 'custom', message: `unknown price lookup key "${key}"` });
+  });
+export type PriceIdMap = z.infer<typeof PriceIdMap>;
+
+/** Resolve a Stripe price id back to the catalog (the applier uses it to name the plan). */
+export function planForPriceId(priceIds: PriceIdMap, priceId: string): { plan: Plan; price: PlanPrice } | null {
+  const entry = Object.entries(priceIds).find(([, id]) => id === priceId);
+  return entry ? planForLookupKey(entry[0]) : null;
+}
