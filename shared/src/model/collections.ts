@@ -7,5 +7,13 @@ export const Collection = {
   entitlements: 'entitlements',
   invoices: 'invoices',
   ledger: 'stripe_events',
+  /** `users/{userId}/usage/{feature}_{periodStart}`: quota counters (a subcollection; TTL on the `usage` group). */
+  usage: 'usage',
+  /** `usage_outbox/{id}`: metered usage waiting to be reported to Stripe (written with the counter). */
+  usageOutbox: 'usage_outbox',
+  /** `usage_reports/{identifier}`: one Stripe meter event, claimed from the outbox (id = meter event identifier). */
+  usageReports: 'usage_reports',
+  /** `api_keys/{sha256(secret)}`: API keys, hash only. */
+  apiKeys: 'api_keys',
 } as const;
 export type Collection = (typeof Collection)[keyof typeof Collection];

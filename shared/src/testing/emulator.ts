@@ -2,7 +2,8 @@
 // client on a fresh demo-* project, so test files (and tests) never see each other's data.
 import { randomUUID } from 'node:crypto';
 import { Firestore } from '@google-cloud/firestore';
-import { PubSub } from '@google-cloud/pubsub';
+import type { PubSub } from '@google-cloud/pubsub';
+import { createPubSubClient } from '../pubsub/pubsub-client.js';
 
 export function requireEmulators(): { firestoreHost: string; pubsubHost: string } {
   const firestoreHost = process.env['FIRESTORE_EMULATOR_HOST'];
@@ -22,5 +23,5 @@ export function testFirestore(projectId = testProjectId()): Firestore {
 
 export function testPubSub(projectId = testProjectId()): PubSub {
   requireEmulators();
-  return new PubSub({ projectId });
+  return createPubSubClient({ projectId });
 }

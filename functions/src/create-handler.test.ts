@@ -1,0 +1,123 @@
+// The function behind a real push subscription on the Pub/Sub emulator (retry policy and
+// dead-letter policy as in production), applying to the real Firestore emulator.
+import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as functions from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import type { Firestore } from '@google-cloud/firestore';
+import type { Message } from '@google-cloud/pubsub';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createFakeStripeReader } from '@billing/shared/billing/testing/fake-stripe-reader.js';
+import type { MessageResult } from '@billing/shared/billing/process-event-message.js';
+import { silentLogger } from '@billing/shared/logging/logger.js';
+import { createPubSubDeadLetterPublisher } from '@billing/shared/pubsub/dead-letter-publisher.js';
+import { testFirestore, testProjectId, testPubSub } from '@billing/shared/testing/emulator.js';
+import { fixtureEvent, randomStripeId } from '@billing/shared/testing/signed-event.js';
+import { freePort } from '../../infra/local/src/emulators.js';
+import { createTopology, TOPOLOGY, type Topology } from '../../infra/local/src/pubsub-topology.js';
+import { createStripeEventHandler } from './create-handler.js';
+
+const projectId = testProjectId('applier');
+const pubsub = testPubSub(projectId);
+let db: Firestore;
+let server: Server;
+let topology: Topology;
+let injectedFailures = 0;
+const results: MessageResult[] = [];
+
+/** Firestore whose first transaction fails as an outage would (gRPC UNAVAILABLE). */
+function failingOnce(real: Firestore): Firestore {
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'runTransaction' && injectedFailures === 0) {
+        return () => {
+          injectedFailures++;
+          return Promise.reject(Object.assign(new Error('14 UNAVAILABLE: injected outage'), { code: 14 }));
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 25_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+beforeAll(async () => {
+  db = testFirestore(projectId);
+  const name = `applyStripeEvent_${projectId.replace(/-/g, '_')}`;
+  const reader = createFakeStripeReader();
+  functions.cloudEvent(
+    name,
+    createStripeEventHandler(
+      {
+        store: { ...createBillingStore(db), db: failingOnce(db) },
+        reader,
+        clock: { now: () => Date.now() },
+        logger: silentLogger(),
+        maxEventAgeSeconds: 30 * 86_400,
+        deadLetter: createPubSubDeadLetterPublisher(pubsub, TOPOLOGY.deadLetterTopic),
+        livemode: false,
+      },
+      (r) => results.push(r),
+    ),
+  );
+  const port = await freePort();
+  server = getTestServer(name);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  topology = await createTopology(pubsub, {
+    pushEndpoint: `http://127.0.0.1:${port}/projects/${projectId}/topics/${TOPOLOGY.topic}`,
+    minimumBackoffSeconds: 1,
+    maximumBackoffSeconds: 2,
+  });
+});
+
+afterAll(async () => {
+  await topology?.applierSubscription.delete().catch(() => undefined);
+  await new Promise((resolve) => server?.close(resolve));
+  await pubsub.close();
+  await db?.terminate();
+});
+
+describe('applyStripeEvent behind a Pub/Sub push subscription', () => {
+  it('redelivers after a Firestore outage and applies the event once', async () => {
+    const event = fixtureEvent('customer.subscription.created');
+    event.id = randomStripeId('evt');
+    event.created = Math.floor(Date.now() / 1000) - 5;
+    const sub = event.data.object as Stripe.Subscription;
+    await topology.topic.publishMessage({ data: Buffer.from(JSON.stringify(event)), attributes: { eventId: event.id, type: event.type, created: String(event.created), livemode: 'false', objectId: sub.id } });
+
+    const store = createBillingStore(db);
+    const ledger = await waitFor('ledger entry', async () => (await store.ledger.doc(event.id).get()).data());
+    expect(ledger.outcome).toBe('applied');
+    expect(injectedFailures).toBe(1); // the first delivery failed, so this one is a redelivery
+    expect((await store.subscriptions.doc(sub.id).get()).data()?.version.revision).toBe(1);
+    expect((await store.users.doc('user_123').get()).data()?.billing?.status).toBe('active');
+  });
+
+  it('sends a poison message to the dead-letter topic and acknowledges it', async () => {
+    const received = new Promise<Message>((resolve) => {
+      topology.deadLetterInspect.on('message', (m: Message) => {
+        m.ack();
+        if (m.attributes['eventId'] === 'poison-1') resolve(m);
+      });
+    });
+    await topology.topic.publishMessage({ data: Buffer.from('this is not json'), attributes: { eventId: 'poison-1', type: 'unknown' } });
+    const dead = await Promise.race([received, sleep(25_000).then(() => null)]);
+    await topology.deadLetterInspect.close();
+    expect(dead).not.toBeNull();
+    expect(dead!.data.toString()).toBe('this is not json');
+    expect(dead!.attributes['reason']).toMatch(/not JSON/);
+    expect(results.filter((r) => r.kind === 'dead_lettered')).toHaveLength(1); // acknowledged, not retried
+  });
+});

@@ -1,0 +1,38 @@
+// Composition root of the event applier (Cloud Run functions gen2, Pub/Sub trigger). Config is
+// read and clients are built on the first invocation, never at import time, so importing this
+// module (tests, the dev server) has no side effect beyond registering the function.
+import * as functions from '@google-cloud/functions-framework';
+import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
+import { createLogger } from '@billing/shared/logging/logger.js';
+import { systemClock } from '@billing/shared/ports/clock.js';
+import { createPubSubDeadLetterPublisher } from '@billing/shared/pubsub/dead-letter-publisher.js';
+import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
+import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
+import { PubSub } from '@google-cloud/pubsub';
+import { loadConfig } from './config.js';
+import { createStripeEventHandler, type MessagePublishedData, type StripeEventHandler } from './create-handler.js';
+
+export const FUNCTION_NAME = 'applyStripeEvent';
+
+function buildHandler(env: Record<string, string | undefined> = process.env): StripeEventHandler {
+  const config = loadConfig(env);
+  const logger = createLogger({ service: 'event-applier', level: config.logLevel });
+  const stripe = createStripeClient({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase });
+  return createStripeEventHandler({
+    store: createBillingStore(createFirestore(config.projectId)),
+    reader: createSdkStripeReader(stripe),
+    clock: systemClock,
+    logger,
+    maxEventAgeSeconds: config.maxEventAgeSeconds,
+    deadLetter: createPubSubDeadLetterPublisher(new PubSub({ projectId: config.projectId }), config.deadLetterTopic),
+    livemode: config.livemode,
+  });
+}
+
+let handler: StripeEventHandler | undefined;
+const lazyHandler: StripeEventHandler = (event) => {
+  handler ??= buildHandler();
+  return handler(event);
+};
+functions.cloudEvent<MessagePublishedData>(FUNCTION_NAME, lazyHandler);

@@ -1,0 +1,79 @@
+// Child processes of the local stack: started in their own process group, their output prefixed,
+// awaited until a health URL answers, and stopped together (SIGTERM, then SIGKILL after a grace).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface ManagedProcess {
+  readonly name: string;
+  stop(): Promise<void>;
+  readonly exited: Promise<number | null>;
+}
+
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** Polled until it answers (any HTTP status below 500). */
+  readyUrl?: string;
+  readyTimeoutMs?: number;
+}
+
+function prefixOutput(child: ChildProcess, name: string): void {
+  const forward = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) stream.write(`[${name}] ${line}\n`);
+  };
+  child.stdout?.on('data', forward(process.stdout));
+  child.stderr?.on('data', forward(process.stderr));
+}
+
+export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  prefixOutput(child, spec.name);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let gone = false;
+  void exited.then(() => (gone = true));
+
+  const stop = async () => {
+    if (gone || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 8_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  if (spec.readyUrl) {
+    const deadline = Date.now() + (spec.readyTimeoutMs ?? 60_000);
+    for (;;) {
+      if (gone) throw new Error(`${spec.name} exited during start-up (see its output above)`);
+      try {
+        const res = await fetch(spec.readyUrl);
+        if (res.status < 500) break;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`${spec.name} did not answer ${spec.readyUrl} within ${spec.readyTimeoutMs ?? 60_000} ms`);
+      }
+      await sleep(150);
+    }
+  }
+  return { name: spec.name, stop, exited };
+}

@@ -1,0 +1,98 @@
+// Writes `<workspace>/deploy/`: the only thing that leaves the repo for a deployable.
+//   deploy/package.json       type module, main, engines, runtime dependencies at exact versions
+//   deploy/package-lock.json  pruned from the root lockfile (prune-lockfile.ts)
+//   deploy/dist/<bundle>.js   + source map (the esbuild bundle)
+//   deploy/public/**          static assets, when the workspace has them (the app)
+//   deploy/.gcloudignore      so a source deploy never uploads a local node_modules
+// The Dockerfiles copy exactly this directory and run `npm ci --omit=dev` in it; the function is
+// deployed from it with `gcloud functions deploy --source`. The layout mirrors the workspace
+// (dist/ next to public/), so paths the code computes relative to its bundle hold in both places.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ExternalImport } from './bundle-entry.js';
+import { parseLockfile, pruneLockfile, type RootDependency } from './prune-lockfile.js';
+
+export const DEPLOY_DIR = 'deploy';
+
+interface WorkspacePackage {
+  readonly name: string;
+  readonly version: string;
+  readonly engines: { readonly node: string };
+}
+
+function parseWorkspacePackage(value: unknown, file: string): WorkspacePackage {
+  const v = value as Partial<WorkspacePackage> | null;
+  if (typeof v?.name !== 'string' || typeof v.version !== 'string' || typeof v.engines?.node !== 'string') {
+    throw new Error(`${file}: needs name, version and engines.node`);
+  }
+  return { name: v.name, version: v.version, engines: { node: v.engines.node } };
+}
+
+export interface PrepareOptions {
+  readonly repoRoot: string;
+  readonly workspaceDir: string;
+  /** The bundle, relative to the workspace (dist/server.js). */
+  readonly bundle: string;
+  readonly externals: readonly ExternalImport[];
+  /** Asset directories relative to the workspace copied as-is when present (e.g. ['public']). */
+  readonly assets?: readonly string[];
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** The workspace (lockfile path, e.g. 'shared') that owns a source file: the longest matching prefix. */
+export function owningWorkspace(relFile: string, workspaces: readonly string[]): string {
+  return workspaces.filter((w) => w !== '' && relFile.startsWith(`${w}/`)).sort((a, b) => b.length - a.length)[0] ?? '';
+}
+
+function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+export function prepareDeployDir(opts: PrepareOptions): string {
+  const pkgFile = path.join(opts.workspaceDir, 'package.json');
+  const pkg = parseWorkspacePackage(readJson(pkgFile), pkgFile);
+  const rootLock = parseLockfile(readJson(path.join(opts.repoRoot, 'package-lock.json')));
+  const workspaces = Object.entries(rootLock.packages)
+    .filter(([p, e]) => p !== '' && !p.includes('node_modules/') && e.link !== true)
+    .map(([p]) => p);
+
+  const seen = new Set<string>();
+  const deps: RootDependency[] = [];
+  for (const ext of opts.externals) {
+    const rel = toPosix(path.relative(opts.repoRoot, ext.importer));
+    const fromWorkspace = owningWorkspace(rel, workspaces);
+    const key = `${ext.packageName}\0${fromWorkspace}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    deps.push({ name: ext.packageName, fromWorkspace });
+  }
+  const deployName = `${pkg.name}-deploy`;
+  const pruned = pruneLockfile(rootLock, deps, deployName, pkg.version);
+
+  const deployDir = path.join(opts.workspaceDir, DEPLOY_DIR);
+  rmSync(deployDir, { recursive: true, force: true });
+  mkdirSync(path.join(deployDir, path.dirname(opts.bundle)), { recursive: true });
+  for (const file of [opts.bundle, `${opts.bundle}.map`]) {
+    cpSync(path.join(opts.workspaceDir, file), path.join(deployDir, file));
+  }
+  for (const asset of opts.assets ?? []) {
+    const from = path.join(opts.workspaceDir, asset);
+    if (existsSync(from)) cpSync(from, path.join(deployDir, asset), { recursive: true });
+  }
+  const deployPackage = {
+    name: deployName,
+    version: pkg.version,
+    private: true,
+    type: 'module',
+    main: toPosix(opts.bundle),
+    engines: pkg.engines,
+    dependencies: pruned.dependencies,
+  };
+  writeFileSync(path.join(deployDir, 'package.json'), `${JSON.stringify(deployPackage, null, 2)}\n`);
+  writeFileSync(path.join(deployDir, 'package-lock.json'), `${JSON.stringify(pruned.lockfile, null, 2)}\n`);
+  writeFileSync(path.join(deployDir, '.gcloudignore'), 'node_modules/\n');
+  return deployDir;
+}

@@ -1,0 +1,283 @@
+// Offline invariants of infra/terraform: parsed with @cdktf/hcl2json, no cloud account needed.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { TERRAFORM_DIR, attr, child, children, dig, readTerraform, resource, resourcesOf, str, type Block, type TerraformConfig } from './terraform-config.js';
+
+let tf: TerraformConfig;
+beforeAll(async () => {
+  tf = await readTerraform();
+});
+
+/** Every role this project may grant. Nothing owner/editor/*.admin; each entry is justified in iam.tf. */
+const ALLOWED_ROLES = new Set([
+  'roles/datastore.user',
+  'roles/pubsub.publisher',
+  'roles/pubsub.subscriber',
+  'roles/secretmanager.secretAccessor',
+  'roles/run.invoker',
+  'roles/iap.httpsResourceAccessor',
+  'roles/iam.serviceAccountTokenCreator', // Pub/Sub agent on the push identity only
+  'roles/iam.serviceAccountUser', // deployer on the runtime accounts only
+  'roles/run.developer',
+  'roles/cloudfunctions.developer',
+  'roles/artifactregistry.writer',
+  'roles/logging.logWriter',
+  'roles/datastore.indexAdmin',
+  '${google_project_iam_custom_role.firestore_rules_deployer.id}',
+]);
+const PROJECT_LEVEL_ROLES = new Set([
+  'roles/datastore.user',
+  'roles/run.developer',
+  'roles/cloudfunctions.developer',
+  'roles/logging.logWriter',
+  'roles/datastore.indexAdmin',
+  '${google_project_iam_custom_role.firestore_rules_deployer.id}',
+]);
+
+const run = (name: string) => resource(tf, 'google_cloud_run_v2_service', name);
+const fn = (name: string) => resource(tf, 'google_cloudfunctions2_function', name);
+
+/** All IAM grants: [type.name, block]. */
+function grants(): [string, Block][] {
+  const out: [string, Block][] = [];
+  for (const [type, byName] of tf.resources) {
+    if (!/_iam_(member|binding)$/.test(type)) continue;
+    for (const [name, block] of byName) out.push([`${type}.${name}`, block]);
+  }
+  return out;
+}
+
+function invokersOf(serviceRef: string): string[] {
+  return [...resourcesOf(tf, 'google_cloud_run_v2_service_iam_member').values()]
+    .filter((b) => (str(b, 'name') ?? '').includes(serviceRef) && str(b, 'role') === 'roles/run.invoker')
+    .map((b) => str(b, 'member') ?? '');
+}
+
+function containerEnv(service: Block): Block[] {
+  return children(dig(service, 'template', 'containers'), 'env');
+}
+
+const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD|WHSEC/i;
+
+describe('webhook service', () => {
+  test('is public: ingress from anywhere, allUsers may invoke, and IAP is off', () => {
+    const webhook = run('webhook');
+    expect(str(webhook, 'ingress')).toBe('INGRESS_TRAFFIC_ALL');
+    expect(attr(webhook, 'iap_enabled') ?? false).toBe(false);
+    expect(invokersOf('google_cloud_run_v2_service.webhook.name')).toContain('allUsers');
+  });
+});
+
+describe('app service', () => {
+  test('has IAP enabled on the service and ingress restricted to the load balancer', () => {
+    const app = run('app');
+    expect(attr(app, 'iap_enabled')).toBe(true);
+    expect(['INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', 'INGRESS_TRAFFIC_INTERNAL_ONLY']).toContain(str(app, 'ingress'));
+  });
+
+  test('only the IAP service agent may invoke it; no public binding', () => {
+    const invokers = invokersOf('google_cloud_run_v2_service.app.name');
+    expect(invokers).toEqual(['serviceAccount:${google_project_service_identity.iap.email}']);
+    for (const [id, block] of grants()) {
+      if (!JSON.stringify(block).includes('google_cloud_run_v2_service.app')) continue;
+      expect(str(block, 'member'), id).not.toMatch(/^all(Users|AuthenticatedUsers)$/);
+    }
+  });
+
+  test('IAP is not also enabled on the load balancer backend (Cloud Run refuses both)', () => {
+    expect(child(resource(tf, 'google_compute_backend_service', 'app'), 'iap')).toBeUndefined();
+  });
+});
+
+describe('Stripe events pipeline', () => {
+  const feedingSubscription = (): Block => {
+    const subs = [...resourcesOf(tf, 'google_pubsub_subscription').values()].filter((s) =>
+      (str(dig(s, 'push_config'), 'push_endpoint') ?? '').includes('google_cloudfunctions2_function.apply_stripe_event'),
+    );
+    expect(subs).toHaveLength(1);
+    return subs[0] ?? {};
+  };
+
+  test('the subscription that feeds the applier reads stripe-events and pushes with an OIDC identity', () => {
+    const sub = feedingSubscription();
+    expect(str(sub, 'name')).toBe('stripe-events-applier');
+    expect(str(sub, 'topic')).toBe('${google_pubsub_topic.stripe_events.id}');
+    expect(str(resource(tf, 'google_pubsub_topic', 'stripe_events'), 'name')).toBe('stripe-events');
+    expect(str(dig(sub, 'push_config', 'oidc_token'), 'service_account_email')).toMatch(/google_service_account\.sa\["pubsub_push"\]/);
+  });
+
+  test('it has a dead-letter policy with a bounded number of delivery attempts, and a retry policy', () => {
+    const sub = feedingSubscription();
+    const dlq = child(sub, 'dead_letter_policy');
+    expect(str(dlq, 'dead_letter_topic')).toBe('${google_pubsub_topic.stripe_events_dead_letter.id}');
+    expect(str(resource(tf, 'google_pubsub_topic', 'stripe_events_dead_letter'), 'name')).toBe('stripe-events-dead-letter');
+    expect(str(dlq, 'max_delivery_attempts')).toBe('${var.dead_letter_max_delivery_attempts}');
+    const attempts = attr(tf.variables.get('dead_letter_max_delivery_attempts'), 'default');
+    expect(attempts).toBeGreaterThanOrEqual(5);
+    expect(attempts).toBeLessThanOrEqual(100);
+    const retry = child(sub, 'retry_policy');
+    expect(str(retry, 'minimum_backoff')).toMatch(/^\d+s$/);
+    expect(str(retry, 'maximum_backoff')).toMatch(/^\d+s$/);
+  });
+
+  test('the dead-letter topic has a pull subscription to inspect and replay from', () => {
+    const inspect = resource(tf, 'google_pubsub_subscription', 'stripe_events_dead_letter_inspect');
+    expect(str(inspect, 'name')).toBe('stripe-events-dead-letter-inspect');
+    expect(str(inspect, 'topic')).toBe('${google_pubsub_topic.stripe_events_dead_letter.id}');
+    expect(child(inspect, 'push_config')).toBeUndefined();
+  });
+
+  test('the Pub/Sub service agent can publish to the dead-letter topic and ack on the source subscription', () => {
+    const pub = resource(tf, 'google_pubsub_topic_iam_member', 'dead_letter_publisher_pubsub_agent');
+    expect(str(pub, 'topic')).toContain('stripe_events_dead_letter');
+    expect(str(pub, 'role')).toBe('roles/pubsub.publisher');
+    expect(str(pub, 'member')).toBe('${local.pubsub_service_agent}');
+    const sub = resource(tf, 'google_pubsub_subscription_iam_member', 'applier_subscriber_pubsub_agent');
+    expect(str(sub, 'subscription')).toContain('stripe_events_applier');
+    expect(str(sub, 'role')).toBe('roles/pubsub.subscriber');
+  });
+
+  test('the applier is a gen2 Node 24 function with entry point applyStripeEvent, invocable only by the push identity', () => {
+    const applier = fn('apply_stripe_event');
+    expect(str(child(applier, 'build_config'), 'runtime')).toBe('nodejs24');
+    expect(str(child(applier, 'build_config'), 'entry_point')).toBe('applyStripeEvent');
+    expect(invokersOf('google_cloudfunctions2_function.apply_stripe_event.name')).toEqual([
+      'serviceAccount:${google_service_account.sa["pubsub_push"].email}',
+    ]);
+  });
+});
+
+describe('usage reporting', () => {
+  test('a scheduler job ticks every minute on usage-report-tick, which triggers reportUsage with retries', () => {
+    const job = resource(tf, 'google_cloud_scheduler_job', 'usage_report_tick');
+    expect(str(job, 'schedule')).toBe('* * * * *');
+    expect(str(child(job, 'pubsub_target'), 'topic_name')).toBe('${google_pubsub_topic.usage_report_tick.id}');
+    expect(str(resource(tf, 'google_pubsub_topic', 'usage_report_tick'), 'name')).toBe('usage-report-tick');
+    const reporter = fn('report_usage');
+    expect(str(child(reporter, 'build_config'), 'runtime')).toBe('nodejs24');
+    expect(str(child(reporter, 'build_config'), 'entry_point')).toBe('reportUsage');
+    const trigger = child(reporter, 'event_trigger');
+    expect(str(trigger, 'pubsub_topic')).toBe('${google_pubsub_topic.usage_report_tick.id}');
+    expect(str(trigger, 'retry_policy')).toBe('RETRY_POLICY_RETRY');
+  });
+});
+
+describe('service accounts and roles', () => {
+  test('every service and function runs as its own service account', () => {
+    const identities = [
+      ...[...resourcesOf(tf, 'google_cloud_run_v2_service').values()].map((s) => str(child(s, 'template'), 'service_account')),
+      ...[...resourcesOf(tf, 'google_cloudfunctions2_function').values()].map((f) => str(child(f, 'service_config'), 'service_account_email')),
+    ];
+    expect(identities).toHaveLength(4);
+    for (const id of identities) expect(id).toMatch(/^\$\{google_service_account\.sa\["[a-z_]+"\]\.email\}$/);
+    expect(new Set(identities).size).toBe(identities.length);
+  });
+
+  test('no role broader than the allow-list; nothing owner, editor or *.admin; no authoritative bindings', () => {
+    const all = grants();
+    expect(all.length).toBeGreaterThan(10);
+    for (const [id, block] of all) {
+      const role = str(block, 'role') ?? '';
+      expect(ALLOWED_ROLES, `${id} grants ${role}`).toContain(role);
+      expect(role, id).not.toMatch(/^roles\/(owner|editor|viewer)$|\.admin$|^roles\/[a-z]+\.admin/);
+      expect(id, 'use *_iam_member, not authoritative bindings/policies').not.toMatch(/_iam_(binding|policy)\./);
+    }
+    for (const [id, block] of resourcesOf(tf, 'google_project_iam_member')) {
+      expect(PROJECT_LEVEL_ROLES, `google_project_iam_member.${id} should be on the resource, not the project`).toContain(str(block, 'role'));
+    }
+  });
+
+  test('the custom rules-deployer role lists exact permissions, none deleting anything', () => {
+    const perms = attr(resource(tf, 'google_project_iam_custom_role', 'firestore_rules_deployer'), 'permissions');
+    expect(Array.isArray(perms)).toBe(true);
+    for (const p of perms as unknown[]) {
+      expect(p).toMatch(/^[a-z]+\.[a-zA-Z]+\.[a-zA-Z]+$/);
+      expect(p).not.toMatch(/\*|delete|setIamPolicy/);
+    }
+  });
+
+  test('the matrix: webhook publishes to stripe-events only and reads only the webhook secret', () => {
+    const publish = [...resourcesOf(tf, 'google_pubsub_topic_iam_member').values()].filter((b) => (str(b, 'member') ?? '').includes('sa["webhook"]'));
+    expect(publish.map((b) => str(b, 'topic'))).toEqual(['${google_pubsub_topic.stripe_events.name}']);
+    expect(tf.locals['secret_readers']).toEqual({
+      webhook_reads_webhook_secret: { sa: 'webhook', secret: 'stripe_webhook_secret' },
+      app_reads_stripe_key: { sa: 'app', secret: 'stripe_secret_key' },
+      applier_reads_stripe_key: { sa: 'applier', secret: 'stripe_secret_key' },
+      usage_reporter_reads_stripe_key: { sa: 'usage_reporter', secret: 'stripe_secret_key' },
+    });
+    expect(str(resource(tf, 'google_secret_manager_secret_iam_member', 'accessor'), 'for_each')).toBe('${local.secret_readers}');
+  });
+});
+
+describe('secrets', () => {
+  test('every secret-looking env var of a Cloud Run service comes from Secret Manager', () => {
+    let fromSecretManager = 0;
+    for (const [name, service] of resourcesOf(tf, 'google_cloud_run_v2_service')) {
+      for (const env of containerEnv(service)) {
+        const ref = dig(env, 'value_source', 'secret_key_ref');
+        if (SECRETISH.test(str(env, 'name') ?? '')) {
+          expect(attr(env, 'value'), `${name}.${str(env, 'name')}`).toBeUndefined();
+          expect(str(ref, 'secret'), `${name}.${str(env, 'name')}`).toMatch(/^\$\{google_secret_manager_secret\.secret\["[a-z_]+"\]\.secret_id\}$/);
+        }
+        if (ref) fromSecretManager += 1;
+      }
+    }
+    expect(fromSecretManager).toBe(2);
+  });
+
+  test('functions take secrets from Secret Manager, never from plain environment variables', () => {
+    for (const [name, f] of resourcesOf(tf, 'google_cloudfunctions2_function')) {
+      const config = child(f, 'service_config');
+      const secretEnv = children(config, 'secret_environment_variables');
+      expect(secretEnv.map((s) => str(s, 'key')), name).toEqual(['STRIPE_SECRET_KEY']);
+      const plain = str(config, 'environment_variables') ?? '';
+      expect(plain).toBe('${local.function_env}');
+      const locals = tf.locals['function_env'];
+      expect(Object.keys(locals as object).filter((k) => SECRETISH.test(k))).toEqual([]);
+    }
+  });
+
+  test('no secret version or secret data is in Terraform, and no variable carries one', () => {
+    expect(resourcesOf(tf, 'google_secret_manager_secret_version').size).toBe(0);
+    for (const file of readdirSync(TERRAFORM_DIR).filter((f) => f.endsWith('.tf') || f.endsWith('.tfvars'))) {
+      const source = readFileSync(path.join(TERRAFORM_DIR, file), 'utf8');
+      expect(source, file).not.toMatch(/secret_data|\b(sk|rk)_(live|test)_[A-Za-z0-9]{8,}|whsec_[A-Za-z0-9]{8,}/);
+    }
+    for (const name of tf.variables.keys()) expect(name).not.toMatch(SECRETISH);
+    expect([...resourcesOf(tf, 'google_secret_manager_secret').values()].map((s) => str(s, 'for_each'))).toEqual(['${local.secrets}']);
+    expect(tf.locals['secrets']).toEqual({ stripe_secret_key: 'stripe-secret-key', stripe_webhook_secret: 'stripe-webhook-secret' });
+  });
+});
+
+describe('Firestore', () => {
+  const indexes = JSON.parse(readFileSync(new URL('../firestore.indexes.json', import.meta.url), 'utf8')) as {
+    indexes: { collectionGroup: string; fields: { fieldPath: string; order?: string }[] }[];
+    fieldOverrides: { collectionGroup: string; fieldPath: string; indexes: unknown[]; ttl?: boolean }[];
+  };
+
+  test('TTL policies on expireAt cover the ledger and the usage collections, and those fields are exempt from indexing', () => {
+    const ttl = resource(tf, 'google_firestore_field', 'ttl');
+    expect(str(ttl, 'field')).toBe('expireAt');
+    expect(child(ttl, 'ttl_config')).toBeDefined();
+    const ttlCollections = tf.locals['ttl_collections'] as string[];
+    expect(ttlCollections).toEqual(expect.arrayContaining(['stripe_events', 'usage']));
+    const exempt = indexes.fieldOverrides.filter((o) => o.fieldPath === 'expireAt' && o.indexes.length === 0).map((o) => o.collectionGroup);
+    expect([...exempt].sort()).toEqual([...ttlCollections].sort());
+    // TTL is owned by Terraform: the indexes file must not toggle it.
+    expect(indexes.fieldOverrides.every((o) => o.ttl === undefined)).toBe(true);
+  });
+
+  test.each([
+    ['subscriptions', ['customerId', 'created']],
+    ['invoices', ['customerId', 'created']],
+    ['api_keys', ['ownerUserId', 'createdAt']],
+    ['usage', ['userId', 'periodStart']],
+  ])('a composite index serves %s by %j', (group, fields) => {
+    expect(indexes.indexes.some((i) => i.collectionGroup === group && JSON.stringify(i.fields.map((f) => f.fieldPath)) === JSON.stringify(fields))).toBe(true);
+  });
+
+  test('the database is native mode', () => {
+    expect(str(resource(tf, 'google_firestore_database', 'default'), 'type')).toBe('FIRESTORE_NATIVE');
+  });
+});

@@ -1,0 +1,49 @@
+# Firestore (native mode), its TTL policies, and the Firebase link that lets Cloud Build deploy
+# firestore.rules and firestore.indexes.json with firebase-tools.
+#
+# Ownership: composite indexes and single-field exemptions live in firestore.indexes.json and are
+# deployed by `firebase deploy --only firestore:rules,firestore:indexes` (cloudbuild.yaml), so the
+# queries and their indexes change in one commit. TTL policies are owned here. firebase-tools only
+# touches a field's TTL when the file sets `ttl`, and firestore.indexes.json does not, so the two
+# never fight; both declare the same (empty) index config for the TTL fields.
+
+resource "google_firestore_database" "default" {
+  name                        = "(default)"
+  location_id                 = var.firestore_location
+  type                        = "FIRESTORE_NATIVE"
+  concurrency_mode            = "PESSIMISTIC"
+  app_engine_integration_mode = "DISABLED"
+  delete_protection_state     = "DELETE_PROTECTION_ENABLED"
+  deletion_policy             = "ABANDON"
+
+  depends_on = [google_project_service.apis]
+}
+
+locals {
+  # Collection groups with an `expireAt` TTL field (see shared/src/model and shared/src/usage):
+  # the event ledger, the per-user usage counters (users/{u}/usage), the usage outbox and the
+  # meter-event reports. TTL deletes are best effort (typically within 24 h of expiry).
+  ttl_collections = ["stripe_events", "usage", "usage_outbox", "usage_reports"]
+}
+
+resource "google_firestore_field" "ttl" {
+  for_each = toset(local.ttl_collections)
+
+  database   = google_firestore_database.default.name
+  collection = each.value
+  field      = "expireAt"
+
+  ttl_config {}
+
+  # An empty index config exempts the field from single-field indexing: expireAt is a timestamp
+  # written on every document, which would otherwise create a hot index range.
+  index_config {}
+}
+
+# Makes the project a Firebase project so `firebase deploy --only firestore:...` can target it.
+resource "google_firebase_project" "default" {
+  provider = google-beta
+  project  = var.project_id
+
+  depends_on = [google_project_service.apis]
+}

@@ -1,0 +1,182 @@
+# Least privilege: one service account per deployable, each granted only what its code uses, on
+# the narrowest resource that works. Every role is a literal string in this file so it can be
+# audited (and is, by infra/terraform.test.ts). The matrix is in infra/README.md.
+
+locals {
+  service_accounts = {
+    webhook          = { id = "billing-webhook", name = "Stripe webhook (Cloud Run)" }
+    app              = { id = "billing-app", name = "Billing app (Cloud Run, behind IAP)" }
+    applier          = { id = "billing-applier", name = "Stripe event applier (function)" }
+    usage_reporter   = { id = "billing-usage-reporter", name = "Usage reporter (function)" }
+    pubsub_push      = { id = "billing-pubsub-push", name = "Identity of the stripe-events push subscription" }
+    eventarc_invoker = { id = "billing-eventarc-invoker", name = "Identity of the usage-report-tick Eventarc trigger" }
+    deployer         = { id = "billing-deployer", name = "Cloud Build release pipeline" }
+  }
+
+  # Which runtime reads which secret: nothing else can read either.
+  secret_readers = {
+    webhook_reads_webhook_secret    = { sa = "webhook", secret = "stripe_webhook_secret" }
+    app_reads_stripe_key            = { sa = "app", secret = "stripe_secret_key" }
+    applier_reads_stripe_key        = { sa = "applier", secret = "stripe_secret_key" }
+    usage_reporter_reads_stripe_key = { sa = "usage_reporter", secret = "stripe_secret_key" }
+  }
+
+  # Runtimes that read and write Firestore.
+  firestore_users = toset(["app", "applier", "usage_reporter"])
+
+  # Service accounts the deployer may deploy code as (iam.serviceAccountUser on each, not the project).
+  deployable_runtimes = toset(["webhook", "app", "applier", "usage_reporter"])
+}
+
+resource "google_service_account" "sa" {
+  for_each     = local.service_accounts
+  account_id   = each.value.id
+  display_name = each.value.name
+
+  depends_on = [google_project_service.apis]
+}
+
+# --- Secrets: secretAccessor on one secret, never project-wide ---------------------------------
+resource "google_secret_manager_secret_iam_member" "accessor" {
+  for_each  = local.secret_readers
+  secret_id = google_secret_manager_secret.secret[each.value.secret].id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.sa[each.value.sa].email}"
+}
+
+# --- Firestore: datastore.user (read/write documents; no index or database admin) ---------------
+resource "google_project_iam_member" "firestore_user" {
+  for_each = local.firestore_users
+  project  = var.project_id
+  role     = "roles/datastore.user"
+  member   = "serviceAccount:${google_service_account.sa[each.value].email}"
+}
+
+# --- Pub/Sub ---------------------------------------------------------------------------------
+# The webhook publishes verified events; it can publish to this one topic and nothing else.
+resource "google_pubsub_topic_iam_member" "webhook_publishes_events" {
+  topic  = google_pubsub_topic.stripe_events.name
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.sa["webhook"].email}"
+}
+
+# The applier may dead-letter a message it knows is poison without waiting for the delivery limit.
+resource "google_pubsub_topic_iam_member" "applier_publishes_dead_letters" {
+  topic  = google_pubsub_topic.stripe_events_dead_letter.name
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.sa["applier"].email}"
+}
+
+# Pub/Sub mints the push subscription's OIDC token as this account (needed on projects created
+# before April 2021; harmless after).
+resource "google_service_account_iam_member" "pubsub_agent_mints_push_token" {
+  service_account_id = google_service_account.sa["pubsub_push"].name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_service_agent
+}
+
+# --- Invokers --------------------------------------------------------------------------------
+resource "google_cloud_run_v2_service_iam_member" "applier_invoker" {
+  location = var.region
+  name     = google_cloudfunctions2_function.apply_stripe_event.name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.sa["pubsub_push"].email}"
+}
+
+resource "google_cloud_run_v2_service_iam_member" "usage_reporter_invoker" {
+  location = var.region
+  name     = google_cloudfunctions2_function.report_usage.name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.sa["eventarc_invoker"].email}"
+}
+
+# Stripe must reach the webhook without Google credentials; the Stripe signature is its auth.
+resource "google_cloud_run_v2_service_iam_member" "webhook_public" {
+  location = google_cloud_run_v2_service.webhook.location
+  name     = google_cloud_run_v2_service.webhook.name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# IAP calls the app as its service agent after authenticating the user.
+resource "google_cloud_run_v2_service_iam_member" "app_invoked_by_iap" {
+  location = google_cloud_run_v2_service.app.location
+  name     = google_cloud_run_v2_service.app.name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_project_service_identity.iap.email}"
+}
+
+# Who gets through IAP. The IAP web IAM takes the project number (hashicorp/terraform-provider-google#23092).
+resource "google_iap_web_cloud_run_service_iam_member" "app_users" {
+  for_each               = toset(var.iap_members)
+  project                = data.google_project.this.number
+  location               = google_cloud_run_v2_service.app.location
+  cloud_run_service_name = google_cloud_run_v2_service.app.name
+  role                   = "roles/iap.httpsResourceAccessor"
+  member                 = each.value
+}
+
+# --- Release pipeline (Cloud Build runs as billing-deployer) --------------------------------------
+resource "google_project_iam_member" "deployer_run" {
+  project = var.project_id
+  role    = "roles/run.developer" # deploy revisions; cannot change IAM policies
+  member  = "serviceAccount:${google_service_account.sa["deployer"].email}"
+}
+
+resource "google_project_iam_member" "deployer_functions" {
+  project = var.project_id
+  role    = "roles/cloudfunctions.developer"
+  member  = "serviceAccount:${google_service_account.sa["deployer"].email}"
+}
+
+resource "google_project_iam_member" "deployer_logs" {
+  project = var.project_id
+  role    = "roles/logging.logWriter" # build logs (cloudbuild.yaml: logging CLOUD_LOGGING_ONLY)
+  member  = "serviceAccount:${google_service_account.sa["deployer"].email}"
+}
+
+resource "google_project_iam_member" "deployer_firestore_indexes" {
+  project = var.project_id
+  role    = "roles/datastore.indexAdmin" # firestore.indexes.json only; no document access
+  member  = "serviceAccount:${google_service_account.sa["deployer"].email}"
+}
+
+resource "google_project_iam_member" "deployer_rules" {
+  project = var.project_id
+  role    = google_project_iam_custom_role.firestore_rules_deployer.id
+  member  = "serviceAccount:${google_service_account.sa["deployer"].email}"
+}
+
+resource "google_artifact_registry_repository_iam_member" "deployer_pushes_images" {
+  location   = google_artifact_registry_repository.images.location
+  repository = google_artifact_registry_repository.images.name
+  role       = "roles/artifactregistry.writer"
+  member     = "serviceAccount:${google_service_account.sa["deployer"].email}"
+}
+
+resource "google_service_account_iam_member" "deployer_acts_as_runtime" {
+  for_each           = local.deployable_runtimes
+  service_account_id = google_service_account.sa[each.value].name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "serviceAccount:${google_service_account.sa["deployer"].email}"
+}
+
+# firebase-tools deploying firestore.rules: create a ruleset and point the cloud.firestore release
+# at it. The predefined roles/firebaserules.admin would also allow deleting every ruleset.
+resource "google_project_iam_custom_role" "firestore_rules_deployer" {
+  role_id     = "firestoreRulesDeployer"
+  title       = "Firestore rules deployer"
+  description = "Deploy firestore.rules with firebase-tools: rulesets and the cloud.firestore release."
+  permissions = [
+    "firebase.projects.get",
+    "firebaserules.releases.create",
+    "firebaserules.releases.get",
+    "firebaserules.releases.list",
+    "firebaserules.releases.update",
+    "firebaserules.rulesets.create",
+    "firebaserules.rulesets.get",
+    "firebaserules.rulesets.list",
+    "firebaserules.rulesets.test",
+    "serviceusage.services.get",
+  ]
+}

@@ -1,0 +1,40 @@
+output "webhook_url" {
+  description = "Register <webhook_url>/<route> as the Stripe webhook endpoint (infra/README.md)."
+  value       = google_cloud_run_v2_service.webhook.uri
+}
+
+output "app_ip" {
+  description = "Point an A record for var.app_domain here; the managed certificate provisions once DNS resolves."
+  value       = google_compute_global_address.app.address
+}
+
+output "app_url" {
+  value = "https://${var.app_domain}"
+}
+
+output "app_iap_audience" {
+  description = "The audience the app verifies on x-goog-iap-jwt-assertion (IAP_AUDIENCE)."
+  value       = local.app_iap_audience
+}
+
+output "image_repository" {
+  description = "Artifact Registry path for the images (cloudbuild.yaml _REPO)."
+  value       = local.image_base
+}
+
+output "deployer_service_account" {
+  description = "Run Cloud Build as this account: gcloud builds submit --service-account=projects/<p>/serviceAccounts/<this>."
+  value       = google_service_account.sa["deployer"].email
+}
+
+output "service_accounts" {
+  value = { for k, sa in google_service_account.sa : k => sa.email }
+}
+
+output "stripe_events_topic" {
+  value = google_pubsub_topic.stripe_events.id
+}
+
+output "dead_letter_inspect_subscription" {
+  value = google_pubsub_subscription.stripe_events_dead_letter_inspect.id
+}

@@ -1,0 +1,100 @@
+# Stripe events flow: webhook --publish--> stripe-events --push (OIDC)--> applyStripeEvent.
+# After dead_letter_max_delivery_attempts failed deliveries a message moves to
+# stripe-events-dead-letter, where the pull subscription stripe-events-dead-letter-inspect keeps it
+# for inspection and replay (infra/README.md "Replay from the dead-letter topic").
+#
+# Why a push subscription we manage instead of the function's Eventarc trigger: the subscription
+# Eventarc creates for a trigger is owned by Eventarc, and Terraform cannot set a dead-letter policy
+# on it (google_cloudfunctions2_function.event_trigger has no such argument, and editing the
+# generated subscription out of band is reverted on the next deploy). A subscription declared here
+# carries the retry policy, the dead-letter policy and the OIDC identity in code. functions-framework
+# turns the Pub/Sub push body into the same `google.cloud.pubsub.topic.v1.messagePublished`
+# CloudEvent the Eventarc trigger would deliver, so the handler does not change.
+
+locals {
+  pubsub_service_agent = "serviceAccount:${google_project_service_identity.pubsub.email}"
+}
+
+resource "google_pubsub_topic" "stripe_events" {
+  name                       = "stripe-events"
+  message_retention_duration = "604800s" # 7 days: lets a subscription seek back after an incident
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_pubsub_topic" "stripe_events_dead_letter" {
+  name                       = "stripe-events-dead-letter"
+  message_retention_duration = "604800s"
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_pubsub_subscription" "stripe_events_applier" {
+  name  = "stripe-events-applier"
+  topic = google_pubsub_topic.stripe_events.id
+
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s"
+  retain_acked_messages      = false
+  expiration_policy {
+    ttl = "" # never expires
+  }
+
+  push_config {
+    push_endpoint = google_cloudfunctions2_function.apply_stripe_event.service_config[0].uri
+    oidc_token {
+      service_account_email = google_service_account.sa["pubsub_push"].email
+      audience              = google_cloudfunctions2_function.apply_stripe_event.service_config[0].uri
+    }
+  }
+
+  # Exponential backoff between redeliveries of a failed event (the function throws -> non-2xx).
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.stripe_events_dead_letter.id
+    max_delivery_attempts = var.dead_letter_max_delivery_attempts
+  }
+
+  depends_on = [
+    google_pubsub_topic_iam_member.dead_letter_publisher_pubsub_agent,
+    google_cloud_run_v2_service_iam_member.applier_invoker,
+  ]
+}
+
+resource "google_pubsub_subscription" "stripe_events_dead_letter_inspect" {
+  name  = "stripe-events-dead-letter-inspect"
+  topic = google_pubsub_topic.stripe_events_dead_letter.id
+
+  ack_deadline_seconds       = 600
+  message_retention_duration = "604800s"
+  retain_acked_messages      = true # a replayed message can be looked at again (seek)
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# Pub/Sub forwards undeliverable messages as its own service agent: it must be able to publish to
+# the dead-letter topic and to ack (subscribe) on the source subscription.
+resource "google_pubsub_topic_iam_member" "dead_letter_publisher_pubsub_agent" {
+  topic  = google_pubsub_topic.stripe_events_dead_letter.name
+  role   = "roles/pubsub.publisher"
+  member = local.pubsub_service_agent
+}
+
+resource "google_pubsub_subscription_iam_member" "applier_subscriber_pubsub_agent" {
+  subscription = google_pubsub_subscription.stripe_events_applier.name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
+}
+
+# Usage reporting tick: Cloud Scheduler publishes here every minute (scheduler.tf).
+resource "google_pubsub_topic" "usage_report_tick" {
+  name                       = "usage-report-tick"
+  message_retention_duration = "3600s" # a tick is worthless once the next one has fired
+
+  depends_on = [google_project_service.apis]
+}

@@ -1,0 +1,97 @@
+variable "project_id" {
+  description = "The GCP project to deploy into (the project must belong to an organization for IAP on Cloud Run)."
+  type        = string
+}
+
+variable "region" {
+  description = "Region for Cloud Run, Cloud Run functions, Pub/Sub-adjacent resources, Artifact Registry and Scheduler."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "firestore_location" {
+  description = "Firestore database location (a region or multi-region such as eur3 / nam5). Cannot be changed later."
+  type        = string
+  default     = "eur3"
+}
+
+variable "app_domain" {
+  description = "DNS name users open the app on (an A record to the output app_ip). The app's ingress only accepts the load balancer."
+  type        = string
+}
+
+variable "iap_members" {
+  description = "Principals allowed through IAP to the app, e.g. [\"user:alice@example.com\", \"group:billing-users@example.com\"]."
+  type        = list(string)
+  default     = []
+}
+
+variable "stripe_livemode" {
+  description = "true in production (live keys); events whose livemode differs are refused by the webhook."
+  type        = bool
+  default     = false
+}
+
+variable "stripe_price_ids" {
+  description = "JSON map of plan catalog lookup key -> Stripe price id, e.g. {\"pro_month\":\"price_123\"}."
+  type        = string
+}
+
+variable "bootstrap_image" {
+  description = "Image used for the first revision before Cloud Build has pushed ours (public sample that listens on $PORT)."
+  type        = string
+  default     = "us-docker.pkg.dev/cloudrun/container/hello"
+}
+
+variable "functions_source_dir" {
+  description = "The prepared function source (npm run build writes functions/deploy/), zipped for the first deployment."
+  type        = string
+  default     = "../../functions/deploy"
+}
+
+variable "dead_letter_max_delivery_attempts" {
+  description = "Deliveries of one Stripe event to the applier before it is dead-lettered (Pub/Sub allows 5-100)."
+  type        = number
+  default     = 10
+}
+
+variable "webhook_scaling" {
+  description = "Webhook Cloud Run scaling and sizing."
+  type = object({
+    min_instances = number
+    max_instances = number
+    concurrency   = number
+    cpu           = string
+    memory        = string
+  })
+  default = { min_instances = 1, max_instances = 20, concurrency = 80, cpu = "1", memory = "512Mi" }
+}
+
+variable "app_scaling" {
+  description = "App Cloud Run scaling and sizing."
+  type = object({
+    min_instances = number
+    max_instances = number
+    concurrency   = number
+    cpu           = string
+    memory        = string
+  })
+  default = { min_instances = 0, max_instances = 10, concurrency = 80, cpu = "1", memory = "512Mi" }
+}
+
+variable "applier_scaling" {
+  description = "Event applier function scaling. Concurrency > 1 is safe: every apply is one Firestore transaction guarded by the ledger and version checks."
+  type = object({
+    min_instances = number
+    max_instances = number
+    concurrency   = number
+    memory        = string
+  })
+  default = { min_instances = 0, max_instances = 20, concurrency = 16, memory = "512Mi" }
+}
+
+variable "log_level" {
+  description = "LOG_LEVEL for every deployable."
+  type        = string
+  default     = "info"
+}

@@ -1,0 +1,38 @@
+// The user's API keys, behind IAP: create (the secret is in this one response only), list,
+// rename, revoke. Revoking evicts the key on this instance before answering; other instances
+// refuse it as soon as their listener sees the change.
+import { Router } from 'express';
+import { z } from 'zod';
+import { ApiKeyName } from '@billing/shared/api-keys/api-key-documents.js';
+import { requestAuth } from '../auth/request-identity.js';
+import { parseInput } from '../http/parse-input.js';
+import type { Metering } from '../usage/metering.js';
+
+const NameBody = z.object({ name: ApiKeyName });
+const KeyParams = z.object({ id: z.string().regex(/^key_[0-9a-f]{24}$/) });
+
+export function apiKeysRouter(deps: { metering: Metering }): Router {
+  const router = Router();
+  const { keys, keyVerifier } = deps.metering;
+
+  router.post('/api/keys', async (req, res) => {
+    const { name } = parseInput(NameBody, req.body);
+    const created = await keys.create(requestAuth(res).identity.userId, name);
+    res.status(201).set('Cache-Control', 'no-store').json(created);
+  });
+  router.get('/api/keys', async (_req, res) => {
+    res.json({ keys: await keys.list(requestAuth(res).identity.userId) });
+  });
+  router.patch('/api/keys/:id', async (req, res) => {
+    const { id } = parseInput(KeyParams, req.params);
+    const { name } = parseInput(NameBody, req.body);
+    res.json(await keys.rename(requestAuth(res).identity.userId, id, name));
+  });
+  router.delete('/api/keys/:id', async (req, res) => {
+    const { id } = parseInput(KeyParams, req.params);
+    const { hash } = await keys.revoke(requestAuth(res).identity.userId, id);
+    keyVerifier.evict(hash);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,94 @@
+// Builds the app service's Express app from injected dependencies. Never listens (server.ts does).
+// Order: public bits (static assets, health, dev sign-in) → IAP authentication → JSON API and
+// pages → JSON 404 → the one error handler.
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import type { Firestore } from '@google-cloud/firestore';
+import type { UserStateCache } from '@billing/shared/access/user-state-cache.js';
+import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
+import { errorHandler, notFoundHandler } from '@billing/shared/http/error-handler.js';
+import { requestLogging } from '@billing/shared/http/request-logging.js';
+import type { Logger } from '@billing/shared/logging/logger.js';
+import type { Clock } from '@billing/shared/ports/clock.js';
+import type { AccessPolicy } from './access/require-feature.js';
+import { authenticate } from './auth/authenticate.js';
+import type { DevIap } from './auth/dev-iap.js';
+import { DEV_SIGN_IN_PATH, devSignInRouter } from './auth/dev-sign-in-router.js';
+import type { IapVerifier } from './auth/iap-verifier.js';
+import { requireJsonPost } from './http/require-json-post.js';
+import { securityHeaders } from './http/security-headers.js';
+import { pagesRouter } from './pages/pages-router.js';
+import type { UsageView } from './ports/usage-view.js';
+import { apiKeysRouter } from './api-keys/api-keys-router.js';
+import type { Metering } from './usage/metering.js';
+import { usageRouter } from './usage/usage-router.js';
+import { v1Router } from './usage/v1-router.js';
+import { billingReturnRouter } from './routes/billing-return-router.js';
+import { billingRouter } from './routes/billing-router.js';
+import { invoicesRouter } from './routes/invoices-router.js';
+import { meRouter } from './routes/me-router.js';
+import { reportsRouter } from './routes/reports-router.js';
+
+/** `public/` sits next to `src/` in the workspace and next to `dist/` in the deploy directory. */
+export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+
+export interface AppDeps {
+  logger: Logger;
+  /** For the Cloud Logging trace field. */
+  projectId?: string | undefined;
+  clock: Clock;
+  verifier: IapVerifier;
+  /** Dev mode (DEV_IAP=true): the local key pair, sign-in page and `__dev_iap` cookie. Null in production. */
+  devIap: DevIap | null;
+  users: UserStateCache;
+  firestore: Firestore;
+  billing: BillingOpsDeps;
+  usage: UsageView;
+  /** Usage metering, quotas, API keys and /v1 (services/app/src/usage/metering.ts). Absent: those routes are not mounted. */
+  metering?: Metering | undefined;
+  pastDueGraceSeconds: number;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const policy: AccessPolicy = { clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds };
+  const routeDeps = { billing: deps.billing, logger: deps.logger, usage: deps.usage, policy, priceIds: deps.billing.priceIds };
+
+  app.use(requestLogging({ logger: deps.logger, projectId: deps.projectId, skip: (req) => req.path.startsWith('/static/') }));
+  app.use(securityHeaders());
+  app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  if (deps.devIap) app.use(devSignInRouter(deps.devIap));
+
+  // ---- Routes with their own authentication (e.g. `Authorization: Bearer <api key>`) go here,
+  // ---- before IAP authentication. Usage engineer: mount API-key-authenticated routers here.
+  if (deps.metering) app.use(v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock }));
+
+  // Everything below requires a valid IAP assertion.
+  app.use(
+    authenticate({
+      verifier: deps.verifier,
+      users: deps.users,
+      firestore: deps.firestore,
+      devCookie: deps.devIap !== null,
+      signInPath: deps.devIap ? DEV_SIGN_IN_PATH : undefined,
+    }),
+  );
+  app.use('/api', express.json({ limit: '16kb' }), requireJsonPost());
+  app.use(meRouter(routeDeps));
+  app.use(billingRouter(routeDeps));
+  app.use(invoicesRouter({ gateway: deps.billing.gateway, firestore: deps.firestore }));
+  app.use(reportsRouter(routeDeps));
+  app.use(billingReturnRouter(routeDeps));
+  app.use(pagesRouter({ ...routeDeps, devSignOut: deps.devIap !== null }));
+
+  // ---- IAP-authenticated usage and API key routes (createUsageRouter, createApiKeyRouter) go here.
+  if (deps.metering) app.use(usageRouter({ metering: deps.metering }), apiKeysRouter({ metering: deps.metering }));
+
+  app.use(notFoundHandler());
+  app.use(errorHandler({ logger: deps.logger }));
+  return app;
+}

@@ -1,0 +1,69 @@
+// Builds the real dependency graph from configuration: used by server.ts, and by the
+// integration tests and the bench, which run exactly what production runs (against the
+// emulators and the Stripe stand-in).
+import type { Express } from 'express';
+import type { Firestore } from '@google-cloud/firestore';
+import { createUserStateCache, type UserStateCache } from '@billing/shared/access/user-state-cache.js';
+import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { refreshSubscription } from '@billing/shared/billing/refresh-subscription.js';
+import type { Logger } from '@billing/shared/logging/logger.js';
+import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
+import { createSdkBillingGateway } from '@billing/shared/stripe/billing-gateway-sdk.js';
+import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
+import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
+import { createApp } from './app.js';
+import { createDevIap, type DevIap } from './auth/dev-iap.js';
+import { createIapVerifier, googleIapKeys, type IapVerifier } from './auth/iap-verifier.js';
+import type { AppConfig, IdentityConfig } from './config.js';
+import { noUsageView, type UsageView } from './ports/usage-view.js';
+
+export interface ComposedApp {
+  app: Express;
+  users: UserStateCache;
+  /** Null in production (IAP) mode. */
+  devIap: DevIap | null;
+  verifier: IapVerifier;
+  /** Stops the cache's listeners (the Firestore client belongs to the caller). */
+  close(): void;
+}
+
+export async function buildIdentity(identity: IdentityConfig): Promise<{ verifier: IapVerifier; devIap: DevIap | null }> {
+  if (identity.mode === 'iap') return { verifier: createIapVerifier({ keys: googleIapKeys(), audience: identity.audience }), devIap: null };
+  const devIap = await createDevIap({ privateJwk: identity.privateJwk });
+  return { verifier: createIapVerifier({ keys: devIap.keys, audience: devIap.audience }), devIap };
+}
+
+export async function composeApp(config: AppConfig, opts: { logger: Logger; firestore: Firestore; clock?: Clock; usage?: UsageView }): Promise<ComposedApp> {
+  const { logger, firestore } = opts;
+  const clock = opts.clock ?? systemClock;
+  const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase });
+  const reader = createSdkStripeReader(stripe);
+  const store = createBillingStore(firestore);
+  const { verifier, devIap } = await buildIdentity(config.identity);
+  if (devIap) logger.warn({ event: 'app.dev_identity' }, 'DEV_IAP: local sign-in enabled; never use in production');
+  const users = createUserStateCache({ firestore, logger, ttlMs: config.accessCache.ttlMs, maxEntries: config.accessCache.maxUsers, clock });
+  const app = createApp({
+    logger,
+    projectId: config.projectId,
+    clock,
+    verifier,
+    devIap,
+    users,
+    firestore,
+    billing: {
+      firestore,
+      gateway: createSdkBillingGateway(stripe),
+      reader,
+      priceIds: config.priceIds,
+      clock,
+      livemode: config.stripe.livemode,
+      publicBaseUrl: config.publicBaseUrl,
+      refreshStoredSubscription: async (subscriptionId, refreshOpts) => {
+        await refreshSubscription({ store, reader, clock, logger }, subscriptionId, refreshOpts);
+      },
+    },
+    usage: opts.usage ?? noUsageView,
+    pastDueGraceSeconds: config.pastDueGraceSeconds,
+  });
+  return { app, users, devIap, verifier, close: () => users.close() };
+}

@@ -1,0 +1,67 @@
+// The app service's whole configuration, parsed once at start-up (server.ts). Fails listing
+// every bad key. Identity has exactly two modes and the production one cannot enable the other:
+//   IAP_AUDIENCE=/projects/N/global/backendServices/ID  → Google IAP (production)
+//   DEV_IAP=true                                         → local key pair + dev sign-in page
+// Both set, or neither, refuses to start; so does DEV_IAP with a live Stripe key.
+import { z } from 'zod';
+import { envBool, envInt, envJson, parseEnv, stripeApiBase } from '@billing/shared/config/parse-env.js';
+import { DEFAULT_PAST_DUE_GRACE_DAYS } from '@billing/shared/access/access-decision.js';
+import { PriceIdMap } from '@billing/shared/plans/catalog.js';
+
+const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+/** An EC P-256 private JWK, so dev sign-ins survive a restart (optional). */
+const DevJwk = z
+  .object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), d: z.string(), kid: z.string().optional() })
+  .transform(({ kid, ...key }) => (kid ? { ...key, kid } : key));
+
+const Env = z
+  .object({
+    PORT: envInt.min(1).max(65535).default(8789),
+    GOOGLE_CLOUD_PROJECT: z.string().min(1),
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted key'),
+    STRIPE_API_BASE: stripeApiBase,
+    STRIPE_PRICE_IDS: envJson(PriceIdMap),
+    IAP_AUDIENCE: z.string().regex(/^\/projects\/[^/]+\/(global\/backendServices|locations\/[^/]+\/services)\/[^/]+$/, 'must be an IAP audience (/projects/NUMBER/...)').optional(),
+    DEV_IAP: envBool.default(false),
+    DEV_IAP_PRIVATE_JWK: envJson(DevJwk).optional(),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
+    PAST_DUE_GRACE_DAYS: envInt.min(0).max(60).default(DEFAULT_PAST_DUE_GRACE_DAYS),
+    ACCESS_CACHE_TTL_SECONDS: envInt.min(1).max(3600).default(60),
+    ACCESS_CACHE_MAX_USERS: envInt.min(1).default(10_000),
+    LOG_LEVEL: LogLevel.default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.IAP_AUDIENCE && env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: 'cannot be enabled together with IAP_AUDIENCE' });
+    if (!env.IAP_AUDIENCE && !env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['IAP_AUDIENCE'], message: 'is required (or DEV_IAP=true for local runs)' });
+    if (env.DEV_IAP && env.STRIPE_SECRET_KEY.includes('_live_')) ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: 'cannot be used with a live Stripe key' });
+  });
+
+export type IdentityConfig = { mode: 'iap'; audience: string } | { mode: 'dev'; privateJwk: z.output<typeof DevJwk> | undefined };
+
+export interface AppConfig {
+  port: number;
+  projectId: string;
+  stripe: { secretKey: string; apiBase: string | undefined; livemode: boolean };
+  priceIds: PriceIdMap;
+  identity: IdentityConfig;
+  publicBaseUrl: string;
+  pastDueGraceSeconds: number;
+  accessCache: { ttlMs: number; maxUsers: number };
+  logLevel: z.infer<typeof LogLevel>;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const e = parseEnv(Env, env);
+  return {
+    port: e.PORT,
+    projectId: e.GOOGLE_CLOUD_PROJECT,
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, apiBase: e.STRIPE_API_BASE, livemode: e.STRIPE_SECRET_KEY.includes('_live_') },
+    priceIds: e.STRIPE_PRICE_IDS,
+    identity: e.IAP_AUDIENCE ? { mode: 'iap', audience: e.IAP_AUDIENCE } : { mode: 'dev', privateJwk: e.DEV_IAP_PRIVATE_JWK },
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    pastDueGraceSeconds: e.PAST_DUE_GRACE_DAYS * 86_400,
+    accessCache: { ttlMs: e.ACCESS_CACHE_TTL_SECONDS * 1000, maxUsers: e.ACCESS_CACHE_MAX_USERS },
+    logLevel: e.LOG_LEVEL,
+  };
+}

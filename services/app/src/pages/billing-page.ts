@@ -1,0 +1,167 @@
+// The billing page: current plan and status, plan cards, subscribe / change / cancel / resume,
+// "Manage billing" (portal), usage bars, API keys and invoices. Server-rendered from the same
+// AccountView as GET /api/me; the buttons are wired by /static/billing.js.
+import type { SubscriptionStatus } from '@billing/shared/model/documents.js';
+import type { InvoicePage } from '@billing/shared/ports/billing-gateway.js';
+import type { ApiKeySummary, UsageSummary } from '../ports/usage-view.js';
+import type { AccountView } from '../routes/account-view.js';
+import type { PlanView } from '../routes/plans-view.js';
+import { formatDate, formatMoney } from './format.js';
+import { html, renderDocument, type SafeHtml } from './html.js';
+
+export interface BillingPageModel {
+  account: AccountView;
+  plans: PlanView[];
+  /** null when Stripe could not be reached: the rest of the page still renders. */
+  invoices: InvoicePage | null;
+  apiKeys: ApiKeySummary[];
+  hasBillingAccount: boolean;
+  /** `?checkout=` after returning from Stripe Checkout. */
+  checkoutOutcome: 'success' | 'open' | 'expired' | 'canceled' | null;
+  devSignOut: boolean;
+}
+
+const LIVE: readonly SubscriptionStatus[] = ['active', 'trialing', 'past_due', 'unpaid', 'paused'];
+
+export function renderBillingPage(model: BillingPageModel): string {
+  const { account } = model;
+  const sub = account.subscription;
+  const live = sub !== null && LIVE.includes(sub.status);
+  return renderDocument(
+    'Billing',
+    html`<main>
+      <header class="top">
+        <h1>Billing</h1>
+        <span class="who">${account.user.email ?? account.user.id}</span>
+        ${model.devSignOut ? html`<form method="post" action="/dev/sign-out"><button type="submit" class="link">Sign out</button></form>` : null}
+      </header>
+      <div id="flash" role="alert" hidden></div>
+      ${checkoutBanner(model.checkoutOutcome)} ${statusBanners(account)}
+      <section class="current" data-testid="current-plan">
+        <h2>Current plan</h2>
+        <p><strong data-testid="plan-name">${account.plan.name}</strong> <span class="status" data-testid="plan-status">${statusLabel(account)}</span></p>
+        <p class="actions">
+          ${model.hasBillingAccount ? html`<button data-action="portal">Manage billing</button>` : null}
+          ${live && sub && !sub.cancelAtPeriodEnd ? html`<button data-action="cancel" class="secondary">Cancel subscription</button>` : null}
+          ${live && sub?.cancelAtPeriodEnd ? html`<button data-action="resume">Resume subscription</button>` : null}
+        </p>
+      </section>
+      <section class="plans">
+        <h2>Plans</h2>
+        <div class="cards">${model.plans.filter((p) => p.prices.length > 0).map((p) => planCard(p, account, live))}</div>
+      </section>
+      <section class="usage">
+        <h2>Usage</h2>
+        ${account.usage.length ? account.usage.map(usageBar) : html`<p class="muted">No usage recorded yet.</p>`}
+      </section>
+      <section class="api-keys" id="api-keys">
+        <h2>API keys</h2>
+        ${apiKeysTable(model.apiKeys)}
+      </section>
+      <section class="invoices">
+        <h2>Invoices</h2>
+        ${invoicesTable(model.invoices)}
+      </section>
+    </main>`,
+  );
+}
+
+function checkoutBanner(outcome: BillingPageModel['checkoutOutcome']): SafeHtml | null {
+  switch (outcome) {
+    case 'success':
+      return html`<p class="banner ok">Thank you! Your subscription is active.</p>`;
+    case 'open':
+      return html`<p class="banner">Your payment is still being processed.</p>`;
+    case 'expired':
+      return html`<p class="banner warn">That checkout session expired. Please try again.</p>`;
+    case 'canceled':
+      return html`<p class="banner">Checkout canceled: nothing was charged.</p>`;
+    case null:
+      return null;
+  }
+}
+
+function statusBanners(account: AccountView): SafeHtml[] {
+  const sub = account.subscription;
+  if (!sub) return [];
+  const out: SafeHtml[] = [];
+  if (sub.status === 'past_due' || sub.status === 'unpaid' || sub.paymentIssue) {
+    out.push(
+      html`<p class="banner warn" data-testid="past-due">Your last payment failed. ${account.inGracePeriod ? 'Access continues for a few days: ' : ''}Update your payment method in
+        <button data-action="portal" class="link">Manage billing</button>.</p>`,
+    );
+  }
+  if (sub.status === 'trialing' && sub.trialEnd) out.push(html`<p class="banner" data-testid="trial">Trial ends on ${formatDate(sub.trialEnd)}</p>`);
+  const endsOn = sub.cancelAt ?? sub.currentPeriodEnd;
+  if (sub.cancelAtPeriodEnd && endsOn !== null) out.push(html`<p class="banner" data-testid="ends-on">Ends on ${formatDate(endsOn)}</p>`);
+  return out;
+}
+
+function statusLabel(account: AccountView): string {
+  const sub = account.subscription;
+  if (!sub) return 'No subscription';
+  const labels: { [K in SubscriptionStatus]: string } = {
+    active: 'Active',
+    trialing: 'Trial',
+    past_due: 'Past due',
+    unpaid: 'Unpaid',
+    canceled: 'Canceled',
+    incomplete: 'Incomplete',
+    incomplete_expired: 'Expired',
+    paused: 'Paused',
+  };
+  return labels[sub.status];
+}
+
+function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml {
+  const currentPriceId = account.subscription?.priceId ?? null;
+  return html`<article class="card" data-plan="${plan.id}">
+    <h3>${plan.name}</h3>
+    <p class="muted">${plan.description}</p>
+    ${plan.trialDays > 0 ? html`<p class="muted">${plan.trialDays}-day free trial</p>` : null}
+    <ul>${plan.features.map((f) => html`<li>${f.replaceAll('_', ' ')}</li>`)}</ul>
+    <ul class="prices">
+      ${plan.prices.map((price) => {
+        const label = `${formatMoney(price.unitAmount, price.currency)} / ${price.interval}`;
+        if (live && price.priceId === currentPriceId) return html`<li>${label} <button disabled>Current plan</button></li>`;
+        return live
+          ? html`<li>${label} <button data-action="change-plan" data-lookup-key="${price.lookupKey}">Switch</button></li>`
+          : html`<li>${label} <button data-action="checkout" data-lookup-key="${price.lookupKey}">Subscribe</button></li>`;
+      })}
+    </ul>
+  </article>`;
+}
+
+function usageBar(u: UsageSummary): SafeHtml {
+  const limit = u.limit === 'unlimited' ? null : u.limit;
+  const pct = limit ? Math.min(100, Math.round((u.used / limit) * 100)) : 0;
+  return html`<div class="usage-row" data-feature="${u.feature}">
+    <span>${u.feature.replaceAll('_', ' ')}</span>
+    <progress max="100" value="${pct}"></progress>
+    <span>${u.used.toLocaleString('en-US')} / ${limit === null ? 'unlimited' : limit.toLocaleString('en-US')}</span>
+    ${u.periodEnd ? html`<span class="muted">resets ${formatDate(u.periodEnd)}</span>` : null}
+  </div>`;
+}
+
+function apiKeysTable(keys: ApiKeySummary[]): SafeHtml {
+  if (keys.length === 0) return html`<p class="muted">No API keys.</p>`;
+  return html`<table>
+    <thead><tr><th>Name</th><th>Key</th><th>Created</th><th>Last used</th></tr></thead>
+    <tbody>${keys.map((k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${formatDate(k.createdAt)}</td><td>${k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}</td></tr>`)}</tbody>
+  </table>`;
+}
+
+function invoicesTable(page: InvoicePage | null): SafeHtml {
+  if (page === null) return html`<p class="muted">Invoices are unavailable right now.</p>`;
+  if (page.invoices.length === 0) return html`<p class="muted">No invoices yet.</p>`;
+  return html`<table data-testid="invoices">
+    <thead><tr><th>Number</th><th>Date</th><th>Amount</th><th>Status</th><th></th></tr></thead>
+    <tbody>${page.invoices.map(
+      (inv) => html`<tr>
+        <td>${inv.number ?? inv.id}</td><td>${formatDate(inv.created)}</td><td>${formatMoney(inv.total, inv.currency)}</td><td>${inv.status ?? ''}</td>
+        <td>${inv.hostedInvoiceUrl ? html`<a href="${inv.hostedInvoiceUrl}" rel="noopener">View</a>` : null}
+          ${inv.invoicePdf ? html`<a href="/api/invoices/${inv.id}/pdf">PDF</a>` : null}</td>
+      </tr>`,
+    )}</tbody>
+  </table>`;
+}

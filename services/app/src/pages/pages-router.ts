@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { readUser } from '@billing/shared/billing-ops/read-user.js';
+import { listUserInvoices } from '@billing/shared/billing-ops/user-invoices.js';
+import type { Logger } from '@billing/shared/logging/logger.js';
+import { requestLogger } from '@billing/shared/http/request-logging.js';
+import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
+import { nowSeconds } from '@billing/shared/ports/clock.js';
+import type { AccessPolicy } from '../access/require-feature.js';
+import { requestAuth } from '../auth/request-identity.js';
+import type { UsageView } from '../ports/usage-view.js';
+import { accountView } from '../routes/account-view.js';
+import { plansView } from '../routes/plans-view.js';
+import { renderBillingPage } from './billing-page.js';
+
+const CheckoutOutcome = z.enum(['success', 'open', 'expired', 'canceled']);
+
+export function pagesRouter(deps: { billing: BillingOpsDeps; usage: UsageView; policy: AccessPolicy; logger: Logger; devSignOut: boolean }): Router {
+  const router = Router();
+  const plans = plansView(deps.billing.priceIds);
+  router.get('/', (_req, res) => res.redirect(303, '/billing'));
+  router.get('/billing', async (req, res) => {
+    const { identity } = requestAuth(res);
+    // A page view reads the user fresh (it follows a return from Checkout or the portal, where
+    // the cache's listener may still be a few milliseconds behind); the API uses the cache.
+    const user = await readUser(deps.billing.firestore, identity.userId);
+    const [usage, apiKeys, invoices] = await Promise.all([
+      deps.usage.summary(identity.userId),
+      deps.usage.apiKeys(identity.userId),
+      listUserInvoices(deps.billing, user, { limit: 12 }).catch((err: unknown) => {
+        requestLogger(req, deps.logger).warn({ event: 'billing_page.invoices_unavailable', userId: identity.userId, err }, 'invoices unavailable');
+        return null;
+      }),
+    ]);
+    const outcome = CheckoutOutcome.safeParse(req.query['checkout']);
+    res
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(
+        renderBillingPage({
+          account: accountView(identity, user, usage, nowSeconds(deps.policy.clock), deps.policy.pastDueGraceSeconds),
+          plans,
+          invoices,
+          apiKeys,
+          hasBillingAccount: user.stripeCustomerId !== null,
+          checkoutOutcome: outcome.success ? outcome.data : null,
+          devSignOut: deps.devSignOut,
+        }),
+      );
+  });
+  return router;
+}

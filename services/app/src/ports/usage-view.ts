@@ -1,0 +1,32 @@
+// What the app shows about usage and API keys (GET /api/me, the billing page). The usage
+// engineer's metering implements it (services/app/src/usage, shared/src/usage); until then
+// `noUsageView` shows nothing.
+import type { MeteredFeature, Quota } from '@billing/shared/plans/catalog.js';
+
+export interface UsageSummary {
+  feature: MeteredFeature;
+  used: number;
+  limit: Quota;
+  /** Unix seconds: when the counted period ends (subscription period, or calendar month for free users). */
+  periodEnd: number | null;
+}
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  /** Display prefix only: the secret is never stored. */
+  prefix: string;
+  /** Unix seconds. */
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface UsageView {
+  summary(userId: string): Promise<UsageSummary[]>;
+  apiKeys(userId: string): Promise<ApiKeySummary[]>;
+}
+
+export const noUsageView: UsageView = {
+  summary: () => Promise.resolve([]),
+  apiKeys: () => Promise.resolve([]),
+};

@@ -1,0 +1,60 @@
+// What the signed-in user sees about their account: the same object answers GET /api/me and
+// renders the billing page, so the page and the API cannot disagree.
+import { effectivePlan } from '@billing/shared/access/access-decision.js';
+import type { Identity } from '@billing/shared/identity/identity.js';
+import type { BillingSummary, UserDoc } from '@billing/shared/model/documents.js';
+import { Feature, type PlanId } from '@billing/shared/plans/catalog.js';
+import type { UsageSummary } from '../ports/usage-view.js';
+
+export interface AccountView {
+  user: { id: string; email: string | null };
+  plan: { id: PlanId; name: string };
+  /** The subscription as stored (may differ from `plan` when it no longer grants access). */
+  subscription: {
+    id: string | null;
+    status: NonNullable<BillingSummary['status']>;
+    planId: string | null;
+    priceId: string | null;
+    interval: BillingSummary['interval'];
+    currentPeriodEnd: number | null;
+    cancelAtPeriodEnd: boolean;
+    cancelAt: number | null;
+    trialEnd: number | null;
+    paymentIssue: BillingSummary['paymentIssue'];
+  } | null;
+  inGracePeriod: boolean;
+  /** Every feature usable now: the plan's plus Stripe entitlements while the plan is paid. */
+  entitlements: Feature[];
+  usage: UsageSummary[];
+}
+
+export function accountView(identity: Identity, user: UserDoc | null, usage: UsageSummary[], now: number, pastDueGraceSeconds: number): AccountView {
+  const billing = user?.billing ?? null;
+  const { plan, inGracePeriod } = effectivePlan(billing, now, pastDueGraceSeconds);
+  const granted = new Set<Feature>(plan.features);
+  if (plan.id !== 'free') for (const f of billing?.entitlements ?? []) {
+    const parsed = Feature.safeParse(f);
+    if (parsed.success) granted.add(parsed.data);
+  }
+  return {
+    user: { id: identity.userId, email: identity.email },
+    plan: { id: plan.id, name: plan.name },
+    subscription: billing?.status
+      ? {
+          id: billing.subscriptionId,
+          status: billing.status,
+          planId: billing.planId,
+          priceId: billing.priceId,
+          interval: billing.interval,
+          currentPeriodEnd: billing.currentPeriodEnd,
+          cancelAtPeriodEnd: billing.cancelAtPeriodEnd,
+          cancelAt: billing.cancelAt,
+          trialEnd: billing.trialEnd,
+          paymentIssue: billing.paymentIssue,
+        }
+      : null,
+    inGracePeriod,
+    entitlements: Feature.options.filter((f) => granted.has(f)),
+    usage,
+  };
+}

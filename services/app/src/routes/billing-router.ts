@@ -1,0 +1,55 @@
+// Checkout, portal and subscription changes: thin handlers over shared/src/billing-ops.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
+import { changePlan } from '@billing/shared/billing-ops/change-plan.js';
+import { openBillingPortal } from '@billing/shared/billing-ops/open-billing-portal.js';
+import { setCancelAtPeriodEnd } from '@billing/shared/billing-ops/set-cancel-at-period-end.js';
+import { startCheckout } from '@billing/shared/billing-ops/start-checkout.js';
+import type { Logger } from '@billing/shared/logging/logger.js';
+import { requestLogger } from '@billing/shared/http/request-logging.js';
+import { requestAuth } from '../auth/request-identity.js';
+import { parseInput } from '../http/parse-input.js';
+
+const PlanChoice = z.object({ lookupKey: z.string().min(1).max(100) });
+
+export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger }): Router {
+  const router = Router();
+
+  router.post('/api/checkout', async (req, res) => {
+    const { lookupKey } = parseInput(PlanChoice, req.body);
+    const { identity } = requestAuth(res);
+    const session = await startCheckout(deps.billing, identity, lookupKey);
+    requestLogger(req, deps.logger).info({ event: 'checkout.session_created', userId: identity.userId, sessionId: session.sessionId, lookupKey }, 'checkout session created');
+    res.json({ url: session.url });
+  });
+
+  router.post('/api/portal', async (req, res) => {
+    const { identity } = requestAuth(res);
+    const session = await openBillingPortal(deps.billing, identity.userId);
+    // The URL is a bearer credential: logged as an event only.
+    requestLogger(req, deps.logger).info({ event: 'portal.session_created', userId: identity.userId }, 'portal session created');
+    res.json({ url: session.url });
+  });
+
+  router.post('/api/subscription/plan', async (req, res) => {
+    const { lookupKey } = parseInput(PlanChoice, req.body);
+    const { identity } = requestAuth(res);
+    const result = await changePlan(deps.billing, identity.userId, lookupKey);
+    requestLogger(req, deps.logger).info({ event: 'subscription.plan_changed', userId: identity.userId, subscriptionId: result.subscriptionId, lookupKey }, 'plan changed');
+    res.json(result);
+  });
+
+  for (const [path, cancel] of [['/api/subscription/cancel', true], ['/api/subscription/resume', false]] as const) {
+    router.post(path, async (req, res) => {
+      const { identity } = requestAuth(res);
+      const result = await setCancelAtPeriodEnd(deps.billing, identity.userId, cancel);
+      requestLogger(req, deps.logger).info(
+        { event: cancel ? 'subscription.cancel_requested' : 'subscription.resumed', userId: identity.userId, subscriptionId: result.subscriptionId },
+        cancel ? 'cancel at period end' : 'resumed',
+      );
+      res.json(result);
+    });
+  }
+  return router;
+}

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { notFound } from '@billing/shared/errors/app-error.js';
+import type { BillingGateway } from '@billing/shared/ports/billing-gateway.js';
+import { listUserInvoices, userInvoicePdfUrl } from '@billing/shared/billing-ops/user-invoices.js';
+import { readUser } from '@billing/shared/billing-ops/read-user.js';
+import type { Firestore } from '@google-cloud/firestore';
+import { requestAuth } from '../auth/request-identity.js';
+import { parseInput } from '../http/parse-input.js';
+
+const InvoiceId = z.string().regex(/^in_[A-Za-z0-9]+$/);
+const InvoiceQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  starting_after: InvoiceId.optional(),
+});
+
+export function invoicesRouter(deps: { gateway: BillingGateway; firestore: Firestore }): Router {
+  const router = Router();
+  // The customer id is read fresh: it decides whose invoices are shown.
+  const userOf = (userId: string) => readUser(deps.firestore, userId);
+
+  router.get('/api/invoices', async (req, res) => {
+    const query = parseInput(InvoiceQuery, req.query);
+    const { identity } = requestAuth(res);
+    const page = await listUserInvoices(deps, await userOf(identity.userId), { limit: query.limit, startingAfter: query.starting_after });
+    res.json(page);
+  });
+
+  router.get('/api/invoices/:id/pdf', async (req, res) => {
+    const { identity } = requestAuth(res);
+    const id = InvoiceId.safeParse(req.params['id']);
+    // A malformed id answers like someone else's: 404.
+    if (!id.success) throw notFound('Invoice');
+    const url = await userInvoicePdfUrl(deps, await userOf(identity.userId), id.data);
+    res.redirect(302, url);
+  });
+  return router;
+}

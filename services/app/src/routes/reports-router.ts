@@ -1,0 +1,13 @@
+// A gated demo route: what a paid feature looks like behind `requireFeature`.
+import { Router } from 'express';
+import { requireFeature, type AccessPolicy } from '../access/require-feature.js';
+import { requestAuth } from '../auth/request-identity.js';
+
+export function reportsRouter(deps: { policy: AccessPolicy }): Router {
+  const router = Router();
+  router.get('/api/reports/advanced', requireFeature('advanced_analytics', deps.policy), (_req, res) => {
+    const { identity } = requestAuth(res);
+    res.json({ report: 'advanced', userId: identity.userId, generatedAt: new Date(deps.policy.clock.now()).toISOString() });
+  });
+  return router;
+}

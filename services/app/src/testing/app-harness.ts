@@ -1,0 +1,57 @@
+// Builds the real app (real Firestore emulator, real Stripe SDK adapters) around a given
+// identity verifier, for tests that exercise authentication and access without Stripe calls.
+import type { Firestore } from '@google-cloud/firestore';
+import { createUserStateCache, type UserStateCache } from '@billing/shared/access/user-state-cache.js';
+import { silentLogger } from '@billing/shared/logging/logger.js';
+import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
+import { createSdkBillingGateway } from '@billing/shared/stripe/billing-gateway-sdk.js';
+import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
+import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
+import { allLookupKeys } from '@billing/shared/plans/catalog.js';
+import { createApp } from '../app.js';
+import type { IapVerifier } from '../auth/iap-verifier.js';
+import { noUsageView, type UsageView } from '../ports/usage-view.js';
+import { listen, type Listening } from './listen.js';
+
+/** Nothing listens here: a test that unexpectedly calls Stripe fails instead of passing. */
+const NO_STRIPE = 'http://127.0.0.1:9';
+
+export interface Harness extends Listening {
+  users: UserStateCache;
+}
+
+export async function startHarness(opts: { firestore: Firestore; verifier: IapVerifier; clock?: Clock; usage?: UsageView }): Promise<Harness> {
+  const logger = silentLogger();
+  const clock = opts.clock ?? systemClock;
+  const stripe = createStripeClient({ secretKey: 'sk_test_harness', apiBase: NO_STRIPE, maxNetworkRetries: 0, timeoutMs: 1000 });
+  const users = createUserStateCache({ firestore: opts.firestore, logger, ttlMs: 60_000, maxEntries: 1000, clock });
+  const app = createApp({
+    logger,
+    clock,
+    verifier: opts.verifier,
+    devIap: null,
+    users,
+    firestore: opts.firestore,
+    billing: {
+      firestore: opts.firestore,
+      gateway: createSdkBillingGateway(stripe),
+      reader: createSdkStripeReader(stripe),
+      priceIds: Object.fromEntries(allLookupKeys().map((k) => [k, `price_${k}`])),
+      clock,
+      livemode: false,
+      publicBaseUrl: 'http://127.0.0.1:8789',
+      refreshStoredSubscription: () => Promise.reject(new Error('not used by harness tests')),
+    },
+    usage: opts.usage ?? noUsageView,
+    pastDueGraceSeconds: 3 * 86_400,
+  });
+  const server = await listen(app);
+  return {
+    ...server,
+    users,
+    close: async () => {
+      users.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Middleware that charges a request to a metered feature: first the per-minute rate limit of the
+// caller (per API key, or per user through IAP) at the owner's plan rate, then `n` units against
+// the monthly quota. A refused request records nothing. Mounted after apiKeyOrIap.
+import type { RequestHandler } from 'express';
+import { AppError } from '@billing/shared/errors/app-error.js';
+import type { MeteredFeature } from '@billing/shared/plans/catalog.js';
+import type { Clock } from '@billing/shared/ports/clock.js';
+import { usageAccount } from '@billing/shared/usage/usage-account.js';
+import { requestPrincipal } from '../api-keys/api-key-auth.js';
+import type { Metering } from './metering.js';
+
+export function metered(feature: MeteredFeature, deps: { metering: Metering; clock: Clock }, units = 1): RequestHandler {
+  return async (_req, res, next) => {
+    const { userId, keyId } = requestPrincipal(res);
+    const { metering } = deps;
+    const account = usageAccount(userId, await metering.billing.billing(userId), deps.clock.now());
+    const limit = metering.rateLimiter.take(keyId ? `key:${keyId}` : `user:${userId}`, account.plan.rateLimitPerMinute);
+    if (!limit.ok) {
+      res.set('Retry-After', String(limit.retryAfterSeconds));
+      throw new AppError('rate_limited', 'Too many requests', { retryAfterSeconds: limit.retryAfterSeconds, limitPerMinute: account.plan.rateLimitPerMinute });
+    }
+    await metering.recorder.record({ userId, keyId }, feature, units);
+    next();
+  };
+}

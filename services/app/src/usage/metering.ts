@@ -1,0 +1,84 @@
+// Everything the app needs for metering, built once at the composition root from the clients it
+// already has: the quota recorder, the usage summary, API keys, the rate limiter, and the
+// UsageView the app's /api/me and billing page read. close() is for SIGTERM: it flushes admitted
+// units and lastUsedAt stamps and gives back quota leases.
+import type { Firestore } from '@google-cloud/firestore';
+import type { UserStateCache } from '@billing/shared/access/user-state-cache.js';
+import { createApiKeyStore, type ApiKeyStore } from '@billing/shared/api-keys/api-key-store.js';
+import { createApiKeyVerifier, type ApiKeyVerifier } from '@billing/shared/api-keys/api-key-verifier.js';
+import type { Logger } from '@billing/shared/logging/logger.js';
+import { UserId } from '@billing/shared/model/ids.js';
+import type { Clock } from '@billing/shared/ports/clock.js';
+import { createRateLimiter, type RateLimiter } from '@billing/shared/usage/rate-limiter.js';
+import type { BillingSource } from '@billing/shared/usage/usage-account.js';
+import { createUsageRecorder, type UsageRecorder } from '@billing/shared/usage/usage-recorder.js';
+import { createUsageSummary, type UsageSummary } from '@billing/shared/usage/usage-summary.js';
+import type { UsageView } from '../ports/usage-view.js';
+
+export interface Metering {
+  readonly billing: BillingSource;
+  readonly recorder: UsageRecorder;
+  readonly usage: UsageSummary;
+  readonly keys: ApiKeyStore;
+  readonly keyVerifier: ApiKeyVerifier;
+  readonly rateLimiter: RateLimiter;
+  /** Where 402/403/429 bodies send the user. */
+  readonly upgradeUrl: string;
+  /** For GET /api/me and the billing page. */
+  readonly view: UsageView;
+  close(): Promise<void>;
+}
+
+export interface MeteringOptions {
+  firestore: Firestore;
+  /** The app's listener-backed user cache: plan changes reach quotas as soon as it sees them. */
+  users: Pick<UserStateCache, 'get'>;
+  clock: Clock;
+  logger: Logger;
+  /** e.g. `${PUBLIC_BASE_URL}/billing`. */
+  upgradeUrl: string;
+  flushIntervalMs?: number;
+  /** Tests drive flushes themselves. */
+  autoFlush?: boolean;
+}
+
+export function createMetering(opts: MeteringOptions): Metering {
+  const { firestore: db, clock, logger } = opts;
+  const billing: BillingSource = { billing: async (userId) => (await opts.users.get(userId))?.billing ?? null };
+  const recorder = createUsageRecorder({
+    db,
+    billing,
+    clock,
+    logger,
+    upgradeUrl: opts.upgradeUrl,
+    ...(opts.flushIntervalMs === undefined ? {} : { flushIntervalMs: opts.flushIntervalMs }),
+    ...(opts.autoFlush === undefined ? {} : { autoFlush: opts.autoFlush }),
+  });
+  const usage = createUsageSummary({ db, billing, clock, recorder });
+  const keys = createApiKeyStore(db, clock);
+  const keyVerifier = createApiKeyVerifier({ db, clock, logger, ...(opts.autoFlush === undefined ? {} : { autoFlush: opts.autoFlush }) });
+  const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+  return {
+    billing,
+    recorder,
+    usage,
+    keys,
+    keyVerifier,
+    rateLimiter: createRateLimiter(clock),
+    upgradeUrl: opts.upgradeUrl,
+    view: {
+      summary: (userId) => usage.summary(UserId.parse(userId)),
+      apiKeys: async (userId) =>
+        (await keys.list(UserId.parse(userId))).map((k) => ({
+          id: k.id,
+          name: k.name,
+          prefix: k.prefix,
+          createdAt: seconds(k.createdAt),
+          lastUsedAt: k.lastUsedAt === null ? null : seconds(k.lastUsedAt),
+        })),
+    },
+    async close() {
+      await Promise.all([recorder.close(), keyVerifier.close()]);
+    },
+  };
+}

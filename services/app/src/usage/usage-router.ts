@@ -1,0 +1,13 @@
+// GET /api/usage: used / limit / period end (unix seconds) per metered feature, behind IAP.
+import { Router } from 'express';
+import { requestAuth } from '../auth/request-identity.js';
+import type { Metering } from './metering.js';
+
+export function usageRouter(deps: { metering: Metering }): Router {
+  const router = Router();
+  router.get('/api/usage', async (_req, res) => {
+    const { identity } = requestAuth(res);
+    res.json({ usage: await deps.metering.usage.summary(identity.userId) });
+  });
+  return router;
+}

@@ -1,0 +1,28 @@
+// The table of every /v1 endpoint the stand-in serves. A new endpoint: a module with an
+// `endpoints` table, listed here.
+import type { ApiEndpoint } from './endpoint.js';
+import { endpoints as billingMeterEvents } from './billing-meter-events.js';
+import { endpoints as billingMeters } from './billing-meters.js';
+import { endpoints as billingPortalSessions } from './billing-portal-sessions.js';
+import { endpoints as checkoutSessions } from './checkout-sessions.js';
+import { endpoints as customers } from './customers.js';
+import { endpoints as entitlements } from './entitlements.js';
+import { endpoints as events } from './events.js';
+import { endpoints as invoices } from './invoices.js';
+import { endpoints as prices } from './prices.js';
+import { endpoints as products } from './products.js';
+import { endpoints as subscriptions } from './subscriptions.js';
+
+export const API_ENDPOINTS: readonly ApiEndpoint[] = [
+  ...customers,
+  ...products,
+  ...prices,
+  ...billingMeters,
+  ...billingMeterEvents,
+  ...checkoutSessions,
+  ...subscriptions,
+  ...invoices,
+  ...billingPortalSessions,
+  ...entitlements,
+  ...events,
+];

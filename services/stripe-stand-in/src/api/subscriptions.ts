@@ -1,0 +1,110 @@
+// /v1/subscriptions: retrieve, list (by customer/status/price; canceled only when asked, as
+// Stripe does), update (plan change on an item, cancel_at_period_end, pause_collection,
+// metadata), cancel (DELETE) and resume (a `paused` subscription).
+import type Stripe from 'stripe';
+import { z } from 'zod';
+import type { BillingContext } from '../billing/billing-context.js';
+import type { SubscriptionRecord } from '../billing/stand-in-state.js';
+import { cancelNow, changeItemPrice, changeSubscription, resumeSubscription, setCancelAtPeriodEnd, setPauseCollection } from '../billing/subscription-changes.js';
+import { emptyable, expandParam, formBool, formInt, listParams, metadataParam } from '../http/request-params.js';
+import { badState, invalidParam, noSuchResource } from '../http/stripe-error.js';
+import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
+import { listPage } from './list-page.js';
+
+export function subscriptionRecordOrThrow(ctx: BillingContext, id: string): SubscriptionRecord {
+  const record = ctx.state.subscriptions.get(id);
+  if (!record) throw noSuchResource('subscription', id);
+  return record;
+}
+
+const retrieve = endpoint('get', '/v1/subscriptions/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) => subscriptionRecordOrThrow(ctx, pathParam(path, 'id')).subscription);
+
+const ListStatus = z.enum(['active', 'all', 'canceled', 'ended', 'incomplete', 'incomplete_expired', 'past_due', 'paused', 'trialing', 'unpaid']);
+const list = endpoint(
+  'get',
+  '/v1/subscriptions',
+  z.strictObject({ ...listParams, customer: z.string().optional(), status: ListStatus.optional(), price: z.string().optional() }),
+  (ctx, p) => {
+    const matchesStatus = (s: Stripe.Subscription) => {
+      switch (p.status) {
+        case undefined:
+          return s.status !== 'canceled' && s.status !== 'incomplete_expired';
+        case 'all':
+          return true;
+        case 'ended':
+          return s.status === 'canceled' || s.status === 'incomplete_expired';
+        default:
+          return s.status === p.status;
+      }
+    };
+    const subs = [...ctx.state.subscriptions.values()]
+      .map((r) => r.subscription)
+      .reverse()
+      .filter((s) => (p.customer === undefined || s.customer === p.customer) && matchesStatus(s) && (p.price === undefined || s.items.data.some((i) => i.price.id === p.price)));
+    return listPage(subs, p, '/v1/subscriptions');
+  },
+);
+
+const ProrationBehavior = z.enum(['create_prorations', 'none', 'always_invoice']);
+const updateParams = z.strictObject({
+  items: z.array(z.strictObject({ id: z.string(), price: z.string().optional(), quantity: formInt.pipe(z.number().min(1)).optional() })).max(20).optional(),
+  proration_behavior: ProrationBehavior.optional(),
+  cancel_at_period_end: formBool.optional(),
+  pause_collection: emptyable(z.strictObject({ behavior: z.enum(['keep_as_draft', 'mark_uncollectible', 'void']), resumes_at: formInt.optional() })).optional(),
+  payment_behavior: z.enum(['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete']).optional(),
+  metadata: metadataParam.optional(),
+  expand: expandParam,
+});
+
+const update = endpoint('post', '/v1/subscriptions/:id', updateParams, (ctx, p, path) => {
+  const record = subscriptionRecordOrThrow(ctx, pathParam(path, 'id'));
+  const sub = record.subscription;
+  if (sub.status === 'canceled' || sub.status === 'incomplete_expired') throw badState('A canceled subscription can only update its cancellation_details and metadata.', 'subscription_canceled');
+  (p.items ?? []).forEach((item, i) => {
+    const existing = sub.items.data.find((x) => x.id === item.id);
+    if (!existing) throw invalidParam(`items[${i}][id]`, `Invalid subscription item ${item.id}: it does not belong to ${sub.id}`);
+    const price = item.price !== undefined ? ctx.state.prices.get(item.price) : existing.price;
+    if (!price) throw noSuchResource('price', item.price ?? '', `items[${i}][price]`);
+    if ((price.recurring?.usage_type === 'metered') !== (existing.price.recurring?.usage_type === 'metered'))
+      throw invalidParam(`items[${i}][price]`, 'A licensed item cannot be switched to a metered price or back.');
+    changeItemPrice(ctx, record, item.id, price, item.quantity, p.proration_behavior ?? 'create_prorations');
+  });
+  if (p.cancel_at_period_end !== undefined && p.cancel_at_period_end !== sub.cancel_at_period_end) setCancelAtPeriodEnd(ctx, record, p.cancel_at_period_end);
+  if (p.pause_collection !== undefined) setPauseCollection(ctx, record, p.pause_collection === '' ? null : { behavior: p.pause_collection.behavior, resumes_at: p.pause_collection.resumes_at ?? null });
+  if (p.metadata) {
+    const metadata = p.metadata;
+    changeSubscription(ctx, record, (s) => {
+      for (const [k, v] of Object.entries(metadata)) {
+        if (v === '') delete s.metadata[k];
+        else s.metadata[k] = v;
+      }
+    });
+  }
+  return sub;
+});
+
+const cancel = endpoint(
+  'delete',
+  '/v1/subscriptions/:id',
+  z.strictObject({ invoice_now: formBool.optional(), prorate: formBool.optional(), cancellation_details: z.strictObject({ comment: z.string().optional(), feedback: z.string().optional() }).optional(), expand: expandParam }),
+  (ctx, _p, path) => {
+    const record = subscriptionRecordOrThrow(ctx, pathParam(path, 'id'));
+    if (record.subscription.status === 'canceled') throw badState(`No such subscription: '${record.subscription.id}' is already canceled`, 'resource_missing');
+    cancelNow(ctx, record, 'cancellation_requested');
+    return record.subscription;
+  },
+);
+
+const resume = endpoint(
+  'post',
+  '/v1/subscriptions/:id/resume',
+  z.strictObject({ billing_cycle_anchor: z.enum(['now', 'unchanged']).optional(), proration_behavior: ProrationBehavior.optional(), expand: expandParam }),
+  (ctx, _p, path) => {
+    const record = subscriptionRecordOrThrow(ctx, pathParam(path, 'id'));
+    if (record.subscription.status !== 'paused') throw badState('Only a subscription with status=paused can be resumed.', 'subscription_not_paused');
+    resumeSubscription(ctx, record);
+    return record.subscription;
+  },
+);
+
+export const endpoints: ApiEndpoint[] = [list, retrieve, update, cancel, resume];

@@ -1,0 +1,30 @@
+// Completes a Checkout Session as a paying user would on Stripe's hosted page: the card they
+// enter becomes the customer's default, the subscription starts (trialing if the session asked
+// for a trial) with its first invoice paid, and checkout.session.completed follows.
+import type Stripe from 'stripe';
+import { badState, noSuchResource } from '../http/stripe-error.js';
+import type { BillingContext } from './billing-context.js';
+import { startSubscription } from './subscription-changes.js';
+
+export function completeCheckoutSession(ctx: BillingContext, sessionId: string): Stripe.Checkout.Session {
+  const session = ctx.state.checkoutSessions.get(sessionId);
+  if (!session) throw noSuchResource('checkout.session', sessionId);
+  if (session.status !== 'open') throw badState(`Checkout Session ${sessionId} is ${session.status ?? 'not open'}`, 'checkout_session_not_open');
+  if (session.expires_at <= ctx.clock.now()) {
+    session.status = 'expired';
+    ctx.events.emit('checkout.session.expired', session);
+    throw badState(`Checkout Session ${sessionId} has expired`, 'checkout_session_expired');
+  }
+  const intent = ctx.state.checkoutIntents.get(session.id);
+  const customerId = typeof session.customer === 'string' ? session.customer : session.customer?.id;
+  if (!intent || !customerId) throw new Error(`checkout session ${sessionId} lost its line items`);
+  ctx.state.paymentBehaviour.set(customerId, 'succeeds');
+  const record = startSubscription(ctx, { customer: customerId, items: intent.items, trialDays: intent.trialDays, metadata: intent.subscriptionMetadata });
+  session.status = 'complete';
+  session.payment_status = intent.trialDays ? 'no_payment_required' : 'paid';
+  session.subscription = record.subscription.id;
+  session.invoice = typeof record.subscription.latest_invoice === 'string' ? record.subscription.latest_invoice : null;
+  session.url = null;
+  ctx.events.emit('checkout.session.completed', session);
+  return session;
+}

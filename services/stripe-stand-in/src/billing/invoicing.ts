@@ -1,0 +1,76 @@
+// Invoice lifecycle: draft -> finalized (open) -> paid, or a failed attempt that leaves it open
+// for dunning. Each step emits the events Stripe emits for it.
+import type Stripe from 'stripe';
+import type { BillingContext } from './billing-context.js';
+import { invoiceObject, type NewInvoice } from './invoice-object.js';
+
+export type PaymentOutcome = 'paid' | 'failed' | 'requires_action';
+
+export function customerOf(ctx: BillingContext, id: string): Stripe.Customer {
+  const customer = ctx.state.customers.get(id);
+  if (!customer) throw new Error(`customer ${id} is missing from the stand-in state`);
+  return customer;
+}
+
+/** Creates and finalizes an invoice; the caller then charges it with `attemptPayment`. */
+export function issueInvoice(ctx: BillingContext, input: Omit<NewInvoice, 'now'>): Stripe.Invoice {
+  const invoice = invoiceObject({ ...input, now: ctx.clock.now() });
+  ctx.state.invoices.set(invoice.id, invoice);
+  ctx.events.emit('invoice.created', invoice);
+  ctx.state.invoiceSequence += 1;
+  invoice.status = 'open';
+  invoice.number = `STANDIN-${String(ctx.state.invoiceSequence).padStart(4, '0')}`;
+  invoice.effective_at = ctx.clock.now();
+  invoice.status_transitions.finalized_at = ctx.clock.now();
+  invoice.hosted_invoice_url = `${ctx.publicUrl()}/_stand-in/invoices/${invoice.id}`;
+  invoice.invoice_pdf = `${ctx.publicUrl()}/_stand-in/invoices/${invoice.id}.pdf`;
+  input.subscription.latest_invoice = invoice.id;
+  ctx.events.emit('invoice.finalized', invoice);
+  return invoice;
+}
+
+/** Charges the customer's default payment method as configured for the test. */
+export function attemptPayment(ctx: BillingContext, invoice: Stripe.Invoice, nextAttemptAt: number | null): PaymentOutcome {
+  const customerId = typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
+  invoice.attempted = true;
+  invoice.attempt_count += 1;
+  const behaviour = invoice.amount_due === 0 ? 'succeeds' : ctx.state.paymentBehaviourOf(customerId);
+  switch (behaviour) {
+    case 'succeeds':
+      markPaid(ctx, invoice);
+      return 'paid';
+    case 'requires_action':
+      invoice.next_payment_attempt = nextAttemptAt;
+      ctx.events.emit('invoice.payment_action_required', invoice);
+      return 'requires_action';
+    case 'fails':
+    case 'none':
+      invoice.next_payment_attempt = nextAttemptAt;
+      ctx.events.emit('invoice.payment_failed', invoice);
+      return 'failed';
+  }
+}
+
+function markPaid(ctx: BillingContext, invoice: Stripe.Invoice): void {
+  invoice.status = 'paid';
+  invoice.amount_paid = invoice.amount_due;
+  invoice.amount_remaining = 0;
+  invoice.next_payment_attempt = null;
+  invoice.status_transitions.paid_at = ctx.clock.now();
+  ctx.events.emit('invoice.paid', invoice);
+  ctx.events.emit('invoice.payment_succeeded', invoice);
+}
+
+/** After the last retry (or when a subscription is canceled) the open invoice stops being collected. */
+export function closeUnpaidInvoice(ctx: BillingContext, invoice: Stripe.Invoice, how: 'void' | 'uncollectible'): void {
+  invoice.next_payment_attempt = null;
+  if (how === 'void') {
+    invoice.status = 'void';
+    invoice.status_transitions.voided_at = ctx.clock.now();
+    ctx.events.emit('invoice.voided', invoice);
+  } else {
+    invoice.status = 'uncollectible';
+    invoice.status_transitions.marked_uncollectible_at = ctx.clock.now();
+    ctx.events.emit('invoice.marked_uncollectible', invoice);
+  }
+}

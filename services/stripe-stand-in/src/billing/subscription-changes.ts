@@ -1,0 +1,211 @@
+// The changes a customer or the product makes to a subscription (API, portal, checkout), each
+// emitting what Stripe emits. Time-driven transitions (renewals, trial end, dunning) are in
+// subscription-renewals.ts.
+import type Stripe from 'stripe';
+import { addInterval } from './billing-periods.js';
+import type { BillingContext } from './billing-context.js';
+import { syncEntitlements } from './entitlements.js';
+import { previousAttributes, structuredCloneJson, type EventType } from './event-log.js';
+import { attemptPayment, closeUnpaidInvoice, customerOf, issueInvoice } from './invoicing.js';
+import type { InvoiceLine } from './invoice-object.js';
+import type { SubscriptionRecord } from './stand-in-state.js';
+import { currentPeriod, licensedItem, setPeriod, subscriptionItem, subscriptionObject } from './subscription-object.js';
+
+type SubscriptionEvent = Extract<EventType, `customer.subscription.${string}`>;
+
+/** Snapshot, mutate, emit one subscription event with `previous_attributes`, resync entitlements. */
+export function changeSubscription(
+  ctx: BillingContext,
+  record: SubscriptionRecord,
+  mutate: (sub: Stripe.Subscription) => void,
+  type: Exclude<SubscriptionEvent, 'customer.subscription.pending_update_applied' | 'customer.subscription.pending_update_expired'> = 'customer.subscription.updated',
+): void {
+  const before = structuredCloneJson(record.subscription);
+  mutate(record.subscription);
+  ctx.events.emit(type, record.subscription, previousAttributes(before, structuredCloneJson(record.subscription)));
+  syncEntitlements(ctx, customerIdOf(record.subscription));
+}
+
+export const customerIdOf = (sub: Stripe.Subscription): string => (typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
+
+const intervalOf = (price: Stripe.Price) => {
+  if (!price.recurring) throw new Error(`price ${price.id} is not recurring`);
+  return price.recurring.interval;
+};
+
+export function licensedLines(sub: Stripe.Subscription, period: { start: number; end: number }, trial: boolean): InvoiceLine[] {
+  return sub.items.data
+    .filter((i) => i.price.recurring?.usage_type !== 'metered')
+    .map((i) => ({
+      description: `${trial ? 'Trial period for ' : ''}${i.quantity ?? 1} × ${i.price.lookup_key ?? i.price.id}`,
+      amount: trial ? 0 : (i.price.unit_amount ?? 0) * (i.quantity ?? 1),
+      price: i.price,
+      quantity: i.quantity ?? 1,
+      subscriptionItem: i.id,
+      proration: false,
+      period,
+    }));
+}
+
+export interface StartSubscription {
+  customer: string;
+  items: { price: Stripe.Price; quantity: number | undefined }[];
+  trialDays: number | undefined;
+  metadata: Stripe.Metadata;
+}
+
+/** A new subscription with its first invoice (paid, or $0 during a trial). */
+export function startSubscription(ctx: BillingContext, input: StartSubscription): SubscriptionRecord {
+  const now = ctx.clock.now();
+  const main = input.items.find((i) => i.price.recurring?.usage_type !== 'metered') ?? input.items[0];
+  if (!main) throw new Error('a subscription needs at least one item');
+  const trialEnd = input.trialDays ? now + input.trialDays * 86_400 : null;
+  const periodEnd = trialEnd ?? addInterval(now, intervalOf(main.price));
+  const sub = subscriptionObject({ customer: input.customer, items: input.items, now, periodEnd, trialEnd, metadata: input.metadata });
+  const record: SubscriptionRecord = { subscription: sub, dunning: null, trialWillEndSent: false, pendingProration: 0 };
+  ctx.state.subscriptions.set(sub.id, record);
+  ctx.events.emit('customer.subscription.created', sub);
+  const invoice = issueInvoice(ctx, {
+    customer: customerOf(ctx, input.customer),
+    subscription: sub,
+    billingReason: 'subscription_create',
+    lines: licensedLines(sub, { start: now, end: periodEnd }, trialEnd !== null),
+    period: { start: now, end: now },
+  });
+  attemptPayment(ctx, invoice, null);
+  syncEntitlements(ctx, input.customer);
+  return record;
+}
+
+export function setCancelAtPeriodEnd(ctx: BillingContext, record: SubscriptionRecord, cancel: boolean): void {
+  changeSubscription(ctx, record, (sub) => {
+    sub.cancel_at_period_end = cancel;
+    // Since 2025 Stripe also sets `cancel_at` to the period end.
+    sub.cancel_at = cancel ? currentPeriod(sub).end : null;
+    sub.canceled_at = cancel ? ctx.clock.now() : null;
+    sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: cancel ? 'cancellation_requested' : null };
+  });
+}
+
+export function setPauseCollection(ctx: BillingContext, record: SubscriptionRecord, pause: Stripe.Subscription.PauseCollection | null): void {
+  changeSubscription(ctx, record, (sub) => {
+    sub.pause_collection = pause;
+  });
+}
+
+/** Ends the subscription now (DELETE /v1/subscriptions/:id, the end of a period, or dunning). */
+export function cancelNow(ctx: BillingContext, record: SubscriptionRecord, reason: Stripe.Subscription.CancellationDetails.Reason): void {
+  if (record.dunning) {
+    const open = ctx.state.invoices.get(record.dunning.invoiceId);
+    if (open?.status === 'open') closeUnpaidInvoice(ctx, open, reason === 'payment_failed' ? 'uncollectible' : 'void');
+    record.dunning = null;
+  }
+  changeSubscription(
+    ctx,
+    record,
+    (sub) => {
+      const now = ctx.clock.now();
+      sub.status = 'canceled';
+      sub.canceled_at = sub.canceled_at ?? now;
+      sub.ended_at = now;
+      sub.cancel_at = sub.cancel_at ?? null;
+      sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason };
+    },
+    'customer.subscription.deleted',
+  );
+}
+
+export type ProrationBehavior = 'create_prorations' | 'none' | 'always_invoice';
+
+/**
+ * Plan change on one item. Same interval: the period is kept and the difference for the rest
+ * of it is prorated (carried to the next invoice, invoiced now, or dropped). A different
+ * interval restarts the billing cycle now and invoices at once, as Stripe does.
+ */
+export function changeItemPrice(ctx: BillingContext, record: SubscriptionRecord, itemId: string, price: Stripe.Price, quantity: number | undefined, proration: ProrationBehavior): void {
+  const sub = record.subscription;
+  const item = sub.items.data.find((i) => i.id === itemId);
+  if (!item) throw new Error(`no item ${itemId}`);
+  const now = ctx.clock.now();
+  const period = currentPeriod(sub);
+  const oldAmount = (item.price.unit_amount ?? 0) * (item.quantity ?? 1);
+  const newAmount = (price.unit_amount ?? 0) * (quantity ?? item.quantity ?? 1);
+  const intervalChanged = intervalOf(item.price) !== intervalOf(price);
+  const trialing = sub.status === 'trialing';
+  let invoiceNow: InvoiceLine[] = [];
+  changeSubscription(ctx, record, (s) => {
+    const replaced = subscriptionItem(s.id, price, quantity ?? item.quantity, item.created, item.current_period_end);
+    replaced.id = item.id;
+    replaced.current_period_start = item.current_period_start;
+    s.items.data = s.items.data.map((i) => (i.id === itemId ? replaced : i));
+    if (trialing) return;
+    if (intervalChanged) {
+      const end = addInterval(now, intervalOf(price));
+      setPeriod(s, now, end);
+      s.billing_cycle_anchor = now;
+      const unused = Math.round(oldAmount * ((period.end - now) / (period.end - period.start)));
+      invoiceNow = [
+        ...licensedLines(s, { start: now, end }, false),
+        ...(unused > 0 ? [{ description: 'Unused time on previous plan', amount: -unused, price: null, quantity: null, subscriptionItem: item.id, proration: true, period: { start: now, end: period.end } }] : []),
+      ];
+      return;
+    }
+    const delta = Math.round((newAmount - oldAmount) * ((period.end - now) / (period.end - period.start)));
+    if (proration === 'none' || delta === 0) return;
+    const line: InvoiceLine = { description: 'Proration for plan change', amount: delta, price, quantity: quantity ?? item.quantity ?? 1, subscriptionItem: item.id, proration: true, period: { start: now, end: period.end } };
+    if (proration === 'always_invoice') invoiceNow = [line];
+    else record.pendingProration += delta;
+  });
+  if (invoiceNow.length > 0) {
+    const total = invoiceNow.reduce((sum, l) => sum + l.amount, 0);
+    // A credit larger than the charge goes to the customer balance in Stripe; here it is dropped.
+    if (total < 0) invoiceNow = [];
+    else chargeNow(ctx, record, invoiceNow, 'subscription_update');
+  }
+}
+
+/** Issues and charges an invoice now; a failure puts the subscription past_due and starts dunning. */
+export function chargeNow(ctx: BillingContext, record: SubscriptionRecord, lines: InvoiceLine[], reason: Stripe.Invoice.BillingReason): Stripe.Invoice {
+  const sub = record.subscription;
+  const period = currentPeriod(sub);
+  const invoice = issueInvoice(ctx, { customer: customerOf(ctx, customerIdOf(sub)), subscription: sub, billingReason: reason, lines, period });
+  const nextAttemptAt = ctx.clock.now() + ctx.settings.retryIntervalSeconds;
+  const outcome = attemptPayment(ctx, invoice, ctx.settings.retries > 0 ? nextAttemptAt : null);
+  if (outcome === 'paid') {
+    if (sub.status === 'past_due' || sub.status === 'unpaid') {
+      record.dunning = null;
+      changeSubscription(ctx, record, (s) => {
+        s.status = 'active';
+      });
+    }
+  } else {
+    record.dunning = { invoiceId: invoice.id, failedAttempts: 0, nextAttemptAt };
+    if (sub.status !== 'past_due') {
+      changeSubscription(ctx, record, (s) => {
+        s.status = 'past_due';
+      });
+    }
+  }
+  return invoice;
+}
+
+/** `POST /v1/subscriptions/:id/resume`: a paused subscription starts a new period now. */
+export function resumeSubscription(ctx: BillingContext, record: SubscriptionRecord): void {
+  const now = ctx.clock.now();
+  const main = licensedItem(record.subscription);
+  if (!main) throw new Error('no licensed item');
+  const end = addInterval(now, intervalOf(main.price));
+  changeSubscription(
+    ctx,
+    record,
+    (s) => {
+      s.status = 'active';
+      s.pause_collection = null;
+      s.billing_cycle_anchor = now;
+      setPeriod(s, now, end);
+    },
+    'customer.subscription.resumed',
+  );
+  chargeNow(ctx, record, licensedLines(record.subscription, { start: now, end }, false), 'subscription_cycle');
+}
+

@@ -1,0 +1,303 @@
+// The webhook app on a real port, publishing to the real Pub/Sub emulator; every assertion about
+// what was (not) published reads the subscription back.
+import type { PubSub, Subscription } from '@billing/shared/pubsub/pubsub-client.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { listenWithGracefulShutdown, type GracefulServer } from '@billing/shared/http/graceful-shutdown.js';
+import type { EventPublisher } from '@billing/shared/ports/event-bus.js';
+import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
+import { createWebhookVerifier } from '@billing/shared/stripe/stripe-client.js';
+import { testProjectId, testPubSub } from '@billing/shared/testing/emulator.js';
+import { pullAtLeast, pullMessages } from '@billing/shared/testing/pull-messages.js';
+import { fixtureEvent, randomStripeId, signEvent } from '@billing/shared/testing/signed-event.js';
+import { createWebhookApp, type WebhookAppDeps } from './app.js';
+import { captureLogs, type CapturedLogs } from './testing/capture-logs.js';
+
+const SECRET = 'whsec_test_current';
+const NEXT_SECRET = 'whsec_test_rolled_in';
+const BODY_LIMIT = 64 * 1024;
+
+interface Running {
+  url: string;
+  logs: CapturedLogs;
+  server: GracefulServer;
+}
+
+async function startApp(overrides: Partial<WebhookAppDeps> & Pick<WebhookAppDeps, 'publisher'>): Promise<Running> {
+  const logs = captureLogs();
+  const app = createWebhookApp({
+    verifier: createWebhookVerifier(),
+    secrets: [SECRET],
+    livemode: false,
+    bodyLimitBytes: BODY_LIMIT,
+    logger: logs.logger,
+    projectId: 'demo-webhook',
+    ...overrides,
+  });
+  const server = await listenWithGracefulShutdown(app, 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' });
+  return { url: `http://127.0.0.1:${server.port}/stripe/webhook`, logs, server };
+}
+
+function post(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+}
+
+function freshEvent(type: Parameters<typeof fixtureEvent>[0] = 'customer.subscription.updated') {
+  const event = fixtureEvent(type);
+  event.id = randomStripeId('evt');
+  return event;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('webhook app (Pub/Sub emulator)', () => {
+  let pubsub: PubSub;
+  let subscription: Subscription;
+  let publisher: EventPublisher;
+  let running: Running;
+
+  beforeAll(async () => {
+    pubsub = testPubSub(testProjectId('webhook'));
+    const [topic] = await pubsub.createTopic('stripe-events');
+    [subscription] = await topic.createSubscription('inspect');
+    publisher = createPubSubPublisher({ pubsub, topic: 'stripe-events' });
+    running = await startApp({ publisher });
+  });
+
+  afterAll(async () => {
+    await running.server.shutdown();
+    await publisher.close();
+    await pubsub.close();
+  });
+
+  beforeEach(async () => {
+    await pullMessages(pubsub, subscription); // each test starts from an empty subscription
+  });
+
+  it('publishes a verified event as the exact raw bytes with the message attributes, then answers 200', async () => {
+    const event = freshEvent('customer.subscription.updated');
+    // Unusual but valid JSON formatting: the published bytes must be these, not a re-serialisation.
+    const body = `${JSON.stringify(event, null, 3)}\r\n`;
+    const { signature } = signEvent(body, SECRET);
+    const res = await post(running.url, body, { 'stripe-signature': signature, 'x-cloud-trace-context': 'feedface/1;o=1' });
+
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { received: boolean; messageId: string };
+    expect(answer.received).toBe(true);
+
+    const [message, ...rest] = await pullAtLeast(pubsub, subscription, 1);
+    expect(rest).toEqual([]);
+    expect(message?.messageId).toBe(answer.messageId);
+    expect(message?.data.equals(Buffer.from(body, 'utf8'))).toBe(true);
+    expect(message?.attributes).toEqual({
+      eventId: event.id,
+      type: 'customer.subscription.updated',
+      created: String(event.created),
+      livemode: 'false',
+      customerId: 'cus_QXg1o8vcGmoR32',
+      objectId: 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw',
+    });
+
+    await settle();
+    const [published] = running.logs.byEvent('webhook.event_published');
+    expect(published).toMatchObject({ severity: 'INFO', eventId: event.id, messageId: answer.messageId, 'logging.googleapis.com/trace': 'projects/demo-webhook/traces/feedface' });
+    expect(running.logs.text()).not.toContain(signature);
+  });
+
+  it('uses the object id as customerId for customer events, and omits objectId when the object has none', async () => {
+    const customerEvent = freshEvent('customer.created');
+    const entitlementsEvent = freshEvent('entitlements.active_entitlement_summary.updated');
+    for (const event of [customerEvent, entitlementsEvent]) {
+      const { body, signature } = signEvent(event, SECRET);
+      expect((await post(running.url, body, { 'stripe-signature': signature })).status).toBe(200);
+    }
+    const messages = await pullAtLeast(pubsub, subscription, 2);
+    const byId = new Map(messages.map((m) => [m.attributes['eventId'], m.attributes]));
+    expect(byId.get(customerEvent.id)).toMatchObject({ customerId: 'cus_QXg1o8vcGmoR32', objectId: 'cus_QXg1o8vcGmoR32' });
+    expect(byId.get(entitlementsEvent.id)).toMatchObject({ customerId: 'cus_QXg1o8vcGmoR32' });
+    expect(byId.get(entitlementsEvent.id)).not.toHaveProperty('objectId');
+  });
+
+  describe('refuses bad deliveries and publishes nothing', () => {
+    const cases: { name: string; status: number; logEvent: string; request: () => { body: string | Uint8Array; headers: Record<string, string> } }[] = [
+      {
+        name: 'no Stripe-Signature header',
+        status: 400,
+        logEvent: 'webhook.signature_missing',
+        request: () => ({ body: JSON.stringify(freshEvent()), headers: {} }),
+      },
+      {
+        name: 'forged signature (signed with another secret)',
+        status: 400,
+        logEvent: 'webhook.signature_invalid',
+        request: () => {
+          const { body, signature } = signEvent(freshEvent(), 'whsec_attacker');
+          return { body, headers: { 'stripe-signature': signature } };
+        },
+      },
+      {
+        name: 'tampered body',
+        status: 400,
+        logEvent: 'webhook.signature_invalid',
+        request: () => {
+          const event = freshEvent();
+          const { body, signature } = signEvent(event, SECRET);
+          return { body: body.replace('"status":"active"', '"status":"canceled"'), headers: { 'stripe-signature': signature } };
+        },
+      },
+      {
+        name: 'stale timestamp (older than 300 s)',
+        status: 400,
+        logEvent: 'webhook.signature_invalid',
+        request: () => {
+          const { body, signature } = signEvent(freshEvent(), SECRET, { timestamp: Math.floor(Date.now() / 1000) - 301 });
+          return { body, headers: { 'stripe-signature': signature } };
+        },
+      },
+      {
+        name: 'non-JSON body with a valid signature',
+        status: 400,
+        logEvent: 'webhook.payload_invalid',
+        request: () => {
+          const { body, signature } = signEvent('id=evt_1&type=invoice.paid', SECRET);
+          return { body, headers: { 'stripe-signature': signature } };
+        },
+      },
+      {
+        name: 'JSON that is not a Stripe event, with a valid signature',
+        status: 400,
+        logEvent: 'webhook.payload_invalid',
+        request: () => {
+          const { body, signature } = signEvent({ hello: 'world' }, SECRET);
+          return { body, headers: { 'stripe-signature': signature } };
+        },
+      },
+      {
+        name: 'oversized body',
+        status: 413,
+        logEvent: 'http.app_error',
+        request: () => {
+          const event = freshEvent();
+          (event.data.object as unknown as Record<string, unknown>)['padding'] = 'x'.repeat(BODY_LIMIT);
+          const { body, signature } = signEvent(event, SECRET);
+          return { body, headers: { 'stripe-signature': signature } };
+        },
+      },
+      {
+        name: 'wrong livemode',
+        status: 400,
+        logEvent: 'webhook.livemode_mismatch',
+        request: () => {
+          const event = freshEvent();
+          event.livemode = true;
+          const { body, signature } = signEvent(event, SECRET);
+          return { body, headers: { 'stripe-signature': signature } };
+        },
+      },
+    ];
+
+    for (const c of cases) {
+      it(`${c.name} → ${c.status}`, async () => {
+        const { body, headers } = c.request();
+        const res = await post(running.url, body, headers);
+        expect(res.status).toBe(c.status);
+        const answer = (await res.json()) as { error: { code: string } };
+        expect(answer.error.code).toBe(c.status === 413 ? 'payload_too_large' : 'bad_request');
+        expect(await pullMessages(pubsub, subscription)).toEqual([]);
+        await settle();
+        const logged = running.logs.byEvent(c.logEvent).at(-1);
+        expect(logged?.['severity']).toBe(c.status === 413 ? 'INFO' : 'WARNING');
+      });
+    }
+
+    it('oversized body sent chunked, without Content-Length → 413', async () => {
+      const chunk = new TextEncoder().encode('x'.repeat(16 * 1024));
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 8) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const res = await fetch(running.url, { method: 'POST', body: stream, duplex: 'half', headers: { 'stripe-signature': 't=1,v1=00' } } as RequestInit);
+      expect(res.status).toBe(413);
+      expect(await pullMessages(pubsub, subscription)).toEqual([]);
+    });
+
+    it('logs the refused signature without the header value or the secret', async () => {
+      const { body, signature } = signEvent(freshEvent(), 'whsec_attacker');
+      await post(running.url, body, { 'stripe-signature': signature });
+      await settle();
+      expect(running.logs.text()).not.toContain(signature);
+      expect(running.logs.text()).not.toContain(SECRET);
+      expect(running.logs.byEvent('webhook.signature_invalid').at(-1)).toHaveProperty('signatureAgeSeconds');
+    });
+  });
+
+  it('accepts events signed with any configured secret while one is rolled', async () => {
+    const rotating = await startApp({ publisher, secrets: [SECRET, NEXT_SECRET] });
+    try {
+      const withNew = freshEvent();
+      const withOld = freshEvent();
+      const signedNew = signEvent(withNew, NEXT_SECRET);
+      const signedOld = signEvent(withOld, SECRET);
+      expect((await post(rotating.url, signedNew.body, { 'stripe-signature': signedNew.signature })).status).toBe(200);
+      expect((await post(rotating.url, signedOld.body, { 'stripe-signature': signedOld.signature })).status).toBe(200);
+      const forged = signEvent(freshEvent(), 'whsec_unknown');
+      expect((await post(rotating.url, forged.body, { 'stripe-signature': forged.signature })).status).toBe(400);
+
+      const ids = (await pullAtLeast(pubsub, subscription, 2)).map((m) => m.attributes['eventId']).sort();
+      expect(ids).toEqual([withNew.id, withOld.id].sort());
+    } finally {
+      await rotating.server.shutdown();
+    }
+  });
+
+  it('answers 503 and logs ERROR with the event id when the publisher rejects', async () => {
+    const failing: EventPublisher = {
+      publish: () => Promise.reject(new Error('broker unavailable')),
+      close: () => Promise.resolve(),
+    };
+    const down = await startApp({ publisher: failing });
+    try {
+      const event = freshEvent();
+      const { body, signature } = signEvent(event, SECRET);
+      const res = await post(down.url, body, { 'stripe-signature': signature });
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(text).not.toContain('broker unavailable');
+      expect(JSON.parse(text)).toEqual({ error: { code: 'upstream_unavailable', message: 'Event not accepted yet; retry later' } });
+      await settle();
+      expect(down.logs.byEvent('webhook.publish_failed')[0]).toMatchObject({ severity: 'ERROR', eventId: event.id, type: event.type });
+    } finally {
+      await down.server.shutdown();
+    }
+  });
+
+  it('answers 503 when the topic is gone (real Pub/Sub error), so Stripe retries', async () => {
+    const other = testPubSub(testProjectId('webhook-gone'));
+    const [topic] = await other.createTopic('stripe-events');
+    const gonePublisher = createPubSubPublisher({ pubsub: other, topic: 'stripe-events', closeClient: true });
+    const gone = await startApp({ publisher: gonePublisher });
+    try {
+      const first = signEvent(freshEvent(), SECRET);
+      expect((await post(gone.url, first.body, { 'stripe-signature': first.signature })).status).toBe(200);
+      await topic.delete();
+      const second = signEvent(freshEvent(), SECRET);
+      expect((await post(gone.url, second.body, { 'stripe-signature': second.signature })).status).toBe(503);
+    } finally {
+      await gone.server.shutdown();
+      await gonePublisher.close();
+    }
+  });
+
+  it('answers /healthz without touching dependencies', async () => {
+    const res = await fetch(running.url.replace('/stripe/webhook', '/healthz'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers other methods and paths with JSON errors', async () => {
+    expect((await fetch(running.url)).status).toBe(404);
+    expect((await fetch(running.url.replace('/stripe/webhook', '/other'), { method: 'POST' })).status).toBe(404);
+  });
+});

@@ -1,0 +1,73 @@
+// The ONE access decision of the product: the API middleware `requireFeature(feature)` and the
+// billing page both call it, so a page can never show as usable what the API would refuse.
+// Pure: the caller passes the user's billing summary (from Firestore, written by the event
+// applier, never by the browser), the feature and the time.
+import type { BillingSummary, SubscriptionStatus } from '../model/documents.js';
+import { PLANS, PlanId, type Feature, type Plan } from '../plans/catalog.js';
+
+/**
+ * Past-due grace. When a renewal payment fails Stripe has already moved the subscription into
+ * the new period (current_period_start = the renewal moment) and sets status `past_due` while it
+ * retries the card. We keep access for `pastDueGraceSeconds` after that renewal moment, i.e.
+ * after the end of the last paid period; then the user gets 402 until the invoice is paid.
+ * Default 3 days: Stripe's default Smart Retries schedule makes its first retries inside it.
+ */
+export const DEFAULT_PAST_DUE_GRACE_DAYS = 3;
+
+/** Statuses that grant the plan's features. `past_due` grants them only within the grace period. */
+const PAYING_STATUSES = ['active', 'trialing'] as const satisfies readonly SubscriptionStatus[];
+
+export type AccessDecision =
+  | { readonly allow: true; readonly planId: PlanId; readonly inGracePeriod: boolean }
+  | { readonly allow: false; readonly code: 'payment_required' | 'forbidden'; readonly planId: PlanId; readonly reason: string };
+
+export interface AccessInput {
+  /** `users/{uid}.billing`; null for a user who never subscribed. */
+  readonly billing: BillingSummary | null;
+  readonly feature: Feature;
+  /** Unix seconds. */
+  readonly now: number;
+  readonly pastDueGraceSeconds: number;
+}
+
+/** The plan the user is entitled to right now: a paid plan while the subscription grants access, else free. */
+export function effectivePlan(billing: BillingSummary | null, now: number, pastDueGraceSeconds: number): { plan: Plan; inGracePeriod: boolean } {
+  const free = { plan: PLANS.free, inGracePeriod: false };
+  if (!billing?.status) return free;
+  const planId = PlanId.safeParse(billing.planId);
+  // A subscription on a price our catalog does not know (created outside the product) grants nothing.
+  if (!planId.success) return free;
+  const plan = PLANS[planId.data];
+  if ((PAYING_STATUSES as readonly SubscriptionStatus[]).includes(billing.status)) return { plan, inGracePeriod: false };
+  if (billing.status === 'past_due' && billing.currentPeriodStart !== null && now < billing.currentPeriodStart + pastDueGraceSeconds) {
+    return { plan, inGracePeriod: true };
+  }
+  return free;
+}
+
+export function decideAccess(input: AccessInput): AccessDecision {
+  const { plan, inGracePeriod } = effectivePlan(input.billing, input.now, input.pastDueGraceSeconds);
+  // Stripe Entitlements are honoured beside the catalog (a feature granted to the customer in
+  // Stripe, e.g. an add-on), but only while the subscription itself grants access.
+  const stripeGranted = plan.id !== 'free' && (input.billing?.entitlements ?? []).includes(input.feature);
+  if (plan.features.includes(input.feature) || stripeGranted) return { allow: true, planId: plan.id, inGracePeriod };
+  if (plan.id === 'free') {
+    return {
+      allow: false,
+      code: 'payment_required',
+      planId: plan.id,
+      reason: reasonWithoutSubscription(input.billing?.status ?? null),
+    };
+  }
+  return { allow: false, code: 'forbidden', planId: plan.id, reason: `The ${plan.name} plan does not include this feature` };
+}
+
+function reasonWithoutSubscription(status: SubscriptionStatus | null): string {
+  if (status === 'past_due' || status === 'unpaid') return 'Your last payment failed: update your payment method to restore access';
+  return 'This feature needs an active subscription';
+}
+
+/** The cheapest paid plans that include the feature, for a 402/403 body ("upgrade to ..."). */
+export function plansWithFeature(feature: Feature): PlanId[] {
+  return PlanId.options.filter((id) => id !== 'free' && PLANS[id].features.includes(feature));
+}

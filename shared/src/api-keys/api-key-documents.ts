@@ -1,0 +1,22 @@
+// `api_keys/{sha256(secret)}`: one API key. The id shown in the API is a separate random id, so
+// URLs and logs never carry the hash.
+import type { Firestore } from '@google-cloud/firestore';
+import { z } from 'zod';
+import { zodConverter } from '../firestore/zod-converter.js';
+import { Collection } from '../model/collections.js';
+import { timestamp } from '../model/documents.js';
+
+export const ApiKeyDoc = z.object({
+  id: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+  revokedAt: timestamp.nullable(),
+});
+export type ApiKeyDoc = z.infer<typeof ApiKeyDoc>;
+
+export const ApiKeyName = z.string().trim().min(1).max(100);
+
+export const apiKeyCollection = (db: Firestore) => db.collection(Collection.apiKeys).withConverter(zodConverter(ApiKeyDoc));

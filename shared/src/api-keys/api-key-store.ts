@@ -1,0 +1,91 @@
+// Create, list, rename and revoke a user's API keys. Revocation keeps the document (with
+// `revokedAt`) so every instance's listener sees it and refuses the key (api-key-verifier.ts).
+import { randomBytes } from 'node:crypto';
+import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import { AppError, notFound } from '../errors/app-error.js';
+import type { UserId } from '../model/ids.js';
+import type { Clock } from '../ports/clock.js';
+import { apiKeyCollection, type ApiKeyDoc } from './api-key-documents.js';
+import { generateApiKeySecret } from './api-key-secret.js';
+
+/** A bound on keys per user, so the list stays one small query. */
+export const MAX_ACTIVE_KEYS = 25;
+
+/** What the API and the billing page show: never the secret nor the hash. */
+export interface ApiKeyView {
+  readonly id: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+}
+
+export interface CreatedApiKey extends ApiKeyView {
+  /** The secret, shown once. */
+  readonly key: string;
+}
+
+export interface ApiKeyStore {
+  create(userId: UserId, name: string): Promise<CreatedApiKey>;
+  /** Active (not revoked) keys, newest first. */
+  list(userId: UserId): Promise<ApiKeyView[]>;
+  rename(userId: UserId, id: string, name: string): Promise<ApiKeyView>;
+  /** Idempotent for the owner; another user's or an unknown id is 404. Returns the key's hash for cache eviction. */
+  revoke(userId: UserId, id: string): Promise<{ hash: string }>;
+}
+
+export const toApiKeyView = (doc: ApiKeyDoc): ApiKeyView => ({
+  id: doc.id,
+  name: doc.name,
+  prefix: doc.prefix,
+  createdAt: doc.createdAt.toDate().toISOString(),
+  lastUsedAt: doc.lastUsedAt?.toDate().toISOString() ?? null,
+});
+
+export function createApiKeyStore(db: Firestore, clock: Clock): ApiKeyStore {
+  const keys = apiKeyCollection(db);
+
+  async function findOwned(userId: UserId, id: string) {
+    const snap = await keys.where('id', '==', id).limit(1).get();
+    const doc = snap.docs[0];
+    if (!doc || doc.data().userId !== userId) throw notFound('API key'); // never confirm another user's key exists
+    return doc;
+  }
+
+  return {
+    async create(userId, name) {
+      const active = await keys.where('userId', '==', userId).where('revokedAt', '==', null).count().get();
+      if (active.data().count >= MAX_ACTIVE_KEYS) throw new AppError('conflict', `At most ${MAX_ACTIVE_KEYS} active API keys per user`);
+      const { secret, hash, prefix } = generateApiKeySecret();
+      const doc: ApiKeyDoc = {
+        id: `key_${randomBytes(12).toString('hex')}`,
+        userId,
+        name,
+        prefix,
+        createdAt: Timestamp.fromMillis(clock.now()),
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      await keys.doc(hash).create(doc);
+      return { ...toApiKeyView(doc), key: secret };
+    },
+    async list(userId) {
+      const snap = await keys.where('userId', '==', userId).where('revokedAt', '==', null).get();
+      return snap.docs
+        .map((d) => d.data())
+        .sort((a, b) => b.createdAt.toMillis() - a.createdAt.toMillis())
+        .map(toApiKeyView);
+    },
+    async rename(userId, id, name) {
+      const doc = await findOwned(userId, id);
+      if (doc.data().revokedAt) throw notFound('API key');
+      await doc.ref.update({ name });
+      return toApiKeyView({ ...doc.data(), name });
+    },
+    async revoke(userId, id) {
+      const doc = await findOwned(userId, id);
+      if (!doc.data().revokedAt) await doc.ref.update({ revokedAt: Timestamp.fromMillis(clock.now()) });
+      return { hash: doc.id };
+    },
+  };
+}

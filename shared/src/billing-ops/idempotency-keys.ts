@@ -1,0 +1,23 @@
+// Our own deterministic Stripe idempotency keys (Stripe keeps a key for at least 24 h). The same
+// logical request gives the same key, so a double click or a retry replays the first result
+// instead of creating a second customer, session or change.
+
+/** One customer per user, ever: Firestore keeps the mapping beyond Stripe's 24 h key window. */
+export const customerKey = (userId: string): string => `customer-create:${userId}`;
+
+/**
+ * Same user, same price, same 5-minute bucket → the same Checkout Session. Two clicks that
+ * straddle a bucket boundary get two sessions; only one can complete, because completing one
+ * subscribes the user and checkout then answers 409.
+ */
+export const CHECKOUT_BUCKET_SECONDS = 300;
+export const checkoutKey = (userId: string, priceId: string, nowSeconds: number): string =>
+  `checkout:${userId}:${priceId}:${Math.floor(nowSeconds / CHECKOUT_BUCKET_SECONDS)}`;
+
+/**
+ * Subscription changes are keyed on the state they were decided on: the stored subscription's
+ * revision (bumped by every write of it). A doubled request on the same state collapses; the
+ * same action after a state change (cancel, resume, cancel again) is a new key.
+ */
+export const subscriptionChangeKey = (action: string, subscriptionId: string, target: string, revision: number | null): string =>
+  `subscription:${action}:${subscriptionId}:${target}:rev-${revision ?? 'none'}`;

@@ -1,0 +1,11 @@
+// A Customer Portal session for the user's own customer only. The URL is a bearer credential:
+// it is returned to the user and never logged.
+import { AppError } from '../errors/app-error.js';
+import type { BillingOpsDeps } from './billing-ops-deps.js';
+import { readUser } from './read-user.js';
+
+export async function openBillingPortal(deps: BillingOpsDeps, userId: string): Promise<{ url: string }> {
+  const user = await readUser(deps.firestore, userId);
+  if (!user.stripeCustomerId) throw new AppError('conflict', 'No billing account yet: subscribe first');
+  return deps.gateway.createPortalSession({ customerId: user.stripeCustomerId, returnUrl: `${deps.publicBaseUrl}/billing/portal-return` });
+}

@@ -1,0 +1,41 @@
+// The signed-in user's current subscription, retrieved fresh from Stripe and checked to belong
+// to the user's own customer: the basis of every change the app makes to a subscription.
+import type Stripe from 'stripe';
+import { AppError } from '../errors/app-error.js';
+import { idOf } from '../model/ids.js';
+import type { BillingOpsDeps } from './billing-ops-deps.js';
+import { readSubscriptionRevision, readUser } from './read-user.js';
+import { hasLiveSubscription } from './start-checkout.js';
+
+export interface OwnedSubscription {
+  subscription: Stripe.Subscription;
+  /** The stored revision, the basis of idempotency keys (see idempotency-keys.ts). */
+  revision: number | null;
+}
+
+export async function loadOwnedSubscription(deps: BillingOpsDeps, userId: string): Promise<OwnedSubscription> {
+  const user = await readUser(deps.firestore, userId);
+  const subscriptionId = user.billing?.subscriptionId;
+  if (!subscriptionId || !user.stripeCustomerId || !hasLiveSubscription(user.billing)) {
+    throw new AppError('conflict', 'No active subscription: subscribe first');
+  }
+  const [subscription, revision] = await Promise.all([
+    deps.reader.retrieveSubscription(subscriptionId),
+    readSubscriptionRevision(deps.firestore, subscriptionId),
+  ]);
+  // Defence in depth: the summary is written by our applier, but never act on a foreign customer's subscription.
+  if (idOf(subscription.customer) !== user.stripeCustomerId) throw new AppError('not_found', 'Subscription not found');
+  return { subscription, revision };
+}
+
+/**
+ * Re-reads the user's subscription from Stripe and stores it (return from the portal, where the
+ * user may have canceled or switched plan). No-op without one. The id comes from the user's own
+ * billing summary, never from the request.
+ */
+export async function refreshUserSubscription(deps: BillingOpsDeps, userId: string): Promise<void> {
+  const user = await readUser(deps.firestore, userId);
+  const subscriptionId = user.billing?.subscriptionId;
+  if (!subscriptionId || !user.stripeCustomerId) return;
+  await deps.refreshStoredSubscription(subscriptionId, { userIdHint: userId, livemode: deps.livemode });
+}

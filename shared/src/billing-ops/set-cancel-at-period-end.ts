@@ -1,0 +1,19 @@
+// Cancel at period end (the user keeps access until then) and its undo ("resume").
+import type { BillingOpsDeps } from './billing-ops-deps.js';
+import { subscriptionChangeKey } from './idempotency-keys.js';
+import { loadOwnedSubscription } from './owned-subscription.js';
+
+export async function setCancelAtPeriodEnd(deps: BillingOpsDeps, userId: string, cancelAtPeriodEnd: boolean): Promise<{ subscriptionId: string; cancelAtPeriodEnd: boolean }> {
+  const { subscription, revision } = await loadOwnedSubscription(deps, userId);
+  if (subscription.cancel_at_period_end === cancelAtPeriodEnd) {
+    // Already in the asked state (a doubled click): store what Stripe says, change nothing.
+    await deps.refreshStoredSubscription(subscription.id, { userIdHint: userId, livemode: subscription.livemode });
+    return { subscriptionId: subscription.id, cancelAtPeriodEnd };
+  }
+  const updated = await deps.gateway.setCancelAtPeriodEnd(
+    { subscriptionId: subscription.id, cancelAtPeriodEnd },
+    subscriptionChangeKey('cancel-at-period-end', subscription.id, String(cancelAtPeriodEnd), revision),
+  );
+  await deps.refreshStoredSubscription(updated.id, { userIdHint: userId, livemode: updated.livemode });
+  return { subscriptionId: updated.id, cancelAtPeriodEnd: updated.cancel_at_period_end };
+}

@@ -1,0 +1,42 @@
+// Checkout: customer first (our user id in its metadata), then a hosted subscription Checkout
+// Session carrying client_reference_id = user id. A user who already has a live subscription
+// gets 409: plan changes go through changePlan, never through a second subscription.
+import { AppError } from '../errors/app-error.js';
+import type { Identity } from '../identity/identity.js';
+import type { BillingSummary, SubscriptionStatus } from '../model/documents.js';
+import { nowSeconds } from '../ports/clock.js';
+import type { BillingOpsDeps } from './billing-ops-deps.js';
+import { ensureStripeCustomer } from './ensure-stripe-customer.js';
+import { checkoutKey } from './idempotency-keys.js';
+import { resolvePlanPrices } from './plan-prices.js';
+import { readUser } from './read-user.js';
+
+/** Statuses in which the user still has a subscription to change rather than a new one to buy. */
+export const LIVE_SUBSCRIPTION_STATUSES = ['active', 'trialing', 'past_due', 'unpaid', 'paused'] as const satisfies readonly SubscriptionStatus[];
+
+export function hasLiveSubscription(billing: BillingSummary | null): boolean {
+  return billing?.status != null && (LIVE_SUBSCRIPTION_STATUSES as readonly SubscriptionStatus[]).includes(billing.status);
+}
+
+export async function startCheckout(deps: BillingOpsDeps, identity: Identity, lookupKey: string): Promise<{ sessionId: string; url: string }> {
+  const target = resolvePlanPrices(deps.priceIds, lookupKey);
+  const user = await readUser(deps.firestore, identity.userId);
+  if (hasLiveSubscription(user.billing)) {
+    throw new AppError('conflict', 'You already have a subscription: change its plan instead', { subscriptionId: user.billing?.subscriptionId ?? null });
+  }
+  const customerId = await ensureStripeCustomer(deps, identity, user);
+  // One trial per user: someone who subscribed before (and canceled) pays from day one.
+  const trialDays = user.billing?.subscriptionId ? 0 : target.plan.trialDays;
+  const session = await deps.gateway.createCheckoutSession(
+    {
+      customerId,
+      userId: identity.userId,
+      prices: [{ priceId: target.priceId, metered: false }, ...target.meteredPriceIds.map((priceId) => ({ priceId, metered: true }))],
+      trialDays,
+      successUrl: `${deps.publicBaseUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
+      cancelUrl: `${deps.publicBaseUrl}/billing?checkout=canceled`,
+    },
+    checkoutKey(identity.userId, target.priceId, nowSeconds(deps.clock)),
+  );
+  return { sessionId: session.id, url: session.url };
+}

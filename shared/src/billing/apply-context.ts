@@ -1,0 +1,14 @@
+// What every handler gets: the versioned transaction context plus the ports it may use.
+import type { Timestamp } from '@google-cloud/firestore';
+import type { Logger } from '../logging/logger.js';
+import type { StripeReader } from '../ports/stripe-reader.js';
+import type { BillingStore } from './billing-store.js';
+import type { VersionedContext } from './versioned-write.js';
+
+export interface ApplyContext extends VersionedContext {
+  readonly store: BillingStore;
+  readonly reader: StripeReader;
+  readonly logger: Logger;
+  /** Wall-clock stamp for `updatedAt` fields (never used for ordering). */
+  readonly now: Timestamp;
+}

@@ -1,0 +1,298 @@
+import type { Firestore } from '@google-cloud/firestore';
+import type Stripe from 'stripe';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../logging/logger.js';
+import { testFirestore } from '../testing/emulator.js';
+import { FIXTURE_TYPES, fixtureEvent, randomStripeId, type FixtureType } from '../testing/signed-event.js';
+import { applyEvent, type ApplierDeps } from './apply-event.js';
+import { createBillingStore, type BillingStore } from './billing-store.js';
+import { parseEventMessage, type EventEnvelope } from './event-envelope.js';
+import { createFakeStripeReader, type FakeStripeReader } from './testing/fake-stripe-reader.js';
+
+const NOW = 1785283200 + 3600; // one hour after the fixtures' events
+const USER = 'user_123';
+const CUSTOMER = 'cus_QXg1o8vcGmoR32';
+const SUB = 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw';
+
+const open: Firestore[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((db) => db.terminate()));
+});
+
+function setup(): { store: BillingStore; reader: FakeStripeReader; deps: ApplierDeps } {
+  const db = testFirestore();
+  open.push(db);
+  const store = createBillingStore(db);
+  const reader = createFakeStripeReader();
+  // What Stripe would answer for the fixtures' customer and subscription.
+  reader.customers.set(CUSTOMER, fixtureEvent('customer.created').data.object as Stripe.Customer);
+  reader.subscriptions.set(SUB, fixtureEvent('customer.subscription.created').data.object as Stripe.Subscription);
+  const deps: ApplierDeps = { store, reader, clock: { now: () => NOW * 1000 }, logger: silentLogger(), maxEventAgeSeconds: 30 * 86_400 };
+  return { store, reader, deps };
+}
+
+/** A fixture as the applier receives it: serialised, then parsed from the message bytes. */
+function envelope(event: object): EventEnvelope {
+  return parseEventMessage(Buffer.from(JSON.stringify(event)));
+}
+
+function subscriptionEvent(type: FixtureType, opts: { id?: string; created?: number; status?: string; lookupKey?: string | null } = {}): EventEnvelope {
+  const e = fixtureEvent(type);
+  e.id = opts.id ?? randomStripeId('evt');
+  if (opts.created !== undefined) e.created = opts.created;
+  const sub = e.data.object as Stripe.Subscription;
+  if (opts.status) sub.status = opts.status as Stripe.Subscription.Status;
+  if (opts.lookupKey !== undefined) sub.items.data[0]!.price.lookup_key = opts.lookupKey;
+  return envelope(e);
+}
+
+describe('applyEvent: every handled fixture type', () => {
+  const expectations: { [K in FixtureType]: (store: BillingStore) => Promise<void> } = {
+    'checkout.session.completed': async (store) => {
+      const sub = (await store.subscriptions.doc(SUB).get()).data();
+      expect(sub?.version.source).toBe('fetch');
+      expect(sub?.userId).toBe(USER);
+      expect((await store.customers.doc(CUSTOMER).get()).data()?.userId).toBe(USER);
+      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('active');
+    },
+    'customer.created': async (store) => {
+      expect((await store.customers.doc(CUSTOMER).get()).data()).toMatchObject({ userId: USER, email: 'jenny.rosen@example.com', deleted: false });
+      expect((await store.users.doc(USER).get()).data()).toMatchObject({ stripeCustomerId: CUSTOMER, billing: { status: null } });
+    },
+    'customer.updated': async (store) => {
+      expect((await store.customers.doc(CUSTOMER).get()).data()?.email).toBe('jenny.r@example.com');
+    },
+    'customer.deleted': async (store) => {
+      expect((await store.customers.doc(CUSTOMER).get()).data()?.deleted).toBe(true);
+      expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: null, status: null, entitlements: [] });
+    },
+    'customer.subscription.created': async (store) => {
+      const sub = (await store.subscriptions.doc(SUB).get()).data();
+      expect(sub).toMatchObject({
+        status: 'active',
+        customerId: CUSTOMER,
+        userId: USER,
+        priceId: 'price_1PgafmB7WZ01zgkW6dKueIc5',
+        productId: 'prod_QXg1hqf4jFNsqG',
+        planId: 'pro',
+        interval: 'month',
+        quantity: 1,
+        currentPeriodStart: 1782691200,
+        currentPeriodEnd: 1785283200,
+        cancelAtPeriodEnd: true,
+      });
+      expect(sub?.items).toEqual([
+        { itemId: 'si_QXhVnC2h0Jczwc', priceId: 'price_1PgafmB7WZ01zgkW6dKueIc5', lookupKey: 'pro_month', metered: false, quantity: 1, currentPeriodStart: 1782691200, currentPeriodEnd: 1785283200 },
+      ]);
+      expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ status: 'active', planId: 'pro', currentPeriodEnd: 1785283200, cancelAtPeriodEnd: true });
+    },
+    'customer.subscription.updated': async (store) => {
+      expect((await store.subscriptions.doc(SUB).get()).data()?.status).toBe('active');
+    },
+    'customer.subscription.deleted': async (store) => {
+      expect((await store.subscriptions.doc(SUB).get()).data()).toMatchObject({ status: 'canceled', endedAt: 1785283200 });
+      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('canceled');
+    },
+    'customer.subscription.paused': async (store) => {
+      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('paused');
+    },
+    'customer.subscription.resumed': async (store) => {
+      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('active');
+    },
+    'customer.subscription.trial_will_end': async (store) => {
+      expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ status: 'trialing', trialEnd: 1785542400 });
+    },
+    'entitlements.active_entitlement_summary.updated': async (store) => {
+      expect((await store.entitlements.doc(CUSTOMER).get()).data()?.features).toEqual(['pro-features']);
+      expect((await store.users.doc(USER).get()).data()?.billing?.entitlements).toEqual(['pro-features']);
+    },
+    'invoice.paid': async (store) => {
+      expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({ status: 'paid', subscriptionId: SUB, paymentIssue: null, userId: USER });
+    },
+    'invoice.payment_failed': async (store) => {
+      expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({ status: 'open', paymentIssue: 'failed' });
+      expect((await store.users.doc(USER).get()).data()?.billing?.paymentIssue).toBe('failed');
+    },
+    'invoice.payment_succeeded': async (store) => {
+      expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({ status: 'paid', amountPaid: 1000 });
+    },
+  };
+
+  for (const type of FIXTURE_TYPES) {
+    it(`applies ${type}`, async () => {
+      const { store, reader, deps } = setup();
+      const e = fixtureEvent(type);
+      // The fixture prices carry no lookup key; the stand-in's do. Give them the catalog's.
+      for (const s of [e.data.object, reader.subscriptions.get(SUB)] as Stripe.Subscription[]) {
+        if (s.object === 'subscription') s.items.data[0]!.price.lookup_key = 'pro_month';
+      }
+      expect(await applyEvent(deps, envelope(e))).toBe('applied');
+      await expectations[type](store);
+      const ledger = (await store.ledger.doc(e.id).get()).data();
+      expect(ledger).toMatchObject({ eventId: e.id, type, outcome: 'applied', created: e.created });
+      expect(ledger!.expireAt.seconds).toBeGreaterThan(e.created + 30 * 86_400);
+    });
+  }
+});
+
+describe('applyEvent: exactly once, in order', () => {
+  it('applies a duplicate once', async () => {
+    const { store, deps } = setup();
+    const e = subscriptionEvent('customer.subscription.created');
+    expect(await applyEvent(deps, e)).toBe('applied');
+    expect(await applyEvent(deps, e)).toBe('duplicate');
+    expect((await store.subscriptions.doc(SUB).get()).data()?.version.revision).toBe(1);
+  });
+
+  it('converges when .updated arrives before .created', async () => {
+    const { store, deps } = setup();
+    const created = subscriptionEvent('customer.subscription.created', { created: NOW - 100, status: 'incomplete' });
+    const updated = subscriptionEvent('customer.subscription.updated', { created: NOW - 90, status: 'past_due' });
+    expect(await applyEvent(deps, updated)).toBe('applied');
+    expect(await applyEvent(deps, created)).toBe('stale');
+    const sub = (await store.subscriptions.doc(SUB).get()).data();
+    expect(sub?.status).toBe('past_due');
+    expect(sub?.version).toMatchObject({ created: NOW - 90, eventId: updated.id, source: 'event', revision: 1 });
+    expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('past_due');
+    expect((await store.ledger.doc(created.id).get()).data()?.outcome).toBe('stale');
+  });
+
+  it('resolves a same-second tie by refetching from Stripe, in either order', async () => {
+    for (const order of [0, 1]) {
+      const { store, reader, deps } = setup();
+      const a = subscriptionEvent('customer.subscription.updated', { created: NOW - 50, status: 'active' });
+      const b = subscriptionEvent('customer.subscription.updated', { created: NOW - 50, status: 'past_due' });
+      const truth = structuredClone(reader.subscriptions.get(SUB)!);
+      truth.status = 'unpaid';
+      reader.subscriptions.set(SUB, truth);
+      const [first, second] = order === 0 ? [a, b] : [b, a];
+      expect(await applyEvent(deps, first)).toBe('applied');
+      expect(reader.calls).toEqual([]);
+      expect(await applyEvent(deps, second)).toBe('applied');
+      expect(reader.calls).toEqual([`subscription:${SUB}`]);
+      const sub = (await store.subscriptions.doc(SUB).get()).data();
+      expect(sub?.status).toBe('unpaid');
+      expect(sub?.version).toMatchObject({ created: NOW - 50, eventId: second.id, source: 'fetch', revision: 2 });
+      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('unpaid');
+      // A redelivery of either is a duplicate; an older event is stale; a newer one applies.
+      expect(await applyEvent(deps, first)).toBe('duplicate');
+      expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 51 }))).toBe('stale');
+      expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 49, status: 'canceled' }))).toBe('applied');
+      expect((await store.subscriptions.doc(SUB).get()).data()?.status).toBe('canceled');
+    }
+  });
+
+  it('starts over when the document moves during the tie fetch', async () => {
+    const { store, reader, deps } = setup();
+    const a = subscriptionEvent('customer.subscription.updated', { created: NOW - 50, status: 'active' });
+    const b = subscriptionEvent('customer.subscription.updated', { created: NOW - 50, status: 'past_due' });
+    const newer = subscriptionEvent('customer.subscription.updated', { created: NOW - 40, status: 'canceled' });
+    await applyEvent(deps, a);
+    let raced = false;
+    reader.beforeSubscriptionAnswer = async () => {
+      if (raced) return;
+      raced = true;
+      expect(await applyEvent(deps, newer)).toBe('applied'); // lands between the fetch's read and its write
+    };
+    // The CAS sees the revision moved, starts over, and finds b older than the stored state.
+    expect(await applyEvent(deps, b)).toBe('stale');
+    const sub = (await store.subscriptions.doc(SUB).get()).data();
+    expect(sub?.status).toBe('canceled');
+    expect(sub?.version).toMatchObject({ eventId: newer.id, source: 'event', revision: 2 });
+  });
+});
+
+describe('applyEvent: customers and users', () => {
+  it('recovers a missing mapping from the customer fetched from Stripe', async () => {
+    const { store, reader, deps } = setup();
+    const e = subscriptionEvent('customer.subscription.created');
+    // No userId in the subscription metadata either: only Stripe's customer knows the user.
+    const raw = JSON.parse(JSON.stringify(fixtureEvent('customer.subscription.created'))) as Stripe.Event;
+    (raw.data.object as Stripe.Subscription).metadata = {};
+    raw.id = e.id;
+    expect(await applyEvent(deps, envelope(raw))).toBe('applied');
+    expect(reader.calls).toEqual([`customer:${CUSTOMER}`]);
+    expect((await store.customers.doc(CUSTOMER).get()).data()?.userId).toBe(USER);
+    expect((await store.users.doc(USER).get()).data()?.stripeCustomerId).toBe(CUSTOMER);
+    // The mapping is now stored: the next event needs no fetch.
+    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 10 }))).toBe('applied');
+    expect(reader.calls).toHaveLength(1);
+  });
+
+  it('stores objects of a customer created outside the product and records it as unmapped', async () => {
+    const { store, reader, deps } = setup();
+    const stranger = fixtureEvent('customer.created').data.object as Stripe.Customer;
+    stranger.metadata = {};
+    reader.customers.set(CUSTOMER, stranger);
+    const raw = fixtureEvent('customer.subscription.created');
+    (raw.data.object as Stripe.Subscription).metadata = {};
+    expect(await applyEvent(deps, envelope(raw))).toBe('unmapped');
+    expect((await store.subscriptions.doc(SUB).get()).data()).toMatchObject({ userId: null, status: 'active' });
+    expect((await store.users.get()).size).toBe(0);
+    expect((await store.ledger.doc(raw.id).get()).data()?.outcome).toBe('unmapped');
+  });
+
+  it('drops the user to no subscription when the customer is deleted', async () => {
+    const { store, deps } = setup();
+    await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100 }));
+    expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('active');
+    const del = fixtureEvent('customer.deleted');
+    del.created = NOW - 50;
+    expect(await applyEvent(deps, envelope(del))).toBe('applied');
+    expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: null, status: null });
+  });
+
+  it('prefers the current subscription over a newer canceled one', async () => {
+    const { store, reader, deps } = setup();
+    await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100, status: 'active' }));
+    const other = fixtureEvent('customer.subscription.deleted');
+    const otherSub = other.data.object as Stripe.Subscription;
+    otherSub.id = 'sub_second';
+    otherSub.created += 1000;
+    reader.subscriptions.set('sub_second', otherSub);
+    expect(await applyEvent(deps, envelope(other))).toBe('applied');
+    expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: SUB, status: 'active' });
+  });
+});
+
+describe('applyEvent: payment issues and entitlements', () => {
+  it('raises a payment issue on failure and clears it when paid', async () => {
+    const { store, deps } = setup();
+    const failed = fixtureEvent('invoice.payment_failed');
+    failed.created = NOW - 100;
+    await applyEvent(deps, envelope(failed));
+    expect((await store.users.doc(USER).get()).data()?.billing?.paymentIssue).toBe('failed');
+    const paid = fixtureEvent('invoice.paid');
+    paid.created = NOW - 50;
+    await applyEvent(deps, envelope(paid));
+    expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()?.paymentIssue).toBeNull();
+    expect((await store.users.doc(USER).get()).data()?.billing?.paymentIssue).toBeNull();
+  });
+
+  it('lists all active entitlements when the event says there are more', async () => {
+    const { store, reader, deps } = setup();
+    const e = fixtureEvent('entitlements.active_entitlement_summary.updated');
+    (e.data.object as Stripe.Entitlements.ActiveEntitlementSummary).entitlements.has_more = true;
+    const keys = Array.from({ length: 12 }, (_, i) => `feature-${String(i).padStart(2, '0')}`);
+    reader.entitlements.set(CUSTOMER, keys);
+    expect(await applyEvent(deps, envelope(e))).toBe('applied');
+    expect(reader.calls).toContain(`entitlements:${CUSTOMER}`);
+    expect((await store.entitlements.doc(CUSTOMER).get()).data()).toMatchObject({ features: keys, version: { source: 'fetch' } });
+  });
+});
+
+describe('applyEvent: dropped and unknown events', () => {
+  it('records an event older than the maximum age as expired', async () => {
+    const { store, deps } = setup();
+    const e = subscriptionEvent('customer.subscription.created', { created: NOW - 31 * 86_400 });
+    expect(await applyEvent(deps, e)).toBe('expired');
+    expect((await store.subscriptions.doc(SUB).get()).exists).toBe(false);
+  });
+
+  it('records an unknown type as ignored and acknowledges it', async () => {
+    const { store, deps } = setup();
+    const e = envelope({ id: randomStripeId('evt'), type: 'charge.refunded', created: NOW, livemode: false, data: { object: { id: 'ch_1', customer: CUSTOMER } } });
+    expect(await applyEvent(deps, e)).toBe('ignored');
+    expect((await store.ledger.doc(e.id).get()).data()).toMatchObject({ outcome: 'ignored', objectId: 'ch_1', customerId: CUSTOMER });
+  });
+});

@@ -1,0 +1,73 @@
+// Applies one parsed Stripe event to Firestore: exactly once (ledger `stripe_events/{id}` checked
+// and written in the same transaction as the state) and order-safe (versioned-write.ts).
+import { Timestamp } from '@google-cloud/firestore';
+import type { LedgerEntry, LedgerOutcome } from '../model/documents.js';
+import type { Logger } from '../logging/logger.js';
+import { nowSeconds, type Clock } from '../ports/clock.js';
+import type { StripeReader } from '../ports/stripe-reader.js';
+import { HandledEventType } from '../stripe/event-types.js';
+import type { ApplyContext } from './apply-context.js';
+import type { BillingStore } from './billing-store.js';
+import type { EventEnvelope } from './event-envelope.js';
+import { eventHandlers } from './handlers/handler-map.js';
+import type { EventOf } from './handlers/handler.js';
+import { runVersioned } from './versioned-write.js';
+
+export interface ApplierDeps {
+  store: BillingStore;
+  reader: StripeReader;
+  clock: Clock;
+  logger: Logger;
+  /** Events older than this are dropped (ledger `expired`); the ledger keeps entries this long too. */
+  maxEventAgeSeconds: number;
+}
+
+/** `duplicate`: the ledger already held the event, nothing was done. */
+export type ApplyOutcome = LedgerOutcome | 'duplicate';
+
+const DAY = 86_400;
+
+function objectIds(event: EventEnvelope): { objectId: string | null; customerId: string | null } {
+  const obj = event.data.object;
+  const id = typeof obj['id'] === 'string' ? obj['id'] : null;
+  const customer = obj['customer'];
+  const customerId =
+    typeof customer === 'string' ? customer : obj['object'] === 'customer' ? id : customer && typeof customer === 'object' && 'id' in customer && typeof customer.id === 'string' ? customer.id : null;
+  return { objectId: id, customerId };
+}
+
+function dispatch<K extends HandledEventType>(type: K, event: EventEnvelope, ctx: ApplyContext): Promise<LedgerOutcome> {
+  const handler = eventHandlers[type];
+  const typed: EventOf<K> = { ...event, type };
+  return handler(typed, ctx);
+}
+
+export async function applyEvent(deps: ApplierDeps, event: EventEnvelope): Promise<ApplyOutcome> {
+  const { store, clock } = deps;
+  const now = Timestamp.fromMillis(clock.now());
+  const expired = event.created < nowSeconds(clock) - deps.maxEventAgeSeconds;
+  const handled = HandledEventType.safeParse(event.type);
+  const ledgerRef = store.ledger.doc(event.id);
+  const ledgerEntry = (outcome: LedgerOutcome): LedgerEntry => ({
+    eventId: event.id,
+    type: event.type,
+    created: event.created,
+    livemode: event.livemode,
+    ...objectIds(event),
+    outcome,
+    appliedAt: now,
+    // Kept until the event itself would be dropped as expired (plus a day), so a redelivery is
+    // always caught by the ledger or by the age check, never applied twice.
+    expireAt: Timestamp.fromMillis((event.created + deps.maxEventAgeSeconds + DAY) * 1000),
+  });
+
+  return runVersioned(store.db, { eventId: event.id, created: event.created }, async (v) => {
+    if (await v.tx.get(ledgerRef)) return 'duplicate';
+    let outcome: LedgerOutcome;
+    if (expired) outcome = 'expired';
+    else if (!handled.success) outcome = 'ignored';
+    else outcome = await dispatch(handled.data, event, { ...v, store, reader: deps.reader, logger: deps.logger, now });
+    v.tx.set(ledgerRef, ledgerEntry(outcome));
+    return outcome;
+  });
+}

@@ -1,0 +1,27 @@
+// The Pub/Sub message body is the verified Stripe event exactly as Stripe sent it. The applier
+// trusts nothing in it until this parses: only the fields the applier uses are validated here;
+// each handler validates its own `data.object` shape (object-payloads.ts).
+import { z } from 'zod';
+import { PermanentError } from '../errors/app-error.js';
+
+export const EventEnvelope = z.object({
+  id: z.string().regex(/^evt_[A-Za-z0-9]+$/),
+  type: z.string().min(1),
+  created: z.number().int().nonnegative(),
+  livemode: z.boolean(),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+/** Parses the raw message data; anything that is not a Stripe event is a poison message. */
+export function parseEventMessage(data: Buffer): EventEnvelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(data.toString('utf8'));
+  } catch {
+    throw new PermanentError('message data is not JSON');
+  }
+  const parsed = EventEnvelope.safeParse(json);
+  if (!parsed.success) throw new PermanentError(`message is not a Stripe event: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

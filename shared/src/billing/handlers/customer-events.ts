@@ -1,0 +1,40 @@
+// customer.created|updated|deleted: the `customers/{id}` mapping document itself. A customer with
+// no user (created outside the product) has no mapping document to write: `unmapped`.
+import type { CustomerDoc, Version } from '../../model/documents.js';
+import type { ApplyContext } from '../apply-context.js';
+import { CustomerPayload, parsePayload } from '../object-payloads.js';
+import { resolveUserId, userIdHint } from '../resolve-user.js';
+import { readStripe } from '../stripe-read.js';
+import { writeVersioned } from '../versioned-write.js';
+import { finishCustomerChange, type Handler } from './handler.js';
+
+export type CustomerEventType = 'customer.created' | 'customer.updated' | 'customer.deleted';
+
+function customerDoc(ctx: ApplyContext, customer: CustomerPayload, deleted: boolean, userId: string, livemode: boolean) {
+  return (version: Version, current: CustomerDoc | undefined): CustomerDoc => ({
+    customerId: customer.id,
+    // The mapping written at creation is authoritative; metadata can be edited in the Dashboard.
+    userId: current?.userId ?? userId,
+    email: deleted ? (current?.email ?? null) : customer.email,
+    deleted,
+    livemode,
+    version,
+    updatedAt: ctx.now,
+  });
+}
+
+export const applyCustomerEvent: Handler<CustomerEventType> = async (event, ctx) => {
+  const customer = parsePayload(CustomerPayload, event.data.object, 'customer');
+  const userId = await resolveUserId(ctx, customer.id, { hint: userIdHint(customer.metadata['userId']), livemode: event.livemode, fetchIfMissing: false });
+  if (userId === null) return 'unmapped';
+  const written = await writeVersioned(
+    ctx,
+    ctx.store.customers.doc(customer.id),
+    customerDoc(ctx, customer, event.type === 'customer.deleted' || customer.deleted === true, userId, event.livemode),
+    {
+      fetch: async () => parsePayload(CustomerPayload, await readStripe('customer', () => ctx.reader.retrieveCustomer(customer.id)), 'customer'),
+      build: (fetched) => customerDoc(ctx, fetched, fetched.deleted === true, userId, event.livemode),
+    },
+  );
+  return finishCustomerChange(ctx, customer.id, userId, written);
+};

@@ -1,0 +1,40 @@
+// invoice.*: `invoices/{id}` and the payment problem shown on the billing page.
+import type { InvoiceDoc, Version } from '../../model/documents.js';
+import { invoiceDoc, paymentIssueAfter, type PaymentIssue } from '../invoice-doc.js';
+import { InvoicePayload, parsePayload } from '../object-payloads.js';
+import { resolveUserId } from '../resolve-user.js';
+import { readStripe } from '../stripe-read.js';
+import { writeVersioned } from '../versioned-write.js';
+import { finishCustomerChange, type Handler } from './handler.js';
+
+export type InvoiceEventType =
+  | 'invoice.paid'
+  | 'invoice.payment_succeeded'
+  | 'invoice.payment_failed'
+  | 'invoice.payment_action_required'
+  | 'invoice.finalized'
+  | 'invoice.marked_uncollectible'
+  | 'invoice.voided';
+
+const RAISES: { readonly [K in InvoiceEventType]: PaymentIssue | null } = {
+  'invoice.paid': null,
+  'invoice.payment_succeeded': null,
+  'invoice.payment_failed': 'failed',
+  'invoice.payment_action_required': 'action_required',
+  'invoice.finalized': null,
+  'invoice.marked_uncollectible': null,
+  'invoice.voided': null,
+};
+
+export const applyInvoiceEvent: Handler<InvoiceEventType> = async (event, ctx) => {
+  const invoice = parsePayload(InvoicePayload, event.data.object, 'invoice');
+  const raised = RAISES[event.type];
+  const userId = await resolveUserId(ctx, invoice.customer, { hint: null, livemode: event.livemode, fetchIfMissing: true });
+  const build = (inv: InvoicePayload) => (version: Version, current: InvoiceDoc | undefined) =>
+    invoiceDoc(inv, userId, paymentIssueAfter(raised, inv, current), version, ctx.now);
+  const written = await writeVersioned(ctx, ctx.store.invoices.doc(invoice.id), build(invoice), {
+    fetch: async () => parsePayload(InvoicePayload, await readStripe('invoice', () => ctx.reader.retrieveInvoice(invoice.id)), 'invoice'),
+    build,
+  });
+  return finishCustomerChange(ctx, invoice.customer, userId, written);
+};

@@ -1,0 +1,34 @@
+// customer.subscription.*: the payload is the whole subscription; written under the order rule.
+import { parsePayload, SubscriptionPayload } from '../object-payloads.js';
+import { resolveUserId, userIdHint } from '../resolve-user.js';
+import { readStripe } from '../stripe-read.js';
+import { subscriptionDoc } from '../subscription-doc.js';
+import { writeVersioned } from '../versioned-write.js';
+import type { ApplyContext } from '../apply-context.js';
+import { finishCustomerChange, type Handler } from './handler.js';
+
+export type SubscriptionEventType =
+  | 'customer.subscription.created'
+  | 'customer.subscription.updated'
+  | 'customer.subscription.deleted'
+  | 'customer.subscription.paused'
+  | 'customer.subscription.resumed'
+  | 'customer.subscription.trial_will_end'
+  | 'customer.subscription.pending_update_applied'
+  | 'customer.subscription.pending_update_expired';
+
+/** Fetches a subscription from Stripe, parsed like an event payload. */
+export const fetchSubscription = (ctx: Pick<ApplyContext, 'reader'>, id: string) => async () =>
+  parsePayload(SubscriptionPayload, await readStripe('subscription', () => ctx.reader.retrieveSubscription(id)), 'subscription');
+
+export const applySubscriptionEvent: Handler<SubscriptionEventType> = async (event, ctx) => {
+  const sub = parsePayload(SubscriptionPayload, event.data.object, 'subscription');
+  const userId = await resolveUserId(ctx, sub.customer, { hint: userIdHint(sub.metadata['userId']), livemode: event.livemode, fetchIfMissing: true });
+  const written = await writeVersioned(
+    ctx,
+    ctx.store.subscriptions.doc(sub.id),
+    (version) => subscriptionDoc(sub, userId, version, ctx.now),
+    { fetch: fetchSubscription(ctx, sub.id), build: (fetched) => (version) => subscriptionDoc(fetched, userId, version, ctx.now) },
+  );
+  return finishCustomerChange(ctx, sub.customer, userId, written);
+};

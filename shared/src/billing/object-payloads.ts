@@ -1,0 +1,110 @@
+// zod shapes of the Stripe objects the applier reads, from event payloads and from fetches alike
+// (a fetched Stripe.Subscription goes through the same schema as an event's data.object). Only the
+// fields the applier uses are validated; a payload that fails is unprocessable (dead-lettered).
+import { z } from 'zod';
+import { PermanentError } from '../errors/app-error.js';
+import { BillingInterval, InvoiceStatus, SubscriptionStatus } from '../model/documents.js';
+
+/** An expandable Stripe field: an id, or the object carrying it. */
+const expandableId = z.union([z.string(), z.looseObject({ id: z.string() })]).transform((v) => (typeof v === 'string' ? v : v.id));
+const unix = z.number().int().nonnegative();
+const metadata = z.record(z.string(), z.string()).nullish().transform((m) => m ?? {});
+
+export const PricePayload = z.object({
+  id: z.string(),
+  lookup_key: z.string().nullish().transform((v) => v ?? null),
+  product: expandableId.nullish().transform((v) => v ?? null),
+  recurring: z
+    .object({
+      interval: BillingInterval,
+      meter: z.string().nullish(),
+      usage_type: z.string().nullish(),
+    })
+    .nullish()
+    .transform((v) => v ?? null),
+});
+
+export const SubscriptionPayload = z.object({
+  id: z.string().regex(/^sub_/),
+  customer: expandableId,
+  status: SubscriptionStatus,
+  created: unix,
+  livemode: z.boolean(),
+  items: z.object({
+    data: z.array(
+      z.object({
+        id: z.string(),
+        quantity: z.number().int().nonnegative().nullish(),
+        current_period_start: unix,
+        current_period_end: unix,
+        price: PricePayload,
+      }),
+    ),
+  }),
+  cancel_at_period_end: z.boolean(),
+  cancel_at: unix.nullable(),
+  canceled_at: unix.nullable(),
+  ended_at: unix.nullable(),
+  trial_start: unix.nullable(),
+  trial_end: unix.nullable(),
+  metadata,
+});
+export type SubscriptionPayload = z.infer<typeof SubscriptionPayload>;
+
+/** A customer, or what Stripe returns for a deleted one (`{id, deleted: true}`). */
+export const CustomerPayload = z.object({
+  id: z.string().regex(/^cus_/),
+  deleted: z.boolean().optional(),
+  email: z.string().nullish().transform((v) => v ?? null),
+  livemode: z.boolean().optional(),
+  metadata,
+});
+export type CustomerPayload = z.infer<typeof CustomerPayload>;
+
+export const InvoicePayload = z.object({
+  id: z.string().regex(/^in_/),
+  customer: expandableId,
+  status: InvoiceStatus.nullable(),
+  number: z.string().nullable(),
+  currency: z.string(),
+  amount_due: z.number().int(),
+  amount_paid: z.number().int(),
+  total: z.number().int(),
+  created: unix,
+  period_start: unix,
+  period_end: unix,
+  hosted_invoice_url: z.string().nullish().transform((v) => v ?? null),
+  invoice_pdf: z.string().nullish().transform((v) => v ?? null),
+  // Since 2025-03-31.basil the subscription lives here, not in `invoice.subscription`.
+  parent: z
+    .object({ subscription_details: z.object({ subscription: expandableId.nullish() }).nullish() })
+    .nullish(),
+});
+export type InvoicePayload = z.infer<typeof InvoicePayload>;
+
+export const CheckoutSessionPayload = z.object({
+  id: z.string(),
+  mode: z.string(),
+  customer: expandableId.nullish().transform((v) => v ?? null),
+  subscription: expandableId.nullish().transform((v) => v ?? null),
+  client_reference_id: z.string().nullish().transform((v) => v ?? null),
+  metadata,
+});
+export type CheckoutSessionPayload = z.infer<typeof CheckoutSessionPayload>;
+
+/** The embedded list holds at most 10 entries; `has_more` says to list them all from Stripe. */
+export const EntitlementSummaryPayload = z.object({
+  customer: z.string().regex(/^cus_/),
+  entitlements: z.object({
+    data: z.array(z.object({ lookup_key: z.string() })),
+    has_more: z.boolean(),
+  }),
+});
+export type EntitlementSummaryPayload = z.infer<typeof EntitlementSummaryPayload>;
+
+/** Parses a Stripe object; a shape we cannot read is a permanent failure, not a retry. */
+export function parsePayload<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new PermanentError(`unreadable ${what}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,46 @@
+// The retry policy, stated once. For one Pub/Sub message:
+//  - applied, duplicate, stale, ignored, unmapped, expired   -> return (acknowledge);
+//  - PermanentError (not JSON, not an event, unreadable object, livemode of the other deployment)
+//    -> publish the original message to the dead-letter topic with a `reason`, ERROR log, return;
+//    if that publish fails, throw (the message must not be lost);
+//  - anything else (TransientError, Firestore or Stripe outage, contention) -> throw: Pub/Sub
+//    redelivers with backoff, and its dead-letter policy ends a message that never succeeds.
+import { PermanentError } from '../errors/app-error.js';
+import type { PublishedMessage } from '../ports/event-bus.js';
+import type { DeadLetterPublisher } from '../pubsub/dead-letter-publisher.js';
+import { applyEvent, type ApplierDeps, type ApplyOutcome } from './apply-event.js';
+import { parseEventMessage, type EventEnvelope } from './event-envelope.js';
+
+export interface MessageDeps extends ApplierDeps {
+  deadLetter: DeadLetterPublisher;
+  /** The deployment's mode: events of the other mode are dead-lettered, never applied. */
+  livemode: boolean;
+}
+
+export type MessageResult = { kind: 'processed'; eventId: string; outcome: ApplyOutcome } | { kind: 'dead_lettered'; eventId: string | null; reason: string };
+
+export async function processEventMessage(deps: MessageDeps, message: PublishedMessage): Promise<MessageResult> {
+  const { logger } = deps;
+  let event: EventEnvelope | null = null;
+  try {
+    event = parseEventMessage(message.data);
+    if (event.livemode !== deps.livemode) throw new PermanentError(`livemode ${event.livemode} event in a livemode ${deps.livemode} deployment`);
+    const outcome = await applyEvent(deps, event);
+    const fields = { eventId: event.id, type: event.type, created: event.created, outcome, customerId: message.attributes['customerId'] ?? null };
+    if (outcome === 'unmapped') logger.warn({ event: 'stripe_event.customer_unmapped', ...fields }, 'no user maps to this Stripe customer; object stored without a user');
+    else if (outcome === 'expired') logger.warn({ event: 'stripe_event.expired', ...fields, maxEventAgeSeconds: deps.maxEventAgeSeconds }, 'event older than the maximum age dropped');
+    else logger.info({ event: 'stripe_event.applied', ...fields }, 'stripe event processed');
+    return { kind: 'processed', eventId: event.id, outcome };
+  } catch (err) {
+    const eventId = event?.id ?? message.attributes['eventId'] ?? null;
+    if (!(err instanceof PermanentError)) {
+      logger.warn({ event: 'stripe_event.retry', eventId, type: event?.type ?? message.attributes['type'] ?? null, err }, 'stripe event failed; Pub/Sub will redeliver');
+      throw err;
+    }
+    const reason = err.message.slice(0, 1024);
+    // Throws if the publish fails: then Pub/Sub redelivers and we try again.
+    await deps.deadLetter.publish({ data: message.data, attributes: { ...message.attributes, reason } });
+    logger.error({ event: 'stripe_event.dead_lettered', eventId, type: event?.type ?? message.attributes['type'] ?? null, reason }, `stripe event ${eventId ?? '(unparsable)'} dead-lettered`);
+    return { kind: 'dead_lettered', eventId, reason };
+  }
+}

@@ -1,0 +1,46 @@
+// The app's post-checkout refresh: fetch the subscription from Stripe and write it through the
+// same compare-and-set path the applier uses (versioned-write.ts), then recompute the user's
+// summary. No event, so no ledger entry and the version stamp's eventId is null.
+import { Timestamp } from '@google-cloud/firestore';
+import type { BillingSummary, SubscriptionDoc } from '../model/documents.js';
+import type { Logger } from '../logging/logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { StripeReader } from '../ports/stripe-reader.js';
+import type { BillingStore } from './billing-store.js';
+import { stageBillingSummary } from './billing-summary.js';
+import { fetchSubscription } from './handlers/subscription-events.js';
+import { resolveUserId } from './resolve-user.js';
+import { subscriptionDoc } from './subscription-doc.js';
+import { runVersioned, writeFetched } from './versioned-write.js';
+
+export interface RefreshDeps {
+  store: BillingStore;
+  reader: StripeReader;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface RefreshResult {
+  subscription: SubscriptionDoc | undefined;
+  /** Null when the customer maps to no user. */
+  billing: BillingSummary | null;
+}
+
+export async function refreshSubscription(deps: RefreshDeps, subscriptionId: string, opts: { userIdHint?: string; livemode: boolean }): Promise<RefreshResult> {
+  const now = Timestamp.fromMillis(deps.clock.now());
+  return runVersioned(deps.store.db, { eventId: null, created: 0 }, async (v) => {
+    const ctx = { ...v, store: deps.store, reader: deps.reader, logger: deps.logger, now };
+    const ref = deps.store.subscriptions.doc(subscriptionId);
+    const fetch = fetchSubscription(ctx, subscriptionId);
+    // The customer (and so the user) is known only once the subscription is fetched: write it
+    // first, then read the staged document back and complete it with the user.
+    await writeFetched(ctx, ref, fetch, (sub) => (version) => subscriptionDoc(sub, null, version, now));
+    const written = await ctx.tx.get(ref);
+    if (!written) throw new Error('unreachable: the subscription was staged above');
+    const customerId = written.customerId;
+    const userId = await resolveUserId(ctx, customerId, { hint: opts.userIdHint ?? null, livemode: opts.livemode, fetchIfMissing: true });
+    if (userId) ctx.tx.set(ref, { ...written, userId });
+    const billing = userId ? await stageBillingSummary(ctx, customerId, userId) : null;
+    return { subscription: userId ? { ...written, userId } : written, billing };
+  });
+}

@@ -1,0 +1,58 @@
+// Customer -> user without the "User not found" class of bug. The app writes `customers/{id}` when
+// it creates the Stripe customer (metadata.userId = our user id); if that document is missing
+// (lost write, customer created by an older version) the mapping is recovered, in this order, from
+// the payload (customer metadata, checkout client_reference_id / metadata), then from the customer
+// fetched from Stripe, and written back so the next event finds it. No user at all means the
+// customer was created outside the product: the caller stores its objects and records `unmapped`.
+import { UserId } from '../model/ids.js';
+import type { ApplyContext } from './apply-context.js';
+import { CustomerPayload, parsePayload } from './object-payloads.js';
+import { readStripe } from './stripe-read.js';
+import { fetchOutside } from './versioned-write.js';
+
+/** A user id hint found in a payload, if it is a plausible one. */
+export function userIdHint(...candidates: (string | null | undefined)[]): string | null {
+  for (const c of candidates) if (c && UserId.safeParse(c).success) return c;
+  return null;
+}
+
+export interface ResolveOptions {
+  hint: string | null;
+  livemode: boolean;
+  /** False for customer events: their payload is the customer, a fetch would tell nothing more. */
+  fetchIfMissing: boolean;
+}
+
+export async function resolveUserId(ctx: ApplyContext, customerId: string, opts: ResolveOptions): Promise<string | null> {
+  const { hint, livemode } = opts;
+  const ref = ctx.store.customers.doc(customerId);
+  const mapped = await ctx.tx.get(ref);
+  if (mapped) return mapped.userId;
+
+  let userId = hint;
+  let email: string | null = null;
+  // A mapping recovered from a hint knows nothing of the customer's state: stamped 0 so that any
+  // customer event overwrites it. One recovered from a fetch is as new as this event (see
+  // versioned-write.ts: a fetch includes every change received before it).
+  let created = 0;
+  if (!userId) {
+    if (!opts.fetchIfMissing) return null;
+    const fetched = fetchOutside(ctx, `customer:${customerId}`, () => readStripe('customer', () => ctx.reader.retrieveCustomer(customerId)));
+    const customer = parsePayload(CustomerPayload, fetched, 'customer');
+    if (customer.deleted) return null;
+    userId = userIdHint(customer.metadata['userId']);
+    email = customer.email;
+    created = ctx.stamp.created;
+  }
+  if (!userId) return null;
+  ctx.tx.set(ref, {
+    customerId,
+    userId,
+    email,
+    deleted: false,
+    livemode,
+    version: { created, eventId: ctx.stamp.eventId, source: 'fetch', revision: 1 },
+    updatedAt: ctx.now,
+  });
+  return userId;
+}

@@ -1,0 +1,78 @@
+// Firestore transactions require every read before the first write. The applier's handlers read
+// and write in the natural order (write the subscription, then recompute the user's summary from
+// all subscriptions), so writes are staged here and flushed at the end of the transaction.
+// A staged `set` is visible to later reads through this wrapper (read-your-writes), which is what
+// lets the summary be computed from the state this very transaction is about to commit.
+import type { DocumentReference, Query, Transaction, UpdateData } from '@google-cloud/firestore';
+
+type StagedWrite =
+  | { kind: 'set'; ref: DocumentReference<never>; data: unknown }
+  | { kind: 'update'; ref: DocumentReference<never>; data: unknown };
+
+export class StagedTransaction {
+  readonly #tx: Transaction;
+  readonly #writes = new Map<string, StagedWrite>();
+  #flushed = false;
+
+  constructor(tx: Transaction) {
+    this.#tx = tx;
+  }
+
+  /** The document as this transaction will leave it (a staged set wins over the stored one). */
+  async get<T>(ref: DocumentReference<T>): Promise<T | undefined> {
+    this.#assertOpen();
+    const staged = this.#writes.get(ref.path);
+    // A staged set holds a full, already-validated document of this type.
+    if (staged?.kind === 'set') return staged.data as T;
+    const snap = await this.#tx.get(ref);
+    return snap.data();
+  }
+
+  /**
+   * Query results with this transaction's staged sets overlaid: a staged document replaces its
+   * stored version and is included when `matches` says it belongs to the query.
+   */
+  async query<T>(query: Query<T>, collectionPath: string, matches: (doc: T) => boolean): Promise<T[]> {
+    this.#assertOpen();
+    const snap = await this.#tx.get(query);
+    const out = new Map<string, T>();
+    for (const d of snap.docs) out.set(d.ref.path, d.data());
+    for (const [path, w] of this.#writes) {
+      if (w.kind !== 'set' || !path.startsWith(`${collectionPath}/`) || path.split('/').length !== collectionPath.split('/').length + 1) continue;
+      const doc = w.data as T;
+      if (matches(doc)) out.set(path, doc);
+      else out.delete(path);
+    }
+    return [...out.values()];
+  }
+
+  set<T>(ref: DocumentReference<T>, data: T): void {
+    this.#assertOpen();
+    this.#writes.set(ref.path, { kind: 'set', ref: ref as DocumentReference<never>, data });
+  }
+
+  /** A partial update of an existing document (not visible to later reads through get). */
+  update<T>(ref: DocumentReference<T>, data: UpdateData<T>): void {
+    this.#assertOpen();
+    if (this.#writes.has(ref.path)) throw new Error(`${ref.path} is already staged in this transaction`);
+    this.#writes.set(ref.path, { kind: 'update', ref: ref as DocumentReference<never>, data });
+  }
+
+  get stagedPaths(): string[] {
+    return [...this.#writes.keys()];
+  }
+
+  /** Applies the staged writes to the Firestore transaction; call once, as the callback's last step. */
+  flush(): void {
+    this.#assertOpen();
+    this.#flushed = true;
+    for (const w of this.#writes.values()) {
+      if (w.kind === 'set') this.#tx.set(w.ref, w.data as never);
+      else this.#tx.update(w.ref, w.data as never);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#flushed) throw new Error('StagedTransaction used after flush');
+  }
+}

@@ -1,0 +1,49 @@
+// Stripe subscription -> `subscriptions/{id}`. Since 2025-03-31.basil the billing period lives on
+// the items, so it is read from the licensed item (the one that decides the plan).
+import type { Timestamp } from '@google-cloud/firestore';
+import type { SubscriptionDoc, Version } from '../model/documents.js';
+import { planForLookupKey } from '../plans/catalog.js';
+import type { SubscriptionPayload } from './object-payloads.js';
+
+type Item = SubscriptionPayload['items']['data'][number];
+
+/** Metered: tied to a Billing Meter (or the legacy usage_type flag some payloads still carry). */
+export const isMetered = (item: Item): boolean => item.price.recurring?.meter != null || item.price.recurring?.usage_type === 'metered';
+
+export function subscriptionDoc(sub: SubscriptionPayload, userId: string | null, version: Version, now: Timestamp): SubscriptionDoc {
+  const licensed = sub.items.data.find((i) => !isMetered(i)) ?? null;
+  const periodItem = licensed ?? sub.items.data[0] ?? null;
+  const lookupKey = licensed?.price.lookup_key ?? null;
+  return {
+    subscriptionId: sub.id,
+    customerId: sub.customer,
+    userId,
+    livemode: sub.livemode,
+    status: sub.status,
+    priceId: licensed?.price.id ?? null,
+    productId: licensed?.price.product ?? null,
+    planId: lookupKey ? (planForLookupKey(lookupKey)?.plan.id ?? null) : null,
+    interval: licensed?.price.recurring?.interval ?? null,
+    quantity: licensed?.quantity ?? 0,
+    items: sub.items.data.map((i) => ({
+      itemId: i.id,
+      priceId: i.price.id,
+      lookupKey: i.price.lookup_key,
+      metered: isMetered(i),
+      quantity: i.quantity ?? 0,
+      currentPeriodStart: i.current_period_start,
+      currentPeriodEnd: i.current_period_end,
+    })),
+    currentPeriodStart: periodItem?.current_period_start ?? null,
+    currentPeriodEnd: periodItem?.current_period_end ?? null,
+    cancelAtPeriodEnd: sub.cancel_at_period_end,
+    cancelAt: sub.cancel_at,
+    canceledAt: sub.canceled_at,
+    endedAt: sub.ended_at,
+    trialStart: sub.trial_start,
+    trialEnd: sub.trial_end,
+    created: sub.created,
+    version,
+    updatedAt: now,
+  };
+}

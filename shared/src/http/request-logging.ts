@@ -1,0 +1,51 @@
+// Per-request logging for the Express services: each request gets a child logger carrying the
+// Cloud Logging trace field (from X-Cloud-Trace-Context or traceparent), so every line a handler
+// writes is correlated with the request in Logs Explorer, and one access line per request in the
+// `httpRequest` shape Cloud Logging renders. Only the path is logged, never the query string.
+import type { Request, RequestHandler } from 'express';
+import { traceField, type Logger } from '../logging/logger.js';
+
+export interface RequestLoggingOptions {
+  logger: Logger;
+  /** Needed to build `logging.googleapis.com/trace`; without it lines carry no trace. */
+  projectId?: string | undefined;
+  /** Requests that get no access line (health checks); they still get a request logger. */
+  skip?: (req: Request) => boolean;
+}
+
+const requestLoggers = new WeakMap<Request, Logger>();
+
+export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const log = opts.logger.child(
+      traceField(opts.projectId, { cloudTrace: req.get('x-cloud-trace-context'), traceparent: req.get('traceparent') }),
+    );
+    requestLoggers.set(req, log);
+    if (!opts.skip?.(req)) {
+      res.once('close', () => {
+        const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+        const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
+        const entry = {
+          event: 'http.request',
+          httpRequest: {
+            requestMethod: req.method,
+            requestUrl: req.originalUrl.split('?')[0],
+            status,
+            latency: `${(latencyMs / 1000).toFixed(3)}s`,
+            userAgent: req.get('user-agent'),
+            remoteIp: req.ip,
+          },
+        };
+        if (status >= 500) log.warn(entry, 'request failed');
+        else log.info(entry, 'request');
+      });
+    }
+    next();
+  };
+}
+
+/** The request's logger (with its trace field), or `fallback` outside `requestLogging`. */
+export function requestLogger(req: Request, fallback: Logger): Logger {
+  return requestLoggers.get(req) ?? fallback;
+}

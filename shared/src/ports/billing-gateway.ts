@@ -1,0 +1,62 @@
+// The Stripe writes (and the invoice reads) the app service makes. Implemented over the Stripe
+// SDK in stripe/billing-gateway-sdk.ts. Every write takes our own deterministic idempotency key
+// so a retried or doubled request never creates a second customer, session or change.
+import type Stripe from 'stripe';
+import type { InvoiceStatus } from '../model/documents.js';
+
+export interface CreateCustomerInput {
+  userId: string;
+  email: string | null;
+}
+
+export interface CreateCheckoutSessionInput {
+  customerId: string;
+  userId: string;
+  /** The plan's licensed price (quantity 1) and its metered prices (no quantity). */
+  prices: readonly { priceId: string; metered: boolean }[];
+  /** 0 = no trial. */
+  trialDays: number;
+  /** May contain Stripe's `{CHECKOUT_SESSION_ID}` placeholder. */
+  successUrl: string;
+  cancelUrl: string;
+}
+
+export type SubscriptionItemChange =
+  | { kind: 'swap'; itemId: string; priceId: string }
+  | { kind: 'add'; priceId: string; metered: boolean }
+  | { kind: 'remove'; itemId: string };
+
+/** An invoice as the app shows it: no line items, no payment details. */
+export interface InvoiceView {
+  id: string;
+  customerId: string | null;
+  number: string | null;
+  status: InvoiceStatus | null;
+  currency: string;
+  total: number;
+  amountDue: number;
+  amountPaid: number;
+  /** Unix seconds. */
+  created: number;
+  hostedInvoiceUrl: string | null;
+  invoicePdf: string | null;
+}
+
+export interface InvoicePage {
+  invoices: InvoiceView[];
+  hasMore: boolean;
+}
+
+export interface BillingGateway {
+  createCustomer(input: CreateCustomerInput, idempotencyKey: string): Promise<{ id: string; livemode: boolean }>;
+  /** A hosted (`ui_mode: hosted_page`) subscription Checkout Session. */
+  createCheckoutSession(input: CreateCheckoutSessionInput, idempotencyKey: string): Promise<{ id: string; url: string }>;
+  /** The URL is a bearer credential: never log it. */
+  createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
+  /** Apply item changes (swap the licensed price, add/remove metered prices) with proration. */
+  changeSubscriptionItems(input: { subscriptionId: string; items: readonly SubscriptionItemChange[] }, idempotencyKey: string): Promise<Stripe.Subscription>;
+  setCancelAtPeriodEnd(input: { subscriptionId: string; cancelAtPeriodEnd: boolean }, idempotencyKey: string): Promise<Stripe.Subscription>;
+  listInvoices(input: { customerId: string; limit: number; startingAfter?: string | undefined }): Promise<InvoicePage>;
+  /** Null when Stripe has no such invoice. */
+  retrieveInvoice(id: string): Promise<InvoiceView | null>;
+}

@@ -1,0 +1,90 @@
+import Stripe from 'stripe';
+import { InvoiceStatus } from '../model/documents.js';
+import { idOf } from '../model/ids.js';
+import type { BillingGateway, InvoiceView, SubscriptionItemChange } from '../ports/billing-gateway.js';
+
+export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
+  return {
+    async createCustomer(input, idempotencyKey) {
+      const customer = await stripe.customers.create(
+        { ...(input.email ? { email: input.email } : {}), metadata: { userId: input.userId } },
+        { idempotencyKey },
+      );
+      return { id: customer.id, livemode: customer.livemode };
+    },
+    async createCheckoutSession(input, idempotencyKey) {
+      const session = await stripe.checkout.sessions.create(
+        {
+          mode: 'subscription',
+          customer: input.customerId,
+          client_reference_id: input.userId,
+          line_items: input.prices.map((p) => (p.metered ? { price: p.priceId } : { price: p.priceId, quantity: 1 })),
+          subscription_data: {
+            metadata: { userId: input.userId },
+            ...(input.trialDays > 0 ? { trial_period_days: input.trialDays } : {}),
+          },
+          success_url: input.successUrl,
+          cancel_url: input.cancelUrl,
+        },
+        { idempotencyKey },
+      );
+      if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
+      return { id: session.id, url: session.url };
+    },
+    async createPortalSession(input) {
+      const session = await stripe.billingPortal.sessions.create({ customer: input.customerId, return_url: input.returnUrl });
+      return { url: session.url };
+    },
+    changeSubscriptionItems: (input, idempotencyKey) =>
+      stripe.subscriptions.update(
+        input.subscriptionId,
+        { items: input.items.map(toItemParam), proration_behavior: 'create_prorations' },
+        { idempotencyKey },
+      ),
+    setCancelAtPeriodEnd: (input, idempotencyKey) =>
+      stripe.subscriptions.update(input.subscriptionId, { cancel_at_period_end: input.cancelAtPeriodEnd }, { idempotencyKey }),
+    async listInvoices(input) {
+      const page = await stripe.invoices.list({
+        customer: input.customerId,
+        limit: input.limit,
+        ...(input.startingAfter ? { starting_after: input.startingAfter } : {}),
+      });
+      return { invoices: page.data.map(toInvoiceView), hasMore: page.has_more };
+    },
+    async retrieveInvoice(id) {
+      try {
+        return toInvoiceView(await stripe.invoices.retrieve(id));
+      } catch (err) {
+        if (err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode === 404) return null;
+        throw err;
+      }
+    },
+  };
+}
+
+function toItemParam(change: SubscriptionItemChange): Stripe.SubscriptionUpdateParams.Item {
+  switch (change.kind) {
+    case 'swap':
+      return { id: change.itemId, price: change.priceId };
+    case 'add':
+      return change.metered ? { price: change.priceId } : { price: change.priceId, quantity: 1 };
+    case 'remove':
+      return { id: change.itemId, deleted: true };
+  }
+}
+
+export function toInvoiceView(invoice: Stripe.Invoice): InvoiceView {
+  return {
+    id: invoice.id ?? '',
+    customerId: idOf(invoice.customer),
+    number: invoice.number,
+    status: InvoiceStatus.safeParse(invoice.status).data ?? null,
+    currency: invoice.currency,
+    total: invoice.total,
+    amountDue: invoice.amount_due,
+    amountPaid: invoice.amount_paid,
+    created: invoice.created,
+    hostedInvoiceUrl: invoice.hosted_invoice_url ?? null,
+    invoicePdf: invoice.invoice_pdf ?? null,
+  };
+}

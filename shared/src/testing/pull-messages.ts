@@ -1,0 +1,55 @@
+// Synchronous pull for tests: reads back what a test published, and proves a subscription is
+// empty (returnImmediately), which streaming pull cannot. Acknowledges what it returns.
+import { v1, type PubSub, type Subscription } from '@google-cloud/pubsub';
+
+export interface PulledMessage {
+  messageId: string;
+  data: Buffer;
+  attributes: Record<string, string>;
+}
+
+export async function pullMessages(
+  pubsub: PubSub,
+  subscription: Subscription | string,
+  opts: { maxMessages?: number; returnImmediately?: boolean } = {},
+): Promise<PulledMessage[]> {
+  const name = typeof subscription === 'string' ? pubsub.subscription(subscription).name : subscription.name;
+  // pubsub.options already points at the emulator (PUBSUB_EMULATOR_HOST) with insecure credentials
+  // made by its grpc module, which the generated client must use too (see pubsub-client.ts).
+  const { servicePath, port, sslCreds, projectId, grpc } = pubsub.options;
+  const client = new v1.SubscriberClient({
+    ...(grpc !== undefined ? { grpc } : {}),
+    ...(servicePath !== undefined ? { servicePath } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(sslCreds !== undefined ? { sslCreds } : {}),
+    ...(projectId !== undefined ? { projectId } : {}),
+  });
+  try {
+    const [response] = await client.pull({
+      subscription: name,
+      maxMessages: opts.maxMessages ?? 100,
+      returnImmediately: opts.returnImmediately ?? true,
+    });
+    const received = response.receivedMessages ?? [];
+    const ackIds = received.flatMap((m) => (m.ackId ? [m.ackId] : []));
+    if (ackIds.length > 0) await client.acknowledge({ subscription: name, ackIds });
+    return received.map((m) => ({
+      messageId: m.message?.messageId ?? '',
+      data: Buffer.from(m.message?.data ?? new Uint8Array()),
+      attributes: { ...(m.message?.attributes ?? {}) },
+    }));
+  } finally {
+    await client.close();
+  }
+}
+
+/** Pulls until `count` messages arrived or `timeoutMs` passed (the emulator may split a backlog). */
+export async function pullAtLeast(pubsub: PubSub, subscription: Subscription | string, count: number, timeoutMs = 5000): Promise<PulledMessage[]> {
+  const all: PulledMessage[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (all.length < count && Date.now() < deadline) {
+    all.push(...(await pullMessages(pubsub, subscription)));
+    if (all.length < count) await new Promise((r) => setTimeout(r, 50));
+  }
+  return all;
+}

@@ -1,0 +1,121 @@
+// The one Firestore write path of the recorder: a transaction on a quota counter that, at once,
+// commits units this instance admitted (`used`), gives back lease it will not use, leases new
+// units out of what is left of the limit (`reserved`), and, for metered features, writes the
+// outbox entry that the `reportUsage` function turns into a Stripe meter event. Counter and outbox
+// commit together or not at all, so admitted usage that reached Firestore is always reported.
+import type { Firestore } from '@google-cloud/firestore';
+import { Timestamp } from '@google-cloud/firestore';
+import type { MeteredFeature, Quota } from '../plans/catalog.js';
+import { outboxCollection, usageCounterRef } from './usage-documents.js';
+
+const DAY_SECONDS = 86_400;
+/** Past Stripe's 35-day meter event window: an entry older than this can no longer be billed. */
+export const OUTBOX_RETENTION_DAYS = 40;
+
+export interface CounterKey {
+  readonly userId: string;
+  readonly feature: MeteredFeature;
+  /** Billing period, unix seconds, [start, end). */
+  readonly periodStart: number;
+  readonly periodEnd: number;
+}
+
+export interface MeterTarget {
+  readonly customerId: string;
+  readonly eventName: string;
+}
+
+export interface SyncRequest {
+  readonly key: CounterKey;
+  readonly limit: Exclude<Quota, 0>;
+  readonly retentionDays: number;
+  /** Admitted units to add to `used`. */
+  readonly commitUsed: number;
+  /** Leased units given back (finite limits only). */
+  readonly returnLease: number;
+  /** Units the caller needs now; nothing is granted if fewer are left. 0 = flush only. */
+  readonly need: number;
+  /** Units the caller would like to lease (>= need), to serve the next requests locally. */
+  readonly want: number;
+  /** Set for metered features of a subscribed customer: the outbox entry to write. */
+  readonly meter: MeterTarget | null;
+  readonly outboxId: string;
+  readonly nowMs: number;
+}
+
+export interface SyncResult {
+  readonly granted: number;
+  /** The counter after the transaction. */
+  readonly used: number;
+  readonly reserved: number;
+  /** What is still unleased, or 'unlimited'. */
+  readonly available: number | 'unlimited';
+  readonly wrote: boolean;
+}
+
+/**
+ * Lease policy: grant `need` at least, `want` at most, and never more than half of what is left
+ * beyond `need`, so near the limit the remainder is shared out instead of parked on one instance
+ * (that keeps under-admission small; over-admission is zero because every admitted unit comes out
+ * of `reserved <= limit`).
+ */
+export function grantFor(available: number, need: number, want: number): number {
+  if (need <= 0 || available < need) return 0;
+  return Math.min(available, Math.max(need, Math.min(want, Math.ceil(available / 2))));
+}
+
+export async function syncCounter(db: Firestore, req: SyncRequest): Promise<SyncResult> {
+  const { key } = req;
+  const ref = usageCounterRef(db, key.userId, key.feature, key.periodStart);
+  return db.runTransaction(async (tx) => {
+    const doc = (await tx.get(ref)).data();
+    const used = (doc?.used ?? 0) + req.commitUsed;
+    const held = Math.max(0, (doc?.reserved ?? 0) - req.returnLease);
+    let granted = 0;
+    let reserved: number;
+    let available: number | 'unlimited';
+    if (req.limit === 'unlimited') {
+      // Nothing to lease: keep `reserved` = units admitted so a later switch to a finite plan starts right.
+      reserved = Math.max(held + req.commitUsed, used);
+      available = 'unlimited';
+    } else {
+      granted = grantFor(Math.max(0, req.limit - held), req.need, req.want);
+      reserved = held + granted;
+      available = Math.max(0, req.limit - reserved);
+    }
+    const wrote = req.commitUsed > 0 || req.returnLease > 0 || granted > 0;
+    if (!wrote) return { granted, used, reserved, available, wrote };
+
+    const now = Timestamp.fromMillis(req.nowMs);
+    tx.set(ref, {
+      userId: key.userId,
+      feature: key.feature,
+      periodStart: key.periodStart,
+      periodEnd: key.periodEnd,
+      limit: req.limit,
+      reserved,
+      used,
+      expireAt: Timestamp.fromMillis((key.periodEnd + req.retentionDays * DAY_SECONDS) * 1000),
+      updatedAt: now,
+    });
+    if (req.meter && req.commitUsed > 0) {
+      const nowSeconds = Math.floor(req.nowMs / 1000);
+      tx.create(outboxCollection(db).doc(req.outboxId), {
+        userId: key.userId,
+        customerId: req.meter.customerId,
+        feature: key.feature,
+        eventName: req.meter.eventName,
+        value: req.commitUsed,
+        // Units flushed after the period ended still belong to it: bill them inside it.
+        timestamp: Math.min(nowSeconds, key.periodEnd - 1),
+        periodStart: key.periodStart,
+        periodEnd: key.periodEnd,
+        state: 'pending',
+        reportId: null,
+        createdAt: now,
+        expireAt: Timestamp.fromMillis(req.nowMs + OUTBOX_RETENTION_DAYS * DAY_SECONDS * 1000),
+      });
+    }
+    return { granted, used, reserved, available, wrote };
+  });
+}

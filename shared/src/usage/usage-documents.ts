@@ -1,0 +1,87 @@
+// Firestore documents of usage metering (see quota-design.md beside this file for how they move).
+// Every read goes through a zod converter; times we stamp are Timestamps, Stripe-facing times are
+// unix seconds as Stripe takes them.
+import type { DocumentReference, Firestore } from '@google-cloud/firestore';
+import { z } from 'zod';
+import { zodConverter } from '../firestore/zod-converter.js';
+import { Collection } from '../model/collections.js';
+import { timestamp } from '../model/documents.js';
+import { MeteredFeature } from '../plans/catalog.js';
+
+const unixSeconds = z.number().int().nonnegative();
+const units = z.number().int().nonnegative();
+export const QuotaLimit = z.union([z.number().int().nonnegative(), z.literal('unlimited')]);
+
+/**
+ * `users/{userId}/usage/{feature}_{periodStart}`: one quota counter per user, feature and billing
+ * period. `reserved` counts units leased to app instances (admitted or about to be); `used` counts
+ * units actually admitted and flushed. Invariant for a finite limit: used <= reserved <= limit
+ * (unless the plan was downgraded mid-period). TTL field `expireAt` = period end + retention.
+ */
+export const UsageCounterDoc = z.object({
+  userId: z.string(),
+  feature: MeteredFeature,
+  periodStart: unixSeconds,
+  periodEnd: unixSeconds,
+  limit: QuotaLimit,
+  reserved: units,
+  used: units,
+  expireAt: timestamp,
+  updatedAt: timestamp,
+});
+export type UsageCounterDoc = z.infer<typeof UsageCounterDoc>;
+
+export const OutboxState = z.enum(['pending', 'claimed']);
+export type OutboxState = z.infer<typeof OutboxState>;
+
+/**
+ * `usage_outbox/{id}`: units of a metered feature admitted by one flush of one instance, written in
+ * the same transaction as the counter increment, so recorded usage is never lost before reporting.
+ */
+export const UsageOutboxEntry = z.object({
+  userId: z.string(),
+  customerId: z.string(),
+  feature: MeteredFeature,
+  eventName: z.string(),
+  value: z.number().int().positive(),
+  /** When the units were admitted (flush time), unix seconds. */
+  timestamp: unixSeconds,
+  periodStart: unixSeconds,
+  periodEnd: unixSeconds,
+  state: OutboxState,
+  reportId: z.string().nullable(),
+  createdAt: timestamp,
+  expireAt: timestamp,
+});
+export type UsageOutboxEntry = z.infer<typeof UsageOutboxEntry>;
+
+export const ReportState = z.enum(['claimed', 'sent', 'failed']);
+export type ReportState = z.infer<typeof ReportState>;
+
+/** `usage_reports/{identifier}`: one Stripe meter event. The doc id is the meter event `identifier`. */
+export const UsageReportDoc = z.object({
+  identifier: z.string(),
+  customerId: z.string(),
+  eventName: z.string(),
+  value: z.number().int().positive(),
+  timestamp: unixSeconds,
+  entryIds: z.array(z.string()),
+  state: ReportState,
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  createdAt: timestamp,
+  sentAt: timestamp.nullable(),
+  expireAt: timestamp,
+});
+export type UsageReportDoc = z.infer<typeof UsageReportDoc>;
+
+export const usageCounterRef = (db: Firestore, userId: string, feature: MeteredFeature, periodStart: number): DocumentReference<UsageCounterDoc> =>
+  db
+    .collection(Collection.users)
+    .doc(userId)
+    .collection(Collection.usage)
+    .doc(`${feature}_${periodStart}`)
+    .withConverter(zodConverter(UsageCounterDoc));
+
+export const outboxCollection = (db: Firestore) => db.collection(Collection.usageOutbox).withConverter(zodConverter(UsageOutboxEntry));
+export const reportCollection = (db: Firestore) => db.collection(Collection.usageReports).withConverter(zodConverter(UsageReportDoc));

@@ -1,0 +1,201 @@
+import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../errors/app-error.js';
+import { silentLogger } from '../logging/logger.js';
+import { Collection } from '../model/collections.js';
+import type { BillingSummary } from '../model/documents.js';
+import { UserId } from '../model/ids.js';
+import type { MeteredFeature } from '../plans/catalog.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import { testFirestore, testProjectId } from '../testing/emulator.js';
+import { calendarMonth, firestoreBillingSource } from './usage-account.js';
+import { outboxCollection, usageCounterRef } from './usage-documents.js';
+import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
+import { createUsageSummary } from './usage-summary.js';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+function manualClock(iso: string): Clock & { set(iso: string): void } {
+  let t = Date.parse(iso);
+  return { now: () => t, set: (s) => (t = Date.parse(s)) };
+}
+
+function billing(over: Partial<BillingSummary>): BillingSummary {
+  return {
+    customerId: null,
+    subscriptionId: null,
+    status: null,
+    planId: null,
+    priceId: null,
+    interval: null,
+    currentPeriodStart: null,
+    currentPeriodEnd: null,
+    cancelAtPeriodEnd: false,
+    cancelAt: null,
+    trialEnd: null,
+    entitlements: [],
+    paymentIssue: null,
+    updatedAt: Timestamp.now(),
+    ...over,
+  };
+}
+
+async function seedUser(db: Firestore, userId: string, summary: BillingSummary | null): Promise<UserId> {
+  await db.collection(Collection.users).doc(userId).set({ userId, email: null, stripeCustomerId: summary?.customerId ?? null, billing: summary, createdAt: Timestamp.now(), updatedAt: Timestamp.now() });
+  return UserId.parse(userId);
+}
+
+function recorderOn(db: Firestore, clock: Clock, extra: Partial<Parameters<typeof createUsageRecorder>[0]> = {}): UsageRecorder {
+  const recorder = createUsageRecorder({ db, clock, billing: firestoreBillingSource(db, { clock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', autoFlush: false, ...extra });
+  cleanup.push(() => recorder.close());
+  return recorder;
+}
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  const err: unknown = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
+  return err;
+}
+
+describe('usage recorder: quota edge and period', () => {
+  it('admits exactly the limit, refuses one more with the quota body, and keeps refusing after a restart', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const clock = manualClock('2026-11-10T12:00:00Z');
+    const user = await seedUser(db, 'u-edge', null); // free: analyses = 10 per calendar month
+    const recorder = recorderOn(db, clock);
+
+    await recorder.record({ userId: user }, 'analyses', 7);
+    await recorder.record({ userId: user }, 'analyses', 2);
+    await recorder.record({ userId: user }, 'analyses', 1); // exactly at the limit
+    const err = await refusal(recorder.record({ userId: user }, 'analyses', 1));
+    expect(err.code).toBe('quota_exceeded');
+    expect(err.status).toBe(429);
+    expect(err.details).toEqual({ feature: 'analyses', used: 10, limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000, upgradeUrl: '/billing' });
+
+    await recorder.close();
+    const { start } = calendarMonth(clock.now());
+    const doc = (await usageCounterRef(db, user, 'analyses', start).get()).data();
+    expect(doc).toMatchObject({ used: 10, reserved: 10, limit: 10 });
+    expect(doc?.expireAt.toMillis()).toBe(Date.parse('2026-12-08T00:00:00Z')); // period end + 7 days (free retention)
+
+    const restarted = recorderOn(db, clock);
+    expect((await refusal(restarted.record({ userId: user }, 'analyses'))).code).toBe('quota_exceeded');
+  });
+
+  it('rolls over to a fresh quota with the calendar month for a free user', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const clock = manualClock('2026-11-30T23:59:58Z');
+    const user = await seedUser(db, 'u-roll', null);
+    const recorder = recorderOn(db, clock);
+    await recorder.record({ userId: user }, 'analyses', 10);
+    expect((await refusal(recorder.record({ userId: user }, 'analyses'))).code).toBe('quota_exceeded');
+    clock.set('2026-12-01T00:00:00Z');
+    const ok = await recorder.record({ userId: user }, 'analyses', 10);
+    expect(ok.periodEnd).toBe(Date.parse('2027-01-01T00:00:00Z') / 1000);
+    await recorder.close();
+    expect((await usageCounterRef(db, user, 'analyses', Date.parse('2026-12-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
+    expect((await usageCounterRef(db, user, 'analyses', Date.parse('2026-11-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
+  });
+
+  it('follows the subscription period of a paid user and rolls forward when the renewal is late', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const periodStart = Date.parse('2026-11-05T08:00:00Z') / 1000;
+    const periodEnd = Date.parse('2026-12-05T08:00:00Z') / 1000;
+    const clock = manualClock('2026-11-20T00:00:00Z');
+    const user = await seedUser(db, 'u-pro', billing({ customerId: 'cus_pro', status: 'active', planId: 'pro', currentPeriodStart: periodStart, currentPeriodEnd: periodEnd }));
+    const recorder = recorderOn(db, clock);
+    const a = await recorder.record({ userId: user }, 'exports', 1000);
+    expect(a).toMatchObject({ limit: 1000, periodEnd });
+    expect((await refusal(recorder.record({ userId: user }, 'exports'))).code).toBe('quota_exceeded');
+    clock.set('2026-12-05T08:00:01Z'); // the renewal event has not been applied yet
+    const b = await recorder.record({ userId: user }, 'exports');
+    expect(b.periodEnd).toBe(periodEnd + (periodEnd - periodStart));
+  });
+
+  it('answers 402 for a paid feature without an active subscription, and 402 again once canceled', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const clock = manualClock('2026-11-20T00:00:00Z');
+    const free = await seedUser(db, 'u-free', null);
+    const canceled = await seedUser(db, 'u-canceled', billing({ customerId: 'cus_c', status: 'canceled', planId: 'pro', currentPeriodStart: 1, currentPeriodEnd: 2 }));
+    const recorder = recorderOn(db, clock);
+    for (const userId of [free, canceled]) {
+      const err = await refusal(recorder.record({ userId }, 'exports'));
+      expect(err.status).toBe(402);
+      expect(err.details).toMatchObject({ feature: 'exports', upgradeUrl: '/billing' });
+    }
+    expect((await refusal(recorder.record({ userId: free }, 'exports', 0))).code).toBe('bad_request');
+    await recorder.close();
+    expect((await db.collectionGroup(Collection.usage).get()).size).toBe(0); // refusals write nothing
+  });
+});
+
+describe('usage recorder: across instances', () => {
+  it('two instances x 64 concurrent requests never admit past the limit, and Firestore holds exactly what was admitted', async () => {
+    const projectId = testProjectId('conc');
+    const dbA = testFirestore(projectId);
+    const dbB = testFirestore(projectId);
+    cleanup.push(() => dbA.terminate(), () => dbB.terminate());
+    const user = await seedUser(dbA, 'u-conc', null); // free: api_calls = 1000
+    const feature: MeteredFeature = 'api_calls';
+    const a = recorderOn(dbA, systemClock);
+    const b = recorderOn(dbB, systemClock);
+    const perRequest = 10; // 2 x 64 x 10 = 1280 units asked for a quota of 1000
+
+    const outcomes = await Promise.all(
+      [a, b].flatMap((recorder) =>
+        Array.from({ length: 64 }, () =>
+          recorder.record({ userId: user }, feature, perRequest).then(
+            () => 'admitted' as const,
+            (err: unknown) => {
+              if (err instanceof AppError && err.code === 'quota_exceeded') return 'refused' as const;
+              throw err;
+            },
+          ),
+        ),
+      ),
+    );
+    const admittedUnits = outcomes.filter((o) => o === 'admitted').length * perRequest;
+    // Stated bound: zero over-admission. Under-admission is bounded by lease still parked on the other instance.
+    expect(admittedUnits).toBeLessThanOrEqual(1000);
+    expect(admittedUnits).toBeGreaterThanOrEqual(800);
+
+    await Promise.all([a.close(), b.close()]);
+    const doc = (await usageCounterRef(dbA, user, feature, calendarMonth(Date.now()).start).get()).data();
+    expect(doc?.used).toBe(admittedUnits);
+    expect(doc?.reserved).toBe(admittedUnits); // every unused lease was given back at close
+  });
+
+  it('writes an outbox entry for metered units in the same transaction as the counter, summing to what was admitted', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const now = Date.now() / 1000;
+    const user = await seedUser(db, 'u-team', billing({ customerId: 'cus_team', status: 'active', planId: 'team', currentPeriodStart: Math.floor(now - 86_400), currentPeriodEnd: Math.floor(now + 86_400) }));
+    const recorder = recorderOn(db, systemClock);
+    let admitted = 0;
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(Array.from({ length: 50 }, () => recorder.record({ userId: user }, 'api_calls', 3).then(() => (admitted += 3))));
+      await recorder.flush();
+    }
+    await recorder.record({ userId: user }, 'analyses', 5); // not metered on team: counted, not billed
+    await recorder.close();
+    const entries = (await outboxCollection(db).get()).docs.map((d) => d.data());
+    expect(entries.every((e) => e.customerId === 'cus_team' && e.eventName === 'api_calls' && e.state === 'pending')).toBe(true);
+    expect(entries.reduce((s, e) => s + e.value, 0)).toBe(admitted);
+    expect(entries.length).toBeLessThanOrEqual(10); // aggregated: one entry per counter write (lease or flush), not per unit or request
+
+    const summary = createUsageSummary({ db, billing: firestoreBillingSource(db, { clock: systemClock }), clock: systemClock });
+    const rows = await summary.summary(user);
+    expect(rows.find((r) => r.feature === 'api_calls')).toMatchObject({ used: admitted, limit: 1_000_000 });
+    expect(rows.find((r) => r.feature === 'analyses')).toMatchObject({ used: 5, limit: 10_000 });
+  });
+});
