@@ -5,7 +5,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Firestore } from '@google-cloud/firestore';
-import type { Message } from '@google-cloud/pubsub';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingStore } from '@billing/shared/billing/billing-store.js';
@@ -16,14 +15,14 @@ import { createPubSubDeadLetterPublisher } from '@billing/shared/pubsub/dead-let
 import { testFirestore, testProjectId, testPubSub } from '@billing/shared/testing/emulator.js';
 import { fixtureEvent, randomStripeId } from '@billing/shared/testing/signed-event.js';
 import { freePort } from '../../infra/local/src/emulators.js';
-import { createTopology, TOPOLOGY, type Topology } from '../../infra/local/src/pubsub-topology.js';
+import { TOPOLOGY } from '../../infra/local/src/pubsub-topology.js';
 import { createStripeEventHandler } from './create-handler.js';
 
 const projectId = testProjectId('applier');
 const pubsub = testPubSub(projectId);
 let db: Firestore;
 let server: Server;
-let topology: Topology;
+let topology: Awaited<ReturnType<typeof createTopology>>;
 let injectedFailures = 0;
 const results: MessageResult[] = [];
 
@@ -53,6 +52,20 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** The production topology (infra/terraform/pubsub.tf): push subscription with retry and dead-letter policies. */
+async function createTopology(pushEndpoint: string) {
+  const [topic] = await pubsub.createTopic(TOPOLOGY.topic);
+  const [deadLetterTopic] = await pubsub.createTopic(TOPOLOGY.deadLetterTopic);
+  const [deadLetterInspect] = await deadLetterTopic.createSubscription(TOPOLOGY.deadLetterInspectSubscription);
+  const [applierSubscription] = await topic.createSubscription(TOPOLOGY.applierSubscription, {
+    pushConfig: { pushEndpoint },
+    ackDeadlineSeconds: 60,
+    deadLetterPolicy: { deadLetterTopic: deadLetterTopic.name, maxDeliveryAttempts: 5 },
+    retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 2 } },
+  });
+  return { topic, deadLetterInspect, applierSubscription };
+}
+
 beforeAll(async () => {
   db = testFirestore(projectId);
   const name = `applyStripeEvent_${projectId.replace(/-/g, '_')}`;
@@ -75,11 +88,7 @@ beforeAll(async () => {
   const port = await freePort();
   server = getTestServer(name);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  topology = await createTopology(pubsub, {
-    pushEndpoint: `http://127.0.0.1:${port}/projects/${projectId}/topics/${TOPOLOGY.topic}`,
-    minimumBackoffSeconds: 1,
-    maximumBackoffSeconds: 2,
-  });
+  topology = await createTopology(`http://127.0.0.1:${port}/projects/${projectId}/topics/${TOPOLOGY.topic}`);
 });
 
 afterAll(async () => {
@@ -106,8 +115,8 @@ describe('applyStripeEvent behind a Pub/Sub push subscription', () => {
   });
 
   it('sends a poison message to the dead-letter topic and acknowledges it', async () => {
-    const received = new Promise<Message>((resolve) => {
-      topology.deadLetterInspect.on('message', (m: Message) => {
+    const received = new Promise<{ data: Buffer; attributes: Record<string, string> }>((resolve) => {
+      topology.deadLetterInspect.on('message', (m) => {
         m.ack();
         if (m.attributes['eventId'] === 'poison-1') resolve(m);
       });

@@ -36,3 +36,6 @@ const lazyHandler: StripeEventHandler = (event) => {
   return handler(event);
 };
 functions.cloudEvent<MessagePublishedData>(FUNCTION_NAME, lazyHandler);
+
+// Second function of this deployable: drains the usage outbox into Stripe meter events (usage engineer).
+import './report-usage/register.js';

@@ -68,7 +68,8 @@ resource "google_cloud_run_v2_service" "webhook" {
   }
 
   lifecycle {
-    ignore_changes = [template[0].containers[0].image, client, client_version]
+    # Cloud Build sets the image; a secret roll starts a revision via a label (infra/README.md).
+    ignore_changes = [template[0].containers[0].image, client, client_version, labels, template[0].labels, template[0].revision]
   }
 
   depends_on = [google_secret_manager_secret_iam_member.accessor]
@@ -113,7 +114,7 @@ resource "google_cloud_run_v2_service" "app" {
         value = var.project_id
       }
       env {
-        name  = "APP_BASE_URL"
+        name  = "PUBLIC_BASE_URL"
         value = "https://${var.app_domain}"
       }
       env {
@@ -123,10 +124,6 @@ resource "google_cloud_run_v2_service" "app" {
       env {
         name  = "STRIPE_PRICE_IDS"
         value = var.stripe_price_ids
-      }
-      env {
-        name  = "STRIPE_LIVEMODE"
-        value = tostring(var.stripe_livemode)
       }
       env {
         name  = "LOG_LEVEL"
@@ -145,7 +142,8 @@ resource "google_cloud_run_v2_service" "app" {
   }
 
   lifecycle {
-    ignore_changes = [template[0].containers[0].image, client, client_version]
+    # Cloud Build sets the image; a secret roll starts a revision via a label (infra/README.md).
+    ignore_changes = [template[0].containers[0].image, client, client_version, labels, template[0].labels, template[0].revision]
   }
 
   depends_on = [google_secret_manager_secret_iam_member.accessor, google_project_service_identity.iap]

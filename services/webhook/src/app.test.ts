@@ -37,7 +37,7 @@ async function startApp(overrides: Partial<WebhookAppDeps> & Pick<WebhookAppDeps
   return { url: `http://127.0.0.1:${server.port}/stripe/webhook`, logs, server };
 }
 
-function post(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+function post(url: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
 }
 
@@ -118,7 +118,7 @@ describe('webhook app (Pub/Sub emulator)', () => {
   });
 
   describe('refuses bad deliveries and publishes nothing', () => {
-    const cases: { name: string; status: number; logEvent: string; request: () => { body: string | Uint8Array; headers: Record<string, string> } }[] = [
+    const cases: { name: string; status: number; logEvent: string; request: () => { body: string; headers: Record<string, string> } }[] = [
       {
         name: 'no Stripe-Signature header',
         status: 400,

@@ -49,7 +49,7 @@ interface Entry {
 
 export function createUserStateCache(opts: UserStateCacheOptions): UserStateCache {
   const clock = opts.clock ?? systemClock;
-  const loadTimeoutMs = opts.loadTimeoutMs ?? 5_000;
+  const loadTimeoutMs = opts.loadTimeoutMs ?? 10_000;
   // A Map iterates in insertion order: re-inserting on use makes the first key the least recently used.
   const entries = new Map<string, Entry>();
   let hits = 0;
@@ -93,10 +93,11 @@ export function createUserStateCache(opts: UserStateCacheOptions): UserStateCach
       },
     );
     entries.set(userId, entry);
-    while (entries.size > opts.maxEntries) {
-      const oldest = entries.entries().next().value;
-      if (!oldest) break;
-      drop(oldest[0], oldest[1]);
+    // Evict the least recently used loaded entries; an entry still loading has a request waiting
+    // on it, so the bound may be exceeded briefly by entries in flight.
+    for (const [id, candidate] of entries) {
+      if (entries.size <= opts.maxEntries) break;
+      if (candidate.loaded) drop(id, candidate);
     }
     return entry;
   }

@@ -52,16 +52,20 @@ export function computeBillingSummary(input: SummaryInputs): BillingSummary {
 /** Reads what the summary depends on (staged writes included) and stages the user document. */
 export async function stageBillingSummary(ctx: ApplyContext, customerId: string, userId: string): Promise<BillingSummary> {
   const { store, tx } = ctx;
+  // Read (lock) the user document before looking up the customer's subscriptions and invoices
+  // outside the transaction: every transaction that changes one of them also writes this
+  // document, so a concurrent one either committed before this lock (and the look-up sees its
+  // document) or waits for / conflicts with this transaction and recomputes after it.
+  const userRef = store.users.doc(userId);
+  const user = await tx.get(userRef);
   const customer = await tx.get(store.customers.doc(customerId));
-  const subscriptions = await tx.query(store.subscriptionsOfCustomer(customerId), store.subscriptions.path, (s) => s.customerId === customerId);
+  const subscriptions = await tx.queryDocs(store.subscriptionsOfCustomer(customerId), store.subscriptions.path, (s) => s.customerId === customerId);
   const entitlements = await tx.get(store.entitlements.doc(customerId));
-  const invoicesWithIssue = await tx.query(
+  const invoicesWithIssue = await tx.queryDocs(
     store.invoicesWithPaymentIssue(customerId),
     store.invoices.path,
     (i) => i.customerId === customerId && i.paymentIssue !== null,
   );
-  const userRef = store.users.doc(userId);
-  const user = await tx.get(userRef);
   const billing = computeBillingSummary({
     customerId,
     customerDeleted: customer?.deleted ?? false,

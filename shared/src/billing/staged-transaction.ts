@@ -29,14 +29,21 @@ export class StagedTransaction {
   }
 
   /**
-   * Query results with this transaction's staged sets overlaid: a staged document replaces its
-   * stored version and is included when `matches` says it belongs to the query.
+   * The documents a query matches, read through the transaction, with staged sets overlaid (a
+   * staged document replaces its stored version and is included when `matches` says so).
+   * The query itself runs OUTSIDE the transaction and only its documents are read (and locked)
+   * inside: a transactional query locks a whole index range (the emulator locks far more), which
+   * serialises unrelated customers. The caller must make this safe against a matching document
+   * created concurrently; billing-summary.ts does it by locking the user document first.
    */
-  async query<T>(query: Query<T>, collectionPath: string, matches: (doc: T) => boolean): Promise<T[]> {
+  async queryDocs<T>(query: Query<T>, collectionPath: string, matches: (doc: T) => boolean): Promise<T[]> {
     this.#assertOpen();
-    const snap = await this.#tx.get(query);
+    const found = await query.get();
     const out = new Map<string, T>();
-    for (const d of snap.docs) out.set(d.ref.path, d.data());
+    for (const d of found.docs) {
+      const doc = await this.get(d.ref);
+      if (doc !== undefined && matches(doc)) out.set(d.ref.path, doc);
+    }
     for (const [path, w] of this.#writes) {
       if (w.kind !== 'set' || !path.startsWith(`${collectionPath}/`) || path.split('/').length !== collectionPath.split('/').length + 1) continue;
       const doc = w.data as T;

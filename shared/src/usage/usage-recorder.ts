@@ -11,8 +11,9 @@
 //  - Under-admission: a user may be refused while other instances still hold unspent lease; that
 //    lease is given back after `idleReturnMs` without use, at SIGTERM, and near the limit grants
 //    are halved (grantFor), so it is at most about half the remainder per instance.
-//  - Writes: one transaction per counter per instance when a lease runs out (blocks double while
-//    they last under `leaseTargetMs`, so a hot user costs ~1 lease write/s/instance) plus one flush
+//  - Writes: one transaction per counter per instance per lease block (the next block is taken in
+//    the background when half the current one is spent; blocks grow x4 while they last under
+//    `leaseTargetMs`, so a hot user costs ~1 lease write/s/instance) plus one flush
 //    per `flushIntervalMs` only when units were admitted since the last write. Refusals cost a read
 //    at most once per `flushIntervalMs` and never a write.
 //  - Loss: admitted units reach Firestore (counter `used` + outbox, atomically) at the next flush.
@@ -61,6 +62,8 @@ export interface UsageRecorderOptions {
   maxBlock?: number;
   /** Start the flush timer (default true). Tests and the bench drive flush() themselves if false. */
   autoFlush?: boolean;
+  /** Observability: called with the number of documents each committed sync wrote (counter + outbox entry). */
+  onWrite?: (documents: number) => void;
 }
 
 export interface UsageRecorder {
@@ -124,7 +127,8 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         reservedSeen: 0,
         availableSeen: limit,
         checkedAt: Number.NEGATIVE_INFINITY,
-        block: initialBlock,
+        // Start big enough for a hot caller of a large quota (1/1000 of it), small for small quotas.
+        block: limit === 'unlimited' ? initialBlock : Math.min(maxBlock, Math.max(initialBlock, Math.ceil(limit / 1000))),
         lastGrantAt: Number.NEGATIVE_INFINITY,
         lastAdmitAt: clock.now(),
         inflight: null,
@@ -154,7 +158,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     const returnLease = giveBack && counter.limit !== 'unlimited' ? counter.lease : 0;
     let want = 0;
     if (need > 0) {
-      counter.block = started - counter.lastGrantAt < leaseTargetMs ? Math.min(counter.block * 2, maxBlock) : Math.max(initialBlock, Math.floor(counter.block / 2));
+      counter.block = started - counter.lastGrantAt < leaseTargetMs ? Math.min(counter.block * 4, maxBlock) : Math.max(initialBlock, Math.floor(counter.block / 2));
       want = need + counter.block;
     }
     counter.pending -= commitUsed;
@@ -172,6 +176,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         outboxId: randomUUID(),
         nowMs: started,
       });
+      if (res.wrote) opts.onWrite?.(commitUsed > 0 && counter.meter ? 2 : 1);
       counter.lease += res.granted;
       counter.usedSeen = res.used;
       counter.reservedSeen = res.reserved;
@@ -183,6 +188,18 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       counter.lease += returnLease;
       throw err;
     }
+  }
+
+  /**
+   * Take the next block in the background once half the current one is spent, so callers rarely
+   * wait on a transaction (unless the counter was found exhausted within the last interval).
+   */
+  function refillAhead(counter: Counter): void {
+    if (counter.limit === 'unlimited' || counter.inflight || counter.lease >= counter.block / 2) return;
+    if (counter.availableSeen !== 'unlimited' && counter.availableSeen <= 0 && clock.now() - counter.checkedAt < flushIntervalMs) return;
+    void exclusive(counter, () => sync(counter, 1, false)).catch((err: unknown) => {
+      logger.warn({ event: 'usage.refill_failed', userId: counter.key.userId, feature: counter.key.feature, err }, 'background lease refill failed');
+    });
   }
 
   function refusal(account: UsageAccount, feature: MeteredFeature): AppError {
@@ -203,6 +220,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       if (counter.limit !== 'unlimited') counter.lease -= n;
       counter.pending += n;
       counter.lastAdmitAt = clock.now();
+      refillAhead(counter);
       return { feature, n, limit, periodEnd: account.periodEnd };
     };
     for (;;) {

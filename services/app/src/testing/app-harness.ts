@@ -2,7 +2,7 @@
 // identity verifier, for tests that exercise authentication and access without Stripe calls.
 import type { Firestore } from '@google-cloud/firestore';
 import { createUserStateCache, type UserStateCache } from '@billing/shared/access/user-state-cache.js';
-import { silentLogger } from '@billing/shared/logging/logger.js';
+import { createLogger, silentLogger } from '@billing/shared/logging/logger.js';
 import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
 import { createSdkBillingGateway } from '@billing/shared/stripe/billing-gateway-sdk.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
@@ -11,6 +11,7 @@ import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import { createApp } from '../app.js';
 import type { IapVerifier } from '../auth/iap-verifier.js';
 import { noUsageView, type UsageView } from '../ports/usage-view.js';
+import type { Metering } from '../usage/metering.js';
 import { listen, type Listening } from './listen.js';
 
 /** Nothing listens here: a test that unexpectedly calls Stripe fails instead of passing. */
@@ -20,8 +21,8 @@ export interface Harness extends Listening {
   users: UserStateCache;
 }
 
-export async function startHarness(opts: { firestore: Firestore; verifier: IapVerifier; clock?: Clock; usage?: UsageView }): Promise<Harness> {
-  const logger = silentLogger();
+export async function startHarness(opts: { firestore: Firestore; verifier: IapVerifier; clock?: Clock; usage?: UsageView; metering?: Metering }): Promise<Harness> {
+  const logger = process.env['APP_TEST_LOGS'] ? createLogger({ service: 'app-test', level: 'debug' }) : silentLogger();
   const clock = opts.clock ?? systemClock;
   const stripe = createStripeClient({ secretKey: 'sk_test_harness', apiBase: NO_STRIPE, maxNetworkRetries: 0, timeoutMs: 1000 });
   const users = createUserStateCache({ firestore: opts.firestore, logger, ttlMs: 60_000, maxEntries: 1000, clock });
@@ -43,6 +44,7 @@ export async function startHarness(opts: { firestore: Firestore; verifier: IapVe
       refreshStoredSubscription: () => Promise.reject(new Error('not used by harness tests')),
     },
     usage: opts.usage ?? noUsageView,
+    metering: opts.metering,
     pastDueGraceSeconds: 3 * 86_400,
   });
   const server = await listen(app);

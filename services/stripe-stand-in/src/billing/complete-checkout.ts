@@ -18,8 +18,10 @@ export function completeCheckoutSession(ctx: BillingContext, sessionId: string):
   const intent = ctx.state.checkoutIntents.get(session.id);
   const customerId = typeof session.customer === 'string' ? session.customer : session.customer?.id;
   if (!intent || !customerId) throw new Error(`checkout session ${sessionId} lost its line items`);
+  // The test card the "customer" enters always succeeds; a test switches it afterwards to make
+  // renewals fail (setPaymentBehaviour / the portal page).
   ctx.state.paymentBehaviour.set(customerId, 'succeeds');
-  const record = startSubscription(ctx, { customer: customerId, items: intent.items, trialDays: intent.trialDays, metadata: intent.subscriptionMetadata });
+  const record = startSubscription(ctx, { customer: customerId, items: intent.items, trialDays: intent.trialDays, metadata: intent.subscriptionMetadata, defaultPaymentMethod: 'pm_card_visa' });
   session.status = 'complete';
   session.payment_status = intent.trialDays ? 'no_payment_required' : 'paid';
   session.subscription = record.subscription.id;

@@ -52,6 +52,8 @@ export interface StartSubscription {
   items: { price: Stripe.Price; quantity: number | undefined }[];
   trialDays: number | undefined;
   metadata: Stripe.Metadata;
+  /** The card collected at checkout (Stripe Checkout sets it on the subscription). */
+  defaultPaymentMethod?: string | null;
 }
 
 /** A new subscription with its first invoice (paid, or $0 during a trial). */
@@ -62,6 +64,7 @@ export function startSubscription(ctx: BillingContext, input: StartSubscription)
   const trialEnd = input.trialDays ? now + input.trialDays * 86_400 : null;
   const periodEnd = trialEnd ?? addInterval(now, intervalOf(main.price));
   const sub = subscriptionObject({ customer: input.customer, items: input.items, now, periodEnd, trialEnd, metadata: input.metadata });
+  sub.default_payment_method = input.defaultPaymentMethod ?? null;
   const record: SubscriptionRecord = { subscription: sub, dunning: null, trialWillEndSent: false, pendingProration: 0 };
   ctx.state.subscriptions.set(sub.id, record);
   ctx.events.emit('customer.subscription.created', sub);

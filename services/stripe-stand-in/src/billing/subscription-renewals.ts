@@ -125,15 +125,18 @@ function retryPayment(ctx: BillingContext, record: SubscriptionRecord): void {
     record.dunning = { invoiceId: invoice.id, failedAttempts, nextAttemptAt };
     return;
   }
-  record.dunning = null;
   switch (ctx.settings.afterFinalFailure) {
     case 'cancel':
+      // cancelNow closes the open invoice (marked uncollectible) through record.dunning.
+      record.dunning = { invoiceId: invoice.id, failedAttempts, nextAttemptAt: Number.POSITIVE_INFINITY };
       cancelNow(ctx, record, 'payment_failed');
       return;
     case 'unpaid':
+      record.dunning = null;
       changeSubscription(ctx, record, (s) => void (s.status = 'unpaid'));
       return;
     case 'past_due':
+      record.dunning = null;
       return;
   }
 }

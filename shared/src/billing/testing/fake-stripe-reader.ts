@@ -33,20 +33,22 @@ export function createFakeStripeReader(): FakeStripeReader {
       return structuredClone(s);
     },
     async retrieveCustomer(id) {
+      await Promise.resolve();
       reader.calls.push(`customer:${id}`);
       const c = reader.customers.get(id);
       if (!c) throw missing('customer', id);
       return structuredClone(c);
     },
     async retrieveInvoice(id) {
+      await Promise.resolve();
       reader.calls.push(`invoice:${id}`);
       const i = reader.invoices.get(id);
       if (!i) throw missing('invoice', id);
       return structuredClone(i);
     },
-    async retrieveCheckoutSession(id) {
+    retrieveCheckoutSession(id) {
       reader.calls.push(`checkout_session:${id}`);
-      throw missing('checkout session', id);
+      return Promise.reject(missing('checkout session', id));
     },
     async listActiveEntitlements(customerId) {
       reader.calls.push(`entitlements:${customerId}`);

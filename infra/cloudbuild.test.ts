@@ -1,0 +1,135 @@
+// cloudbuild.yaml: every step is identified, and everything it refers to in the repo exists.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { REPO_ROOT } from './scripts/build-deployable.js';
+
+interface Step {
+  id?: string;
+  name: string;
+  entrypoint?: string;
+  args?: string[];
+  waitFor?: string[];
+}
+interface CloudBuild {
+  substitutions: Record<string, string>;
+  steps: Step[];
+}
+
+const text = readFileSync(path.join(REPO_ROOT, 'cloudbuild.yaml'), 'utf8');
+const build = parse(text) as CloudBuild;
+const readJson = (rel: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, rel), 'utf8')) as { scripts?: Record<string, string> };
+const rootScripts = readJson('package.json').scripts ?? {};
+
+/** The whole command line of a step, entrypoint included. */
+const commandOf = (s: Step) => [s.entrypoint ?? '', ...(s.args ?? [])].join(' ');
+
+/** Repo paths a step mentions (services/..., functions/..., infra/..., shared/...). */
+function repoPaths(s: Step): string[] {
+  return [...commandOf(s).matchAll(/(?:^|[\s=])((?:services|functions|infra|shared)\/[\w./-]+)/g)].map((m) => m[1] ?? '');
+}
+
+describe('cloudbuild.yaml', () => {
+  test('every step has a unique id, and waitFor only names earlier steps', () => {
+    const seen = new Set<string>();
+    for (const step of build.steps) {
+      expect(step.id, JSON.stringify(step).slice(0, 80)).toMatch(/^[a-z][a-z0-9-]+$/);
+      for (const dep of step.waitFor ?? []) expect(seen, `${step.id} waits for ${dep}`).toContain(dep);
+      seen.add(step.id ?? '');
+    }
+  });
+
+  test('substitutions name region, project and repository; no project is hard-coded', () => {
+    expect(Object.keys(build.substitutions)).toEqual(expect.arrayContaining(['_REGION', '_PROJECT_ID', '_REPO']));
+    expect(build.substitutions['_PROJECT_ID']).toBe('${PROJECT_ID}');
+    for (const step of build.steps) {
+      for (const m of commandOf(step).matchAll(/--project[= ](\S+)/g)) expect(m[1]).toBe('${_PROJECT_ID}');
+      expect(commandOf(step)).not.toMatch(/@(?!\$\{_PROJECT_ID\})[a-z][a-z0-9-]+\.iam\.gserviceaccount\.com/);
+    }
+  });
+
+  test('every npm script it runs exists', () => {
+    const npmSteps = build.steps.filter((s) => s.entrypoint === 'npm');
+    expect(npmSteps.map((s) => s.args?.[0])).toEqual(expect.arrayContaining(['ci', 'run']));
+    for (const step of build.steps) {
+      for (const m of commandOf(step).matchAll(/\bnpm (?:run )?(test|[\w:-]+)(?=\s|$)/g)) {
+        const script = m[1] ?? '';
+        if (['ci', 'run'].includes(script)) continue;
+        expect(rootScripts, `${step.id}: npm ${script}`).toHaveProperty(script);
+      }
+      if (step.entrypoint === 'npm' && step.args?.[0] === 'run') expect(rootScripts).toHaveProperty(step.args[1] ?? '');
+    }
+  });
+
+  test('the test step installs Java and both emulators before npm test', () => {
+    const script = commandOf(build.steps.find((s) => s.id === 'test') ?? { name: '' });
+    expect(script).toMatch(/openjdk-17-jre-headless/);
+    expect(script).toMatch(/google-cloud-cli-firestore-emulator/);
+    expect(script).toMatch(/google-cloud-cli-pubsub-emulator/);
+    expect(script.trim().endsWith('npm test')).toBe(true);
+  });
+
+  test('every repo path it mentions exists, or is a deploy/ directory the build step writes', () => {
+    const mentioned = build.steps.flatMap(repoPaths);
+    expect(mentioned).toEqual(expect.arrayContaining(['services/webhook/Dockerfile', 'services/app/Dockerfile', 'functions/deploy']));
+    for (const rel of mentioned) {
+      if (rel.endsWith('/deploy')) {
+        const workspace = rel.slice(0, -'/deploy'.length);
+        expect(readJson(`${workspace}/package.json`).scripts?.['build'], `${workspace} has no build script`).toMatch(/build-deployable/);
+        continue;
+      }
+      expect(existsSync(path.join(REPO_ROOT, rel)), rel).toBe(true);
+    }
+  });
+
+  test('npx tools it runs are installed, and firebase deploys the files firebase.json names', () => {
+    for (const step of build.steps.filter((s) => s.entrypoint === 'npx')) {
+      const bin = step.args?.[0] ?? '';
+      expect(existsSync(path.join(REPO_ROOT, 'node_modules/.bin', bin)), bin).toBe(true);
+    }
+    const firebase = JSON.parse(readFileSync(path.join(REPO_ROOT, 'firebase.json'), 'utf8')) as { firestore: { rules: string; indexes: string } };
+    expect(existsSync(path.join(REPO_ROOT, firebase.firestore.rules))).toBe(true);
+    expect(existsSync(path.join(REPO_ROOT, firebase.firestore.indexes))).toBe(true);
+    const deploy = build.steps.find((s) => s.id === 'deploy-firestore');
+    expect(commandOf(deploy ?? { name: '' })).toMatch(/firebase deploy --only firestore:rules,firestore:indexes --project \$\{_PROJECT_ID\}/);
+  });
+
+  test('functions deploy gen2 on nodejs24 with the entry points the functions source registers', () => {
+    const index = readFileSync(path.join(REPO_ROOT, 'functions/src/index.ts'), 'utf8') + readFileSync(path.join(REPO_ROOT, 'functions/src/report-usage/register.ts'), 'utf8');
+    for (const [id, entry] of [
+      ['deploy-apply-stripe-event', 'applyStripeEvent'],
+      ['deploy-report-usage', 'reportUsage'],
+    ] as const) {
+      const cmd = commandOf(build.steps.find((s) => s.id === id) ?? { name: '' });
+      expect(cmd).toContain('--gen2');
+      expect(cmd).toContain('--runtime=nodejs24');
+      expect(cmd).toContain(`--entry-point=${entry}`);
+      expect(cmd).toContain('--source=functions/deploy');
+      expect(index).toContain(entry);
+    }
+  });
+});
+
+describe('Dockerfiles', () => {
+  const nodeVersion = JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/node/package.json'), 'utf8')) as { version: string };
+  const [major, minor] = nodeVersion.version.split('.');
+
+  test.each(['webhook', 'app'])('%s: multi-stage, pinned Node, npm ci --omit=dev on the deploy dir only, non-root, CMD node server.js', (svc) => {
+    const dockerfile = readFileSync(path.join(REPO_ROOT, `services/${svc}/Dockerfile`), 'utf8');
+    expect(dockerfile).toContain(`ARG NODE_IMAGE=node:${major}.${minor}-slim`);
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/RUN npm ci --omit=dev/);
+    for (const m of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
+      for (const src of (m[1] ?? '').split(' ')) expect(src.startsWith(`services/${svc}/deploy/`), src).toBe(true);
+    }
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "server\.js"\]$/m);
+  });
+
+  test('.dockerignore sends only the deploy directories', () => {
+    const lines = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(lines[0]).toBe('*');
+    for (const l of lines.slice(1)) expect(l).toMatch(/^!?services\/[\w*]+\/deploy\//);
+  });
+});

@@ -1,0 +1,152 @@
+// Checkout, success refresh, plan change, cancel/resume, invoices and ownership, end to end over
+// HTTP: the app as composed in production, the Firestore emulator and the local Stripe stand-in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devSubject } from './auth/dev-iap.js';
+import { startTestStack, type TestStack } from './testing/stack.js';
+
+let stack: TestStack;
+const ALICE = 'alice@example.com';
+const BOB = 'bob@example.com';
+
+const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const sessionIdOf = (url: string) => /\/(cs_[A-Za-z0-9_]+)/.exec(url)?.[1] ?? '';
+
+interface Me {
+  plan: { id: string };
+  subscription: { id: string; status: string; interval: string; cancelAtPeriodEnd: boolean; currentPeriodEnd: number; trialEnd: number | null } | null;
+}
+
+async function me(email: string): Promise<Me> {
+  const res = await stack.as(email, '/api/me');
+  expect(res.status).toBe(200);
+  return (await res.json()) as Me;
+}
+
+/** /api/me reads the per-instance cache, which follows Firestore through a listener: poll briefly. */
+async function eventually(check: () => Promise<boolean>, withinMs = 3_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > withinMs) throw new Error(`not true within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('checkout', () => {
+  let aliceSession = '';
+
+  it('a double click makes one customer and one session', async () => {
+    await stack.as(ALICE, '/api/me'); // first request creates the user
+    const [a, b] = await Promise.all([stack.as(ALICE, '/api/checkout', json({ lookupKey: 'pro_month' })), stack.as(ALICE, '/api/checkout', json({ lookupKey: 'pro_month' }))]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const [urlA, urlB] = [((await a.json()) as { url: string }).url, ((await b.json()) as { url: string }).url];
+    expect(urlA).toBe(urlB);
+    aliceSession = sessionIdOf(urlA);
+    const customers = [...stack.standIn.state.customers.values()].filter((c) => c.metadata['userId'] === devSubject(ALICE));
+    expect(customers).toHaveLength(1);
+    const user = await stack.firestore.doc(`users/${devSubject(ALICE)}`).get();
+    expect(user.get('stripeCustomerId')).toBe(customers[0]?.id);
+    expect((await stack.firestore.doc(`customers/${customers[0]?.id}`).get()).get('userId')).toBe(devSubject(ALICE));
+  });
+
+  it('rejects bad input with field errors, and a non-JSON post', async () => {
+    const bad = await stack.as(ALICE, '/api/checkout', json({ lookupKey: 'gold_forever' }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'bad_request', fields: { lookupKey: [expect.any(String)] } } });
+    const missing = await stack.as(ALICE, '/api/checkout', json({}));
+    expect(await missing.json()).toMatchObject({ error: { fields: { lookupKey: [expect.any(String)] } } });
+    const form = await stack.as(ALICE, '/api/checkout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'lookupKey=pro_month' });
+    expect(form.status).toBe(403);
+  });
+
+  it('another user cannot use Alice’s checkout session', async () => {
+    await stack.as(BOB, '/api/me');
+    const res = await stack.as(BOB, `/billing/success?session_id=${aliceSession}`);
+    expect(res.status).toBe(404);
+  });
+
+  it('the success page refreshes from Stripe before any webhook and shows the plan', async () => {
+    stack.standIn.completeCheckout(aliceSession);
+    const res = await stack.as(ALICE, `/billing/success?session_id=${aliceSession}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/billing?checkout=success');
+    const page = await (await stack.as(ALICE, '/billing?checkout=success')).text();
+    expect(page).toContain('Your subscription is active');
+    expect(page).toMatch(/data-testid="plan-name">Pro</);
+    await eventually(async () => (await me(ALICE)).plan.id === 'pro');
+    const after = await me(ALICE);
+    expect(after.subscription?.status).toBe('trialing');
+    expect((await stack.as(ALICE, '/api/reports/advanced')).status).toBe(200);
+  });
+
+  it('refuses a second checkout with 409', async () => {
+    const res = await stack.as(ALICE, '/api/checkout', json({ lookupKey: 'team_month' }));
+    expect(res.status).toBe(409);
+  });
+});
+
+describe('subscription changes', () => {
+  it('cancel at period end, then resume', async () => {
+    const cancel = await stack.as(ALICE, '/api/subscription/cancel', json({}));
+    expect(cancel.status).toBe(200);
+    await eventually(async () => (await me(ALICE)).subscription?.cancelAtPeriodEnd === true);
+    const resume = await stack.as(ALICE, '/api/subscription/resume', json({}));
+    expect(resume.status).toBe(200);
+    await eventually(async () => (await me(ALICE)).subscription?.cancelAtPeriodEnd === false);
+    // and cancel again: a new state, so a new idempotency key, so it really cancels
+    expect((await stack.as(ALICE, '/api/subscription/cancel', json({}))).status).toBe(200);
+    await eventually(async () => (await me(ALICE)).subscription?.cancelAtPeriodEnd === true);
+    expect((await stack.as(ALICE, '/api/subscription/resume', json({}))).status).toBe(200);
+  });
+
+  it('changes plan with proration and shows the new plan', async () => {
+    // pro_month → pro_year swaps the licensed price. (pro → team would also add the metered
+    // api_calls price; the stand-in's subscription update only swaps existing items, so that
+    // path is covered by plan-item-changes.test.ts.)
+    const res = await stack.as(ALICE, '/api/subscription/plan', json({ lookupKey: 'pro_year' }));
+    expect(res.status).toBe(200);
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ALICE))?.id ?? '';
+    expect(stack.standIn.subscriptionsOf(customerId)[0]?.items.data.map((i) => i.price.id)).toEqual(['price_pro_year']);
+    await eventually(async () => (await me(ALICE)).subscription?.interval === 'year');
+    expect((await stack.as(ALICE, '/api/subscription/plan', json({ lookupKey: 'pro_year' }))).status).toBe(409);
+  });
+
+  it('a user without a subscription gets 409 for changes and the portal', async () => {
+    expect((await stack.as(BOB, '/api/subscription/cancel', json({}))).status).toBe(409);
+    expect((await stack.as(BOB, '/api/portal', json({}))).status).toBe(409);
+  });
+});
+
+describe('portal and invoices', () => {
+  it('opens a portal session for the user’s own customer', async () => {
+    const res = await stack.as(ALICE, '/api/portal', json({}));
+    expect(res.status).toBe(200);
+    const { url } = (await res.json()) as { url: string };
+    const portal = await (await fetch(url)).text();
+    expect(portal).toContain('pro_year');
+  });
+
+  it('lists only the user’s invoices, and the PDF of another user’s invoice is 404', async () => {
+    const list = await stack.as(ALICE, '/api/invoices?limit=5');
+    expect(list.status).toBe(200);
+    const page = (await list.json()) as { invoices: { id: string; invoicePdf: string | null }[]; hasMore: boolean };
+    expect(page.invoices.length).toBeGreaterThan(0);
+    const invoice = page.invoices.find((i) => i.invoicePdf);
+    expect(invoice).toBeDefined();
+    const pdf = await stack.as(ALICE, `/api/invoices/${invoice?.id ?? ''}/pdf`);
+    expect(pdf.status).toBe(302);
+    expect(pdf.headers.get('location')).toBe(invoice?.invoicePdf);
+
+    expect(await (await stack.as(BOB, '/api/invoices')).json()).toEqual({ invoices: [], hasMore: false });
+    expect((await stack.as(BOB, `/api/invoices/${invoice?.id ?? ''}/pdf`)).status).toBe(404);
+    expect((await stack.as(BOB, '/api/invoices/in_doesnotexist/pdf')).status).toBe(404);
+    expect((await stack.as(BOB, '/api/invoices/not-an-id/pdf')).status).toBe(404);
+    expect((await stack.as(ALICE, '/api/invoices?limit=500')).status).toBe(400);
+  });
+});

@@ -1,0 +1,54 @@
+// The app as production composes it (compose-app.ts), in dev identity mode, against the real
+// Firestore emulator and the local Stripe stand-in, on ephemeral ports.
+import type { Firestore } from '@google-cloud/firestore';
+import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in';
+import { createLogger, silentLogger } from '@billing/shared/logging/logger.js';
+import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
+import { composeApp, type ComposedApp } from '../compose-app.js';
+import { IAP_HEADER } from '../auth/iap-verifier.js';
+import { freePort, listen } from './listen.js';
+import { testConfig } from './test-config.js';
+
+export interface TestStack {
+  baseUrl: string;
+  standIn: StandIn;
+  firestore: Firestore;
+  composed: ComposedApp;
+  /** fetch as the user with this email (IAP header signed by the dev key). */
+  as(email: string, path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startTestStack(): Promise<TestStack> {
+  const projectId = testProjectId('app');
+  const firestore = testFirestore(projectId);
+  await firestore.doc('warmup/stack').get(); // the first call of a fresh client is slow here
+  const standIn = createStandIn({ webhookSecret: 'whsec_app_tests' });
+  const stripe = await standIn.listen();
+  // The app's success/return URLs name its own address, so the port is chosen before composing.
+  const port = await freePort();
+  const composed = await composeApp(testConfig({ projectId, stripeApiBase: stripe.url, publicBaseUrl: `http://127.0.0.1:${port}` }), {
+    logger: process.env['APP_TEST_LOGS'] ? createLogger({ service: 'app-test', level: 'debug' }) : silentLogger(),
+    firestore,
+  });
+  const app = await listen(composed.app, port);
+  const devIap = composed.devIap;
+  if (!devIap) throw new Error('test stack runs in dev identity mode');
+  return {
+    baseUrl: app.baseUrl,
+    standIn,
+    firestore,
+    composed,
+    async as(email, path, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set(IAP_HEADER, await devIap.sign(email));
+      return fetch(`${app.baseUrl}${path}`, { redirect: 'manual', ...init, headers });
+    },
+    async close() {
+      composed.close();
+      await app.close();
+      await stripe.close();
+      await firestore.terminate();
+    },
+  };
+}

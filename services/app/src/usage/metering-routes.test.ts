@@ -1,0 +1,226 @@
+// The metering routes through the real app (createApp), the real Firestore emulator and real IAP
+// verification with the dev key pair: API keys, /v1 metering, quotas, rate limits, two instances.
+import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createUserStateCache } from '@billing/shared/access/user-state-cache.js';
+import { silentLogger } from '@billing/shared/logging/logger.js';
+import { Collection } from '@billing/shared/model/collections.js';
+import type { BillingSummary } from '@billing/shared/model/documents.js';
+import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
+import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
+import { calendarMonth } from '@billing/shared/usage/usage-account.js';
+import { usageCounterRef } from '@billing/shared/usage/usage-documents.js';
+import { createDevIap, devSubject, type DevIap } from '../auth/dev-iap.js';
+import { IAP_HEADER, createIapVerifier } from '../auth/iap-verifier.js';
+import { startHarness, type Harness } from '../testing/app-harness.js';
+import { createMetering, type Metering } from './metering.js';
+
+// The first realtime listener of a test process takes seconds to open against the emulator
+// (measured ~6 s here, later ones ~100 ms); the user cache and the key verifier both listen, so
+// open one before the tests' timeouts start counting.
+beforeAll(async () => {
+  const db = testFirestore();
+  await new Promise<void>((resolve, reject) => {
+    const stop = db.doc('warmup/listener').onSnapshot(() => {
+      stop();
+      resolve();
+    }, reject);
+  });
+  await db.terminate();
+});
+
+const cleanup: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+interface Instance {
+  harness: Harness;
+  metering: Metering;
+  db: Firestore;
+}
+
+async function instance(projectId: string, devIap: DevIap, clock: Clock): Promise<Instance> {
+  const db = testFirestore(projectId);
+  const logger = silentLogger();
+  const users = createUserStateCache({ firestore: db, logger, ttlMs: 60_000, maxEntries: 100 });
+  const metering = createMetering({ firestore: db, users, clock, logger, upgradeUrl: 'http://127.0.0.1:8789/billing', autoFlush: false });
+  const harness = await startHarness({ firestore: db, verifier: createIapVerifier({ keys: devIap.keys, audience: devIap.audience }), metering });
+  cleanup.push(() => db.terminate(), () => users.close(), () => metering.close(), () => harness.close());
+  return { harness, metering, db };
+}
+
+async function setup(instances = 1, clock: Clock = systemClock) {
+  const projectId = testProjectId('meter');
+  const devIap = await createDevIap();
+  const all = [];
+  for (let i = 0; i < instances; i++) all.push(await instance(projectId, devIap, clock));
+  const iap = async (email: string) => ({ [IAP_HEADER]: await devIap.sign(email) });
+  return { all, first: all[0]!, iap };
+}
+
+const json = { 'content-type': 'application/json' };
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+async function call(base: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {
+  const res = await fetch(`${base}${path}`, { method: init.method ?? 'GET', headers: init.headers ?? {}, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+}
+
+async function seedPlan(db: Firestore, userId: string, billing: Partial<BillingSummary>): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  await db
+    .collection(Collection.users)
+    .doc(userId)
+    .set({
+      userId,
+      email: null,
+      stripeCustomerId: billing.customerId ?? null,
+      billing: {
+        customerId: null,
+        subscriptionId: 'sub_1',
+        status: 'active',
+        planId: 'pro',
+        priceId: 'price_pro_month',
+        interval: 'month',
+        currentPeriodStart: now - 86_400,
+        currentPeriodEnd: now + 86_400,
+        cancelAtPeriodEnd: false,
+        cancelAt: null,
+        trialEnd: null,
+        entitlements: [],
+        paymentIssue: null,
+        updatedAt: Timestamp.now(),
+        ...billing,
+      },
+      createdAt: Timestamp.now(),
+      updatedAt: Timestamp.now(),
+    });
+}
+
+async function createKey(base: string, headers: Record<string, string>, name = 'ci'): Promise<{ key: string; id: string; prefix: string }> {
+  const res = await call(base, '/api/keys', { method: 'POST', headers: { ...headers, ...json }, body: { name } });
+  expect(res.status).toBe(201);
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  return res.body as { key: string; id: string; prefix: string };
+}
+
+describe('API keys over HTTP', () => {
+  it('creates a key shown once, lists it without the secret, meters /v1 with it, and refuses it at once after revocation on every instance', async () => {
+    const { all, iap } = await setup(2);
+    const [a, b] = [all[0]!, all[1]!];
+    const alice = await iap('alice@example.com');
+    const created = await createKey(a.harness.baseUrl, alice);
+    expect(created.key).toMatch(/^bk_[A-Za-z0-9_-]{43}$/);
+
+    const listed = await call(a.harness.baseUrl, '/api/keys', { headers: alice });
+    expect(listed.body).toEqual({ keys: [expect.objectContaining({ id: created.id, name: 'ci', prefix: created.prefix, lastUsedAt: null })] });
+    expect(JSON.stringify(listed.body)).not.toContain(created.key);
+
+    const renamed = await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'PATCH', headers: { ...alice, ...json }, body: { name: 'prod' } });
+    expect(renamed.body).toMatchObject({ id: created.id, name: 'prod' });
+    expect((await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'PATCH', headers: { ...alice, ...json }, body: { name: '' } })).status).toBe(400);
+
+    expect((await call(a.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).body).toEqual({ ok: true, userId: devSubject('alice@example.com') });
+    expect((await call(b.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).status).toBe(200);
+
+    const bob = await iap('bob@example.com');
+    // The app's CSRF guard wants a JSON body on every state-changing /api call, DELETE included.
+    expect((await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'DELETE', headers: { ...bob, ...json }, body: {} })).status).toBe(404);
+    expect((await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'DELETE', headers: { ...alice, ...json }, body: {} })).status).toBe(204);
+    expect((await call(a.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).status).toBe(401);
+    const deadline = Date.now() + 2_000;
+    let onB = 200;
+    while (onB !== 401 && Date.now() < deadline) onB = (await call(b.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).status;
+    expect(onB).toBe(401);
+    expect((await call(a.harness.baseUrl, '/api/keys', { headers: alice })).body).toEqual({ keys: [] });
+  });
+
+  it('answers 401 to a malformed, unknown or missing key and records nothing, writes nothing', async () => {
+    const { first, iap } = await setup();
+    const base = first.harness.baseUrl;
+    const valid = await createKey(base, await iap('carol@example.com'));
+    const before = (await first.db.collection(Collection.apiKeys).get()).docs.map((d) => d.updateTime.toMillis());
+
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer' }, { authorization: 'Basic abc' }, bearer('bk_nope'), bearer(`bk_${'x'.repeat(43)}`), bearer(`${valid.key}x`)];
+    for (const headers of attempts) {
+      const res = await call(base, '/v1/ping', { headers });
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ error: { code: 'unauthenticated' } });
+    }
+    expect((await call(base, '/v1/analyses', { method: 'POST', headers: { ...bearer('bk_bad'), ...json }, body: {} })).status).toBe(401);
+
+    await first.metering.close(); // flush everything this instance holds
+    expect((await first.db.collectionGroup(Collection.usage).get()).size).toBe(0);
+    expect((await first.db.collection(Collection.usageOutbox).get()).size).toBe(0);
+    expect((await first.db.collection(Collection.apiKeys).get()).docs.map((d) => d.updateTime.toMillis())).toEqual(before);
+  });
+});
+
+describe('/v1 metering over HTTP', () => {
+  it('rate limits per key with 429 and Retry-After, and a refused call records nothing', async () => {
+    const frozen = Date.now(); // the bucket refills one token per second at 60/minute: stop the metering clock
+    const { first, iap } = await setup(1, { now: () => frozen });
+    const base = first.harness.baseUrl;
+    const key = await createKey(base, await iap('dave@example.com')); // free plan: 60 requests/minute
+    for (let i = 0; i < 60; i++) expect((await call(base, '/v1/ping', { headers: bearer(key.key) })).status).toBe(200);
+    const limited = await call(base, '/v1/ping', { headers: bearer(key.key) });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ error: { code: 'rate_limited', limitPerMinute: 60 } });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+    await first.metering.recorder.flush();
+    const usage = await call(base, '/api/usage', { headers: await iap('dave@example.com') });
+    expect(usage.body).toEqual({
+      usage: [
+        { feature: 'api_calls', used: 60, limit: 1000, periodEnd: calendarMonth(Date.now()).end },
+        { feature: 'exports', used: 0, limit: 0, periodEnd: calendarMonth(Date.now()).end },
+        { feature: 'analyses', used: 0, limit: 10, periodEnd: calendarMonth(Date.now()).end },
+      ],
+    });
+  });
+
+  it('admits exactly the quota, then answers 429 with feature, used, limit, periodEnd and upgradeUrl; a bad body costs nothing', async () => {
+    const { first, iap } = await setup();
+    const base = first.harness.baseUrl;
+    const key = await createKey(base, await iap('erin@example.com')); // free: analyses = 10
+    const headers = { ...bearer(key.key), ...json };
+    expect((await call(base, '/v1/analyses', { method: 'POST', headers, body: { input: 42 } })).status).toBe(400);
+    for (let i = 0; i < 10; i++) expect((await call(base, '/v1/analyses', { method: 'POST', headers, body: { input: 'x' } })).status).toBe(201);
+    const over = await call(base, '/v1/analyses', { method: 'POST', headers, body: { input: 'x' } });
+    expect(over.status).toBe(429);
+    expect(over.body).toEqual({
+      error: { code: 'quota_exceeded', message: 'Monthly quota for analyses exceeded', feature: 'analyses', used: 10, limit: 10, periodEnd: calendarMonth(Date.now()).end, upgradeUrl: 'http://127.0.0.1:8789/billing' },
+    });
+  });
+
+  it('two app instances x 64 concurrent requests on one user quota: admitted <= limit, Firestore total == admitted', async () => {
+    const { all, iap } = await setup(2);
+    const [a, b] = [all[0]!, all[1]!];
+    const userId = devSubject('frank@example.com');
+    await seedPlan(a.db, userId, {}); // pro: analyses = 1000 per period, 600 requests/minute
+    const periodStart = Math.floor(Date.now() / 1000) - 86_400;
+    await a.db
+      .collection(Collection.users)
+      .doc(userId)
+      .update({ 'billing.currentPeriodStart': periodStart });
+    const counter = usageCounterRef(a.db, userId, 'analyses', periodStart);
+    // 950 of 1000 already used: 50 left for 128 concurrent requests.
+    await counter.set({ userId, feature: 'analyses', periodStart, periodEnd: periodStart + 2 * 86_400, limit: 1000, reserved: 950, used: 950, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });
+    const key = await createKey(a.harness.baseUrl, await iap('frank@example.com'));
+
+    const results = await Promise.all(
+      [a, b].flatMap((inst) => Array.from({ length: 64 }, () => call(inst.harness.baseUrl, '/v1/analyses', { method: 'POST', headers: { ...bearer(key.key), ...json }, body: {} }))),
+    );
+    const admitted = results.filter((r) => r.status === 201).length;
+    expect(results.every((r) => r.status === 201 || (r.status === 429 && (r.body as { error: { code: string } }).error.code === 'quota_exceeded'))).toBe(true);
+    expect(admitted).toBeLessThanOrEqual(50); // stated slack: zero
+    expect(admitted).toBeGreaterThanOrEqual(25);
+
+    await Promise.all([a.metering.close(), b.metering.close()]);
+    const stored = (await counter.get()).data();
+    expect(stored?.used).toBe(950 + admitted);
+    expect(stored?.reserved).toBe(950 + admitted);
+  });
+});

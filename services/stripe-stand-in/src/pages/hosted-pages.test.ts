@@ -1,0 +1,58 @@
+// The portal page mutates state through real form POSTs; invoices are served as HTML and PDF.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
+
+let running: RunningStandIn;
+beforeEach(async () => {
+  running = await startStandIn();
+});
+afterEach(async () => {
+  await running.close();
+});
+
+const post = (url: string, form: Record<string, string>) => fetch(url, { method: 'POST', redirect: 'manual', body: new URLSearchParams(form) });
+
+describe('hosted pages', () => {
+  it('portal: cancel at period end, change plan and switch card, each redirecting back', async () => {
+    const { stripe, standIn } = running;
+    const customer = await stripe.customers.create({});
+    const cs = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' });
+    const subId = String(standIn.completeCheckout(cs.id).subscription);
+    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://app.local/billing' });
+    const page = await (await fetch(portal.url)).text();
+    expect(page).toContain(subId);
+    expect(page).toContain('href="http://app.local/billing"');
+
+    const cancel = await post(`${portal.url}/cancel`, { subscription: subId });
+    expect(cancel.status).toBe(303);
+    expect(cancel.headers.get('location')).toBe(new URL(portal.url).pathname);
+    expect((await stripe.subscriptions.retrieve(subId)).cancel_at_period_end).toBe(true);
+
+    await post(`${portal.url}/change-plan`, { subscription: subId, price: 'price_pro_year' });
+    expect((await stripe.subscriptions.retrieve(subId)).items.data[0]?.price.id).toBe('price_pro_year');
+
+    await post(`${portal.url}/payment-method`, { behaviour: 'fails' });
+    expect((await stripe.customers.retrieve(customer.id)) as { invoice_settings?: { default_payment_method: unknown } }).toHaveProperty('invoice_settings.default_payment_method', 'pm_card_chargeCustomerFail');
+    expect(standIn.state.events.slice(-1).map((e) => e.type)).toEqual(['customer.updated']);
+
+    const other = await stripe.customers.create({});
+    const foreign = await stripe.billingPortal.sessions.create({ customer: other.id });
+    expect((await post(`${foreign.url}/cancel`, { subscription: subId })).status).toBe(404);
+  });
+
+  it('serves the hosted invoice page and a PDF', async () => {
+    const { stripe, standIn } = running;
+    const customer = await stripe.customers.create({});
+    const cs = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' });
+    standIn.completeCheckout(cs.id);
+    const [invoice] = (await stripe.invoices.list({ customer: customer.id })).data;
+    const html = await fetch(invoice?.hosted_invoice_url ?? '');
+    expect(await html.text()).toContain('<span id="status">paid</span>');
+    const pdf = await fetch(invoice?.invoice_pdf ?? '');
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer()).toString('latin1');
+    expect(bytes.startsWith('%PDF-1.4')).toBe(true);
+    const startxref = Number(/startxref\n(\d+)/.exec(bytes)?.[1]);
+    expect(bytes.slice(startxref, startxref + 4)).toBe('xref');
+  });
+});

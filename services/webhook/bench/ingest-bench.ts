@@ -1,0 +1,185 @@
+// Ingest benchmark: signed Stripe events per second and latency through the real webhook app
+// (signature check + Pub/Sub emulator publish acknowledged before the answer), against a
+// baseline Express server in the same process that only reads the raw body and answers 200.
+// Both run at the same fixed concurrency over keep-alive connections. Target: ratio >= 0.5.
+// The caller starts the Pub/Sub emulator and sets PUBSUB_EMULATOR_HOST.
+import { Agent, request } from 'node:http';
+import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import express, { type Express } from 'express';
+import { listenWithGracefulShutdown } from '@billing/shared/http/graceful-shutdown.js';
+import { createLogger } from '@billing/shared/logging/logger.js';
+import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
+import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
+import { createWebhookVerifier } from '@billing/shared/stripe/stripe-client.js';
+import { fixtureEvent, randomStripeId, signEvent, type SignedPayload } from '@billing/shared/testing/signed-event.js';
+import { createWebhookApp, WEBHOOK_PATH } from '../src/app.js';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../src/config.js';
+import { WEBHOOK_PUBLISH_BATCHING } from '../src/publish-batching.js';
+
+export interface IngestBenchOptions {
+  /** Requests in flight at once. Default 32. */
+  concurrency?: number;
+  /** Measured time per server. Default 5000 ms. */
+  durationMs?: number;
+  /** Unmeasured load before each measurement (JIT, connections, topic). Default 1000 ms. */
+  warmupMs?: number;
+  /** demo-* project for the emulator. Default a fresh one. */
+  projectId?: string;
+  /** Publisher batching. Default: what server.ts uses (WEBHOOK_PUBLISH_BATCHING). */
+  batching?: { maxMessages: number; maxMilliseconds: number };
+}
+
+export interface Measurement {
+  requests: number;
+  errors: number;
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface BenchResult {
+  concurrency: number;
+  durationMs: number;
+  baseline: Measurement;
+  webhook: Measurement;
+  /** webhook.eventsPerSecond / baseline.eventsPerSecond. */
+  ratio: number;
+}
+
+const SECRET = 'whsec_ingest_bench';
+
+function baselineApp(): Express {
+  const app = express();
+  app.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: DEFAULT_BODY_LIMIT_BYTES }), (_req, res) => {
+    res.status(200).json({ received: true });
+  });
+  return app;
+}
+
+/** Distinct signed events (distinct ids), reused round-robin; all signed now, well inside 300 s. */
+function signedEvents(count: number): SignedPayload[] {
+  const types = ['customer.subscription.updated', 'invoice.paid', 'checkout.session.completed', 'customer.updated'] as const;
+  return Array.from({ length: count }, (_, i) => {
+    const event = fixtureEvent(types[i % types.length] ?? 'invoice.paid');
+    event.id = randomStripeId('evt');
+    return signEvent(event, SECRET);
+  });
+}
+
+function post(agent: Agent, port: number, payload: SignedPayload): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path: WEBHOOK_PATH,
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload.body), 'stripe-signature': payload.signature },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+        res.once('error', reject);
+      },
+    );
+    req.once('error', reject);
+    req.end(payload.body);
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function load(port: number, payloads: readonly SignedPayload[], concurrency: number, durationMs: number): Promise<Measurement> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const payload = payloads[next++ % payloads.length];
+      if (!payload) throw new Error('no payloads');
+      const t0 = performance.now();
+      try {
+        const status = await post(agent, port, payload);
+        if (status === 200) latencies.push(performance.now() - t0);
+        else errors++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsedS = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    requests: latencies.length,
+    errors,
+    eventsPerSecond: round(latencies.length / elapsedS),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+  };
+}
+
+async function measure(app: Express, payloads: readonly SignedPayload[], opts: Required<Omit<IngestBenchOptions, 'projectId' | 'batching'>>): Promise<{ result: Measurement; stop: () => Promise<void> }> {
+  const running = await listenWithGracefulShutdown(app, 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' });
+  await load(running.port, payloads, opts.concurrency, opts.warmupMs);
+  const result = await load(running.port, payloads, opts.concurrency, opts.durationMs);
+  return { result, stop: () => running.shutdown() };
+}
+
+export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<BenchResult> {
+  if (!process.env['PUBSUB_EMULATOR_HOST']) throw new Error('runIngestBench needs the Pub/Sub emulator: set PUBSUB_EMULATOR_HOST');
+  const settings = { concurrency: opts.concurrency ?? 32, durationMs: opts.durationMs ?? 5000, warmupMs: opts.warmupMs ?? 1000 };
+  const projectId = opts.projectId ?? `demo-bench-${Date.now().toString(36)}`;
+  const payloads = signedEvents(2000);
+
+  const baseline = await measure(baselineApp(), payloads, settings);
+  await baseline.stop();
+
+  const pubsub = createPubSubClient({ projectId });
+  const topicName = `stripe-events-bench-${Date.now().toString(36)}`;
+  const [topic] = await pubsub.createTopic(topicName);
+  const publisher = createPubSubPublisher({ pubsub, topic: topicName, batching: opts.batching ?? WEBHOOK_PUBLISH_BATCHING });
+  // Logs are written (info level, as in production) to a sink, so their cost is measured too.
+  const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+  const app = createWebhookApp({
+    publisher,
+    verifier: createWebhookVerifier(),
+    secrets: [SECRET],
+    livemode: false,
+    bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+    logger: createLogger({ service: 'webhook-bench', destination: sink }),
+    projectId,
+  });
+  try {
+    const webhook = await measure(app, payloads, settings);
+    await webhook.stop();
+    return {
+      concurrency: settings.concurrency,
+      durationMs: settings.durationMs,
+      baseline: baseline.result,
+      webhook: webhook.result,
+      ratio: Math.round((webhook.result.eventsPerSecond / baseline.result.eventsPerSecond) * 1000) / 1000,
+    };
+  } finally {
+    await publisher.close();
+    await topic.delete().catch(() => undefined);
+    await pubsub.close();
+  }
+}
+
+// `PUBSUB_EMULATOR_HOST=127.0.0.1:8085 npx tsx services/webhook/bench/ingest-bench.ts`
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const batching = process.env['BENCH_BATCHING']?.split('/').map(Number);
+  const result = await runIngestBench(batching?.length === 2 ? { batching: { maxMessages: batching[0] ?? 10, maxMilliseconds: batching[1] ?? 10 } } : {});
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Firestore } from '@google-cloud/firestore';
+import { TransientError } from '../errors/app-error.js';
+import { createLogger } from '../logging/logger.js';
+import type { PublishedMessage } from '../ports/event-bus.js';
+import type { DeadLetterPublisher } from '../pubsub/dead-letter-publisher.js';
+import { testFirestore } from '../testing/emulator.js';
+import { fixtureEvent, randomStripeId } from '../testing/signed-event.js';
+import { createBillingStore } from './billing-store.js';
+import { processEventMessage, type MessageDeps } from './process-event-message.js';
+import { createFakeStripeReader } from './testing/fake-stripe-reader.js';
+import { Writable } from 'node:stream';
+
+const open: Firestore[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((db) => db.terminate()));
+});
+
+function setup(deadLetter: DeadLetterPublisher) {
+  const db = testFirestore();
+  open.push(db);
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  const deps: MessageDeps = {
+    store: createBillingStore(db),
+    reader: createFakeStripeReader(),
+    clock: { now: () => Date.now() },
+    logger: createLogger({ service: 'test', destination }),
+    maxEventAgeSeconds: 30 * 86_400,
+    deadLetter,
+    livemode: false,
+  };
+  return { deps, lines };
+}
+
+const recordingPublisher = () => {
+  const sent: PublishedMessage[] = [];
+  return { sent, publish: (m: PublishedMessage) => (sent.push(m), Promise.resolve(`m${sent.length}`)) };
+};
+
+function message(event: object, attributes: Record<string, string> = {}): PublishedMessage {
+  return { data: Buffer.from(JSON.stringify(event)), attributes };
+}
+
+describe('processEventMessage retry policy', () => {
+  it('dead-letters an event of the other livemode with an ERROR log naming it', async () => {
+    const dlq = recordingPublisher();
+    const { deps, lines } = setup(dlq);
+    const e = fixtureEvent('customer.created');
+    e.id = randomStripeId('evt');
+    e.livemode = true;
+    const result = await processEventMessage(deps, message(e, { eventId: e.id, type: e.type }));
+    expect(result).toMatchObject({ kind: 'dead_lettered', eventId: e.id });
+    expect(dlq.sent[0]?.attributes).toMatchObject({ eventId: e.id, type: e.type, });
+    expect(dlq.sent[0]?.attributes['reason']).toMatch(/livemode/);
+    expect(lines.find((l) => l['event'] === 'stripe_event.dead_lettered')).toMatchObject({ severity: 'ERROR', eventId: e.id });
+  });
+
+  it('dead-letters a schema-invalid object of a handled type', async () => {
+    const dlq = recordingPublisher();
+    const { deps } = setup(dlq);
+    const e = { id: randomStripeId('evt'), type: 'customer.subscription.updated', created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: 'sub_x' } } };
+    const result = await processEventMessage(deps, message(e));
+    expect(result.kind === 'dead_lettered' && result.reason).toMatch(/unreadable subscription/);
+  });
+
+  it('throws (so Pub/Sub redelivers) when the dead-letter publish fails', async () => {
+    const { deps } = setup({ publish: () => Promise.reject(new Error('pubsub down')) });
+    await expect(processEventMessage(deps, { data: Buffer.from('{'), attributes: {} })).rejects.toThrow('pubsub down');
+  });
+
+  it('throws on a transient failure instead of acknowledging', async () => {
+    const dlq = recordingPublisher();
+    const { deps } = setup(dlq);
+    deps.reader.retrieveCustomer = () => Promise.reject(new TransientError('stripe 503'));
+    const e = fixtureEvent('invoice.paid'); // no mapping yet: the customer must be fetched
+    e.id = randomStripeId('evt');
+    e.created = Math.floor(Date.now() / 1000);
+    await expect(processEventMessage(deps, message(e))).rejects.toThrow('stripe 503');
+    expect(dlq.sent).toHaveLength(0);
+  });
+});

@@ -1,0 +1,36 @@
+// A user's billing summary as the event applier writes it, for tests of access control.
+import { Timestamp } from '@google-cloud/firestore';
+import type { BillingSummary, UserDoc } from '../model/documents.js';
+
+export function billingSummaryFixture(over: Partial<BillingSummary> = {}): BillingSummary {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    customerId: 'cus_test',
+    subscriptionId: 'sub_test',
+    status: 'active',
+    planId: 'pro',
+    priceId: 'price_pro_month',
+    interval: 'month',
+    currentPeriodStart: now - 86_400,
+    currentPeriodEnd: now + 29 * 86_400,
+    cancelAtPeriodEnd: false,
+    cancelAt: null,
+    trialEnd: null,
+    entitlements: [],
+    paymentIssue: null,
+    updatedAt: Timestamp.now(),
+    ...over,
+  };
+}
+
+export function userDocFixture(userId: string, billing: BillingSummary | null, over: Partial<UserDoc> = {}): UserDoc {
+  return {
+    userId,
+    email: `${userId.replace(/[^a-z0-9]/gi, '')}@example.com`,
+    stripeCustomerId: billing?.customerId ?? null,
+    billing,
+    createdAt: Timestamp.now(),
+    updatedAt: Timestamp.now(),
+    ...over,
+  };
+}
