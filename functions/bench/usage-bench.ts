@@ -8,6 +8,7 @@
 // Assumes FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST. The emulator is for correctness, not
 // absolute throughput (EMULATORS.md): the recorder's rate is mostly CPU, the baseline's is I/O.
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { Collection } from '@billing/shared/model/collections.js';
@@ -40,6 +41,10 @@ export interface BenchResult {
   admittedUnits: number;
   /** With quota checks on. Target >= 5,000. */
   admittedUnitsPerSecond: number;
+  /** Units per second of this process's CPU (user + system, Firestore client included): what a dedicated core would give. */
+  unitsPerCpuSecond: number;
+  /** 1-minute load average during the run: on a shared 2-core machine, throughput scales down with it. */
+  loadAverage: number;
   target: number;
   /** Counter + outbox documents written by the recorders, per 10,000 units. */
   recorderWritesPer10k: number;
@@ -138,10 +143,12 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
     await Promise.all(recorders.flatMap((r) => users.map((userId) => r.record({ userId }, 'api_calls'))));
     const warmUnits = recorders.length * users.length;
 
+    const cpuBefore = process.cpuUsage();
     const started = Date.now();
     const deadline = started + durationMs;
     const admittedPerInstance = await Promise.all(recorders.map((r) => loop(deadline, concurrency, (i) => r.record({ userId: users[i % users.length]! }, 'api_calls').then(() => undefined))));
     const elapsed = Date.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     const admittedUnits = admittedPerInstance.reduce((a, b) => a + b, 0);
     await Promise.all(recorders.map((r) => r.close())); // SIGTERM path: flush everything
     const totalUnits = admittedUnits + warmUnits;
@@ -172,6 +179,8 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
       flushIntervalMs,
       admittedUnits: totalUnits,
       admittedUnitsPerSecond: Math.round(admittedUnitsPerSecond),
+      unitsPerCpuSecond: Math.round(admittedUnits / ((cpu.user + cpu.system) / 1e6)),
+      loadAverage: os.loadavg()[0] ?? 0,
       target: 5_000,
       recorderWritesPer10k: per10k(recorderWrites),
       reporterWritesPer10k: per10k(reports * 2 + outboxBefore),

@@ -1,7 +1,7 @@
 // The path every other engineer relies on: customer -> price lookup -> Checkout Session -> the
 // hosted page's Pay button -> subscription + paid invoice, with the events delivered signed.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, startWebhookReceiver, type RunningStandIn, type WebhookReceiver } from './testing/start-stand-in.js';
+import { idOf, startStandIn, startWebhookReceiver, type RunningStandIn, type WebhookReceiver } from './testing/start-stand-in.js';
 
 let running: RunningStandIn;
 let receiver: WebhookReceiver;
@@ -41,7 +41,7 @@ describe('checkout through the hosted page', () => {
 
     const completed = await stripe.checkout.sessions.retrieve(session.id);
     expect(completed.status).toBe('complete');
-    const subscription = await stripe.subscriptions.retrieve(String(completed.subscription), { expand: ['latest_invoice'] });
+    const subscription = await stripe.subscriptions.retrieve(idOf(completed.subscription), { expand: ['latest_invoice'] });
     expect(subscription.status).toBe('active');
     expect(subscription.customer).toBe(customer.id);
     expect(subscription.default_payment_method).toBe('pm_card_visa');

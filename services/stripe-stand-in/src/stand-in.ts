@@ -68,7 +68,7 @@ export interface StandIn {
   completeCheckout(sessionId: string): Stripe.Checkout.Session;
   configureBilling(settings: Patch<BillingSettings>): BillingSettings;
   /** Listens on 127.0.0.1 (port 0 = any free port) and sets the public URL. */
-  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  listen(port?: number, host?: string): Promise<{ url: string; close: () => Promise<void> }>;
 }
 
 export function createStandIn(opts: StandInOptions): StandIn {

@@ -8,6 +8,7 @@ import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.j
 import { createWebhookVerifier } from '@billing/shared/stripe/stripe-client.js';
 import { createWebhookApp } from './app.js';
 import { loadConfig, type WebhookConfig } from './config.js';
+import { WEBHOOK_PUBLISH_BATCHING } from './publish-batching.js';
 
 function loadConfigOrExit(): WebhookConfig {
   try {
@@ -24,12 +25,11 @@ const config = loadConfigOrExit();
 const logger = createLogger({ service: 'webhook', level: config.logLevel });
 
 const pubsub = createPubSubClient({ projectId: config.projectId });
-// Small, quick batches: each request waits for its own publish, so latency matters more than
-// RPC count; concurrent requests still share a batch within 10 ms.
 const publisher = createPubSubPublisher({
   pubsub,
   topic: config.topic,
-  batching: { maxMessages: 10, maxMilliseconds: 10 },
+  batching: WEBHOOK_PUBLISH_BATCHING,
+  // Well under the time Stripe waits for an answer: a publish that cannot complete answers 503.
   publishTimeoutMs: 5000,
   closeClient: true,
 });

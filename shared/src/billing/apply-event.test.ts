@@ -41,7 +41,7 @@ function subscriptionEvent(type: FixtureType, opts: { id?: string; created?: num
   e.id = opts.id ?? randomStripeId('evt');
   if (opts.created !== undefined) e.created = opts.created;
   const sub = e.data.object as Stripe.Subscription;
-  if (opts.status) sub.status = opts.status as Stripe.Subscription.Status;
+  if (opts.status) sub.status = opts.status;
   if (opts.lookupKey !== undefined) sub.items.data[0]!.price.lookup_key = opts.lookupKey;
   return envelope(e);
 }

@@ -25,6 +25,7 @@ import { randomUUID } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
+import type { BillingSummary } from '../model/documents.js';
 import type { UserId } from '../model/ids.js';
 import { PAID_PLAN_IDS, PLANS, type MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
@@ -190,6 +191,18 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     }
   }
 
+  // The hot path derives the account from the same cached billing object again and again: memoize
+  // it per object until its period ends (a new billing object from the source recomputes it).
+  const accounts = new WeakMap<object, UsageAccount>();
+  function accountOf(userId: UserId, billing: BillingSummary | null): UsageAccount {
+    const now = clock.now();
+    const hit = billing ? accounts.get(billing) : undefined;
+    if (hit && hit.userId === userId && now < hit.periodEnd * 1000) return hit;
+    const account = usageAccount(userId, billing, now);
+    if (billing) accounts.set(billing, account);
+    return account;
+  }
+
   /**
    * Take the next block in the background once half the current one is spent, so callers rarely
    * wait on a transaction (unless the counter was found exhausted within the last interval).
@@ -212,7 +225,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   async function record(subject: UsageSubject, feature: MeteredFeature, n = 1): Promise<Admission> {
     if (!Number.isSafeInteger(n) || n < 1) throw new AppError('bad_request', 'units must be a positive integer');
     if (closed) throw new AppError('upstream_unavailable', 'Shutting down');
-    const account = usageAccount(subject.userId, await opts.billing.billing(subject.userId), clock.now());
+    const account = accountOf(subject.userId, await opts.billing.billing(subject.userId));
     const limit = account.plan.quotas[feature];
     if (limit === 0) throw refusal(account, feature);
     const counter = counterFor(account, feature, limit);

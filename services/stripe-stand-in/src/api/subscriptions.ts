@@ -25,18 +25,9 @@ const list = endpoint(
   '/v1/subscriptions',
   z.strictObject({ ...listParams, customer: z.string().optional(), status: ListStatus.optional(), price: z.string().optional() }),
   (ctx, p) => {
-    const matchesStatus = (s: Stripe.Subscription) => {
-      switch (p.status) {
-        case undefined:
-          return s.status !== 'canceled' && s.status !== 'incomplete_expired';
-        case 'all':
-          return true;
-        case 'ended':
-          return s.status === 'canceled' || s.status === 'incomplete_expired';
-        default:
-          return s.status === p.status;
-      }
-    };
+    const ended = (s: Stripe.Subscription) => s.status === 'canceled' || s.status === 'incomplete_expired';
+    // Stripe leaves canceled subscriptions out unless asked for them.
+    const matchesStatus = (s: Stripe.Subscription) => (p.status === undefined ? !ended(s) : p.status === 'all' ? true : p.status === 'ended' ? ended(s) : s.status === p.status);
     const subs = [...ctx.state.subscriptions.values()]
       .map((r) => r.subscription)
       .reverse()

@@ -1,7 +1,7 @@
 // Lifecycle transitions on the stand-in clock and the events each emits.
 import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
+import { idOf, startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
 
 const DAY = 86_400;
 let running: RunningStandIn;
@@ -23,7 +23,7 @@ async function subscribe(price = 'price_pro_month', trialDays?: number): Promise
     ...(trialDays ? { subscription_data: { trial_period_days: trialDays } } : {}),
   });
   const done = standIn.completeCheckout(session.id);
-  return { customer, subId: String(done.subscription) };
+  return { customer, subId: idOf(done.subscription) };
 }
 
 /** Event types emitted from now on while `action` runs. */
@@ -101,7 +101,7 @@ describe('renewals on the clock', () => {
     expect((await stripe.subscriptions.retrieve(noCard.subId)).status).toBe('paused');
 
     standIn.setPaymentBehaviour(noCard.customer.id, 'succeeds');
-    const resumed = await stripe.subscriptions.resume(noCard.subId, { billing_cycle_anchor: 'now' });
+    const resumed = await stripe.subscriptions.resume(noCard.subId);
     expect(resumed.status).toBe('active');
     expect(standIn.state.events.some((e) => e.type === 'customer.subscription.resumed')).toBe(true);
   });
@@ -118,9 +118,9 @@ describe('changes through the API', () => {
     const types = await eventsDuring(() => standIn.advanceClock(31 * DAY));
     expect(types).toEqual(['customer.subscription.deleted', 'entitlements.active_entitlement_summary.updated']);
     expect((await stripe.subscriptions.retrieve(subId)).status).toBe('canceled');
-    expect((await stripe.subscriptions.list({ customer: String(updated.customer) })).data).toEqual([]);
-    expect((await stripe.subscriptions.list({ customer: String(updated.customer), status: 'canceled' })).data).toHaveLength(1);
-    expect((await stripe.entitlements.activeEntitlements.list({ customer: String(updated.customer) })).data).toEqual([]);
+    expect((await stripe.subscriptions.list({ customer: idOf(updated.customer) })).data).toEqual([]);
+    expect((await stripe.subscriptions.list({ customer: idOf(updated.customer), status: 'canceled' })).data).toHaveLength(1);
+    expect((await stripe.entitlements.activeEntitlements.list({ customer: idOf(updated.customer) })).data).toEqual([]);
   });
 
   it('changes plan with an immediate proration invoice and updates entitlements', async () => {

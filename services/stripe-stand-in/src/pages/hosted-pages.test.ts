@@ -1,6 +1,6 @@
 // The portal page mutates state through real form POSTs; invoices are served as HTML and PDF.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
+import { idOf, startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
 
 let running: RunningStandIn;
 beforeEach(async () => {
@@ -17,7 +17,7 @@ describe('hosted pages', () => {
     const { stripe, standIn } = running;
     const customer = await stripe.customers.create({});
     const cs = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' });
-    const subId = String(standIn.completeCheckout(cs.id).subscription);
+    const subId = idOf(standIn.completeCheckout(cs.id).subscription);
     const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://app.local/billing' });
     const page = await (await fetch(portal.url)).text();
     expect(page).toContain(subId);
@@ -50,7 +50,7 @@ describe('hosted pages', () => {
     expect(await html.text()).toContain('<span id="status">paid</span>');
     const pdf = await fetch(invoice?.invoice_pdf ?? '');
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    const bytes = Buffer.from(await pdf.arrayBuffer()).toString('latin1');
+    const bytes = Buffer.from(await pdf.arrayBuffer()).toidOf('latin1');
     expect(bytes.startsWith('%PDF-1.4')).toBe(true);
     const startxref = Number(/startxref\n(\d+)/.exec(bytes)?.[1]);
     expect(bytes.slice(startxref, startxref + 4)).toBe('xref');

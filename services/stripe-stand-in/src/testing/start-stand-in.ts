@@ -18,7 +18,7 @@ export interface WebhookReceiver {
   rejected: number;
   /** Answers the next n deliveries with this status instead of 200. */
   failNext(n: number, status?: number): void;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export async function startWebhookReceiver(secret = TEST_WEBHOOK_SECRET): Promise<WebhookReceiver> {
@@ -63,7 +63,13 @@ export interface RunningStandIn {
   standIn: StandIn;
   stripe: Stripe;
   url: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** An expandable field's id (`subscription`, `customer`, ...), whether it came expanded or not. */
+export function idOf(field: string | { id: string } | null | undefined): string {
+  if (field === null || field === undefined) throw new Error('expected an id, got nothing');
+  return typeof field === 'string' ? field : field.id;
 }
 
 /** `maxNetworkRetries` is 0 unless given, so a test sees injected failures and errors as they are. */

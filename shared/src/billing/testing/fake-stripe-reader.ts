@@ -55,7 +55,7 @@ export function createFakeStripeReader(): FakeStripeReader {
       await Promise.resolve();
       return (reader.entitlements.get(customerId) ?? []).map(
         (lookupKey, i) =>
-          ({ id: `ent_${i}`, object: 'entitlements.active_entitlement', livemode: false, lookup_key: lookupKey, feature: `feat_${i}` }) as Stripe.Entitlements.ActiveEntitlement,
+          ({ id: `ent_${i}`, object: 'entitlements.active_entitlement', livemode: false, lookup_key: lookupKey, feature: `feat_${i}` }),
       );
     },
   };

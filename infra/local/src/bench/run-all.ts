@@ -1,0 +1,99 @@
+// `npm run bench`: every speed/scale target of the issues, measured against a baseline run in the
+// same process on the real emulators (started fresh here). Prints one block per benchmark and a
+// summary of ratios against their targets. Figures on this 2-core machine vary ±30% between runs.
+import { runIngestBench } from '../../../../services/webhook/bench/ingest-bench.js';
+import { runApplyBench } from '../../../../functions/bench/apply-bench.js';
+import { runUsageBench } from '../../../../functions/bench/usage-bench.js';
+import { runAccessBench } from '../../../../services/app/bench/access-bench.js';
+import { startFirestoreEmulator, startPubSubEmulator, type RunningEmulator } from '../emulators.js';
+
+interface Line {
+  name: string;
+  measured: string;
+  baseline: string;
+  ratio: number;
+  target: string;
+  ok: boolean;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function withFreshEmulators<T>(fn: () => Promise<T>): Promise<T> {
+  // A fresh pair per benchmark: the Pub/Sub emulator keeps everything in memory and has no reset.
+  const emulators: RunningEmulator[] = await Promise.all([startFirestoreEmulator(), startPubSubEmulator()]);
+  process.env['FIRESTORE_EMULATOR_HOST'] = emulators[0]!.host;
+  process.env['PUBSUB_EMULATOR_HOST'] = emulators[1]!.host;
+  try {
+    return await fn();
+  } finally {
+    await Promise.all(emulators.map((e) => e.stop()));
+  }
+}
+
+async function main(): Promise<void> {
+  process.env['METADATA_SERVER_DETECTION'] = 'none';
+  const only = process.argv.slice(2);
+  const want = (name: string) => only.length === 0 || only.includes(name);
+  const lines: Line[] = [];
+
+  if (want('ingest')) {
+    const r = await withFreshEmulators(() => runIngestBench({ concurrency: 32, durationMs: 5_000 }));
+    console.log('\n## ingest (webhook service, signed events)\n', JSON.stringify(r, null, 2));
+    lines.push({
+      name: 'ingest events/s',
+      measured: `${fmt(r.webhook.eventsPerSecond)} (p50 ${fmt(r.webhook.p50Ms, 2)} ms, p99 ${fmt(r.webhook.p99Ms, 2)} ms)`,
+      baseline: `${fmt(r.baseline.eventsPerSecond)} (p50 ${fmt(r.baseline.p50Ms, 2)} ms, p99 ${fmt(r.baseline.p99Ms, 2)} ms)`,
+      ratio: r.ratio,
+      target: '>= 0.50',
+      ok: r.ratio >= 0.5,
+    });
+  }
+
+  if (want('apply')) {
+    const r = await withFreshEmulators(() => runApplyBench({}));
+    console.log('\n## apply (Pub/Sub -> applier -> Firestore, 20% duplicates)\n', JSON.stringify(r, null, 2));
+    lines.push({
+      name: 'apply messages/s',
+      measured: fmt(r.applyMessagesPerSecond),
+      baseline: `${fmt(r.baselineTransactionsPerSecond)} plain tx/s`,
+      ratio: r.ratio,
+      target: '>= 0.50',
+      ok: r.ratio >= r.target,
+    });
+  }
+
+  if (want('access')) {
+    const r = await withFreshEmulators(() => runAccessBench({}));
+    console.log('\n## access (app service behind IAP)\n', JSON.stringify(r, null, 2));
+    for (const route of r.routes) {
+      lines.push({
+        name: `${route.name} req/s`,
+        measured: `${fmt(route.requestsPerSecond)} (p99 ${fmt(route.p99Ms, 2)} ms)`,
+        baseline: `${fmt(r.baseline.requestsPerSecond)} (p99 ${fmt(r.baseline.p99Ms, 2)} ms) JWT only`,
+        ratio: route.ratio,
+        target: '>= 0.80, p99 < 5 ms',
+        ok: route.ratio >= 0.8 && route.p99Ms < 5,
+      });
+    }
+  }
+
+  if (want('usage')) {
+    const r = await withFreshEmulators(() => runUsageBench({}));
+    console.log('\n## usage (metering with quota checks)\n', JSON.stringify(r, null, 2));
+    lines.push({
+      name: 'usage admitted units/s',
+      measured: `${fmt(r.admittedUnitsPerSecond)} (${fmt(r.recorderWritesPer10k, 1)} Firestore writes, ${fmt(r.stripeCallsPer10k, 2)} Stripe calls per 10k units)`,
+      baseline: `${fmt(r.baselineUnitsPerSecond)} (${fmt(r.baselineWritesPer10k, 0)} writes per 10k)`,
+      ratio: r.speedup,
+      target: '>= 5,000 units/s',
+      ok: r.admittedUnitsPerSecond >= r.target,
+    });
+  }
+
+  console.log('\n## summary');
+  console.log('| benchmark | measured | baseline (same process) | ratio | target | met |');
+  console.log('|---|---|---|---|---|---|');
+  for (const l of lines) console.log(`| ${l.name} | ${l.measured} | ${l.baseline} | ${fmt(l.ratio, 2)} | ${l.target} | ${l.ok ? 'yes' : 'NO'} |`);
+}
+
+await main();

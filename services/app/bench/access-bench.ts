@@ -1,0 +1,140 @@
+// Access-control bench: authenticated GET /api/me and a gated route (GET /api/reports/advanced)
+// against a baseline route in the same process that only verifies the IAP JWT. Each target runs
+// for `durationMs` at a fixed concurrency over keep-alive connections; reports requests/s and
+// p50/p99 latency. Target: ≥ 80% of the baseline's throughput and p99 < 5 ms.
+// The caller provides FIRESTORE_EMULATOR_HOST (the per-instance cache makes the steady state
+// Firestore-free, so the emulator only serves the first load). Stripe is never called.
+//   FIRESTORE_EMULATOR_HOST=127.0.0.1:8080 npx tsx services/app/bench/access-bench.ts
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { silentLogger } from '@billing/shared/logging/logger.js';
+import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
+import { testProjectId } from '@billing/shared/testing/emulator.js';
+import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
+import { composeApp } from '../src/compose-app.js';
+import { devSubject } from '../src/auth/dev-iap.js';
+import { IAP_HEADER } from '../src/auth/iap-verifier.js';
+import { listen } from '../src/testing/listen.js';
+import { testConfig } from '../src/testing/test-config.js';
+
+export interface BenchOptions {
+  concurrency?: number;
+  durationMs?: number;
+  warmupMs?: number;
+}
+
+export interface TargetResult {
+  path: string;
+  requests: number;
+  errors: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface BenchResult {
+  concurrency: number;
+  durationMs: number;
+  baseline: TargetResult;
+  me: TargetResult;
+  gated: TargetResult;
+  /** Throughput relative to the baseline (target ≥ 0.8). */
+  meRatio: number;
+  gatedRatio: number;
+  meetsTarget: boolean;
+}
+
+export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResult> {
+  const concurrency = opts.concurrency ?? 16;
+  const durationMs = opts.durationMs ?? 5_000;
+  const warmupMs = opts.warmupMs ?? 1_000;
+  if (!process.env['FIRESTORE_EMULATOR_HOST']) throw new Error('runAccessBench needs FIRESTORE_EMULATOR_HOST');
+
+  const projectId = testProjectId('bench');
+  const firestore = createFirestore(projectId);
+  const composed = await composeApp(testConfig({ projectId, stripeApiBase: 'http://127.0.0.1:9' }), { logger: silentLogger(), firestore });
+  const devIap = composed.devIap;
+  if (!devIap) throw new Error('bench runs in dev identity mode');
+  const email = 'bench@example.com';
+  const uid = devSubject(email);
+  await firestore.doc(`users/${uid}`).set(userDocFixture(uid, billingSummaryFixture(), { email }));
+
+  const outer = express();
+  outer.get('/bench/baseline', async (req, res) => {
+    const identity = await composed.verifier.verify(req.get(IAP_HEADER) ?? '');
+    res.json({ userId: identity.userId });
+  });
+  outer.use(composed.app);
+  const server = await listen(outer);
+  const token = await devIap.sign(email);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+
+  try {
+    const run = (path: string, ms: number) => load(server.baseUrl, path, token, agent, concurrency, ms);
+    for (const path of ['/bench/baseline', '/api/me', '/api/reports/advanced']) await run(path, warmupMs);
+    const baseline = await run('/bench/baseline', durationMs);
+    const me = await run('/api/me', durationMs);
+    const gated = await run('/api/reports/advanced', durationMs);
+    const meRatio = me.requestsPerSecond / baseline.requestsPerSecond;
+    const gatedRatio = gated.requestsPerSecond / baseline.requestsPerSecond;
+    return {
+      concurrency,
+      durationMs,
+      baseline,
+      me,
+      gated,
+      meRatio,
+      gatedRatio,
+      meetsTarget: meRatio >= 0.8 && gatedRatio >= 0.8 && me.p99Ms < 5 && gated.p99Ms < 5 && me.errors === 0 && gated.errors === 0,
+    };
+  } finally {
+    agent.destroy();
+    await server.close();
+    composed.close();
+    await firestore.terminate();
+  }
+}
+
+async function load(baseUrl: string, path: string, token: string, agent: Agent, concurrency: number, ms: number): Promise<TargetResult> {
+  const url = new URL(path, baseUrl);
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + ms;
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(url, { agent, headers: { [IAP_HEADER]: token } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const status = await one().catch(() => 0);
+        latencies.push(performance.now() - t0);
+        if (status !== 200) errors += 1;
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    path,
+    requests: latencies.length,
+    errors,
+    requestsPerSecond: Math.round((latencies.length / elapsed) * 1000),
+    p50Ms: Number(at(0.5).toFixed(2)),
+    p99Ms: Number(at(0.99).toFixed(2)),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.env['METADATA_SERVER_DETECTION'] ??= 'none';
+  process.stdout.write(`${JSON.stringify(await runAccessBench(), null, 2)}\n`);
+}
