@@ -9,7 +9,7 @@ import { systemClock } from '@billing/shared/ports/clock.js';
 import { createPubSubDeadLetterPublisher } from '@billing/shared/pubsub/dead-letter-publisher.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
-import { PubSub } from '@google-cloud/pubsub';
+import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { loadConfig } from './config.js';
 import { createStripeEventHandler, type MessagePublishedData, type StripeEventHandler } from './create-handler.js';
 
@@ -25,7 +25,7 @@ function buildHandler(env: Record<string, string | undefined> = process.env): St
     clock: systemClock,
     logger,
     maxEventAgeSeconds: config.maxEventAgeSeconds,
-    deadLetter: createPubSubDeadLetterPublisher(new PubSub({ projectId: config.projectId }), config.deadLetterTopic),
+    deadLetter: createPubSubDeadLetterPublisher(createPubSubClient({ projectId: config.projectId }), config.deadLetterTopic),
     livemode: config.livemode,
   });
 }

@@ -1,6 +1,6 @@
 // The Pub/Sub topology the product runs on, created against the emulator for the local stack and
 // the end-to-end tests (production creates the same through Terraform: infra/terraform/pubsub.tf).
-import type { PubSub, Subscription, Topic } from '@google-cloud/pubsub';
+import type { PubSub, Subscription, Topic } from '@billing/shared/pubsub/pubsub-client.js';
 
 export const TOPOLOGY = {
   topic: 'stripe-events',

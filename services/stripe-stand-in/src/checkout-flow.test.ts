@@ -90,7 +90,7 @@ describe('checkout through the hosted page', () => {
     });
     const done = await fetch(`${running.url}/_stand-in/checkout/${session.id}/complete`, { method: 'POST' });
     expect(done.status).toBe(200);
-    const subId = String((await stripe.checkout.sessions.retrieve(session.id)).subscription);
+    const subId = idOf((await stripe.checkout.sessions.retrieve(session.id)).subscription);
     const trialing = await stripe.subscriptions.retrieve(subId);
     expect(trialing.status).toBe('trialing');
     expect(trialing.items.data.map((i) => i.price.recurring?.usage_type)).toEqual(['licensed', 'metered']);

@@ -34,7 +34,7 @@ describe('webhook server.ts', () => {
     const line = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { event?: string; problems?: string[] };
     expect(line.event).toBe('webhook.config_invalid');
     expect(line.problems?.map((p) => p.split(/[.:]/)[0]).sort()).toEqual(['GOOGLE_CLOUD_PROJECT', 'STRIPE_LIVEMODE', 'STRIPE_WEBHOOK_SECRETS']);
-  });
+  }, 60_000);
 
   it('serves, then drains on SIGTERM: publishes what it accepted and exits 0', async () => {
     const projectId = testProjectId('webhook-server');
@@ -64,7 +64,7 @@ describe('webhook server.ts', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 45_000; // tsx compiles on start; slow on a loaded machine
       while (!lines.some((l) => l['event'] === 'webhook.started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(lines.some((l) => l['event'] === 'webhook.started')).toBe(true);
 
@@ -90,5 +90,5 @@ describe('webhook server.ts', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await pubsub.close();
     }
-  });
+  }, 60_000);
 });

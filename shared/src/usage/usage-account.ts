@@ -3,7 +3,7 @@
 // `users/{uid}.billing` (written by the event applier), never from the request.
 import type { Firestore } from '@google-cloud/firestore';
 import { Collection } from '../model/collections.js';
-import { BillingSummary, SubscriptionStatus } from '../model/documents.js';
+import { BillingSummary, type SubscriptionStatus } from '../model/documents.js';
 import type { UserId } from '../model/ids.js';
 import { PLANS, PlanId, type Plan } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';

@@ -1,7 +1,7 @@
 // The usage summary the app shows (GET /api/usage, GET /api/me, the billing page): used / limit /
 // period end per metered feature for the user's current period. Cheap enough for every page view:
 // a counter this instance synced recently is answered from memory, otherwise the counters are read
-// in one batched read, reused for `ttlMs`. Other instances' unflushed units show up within one
+// (one read each, in parallel), reused for `ttlMs`. Other instances' unflushed units show up within one
 // flush interval.
 import type { Firestore } from '@google-cloud/firestore';
 import type { UserId } from '../model/ids.js';
@@ -42,7 +42,7 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
     if (hit && now - hit.at < ttlMs) return hit.used;
     if (cache.size > 50_000) cache.clear();
     const refs = MeteredFeature.options.map((f) => usageCounterRef(opts.db, userId, f, periodStart));
-    const used = opts.db.getAll(...refs).then((snaps) => new Map(snaps.map((s, i) => [MeteredFeature.options[i] as MeteredFeature, s.data()?.used ?? 0])));
+    const used = Promise.all(refs.map((ref) => ref.get())).then((snaps) => new Map<MeteredFeature, number>(snaps.map((s, i) => [MeteredFeature.options[i] as MeteredFeature, s.data()?.used ?? 0])));
     const entry = { at: now, used };
     cache.set(key, entry);
     void used.catch(() => {

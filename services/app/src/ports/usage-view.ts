@@ -1,6 +1,7 @@
 // What the app shows about usage and API keys (GET /api/me, the billing page). The usage
 // engineer's metering implements it (services/app/src/usage, shared/src/usage); until then
 // `noUsageView` shows nothing.
+import type { UserId } from '@billing/shared/model/ids.js';
 import type { MeteredFeature, Quota } from '@billing/shared/plans/catalog.js';
 
 export interface UsageSummary {
@@ -22,8 +23,8 @@ export interface ApiKeySummary {
 }
 
 export interface UsageView {
-  summary(userId: string): Promise<UsageSummary[]>;
-  apiKeys(userId: string): Promise<ApiKeySummary[]>;
+  summary(userId: UserId): Promise<UsageSummary[]>;
+  apiKeys(userId: UserId): Promise<ApiKeySummary[]>;
 }
 
 export const noUsageView: UsageView = {

@@ -50,7 +50,7 @@ describe('hosted pages', () => {
     expect(await html.text()).toContain('<span id="status">paid</span>');
     const pdf = await fetch(invoice?.invoice_pdf ?? '');
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    const bytes = Buffer.from(await pdf.arrayBuffer()).toidOf('latin1');
+    const bytes = Buffer.from(await pdf.arrayBuffer()).toString('latin1');
     expect(bytes.startsWith('%PDF-1.4')).toBe(true);
     const startxref = Number(/startxref\n(\d+)/.exec(bytes)?.[1]);
     expect(bytes.slice(startxref, startxref + 4)).toBe('xref');

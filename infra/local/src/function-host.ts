@@ -1,0 +1,30 @@
+// Hosts both functions of functions/ locally, each on its own port, the way Cloud Run functions
+// would: applyStripeEvent (Pub/Sub push from stripe-events) and reportUsage (Pub/Sub push from the
+// usage-report-tick topic that Cloud Scheduler feeds in production). Config is validated first so a
+// bad variable fails at start-up, not on the first message.
+import type { Server } from 'node:http';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { loadConfig } from '../../../functions/src/config.js';
+import { FUNCTION_NAME } from '../../../functions/src/index.js';
+import { REPORT_USAGE_FUNCTION } from '../../../functions/src/report-usage/register.js';
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+loadConfig(process.env);
+const applyPort = Number(process.env['APPLY_PORT'] ?? 8788);
+const reportPort = Number(process.env['REPORT_USAGE_PORT'] ?? 8790);
+const servers = [getTestServer(FUNCTION_NAME), getTestServer(REPORT_USAGE_FUNCTION)];
+await listen(servers[0]!, applyPort);
+await listen(servers[1]!, reportPort);
+process.stdout.write(`${JSON.stringify({ severity: 'INFO', event: 'functions.listening', message: `${FUNCTION_NAME} :${applyPort}, ${REPORT_USAGE_FUNCTION} :${reportPort}` })}\n`);
+const stop = () => {
+  let open = servers.length;
+  for (const s of servers) s.close(() => --open === 0 && process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
