@@ -98,12 +98,31 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
+// Emulators run detached (own process group) so one signal stops the JVM and its wrapper. If our
+// process exits without calling stop() (a crash, an uncaught error), kill them anyway: a leaked
+// emulator keeps its port and hundreds of MB. (A SIGKILL of this process cannot be caught.)
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
 function launch(cmd: string, args: string[], logPrefix: string, quiet: boolean): ChildProcess {
   const child = spawn(cmd, args, {
     detached: true,
     stdio: quiet ? 'ignore' : ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: '1', CLOUDSDK_CORE_CHECK_GCE_METADATA: 'false' },
   });
+  const pid = child.pid;
+  if (pid !== undefined) {
+    liveGroups.add(pid);
+    child.once('exit', () => liveGroups.delete(pid));
+  }
   if (!quiet) {
     const forward = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[${logPrefix}] ${line}\n`);

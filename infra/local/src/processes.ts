@@ -1,6 +1,7 @@
 // Child processes of the local stack: started in their own process group, their output prefixed,
 // awaited until a health URL answers, and stopped together (SIGTERM, then SIGKILL after a grace).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ManagedProcess {
@@ -15,7 +16,7 @@ export interface ProcessSpec {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
-  /** Polled until it answers (any HTTP status below 500). */
+  /** Polled until its host:port accepts a TCP connection (listening is what start-up waits for). */
   readyUrl?: string;
   readyTimeoutMs?: number;
 }
@@ -26,6 +27,16 @@ function prefixOutput(child: ChildProcess, name: string): void {
   };
   child.stdout?.on('data', forward(process.stdout));
   child.stderr?.on('data', forward(process.stderr));
+}
+
+function canConnect(url: URL): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
 }
 
 export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
@@ -63,8 +74,8 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
     for (;;) {
       if (gone) throw new Error(`${spec.name} exited during start-up (see its output above)`);
       try {
-        const res = await fetch(spec.readyUrl);
-        if (res.status < 500) break;
+        await canConnect(new URL(spec.readyUrl));
+        break;
       } catch {
         /* not listening yet */
       }

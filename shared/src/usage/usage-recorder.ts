@@ -87,6 +87,8 @@ interface Counter {
   lease: number;
   /** Units admitted and not yet written. */
   pending: number;
+  /** Units being written by the sync in flight (so views never dip while it runs). */
+  committing: number;
   usedSeen: number;
   reservedSeen: number;
   availableSeen: number | 'unlimited';
@@ -124,6 +126,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         meter: null,
         lease: 0,
         pending: 0,
+        committing: 0,
         usedSeen: 0,
         reservedSeen: 0,
         availableSeen: limit,
@@ -163,6 +166,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       want = need + counter.block;
     }
     counter.pending -= commitUsed;
+    counter.committing += commitUsed;
     counter.lease -= returnLease;
     try {
       const res = await syncCounter(db, {
@@ -177,6 +181,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         outboxId: randomUUID(),
         nowMs: started,
       });
+      counter.committing -= commitUsed;
       if (res.wrote) opts.onWrite?.(commitUsed > 0 && counter.meter ? 2 : 1);
       counter.lease += res.granted;
       counter.usedSeen = res.used;
@@ -185,6 +190,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       counter.checkedAt = clock.now();
       if (res.granted > 0) counter.lastGrantAt = started;
     } catch (err) {
+      counter.committing -= commitUsed;
       counter.pending += commitUsed;
       counter.lease += returnLease;
       throw err;
@@ -242,7 +248,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       if (fresh && counter.availableSeen !== 'unlimited' && counter.lease + counter.availableSeen < n) {
         throw new AppError('quota_exceeded', `Monthly quota for ${feature} exceeded`, {
           feature,
-          used: Math.min(counter.limit, Math.max(counter.usedSeen + counter.pending, counter.reservedSeen - counter.lease)),
+          used: Math.min(counter.limit, Math.max(counter.usedSeen + counter.committing + counter.pending, counter.reservedSeen - counter.lease)),
           limit: counter.limit,
           periodEnd: account.periodEnd,
           upgradeUrl: opts.upgradeUrl,
@@ -306,7 +312,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     localUsed(userId, feature, periodStart) {
       const counter = counters.get(`${userId}|${feature}|${periodStart}`);
       if (!counter || clock.now() - counter.checkedAt > 5 * flushIntervalMs) return null;
-      return counter.usedSeen + counter.pending;
+      return counter.usedSeen + counter.committing + counter.pending;
     },
     flush: () => flush(false),
     async close() {
