@@ -19,7 +19,7 @@ import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
 import { outboxCollection, reportCollection } from '@billing/shared/usage/usage-documents.js';
 import { createUsageRecorder, type UsageRecorder } from '@billing/shared/usage/usage-recorder.js';
-import { createStandIn } from '@billing/stripe-stand-in/stand-in';
+import { createStandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { stripeMeterEventSender } from '../src/report-usage/meter-event-sender.js';
 import { runUsageReport } from '../src/report-usage/run-usage-report.js';
 

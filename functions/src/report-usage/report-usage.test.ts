@@ -12,7 +12,7 @@ import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
 import { outboxCollection, reportCollection } from '@billing/shared/usage/usage-documents.js';
 import { createUsageRecorder } from '@billing/shared/usage/usage-recorder.js';
-import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in';
+import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { claimUsageReports } from './claim-usage-reports.js';
 import { stripeMeterEventSender, type MeterEventSender } from './meter-event-sender.js';
 import { runUsageReport } from './run-usage-report.js';

@@ -15,7 +15,7 @@ export const PUBSUB_BIN = path.join(SDK_PLATFORM, 'pubsub-emulator/bin/cloud-pub
 export interface RunningEmulator {
   readonly name: 'firestore' | 'pubsub';
   readonly host: string; // host:port, the form FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST take
-  stop(): Promise<void>;
+  readonly stop: () => Promise<void>;
 }
 
 export class EmulatorsMissingError extends Error {

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ManagedProcess {
   readonly name: string;
-  stop(): Promise<void>;
+  readonly stop: () => Promise<void>;
   readonly exited: Promise<number | null>;
 }
 

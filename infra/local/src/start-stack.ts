@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const ticker = await startUsageTicker(pubsub, `http://127.0.0.1:${PORTS.reportUsage}/projects/${PROJECT}/topics/usage-report-tick`);
   stopFns.push(ticker.stop);
 
-  const webhook = await tsProcess('webhook', 'services/webhook/src/server.ts', { ...common, PORT: String(PORTS.webhook), STRIPE_WEBHOOK_SECRETS: webhookSecret }, `http://127.0.0.1:${PORTS.webhook}/healthz`);
+  const webhook = await tsProcess('webhook', 'services/webhook/src/server.ts', { ...common, PORT: String(PORTS.webhook), STRIPE_WEBHOOK_SECRETS: webhookSecret }, `http://127.0.0.1:${PORTS.webhook}/health`);
   stopFns.push(webhook.stop);
 
   if (!realStripe) {
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     'app',
     'services/app/src/server.ts',
     { ...common, ...stripe, PORT: String(PORTS.app), DEV_IAP: 'true', STRIPE_PRICE_IDS: priceIds, PUBLIC_BASE_URL: `http://127.0.0.1:${PORTS.app}` },
-    `http://127.0.0.1:${PORTS.app}/healthz`,
+    `http://127.0.0.1:${PORTS.app}/health`,
   );
   stopFns.push(app.stop);
 

@@ -4,7 +4,7 @@ import type { PubSub } from '@billing/shared/pubsub/pubsub-client.js';
 
 export const USAGE_TICK_TOPIC = 'usage-report-tick';
 
-export async function startUsageTicker(pubsub: PubSub, pushEndpoint: string, intervalMs = 60_000): Promise<{ stop(): Promise<void> }> {
+export async function startUsageTicker(pubsub: PubSub, pushEndpoint: string, intervalMs = 60_000): Promise<{ stop: () => Promise<void> }> {
   const topic = pubsub.topic(USAGE_TICK_TOPIC);
   if (!(await topic.exists())[0]) await topic.create();
   const sub = topic.subscription(`${USAGE_TICK_TOPIC}-push`);

@@ -91,7 +91,7 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
   } finally {
     agent.destroy();
     await server.close();
-    composed.close();
+    await composed.close();
     await firestore.terminate();
   }
 }

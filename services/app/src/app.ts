@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogging({ logger: deps.logger, projectId: deps.projectId, skip: (req) => req.path.startsWith('/static/') }));
   app.use(securityHeaders());
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
-  app.get('/healthz', (_req, res) => {
+  app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
   if (deps.devIap) app.use(devSignInRouter(deps.devIap));

@@ -15,7 +15,8 @@ import { createApp } from './app.js';
 import { createDevIap, type DevIap } from './auth/dev-iap.js';
 import { createIapVerifier, googleIapKeys, type IapVerifier } from './auth/iap-verifier.js';
 import type { AppConfig, IdentityConfig } from './config.js';
-import { noUsageView, type UsageView } from './ports/usage-view.js';
+import type { UsageView } from './ports/usage-view.js';
+import { createMetering, type Metering } from './usage/metering.js';
 
 export interface ComposedApp {
   app: Express;
@@ -23,8 +24,9 @@ export interface ComposedApp {
   /** Null in production (IAP) mode. */
   devIap: DevIap | null;
   verifier: IapVerifier;
-  /** Stops the cache's listeners (the Firestore client belongs to the caller). */
-  close(): void;
+  metering: Metering;
+  /** Flushes admitted usage, returns held quota, stops listeners (the Firestore client belongs to the caller). */
+  close(): Promise<void>;
 }
 
 export async function buildIdentity(identity: IdentityConfig): Promise<{ verifier: IapVerifier; devIap: DevIap | null }> {
@@ -42,6 +44,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
   const { verifier, devIap } = await buildIdentity(config.identity);
   if (devIap) logger.warn({ event: 'app.dev_identity' }, 'DEV_IAP: local sign-in enabled; never use in production');
   const users = createUserStateCache({ firestore, logger, ttlMs: config.accessCache.ttlMs, maxEntries: config.accessCache.maxUsers, clock });
+  const metering = createMetering({ firestore, users, clock, logger, upgradeUrl: `${config.publicBaseUrl}/billing` });
   const app = createApp({
     logger,
     projectId: config.projectId,
@@ -62,8 +65,19 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
         await refreshSubscription({ store, reader, clock, logger }, subscriptionId, refreshOpts);
       },
     },
-    usage: opts.usage ?? noUsageView,
+    usage: opts.usage ?? metering.view,
+    metering,
     pastDueGraceSeconds: config.pastDueGraceSeconds,
   });
-  return { app, users, devIap, verifier, close: () => users.close() };
+  return {
+    app,
+    users,
+    devIap,
+    verifier,
+    metering,
+    close: async () => {
+      await metering.close();
+      users.close();
+    },
+  };
 }

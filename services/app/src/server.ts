@@ -16,7 +16,7 @@ await listenWithGracefulShutdown(
   composed.app,
   config.port,
   async () => {
-    composed.close();
+    await composed.close();
     await firestore.terminate();
   },
   { logger },

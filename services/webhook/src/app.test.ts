@@ -290,8 +290,8 @@ describe('webhook app (Pub/Sub emulator)', () => {
     }
   });
 
-  it('answers /healthz without touching dependencies', async () => {
-    const res = await fetch(running.url.replace('/stripe/webhook', '/healthz'));
+  it('answers /health without touching dependencies', async () => {
+    const res = await fetch(running.url.replace('/stripe/webhook', '/health'));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
   });

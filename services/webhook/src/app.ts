@@ -11,7 +11,7 @@ import { receiveStripeEvent } from './receive-stripe-event.js';
 import type { WebhookVerifier } from './verify-stripe-event.js';
 
 export const WEBHOOK_PATH = '/stripe/webhook';
-export const HEALTH_PATH = '/healthz';
+export const HEALTH_PATH = '/health';
 
 export interface WebhookAppDeps {
   publisher: EventPublisher;

@@ -68,7 +68,7 @@ describe('webhook server.ts', () => {
       while (!lines.some((l) => l['event'] === 'webhook.started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(lines.some((l) => l['event'] === 'webhook.started')).toBe(true);
 
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
 
       const event = fixtureEvent('invoice.paid');

@@ -1,7 +1,7 @@
 // The app as production composes it (compose-app.ts), in dev identity mode, against the real
 // Firestore emulator and the local Stripe stand-in, on ephemeral ports.
 import type { Firestore } from '@google-cloud/firestore';
-import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in';
+import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { createLogger, silentLogger } from '@billing/shared/logging/logger.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
 import { composeApp, type ComposedApp } from '../compose-app.js';
@@ -45,7 +45,7 @@ export async function startTestStack(): Promise<TestStack> {
       return fetch(`${app.baseUrl}${path}`, { redirect: 'manual', ...init, headers });
     },
     async close() {
-      composed.close();
+      await composed.close();
       await app.close();
       await stripe.close();
       await firestore.terminate();
