@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './scripts/build-deployable.js';
+import { child, readTerraform, resource, str } from './terraform-config.js';
 
 interface Step {
   id?: string;
@@ -108,6 +109,42 @@ describe('cloudbuild.yaml', () => {
       expect(cmd).toContain('--source=functions/deploy');
       expect(index).toContain(entry);
     }
+  });
+
+  test('function deploys repeat the Terraform-owned flags exactly: identity, trigger, retry, ingress', async () => {
+    const tf = await readTerraform();
+    const serviceAccounts: Record<string, string> = { applier: 'billing-applier', usage_reporter: 'billing-usage-reporter', eventarc_invoker: 'billing-eventarc-invoker' };
+    const saOf = (ref: string | undefined) => serviceAccounts[/sa\["([a-z_]+)"\]/.exec(ref ?? '')?.[1] ?? ''];
+    const ingressFlag: Record<string, string> = { ALLOW_ALL: 'all', ALLOW_INTERNAL_ONLY: 'internal-only', ALLOW_INTERNAL_AND_GCLB: 'internal-and-gclb' };
+    for (const [id, name] of [
+      ['deploy-apply-stripe-event', 'apply_stripe_event'],
+      ['deploy-report-usage', 'report_usage'],
+    ] as const) {
+      const f = resource(tf, 'google_cloudfunctions2_function', name);
+      const args = build.steps.find((s) => s.id === id)?.args ?? [];
+      expect(args[2], id).toBe(str(f, 'name'));
+      const config = child(f, 'service_config');
+      expect(args, id).toContain(`--service-account=${saOf(str(config, 'service_account_email'))}@\${_PROJECT_ID}.iam.gserviceaccount.com`);
+      expect(args, id).toContain(`--ingress-settings=${ingressFlag[str(config, 'ingress_settings') ?? ''] ?? '?'}`);
+      const trigger = child(f, 'event_trigger');
+      if (!trigger) {
+        expect(args, id).toContain('--trigger-http');
+        expect(args, id).toContain('--no-allow-unauthenticated');
+        continue;
+      }
+      const topic = /^\$\{google_pubsub_topic\.([a-z_]+)\.id\}$/.exec(str(trigger, 'pubsub_topic') ?? '')?.[1] ?? '';
+      expect(args, id).toContain(`--trigger-topic=${str(resource(tf, 'google_pubsub_topic', topic), 'name')}`);
+      expect(args, id).toContain(`--trigger-service-account=${saOf(str(trigger, 'service_account_email'))}@\${_PROJECT_ID}.iam.gserviceaccount.com`);
+      // gcloud: --retry on the command line <=> RETRY_POLICY_RETRY in Terraform; a redeploy without it turns retries off.
+      expect(args.includes('--retry'), id).toBe(str(trigger, 'retry_policy') === 'RETRY_POLICY_RETRY');
+    }
+  });
+
+  test('reportUsage is deployed on the usage-report-tick topic the source names', () => {
+    const register = readFileSync(path.join(REPO_ROOT, 'functions/src/report-usage/register.ts'), 'utf8');
+    const topic = /USAGE_REPORT_TICK_TOPIC = '([^']+)'/.exec(register)?.[1];
+    expect(topic).toBe('usage-report-tick');
+    expect(build.steps.find((s) => s.id === 'deploy-report-usage')?.args).toContain(`--trigger-topic=${topic}`);
   });
 });
 

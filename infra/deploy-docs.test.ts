@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { WEBHOOK_ENABLED_EVENTS } from '@billing/shared/stripe/event-types.js';
+import { readTerraform } from './terraform-config.js';
 
 const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
 
@@ -15,4 +16,21 @@ test('the endpoint API version is the one the installed stripe SDK pins', () => 
   const pinned = /ApiVersion = '([^']+)'/.exec(source)?.[1];
   expect(pinned).toBe('2026-10-28.endive');
   expect(readme).toContain(`api_version=${pinned}`);
+});
+
+test('the TTL commands cover exactly the collection groups Terraform puts a TTL policy on', async () => {
+  const tf = await readTerraform();
+  const documented = [...readme.matchAll(/ttls update expireAt --collection-group=(\S+)/g)].map((m) => m[1]);
+  expect(documented.sort()).toEqual([...(tf.locals['ttl_collections'] as string[])].sort());
+});
+
+test('IAP docs name the backend-service audience and the backend-service IAM resource, not Cloud Run IAP', () => {
+  expect(readme).toContain('/projects/<PROJECT_NUMBER>/global/backendServices/<BACKEND_SERVICE_ID>');
+  expect(readme).toContain('--resource-type=backend-services --service=billing-app');
+  expect(readme).not.toMatch(/--resource-type=cloud-run|locations\/<REGION>\/services/);
+});
+
+test('health checks use /health (Cloud Run reserves some paths ending in z)', () => {
+  expect(readme).toContain('`GET /health`');
+  expect(readme.match(/healthz/g) ?? []).toHaveLength(1); // only the sentence saying why not
 });

@@ -14,6 +14,7 @@ export interface TerraformConfig {
   readonly resources: ReadonlyMap<string, ReadonlyMap<string, Block>>;
   readonly locals: Block;
   readonly variables: ReadonlyMap<string, Block>;
+  readonly outputs: ReadonlyMap<string, Block>;
 }
 
 function isBlock(v: unknown): v is Block {
@@ -51,6 +52,7 @@ export function str(block: Block | undefined, key: string): string | undefined {
 export async function readTerraform(dir = TERRAFORM_DIR): Promise<TerraformConfig> {
   const resources = new Map<string, Map<string, Block>>();
   const variables = new Map<string, Block>();
+  const outputs = new Map<string, Block>();
   const locals: Record<string, unknown> = {};
   const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).sort();
   for (const file of files) {
@@ -75,9 +77,16 @@ export async function readTerraform(dir = TERRAFORM_DIR): Promise<TerraformConfi
         if (block) variables.set(name, block);
       }
     }
+    const outs = json['output'];
+    if (isBlock(outs)) {
+      for (const [name, blocks] of Object.entries(outs)) {
+        const block = Array.isArray(blocks) ? blocks.find(isBlock) : undefined;
+        if (block) outputs.set(name, block);
+      }
+    }
     for (const l of children(json, 'locals')) Object.assign(locals, l);
   }
-  return { resources, locals, variables };
+  return { resources, locals, variables, outputs };
 }
 
 export function resourcesOf(tf: TerraformConfig, type: string): ReadonlyMap<string, Block> {

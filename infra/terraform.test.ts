@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { Collection } from '@billing/shared/model/collections.js';
 import { TERRAFORM_DIR, attr, child, children, dig, readTerraform, resource, resourcesOf, str, type Block, type TerraformConfig } from './terraform-config.js';
 
 let tf: TerraformConfig;
@@ -61,32 +62,114 @@ function containerEnv(service: Block): Block[] {
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD|WHSEC/i;
 
 describe('webhook service', () => {
-  test('is public: ingress from anywhere, allUsers may invoke, and IAP is off', () => {
+  test('is public: ingress from anywhere, invoker check off (no allUsers grant), and IAP is off', () => {
     const webhook = run('webhook');
     expect(str(webhook, 'ingress')).toBe('INGRESS_TRAFFIC_ALL');
     expect(attr(webhook, 'iap_enabled') ?? false).toBe(false);
-    expect(invokersOf('google_cloud_run_v2_service.webhook.name')).toContain('allUsers');
+    expect(attr(webhook, 'invoker_iam_disabled')).toBe(true);
+    expect(invokersOf('google_cloud_run_v2_service.webhook.name')).toEqual([]);
   });
 });
 
-describe('app service', () => {
-  test('has IAP enabled on the service and ingress restricted to the load balancer', () => {
+describe('app service and its load balancer', () => {
+  const backend = (name: string) => resource(tf, 'google_compute_backend_service', name);
+  const urlMap = () => resource(tf, 'google_compute_url_map', 'app');
+  /** The backend a URL map entry names, from its "${google_compute_backend_service.X.id}" reference. */
+  const backendName = (ref: string | undefined) => /^\$\{google_compute_backend_service\.([a-z_]+)\.id\}$/.exec(ref ?? '')?.[1];
+
+  test('no IAP on the Cloud Run service (it would block /v1 too); ingress admits only the load balancer', () => {
     const app = run('app');
-    expect(attr(app, 'iap_enabled')).toBe(true);
-    expect(['INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', 'INGRESS_TRAFFIC_INTERNAL_ONLY']).toContain(str(app, 'ingress'));
+    expect(attr(app, 'iap_enabled') ?? false).toBe(false);
+    expect(str(app, 'ingress')).toBe('INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER');
   });
 
-  test('only the IAP service agent may invoke it; no public binding', () => {
+  test('the default backend has IAP enabled, with a Google-managed OAuth client (no client secret in Terraform)', () => {
+    const iap = child(backend('app'), 'iap');
+    expect(attr(iap, 'enabled')).toBe(true);
+    expect(attr(iap, 'oauth2_client_secret')).toBeUndefined();
+  });
+
+  test('the /v1 backend has no IAP and serves the same serverless NEG', () => {
+    const api = backend('app_api');
+    const iap = child(api, 'iap');
+    expect(iap === undefined || attr(iap, 'enabled') === false).toBe(true);
+    const neg = '${google_compute_region_network_endpoint_group.app.id}';
+    expect(str(child(api, 'backend'), 'group')).toBe(neg);
+    expect(str(child(backend('app'), 'backend'), 'group')).toBe(neg);
+    expect(str(dig(resource(tf, 'google_compute_region_network_endpoint_group', 'app'), 'cloud_run'), 'service')).toBe('${local.app_service_name}');
+    expect(tf.locals['app_service_name']).toBe('app');
+    expect(str(run('app'), 'name')).toBe('${local.app_service_name}');
+  });
+
+  test('the URL map sends only /v1/* to the backend without IAP; everything else goes to the IAP backend', () => {
+    const map = urlMap();
+    expect(backendName(str(map, 'default_service'))).toBe('app');
+    const matchers = children(map, 'path_matcher');
+    expect(matchers).toHaveLength(1);
+    const matcher = matchers[0];
+    expect(backendName(str(matcher, 'default_service'))).toBe('app');
+    expect(str(child(map, 'host_rule'), 'path_matcher')).toBe(str(matcher, 'name'));
+    // No other routing constructs that could send traffic elsewhere.
+    expect(children(matcher, 'route_rules')).toEqual([]);
+    expect(child(map, 'default_route_action')).toBeUndefined();
+    const rules = children(matcher, 'path_rule');
+    expect(rules).toHaveLength(1);
+    expect(backendName(str(rules[0], 'service'))).toBe('app_api');
+    expect(str(rules[0], 'paths')).toBe('${local.app_api_key_paths}');
+    expect(tf.locals['app_api_key_paths']).toEqual(['/v1/*']);
+    // Every backend without IAP is reachable only through that rule.
+    for (const [name, b] of resourcesOf(tf, 'google_compute_backend_service')) {
+      if (attr(child(b, 'iap'), 'enabled') === true) continue;
+      expect(name).toBe('app_api');
+    }
+  });
+
+  test('IAP_AUDIENCE is /projects/NUMBER/global/backendServices/ID of the IAP backend, and is output', () => {
+    const audience = tf.locals['app_iap_audience'];
+    expect(audience).toBe('/projects/${data.google_project.this.number}/global/backendServices/${google_compute_backend_service.app.generated_id}');
+    const env = containerEnv(run('app')).find((e) => str(e, 'name') === 'IAP_AUDIENCE');
+    expect(str(env, 'value')).toBe('${local.app_iap_audience}');
+    expect(str(tf.outputs.get('app_iap_audience'), 'value')).toBe('${local.app_iap_audience}');
+  });
+
+  test('no dependency cycle: the NEG and the backends do not reference the Cloud Run app service', () => {
+    for (const block of [resource(tf, 'google_compute_region_network_endpoint_group', 'app'), backend('app'), backend('app_api')]) {
+      expect(JSON.stringify(block)).not.toContain('google_cloud_run_v2_service.app');
+    }
+  });
+
+  test('invoker: check disabled for the non-IAP /v1 path, no allUsers grant, and the IAP service agent is the only invoker', () => {
+    // Requests through the /v1 backend carry no Google identity, and Cloud Run's invoker check is
+    // per service: the check is off instead of granting run.invoker to allUsers (infra/README.md).
+    expect(attr(run('app'), 'invoker_iam_disabled')).toBe(true);
     const invokers = invokersOf('google_cloud_run_v2_service.app.name');
     expect(invokers).toEqual(['serviceAccount:${google_project_service_identity.iap.email}']);
     for (const [id, block] of grants()) {
-      if (!JSON.stringify(block).includes('google_cloud_run_v2_service.app')) continue;
       expect(str(block, 'member'), id).not.toMatch(/^all(Users|AuthenticatedUsers)$/);
     }
   });
 
-  test('IAP is not also enabled on the load balancer backend (Cloud Run refuses both)', () => {
-    expect(child(resource(tf, 'google_compute_backend_service', 'app'), 'iap')).toBeUndefined();
+  test('iap_members get the IAP accessor role on the IAP backend only', () => {
+    const users = resource(tf, 'google_iap_web_backend_service_iam_member', 'app_users');
+    expect(str(users, 'web_backend_service')).toBe('${google_compute_backend_service.app.name}');
+    expect(str(users, 'role')).toBe('roles/iap.httpsResourceAccessor');
+    expect(str(users, 'member')).toBe('${each.value}');
+    expect(resourcesOf(tf, 'google_iap_web_cloud_run_service_iam_member').size).toBe(0);
+  });
+});
+
+describe('health', () => {
+  test.each(['webhook', 'app'])('%s: a startup probe on GET /health (not /healthz, which Cloud Run reserves)', (name) => {
+    const probe = dig(run(name), 'template', 'containers', 'startup_probe');
+    expect(str(child(probe, 'http_get'), 'path')).toBe('${local.health_path}');
+    expect(tf.locals['health_path']).toBe('/health');
+  });
+
+  test('the services really answer that path', () => {
+    const webhook = readFileSync(new URL('../services/webhook/src/app.ts', import.meta.url), 'utf8');
+    const app = readFileSync(new URL('../services/app/src/app.ts', import.meta.url), 'utf8');
+    expect(webhook).toMatch(/HEALTH_PATH = '\/health'/);
+    expect(app).toContain("app.get('/health'");
   });
 });
 
@@ -149,7 +232,7 @@ describe('Stripe events pipeline', () => {
 });
 
 describe('usage reporting', () => {
-  test('a scheduler job ticks every minute on usage-report-tick, which triggers reportUsage with retries', () => {
+  test('a scheduler job ticks every minute on usage-report-tick, which triggers reportUsage without retries', () => {
     const job = resource(tf, 'google_cloud_scheduler_job', 'usage_report_tick');
     expect(str(job, 'schedule')).toBe('* * * * *');
     expect(str(child(job, 'pubsub_target'), 'topic_name')).toBe('${google_pubsub_topic.usage_report_tick.id}');
@@ -159,7 +242,18 @@ describe('usage reporting', () => {
     expect(str(child(reporter, 'build_config'), 'entry_point')).toBe('reportUsage');
     const trigger = child(reporter, 'event_trigger');
     expect(str(trigger, 'pubsub_topic')).toBe('${google_pubsub_topic.usage_report_tick.id}');
-    expect(str(trigger, 'retry_policy')).toBe('RETRY_POLICY_RETRY');
+    // The next tick is the retry (functions/src/report-usage/register.ts never throws into a redelivery).
+    expect(str(trigger, 'retry_policy')).toBe('RETRY_POLICY_DO_NOT_RETRY');
+    expect(str(job, 'schedule')).toBe('* * * * *');
+    expect(attr(child(job, 'retry_config'), 'retry_count')).toBe(0);
+  });
+
+  test('report-usage runs as its own account, invocable only by the trigger identity, which the deployer may act as', () => {
+    const reporter = fn('report_usage');
+    expect(str(child(reporter, 'service_config'), 'service_account_email')).toBe('${google_service_account.sa["usage_reporter"].email}');
+    expect(str(child(reporter, 'event_trigger'), 'service_account_email')).toBe('${google_service_account.sa["eventarc_invoker"].email}');
+    expect(invokersOf('google_cloudfunctions2_function.report_usage.name')).toEqual(['serviceAccount:${google_service_account.sa["eventarc_invoker"].email}']);
+    expect(tf.locals['deployable_runtimes']).toBe('${toset(["webhook", "app", "applier", "usage_reporter", "eventarc_invoker"])}');
   });
 });
 
@@ -252,7 +346,6 @@ describe('secrets', () => {
 
 describe('Firestore', () => {
   const indexes = JSON.parse(readFileSync(new URL('../firestore.indexes.json', import.meta.url), 'utf8')) as {
-    indexes: { collectionGroup: string; fields: { fieldPath: string; order?: string }[] }[];
     fieldOverrides: { collectionGroup: string; fieldPath: string; indexes: unknown[]; ttl?: boolean }[];
   };
 
@@ -260,21 +353,14 @@ describe('Firestore', () => {
     const ttl = resource(tf, 'google_firestore_field', 'ttl');
     expect(str(ttl, 'field')).toBe('expireAt');
     expect(child(ttl, 'ttl_config')).toBeDefined();
+    expect(child(ttl, 'index_config')).toBeDefined();
     const ttlCollections = tf.locals['ttl_collections'] as string[];
-    expect(ttlCollections).toEqual(expect.arrayContaining(['stripe_events', 'usage']));
+    // The ledger, the usage counters (users/{uid}/usage: a collection group), the outbox and the reports.
+    expect([...ttlCollections].sort()).toEqual([Collection.ledger, Collection.usage, Collection.usageOutbox, Collection.usageReports].sort());
     const exempt = indexes.fieldOverrides.filter((o) => o.fieldPath === 'expireAt' && o.indexes.length === 0).map((o) => o.collectionGroup);
     expect([...exempt].sort()).toEqual([...ttlCollections].sort());
     // TTL is owned by Terraform: the indexes file must not toggle it.
     expect(indexes.fieldOverrides.every((o) => o.ttl === undefined)).toBe(true);
-  });
-
-  test.each([
-    ['subscriptions', ['customerId', 'created']],
-    ['invoices', ['customerId', 'created']],
-    ['api_keys', ['ownerUserId', 'createdAt']],
-    ['usage', ['userId', 'periodStart']],
-  ])('a composite index serves %s by %j', (group, fields) => {
-    expect(indexes.indexes.some((i) => i.collectionGroup === group && JSON.stringify(i.fields.map((f) => f.fieldPath)) === JSON.stringify(fields))).toBe(true);
   });
 
   test('the database is native mode', () => {

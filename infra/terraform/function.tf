@@ -8,8 +8,9 @@
 #
 #   apply-stripe-event  entry applyStripeEvent  HTTP-invoked by the stripe-events-applier push
 #                       subscription (pubsub.tf explains why not an Eventarc trigger); private.
-#   report-usage        entry reportUsage       Eventarc Pub/Sub trigger on usage-report-tick,
-#                       retries on; drains the usage outbox to Stripe Billing Meters.
+#   report-usage        entry reportUsage       Eventarc Pub/Sub trigger on usage-report-tick
+#                       (Cloud Scheduler, every minute), retries off; drains the usage outbox
+#                       to Stripe Billing Meters.
 
 data "archive_file" "functions_source" {
   type        = "zip"
@@ -131,10 +132,13 @@ resource "google_cloudfunctions2_function" "report_usage" {
   }
 
   event_trigger {
-    trigger_region        = var.region
-    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-    pubsub_topic          = google_pubsub_topic.usage_report_tick.id
-    retry_policy          = "RETRY_POLICY_RETRY"
+    trigger_region = var.region
+    event_type     = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic   = google_pubsub_topic.usage_report_tick.id
+    # A tick is not retried: the handler logs a failed run and returns (functions/src/report-usage/
+    # register.ts), the outbox keeps the usage, and the next tick a minute later is the retry. With
+    # retries on, a crashed or timed-out run would be redelivered on top of the next ticks.
+    retry_policy          = "RETRY_POLICY_DO_NOT_RETRY"
     service_account_email = google_service_account.sa["eventarc_invoker"].email
   }
 

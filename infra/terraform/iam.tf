@@ -25,7 +25,8 @@ locals {
   firestore_users = toset(["app", "applier", "usage_reporter"])
 
   # Service accounts the deployer may deploy code as (iam.serviceAccountUser on each, not the project).
-  deployable_runtimes = toset(["webhook", "app", "applier", "usage_reporter"])
+  # eventarc_invoker: `gcloud functions deploy report-usage --trigger-service-account` acts as it.
+  deployable_runtimes = toset(["webhook", "app", "applier", "usage_reporter", "eventarc_invoker"])
 }
 
 resource "google_service_account" "sa" {
@@ -90,15 +91,17 @@ resource "google_cloud_run_v2_service_iam_member" "usage_reporter_invoker" {
   member   = "serviceAccount:${google_service_account.sa["eventarc_invoker"].email}"
 }
 
-# Stripe must reach the webhook without Google credentials; the Stripe signature is its auth.
-resource "google_cloud_run_v2_service_iam_member" "webhook_public" {
-  location = google_cloud_run_v2_service.webhook.location
-  name     = google_cloud_run_v2_service.webhook.name
-  role     = "roles/run.invoker"
-  member   = "allUsers"
-}
+# The webhook and the app grant run.invoker to no one public: both set invoker_iam_disabled = true
+# (run.tf). The webhook because Stripe has no Google credentials (the Stripe signature is its
+# authentication). The app because its /v1/* backend has no IAP, so those requests carry no Google
+# identity, and the invoker check is per service, not per path. Disabling the check is preferred to
+# an allUsers binding: it grants no role to every principal, works under domain restricted sharing
+# (which refuses allUsers), and the exposure is the same: ingress still admits only the load
+# balancer for the app, and each service authenticates every request itself.
 
-# IAP calls the app as its service agent after authenticating the user.
+# IAP on the load balancer calls the app as its service agent (X-Serverless-Authorization). With the
+# invoker check off this grant is not consulted, but it is the one the IAP path needs when the check
+# is on (e.g. if /v1 moves to its own service), so the IAP path never depends on the public setting.
 resource "google_cloud_run_v2_service_iam_member" "app_invoked_by_iap" {
   location = google_cloud_run_v2_service.app.location
   name     = google_cloud_run_v2_service.app.name
@@ -106,14 +109,14 @@ resource "google_cloud_run_v2_service_iam_member" "app_invoked_by_iap" {
   member   = "serviceAccount:${google_project_service_identity.iap.email}"
 }
 
-# Who gets through IAP. The IAP web IAM takes the project number (hashicorp/terraform-provider-google#23092).
-resource "google_iap_web_cloud_run_service_iam_member" "app_users" {
-  for_each               = toset(var.iap_members)
-  project                = data.google_project.this.number
-  location               = google_cloud_run_v2_service.app.location
-  cloud_run_service_name = google_cloud_run_v2_service.app.name
-  role                   = "roles/iap.httpsResourceAccessor"
-  member                 = each.value
+# Who gets through IAP: the accessor role on the IAP-enabled backend service only (the /v1 backend
+# has no IAP and no IAP policy).
+resource "google_iap_web_backend_service_iam_member" "app_users" {
+  for_each            = toset(var.iap_members)
+  project             = var.project_id
+  web_backend_service = google_compute_backend_service.app.name
+  role                = "roles/iap.httpsResourceAccessor"
+  member              = each.value
 }
 
 # --- Release pipeline (Cloud Build runs as billing-deployer) --------------------------------------

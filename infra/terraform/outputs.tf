@@ -13,8 +13,18 @@ output "app_url" {
 }
 
 output "app_iap_audience" {
-  description = "The audience the app verifies on x-goog-iap-jwt-assertion (IAP_AUDIENCE)."
+  description = "The audience the app verifies on x-goog-iap-jwt-assertion: /projects/NUMBER/global/backendServices/ID of the IAP backend (set as the app's IAP_AUDIENCE)."
   value       = local.app_iap_audience
+}
+
+output "app_iap_backend_service" {
+  description = "The IAP-enabled backend service (every path but /v1/*): gcloud iap web ... --resource-type=backend-services --service=<this>."
+  value       = google_compute_backend_service.app.name
+}
+
+output "app_api_url" {
+  description = "Base URL of the API-key routes (/v1/*), routed to the backend without IAP."
+  value       = "https://${var.app_domain}/v1"
 }
 
 output "image_repository" {

@@ -1,20 +1,31 @@
 # The two Cloud Run services. Terraform owns their configuration (service account, scaling,
-# env, secrets, ingress, IAP); Cloud Build owns the image (`gcloud run deploy --image`), so the
-# image is ignored after the first apply, which runs var.bootstrap_image.
+# env, secrets, ingress, invoker check, probes); Cloud Build owns the image (`gcloud run deploy
+# --image`), so the image is ignored after the first apply, which runs var.bootstrap_image.
+#
+# Both services answer GET /health without touching a dependency (not /healthz: Cloud Run reserves
+# some paths ending in "z"); the startup probe below waits for it before a revision takes traffic.
 
 locals {
   image_base = "${var.region}-docker.pkg.dev/${var.project_id}/${google_artifact_registry_repository.images.repository_id}"
-  # IAP on Cloud Run signs x-goog-iap-jwt-assertion with this audience (FACTS.md: [verify] on first deploy;
-  # the app refuses every request if it differs, so a mistake is loud, not silent).
-  app_iap_audience = "/projects/${data.google_project.this.number}/locations/${var.region}/services/app"
+  # IAP on a load balancer backend service signs x-goog-iap-jwt-assertion with this audience. The id
+  # is the backend service's numeric generated_id, known only after it is created; the app's
+  # IAP_AUDIENCE env is set from it below. No cycle: the NEG names the service by a literal
+  # (app_load_balancer.tf), so the order is NEG -> backend service -> Cloud Run service.
+  # The app refuses every request if the audience differs, so a mistake is loud, not silent.
+  app_iap_audience = "/projects/${data.google_project.this.number}/global/backendServices/${google_compute_backend_service.app.generated_id}"
+  health_path      = "/health"
 }
 
 resource "google_cloud_run_v2_service" "webhook" {
   name     = "webhook"
   location = var.region
   # Stripe calls this from the internet; the signature check is the authentication. No IAP:
-  # Stripe cannot pass it.
-  ingress = "INGRESS_TRAFFIC_ALL"
+  # Stripe cannot pass it. Public by disabling the invoker IAM check rather than granting
+  # run.invoker to allUsers: the same effect, no grant to every principal, and it still applies in
+  # an organization enforcing domain restricted sharing (iam.allowedPolicyMemberDomains, part of
+  # Google's secure-by-default policies for new organizations), which refuses allUsers bindings.
+  ingress              = "INGRESS_TRAFFIC_ALL"
+  invoker_iam_disabled = true
 
   template {
     service_account                  = google_service_account.sa["webhook"].email
@@ -37,6 +48,15 @@ resource "google_cloud_run_v2_service" "webhook" {
         }
         cpu_idle          = true
         startup_cpu_boost = true
+      }
+
+      startup_probe {
+        http_get {
+          path = local.health_path
+        }
+        period_seconds    = 2
+        timeout_seconds   = 1
+        failure_threshold = 30
       }
 
       env {
@@ -76,15 +96,16 @@ resource "google_cloud_run_v2_service" "webhook" {
 }
 
 resource "google_cloud_run_v2_service" "app" {
-  provider = google-beta # iap_enabled is a beta field in the 6.x provider
-
-  name         = "app"
-  location     = var.region
-  launch_stage = "BETA"
-  # IAP is enabled on the service itself, so every ingress path (the load balancer and the
-  # run.app URL) is behind it; on top of that, ingress only admits the load balancer.
-  iap_enabled = true
-  ingress     = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
+  name     = local.app_service_name
+  location = var.region
+  # Only the load balancer reaches the app (the run.app URL is refused), where IAP guards every
+  # path but /v1/* (app_load_balancer.tf). No IAP on the service itself: it would cover /v1 too.
+  ingress = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
+  # The /v1/* backend has no IAP, so its requests arrive without a Google identity, and Cloud Run's
+  # invoker check is per service, not per path: either allUsers gets run.invoker or the check is
+  # off. Off is the narrower choice (iam.tf explains); ingress still admits only the load balancer,
+  # and the app itself authenticates every request (IAP assertion or API key).
+  invoker_iam_disabled = true
 
   template {
     service_account                  = google_service_account.sa["app"].email
@@ -109,6 +130,15 @@ resource "google_cloud_run_v2_service" "app" {
         startup_cpu_boost = true
       }
 
+      startup_probe {
+        http_get {
+          path = local.health_path
+        }
+        period_seconds    = 2
+        timeout_seconds   = 1
+        failure_threshold = 30
+      }
+
       env {
         name  = "GOOGLE_CLOUD_PROJECT"
         value = var.project_id
@@ -118,7 +148,7 @@ resource "google_cloud_run_v2_service" "app" {
         value = "https://${var.app_domain}"
       }
       env {
-        name  = "IAP_AUDIENCE"
+        name  = "IAP_AUDIENCE" # /projects/NUMBER/global/backendServices/ID of the IAP backend
         value = local.app_iap_audience
       }
       env {
@@ -146,5 +176,5 @@ resource "google_cloud_run_v2_service" "app" {
     ignore_changes = [template[0].containers[0].image, client, client_version, labels, template[0].labels, template[0].revision]
   }
 
-  depends_on = [google_secret_manager_secret_iam_member.accessor, google_project_service_identity.iap]
+  depends_on = [google_secret_manager_secret_iam_member.accessor]
 }

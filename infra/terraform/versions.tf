@@ -6,8 +6,8 @@ terraform {
       source  = "hashicorp/google"
       version = "~> 6.30"
     }
-    # IAP enabled directly on a Cloud Run service (`iap_enabled`) and the Firebase project link are
-    # beta features in the 6.x line.
+    # The Firebase project link and the service identities (service agents) are beta resources in
+    # the 6.x line. (IAP is on the load balancer's backend service, which is GA.)
     google-beta = {
       source  = "hashicorp/google-beta"
       version = "~> 6.30"

@@ -27,6 +27,7 @@ import { IdempotencyStore } from './http/idempotency.js';
 import { requireApiKey } from './http/require-api-key.js';
 import { StripeApiError } from './http/stripe-error.js';
 import { checkoutPages } from './pages/checkout-page.js';
+import { indexPage, routesOf } from './pages/index-page.js';
 import { invoiceDocuments } from './pages/invoice-documents.js';
 import { portalPages } from './pages/portal-page.js';
 import { DeliveryQueue, type DeliveryAttempt } from './webhooks/delivery-queue.js';
@@ -151,7 +152,9 @@ export function createStandIn(opts: StandInOptions): StandIn {
   app.use(checkoutPages(ctx));
   app.use(portalPages(ctx));
   app.use(invoiceDocuments(ctx));
-  app.use(controlRoutes(standIn));
+  const control = controlRoutes(standIn);
+  app.use(indexPage(ctx, routesOf(control)));
+  app.use(control);
   app.use(stripeErrorHandler(logger));
   return standIn;
 }

@@ -22,6 +22,7 @@
 //    and the user's quota stays protected because the lease itself was reserved durably.
 //  - Unlimited quotas take no lease: units are admitted at once and flushed the same way.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Firestore } from '@google-cloud/firestore';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
@@ -318,10 +319,19 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     async close() {
       closed = true;
       if (timer) clearInterval(timer);
-      // A failed flush is retried a few times: what stays unwritten after that is the stated loss.
-      for (let attempt = 0; attempt < 3; attempt++) {
+      // A failed flush (typically transaction contention when several instances stop at once) is
+      // retried with backoff for up to ~6 s, inside Cloud Run's 10 s SIGTERM grace: what stays
+      // unwritten after that is the stated loss, and lease not given back stays reserved (bounded
+      // under-admission until the period ends).
+      // A background lease refill may still be in flight: it can bring lease back or be committing
+      // units, so wait for it before deciding what is left to write or give back.
+      const settled = () => Promise.all([...counters.values()].map((c) => c.inflight?.catch(() => undefined)));
+      for (let attempt = 0; attempt < 6; attempt++) {
+        await settled();
         await flush(true);
-        if (![...counters.values()].some((c) => c.pending > 0 || (c.limit !== 'unlimited' && c.lease > 0))) break;
+        await settled();
+        if (![...counters.values()].some((c) => c.pending > 0 || c.committing > 0 || (c.limit !== 'unlimited' && c.lease > 0))) break;
+        await sleep(Math.min(100 * 2 ** attempt, 2_000));
       }
       const left = [...counters.values()].reduce((sum, c) => sum + c.pending, 0);
       if (left > 0) logger.error({ event: 'usage.units_lost', units: left }, 'admitted units could not be written at shutdown');

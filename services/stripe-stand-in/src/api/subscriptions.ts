@@ -1,14 +1,16 @@
 // /v1/subscriptions: retrieve, list (by customer/status/price; canceled only when asked, as
-// Stripe does), update (plan change on an item, cancel_at_period_end, pause_collection,
-// metadata), cancel (DELETE) and resume (a `paused` subscription).
+// Stripe does), update (item changes: swap, add, remove, with proration; cancel_at_period_end,
+// pause_collection, metadata), cancel (DELETE) and resume (a `paused` subscription).
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { BillingContext } from '../billing/billing-context.js';
 import type { SubscriptionRecord } from '../billing/stand-in-state.js';
-import { cancelNow, changeItemPrice, changeSubscription, resumeSubscription, setCancelAtPeriodEnd, setPauseCollection } from '../billing/subscription-changes.js';
+import { cancelNow, changeSubscription, resumeSubscription, setCancelAtPeriodEnd, setPauseCollection } from '../billing/subscription-changes.js';
+import { applyItemChanges, ProrationBehavior as ProrationBehaviors } from '../billing/subscription-item-changes.js';
 import { emptyable, expandParam, formBool, formInt, listParams, metadataParam } from '../http/request-params.js';
-import { badState, invalidParam, noSuchResource } from '../http/stripe-error.js';
+import { badState, noSuchResource } from '../http/stripe-error.js';
 import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
+import { itemChangesOf, ItemParam } from './subscription-item-params.js';
 import { listPage } from './list-page.js';
 
 export function subscriptionRecordOrThrow(ctx: BillingContext, id: string): SubscriptionRecord {
@@ -36,9 +38,9 @@ const list = endpoint(
   },
 );
 
-const ProrationBehavior = z.enum(['create_prorations', 'none', 'always_invoice']);
+const ProrationBehavior = z.enum(ProrationBehaviors);
 const updateParams = z.strictObject({
-  items: z.array(z.strictObject({ id: z.string(), price: z.string().optional(), quantity: formInt.pipe(z.number().min(1)).optional() })).max(20).optional(),
+  items: z.array(ItemParam).max(20).optional(),
   proration_behavior: ProrationBehavior.optional(),
   cancel_at_period_end: formBool.optional(),
   pause_collection: emptyable(z.strictObject({ behavior: z.enum(['keep_as_draft', 'mark_uncollectible', 'void']), resumes_at: formInt.optional() })).optional(),
@@ -51,15 +53,7 @@ const update = endpoint('post', '/v1/subscriptions/:id', updateParams, (ctx, p, 
   const record = subscriptionRecordOrThrow(ctx, pathParam(path, 'id'));
   const sub = record.subscription;
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') throw badState('A canceled subscription can only update its cancellation_details and metadata.', 'subscription_canceled');
-  (p.items ?? []).forEach((item, i) => {
-    const existing = sub.items.data.find((x) => x.id === item.id);
-    if (!existing) throw invalidParam(`items[${i}][id]`, `Invalid subscription item ${item.id}: it does not belong to ${sub.id}`);
-    const price = item.price !== undefined ? ctx.state.prices.get(item.price) : existing.price;
-    if (!price) throw noSuchResource('price', item.price ?? '', `items[${i}][price]`);
-    if ((price.recurring?.usage_type === 'metered') !== (existing.price.recurring?.usage_type === 'metered'))
-      throw invalidParam(`items[${i}][price]`, 'A licensed item cannot be switched to a metered price or back.');
-    changeItemPrice(ctx, record, item.id, price, item.quantity, p.proration_behavior ?? 'create_prorations');
-  });
+  applyItemChanges(ctx, record, itemChangesOf(ctx, sub, p.items ?? []), p.proration_behavior ?? 'create_prorations');
   if (p.cancel_at_period_end !== undefined && p.cancel_at_period_end !== sub.cancel_at_period_end) setCancelAtPeriodEnd(ctx, record, p.cancel_at_period_end);
   if (p.pause_collection !== undefined) setPauseCollection(ctx, record, p.pause_collection === '' ? null : { behavior: p.pause_collection.behavior, resumes_at: p.pause_collection.resumes_at ?? null });
   if (p.metadata) {

@@ -6,7 +6,8 @@ import { badState, noSuchResource } from '../http/stripe-error.js';
 import type { BillingContext } from './billing-context.js';
 import { startSubscription } from './subscription-changes.js';
 
-export function completeCheckoutSession(ctx: BillingContext, sessionId: string): Stripe.Checkout.Session {
+/** The session a payment is being attempted on: open, and expired (with its event) once past expires_at. */
+function openSessionOrThrow(ctx: BillingContext, sessionId: string): Stripe.Checkout.Session {
   const session = ctx.state.checkoutSessions.get(sessionId);
   if (!session) throw noSuchResource('checkout.session', sessionId);
   if (session.status !== 'open') throw badState(`Checkout Session ${sessionId} is ${session.status ?? 'not open'}`, 'checkout_session_not_open');
@@ -15,6 +16,19 @@ export function completeCheckoutSession(ctx: BillingContext, sessionId: string):
     ctx.events.emit('checkout.session.expired', session);
     throw badState(`Checkout Session ${sessionId} has expired`, 'checkout_session_expired');
   }
+  return session;
+}
+
+/**
+ * The customer paid with a card that is declined (4000 0000 0000 0002): as on Stripe's hosted
+ * page, nothing is created, no event is sent, and the session stays open for another try.
+ */
+export function declineCheckoutPayment(ctx: BillingContext, sessionId: string): Stripe.Checkout.Session {
+  return openSessionOrThrow(ctx, sessionId);
+}
+
+export function completeCheckoutSession(ctx: BillingContext, sessionId: string): Stripe.Checkout.Session {
+  const session = openSessionOrThrow(ctx, sessionId);
   const intent = ctx.state.checkoutIntents.get(session.id);
   const customerId = typeof session.customer === 'string' ? session.customer : session.customer?.id;
   if (!intent || !customerId) throw new Error(`checkout session ${sessionId} lost its line items`);

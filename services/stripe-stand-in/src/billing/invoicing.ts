@@ -2,6 +2,7 @@
 // for dunning. Each step emits the events Stripe emits for it.
 import type Stripe from 'stripe';
 import type { BillingContext } from './billing-context.js';
+import { previousAttributes, structuredCloneJson } from './event-log.js';
 import { invoiceObject, type NewInvoice } from './invoice-object.js';
 
 export type PaymentOutcome = 'paid' | 'failed' | 'requires_action';
@@ -12,9 +13,31 @@ export function customerOf(ctx: BillingContext, id: string): Stripe.Customer {
   return customer;
 }
 
+/** Moves the customer's balance (negative = credit), emitting customer.updated as Stripe does. */
+function setBalance(ctx: BillingContext, customer: Stripe.Customer, balance: number): void {
+  if (customer.balance === balance) return;
+  const before = structuredCloneJson(customer);
+  customer.balance = balance;
+  ctx.events.emit('customer.updated', customer, previousAttributes(before, structuredCloneJson(customer)));
+}
+
+/**
+ * The customer's balance applies to every invoice, as at Stripe: a credit (negative balance)
+ * lowers `amount_due`, and a negative total (a plan change that leaves a net credit) adds to the
+ * credit. At finalization `ending_balance` is what the customer's balance becomes.
+ * https://docs.stripe.com/billing/customer/balance
+ */
+function applyCustomerBalance(invoice: Stripe.Invoice, customer: Stripe.Customer): void {
+  const net = invoice.total + customer.balance;
+  invoice.starting_balance = customer.balance;
+  invoice.amount_due = Math.max(net, 0);
+  invoice.amount_remaining = invoice.amount_due;
+}
+
 /** Creates and finalizes an invoice; the caller then charges it with `attemptPayment`. */
 export function issueInvoice(ctx: BillingContext, input: Omit<NewInvoice, 'now'>): Stripe.Invoice {
   const invoice = invoiceObject({ ...input, now: ctx.clock.now() });
+  applyCustomerBalance(invoice, input.customer);
   ctx.state.invoices.set(invoice.id, invoice);
   ctx.events.emit('invoice.created', invoice);
   ctx.state.invoiceSequence += 1;
@@ -24,6 +47,8 @@ export function issueInvoice(ctx: BillingContext, input: Omit<NewInvoice, 'now'>
   invoice.status_transitions.finalized_at = ctx.clock.now();
   invoice.hosted_invoice_url = `${ctx.publicUrl()}/_stand-in/invoices/${invoice.id}`;
   invoice.invoice_pdf = `${ctx.publicUrl()}/_stand-in/invoices/${invoice.id}.pdf`;
+  invoice.ending_balance = Math.min(invoice.total + invoice.starting_balance, 0);
+  setBalance(ctx, input.customer, invoice.ending_balance);
   input.subscription.latest_invoice = invoice.id;
   ctx.events.emit('invoice.finalized', invoice);
   return invoice;
@@ -65,6 +90,9 @@ function markPaid(ctx: BillingContext, invoice: Stripe.Invoice): void {
 export function closeUnpaidInvoice(ctx: BillingContext, invoice: Stripe.Invoice, how: 'void' | 'uncollectible'): void {
   invoice.next_payment_attempt = null;
   if (how === 'void') {
+    // A voided invoice gives back the balance it consumed or added.
+    const customer = ctx.state.customers.get(typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? ''));
+    if (customer && invoice.ending_balance !== null) setBalance(ctx, customer, customer.balance + invoice.starting_balance - invoice.ending_balance);
     invoice.status = 'void';
     invoice.status_transitions.voided_at = ctx.clock.now();
     ctx.events.emit('invoice.voided', invoice);

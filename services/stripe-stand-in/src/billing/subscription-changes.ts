@@ -1,6 +1,6 @@
 // The changes a customer or the product makes to a subscription (API, portal, checkout), each
-// emitting what Stripe emits. Time-driven transitions (renewals, trial end, dunning) are in
-// subscription-renewals.ts.
+// emitting what Stripe emits. Item changes (plan changes) are in subscription-item-changes.ts;
+// time-driven transitions (renewals, trial end, dunning) in subscription-renewals.ts.
 import type Stripe from 'stripe';
 import { addInterval } from './billing-periods.js';
 import type { BillingContext } from './billing-context.js';
@@ -9,7 +9,7 @@ import { previousAttributes, structuredCloneJson, type EventType } from './event
 import { attemptPayment, closeUnpaidInvoice, customerOf, issueInvoice } from './invoicing.js';
 import type { InvoiceLine } from './invoice-object.js';
 import type { SubscriptionRecord } from './stand-in-state.js';
-import { currentPeriod, licensedItem, setPeriod, subscriptionItem, subscriptionObject } from './subscription-object.js';
+import { currentPeriod, licensedItem, setPeriod, subscriptionObject } from './subscription-object.js';
 
 type SubscriptionEvent = Extract<EventType, `customer.subscription.${string}`>;
 
@@ -116,55 +116,6 @@ export function cancelNow(ctx: BillingContext, record: SubscriptionRecord, reaso
     },
     'customer.subscription.deleted',
   );
-}
-
-export type ProrationBehavior = 'create_prorations' | 'none' | 'always_invoice';
-
-/**
- * Plan change on one item. Same interval: the period is kept and the difference for the rest
- * of it is prorated (carried to the next invoice, invoiced now, or dropped). A different
- * interval restarts the billing cycle now and invoices at once, as Stripe does.
- */
-export function changeItemPrice(ctx: BillingContext, record: SubscriptionRecord, itemId: string, price: Stripe.Price, quantity: number | undefined, proration: ProrationBehavior): void {
-  const sub = record.subscription;
-  const item = sub.items.data.find((i) => i.id === itemId);
-  if (!item) throw new Error(`no item ${itemId}`);
-  const now = ctx.clock.now();
-  const period = currentPeriod(sub);
-  const oldAmount = (item.price.unit_amount ?? 0) * (item.quantity ?? 1);
-  const newAmount = (price.unit_amount ?? 0) * (quantity ?? item.quantity ?? 1);
-  const intervalChanged = intervalOf(item.price) !== intervalOf(price);
-  const trialing = sub.status === 'trialing';
-  let invoiceNow: InvoiceLine[] = [];
-  changeSubscription(ctx, record, (s) => {
-    const replaced = subscriptionItem(s.id, price, quantity ?? item.quantity, item.created, item.current_period_end);
-    replaced.id = item.id;
-    replaced.current_period_start = item.current_period_start;
-    s.items.data = s.items.data.map((i) => (i.id === itemId ? replaced : i));
-    if (trialing) return;
-    if (intervalChanged) {
-      const end = addInterval(now, intervalOf(price));
-      setPeriod(s, now, end);
-      s.billing_cycle_anchor = now;
-      const unused = Math.round(oldAmount * ((period.end - now) / (period.end - period.start)));
-      invoiceNow = [
-        ...licensedLines(s, { start: now, end }, false),
-        ...(unused > 0 ? [{ description: 'Unused time on previous plan', amount: -unused, price: null, quantity: null, subscriptionItem: item.id, proration: true, period: { start: now, end: period.end } }] : []),
-      ];
-      return;
-    }
-    const delta = Math.round((newAmount - oldAmount) * ((period.end - now) / (period.end - period.start)));
-    if (proration === 'none' || delta === 0) return;
-    const line: InvoiceLine = { description: 'Proration for plan change', amount: delta, price, quantity: quantity ?? item.quantity ?? 1, subscriptionItem: item.id, proration: true, period: { start: now, end: period.end } };
-    if (proration === 'always_invoice') invoiceNow = [line];
-    else record.pendingProration += delta;
-  });
-  if (invoiceNow.length > 0) {
-    const total = invoiceNow.reduce((sum, l) => sum + l.amount, 0);
-    // A credit larger than the charge goes to the customer balance in Stripe; here it is dropped.
-    if (total < 0) invoiceNow = [];
-    else chargeNow(ctx, record, invoiceNow, 'subscription_update');
-  }
 }
 
 /** Issues and charges an invoice now; a failure puts the subscription past_due and starts dunning. */

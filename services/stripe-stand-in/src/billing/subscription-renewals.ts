@@ -75,8 +75,10 @@ function usageLines(ctx: BillingContext, sub: Stripe.Subscription, ended: { star
     const meterId = item.price.recurring?.meter;
     const meter = meterId ? ctx.state.meters.get(meterId) : undefined;
     if (!meter) return [];
+    // An item added during the period bills usage from when it was added.
+    const from = Math.max(ended.start, item.created);
     const used = ctx.state.meterEvents
-      .filter((e) => e.customer === customer && e.eventName === meter.event_name && e.timestamp >= ended.start && e.timestamp < ended.end)
+      .filter((e) => e.customer === customer && e.eventName === meter.event_name && e.timestamp >= from && e.timestamp < ended.end)
       .reduce((sum, e) => sum + e.value, 0);
     const unit = Number(item.price.unit_amount_decimal?.toString() ?? '0');
     return [{ description: `${used} × ${meter.event_name}`, amount: Math.round(used * unit), price: item.price, quantity: used, subscriptionItem: item.id, proration: false, period: ended }];

@@ -1,4 +1,5 @@
-// The portal page mutates state through real form POSTs; invoices are served as HTML and PDF.
+// The portal and checkout pages mutate state through real form POSTs; invoices are served as HTML
+// and PDF; `GET /` says what the server is.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { idOf, startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
 
@@ -54,5 +55,52 @@ describe('hosted pages', () => {
     expect(bytes.startsWith('%PDF-1.4')).toBe(true);
     const startxref = Number(/startxref\n(\d+)/.exec(bytes)?.[1]);
     expect(bytes.slice(startxref, startxref + 4)).toBe('xref');
+  });
+
+  it('checkout: a declined card leaves the session open with an error, and a retry with a good card completes it', async () => {
+    const { stripe, standIn, url } = running;
+    const customer = await stripe.customers.create({});
+    const cs = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://app.local/ok?s={CHECKOUT_SESSION_ID}' });
+    const page = await (await fetch(cs.url ?? '')).text();
+    expect(page).toContain('id="pay-declined"');
+    expect(page).not.toContain('id="error"');
+    const eventsBefore = standIn.state.events.length;
+
+    const declined = await post(`${url}/_stand-in/checkout/${cs.id}/pay`, { card: 'declined' });
+    expect(declined.status).toBe(303);
+    const errorPage = declined.headers.get('location') ?? '';
+    expect(errorPage).toBe(`/_stand-in/checkout/${cs.id}?error=card_declined`);
+    const shown = await (await fetch(`${url}${errorPage}`)).text();
+    expect(shown).toContain('<p id="error" role="alert">Your card was declined.');
+    expect(shown).toContain('id="pay"'); // the customer can retry
+    expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe('open');
+    expect(standIn.subscriptionsOf(customer.id)).toEqual([]);
+    expect(standIn.state.events.length).toBe(eventsBefore);
+
+    const paid = await post(`${url}/_stand-in/checkout/${cs.id}/pay`, { card: 'succeeds' });
+    expect(paid.headers.get('location')).toBe(`http://app.local/ok?s=${cs.id}`);
+    expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe('complete');
+    expect(standIn.subscriptionsOf(customer.id)).toHaveLength(1);
+    // A closed session cannot be declined (or paid) again.
+    expect((await post(`${url}/_stand-in/checkout/${cs.id}/pay`, { card: 'declined' })).status).toBe(400);
+  });
+
+  it('GET / answers an index: JSON by default, HTML for a browser', async () => {
+    const { url } = running;
+    const json = await fetch(`${url}/`, { headers: { accept: 'application/json' } });
+    expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+    const index = (await json.json()) as { name: string; apiBase: string; env: Record<string, string>; control: string[]; pages: string[] };
+    expect(index.name).toBe('Stripe stand-in');
+    expect(index.apiBase).toBe(url);
+    expect(index.env).toEqual({ STRIPE_API_BASE: url });
+    expect(index.control).toEqual(expect.arrayContaining(['POST /_stand-in/clock/advance', 'GET /_stand-in/webhooks/attempts', 'DELETE /_stand-in/failures', 'GET /_stand-in/subscriptions']));
+    expect(index.pages).toContain('GET /_stand-in/checkout/:id');
+    expect(((await (await fetch(`${url}/`)).json()) as { name: string }).name).toBe('Stripe stand-in'); // curl sends */*
+
+    const html = await fetch(`${url}/`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    const body = await html.text();
+    expect(body).toContain(`<code id="api-base">${url}</code>`);
+    expect(body).toContain('<code>POST /_stand-in/clock/advance</code>');
   });
 });

@@ -6,7 +6,8 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { BillingContext } from '../billing/billing-context.js';
 import { setPaymentBehaviour } from '../billing/payment-methods.js';
-import { changeItemPrice, setCancelAtPeriodEnd } from '../billing/subscription-changes.js';
+import { setCancelAtPeriodEnd } from '../billing/subscription-changes.js';
+import { applyItemChanges } from '../billing/subscription-item-changes.js';
 import { currentPeriod, licensedItem } from '../billing/subscription-object.js';
 import { pathParam } from '../api/endpoint.js';
 import { customerOrThrow } from '../api/customers.js';
@@ -83,7 +84,7 @@ ${session.return_url ? `<p><a id="return" href="${escapeHtml(session.return_url)
     const price = ctx.state.prices.get(p.price);
     const item = licensedItem(record.subscription);
     if (!price || price.recurring?.usage_type !== 'licensed' || !item) throw invalidParam('price', 'Choose another licensed price.');
-    changeItemPrice(ctx, record, item.id, price, undefined, 'create_prorations');
+    applyItemChanges(ctx, record, [{ kind: 'update', itemId: item.id, price, quantity: undefined }], 'create_prorations');
     res.redirect(303, back(req));
   });
   router.post('/_stand-in/portal/:id/payment-method', form, (req, res) => {

@@ -1,0 +1,98 @@
+// The item changes of one subscription update (`POST /v1/subscriptions/:id` items, the portal's
+// plan change): change an item's price or quantity, add an item, remove one. They are applied
+// together, as Stripe does, in one `customer.subscription.updated`, and prorated on the licensed
+// amount. A net credit lands on the customer's balance through the invoice (see invoicing.ts).
+import type Stripe from 'stripe';
+import { addInterval } from './billing-periods.js';
+import type { BillingContext } from './billing-context.js';
+import type { InvoiceLine } from './invoice-object.js';
+import type { SubscriptionRecord } from './stand-in-state.js';
+import { changeSubscription, chargeNow, licensedLines } from './subscription-changes.js';
+import { currentPeriod, licensedItem, setPeriod, subscriptionItem } from './subscription-object.js';
+
+export const ProrationBehavior = ['create_prorations', 'none', 'always_invoice'] as const;
+export type ProrationBehavior = (typeof ProrationBehavior)[number];
+
+/** Already validated against the subscription (api/subscription-item-params.ts). */
+export type ItemChange =
+  | { kind: 'update'; itemId: string; price: Stripe.Price; quantity: number | undefined }
+  | { kind: 'add'; price: Stripe.Price; quantity: number | undefined }
+  | { kind: 'remove'; itemId: string };
+
+const isMetered = (price: Stripe.Price) => price.recurring?.usage_type === 'metered';
+
+const intervalOf = (price: Stripe.Price) => {
+  if (!price.recurring) throw new Error(`price ${price.id} is not recurring`);
+  return price.recurring.interval;
+};
+
+/** What the licensed items cost per period (metered items bill usage in arrears). */
+const licensedAmount = (items: readonly Stripe.SubscriptionItem[]) => items.filter((i) => !isMetered(i.price)).reduce((sum, i) => sum + (i.price.unit_amount ?? 0) * (i.quantity ?? 1), 0);
+
+function nextItems(sub: Stripe.Subscription, changes: readonly ItemChange[], now: number): Stripe.SubscriptionItem[] {
+  const period = currentPeriod(sub);
+  let items = sub.items.data;
+  for (const change of changes) {
+    switch (change.kind) {
+      case 'update':
+        items = items.map((item) => {
+          if (item.id !== change.itemId) return item;
+          const replaced = subscriptionItem(sub.id, change.price, change.quantity ?? item.quantity, item.created, item.current_period_end);
+          return { ...replaced, id: item.id, current_period_start: item.current_period_start };
+        });
+        break;
+      case 'add':
+        // `created` now, so usage billing counts this item's usage from now (subscription-renewals.ts).
+        items = [...items, { ...subscriptionItem(sub.id, change.price, change.quantity, period.start, period.end), created: now }];
+        break;
+      case 'remove':
+        items = items.filter((item) => item.id !== change.itemId);
+        break;
+    }
+  }
+  return items;
+}
+
+/**
+ * Same licensed interval: the period is kept and the difference in the licensed amount for the
+ * rest of it is prorated (carried to the next invoice, invoiced now, or dropped). A different
+ * interval restarts the billing cycle now and invoices at once, crediting the unused time (unless
+ * proration_behavior=none). During a trial nothing is prorated.
+ */
+export function applyItemChanges(ctx: BillingContext, record: SubscriptionRecord, changes: readonly ItemChange[], proration: ProrationBehavior): void {
+  if (changes.length === 0) return;
+  const sub = record.subscription;
+  const now = ctx.clock.now();
+  const period = currentPeriod(sub);
+  const oldMain = licensedItem(sub);
+  const oldAmount = licensedAmount(sub.items.data);
+  const remaining = (period.end - now) / (period.end - period.start);
+  const trialing = sub.status === 'trialing';
+  let invoiceNow: InvoiceLine[] = [];
+  changeSubscription(ctx, record, (s) => {
+    s.items.data = nextItems(s, changes, now);
+    const main = licensedItem(s);
+    if (!main || !oldMain) throw new Error(`subscription ${s.id} lost its licensed item`); // validated before
+    if (trialing) return;
+    const newAmount = licensedAmount(s.items.data);
+    if (intervalOf(main.price) !== intervalOf(oldMain.price)) {
+      const end = addInterval(now, intervalOf(main.price));
+      setPeriod(s, now, end);
+      s.billing_cycle_anchor = now;
+      const unused = proration === 'none' ? 0 : Math.round(oldAmount * remaining);
+      invoiceNow = [
+        ...licensedLines(s, { start: now, end }, false),
+        ...(unused > 0 ? [{ description: 'Unused time on previous plan', amount: -unused, price: null, quantity: null, subscriptionItem: oldMain.id, proration: true, period: { start: now, end: period.end } }] : []),
+      ];
+      return;
+    }
+    const delta = Math.round((newAmount - oldAmount) * remaining);
+    if (proration === 'none' || delta === 0) return;
+    const line: InvoiceLine = { description: 'Proration for plan change', amount: delta, price: main.price, quantity: main.quantity ?? 1, subscriptionItem: main.id, proration: true, period: { start: now, end: period.end } };
+    if (proration === 'always_invoice') invoiceNow = [line];
+    else record.pendingProration += delta;
+  });
+  // A net credit still gets its invoice: its total is negative, nothing is due, and the credit
+  // goes to the customer's balance for the next invoices, as at Stripe.
+  if (invoiceNow.length > 0) chargeNow(ctx, record, invoiceNow, 'subscription_update');
+}
