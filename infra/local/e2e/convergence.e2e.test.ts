@@ -170,6 +170,9 @@ describe('convergence under duplicated, shuffled, retried delivery', () => {
         const involved = new Set(last.map((l) => Number(/^#(\d+)/.exec(l)?.[1] ?? -1)));
         const history = customers.filter((c) => involved.has(c.index)).map((c) => `#${c.index} ${c.customerId}: ${c.steps.join(' | ')}`);
         process.stdout.write(`seed=${SEED}\n${switches.join('\n')}\nMISMATCHES:\n${last.slice(0, 40).join('\n')}\nHISTORIES:\n${history.slice(0, 20).join('\n')}\n`);
+        const failed = new Map<string, number>();
+        for (const f of p.failures) failed.set(f.slice(0, 100), (failed.get(f.slice(0, 100)) ?? 0) + 1);
+        process.stdout.write(`generated ${generatedMs} ms, delivered ${deliveredMs} ms; applier results ${p.results.length}, thrown ${JSON.stringify([...failed])}; dead letters ${(await p.pullDeadLetters()).length}\n`);
         process.stdout.write(`EVENTS OF THE FIRST MISMATCHES:\n${(await eventTrail(last)).join('\n')}\n`);
         throw err;
       });

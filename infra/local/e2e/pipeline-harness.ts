@@ -25,7 +25,7 @@ import { testFirestore, testProjectId, testPubSub } from '@billing/shared/testin
 import { pullMessages, type PulledMessage } from '@billing/shared/testing/pull-messages.js';
 import type { StandIn, StandInOptions } from '@billing/stripe-stand-in/stand-in.js';
 import { startStandIn, TEST_WEBHOOK_SECRET } from '@billing/stripe-stand-in/testing/start-stand-in.js';
-import { createStripeEventHandler } from '../../../functions/src/create-handler.js';
+import { createStripeEventHandler, type MessagePublishedData } from '../../../functions/src/create-handler.js';
 import { createWebhookApp, WEBHOOK_PATH } from '../../../services/webhook/src/app.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../../services/webhook/src/config.js';
 import { WEBHOOK_PUBLISH_BATCHING } from '../../../services/webhook/src/publish-batching.js';
@@ -58,6 +58,8 @@ export interface Pipeline {
   webhookUrl: string;
   /** Every result the applier returned (redeliveries included), in order. */
   results: MessageResult[];
+  /** Every invocation that threw (Pub/Sub redelivers those): the error's message, in order. */
+  failures: string[];
   /** Resolves when `probe` returns a value (not undefined); else throws `describe()` after timeoutMs. */
   waitFor<T>(probe: () => Promise<T | undefined>, opts: { timeoutMs: number; intervalMs?: number; describe: () => string | Promise<string> }): Promise<T>;
   /** Pulls (and acknowledges) what reached the dead-letter topic so far. */
@@ -67,7 +69,8 @@ export interface Pipeline {
 
 /** Logs are off unless E2E_LOG_LEVEL (e.g. `warn`) asks for them: the convergence test is loud. */
 function e2eLogger(service: string): Logger {
-  return createLogger({ service, level: process.env['E2E_LOG_LEVEL'] ?? 'silent' });
+  // process.stderr, not fd 1: vitest captures what goes through the stream and shows it per test.
+  return createLogger({ service, level: process.env['E2E_LOG_LEVEL'] ?? 'silent', destination: process.stderr });
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -81,6 +84,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const store = createBillingStore(db);
   const pubsub = testPubSub(projectId);
   const results: MessageResult[] = [];
+  const failures: string[] = [];
 
   // Stripe stand-in first: the applier refetches from it. Webhooks are pointed at the webhook
   // service once that listens.
@@ -88,21 +92,26 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
 
   // The event applier, as functions/src/index.ts builds it, served by functions-framework.
   const functionName = `applyStripeEvent_${projectId.replace(/-/g, '_')}`;
-  functions.cloudEvent(
-    functionName,
-    createStripeEventHandler(
-      {
-        store,
-        reader: createSdkStripeReader(createStripeClient({ secretKey: 'sk_test_e2e', apiBase: running.url })),
-        clock: systemClock,
-        logger: e2eLogger('event-applier'),
-        maxEventAgeSeconds: MAX_EVENT_AGE_SECONDS,
-        deadLetter: createPubSubDeadLetterPublisher(pubsub, TOPOLOGY.deadLetterTopic),
-        livemode: false,
-      },
-      (result) => results.push(result),
-    ),
+  const handler = createStripeEventHandler(
+    {
+      store,
+      reader: createSdkStripeReader(createStripeClient({ secretKey: 'sk_test_e2e', apiBase: running.url })),
+      clock: systemClock,
+      logger: e2eLogger('event-applier'),
+      maxEventAgeSeconds: MAX_EVENT_AGE_SECONDS,
+      deadLetter: createPubSubDeadLetterPublisher(pubsub, TOPOLOGY.deadLetterTopic),
+      livemode: false,
+    },
+    (result) => results.push(result),
   );
+  functions.cloudEvent<MessagePublishedData>(functionName, async (event) => {
+    try {
+      await handler(event);
+    } catch (err) {
+      failures.push(err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  });
   const functionServer = getTestServer(functionName);
   const functionPort = await freePort();
   await new Promise<void>((resolve, reject) => {
@@ -144,6 +153,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     topology,
     webhookUrl,
     results,
+    failures,
     async waitFor(probe, o) {
       const deadline = Date.now() + o.timeoutMs;
       for (;;) {

@@ -7,7 +7,7 @@ import { requestLogger } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { EventPublisher } from '@billing/shared/ports/event-bus.js';
-import { eventAttributes } from './stripe-event-envelope.js';
+import { eventAttributes } from '@billing/shared/stripe/stripe-event-envelope.js';
 import { signatureTimestamp, verifyStripeEvent, type VerifyFailure, type WebhookVerifier } from './verify-stripe-event.js';
 
 export interface ReceiveStripeEventDeps {

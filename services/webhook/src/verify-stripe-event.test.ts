@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWebhookVerifier } from '@billing/shared/stripe/stripe-client.js';
 import { fixtureEvent, signEvent } from '@billing/shared/testing/signed-event.js';
-import { customerIdOf, StripeEventEnvelope } from './stripe-event-envelope.js';
+import { customerIdOf, StripeEventEnvelope } from '@billing/shared/stripe/stripe-event-envelope.js';
 import { signatureTimestamp, verifyStripeEvent, type WebhookVerifier } from './verify-stripe-event.js';
 
 const verifier = createWebhookVerifier();

@@ -3,7 +3,7 @@
 // secret can be rolled without losing events. Returns a result union instead of throwing, so
 // the route decides status codes and log lines in one place.
 import Stripe from 'stripe';
-import { StripeEventEnvelope } from './stripe-event-envelope.js';
+import { StripeEventEnvelope } from '@billing/shared/stripe/stripe-event-envelope.js';
 
 /** Stripe's own default; stated so a reader does not have to look it up. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;

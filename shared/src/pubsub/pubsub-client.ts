@@ -17,3 +17,5 @@ export function createPubSubClient(config: ClientConfig = {}): PubSub {
 // Workspaces reach the library through shared (the root node_modules holds another major of it
 // for firebase-tools), so they take its types from here too.
 export type { PubSub, Subscription, Topic } from '@google-cloud/pubsub';
+/** The generated clients (synchronous pull for tools and tests), from the same copy of the library. */
+export { v1 } from '@google-cloud/pubsub';

@@ -1,4 +1,4 @@
-// The few fields of a verified Stripe event the webhook reads to route it. The event itself is
+// The few fields of a verified Stripe event the webhook (and the replay tool) read to route it.
 // published as the raw bytes Stripe signed; this parse only checks that it is an event and
 // derives the Pub/Sub attributes (the message convention shared with the event applier).
 import { z } from 'zod';

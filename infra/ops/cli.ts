@@ -1,0 +1,99 @@
+// `npm run ops -- <command> [flags]`: operator tools, run from a workstation with Application
+// Default Credentials (or against the local stack: the emulator variables are honoured).
+//   replay-dead-letters [--max 1000] [--dry-run] [--type customer.subscription.updated ...]
+//   replay-stripe-events --since 2026-11-20T00:00:00Z [--dry-run]
+//   resync [--customer cus_...] [--per-second 10]
+// Environment: GOOGLE_CLOUD_PROJECT; STRIPE_SECRET_KEY (+ STRIPE_API_BASE for the stand-in) for the
+// Stripe commands; PUBSUB_TOPIC, DEAD_LETTER_SUBSCRIPTION override the default names.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { parseEnv, stripeApiBase } from '@billing/shared/config/parse-env.js';
+import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
+import { createLogger } from '@billing/shared/logging/logger.js';
+import { systemClock } from '@billing/shared/ports/clock.js';
+import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
+import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
+import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
+import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
+import { replayDeadLetters } from './replay-dead-letters.js';
+import { replayStripeEvents } from './replay-stripe-events.js';
+import { resyncSubscriptions } from './resync-subscriptions.js';
+
+const Env = z.object({
+  GOOGLE_CLOUD_PROJECT: z.string().min(1),
+  PUBSUB_TOPIC: z.string().min(1).default('stripe-events'),
+  DEAD_LETTER_SUBSCRIPTION: z.string().min(1).default('stripe-events-dead-letter-inspect'),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/).optional(),
+  STRIPE_API_BASE: stripeApiBase,
+});
+
+const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync']);
+
+function stripeFrom(env: z.infer<typeof Env>) {
+  if (!env.STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is required for this command');
+  return { stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }), livemode: env.STRIPE_SECRET_KEY.includes('_live_') };
+}
+
+function parseSince(raw: string | undefined): number {
+  if (!raw) throw new Error('--since is required (ISO date or unix seconds)');
+  const seconds = /^\d+$/.test(raw) ? Number(raw) : Math.floor(Date.parse(raw) / 1000);
+  if (!Number.isFinite(seconds)) throw new Error(`--since: cannot read "${raw}"`);
+  return seconds;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      max: { type: 'string', default: '1000' },
+      'dry-run': { type: 'boolean', default: false },
+      type: { type: 'string', multiple: true },
+      since: { type: 'string' },
+      customer: { type: 'string' },
+      'per-second': { type: 'string', default: '10' },
+    },
+  });
+  const command = Command.parse(positionals[0]);
+  const env = parseEnv(Env, process.env);
+  const logger = createLogger({ service: 'ops' });
+  const pubsub = createPubSubClient({ projectId: env.GOOGLE_CLOUD_PROJECT });
+  try {
+    switch (command) {
+      case 'replay-dead-letters': {
+        const result = await replayDeadLetters({ pubsub, deadLetterSubscription: env.DEAD_LETTER_SUBSCRIPTION, topic: env.PUBSUB_TOPIC, logger, max: Number(values.max), dryRun: values['dry-run'], types: values.type ?? [] });
+        console.log(JSON.stringify(result, null, 2));
+        break;
+      }
+      case 'replay-stripe-events': {
+        const { stripe } = stripeFrom(env);
+        const publisher = createPubSubPublisher({ pubsub, topic: env.PUBSUB_TOPIC });
+        try {
+          console.log(JSON.stringify(await replayStripeEvents({ stripe, publisher, logger, since: parseSince(values.since), dryRun: values['dry-run'] })));
+        } finally {
+          await publisher.close();
+        }
+        break;
+      }
+      case 'resync': {
+        const { stripe, livemode } = stripeFrom(env);
+        const firestore = createFirestore(env.GOOGLE_CLOUD_PROJECT);
+        try {
+          const result = await resyncSubscriptions({ stripe, store: createBillingStore(firestore), reader: createSdkStripeReader(stripe), clock: systemClock, logger, customerId: values.customer, livemode, perSecond: Number(values['per-second']) });
+          console.log(JSON.stringify(result));
+        } finally {
+          await firestore.terminate();
+        }
+        break;
+      }
+    }
+  } finally {
+    await pubsub.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,34 @@
+// Replays Stripe's own event log (GET /v1/events, kept 30 days) into the events topic: the way to
+// recover events the webhook never received (endpoint down for longer than Stripe retries, a
+// misconfigured secret). Each event is published exactly as the webhook would publish it; the
+// applier's ledger skips the ones it already applied and its order guard skips stale ones.
+import type Stripe from 'stripe';
+import type { EventPublisher } from '@billing/shared/ports/event-bus.js';
+import type { Logger } from '@billing/shared/logging/logger.js';
+import { WEBHOOK_ENABLED_EVENTS } from '@billing/shared/stripe/event-types.js';
+import { StripeEventEnvelope, eventAttributes } from '@billing/shared/stripe/stripe-event-envelope.js';
+
+export interface ReplayStripeEventsOptions {
+  stripe: Stripe;
+  publisher: EventPublisher;
+  logger: Logger;
+  /** Unix seconds: replay events created at or after this. */
+  since: number;
+  dryRun: boolean;
+}
+
+export async function replayStripeEvents(opts: ReplayStripeEventsOptions): Promise<{ published: number; seen: number }> {
+  let published = 0;
+  let seen = 0;
+  const handled = new Set<string>(WEBHOOK_ENABLED_EVENTS);
+  // Stripe lists newest first; order does not matter to the applier (it is order-safe).
+  for await (const event of opts.stripe.events.list({ created: { gte: opts.since }, limit: 100 })) {
+    seen++;
+    if (!handled.has(event.type)) continue;
+    const envelope = StripeEventEnvelope.parse(event);
+    if (!opts.dryRun) await opts.publisher.publish({ data: Buffer.from(JSON.stringify(event)), attributes: eventAttributes(envelope) });
+    published++;
+  }
+  opts.logger.info({ event: 'ops.stripe_events_replayed', since: opts.since, seen, published, dryRun: opts.dryRun }, 'Stripe events replayed');
+  return { published, seen };
+}
