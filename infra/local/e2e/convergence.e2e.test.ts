@@ -188,6 +188,10 @@ describe('convergence under duplicated, shuffled, retried delivery', () => {
     const ledgerIds = ledger.docs.map((d) => d.data().eventId);
     expect(ledger.docs.every((d) => d.id === d.data().eventId)).toBe(true);
     expect(new Set(ledgerIds).size).toBe(ledgerIds.length);
+    const inLedger = new Set(ledgerIds);
+    const missing = emitted.filter((e) => !inLedger.has(e.id));
+    const attemptsOf = (id: string) => p.standIn.delivery.attempts().filter((a) => a.eventId === id).map((a) => a.outcome);
+    expect(missing.map((e) => `${e.id} ${e.type} created=${e.created} deliveries=${JSON.stringify(attemptsOf(e.id))}`)).toEqual([]);
     expect([...ledgerIds].sort()).toEqual([...emittedIds].sort());
     const outcomes = new Map<string, number>();
     for (const d of ledger.docs) outcomes.set(d.data().outcome, (outcomes.get(d.data().outcome) ?? 0) + 1);
