@@ -104,7 +104,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     },
     (result) => results.push(result),
   );
-  functions.cloudEvent<MessagePublishedData>(functionName, async (event) => {
+  functions.cloudEvent<MessagePublishedData>(functionName, async (event: functions.CloudEvent<MessagePublishedData>) => {
     try {
       await handler(event);
     } catch (err) {
