@@ -61,7 +61,16 @@ export async function applyEvent(deps: ApplierDeps, event: EventEnvelope): Promi
     expireAt: Timestamp.fromMillis((event.created + deps.maxEventAgeSeconds + DAY) * 1000),
   });
 
+  const { objectId, customerId } = objectIds(event);
+  const likelyReads = [
+    ledgerRef,
+    ...(customerId ? [store.customers.doc(customerId), store.entitlements.doc(customerId)] : []),
+    ...(objectId && event.type.startsWith('customer.subscription.') ? [store.subscriptions.doc(objectId)] : []),
+    ...(objectId && event.type.startsWith('invoice.') ? [store.invoices.doc(objectId)] : []),
+  ];
   return runVersioned(store.db, { eventId: event.id, created: event.created }, async (v) => {
+    // One round trip for the documents this event will almost certainly read.
+    await v.tx.prefetch(likelyReads);
     if (await v.tx.get(ledgerRef)) return 'duplicate';
     let outcome: LedgerOutcome;
     if (expired) outcome = 'expired';

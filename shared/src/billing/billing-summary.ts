@@ -59,13 +59,12 @@ export async function stageBillingSummary(ctx: ApplyContext, customerId: string,
   const userRef = store.users.doc(userId);
   const user = await tx.get(userRef);
   const customer = await tx.get(store.customers.doc(customerId));
-  const subscriptions = await tx.queryDocs(store.subscriptionsOfCustomer(customerId), store.subscriptions.path, (s) => s.customerId === customerId);
   const entitlements = await tx.get(store.entitlements.doc(customerId));
-  const invoicesWithIssue = await tx.queryDocs(
-    store.invoicesWithPaymentIssue(customerId),
-    store.invoices.path,
-    (i) => i.customerId === customerId && i.paymentIssue !== null,
-  );
+  // Two look-ups, each one query plus one batched read of what it found: run them side by side.
+  const [subscriptions, invoicesWithIssue] = await Promise.all([
+    tx.queryDocs(store.subscriptionsOfCustomer(customerId), store.subscriptions.path, (s) => s.customerId === customerId),
+    tx.queryDocs(store.invoicesWithPaymentIssue(customerId), store.invoices.path, (i) => i.customerId === customerId && i.paymentIssue !== null),
+  ]);
   const billing = computeBillingSummary({
     customerId,
     customerDeleted: customer?.deleted ?? false,

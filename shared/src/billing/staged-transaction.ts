@@ -3,6 +3,10 @@
 // all subscriptions), so writes are staged here and flushed at the end of the transaction.
 // A staged `set` is visible to later reads through this wrapper (read-your-writes), which is what
 // lets the summary be computed from the state this very transaction is about to commit.
+//
+// Reads are cached per document for the life of the transaction (a transactional read returns the
+// same snapshot every time), and `prefetch` reads several documents in one round trip (getAll):
+// an event touches 4-8 documents, and round trips to Firestore are what an event costs.
 import type { DocumentReference, Query, Transaction, UpdateData } from '@google-cloud/firestore';
 
 type StagedWrite =
@@ -12,6 +16,7 @@ type StagedWrite =
 export class StagedTransaction {
   readonly #tx: Transaction;
   readonly #writes = new Map<string, StagedWrite>();
+  readonly #reads = new Map<string, Promise<unknown>>();
   #flushed = false;
 
   constructor(tx: Transaction) {
@@ -24,8 +29,26 @@ export class StagedTransaction {
     const staged = this.#writes.get(ref.path);
     // A staged set holds a full, already-validated document of this type.
     if (staged?.kind === 'set') return staged.data as T;
-    const snap = await this.#tx.get(ref);
-    return snap.data();
+    let read = this.#reads.get(ref.path) as Promise<T | undefined> | undefined;
+    if (!read) {
+      read = this.#tx.get(ref).then((snap) => snap.data());
+      this.#reads.set(ref.path, read);
+    }
+    return read;
+  }
+
+  /**
+   * Reads documents not read yet in one round trip, so later `get`s are served from memory.
+   * Safe to over-fetch: a document read but never written is only part of the read set.
+   */
+  async prefetch(refs: ReadonlyArray<DocumentReference<unknown>>): Promise<void> {
+    this.#assertOpen();
+    const unique = new Map<string, DocumentReference<unknown>>();
+    for (const ref of refs) if (!this.#reads.has(ref.path) && !this.#writes.has(ref.path)) unique.set(ref.path, ref);
+    if (unique.size === 0) return;
+    const all = this.#tx.getAll(...unique.values());
+    for (const [path] of unique) this.#reads.set(path, all.then((snaps) => snaps.find((snap) => snap.ref.path === path)?.data()));
+    await all;
   }
 
   /**
@@ -40,6 +63,7 @@ export class StagedTransaction {
     this.#assertOpen();
     const found = await query.get();
     const out = new Map<string, T>();
+    await this.prefetch(found.docs.map((d) => d.ref));
     for (const d of found.docs) {
       const doc = await this.get(d.ref);
       if (doc !== undefined && matches(doc)) out.set(d.ref.path, doc);
