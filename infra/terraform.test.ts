@@ -190,6 +190,10 @@ describe('Stripe events pipeline', () => {
     expect(str(dig(sub, 'push_config', 'oidc_token'), 'service_account_email')).toMatch(/google_service_account\.sa\["pubsub_push"\]/);
   });
 
+  test('it delivers one customer\'s events one at a time (the webhook publishes with the customer id as ordering key)', () => {
+    expect(attr(feedingSubscription(), 'enable_message_ordering')).toBe(true);
+  });
+
   test('it has a dead-letter policy with a bounded number of delivery attempts, and a retry policy', () => {
     const sub = feedingSubscription();
     const dlq = child(sub, 'dead_letter_policy');

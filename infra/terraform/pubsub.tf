@@ -35,6 +35,10 @@ resource "google_pubsub_subscription" "stripe_events_applier" {
 
   ack_deadline_seconds       = 60
   message_retention_duration = "604800s"
+  # The webhook publishes with orderingKey = Stripe customer id: one customer's events reach the
+  # applier one at a time, so they never contend for the same documents. Correctness rests on the
+  # applier's version guard, not on this; a poison event is dead-lettered by the applier at once.
+  enable_message_ordering = true
   retain_acked_messages      = false
   expiration_policy {
     ttl = "" # never expires

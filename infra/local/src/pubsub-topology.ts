@@ -43,6 +43,8 @@ export async function createTopology(pubsub: PubSub, opts: TopologyOptions): Pro
   await applierSubscription.create({
     pushConfig: { pushEndpoint: opts.pushEndpoint },
     ackDeadlineSeconds: 60,
+    // One customer's events one at a time (the webhook publishes with orderingKey = customer id).
+    enableMessageOrdering: true,
     deadLetterPolicy: {
       deadLetterTopic: deadLetterTopic.name,
       maxDeliveryAttempts: opts.maxDeliveryAttempts ?? 5,

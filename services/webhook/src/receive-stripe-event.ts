@@ -57,7 +57,8 @@ export function receiveStripeEvent(deps: ReceiveStripeEventDeps): RequestHandler
 
     let messageId: string;
     try {
-      messageId = await deps.publisher.publish({ data: payload, attributes: eventAttributes(event) });
+      const attributes = eventAttributes(event);
+      messageId = await deps.publisher.publish({ data: payload, attributes, orderingKey: attributes['customerId'] });
     } catch (err) {
       log.error({ event: 'webhook.publish_failed', ...ids, err }, 'could not publish the event; Stripe will retry');
       throw new AppError('upstream_unavailable', 'Event not accepted yet; retry later', {}, { cause: err });

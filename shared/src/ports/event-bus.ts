@@ -2,6 +2,12 @@
 export interface PublishedMessage {
   data: Buffer;
   attributes: Record<string, string>;
+  /**
+   * Messages with the same key are delivered one at a time, in publish order (the Stripe customer
+   * id): events of one customer then never contend for the same documents. Correctness does not
+   * rest on it (the applier's version guard does); it removes transaction contention and retries.
+   */
+  orderingKey?: string | undefined;
 }
 
 export interface EventPublisher {

@@ -29,12 +29,22 @@ export function createPubSubPublisher(opts: PubSubPublisherOptions): EventPublis
   const topic = opts.pubsub.topic(opts.topic, {
     batching: { ...DEFAULT_PUBLISH_BATCHING, ...opts.batching },
     gaxOpts: { timeout: opts.publishTimeoutMs ?? 5000 },
+    messageOrdering: true,
   });
   let closed = false;
   return {
     async publish(message: PublishedMessage): Promise<string> {
       if (closed) throw new Error(`publisher for topic ${opts.topic} is closed`);
-      return topic.publishMessage({ data: message.data, attributes: message.attributes });
+      if (!message.orderingKey) return topic.publishMessage({ data: message.data, attributes: message.attributes });
+      const orderingKey = message.orderingKey;
+      try {
+        return await topic.publishMessage({ data: message.data, attributes: message.attributes, orderingKey });
+      } catch (err) {
+        // A failed publish pauses its ordering key; the caller answers 503 and Stripe retries, so
+        // let the key's next publish through instead of failing every later event of this customer.
+        topic.resumePublishing(orderingKey);
+        throw err;
+      }
     },
     async close(): Promise<void> {
       closed = true;
