@@ -190,6 +190,16 @@ describe('convergence under duplicated, shuffled, retried delivery', () => {
     const emitted = p.standIn.state.events;
     const emittedIds = new Set(emitted.map((e) => e.id));
     expect(emittedIds.size).toBe(emitted.length);
+    // Delivery is asynchronous: the documents can be right while an event that changed nothing
+    // visible (or was superseded) is still queued behind its customer's ordering key. Wait (bounded)
+    // for the ledger to hold every emitted event before asserting exactly-once.
+    await p
+      .waitFor(async () => ((await p.store.ledger.count().get()).data().count >= emittedIds.size ? true : undefined), {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        describe: () => 'the ledger to hold every emitted event',
+      })
+      .catch(() => undefined); // the assertions below name what is missing
     const ledger = await p.store.ledger.get();
     const ledgerIds = ledger.docs.map((d) => d.data().eventId);
     expect(ledger.docs.every((d) => d.id === d.data().eventId)).toBe(true);

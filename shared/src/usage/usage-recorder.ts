@@ -325,7 +325,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       // under-admission until the period ends).
       // A background lease refill may still be in flight: it can bring lease back or be committing
       // units, so wait for it before deciding what is left to write or give back.
-      const settled = () => Promise.all([...counters.values()].map((c) => c.inflight?.catch(() => undefined)));
+      const settled = () => Promise.all([...counters.values()].flatMap((c) => (c.inflight ? [c.inflight.catch(() => undefined)] : [])));
       for (let attempt = 0; attempt < 6; attempt++) {
         await settled();
         await flush(true);
