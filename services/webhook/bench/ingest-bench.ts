@@ -42,7 +42,11 @@ export interface BenchResult {
   concurrency: number;
   durationMs: number;
   baseline: Measurement;
+  /** The default: published with the customer id as ordering key. */
   webhook: Measurement;
+  /** PUBSUB_ORDER_BY_CUSTOMER=false: no ordering key, batches shared across customers. */
+  unordered: Measurement;
+  unorderedRatio: number;
   /** webhook.eventsPerSecond / baseline.eventsPerSecond. */
   ratio: number;
 }
@@ -63,6 +67,11 @@ function signedEvents(count: number): SignedPayload[] {
   return Array.from({ length: count }, (_, i) => {
     const event = fixtureEvent(types[i % types.length] ?? 'invoice.paid');
     event.id = randomStripeId('evt');
+    // Spread over many customers, as real traffic is (the customer id is the Pub/Sub ordering key).
+    const object = event.data.object as unknown as { id: string; object: string; customer?: unknown };
+    const customer = `cus_bench${i % 500}`;
+    if (object.object === 'customer') object.id = customer;
+    else object.customer = customer;
     return signEvent(event, SECRET);
   });
 }
@@ -151,23 +160,29 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
   const publisher = createPubSubPublisher({ pubsub, topic: topicName, batching: opts.batching ?? WEBHOOK_PUBLISH_BATCHING });
   // Logs are written (info level, as in production) to a sink, so their cost is measured too.
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
-  const app = createWebhookApp({
-    publisher,
-    verifier: createWebhookVerifier(),
-    secrets: [SECRET],
-    livemode: false,
-    bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
-    logger: createLogger({ service: 'webhook-bench', destination: sink }),
-    projectId,
-  });
+  const webhookApp = (orderByCustomer: boolean) =>
+    createWebhookApp({
+      publisher,
+      verifier: createWebhookVerifier(),
+      secrets: [SECRET],
+      livemode: false,
+      orderByCustomer,
+      bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+      logger: createLogger({ service: 'webhook-bench', destination: sink }),
+      projectId,
+    });
   try {
-    const webhook = await measure(app, payloads, settings);
+    const webhook = await measure(webhookApp(true), payloads, settings);
     await webhook.stop();
+    const unordered = await measure(webhookApp(false), payloads, settings);
+    await unordered.stop();
     return {
       concurrency: settings.concurrency,
       durationMs: settings.durationMs,
       baseline: baseline.result,
       webhook: webhook.result,
+      unordered: unordered.result,
+      unorderedRatio: unordered.result.eventsPerSecond / baseline.result.eventsPerSecond,
       ratio: Math.round((webhook.result.eventsPerSecond / baseline.result.eventsPerSecond) * 1000) / 1000,
     };
   } finally {

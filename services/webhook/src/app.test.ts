@@ -28,6 +28,7 @@ async function startApp(overrides: Partial<WebhookAppDeps> & Pick<WebhookAppDeps
     verifier: createWebhookVerifier(),
     secrets: [SECRET],
     livemode: false,
+    orderByCustomer: true,
     bodyLimitBytes: BODY_LIMIT,
     logger: logs.logger,
     projectId: 'demo-webhook',
@@ -96,6 +97,7 @@ describe('webhook app (Pub/Sub emulator)', () => {
       customerId: 'cus_QXg1o8vcGmoR32',
       objectId: 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw',
     });
+    expect(message?.orderingKey).toBe('cus_QXg1o8vcGmoR32'); // one customer's events in order
 
     await settle();
     const [published] = running.logs.byEvent('webhook.event_published');

@@ -19,6 +19,11 @@ export interface WebhookAppDeps {
   /** Accepted signing secrets (several while one is rolled). */
   secrets: readonly string[];
   livemode: boolean;
+  /**
+   * Publish with the Stripe customer id as ordering key, so the applier gets one customer's events
+   * one at a time (no transaction contention). Costs publish batching: the client batches per key.
+   */
+  orderByCustomer: boolean;
   /** Larger bodies answer 413 before they are read. */
   bodyLimitBytes: number;
   logger: Logger;
@@ -45,6 +50,7 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
       verifier: deps.verifier,
       secrets: deps.secrets,
       livemode: deps.livemode,
+      orderByCustomer: deps.orderByCustomer,
       logger: deps.logger,
       clock: deps.clock ?? systemClock,
     }),

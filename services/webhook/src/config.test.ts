@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       topic: 'stripe-events',
       webhookSecrets: ['whsec_one'],
       livemode: false,
+      orderByCustomer: true,
       bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
       logLevel: 'info',
     });
@@ -40,9 +41,10 @@ describe('loadConfig', () => {
       STRIPE_WEBHOOK_SECRETS: ' whsec_old , whsec_new ,',
       STRIPE_LIVEMODE: 'true',
       WEBHOOK_BODY_LIMIT_BYTES: '65536',
+      PUBSUB_ORDER_BY_CUSTOMER: 'false',
       LOG_LEVEL: 'debug',
     });
-    expect(config).toMatchObject({ port: 8787, topic: 'other', webhookSecrets: ['whsec_old', 'whsec_new'], livemode: true, bodyLimitBytes: 65536, logLevel: 'debug' });
+    expect(config).toMatchObject({ port: 8787, topic: 'other', webhookSecrets: ['whsec_old', 'whsec_new'], livemode: true, orderByCustomer: false, bodyLimitBytes: 65536, logLevel: 'debug' });
   });
 
   it('fails listing every bad key at once, without echoing secret values', () => {

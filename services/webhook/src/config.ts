@@ -24,6 +24,7 @@ const WebhookEnv = z.object({
   PUBSUB_TOPIC: z.string().min(1).default('stripe-events'),
   STRIPE_WEBHOOK_SECRETS: WebhookSecrets,
   STRIPE_LIVEMODE: envBool,
+  PUBSUB_ORDER_BY_CUSTOMER: envBool.default(true),
   WEBHOOK_BODY_LIMIT_BYTES: envInt.min(1024).default(DEFAULT_BODY_LIMIT_BYTES),
   LOG_LEVEL: LogLevel.default('info'),
 });
@@ -35,6 +36,8 @@ export interface WebhookConfig {
   webhookSecrets: string[];
   /** Only events whose `livemode` equals this are accepted (a test key must not feed production). */
   livemode: boolean;
+  /** Publish with the customer id as Pub/Sub ordering key (see app.ts). */
+  orderByCustomer: boolean;
   bodyLimitBytes: number;
   logLevel: z.infer<typeof LogLevel>;
 }
@@ -47,6 +50,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     topic: e.PUBSUB_TOPIC,
     webhookSecrets: e.STRIPE_WEBHOOK_SECRETS,
     livemode: e.STRIPE_LIVEMODE,
+    orderByCustomer: e.PUBSUB_ORDER_BY_CUSTOMER,
     bodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
   };

@@ -15,6 +15,7 @@ export interface ReceiveStripeEventDeps {
   verifier: WebhookVerifier;
   secrets: readonly string[];
   livemode: boolean;
+  orderByCustomer: boolean;
   logger: Logger;
   clock: Clock;
 }
@@ -58,7 +59,7 @@ export function receiveStripeEvent(deps: ReceiveStripeEventDeps): RequestHandler
     let messageId: string;
     try {
       const attributes = eventAttributes(event);
-      messageId = await deps.publisher.publish({ data: payload, attributes, orderingKey: attributes['customerId'] });
+      messageId = await deps.publisher.publish({ data: payload, attributes, orderingKey: deps.orderByCustomer ? attributes['customerId'] : undefined });
     } catch (err) {
       log.error({ event: 'webhook.publish_failed', ...ids, err }, 'could not publish the event; Stripe will retry');
       throw new AppError('upstream_unavailable', 'Event not accepted yet; retry later', {}, { cause: err });

@@ -39,6 +39,7 @@ const app = createWebhookApp({
   verifier: createWebhookVerifier(),
   secrets: config.webhookSecrets,
   livemode: config.livemode,
+  orderByCustomer: config.orderByCustomer,
   bodyLimitBytes: config.bodyLimitBytes,
   logger,
   projectId: config.projectId,

@@ -6,6 +6,7 @@ export interface PulledMessage {
   messageId: string;
   data: Buffer;
   attributes: Record<string, string>;
+  orderingKey: string;
 }
 
 export async function pullMessages(
@@ -37,6 +38,7 @@ export async function pullMessages(
       messageId: m.message?.messageId ?? '',
       data: Buffer.from(m.message?.data ?? new Uint8Array()),
       attributes: { ...(m.message?.attributes ?? {}) },
+      orderingKey: m.message?.orderingKey ?? '',
     }));
   } finally {
     await client.close();
