@@ -133,7 +133,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     verifier: createWebhookVerifier(),
     secrets: [TEST_WEBHOOK_SECRET],
     livemode: false,
-    orderByCustomer: true,
+    orderByCustomer: process.env['E2E_ORDERED'] !== 'false',
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
     logger: e2eLogger('webhook'),
     projectId,

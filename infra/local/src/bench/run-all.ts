@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   }
 
   if (want('access')) {
-    const r = await withFreshEmulators(() => runAccessBench({}));
+    const r = await withFreshEmulators(() => runAccessBench({ concurrency: 4 }));
     console.log('\n## access (app service behind IAP)\n', JSON.stringify(r, null, 2));
     for (const [name, route, ratio] of [
       ['GET /api/me', r.me, r.meRatio],
