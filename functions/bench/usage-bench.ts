@@ -9,7 +9,7 @@
 // absolute throughput (EMULATORS.md): the recorder's rate is mostly CPU, the baseline's is I/O.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
+import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { Collection } from '@billing/shared/model/collections.js';
 import { UserId } from '@billing/shared/model/ids.js';
@@ -19,6 +19,7 @@ import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
 import { outboxCollection, reportCollection } from '@billing/shared/usage/usage-documents.js';
 import { createUsageRecorder, type UsageRecorder } from '@billing/shared/usage/usage-recorder.js';
+import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createStandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { stripeMeterEventSender } from '../src/report-usage/meter-event-sender.js';
 import { runUsageReport } from '../src/report-usage/run-usage-report.js';
@@ -61,36 +62,12 @@ export interface BenchResult {
 }
 
 async function seedTeamUsers(db: Firestore, ids: string[], customers: string[]): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
   await Promise.all(
-    ids.map((userId, i) =>
-      db
-        .collection(Collection.users)
-        .doc(userId)
-        .set({
-          userId,
-          email: null,
-          stripeCustomerId: customers[i],
-          billing: {
-            customerId: customers[i],
-            subscriptionId: `sub_bench${i}`,
-            status: 'active',
-            planId: 'team', // api_calls: 1,000,000 per period, billed through the api_calls meter
-            priceId: 'price_team_month',
-            interval: 'month',
-            currentPeriodStart: now - 86_400,
-            currentPeriodEnd: now + 29 * 86_400,
-            cancelAtPeriodEnd: false,
-            cancelAt: null,
-            trialEnd: null,
-            entitlements: [],
-            paymentIssue: null,
-            updatedAt: Timestamp.now(),
-          },
-          createdAt: Timestamp.now(),
-          updatedAt: Timestamp.now(),
-        }),
-    ),
+    ids.map((userId, i) => {
+      // team: api_calls 1,000,000 per period, billed through the api_calls meter
+      const billing = billingSummaryFixture({ customerId: customers[i] ?? null, subscriptionId: `sub_bench${i}`, planId: 'team', priceId: 'price_team_month' });
+      return db.collection(Collection.users).doc(userId).set(userDocFixture(userId, billing, { email: null }));
+    }),
   );
 }
 

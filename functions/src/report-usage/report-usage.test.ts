@@ -12,6 +12,7 @@ import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
 import { outboxCollection, reportCollection } from '@billing/shared/usage/usage-documents.js';
 import { createUsageRecorder } from '@billing/shared/usage/usage-recorder.js';
+import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { claimUsageReports } from './claim-usage-reports.js';
 import { stripeMeterEventSender, type MeterEventSender } from './meter-event-sender.js';
@@ -41,33 +42,8 @@ async function world(maxNetworkRetries = 0): Promise<World> {
 /** A team subscriber (api_calls billed through the `api_calls` meter) with a real stand-in customer. */
 async function teamUser(w: World, name: string): Promise<{ userId: UserId; customerId: string }> {
   const customer = await w.stripe.customers.create({ metadata: { userId: name } });
-  const now = Math.floor(Date.now() / 1000);
-  await w.db
-    .collection(Collection.users)
-    .doc(name)
-    .set({
-      userId: name,
-      email: null,
-      stripeCustomerId: customer.id,
-      billing: {
-        customerId: customer.id,
-        subscriptionId: 'sub_x',
-        status: 'active',
-        planId: 'team',
-        priceId: 'price_team_month',
-        interval: 'month',
-        currentPeriodStart: now - 86_400,
-        currentPeriodEnd: now + 86_400,
-        cancelAtPeriodEnd: false,
-        cancelAt: null,
-        trialEnd: null,
-        entitlements: [],
-        paymentIssue: null,
-        updatedAt: Timestamp.now(),
-      },
-      createdAt: Timestamp.now(),
-      updatedAt: Timestamp.now(),
-    });
+  const billing = billingSummaryFixture({ customerId: customer.id, subscriptionId: 'sub_x', planId: 'team', priceId: 'price_team_month', currentPeriodEnd: Math.floor(Date.now() / 1000) + 86_400 });
+  await w.db.collection(Collection.users).doc(name).set(userDocFixture(name, billing, { email: null }));
   return { userId: UserId.parse(name), customerId: customer.id };
 }
 

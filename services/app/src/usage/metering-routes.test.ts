@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
 import { calendarMonth } from '@billing/shared/usage/usage-account.js';
 import { usageCounterRef } from '@billing/shared/usage/usage-documents.js';
+import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createDevIap, devSubject, type DevIap } from '../auth/dev-iap.js';
 import { IAP_HEADER, createIapVerifier } from '../auth/iap-verifier.js';
 import { startHarness, type Harness } from '../testing/app-harness.js';
@@ -69,34 +70,8 @@ async function call(base: string, path: string, init: { method?: string; headers
 }
 
 async function seedPlan(db: Firestore, userId: string, billing: Partial<BillingSummary>): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
-  await db
-    .collection(Collection.users)
-    .doc(userId)
-    .set({
-      userId,
-      email: null,
-      stripeCustomerId: billing.customerId ?? null,
-      billing: {
-        customerId: null,
-        subscriptionId: 'sub_1',
-        status: 'active',
-        planId: 'pro',
-        priceId: 'price_pro_month',
-        interval: 'month',
-        currentPeriodStart: now - 86_400,
-        currentPeriodEnd: now + 86_400,
-        cancelAtPeriodEnd: false,
-        cancelAt: null,
-        trialEnd: null,
-        entitlements: [],
-        paymentIssue: null,
-        updatedAt: Timestamp.now(),
-        ...billing,
-      },
-      createdAt: Timestamp.now(),
-      updatedAt: Timestamp.now(),
-    });
+  const summary = billingSummaryFixture({ customerId: null, subscriptionId: 'sub_1', currentPeriodEnd: Math.floor(Date.now() / 1000) + 86_400, ...billing });
+  await db.collection(Collection.users).doc(userId).set(userDocFixture(userId, summary, { email: null }));
 }
 
 async function createKey(base: string, headers: Record<string, string>, name = 'ci'): Promise<{ key: string; id: string; prefix: string }> {
