@@ -1,6 +1,6 @@
 // The event applier's configuration, parsed once at the composition root (index.ts).
 import { z } from 'zod';
-import { envBool, envInt, parseEnv, stripeApiBase } from '@billing/shared/config/parse-env.js';
+import { envBool, envInt, parseEnv, stripeApiBase, LogLevel } from '@billing/shared/config/parse-env.js';
 
 const Schema = z.object({
   GOOGLE_CLOUD_PROJECT: z.string().min(1),
@@ -9,7 +9,7 @@ const Schema = z.object({
   STRIPE_LIVEMODE: envBool.default(false),
   DEAD_LETTER_TOPIC: z.string().min(1).default('stripe-events-dead-letter'),
   MAX_EVENT_AGE_DAYS: envInt.pipe(z.number().int().min(1).max(365)).default(30),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LOG_LEVEL: LogLevel.default('info'),
 });
 
 export interface FunctionConfig {

@@ -4,11 +4,10 @@
 //   DEV_IAP=true                                         → local key pair + dev sign-in page
 // Both set, or neither, refuses to start; so does DEV_IAP with a live Stripe key.
 import { z } from 'zod';
-import { envBool, envInt, envJson, parseEnv, stripeApiBase } from '@billing/shared/config/parse-env.js';
+import { envBool, envInt, envJson, parseEnv, stripeApiBase, LogLevel } from '@billing/shared/config/parse-env.js';
 import { DEFAULT_PAST_DUE_GRACE_DAYS } from '@billing/shared/access/access-decision.js';
 import { PriceIdMap } from '@billing/shared/plans/catalog.js';
 
-const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
 /** An EC P-256 private JWK, so dev sign-ins survive a restart (optional). */
 const DevJwk = z

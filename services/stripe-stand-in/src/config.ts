@@ -1,6 +1,6 @@
 // The stand-in's configuration, parsed once at start-up from the environment.
 import { z } from 'zod';
-import { envInt, parseEnv } from '@billing/shared/config/parse-env.js';
+import { envInt, parseEnv, LogLevel } from '@billing/shared/config/parse-env.js';
 
 const Env = z.object({
   STAND_IN_PORT: envInt.pipe(z.number().min(1).max(65_535)).default(12_111),
@@ -10,7 +10,7 @@ const Env = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_'),
   /** e.g. http://127.0.0.1:8787/webhooks/stripe; unset = no webhook delivery. */
   STAND_IN_WEBHOOK_URL: z.url().optional(),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LOG_LEVEL: LogLevel.default('info'),
 });
 
 export interface StandInConfig {

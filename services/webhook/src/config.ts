@@ -1,12 +1,11 @@
 // The webhook service's whole configuration, parsed once at start-up (server.ts). A bad or
 // missing value stops the process with every problem listed; secrets have no default.
 import { z } from 'zod';
-import { envBool, envInt, parseEnv } from '@billing/shared/config/parse-env.js';
+import { envBool, envInt, parseEnv, LogLevel } from '@billing/shared/config/parse-env.js';
 
 /** 1 MiB. Stripe events are a few KiB; the largest (invoices with many lines) stay well below. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
 
-export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /**
  * One or more signing secrets, comma-separated. While a secret is rolled in the Stripe dashboard

@@ -36,3 +36,6 @@ export const envJson = <S extends z.ZodType>(schema: S) =>
   });
 /** A Stripe API base URL override (the local stand-in); absent means api.stripe.com. */
 export const stripeApiBase = z.url({ protocol: /^https?$/ }).optional();
+/** LOG_LEVEL, the same closed set (pino's levels) for every deployable. */
+export const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+export type LogLevel = z.infer<typeof LogLevel>;
