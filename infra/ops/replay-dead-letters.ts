@@ -3,7 +3,7 @@
 // only after the republish was acknowledged. Nothing is lost if this stops half way (unacked
 // messages are redelivered to the next run), and nothing is applied twice (the applier's ledger
 // dedupes on the event id). Fix the cause first: a message that is still poison comes straight back.
-import { v1, type PubSub } from '@billing/shared/pubsub/pubsub-client.js';
+import { createSubscriberClient, type PubSub } from '@billing/shared/pubsub/pubsub-client.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 
 /** Attributes the dead-letter path adds; the republished message carries the original ones only. */
@@ -28,23 +28,10 @@ export interface ReplayResult {
   listed: Array<{ eventId: string | undefined; type: string | undefined; reason: string | undefined }>;
 }
 
-function subscriberFor(pubsub: PubSub): v1.SubscriberClient {
-  // Build the generated client from the PubSub client's own options so emulator credentials and
-  // the grpc module match (see shared/src/pubsub/pubsub-client.ts).
-  const { servicePath, port, sslCreds, projectId, grpc } = pubsub.options;
-  return new v1.SubscriberClient({
-    ...(grpc !== undefined ? { grpc } : {}),
-    ...(servicePath !== undefined ? { servicePath } : {}),
-    ...(port !== undefined ? { port } : {}),
-    ...(sslCreds !== undefined ? { sslCreds } : {}),
-    ...(projectId !== undefined ? { projectId } : {}),
-  });
-}
-
 export async function replayDeadLetters(opts: ReplayDeadLettersOptions): Promise<ReplayResult> {
   const subscription = opts.pubsub.subscription(opts.deadLetterSubscription).name;
   const topic = opts.pubsub.topic(opts.topic);
-  const client = subscriberFor(opts.pubsub);
+  const client = createSubscriberClient(opts.pubsub);
   const result: ReplayResult = { replayed: 0, skipped: 0, listed: [] };
   try {
     while (result.replayed + result.skipped < opts.max) {

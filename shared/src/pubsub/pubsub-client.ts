@@ -8,7 +8,7 @@
 // Handing one grpc module to both (PubSub and the gax GrpcClient honour `grpc`) removes the
 // mismatch; in production it changes nothing but which copy is loaded.
 import * as grpc from '@grpc/grpc-js';
-import { PubSub, type ClientConfig } from '@google-cloud/pubsub';
+import { PubSub, v1, type ClientConfig } from '@google-cloud/pubsub';
 
 export function createPubSubClient(config: ClientConfig = {}): PubSub {
   return new PubSub({ grpc, ...config });
@@ -17,5 +17,17 @@ export function createPubSubClient(config: ClientConfig = {}): PubSub {
 // Workspaces reach the library through shared (the root node_modules holds another major of it
 // for firebase-tools), so they take its types from here too.
 export type { PubSub, Subscription, Topic } from '@google-cloud/pubsub';
-/** The generated clients (synchronous pull for tools and tests), from the same copy of the library. */
-export { v1 } from '@google-cloud/pubsub';
+/**
+ * The generated subscriber client (synchronous pull: tools and tests), built from a PubSub
+ * client's own options so the emulator credentials and the grpc module match (see above).
+ */
+export function createSubscriberClient(pubsub: PubSub): v1.SubscriberClient {
+  const { servicePath, port, sslCreds, projectId, grpc: grpcModule } = pubsub.options;
+  return new v1.SubscriberClient({
+    ...(grpcModule !== undefined ? { grpc: grpcModule } : {}),
+    ...(servicePath !== undefined ? { servicePath } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(sslCreds !== undefined ? { sslCreds } : {}),
+    ...(projectId !== undefined ? { projectId } : {}),
+  });
+}

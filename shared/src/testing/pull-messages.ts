@@ -1,6 +1,7 @@
 // Synchronous pull for tests: reads back what a test published, and proves a subscription is
 // empty (returnImmediately), which streaming pull cannot. Acknowledges what it returns.
-import { v1, type PubSub, type Subscription } from '@google-cloud/pubsub';
+import type { PubSub, Subscription } from '@google-cloud/pubsub';
+import { createSubscriberClient } from '../pubsub/pubsub-client.js';
 
 export interface PulledMessage {
   messageId: string;
@@ -15,16 +16,7 @@ export async function pullMessages(
   opts: { maxMessages?: number; returnImmediately?: boolean } = {},
 ): Promise<PulledMessage[]> {
   const name = typeof subscription === 'string' ? pubsub.subscription(subscription).name : subscription.name;
-  // pubsub.options already points at the emulator (PUBSUB_EMULATOR_HOST) with insecure credentials
-  // made by its grpc module, which the generated client must use too (see pubsub-client.ts).
-  const { servicePath, port, sslCreds, projectId, grpc } = pubsub.options;
-  const client = new v1.SubscriberClient({
-    ...(grpc !== undefined ? { grpc } : {}),
-    ...(servicePath !== undefined ? { servicePath } : {}),
-    ...(port !== undefined ? { port } : {}),
-    ...(sslCreds !== undefined ? { sslCreds } : {}),
-    ...(projectId !== undefined ? { projectId } : {}),
-  });
+  const client = createSubscriberClient(pubsub);
   try {
     const [response] = await client.pull({
       subscription: name,
