@@ -1,4 +1,4 @@
-// Hosts both functions of functions/ locally, each on its own port, the way Cloud Run functions
+// The one local host of the functions in functions/ (npm start), each on its own port, the way Cloud Run functions
 // would: applyStripeEvent (Pub/Sub push from stripe-events) and reportUsage (Pub/Sub push from the
 // usage-report-tick topic that Cloud Scheduler feeds in production). Config is validated first so a
 // bad variable fails at start-up, not on the first message.
