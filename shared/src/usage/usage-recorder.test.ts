@@ -1,4 +1,4 @@
-import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import type { Firestore } from '@google-cloud/firestore';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error.js';
 import { silentLogger } from '../logging/logger.js';
@@ -12,6 +12,7 @@ import { calendarMonth, firestoreBillingSource } from './usage-account.js';
 import { outboxCollection, usageCounterRef } from './usage-documents.js';
 import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
 import { createUsageSummary } from './usage-summary.js';
+import { billingSummaryFixture, userDocFixture } from '../testing/billing-summary-fixture.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -23,28 +24,14 @@ function manualClock(iso: string): Clock & { set(iso: string): void } {
   return { now: () => t, set: (s) => (t = Date.parse(s)) };
 }
 
+/** A user with no subscription unless `over` says otherwise. */
 function billing(over: Partial<BillingSummary>): BillingSummary {
-  return {
-    customerId: null,
-    subscriptionId: null,
-    status: null,
-    planId: null,
-    priceId: null,
-    interval: null,
-    currentPeriodStart: null,
-    currentPeriodEnd: null,
-    cancelAtPeriodEnd: false,
-    cancelAt: null,
-    trialEnd: null,
-    entitlements: [],
-    paymentIssue: null,
-    updatedAt: Timestamp.now(),
-    ...over,
-  };
+  const none = { customerId: null, subscriptionId: null, status: null, planId: null, priceId: null, interval: null, currentPeriodStart: null, currentPeriodEnd: null };
+  return billingSummaryFixture({ ...none, ...over });
 }
 
 async function seedUser(db: Firestore, userId: string, summary: BillingSummary | null): Promise<UserId> {
-  await db.collection(Collection.users).doc(userId).set({ userId, email: null, stripeCustomerId: summary?.customerId ?? null, billing: summary, createdAt: Timestamp.now(), updatedAt: Timestamp.now() });
+  await db.collection(Collection.users).doc(userId).set(userDocFixture(userId, summary, { email: null }));
   return UserId.parse(userId);
 }
 
