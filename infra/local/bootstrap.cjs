@@ -3,7 +3,7 @@
 // browser tests when it is missing, then runs the real script under the pinned Node.
 // Plain CommonJS on purpose: on a fresh clone it runs on whatever Node npm itself runs on.
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const path = require('node:path');
 
@@ -30,4 +30,10 @@ if (script === 'test:all' && !existsSync('/usr/bin/chromium')) {
   run('apt-get', ['install', '-y', '-qq', 'chromium']);
 }
 
-run('npm', ['run', '--silent', script, '--', ...process.argv.slice(3)]);
+// The real script runs as a child that handles Ctrl-C itself (the stack stops everything it
+// started): this process must outlive it, so it ignores SIGINT, forwards SIGTERM and exits with
+// the child's status.
+const child = spawn('npm', ['run', '--silent', script, '--', ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -22,9 +22,16 @@ const servers = [getTestServer(FUNCTION_NAME), getTestServer(REPORT_USAGE_FUNCTI
 await listen(servers[0]!, applyPort);
 await listen(servers[1]!, reportPort);
 process.stdout.write(`${JSON.stringify({ severity: 'INFO', event: 'functions.listening', message: `${FUNCTION_NAME} :${applyPort}, ${REPORT_USAGE_FUNCTION} :${reportPort}` })}\n`);
+// Pub/Sub push keeps connections alive, so close() alone would wait for them: let in-flight
+// deliveries finish, drop idle connections, and exit after a grace period whatever happens (an
+// undelivered or unacknowledged message is redelivered by Pub/Sub on the next start).
 const stop = () => {
   let open = servers.length;
-  for (const s of servers) s.close(() => --open === 0 && process.exit(0));
+  for (const s of servers) {
+    s.close(() => --open === 0 && process.exit(0));
+    s.closeIdleConnections();
+  }
+  setTimeout(() => process.exit(0), 5_000).unref();
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -39,6 +39,8 @@ function tsProcess(name: string, file: string, env: Record<string, string>, read
 }
 
 async function main(): Promise<void> {
+  // This process talks to the Pub/Sub emulator too: keep the Google SDKs off the metadata server.
+  process.env['METADATA_SERVER_DETECTION'] = 'none';
   assertEmulatorsInstalled();
   const realStripe = process.env['STRIPE_SECRET_KEY'];
   if (realStripe && (!process.env['STRIPE_WEBHOOK_SECRET'] || !process.env['STRIPE_PRICE_IDS'])) {
