@@ -159,14 +159,7 @@ const billedEvents = (w: World, customerId: string) => w.stripe.standIn.meterEve
 const billed = (w: World, customerId: string) => billedEvents(w, customerId).reduce((sum, e) => sum + e.value, 0);
 
 describe('usage reporting survives SIGKILL (issue 5)', () => {
-  // EXPECTED TO FAIL until the usage recorder's periodic flush is fixed (then make this `it`):
-  // flush() in shared/src/usage/usage-recorder.ts stores `p.finally(...)` in `flushing` but clears
-  // it only `if (flushing === p)`, which is never true, so after the first timer tick every flush()
-  // returns that settled promise and writes nothing. Admitted units then reach Firestore only with
-  // a lease refill or at SIGTERM, so the wait for the flush below times out (used stays 0 while
-  // reserved is a whole lease block) and a SIGKILL loses every unit since the last refill.
-  // With the one-line fix (compare against the promise that was stored) this test passes.
-  it.fails('A: an app instance killed after recording loses nothing; after a restart every admitted unit is billed once', { timeout: 120_000 }, async () => {
+  it('A: an app instance killed after recording loses nothing; after a restart every admitted unit is billed once', { timeout: 120_000 }, async () => {
     const w = await world('e2e-crash-app');
     const { userId, customerId } = await teamUser(w);
     const { key } = await createApiKeyStore(w.db, systemClock).create(userId, 'crash test');

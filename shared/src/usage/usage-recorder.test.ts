@@ -171,6 +171,24 @@ describe('usage recorder: across instances', () => {
     expect((await ref.get()).data()?.used).toBe(1000);
   });
 
+  it('each periodic flush writes what was admitted since the previous one, before any close', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const clock = manualClock('2026-03-10T12:00:00Z');
+    const user = await seedUser(db, 'u-flush', null); // free plan: calendar-month quota
+    const recorder = recorderOn(db, clock);
+    cleanup.push(() => recorder.close());
+    const used = async () => (await db.collection('users').doc(user).collection('usage').get()).docs.reduce((sum, d) => sum + ((d.get('used') as number | undefined) ?? 0), 0);
+    let admitted = 0;
+    for (let round = 1; round <= 3; round++) {
+      await recorder.record({ userId: user }, 'api_calls', round);
+      admitted += round;
+      clock.set(`2026-03-10T12:00:0${round * 2}Z`); // one flush interval (1 s) and more later
+      await recorder.flush();
+      expect(await used()).toBe(admitted); // durable now: a SIGKILL from here on loses none of it
+    }
+  });
+
   it('writes an outbox entry for metered units in the same transaction as the counter, summing to what was admitted', async () => {
     const db = testFirestore();
     cleanup.push(() => db.terminate());

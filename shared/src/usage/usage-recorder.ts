@@ -294,9 +294,11 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   function flush(closing = false): Promise<void> {
     if (flushing && !closing) return flushing;
     const p = (flushing ?? Promise.resolve()).then(() => flushAll(closing));
-    flushing = p.finally(() => {
-      if (flushing === p) flushing = null;
+    // Cleared once this flush settles, unless a later one (closing) has replaced it meanwhile.
+    const tracked: Promise<void> = p.finally(() => {
+      if (flushing === tracked) flushing = null;
     });
+    flushing = tracked;
     return p;
   }
 
