@@ -17,6 +17,7 @@ import { fixtureEvent, randomStripeId } from '@billing/shared/testing/signed-eve
 import { freePort } from '../../infra/local/src/emulators.js';
 import { TOPOLOGY } from '../../infra/local/src/pubsub-topology.js';
 import { createStripeEventHandler } from './create-handler.js';
+import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
 
 const projectId = testProjectId('applier');
 const pubsub = testPubSub(projectId);
@@ -81,6 +82,7 @@ beforeAll(async () => {
         maxEventAgeSeconds: 30 * 86_400,
         deadLetter: createPubSubDeadLetterPublisher(pubsub, TOPOLOGY.deadLetterTopic),
         livemode: false,
+        lanes: createCustomerLanes(),
       },
       (r) => results.push(r),
     ),

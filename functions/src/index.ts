@@ -27,6 +27,7 @@ function buildHandler(env: Record<string, string | undefined> = process.env): St
     maxEventAgeSeconds: config.maxEventAgeSeconds,
     deadLetter: createPubSubDeadLetterPublisher(createPubSubClient({ projectId: config.projectId }), config.deadLetterTopic),
     livemode: config.livemode,
+    lanes: createCustomerLanes(),
   });
 }
 
@@ -39,3 +40,4 @@ functions.cloudEvent<MessagePublishedData>(FUNCTION_NAME, lazyHandler);
 
 // Second function of this deployable: drains the usage outbox into Stripe meter events (usage engineer).
 import './report-usage/register.js';
+import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';

@@ -31,6 +31,7 @@ import { DEFAULT_BODY_LIMIT_BYTES } from '../../../services/webhook/src/config.j
 import { WEBHOOK_PUBLISH_BATCHING } from '../../../services/webhook/src/publish-batching.js';
 import { freePort } from '../src/emulators.js';
 import { createTopology, TOPOLOGY, type Topology } from '../src/pubsub-topology.js';
+import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
 
 /** The applier's production default (MAX_EVENT_AGE_DAYS=30). */
 const MAX_EVENT_AGE_SECONDS = 30 * 86_400;
@@ -101,6 +102,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
       maxEventAgeSeconds: MAX_EVENT_AGE_SECONDS,
       deadLetter: createPubSubDeadLetterPublisher(pubsub, TOPOLOGY.deadLetterTopic),
       livemode: false,
+      lanes: createCustomerLanes(),
     },
     (result) => results.push(result),
   );
@@ -133,7 +135,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     verifier: createWebhookVerifier(),
     secrets: [TEST_WEBHOOK_SECRET],
     livemode: false,
-    orderByCustomer: process.env['E2E_ORDERED'] !== 'false',
+    orderByCustomer: process.env['E2E_ORDERED'] === 'true',
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
     logger: e2eLogger('webhook'),
     projectId,

@@ -255,6 +255,67 @@ describe('applyEvent: customers and users', () => {
   });
 });
 
+describe('applyEvent: the customer index and the user summary', () => {
+  it('indexes every subscription and open payment issue of the customer, and the summary follows the index', async () => {
+    const { store, reader, deps } = setup();
+    await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100 })); // no index yet: built by querying
+    expect((await store.customerObjects.doc(CUSTOMER).get()).data()).toMatchObject({ subscriptionIds: [SUB], paymentIssueInvoiceIds: [] });
+
+    const second = fixtureEvent('customer.subscription.created');
+    const secondSub = second.data.object as Stripe.Subscription;
+    secondSub.id = 'sub_second';
+    secondSub.created += 1000;
+    second.created = NOW - 90;
+    reader.subscriptions.set('sub_second', secondSub);
+    await applyEvent(deps, envelope(second));
+    expect((await store.customerObjects.doc(CUSTOMER).get()).data()?.subscriptionIds).toEqual([SUB, 'sub_second']);
+
+    // The first subscription ends: the summary must find the second one through the index.
+    const ended = subscriptionEvent('customer.subscription.deleted', { created: NOW - 80 });
+    await applyEvent(deps, ended);
+    expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: 'sub_second', status: 'active' });
+
+    const failed = fixtureEvent('invoice.payment_failed');
+    failed.created = NOW - 70;
+    await applyEvent(deps, envelope(failed));
+    expect((await store.customerObjects.doc(CUSTOMER).get()).data()?.paymentIssueInvoiceIds).toEqual(['in_1Pgc6tB7WZ01zgkWu9fdqL6I']);
+    const paid = fixtureEvent('invoice.paid');
+    paid.created = NOW - 60;
+    await applyEvent(deps, envelope(paid));
+    expect((await store.customerObjects.doc(CUSTOMER).get()).data()?.paymentIssueInvoiceIds).toEqual([]);
+    expect((await store.users.doc(USER).get()).data()?.billing?.paymentIssue).toBeNull();
+  });
+
+  it('keeps an existing index complete while the customer maps to no user', async () => {
+    const { store, reader, deps } = setup();
+    await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100 }));
+    // The mapping is lost and cannot be recovered (no metadata anywhere): objects are stored unmapped.
+    await store.customers.doc(CUSTOMER).delete();
+    const stranger = fixtureEvent('customer.created').data.object as Stripe.Customer;
+    stranger.metadata = {};
+    reader.customers.set(CUSTOMER, stranger);
+    const orphan = fixtureEvent('customer.subscription.created');
+    const orphanSub = orphan.data.object as Stripe.Subscription;
+    orphanSub.id = 'sub_orphan';
+    orphanSub.metadata = {};
+    orphan.created = NOW - 90;
+    expect(await applyEvent(deps, envelope(orphan))).toBe('unmapped');
+    expect((await store.customerObjects.doc(CUSTOMER).get()).data()?.subscriptionIds).toEqual([SUB, 'sub_orphan']);
+  });
+
+  it('leaves the user document untouched when an event does not change the summary', async () => {
+    const { store, deps } = setup();
+    await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100 }));
+    const before = (await store.users.doc(USER).get()).updateTime;
+    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 50, status: 'active' }))).toBe('applied');
+    expect((await store.subscriptions.doc(SUB).get()).data()?.version.created).toBe(NOW - 50);
+    expect((await store.users.doc(USER).get()).updateTime?.isEqual(before!)).toBe(true);
+    // A change that matters is written.
+    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 40, status: 'past_due' }))).toBe('applied');
+    expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('past_due');
+  });
+});
+
 describe('applyEvent: payment issues and entitlements', () => {
   it('raises a payment issue on failure and clears it when paid', async () => {
     const { store, deps } = setup();

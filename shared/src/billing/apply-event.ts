@@ -8,9 +8,10 @@ import type { StripeReader } from '../ports/stripe-reader.js';
 import { HandledEventType } from '../stripe/event-types.js';
 import type { ApplyContext } from './apply-context.js';
 import type { BillingStore } from './billing-store.js';
-import type { EventEnvelope } from './event-envelope.js';
+import { eventObjectIds, type EventEnvelope } from './event-envelope.js';
 import { eventHandlers } from './handlers/handler-map.js';
 import type { EventOf } from './handlers/handler.js';
+import { userIdHint } from './resolve-user.js';
 import { runVersioned } from './versioned-write.js';
 
 export interface ApplierDeps {
@@ -27,13 +28,14 @@ export type ApplyOutcome = LedgerOutcome | 'duplicate';
 
 const DAY = 86_400;
 
-function objectIds(event: EventEnvelope): { objectId: string | null; customerId: string | null } {
+
+/** The user id our checkout puts in the metadata of customers and subscriptions, if present. */
+function payloadUserIdHint(event: EventEnvelope): string | null {
   const obj = event.data.object;
-  const id = typeof obj['id'] === 'string' ? obj['id'] : null;
-  const customer = obj['customer'];
-  const customerId =
-    typeof customer === 'string' ? customer : obj['object'] === 'customer' ? id : customer && typeof customer === 'object' && 'id' in customer && typeof customer.id === 'string' ? customer.id : null;
-  return { objectId: id, customerId };
+  const metadata = obj['metadata'];
+  const fromMetadata = metadata && typeof metadata === 'object' && 'userId' in metadata && typeof metadata.userId === 'string' ? metadata.userId : null;
+  const reference = typeof obj['client_reference_id'] === 'string' ? obj['client_reference_id'] : null;
+  return userIdHint(fromMetadata, reference);
 }
 
 function dispatch<K extends HandledEventType>(type: K, event: EventEnvelope, ctx: ApplyContext): Promise<LedgerOutcome> {
@@ -53,7 +55,7 @@ export async function applyEvent(deps: ApplierDeps, event: EventEnvelope): Promi
     type: event.type,
     created: event.created,
     livemode: event.livemode,
-    ...objectIds(event),
+    ...eventObjectIds(event),
     outcome,
     appliedAt: now,
     // Kept until the event itself would be dropped as expired (plus a day), so a redelivery is
@@ -61,10 +63,14 @@ export async function applyEvent(deps: ApplierDeps, event: EventEnvelope): Promi
     expireAt: Timestamp.fromMillis((event.created + deps.maxEventAgeSeconds + DAY) * 1000),
   });
 
-  const { objectId, customerId } = objectIds(event);
+  const { objectId, customerId } = eventObjectIds(event);
+  const userHint = payloadUserIdHint(event);
   const likelyReads = [
     ledgerRef,
-    ...(customerId ? [store.customers.doc(customerId), store.entitlements.doc(customerId)] : []),
+    ...(customerId ? [store.customers.doc(customerId), store.entitlements.doc(customerId), store.customerObjects.doc(customerId)] : []),
+    // The user is known for sure only from the customer mapping; the payload's hint is right in
+    // the common case and saves a round trip (a wrong guess only adds a document to the read set).
+    ...(userHint ? [store.users.doc(userHint)] : []),
     ...(objectId && event.type.startsWith('customer.subscription.') ? [store.subscriptions.doc(objectId)] : []),
     ...(objectId && event.type.startsWith('invoice.') ? [store.invoices.doc(objectId)] : []),
   ];

@@ -4,7 +4,7 @@ import type { CollectionReference, DocumentData, Firestore, Query } from '@googl
 import type { z } from 'zod';
 import { zodConverter } from '../firestore/zod-converter.js';
 import { Collection } from '../model/collections.js';
-import { CustomerDoc, EntitlementsDoc, InvoiceDoc, LedgerEntry, SubscriptionDoc, UserDoc } from '../model/documents.js';
+import { CustomerDoc, CustomerObjectsDoc, EntitlementsDoc, InvoiceDoc, LedgerEntry, SubscriptionDoc, UserDoc } from '../model/documents.js';
 
 function typed<S extends z.ZodType<DocumentData>>(db: Firestore, name: string, schema: S): CollectionReference<z.infer<S>> {
   return db.collection(name).withConverter(zodConverter(schema));
@@ -20,6 +20,7 @@ export function createBillingStore(db: Firestore) {
     subscriptions,
     entitlements: typed(db, Collection.entitlements, EntitlementsDoc),
     invoices,
+    customerObjects: typed(db, Collection.customerObjects, CustomerObjectsDoc),
     ledger: typed(db, Collection.ledger, LedgerEntry),
     subscriptionsOfCustomer: (customerId: string): Query<SubscriptionDoc> => subscriptions.where('customerId', '==', customerId),
     /** Invoices that still carry a payment problem (the billing page banner). */

@@ -25,3 +25,13 @@ export function parseEventMessage(data: Buffer): EventEnvelope {
   if (!parsed.success) throw new PermanentError(`message is not a Stripe event: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
+
+/** The event's object id and the Stripe customer it concerns (the object itself for a customer). */
+export function eventObjectIds(event: EventEnvelope): { objectId: string | null; customerId: string | null } {
+  const obj = event.data.object;
+  const id = typeof obj['id'] === 'string' ? obj['id'] : null;
+  const customer = obj['customer'];
+  const customerId =
+    typeof customer === 'string' ? customer : obj['object'] === 'customer' ? id : customer && typeof customer === 'object' && 'id' in customer && typeof customer.id === 'string' ? customer.id : null;
+  return { objectId: id, customerId };
+}

@@ -10,6 +10,7 @@ import { createBillingStore } from './billing-store.js';
 import { processEventMessage, type MessageDeps } from './process-event-message.js';
 import { createFakeStripeReader } from './testing/fake-stripe-reader.js';
 import { Writable } from 'node:stream';
+import { createCustomerLanes } from './customer-lanes.js';
 
 const open: Firestore[] = [];
 afterEach(async () => {
@@ -34,6 +35,7 @@ function setup(deadLetter: DeadLetterPublisher) {
     maxEventAgeSeconds: 30 * 86_400,
     deadLetter,
     livemode: false,
+    lanes: createCustomerLanes(),
   };
   return { deps, lines };
 }

@@ -9,12 +9,15 @@ import { PermanentError } from '../errors/app-error.js';
 import type { PublishedMessage } from '../ports/event-bus.js';
 import type { DeadLetterPublisher } from '../pubsub/dead-letter-publisher.js';
 import { applyEvent, type ApplierDeps, type ApplyOutcome } from './apply-event.js';
-import { parseEventMessage, type EventEnvelope } from './event-envelope.js';
+import type { CustomerLanes } from './customer-lanes.js';
+import { eventObjectIds, parseEventMessage, type EventEnvelope } from './event-envelope.js';
 
 export interface MessageDeps extends ApplierDeps {
   deadLetter: DeadLetterPublisher;
   /** The deployment's mode: events of the other mode are dead-lettered, never applied. */
   livemode: boolean;
+  /** One per process: a customer's concurrent events are applied one at a time (customer-lanes.ts). */
+  lanes: CustomerLanes;
 }
 
 export type MessageResult = { kind: 'processed'; eventId: string; outcome: ApplyOutcome } | { kind: 'dead_lettered'; eventId: string | null; reason: string };
@@ -23,9 +26,10 @@ export async function processEventMessage(deps: MessageDeps, message: PublishedM
   const { logger } = deps;
   let event: EventEnvelope | null = null;
   try {
-    event = parseEventMessage(message.data);
-    if (event.livemode !== deps.livemode) throw new PermanentError(`livemode ${event.livemode} event in a livemode ${deps.livemode} deployment`);
-    const outcome = await applyEvent(deps, event);
+    const parsed = parseEventMessage(message.data);
+    event = parsed;
+    if (parsed.livemode !== deps.livemode) throw new PermanentError(`livemode ${parsed.livemode} event in a livemode ${deps.livemode} deployment`);
+    const outcome = await deps.lanes.run(eventObjectIds(parsed).customerId ?? parsed.id, () => applyEvent(deps, parsed));
     const fields = { eventId: event.id, type: event.type, created: event.created, outcome, customerId: message.attributes['customerId'] ?? null };
     if (outcome === 'unmapped') logger.warn({ event: 'stripe_event.customer_unmapped', ...fields }, 'no user maps to this Stripe customer; object stored without a user');
     else if (outcome === 'expired') logger.warn({ event: 'stripe_event.expired', ...fields, maxEventAgeSeconds: deps.maxEventAgeSeconds }, 'event older than the maximum age dropped');

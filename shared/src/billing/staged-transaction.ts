@@ -52,21 +52,30 @@ export class StagedTransaction {
   }
 
   /**
-   * The documents a query matches, read through the transaction, with staged sets overlaid (a
-   * staged document replaces its stored version and is included when `matches` says so).
-   * The query itself runs OUTSIDE the transaction and only its documents are read (and locked)
-   * inside: a transactional query locks a whole index range (the emulator locks far more), which
-   * serialises unrelated customers. The caller must make this safe against a matching document
-   * created concurrently; billing-summary.ts does it by locking the user document first.
+   * The documents a query matches, read through the transaction, with staged sets overlaid (see
+   * `docsOf`). The query itself runs OUTSIDE the transaction and only its documents are read (and
+   * locked) inside: a transactional query locks a whole index range (the emulator locks far more),
+   * which serialises unrelated customers. The caller must make this safe against a matching
+   * document created concurrently; billing-summary.ts does it by locking the user document first.
    */
   async queryDocs<T>(query: Query<T>, collectionPath: string, matches: (doc: T) => boolean): Promise<T[]> {
     this.#assertOpen();
     const found = await query.get();
+    return this.docsOf(found.docs.map((d) => d.ref), collectionPath, matches);
+  }
+
+  /**
+   * The given documents of one collection (read in one round trip where not read yet) that
+   * `matches` accepts, with staged sets overlaid: a staged document replaces its stored version,
+   * and a staged document of the collection that is not among `refs` is included when it matches.
+   */
+  async docsOf<T>(refs: ReadonlyArray<DocumentReference<T>>, collectionPath: string, matches: (doc: T) => boolean): Promise<T[]> {
+    this.#assertOpen();
     const out = new Map<string, T>();
-    await this.prefetch(found.docs.map((d) => d.ref));
-    for (const d of found.docs) {
-      const doc = await this.get(d.ref);
-      if (doc !== undefined && matches(doc)) out.set(d.ref.path, doc);
+    await this.prefetch(refs);
+    for (const ref of refs) {
+      const doc = await this.get(ref);
+      if (doc !== undefined && matches(doc)) out.set(ref.path, doc);
     }
     for (const [path, w] of this.#writes) {
       if (w.kind !== 'set' || !path.startsWith(`${collectionPath}/`) || path.split('/').length !== collectionPath.split('/').length + 1) continue;

@@ -6,6 +6,8 @@ export const Collection = {
   subscriptions: 'subscriptions',
   entitlements: 'entitlements',
   invoices: 'invoices',
+  /** `customer_objects/{customerId}`: ids of the customer's subscriptions and of its invoices with a payment issue. */
+  customerObjects: 'customer_objects',
   ledger: 'stripe_events',
   /** `users/{userId}/usage/{feature}_{periodStart}`: quota counters (a subcollection; TTL on the `usage` group). */
   usage: 'usage',

@@ -96,6 +96,21 @@ export const EntitlementsDoc = z.object({
 });
 export type EntitlementsDoc = z.infer<typeof EntitlementsDoc>;
 
+/**
+ * `customer_objects/{customerId}`: the applier's index of what a user's billing summary is computed
+ * from, so recomputing it reads known documents in one batch instead of querying (billing-summary.ts).
+ * Written only inside the applier's transactions, next to the documents it lists.
+ */
+export const CustomerObjectsDoc = z.object({
+  customerId: z.string(),
+  /** Every subscription of the customer, canceled ones included. */
+  subscriptionIds: z.array(z.string()),
+  /** Invoices whose `paymentIssue` is set. */
+  paymentIssueInvoiceIds: z.array(z.string()),
+  updatedAt: timestamp,
+});
+export type CustomerObjectsDoc = z.infer<typeof CustomerObjectsDoc>;
+
 export const InvoiceStatus = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']);
 export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 
