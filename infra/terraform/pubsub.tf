@@ -35,9 +35,10 @@ resource "google_pubsub_subscription" "stripe_events_applier" {
 
   ack_deadline_seconds       = 60
   message_retention_duration = "604800s"
-  # The webhook publishes with orderingKey = Stripe customer id: one customer's events reach the
-  # applier one at a time, so they never contend for the same documents. Correctness rests on the
-  # applier's version guard, not on this; a poison event is dead-lettered by the applier at once.
+  # Ordered delivery takes effect only if the webhook publishes with ordering keys
+  # (PUBSUB_ORDER_BY_CUSTOMER=true; off by default). Enabled here so that switch needs no new
+  # subscription (this setting cannot change after creation). Correctness never rests on it: the
+  # applier's ledger and version guard decide; a poison event is dead-lettered by the applier at once.
   enable_message_ordering = true
   retain_acked_messages      = false
   expiration_policy {

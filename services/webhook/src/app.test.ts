@@ -101,7 +101,15 @@ describe('webhook app (Pub/Sub emulator)', () => {
 
     await settle();
     const [published] = running.logs.byEvent('webhook.event_published');
-    expect(published).toMatchObject({ severity: 'INFO', eventId: event.id, messageId: answer.messageId, 'logging.googleapis.com/trace': 'projects/demo-webhook/traces/feedface' });
+    expect(published).toMatchObject({
+      severity: 'INFO',
+      eventId: event.id,
+      messageId: answer.messageId,
+      'logging.googleapis.com/trace': 'projects/demo-webhook/traces/feedface',
+      httpRequest: { requestMethod: 'POST', requestUrl: '/stripe/webhook', status: 200 },
+    });
+    // One line per delivered event: the access line is the outcome line.
+    expect(running.logs.text().split('\n').filter((line) => line.includes(event.id))).toHaveLength(1);
     expect(running.logs.text()).not.toContain(signature);
   });
 

@@ -21,7 +21,9 @@ export interface WebhookAppDeps {
   livemode: boolean;
   /**
    * Publish with the Stripe customer id as ordering key, so the applier gets one customer's events
-   * one at a time (no transaction contention). Costs publish batching: the client batches per key.
+   * one at a time across all its instances. Off by default (PUBSUB_ORDER_BY_CUSTOMER): the client
+   * then batches per key, a publish RPC per event, and the applier already queues one customer's
+   * concurrent events per instance (customer-lanes.ts); correctness never depends on it.
    */
   orderByCustomer: boolean;
   /** Larger bodies answer 413 before they are read. */

@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       topic: 'stripe-events',
       webhookSecrets: ['whsec_one'],
       livemode: false,
-      orderByCustomer: true,
+      orderByCustomer: false,
       bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
       logLevel: 'info',
     });

@@ -23,7 +23,7 @@ const WebhookEnv = z.object({
   PUBSUB_TOPIC: z.string().min(1).default('stripe-events'),
   STRIPE_WEBHOOK_SECRETS: WebhookSecrets,
   STRIPE_LIVEMODE: envBool,
-  PUBSUB_ORDER_BY_CUSTOMER: envBool.default(true),
+  PUBSUB_ORDER_BY_CUSTOMER: envBool.default(false),
   WEBHOOK_BODY_LIMIT_BYTES: envInt.min(1024).default(DEFAULT_BODY_LIMIT_BYTES),
   LOG_LEVEL: LogLevel.default('info'),
 });

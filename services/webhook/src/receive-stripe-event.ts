@@ -3,7 +3,7 @@
 // so every failure after verification answers 5xx (Stripe retries for up to 3 days in live mode).
 import type { RequestHandler } from 'express';
 import { AppError, badRequest } from '@billing/shared/errors/app-error.js';
-import { requestLogger } from '@billing/shared/http/request-logging.js';
+import { annotateAccessLine, requestLogger } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { EventPublisher } from '@billing/shared/ports/event-bus.js';
@@ -64,7 +64,8 @@ export function receiveStripeEvent(deps: ReceiveStripeEventDeps): RequestHandler
       log.error({ event: 'webhook.publish_failed', ...ids, err }, 'could not publish the event; Stripe will retry');
       throw new AppError('upstream_unavailable', 'Event not accepted yet; retry later', {}, { cause: err });
     }
-    log.info({ event: 'webhook.event_published', ...ids, messageId, latencyMs: deps.clock.now() - receivedAtMs }, 'event published');
+    // One line per delivered event: the access line, named and carrying the ids.
+    annotateAccessLine(res, { event: 'webhook.event_published', ...ids, messageId, publishLatencyMs: deps.clock.now() - receivedAtMs }, 'event published');
     res.status(200).json({ received: true, messageId });
   };
 }

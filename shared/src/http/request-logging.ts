@@ -2,7 +2,7 @@
 // Cloud Logging trace field (from X-Cloud-Trace-Context or traceparent), so every line a handler
 // writes is correlated with the request in Logs Explorer, and one access line per request in the
 // `httpRequest` shape Cloud Logging renders. Only the path is logged, never the query string.
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { traceField, type Logger } from '../logging/logger.js';
 
 export interface RequestLoggingOptions {
@@ -14,6 +14,15 @@ export interface RequestLoggingOptions {
 }
 
 const requestLoggers = new WeakMap<Request, Logger>();
+const annotations = new WeakMap<Response, { fields: Record<string, unknown>; message: string }>();
+
+/**
+ * Makes the request's access line also the handler's outcome line (its `event` name, ids and
+ * message), so a request that succeeds writes one line, not two.
+ */
+export function annotateAccessLine(res: Response, fields: Record<string, unknown> & { event: string }, message: string): void {
+  annotations.set(res, { fields, message });
+}
 
 export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
   return (req, res, next) => {
@@ -26,8 +35,10 @@ export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
       res.once('close', () => {
         const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
         const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
+        const note = annotations.get(res);
         const entry = {
           event: 'http.request',
+          ...note?.fields,
           httpRequest: {
             requestMethod: req.method,
             requestUrl: req.originalUrl.split('?')[0],
@@ -38,7 +49,7 @@ export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
           },
         };
         if (status >= 500) log.warn(entry, 'request failed');
-        else log.info(entry, 'request');
+        else log.info(entry, note?.message ?? 'request');
       });
     }
     next();

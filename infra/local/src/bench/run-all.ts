@@ -37,23 +37,24 @@ async function main(): Promise<void> {
   const lines: Line[] = [];
 
   if (want('ingest')) {
-    const r = await withFreshEmulators(() => runIngestBench({ concurrency: 32, durationMs: 5_000 }));
+    const r = await withFreshEmulators(() => runIngestBench({ durationMs: 5_000 }));
     console.log('\n## ingest (webhook service, signed events)\n', JSON.stringify(r, null, 2));
+    const baseline = `${fmt(r.baseline.eventsPerSecond)} (p50 ${fmt(r.baseline.p50Ms, 2)} ms, p99 ${fmt(r.baseline.p99Ms, 2)} ms)`;
     lines.push({
-      name: 'ingest events/s',
+      name: `ingest events/s (${r.concurrency} concurrent)`,
       measured: `${fmt(r.webhook.eventsPerSecond)} (p50 ${fmt(r.webhook.p50Ms, 2)} ms, p99 ${fmt(r.webhook.p99Ms, 2)} ms)`,
-      baseline: `${fmt(r.baseline.eventsPerSecond)} (p50 ${fmt(r.baseline.p50Ms, 2)} ms, p99 ${fmt(r.baseline.p99Ms, 2)} ms)`,
+      baseline,
       ratio: r.ratio,
       target: '>= 0.50',
       ok: r.ratio >= 0.5,
     });
     lines.push({
-      name: 'ingest events/s, no ordering key',
-      measured: `${fmt(r.unordered.eventsPerSecond)} (p50 ${fmt(r.unordered.p50Ms, 2)} ms, p99 ${fmt(r.unordered.p99Ms, 2)} ms)`,
+      name: 'ingest events/s, PUBSUB_ORDER_BY_CUSTOMER=true (not the default)',
+      measured: `${fmt(r.ordered.eventsPerSecond)} (p50 ${fmt(r.ordered.p50Ms, 2)} ms, p99 ${fmt(r.ordered.p99Ms, 2)} ms)`,
       baseline: 'same baseline',
-      ratio: r.unorderedRatio,
-      target: '>= 0.50',
-      ok: r.unorderedRatio >= 0.5,
+      ratio: r.orderedRatio,
+      target: 'informative',
+      ok: true,
     });
   }
 
