@@ -1,10 +1,15 @@
-// The one Firestore write path of the recorder: a transaction on a quota counter that, at once,
-// commits units this instance admitted (`used`), gives back lease it will not use, leases new
-// units out of what is left of the limit (`reserved`), and, for metered features, writes the
-// outbox entry that the `reportUsage` function turns into a Stripe meter event. Counter and outbox
-// commit together or not at all, so admitted usage that reached Firestore is always reported.
-import type { Firestore } from '@google-cloud/firestore';
-import { Timestamp } from '@google-cloud/firestore';
+// The recorder's two Firestore write paths on a quota counter:
+//  - syncCounter, a transaction that leases new units out of what is left of the limit
+//    (`reserved`), and at once commits units this instance admitted (`used`) and gives back lease;
+//  - flushCounter, a blind atomic batch for the periodic flush (commit units, give back lease, no
+//    lease wanted): both are commutative increments, so it needs no read, takes no lock and never
+//    contends with other instances' flushes of the same counter (the lease transactions are the
+//    only read-modify-write, and they are what keeps over-admission at zero).
+// Both write, for metered features, the outbox entry that the `reportUsage` function turns into a
+// Stripe meter event, in the same commit as the counter: admitted usage that reached Firestore is
+// always reported.
+import type { Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
+import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type { MeteredFeature, Quota } from '../plans/catalog.js';
 import { outboxCollection, usageCounterRef } from './usage-documents.js';
 
@@ -86,36 +91,63 @@ export async function syncCounter(db: Firestore, req: SyncRequest): Promise<Sync
     const wrote = req.commitUsed > 0 || req.returnLease > 0 || granted > 0;
     if (!wrote) return { granted, used, reserved, available, wrote };
 
-    const now = Timestamp.fromMillis(req.nowMs);
-    tx.set(ref, {
-      userId: key.userId,
-      feature: key.feature,
-      periodStart: key.periodStart,
-      periodEnd: key.periodEnd,
-      limit: req.limit,
-      reserved,
-      used,
-      expireAt: Timestamp.fromMillis((key.periodEnd + req.retentionDays * DAY_SECONDS) * 1000),
-      updatedAt: now,
-    });
-    if (req.meter && req.commitUsed > 0) {
-      const nowSeconds = Math.floor(req.nowMs / 1000);
-      tx.create(outboxCollection(db).doc(req.outboxId), {
-        userId: key.userId,
-        customerId: req.meter.customerId,
-        feature: key.feature,
-        eventName: req.meter.eventName,
-        value: req.commitUsed,
-        // Units flushed after the period ended still belong to it: bill them inside it.
-        timestamp: Math.min(nowSeconds, key.periodEnd - 1),
-        periodStart: key.periodStart,
-        periodEnd: key.periodEnd,
-        state: 'pending',
-        reportId: null,
-        createdAt: now,
-        expireAt: Timestamp.fromMillis(req.nowMs + OUTBOX_RETENTION_DAYS * DAY_SECONDS * 1000),
-      });
-    }
+    tx.set(ref, { ...counterFields(req), reserved, used });
+    writeOutboxEntry(db, tx, req);
     return { granted, used, reserved, available, wrote };
+  });
+}
+
+/** A flush: what `syncCounter` does with `need` 0, as one blind atomic batch (see the top). */
+export type FlushRequest = Omit<SyncRequest, 'need' | 'want'>;
+
+export async function flushCounter(db: Firestore, req: FlushRequest): Promise<{ wrote: boolean }> {
+  if (req.commitUsed <= 0 && req.returnLease <= 0) return { wrote: false };
+  const { key } = req;
+  const batch = db.batch();
+  // Unlimited quotas lease nothing: `reserved` follows `used` (see syncCounter).
+  const reservedDelta = req.limit === 'unlimited' ? req.commitUsed : -req.returnLease;
+  batch.set(
+    usageCounterRef(db, key.userId, key.feature, key.periodStart),
+    { ...counterFields(req), used: FieldValue.increment(req.commitUsed), reserved: FieldValue.increment(reservedDelta) },
+    { merge: true },
+  );
+  writeOutboxEntry(db, batch, req);
+  await batch.commit();
+  return { wrote: true };
+}
+
+/** The counter's descriptive fields, written with every change (merge keeps them current). */
+function counterFields(req: FlushRequest) {
+  const { key } = req;
+  return {
+    userId: key.userId,
+    feature: key.feature,
+    periodStart: key.periodStart,
+    periodEnd: key.periodEnd,
+    limit: req.limit,
+    expireAt: Timestamp.fromMillis((key.periodEnd + req.retentionDays * DAY_SECONDS) * 1000),
+    updatedAt: Timestamp.fromMillis(req.nowMs),
+  };
+}
+
+/** The outbox entry for units of a metered feature, in the same commit as the counter. */
+function writeOutboxEntry(db: Firestore, writer: Transaction | WriteBatch, req: FlushRequest): void {
+  if (!req.meter || req.commitUsed <= 0) return;
+  const { key } = req;
+  const nowSeconds = Math.floor(req.nowMs / 1000);
+  writer.create(outboxCollection(db).doc(req.outboxId), {
+    userId: key.userId,
+    customerId: req.meter.customerId,
+    feature: key.feature,
+    eventName: req.meter.eventName,
+    value: req.commitUsed,
+    // Units flushed after the period ended still belong to it: bill them inside it.
+    timestamp: Math.min(nowSeconds, key.periodEnd - 1),
+    periodStart: key.periodStart,
+    periodEnd: key.periodEnd,
+    state: 'pending',
+    reportId: null,
+    createdAt: Timestamp.fromMillis(req.nowMs),
+    expireAt: Timestamp.fromMillis(req.nowMs + OUTBOX_RETENTION_DAYS * DAY_SECONDS * 1000),
   });
 }

@@ -31,7 +31,7 @@ import type { UserId } from '../model/ids.js';
 import { PAID_PLAN_IDS, PLANS, type MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import { usageAccount, type BillingSource, type UsageAccount } from './usage-account.js';
-import { syncCounter, type CounterKey, type MeterTarget } from './sync-counter.js';
+import { flushCounter, syncCounter, type CounterKey, type MeterTarget } from './sync-counter.js';
 
 export interface UsageSubject {
   readonly userId: UserId;
@@ -94,6 +94,8 @@ interface Counter {
   reservedSeen: number;
   availableSeen: number | 'unlimited';
   checkedAt: number;
+  /** When this instance last wrote the counter (lease or flush): flushes are at most one per interval. */
+  writtenAt: number;
   block: number;
   lastGrantAt: number;
   lastAdmitAt: number;
@@ -132,6 +134,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         reservedSeen: 0,
         availableSeen: limit,
         checkedAt: Number.NEGATIVE_INFINITY,
+        writtenAt: Number.NEGATIVE_INFINITY,
         // Start big enough for a hot caller of a large quota (1/1000 of it), small for small quotas.
         block: limit === 'unlimited' ? initialBlock : Math.min(maxBlock, Math.max(initialBlock, Math.ceil(limit / 1000))),
         lastGrantAt: Number.NEGATIVE_INFINITY,
@@ -169,21 +172,40 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     counter.pending -= commitUsed;
     counter.committing += commitUsed;
     counter.lease -= returnLease;
+    const request = {
+      key: counter.key,
+      limit: counter.limit,
+      retentionDays: counter.retentionDays,
+      commitUsed,
+      returnLease,
+      meter: counter.meter,
+      outboxId: randomUUID(),
+      nowMs: started,
+    };
     try {
-      const res = await syncCounter(db, {
-        key: counter.key,
-        limit: counter.limit,
-        retentionDays: counter.retentionDays,
-        commitUsed,
-        returnLease,
-        need,
-        want,
-        meter: counter.meter,
-        outboxId: randomUUID(),
-        nowMs: started,
-      });
+      if (need <= 0) {
+        // A flush: a blind increment, no read (sync-counter.ts). The local view moves by what this
+        // instance wrote; other instances' figures arrive with the next lease transaction.
+        const res = await flushCounter(db, request);
+        counter.committing -= commitUsed;
+        if (res.wrote) {
+          opts.onWrite?.(commitUsed > 0 && counter.meter ? 2 : 1);
+          counter.writtenAt = clock.now();
+        }
+        counter.usedSeen += commitUsed;
+        if (counter.limit === 'unlimited') counter.reservedSeen += commitUsed;
+        else {
+          counter.reservedSeen -= returnLease;
+          if (counter.availableSeen !== 'unlimited') counter.availableSeen += returnLease;
+        }
+        return;
+      }
+      const res = await syncCounter(db, { ...request, need, want });
       counter.committing -= commitUsed;
-      if (res.wrote) opts.onWrite?.(commitUsed > 0 && counter.meter ? 2 : 1);
+      if (res.wrote) {
+        opts.onWrite?.(commitUsed > 0 && counter.meter ? 2 : 1);
+        counter.writtenAt = clock.now();
+      }
       counter.lease += res.granted;
       counter.usedSeen = res.used;
       counter.reservedSeen = res.reserved;
@@ -277,7 +299,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       const ended = now >= counter.key.periodEnd * 1000;
       const idle = now - counter.lastAdmitAt >= idleReturnMs;
       const giveBack = (closing || idle || ended) && counter.limit !== 'unlimited' && counter.lease > 0;
-      const due = counter.pending > 0 && (closing || now - counter.checkedAt >= flushIntervalMs);
+      const due = counter.pending > 0 && (closing || now - counter.writtenAt >= flushIntervalMs);
       if (due || giveBack) {
         work.push(
           exclusive(counter, () => sync(counter, 0, closing || idle || ended)).catch((err: unknown) => {

@@ -1,0 +1,57 @@
+// The counter's two write paths against the emulator: the lease transaction and the blind flush.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Firestore } from '@google-cloud/firestore';
+import { testFirestore, testProjectId } from '../testing/emulator.js';
+import { flushCounter, syncCounter, type FlushRequest } from './sync-counter.js';
+import { outboxCollection, usageCounterRef } from './usage-documents.js';
+
+const open: Firestore[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((db) => db.terminate()));
+});
+
+const key = { userId: 'u-sync', feature: 'api_calls' as const, periodStart: 1_780_000_000, periodEnd: 1_782_592_000 };
+const base = (over: Partial<FlushRequest>): FlushRequest => ({
+  key,
+  limit: 1_000,
+  retentionDays: 30,
+  commitUsed: 0,
+  returnLease: 0,
+  meter: { customerId: 'cus_sync', eventName: 'api_calls' },
+  outboxId: crypto.randomUUID(),
+  nowMs: 1_781_000_000_000,
+  ...over,
+});
+
+describe('syncCounter / flushCounter', () => {
+  it('flushes from several instances at once add up, give lease back, and write one outbox entry each', async () => {
+    const projectId = testProjectId();
+    const a = testFirestore(projectId);
+    const b = testFirestore(projectId); // a second instance: its own client
+    open.push(a, b);
+    const leaseA = await syncCounter(a, { ...base({}), need: 100, want: 300 });
+    const leaseB = await syncCounter(b, { ...base({}), need: 100, want: 300 });
+    expect(leaseA.granted + leaseB.granted).toBeLessThanOrEqual(1_000);
+
+    await Promise.all([
+      flushCounter(a, base({ commitUsed: 40 })),
+      flushCounter(b, base({ commitUsed: 25 })),
+      flushCounter(a, base({ commitUsed: 10, returnLease: leaseA.granted - 50 })),
+    ]);
+    const counter = (await usageCounterRef(a, key.userId, key.feature, key.periodStart).get()).data(); // parses with the schema
+    expect(counter).toMatchObject({ used: 75, reserved: 50 + leaseB.granted, limit: 1_000, periodEnd: key.periodEnd });
+    const entries = (await outboxCollection(a).get()).docs.map((d) => d.data().value).sort((x, y) => x - y);
+    expect(entries).toEqual([10, 25, 40]);
+
+    // The next lease transaction sees every flush.
+    const after = await syncCounter(b, { ...base({}), need: 1, want: 1 });
+    expect(after).toMatchObject({ used: 75, reserved: 50 + leaseB.granted + after.granted });
+  });
+
+  it('a flush with nothing to write writes nothing', async () => {
+    const db = testFirestore();
+    open.push(db);
+    expect(await flushCounter(db, base({}))).toEqual({ wrote: false });
+    expect((await usageCounterRef(db, key.userId, key.feature, key.periodStart).get()).exists).toBe(false);
+  });
+});
