@@ -2,7 +2,7 @@
 // Order: public bits (static assets, health, dev sign-in) → IAP authentication → JSON API and
 // pages → JSON 404 → the one error handler.
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import type { Firestore } from '@google-cloud/firestore';
 import type { UserStateCache } from '@billing/shared/access/user-state-cache.js';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
@@ -52,6 +52,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Responses are per user and change with billing state: an ETag (a SHA-1 of every body) buys
+  // nothing here, and pages are sent with no-store anyway. Static assets keep theirs (express.static).
+  app.set('etag', false);
   const policy: AccessPolicy = { clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds };
   const routeDeps = { billing: deps.billing, logger: deps.logger, usage: deps.usage, policy, priceIds: deps.billing.priceIds };
 
@@ -77,16 +80,19 @@ export function createApp(deps: AppDeps): Express {
       signInPath: deps.devIap ? DEV_SIGN_IN_PATH : undefined,
     }),
   );
-  app.use('/api', express.json({ limit: '16kb' }), requireJsonPost());
-  app.use(meRouter(routeDeps));
-  app.use(billingRouter(routeDeps));
-  app.use(invoicesRouter({ gateway: deps.billing.gateway, firestore: deps.firestore }));
-  app.use(reportsRouter(routeDeps));
+  // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
+  // request never walks the API's routes, nor an API request the pages'.
+  const api = Router();
+  api.use(express.json({ limit: '16kb' }), requireJsonPost());
+  api.use(meRouter(routeDeps));
+  api.use(billingRouter(routeDeps));
+  api.use(invoicesRouter({ gateway: deps.billing.gateway, firestore: deps.firestore }));
+  api.use(reportsRouter(routeDeps));
+  if (deps.metering) api.use(usageRouter({ metering: deps.metering }), apiKeysRouter({ metering: deps.metering }));
+  app.use('/api', api);
+
   app.use(billingReturnRouter(routeDeps));
   app.use(pagesRouter({ ...routeDeps, devSignOut: deps.devIap !== null }));
-
-  // ---- IAP-authenticated usage and API key routes (createUsageRouter, createApiKeyRouter) go here.
-  if (deps.metering) app.use(usageRouter({ metering: deps.metering }), apiKeysRouter({ metering: deps.metering }));
 
   app.use(notFoundHandler());
   app.use(errorHandler({ logger: deps.logger }));

@@ -15,20 +15,20 @@ export function apiKeysRouter(deps: { metering: Metering }): Router {
   const router = Router();
   const { keys, keyVerifier } = deps.metering;
 
-  router.post('/api/keys', async (req, res) => {
+  router.post('/keys', async (req, res) => {
     const { name } = parseInput(NameBody, req.body);
     const created = await keys.create(requestAuth(res).identity.userId, name);
     res.status(201).set('Cache-Control', 'no-store').json(created);
   });
-  router.get('/api/keys', async (_req, res) => {
+  router.get('/keys', async (_req, res) => {
     res.json({ keys: await keys.list(requestAuth(res).identity.userId) });
   });
-  router.patch('/api/keys/:id', async (req, res) => {
+  router.patch('/keys/:id', async (req, res) => {
     const { id } = parseInput(KeyParams, req.params);
     const { name } = parseInput(NameBody, req.body);
     res.json(await keys.rename(requestAuth(res).identity.userId, id, name));
   });
-  router.delete('/api/keys/:id', async (req, res) => {
+  router.delete('/keys/:id', async (req, res) => {
     const { id } = parseInput(KeyParams, req.params);
     const { hash } = await keys.revoke(requestAuth(res).identity.userId, id);
     keyVerifier.evict(hash);

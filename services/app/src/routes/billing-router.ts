@@ -16,7 +16,7 @@ const PlanChoice = z.object({ lookupKey: z.string().min(1).max(100) });
 export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger }): Router {
   const router = Router();
 
-  router.post('/api/checkout', async (req, res) => {
+  router.post('/checkout', async (req, res) => {
     const { lookupKey } = parseInput(PlanChoice, req.body);
     const { identity } = requestAuth(res);
     const session = await startCheckout(deps.billing, identity, lookupKey);
@@ -24,7 +24,7 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
     res.json({ url: session.url });
   });
 
-  router.post('/api/portal', async (req, res) => {
+  router.post('/portal', async (req, res) => {
     const { identity } = requestAuth(res);
     const session = await openBillingPortal(deps.billing, identity.userId);
     // The URL is a bearer credential: logged as an event only.
@@ -32,7 +32,7 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
     res.json({ url: session.url });
   });
 
-  router.post('/api/subscription/plan', async (req, res) => {
+  router.post('/subscription/plan', async (req, res) => {
     const { lookupKey } = parseInput(PlanChoice, req.body);
     const { identity } = requestAuth(res);
     const result = await changePlan(deps.billing, identity.userId, lookupKey);
@@ -40,7 +40,7 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
     res.json(result);
   });
 
-  for (const [path, cancel] of [['/api/subscription/cancel', true], ['/api/subscription/resume', false]] as const) {
+  for (const [path, cancel] of [['/subscription/cancel', true], ['/subscription/resume', false]] as const) {
     router.post(path, async (req, res) => {
       const { identity } = requestAuth(res);
       const result = await setCancelAtPeriodEnd(deps.billing, identity.userId, cancel);

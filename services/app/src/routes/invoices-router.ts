@@ -19,14 +19,14 @@ export function invoicesRouter(deps: { gateway: BillingGateway; firestore: Fires
   // The customer id is read fresh: it decides whose invoices are shown.
   const userOf = (userId: string) => readUser(deps.firestore, userId);
 
-  router.get('/api/invoices', async (req, res) => {
+  router.get('/invoices', async (req, res) => {
     const query = parseInput(InvoiceQuery, req.query);
     const { identity } = requestAuth(res);
     const page = await listUserInvoices(deps, await userOf(identity.userId), { limit: query.limit, startingAfter: query.starting_after });
     res.json(page);
   });
 
-  router.get('/api/invoices/:id/pdf', async (req, res) => {
+  router.get('/invoices/:id/pdf', async (req, res) => {
     const { identity } = requestAuth(res);
     const id = InvoiceId.safeParse(req.params['id']);
     // A malformed id answers like someone else's: 404.

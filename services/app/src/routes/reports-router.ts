@@ -5,7 +5,7 @@ import { requestAuth } from '../auth/request-identity.js';
 
 export function reportsRouter(deps: { policy: AccessPolicy }): Router {
   const router = Router();
-  router.get('/api/reports/advanced', requireFeature('advanced_analytics', deps.policy), (_req, res) => {
+  router.get('/reports/advanced', requireFeature('advanced_analytics', deps.policy), (_req, res) => {
     const { identity } = requestAuth(res);
     res.json({ report: 'advanced', userId: identity.userId, generatedAt: new Date(deps.policy.clock.now()).toISOString() });
   });
