@@ -1,9 +1,8 @@
 // /v1/billing/meters: the seeded meters (`mtr_<event_name>`).
 import { z } from 'zod';
 import { newestFirst } from '../billing/stand-in-state.js';
-import { expandParam, listParams } from '../http/request-params.js';
-import { noSuchResource } from '../http/stripe-error.js';
-import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
+import { listParams } from '../http/request-params.js';
+import { endpoint, retrieveEndpoint, type ApiEndpoint } from './endpoint.js';
 import { listPage } from './list-page.js';
 
 const list = endpoint('get', '/v1/billing/meters', z.strictObject({ ...listParams, status: z.enum(['active', 'inactive']).optional() }), (ctx, p) =>
@@ -14,11 +13,6 @@ const list = endpoint('get', '/v1/billing/meters', z.strictObject({ ...listParam
   ),
 );
 
-const retrieve = endpoint('get', '/v1/billing/meters/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) => {
-  const id = pathParam(path, 'id');
-  const meter = ctx.state.meters.get(id);
-  if (!meter) throw noSuchResource('billing.meter', id);
-  return meter;
-});
+const retrieve = retrieveEndpoint('/v1/billing/meters', 'billing.meter', (ctx, id) => ctx.state.meters.get(id));
 
 export const endpoints: ApiEndpoint[] = [list, retrieve];

@@ -1,9 +1,10 @@
 // One API endpoint = one entry in a resource module's `endpoints` table: method, Express path,
 // a strict zod schema for its parameters, and a synchronous handler over the billing context.
 // `api-routes.ts` registers every table; adding an endpoint touches one module.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { BillingContext } from '../billing/billing-context.js';
-import { parseParams } from '../http/request-params.js';
+import { expandParam, parseParams } from '../http/request-params.js';
+import { noSuchResource } from '../http/stripe-error.js';
 
 export type HttpMethod = 'get' | 'post' | 'delete';
 
@@ -28,4 +29,14 @@ export function pathParam(pathParams: Record<string, string>, name: string): str
   const value = pathParams[name];
   if (value === undefined) throw new Error(`route has no :${name}`);
   return value;
+}
+
+/** `GET <path>/:id` answering the object `find` returns, or Stripe's 404 `resource_missing`. */
+export function retrieveEndpoint(path: string, resource: string, find: (ctx: BillingContext, id: string) => unknown): ApiEndpoint {
+  return endpoint('get', `${path}/:id`, z.strictObject({ expand: expandParam }), (ctx, _p, pathParams) => {
+    const id = pathParam(pathParams, 'id');
+    const found = find(ctx, id);
+    if (found === undefined) throw noSuchResource(resource, id);
+    return found;
+  });
 }

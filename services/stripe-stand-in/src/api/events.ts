@@ -1,8 +1,7 @@
 // /v1/events: everything the stand-in emitted, newest first (for reconciliation jobs and tests).
 import { z } from 'zod';
-import { expandParam, formInt, listParams } from '../http/request-params.js';
-import { noSuchResource } from '../http/stripe-error.js';
-import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
+import { formInt, listParams } from '../http/request-params.js';
+import { endpoint, retrieveEndpoint, type ApiEndpoint } from './endpoint.js';
 import { listPage } from './list-page.js';
 
 const range = z.union([formInt, z.strictObject({ gt: formInt.optional(), gte: formInt.optional(), lt: formInt.optional(), lte: formInt.optional() })]);
@@ -20,11 +19,6 @@ const list = endpoint('get', '/v1/events', z.strictObject({ ...listParams, type:
   return listPage(events, p, '/v1/events');
 });
 
-const retrieve = endpoint('get', '/v1/events/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) => {
-  const id = pathParam(path, 'id');
-  const event = ctx.state.events.find((e) => e.id === id);
-  if (!event) throw noSuchResource('event', id);
-  return event;
-});
+const retrieve = retrieveEndpoint('/v1/events', 'event', (ctx, id) => ctx.state.events.find((e) => e.id === id));
 
 export const endpoints: ApiEndpoint[] = [list, retrieve];

@@ -1,9 +1,8 @@
 // /v1/invoices: list (by customer, subscription, status; newest first, paginated) and retrieve.
 import { z } from 'zod';
 import { newestFirst } from '../billing/stand-in-state.js';
-import { expandParam, listParams } from '../http/request-params.js';
-import { noSuchResource } from '../http/stripe-error.js';
-import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
+import { listParams } from '../http/request-params.js';
+import { endpoint, retrieveEndpoint, type ApiEndpoint } from './endpoint.js';
 import { listPage } from './list-page.js';
 
 const list = endpoint(
@@ -23,11 +22,6 @@ const list = endpoint(
     ),
 );
 
-const retrieve = endpoint('get', '/v1/invoices/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) => {
-  const id = pathParam(path, 'id');
-  const invoice = ctx.state.invoices.get(id);
-  if (!invoice) throw noSuchResource('invoice', id);
-  return invoice;
-});
+const retrieve = retrieveEndpoint('/v1/invoices', 'invoice', (ctx, id) => ctx.state.invoices.get(id));
 
 export const endpoints: ApiEndpoint[] = [list, retrieve];

@@ -1,9 +1,8 @@
 // /v1/prices: the seeded catalog, listable by lookup_keys (how the product resolves price ids).
 import { z } from 'zod';
 import { newestFirst } from '../billing/stand-in-state.js';
-import { expandParam, formBool, listParams } from '../http/request-params.js';
-import { noSuchResource } from '../http/stripe-error.js';
-import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
+import { formBool, listParams } from '../http/request-params.js';
+import { endpoint, retrieveEndpoint, type ApiEndpoint } from './endpoint.js';
 import { listPage } from './list-page.js';
 
 const list = endpoint(
@@ -30,11 +29,6 @@ const list = endpoint(
     ),
 );
 
-const retrieve = endpoint('get', '/v1/prices/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) => {
-  const id = pathParam(path, 'id');
-  const price = ctx.state.prices.get(id);
-  if (!price) throw noSuchResource('price', id);
-  return price;
-});
+const retrieve = retrieveEndpoint('/v1/prices', 'price', (ctx, id) => ctx.state.prices.get(id));
 
 export const endpoints: ApiEndpoint[] = [list, retrieve];
