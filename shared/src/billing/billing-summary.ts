@@ -70,17 +70,11 @@ async function readCustomerObjects(ctx: ApplyContext, customerId: string, index:
   const isSubscription = (s: SubscriptionDoc) => s.customerId === customerId;
   const hasIssue = (i: InvoiceDoc) => i.customerId === customerId && i.paymentIssue !== null;
   if (index) {
+    const subscriptionRefs = index.subscriptionIds.map((id) => store.subscriptions.doc(id));
+    const invoiceRefs = index.paymentIssueInvoiceIds.map((id) => store.invoices.doc(id));
     const [subscriptions, invoicesWithIssue] = await Promise.all([
-      tx.docsOf(
-        index.subscriptionIds.map((id) => store.subscriptions.doc(id)),
-        store.subscriptions.path,
-        isSubscription,
-      ),
-      tx.docsOf(
-        index.paymentIssueInvoiceIds.map((id) => store.invoices.doc(id)),
-        store.invoices.path,
-        hasIssue,
-      ),
+      tx.docsOf(subscriptionRefs, store.subscriptions.path, isSubscription),
+      tx.docsOf(invoiceRefs, store.invoices.path, hasIssue),
     ]);
     return { subscriptions, invoicesWithIssue };
   }

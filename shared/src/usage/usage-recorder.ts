@@ -172,6 +172,10 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     counter.pending -= commitUsed;
     counter.committing += commitUsed;
     counter.lease -= returnLease;
+    const wrote = () => {
+      opts.onWrite?.(commitUsed > 0 && counter.meter ? 2 : 1); // the counter, and the outbox entry if metered
+      counter.writtenAt = clock.now();
+    };
     const request = {
       key: counter.key,
       limit: counter.limit,
@@ -188,10 +192,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         // instance wrote; other instances' figures arrive with the next lease transaction.
         const res = await flushCounter(db, request);
         counter.committing -= commitUsed;
-        if (res.wrote) {
-          opts.onWrite?.(commitUsed > 0 && counter.meter ? 2 : 1);
-          counter.writtenAt = clock.now();
-        }
+        if (res.wrote) wrote();
         counter.usedSeen += commitUsed;
         if (counter.limit === 'unlimited') counter.reservedSeen += commitUsed;
         else {
@@ -202,10 +203,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       }
       const res = await syncCounter(db, { ...request, need, want });
       counter.committing -= commitUsed;
-      if (res.wrote) {
-        opts.onWrite?.(commitUsed > 0 && counter.meter ? 2 : 1);
-        counter.writtenAt = clock.now();
-      }
+      if (res.wrote) wrote();
       counter.lease += res.granted;
       counter.usedSeen = res.used;
       counter.reservedSeen = res.reserved;
