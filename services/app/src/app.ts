@@ -13,7 +13,7 @@ import type { Clock } from '@billing/shared/ports/clock.js';
 import type { AccessPolicy } from './access/require-feature.js';
 import { authenticate } from './auth/authenticate.js';
 import type { DevIap } from './auth/dev-iap.js';
-import { DEV_SIGN_IN_PATH, devSignInRouter } from './auth/dev-sign-in-router.js';
+import { DEV_PREFIX, DEV_SIGN_IN_PATH, devSignInRouter } from './auth/dev-sign-in-router.js';
 import type { IapVerifier } from './auth/iap-verifier.js';
 import { requireJsonPost } from './http/require-json-post.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -64,11 +64,12 @@ export function createApp(deps: AppDeps): Express {
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
-  if (deps.devIap) app.use(devSignInRouter(deps.devIap));
+  // Routers are mounted at their prefix, so a request for another path skips them in one check.
+  if (deps.devIap) app.use(DEV_PREFIX, devSignInRouter(deps.devIap));
 
   // ---- Routes with their own authentication (e.g. `Authorization: Bearer <api key>`) go here,
   // ---- before IAP authentication. Usage engineer: mount API-key-authenticated routers here.
-  if (deps.metering) app.use(v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock }));
+  if (deps.metering) app.use('/v1', v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock }));
 
   // Everything below requires a valid IAP assertion.
   app.use(

@@ -13,7 +13,8 @@ export interface RequestLoggingOptions {
   skip?: (req: Request) => boolean;
 }
 
-const requestLoggers = new WeakMap<Request, Logger>();
+/** Per request: its trace field, and the child logger handlers asked for (made on first use). */
+const requestContexts = new WeakMap<Request, { base: Logger; trace: Record<string, string>; logger?: Logger }>();
 const annotations = new WeakMap<Response, { fields: Record<string, unknown>; message: string }>();
 
 /**
@@ -27,16 +28,15 @@ export function annotateAccessLine(res: Response, fields: Record<string, unknown
 export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    const log = opts.logger.child(
-      traceField(opts.projectId, { cloudTrace: req.get('x-cloud-trace-context'), traceparent: req.get('traceparent') }),
-    );
-    requestLoggers.set(req, log);
+    const trace = traceField(opts.projectId, { cloudTrace: req.get('x-cloud-trace-context'), traceparent: req.get('traceparent') });
+    requestContexts.set(req, { base: opts.logger, trace });
     if (!opts.skip?.(req)) {
       res.once('close', () => {
         const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
         const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
         const note = annotations.get(res);
         const entry = {
+          ...trace,
           event: 'http.request',
           ...note?.fields,
           httpRequest: {
@@ -48,15 +48,21 @@ export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
             remoteIp: req.ip,
           },
         };
-        if (status >= 500) log.warn(entry, 'request failed');
-        else log.info(entry, note?.message ?? 'request');
+        if (status >= 500) opts.logger.warn(entry, 'request failed');
+        else opts.logger.info(entry, note?.message ?? 'request');
       });
     }
     next();
   };
 }
 
-/** The request's logger (with its trace field), or `fallback` outside `requestLogging`. */
+/**
+ * The request's logger (a child carrying its trace field, made on first use: most requests never
+ * log anything but their access line), or `fallback` outside `requestLogging`.
+ */
 export function requestLogger(req: Request, fallback: Logger): Logger {
-  return requestLoggers.get(req) ?? fallback;
+  const context = requestContexts.get(req);
+  if (!context) return fallback;
+  context.logger ??= context.base.child(context.trace);
+  return context.logger;
 }

@@ -6,7 +6,9 @@ import { DEV_IAP_COOKIE, type DevIap } from './dev-iap.js';
 import { html, renderDocument } from '../pages/html.js';
 import { parseInput } from '../http/parse-input.js';
 
-export const DEV_SIGN_IN_PATH = '/dev/sign-in';
+/** Where app.ts mounts this router; its own paths are relative to it. */
+export const DEV_PREFIX = '/dev';
+export const DEV_SIGN_IN_PATH = `${DEV_PREFIX}/sign-in`;
 
 const SignInForm = z.object({ email: z.email().max(254), next: z.string().optional() });
 
@@ -17,7 +19,7 @@ function safeNext(next: string | undefined): string {
 
 export function devSignInRouter(dev: DevIap): Router {
   const router = Router();
-  router.get(DEV_SIGN_IN_PATH, (req, res) => {
+  router.get('/sign-in', (req, res) => {
     const next = safeNext(typeof req.query['next'] === 'string' ? req.query['next'] : undefined);
     res.type('html').send(
       renderDocument(
@@ -34,13 +36,13 @@ export function devSignInRouter(dev: DevIap): Router {
       ),
     );
   });
-  router.post(DEV_SIGN_IN_PATH, express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+  router.post('/sign-in', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     const form = parseInput(SignInForm, req.body);
     const token = await dev.sign(form.email);
     res.cookie(DEV_IAP_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 10 * 60_000 });
     res.redirect(303, safeNext(form.next));
   });
-  router.post('/dev/sign-out', (_req, res) => {
+  router.post('/sign-out', (_req, res) => {
     res.clearCookie(DEV_IAP_COOKIE, { path: '/' });
     res.redirect(303, DEV_SIGN_IN_PATH);
   });

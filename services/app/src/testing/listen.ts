@@ -1,5 +1,5 @@
 // Test helper: serve an Express app on an ephemeral loopback port.
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
@@ -17,8 +17,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function listen(app: Express, port = 0): Promise<Listening> {
-  const server = createServer(app);
+export function listen(app: Express, port = 0): Promise<Listening> {
+  return listenHandler(app, port);
+}
+
+/** Serves any request listener (e.g. one that dispatches to several apps by path). */
+export async function listenHandler(handler: RequestListener, port = 0): Promise<Listening> {
+  const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.address() as AddressInfo).port;
   return {

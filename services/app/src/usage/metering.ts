@@ -7,7 +7,6 @@ import type { UserStateCache } from '@billing/shared/access/user-state-cache.js'
 import { createApiKeyStore, type ApiKeyStore } from '@billing/shared/api-keys/api-key-store.js';
 import { createApiKeyVerifier, type ApiKeyVerifier } from '@billing/shared/api-keys/api-key-verifier.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
-import { UserId } from '@billing/shared/model/ids.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import { createRateLimiter, type RateLimiter } from '@billing/shared/usage/rate-limiter.js';
 import type { BillingSource } from '@billing/shared/usage/usage-account.js';
@@ -67,9 +66,9 @@ export function createMetering(opts: MeteringOptions): Metering {
     rateLimiter: createRateLimiter(clock),
     upgradeUrl: opts.upgradeUrl,
     view: {
-      summary: (userId) => usage.summary(UserId.parse(userId)),
+      summary: (userId) => usage.summary(userId),
       apiKeys: async (userId) =>
-        (await keys.list(UserId.parse(userId))).map((k) => ({
+        (await keys.list(userId)).map((k) => ({
           id: k.id,
           name: k.name,
           prefix: k.prefix,

@@ -1,5 +1,6 @@
-// The programmatic API: authenticated by API key (or IAP), rate limited, metered. Each route
-// charges its feature before doing the work, so a refused call does nothing.
+// The programmatic API under /v1 (mounted there: its paths are relative): authenticated by API
+// key (or IAP), rate limited, metered. Each route charges its feature before doing the work, so a
+// refused call does nothing.
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
@@ -15,15 +16,15 @@ const AnalysisRequest = z.object({ input: z.string().max(10_000).default('') });
 export function v1Router(deps: { metering: Metering; iap: IapVerifier; clock: Clock }): Router {
   const router = Router();
   const auth = apiKeyOrIap({ keys: deps.metering.keyVerifier, iap: deps.iap });
-  router.use('/v1', auth);
+  router.use(auth);
 
-  router.get('/v1/ping', metered('api_calls', deps), (_req, res) => {
+  router.get('/ping', metered('api_calls', deps), (_req, res) => {
     res.json({ ok: true, userId: requestPrincipal(res).userId });
   });
 
   // Validate before charging: a malformed request is a 400 that costs nothing.
   router.post(
-    '/v1/analyses',
+    '/analyses',
     express.json({ limit: '16kb' }),
     (req, _res, next) => {
       parseInput(AnalysisRequest, req.body);
