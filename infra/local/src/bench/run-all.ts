@@ -5,10 +5,13 @@ import { runIngestBench } from '../../../../services/webhook/bench/ingest-bench.
 import { runApplyBench } from '../../../../functions/bench/apply-bench.js';
 import { runUsageBench } from '../../../../functions/bench/usage-bench.js';
 import { runAccessBench } from '../../../../services/app/bench/access-bench.js';
+import { measureSteal } from './cpu-steal.js';
 import { startFirestoreEmulator, startPubSubEmulator, type RunningEmulator } from '../emulators.js';
 
 interface Line {
   name: string;
+  /** CPU steal during the benchmark (see cpu-steal.ts). */
+  steal?: number | null;
   measured: string;
   baseline: string;
   ratio: number;
@@ -16,16 +19,22 @@ interface Line {
   ok: boolean;
 }
 
+const stealText = (steal: number | null | undefined) => (steal === null || steal === undefined ? 'n/a' : `${(steal * 100).toFixed(1)}%`);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** CPU steal (0..1) during the last benchmark run by withFreshEmulators, shown in the summary. */
+let lastSteal: number | null = null;
 
 async function withFreshEmulators<T>(fn: () => Promise<T>): Promise<T> {
   // A fresh pair per benchmark: the Pub/Sub emulator keeps everything in memory and has no reset.
   const emulators: RunningEmulator[] = await Promise.all([startFirestoreEmulator(), startPubSubEmulator()]);
   process.env['FIRESTORE_EMULATOR_HOST'] = emulators[0]!.host;
   process.env['PUBSUB_EMULATOR_HOST'] = emulators[1]!.host;
+  const steal = measureSteal();
   try {
     return await fn();
   } finally {
+    lastSteal = steal();
     await Promise.all(emulators.map((e) => e.stop()));
   }
 }
@@ -41,6 +50,7 @@ async function main(): Promise<void> {
     console.log('\n## ingest (webhook service, signed events)\n', JSON.stringify(r, null, 2));
     const baseline = `${fmt(r.baseline.eventsPerSecond)} (p50 ${fmt(r.baseline.p50Ms, 2)} ms, p99 ${fmt(r.baseline.p99Ms, 2)} ms)`;
     lines.push({
+      steal: lastSteal,
       name: `ingest events/s (${r.concurrency} concurrent)`,
       measured: `${fmt(r.webhook.eventsPerSecond)} (p50 ${fmt(r.webhook.p50Ms, 2)} ms, p99 ${fmt(r.webhook.p99Ms, 2)} ms)`,
       baseline,
@@ -49,6 +59,7 @@ async function main(): Promise<void> {
       ok: r.ratio >= 0.5,
     });
     lines.push({
+      steal: lastSteal,
       name: 'ingest events/s, PUBSUB_ORDER_BY_CUSTOMER=true (not the default)',
       measured: `${fmt(r.ordered.eventsPerSecond)} (p50 ${fmt(r.ordered.p50Ms, 2)} ms, p99 ${fmt(r.ordered.p99Ms, 2)} ms)`,
       baseline: 'same baseline',
@@ -62,6 +73,7 @@ async function main(): Promise<void> {
     const r = await withFreshEmulators(() => runApplyBench({}));
     console.log('\n## apply (Pub/Sub -> applier -> Firestore, 20% duplicates)\n', JSON.stringify(r, null, 2));
     lines.push({
+      steal: lastSteal,
       name: 'apply messages/s',
       measured: fmt(r.applyMessagesPerSecond),
       baseline: `${fmt(r.baselineTransactionsPerSecond)} plain tx/s`,
@@ -79,6 +91,7 @@ async function main(): Promise<void> {
       ['gated route', r.gated, r.gatedRatio],
     ] as const) {
       lines.push({
+        steal: lastSteal,
         name: `${name} req/s`,
         measured: `${fmt(route.requestsPerSecond)} (p99 ${fmt(route.p99Ms, 2)} ms)`,
         baseline: `${fmt(r.baseline.requestsPerSecond)} (p99 ${fmt(r.baseline.p99Ms, 2)} ms) JWT only`,
@@ -93,6 +106,7 @@ async function main(): Promise<void> {
     const r = await withFreshEmulators(() => runUsageBench({}));
     console.log('\n## usage (metering with quota checks)\n', JSON.stringify(r, null, 2));
     lines.push({
+      steal: lastSteal,
       name: 'usage admitted units/s',
       measured: `${fmt(r.admittedUnitsPerSecond)} (${fmt(r.recorderWritesPer10k, 1)} Firestore writes, ${fmt(r.stripeCallsPer10k, 2)} Stripe calls per 10k units)`,
       baseline: `${fmt(r.baselineUnitsPerSecond)} (${fmt(r.baselineWritesPer10k, 0)} writes per 10k)`,
@@ -103,9 +117,9 @@ async function main(): Promise<void> {
   }
 
   console.log('\n## summary');
-  console.log('| benchmark | measured | baseline (same process) | ratio | target | met |');
-  console.log('|---|---|---|---|---|---|');
-  for (const l of lines) console.log(`| ${l.name} | ${l.measured} | ${l.baseline} | ${fmt(l.ratio, 2)} | ${l.target} | ${l.ok ? 'yes' : 'NO'} |`);
+  console.log('| benchmark | measured | baseline (same process) | ratio | target | met | CPU steal |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const l of lines) console.log(`| ${l.name} | ${l.measured} | ${l.baseline} | ${fmt(l.ratio, 2)} | ${l.target} | ${l.ok ? 'yes' : 'NO'} | ${stealText(l.steal)} |`);
 }
 
 await main();
