@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { LedgerEntry } from '@billing/shared/model/documents.js';
 import { Collection } from '@billing/shared/model/collections.js';
-import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc } from '@billing/shared/usage/usage-documents.js';
+import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '@billing/shared/usage/usage-documents.js';
 import { REPO_ROOT } from './scripts/build-deployable.js';
 
 interface IndexesFile {
@@ -97,6 +97,7 @@ describe('index exemptions', () => {
     [Collection.ledger]: LedgerEntry,
     [Collection.usage]: UsageCounterDoc,
     [Collection.usageOutbox]: UsageOutboxEntry,
+    [Collection.usageReceipts]: UsageWriteReceipt,
     [Collection.usageReports]: UsageReportDoc,
   };
 
@@ -115,12 +116,14 @@ describe('index exemptions', () => {
     ['stripe_events', 'expireAt'],
     ['usage', 'expireAt'],
     ['usage_outbox', 'expireAt'],
+    ['usage_receipts', 'expireAt'],
     ['usage_reports', 'expireAt'],
     // timestamps written on every applied event / usage flush / meter report
     ['stripe_events', 'appliedAt'],
     ['usage', 'updatedAt'],
     ['usage_outbox', 'createdAt'],
     ['usage_outbox', 'timestamp'],
+    ['usage_receipts', 'createdAt'],
     ['usage_reports', 'createdAt'],
   ])('%s.%s is exempt from single-field indexing', (group, field) => {
     expect(exempted.some((o) => o.collectionGroup === group && o.fieldPath === field)).toBe(true);

@@ -21,9 +21,9 @@ resource "google_firestore_database" "default" {
 
 locals {
   # Collection groups with an `expireAt` TTL field (see shared/src/model and shared/src/usage):
-  # the event ledger, the per-user usage counters (users/{u}/usage), the usage outbox and the
-  # meter-event reports. TTL deletes are best effort (typically within 24 h of expiry).
-  ttl_collections = ["stripe_events", "usage", "usage_outbox", "usage_reports"]
+  # the event ledger, the per-user usage counters (users/{u}/usage), the usage outbox, the usage
+  # write receipts and the meter-event reports. TTL deletes are best effort (typically within 24 h of expiry).
+  ttl_collections = ["stripe_events", "usage", "usage_outbox", "usage_receipts", "usage_reports"]
 }
 
 resource "google_firestore_field" "ttl" {

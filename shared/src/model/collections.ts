@@ -13,6 +13,8 @@ export const Collection = {
   usage: 'usage',
   /** `usage_outbox/{id}`: metered usage waiting to be reported to Stripe (written with the counter). */
   usageOutbox: 'usage_outbox',
+  /** `usage_receipts/{writeId}`: proof that one counter write committed, so a retry of a write whose outcome was unknown is not applied twice. */
+  usageReceipts: 'usage_receipts',
   /** `usage_reports/{identifier}`: one Stripe meter event, claimed from the outbox (id = meter event identifier). */
   usageReports: 'usage_reports',
   /** `api_keys/{sha256(secret)}`: API keys, hash only. */

@@ -18,7 +18,7 @@ const base = (over: Partial<FlushRequest>): FlushRequest => ({
   commitUsed: 0,
   returnLease: 0,
   meter: { customerId: 'cus_sync', eventName: 'api_calls' },
-  outboxId: crypto.randomUUID(),
+  writeId: crypto.randomUUID(),
   nowMs: 1_781_000_000_000,
   ...over,
 });
@@ -51,7 +51,30 @@ describe('syncCounter / flushCounter', () => {
   it('a flush with nothing to write writes nothing', async () => {
     const db = testFirestore();
     open.push(db);
-    expect(await flushCounter(db, base({}))).toEqual({ wrote: false });
+    expect(await flushCounter(db, base({}))).toEqual({ wrote: false, replayed: false });
     expect((await usageCounterRef(db, key.userId, key.feature, key.periodStart).get()).exists).toBe(false);
+  });
+});
+
+describe('a write repeated under the same writeId (its first commit outcome unknown)', () => {
+  it('flush: applied once, the repeat reports replayed', async () => {
+    const db = testFirestore();
+    open.push(db);
+    const flush = base({ commitUsed: 7 });
+    expect(await flushCounter(db, flush)).toEqual({ wrote: true, replayed: false });
+    expect(await flushCounter(db, flush)).toEqual({ wrote: false, replayed: true });
+    expect((await usageCounterRef(db, key.userId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 7 });
+    expect((await outboxCollection(db).get()).docs.map((d) => d.data().value)).toEqual([7]);
+  });
+
+  it('lease transaction: applied once, the repeat reports the first grant', async () => {
+    const db = testFirestore();
+    open.push(db);
+    const lease = { ...base({ commitUsed: 3 }), need: 10, want: 50 };
+    const once = await syncCounter(db, lease);
+    const again = await syncCounter(db, lease);
+    expect(once).toMatchObject({ wrote: true, replayed: false, used: 3 });
+    expect(again).toMatchObject({ wrote: false, replayed: true, granted: once.granted, used: 3, reserved: once.reserved });
+    expect((await outboxCollection(db).get()).size).toBe(1);
   });
 });

@@ -8,14 +8,20 @@
 // Both write, for metered features, the outbox entry that the `reportUsage` function turns into a
 // Stripe meter event, in the same commit as the counter: admitted usage that reached Firestore is
 // always reported.
-import type { Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
+// Both also create a receipt `usage_receipts/{writeId}` in that commit. A commit can fail after it
+// was applied (a deadline or a dropped connection): the caller then retries the same request with
+// the same `writeId`, and the receipt makes the retry a no-op that reports what the first attempt
+// did, so units are never counted (nor lease given back) twice.
+import type { DocumentReference, Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type { MeteredFeature, Quota } from '../plans/catalog.js';
-import { outboxCollection, usageCounterRef } from './usage-documents.js';
+import { outboxCollection, receiptRef, usageCounterRef, type UsageCounterDoc, type UsageWriteReceipt } from './usage-documents.js';
 
 const DAY_SECONDS = 86_400;
 /** Past Stripe's 35-day meter event window: an entry older than this can no longer be billed. */
 export const OUTBOX_RETENTION_DAYS = 40;
+/** A write is retried within seconds (at worst until its instance stops): a day is far beyond that. */
+const RECEIPT_RETENTION_MS = DAY_SECONDS * 1000;
 
 export interface CounterKey {
   readonly userId: string;
@@ -44,7 +50,8 @@ export interface SyncRequest {
   readonly want: number;
   /** Set for metered features of a subscribed customer: the outbox entry to write. */
   readonly meter: MeterTarget | null;
-  readonly outboxId: string;
+  /** Unique per write, and the same on every retry of it: the receipt's and the outbox entry's id. */
+  readonly writeId: string;
   readonly nowMs: number;
 }
 
@@ -56,6 +63,8 @@ export interface SyncResult {
   /** What is still unleased, or 'unlimited'. */
   readonly available: number | 'unlimited';
   readonly wrote: boolean;
+  /** An earlier attempt of this write had committed (its receipt was found): nothing was written now. */
+  readonly replayed: boolean;
 }
 
 /**
@@ -72,8 +81,18 @@ export function grantFor(available: number, need: number, want: number): number 
 export async function syncCounter(db: Firestore, req: SyncRequest): Promise<SyncResult> {
   const { key } = req;
   const ref = usageCounterRef(db, key.userId, key.feature, key.periodStart);
+  const receipt = receiptRef(db, req.writeId);
   return db.runTransaction(async (tx) => {
-    const doc = (await tx.get(ref)).data();
+    // One round trip for both (getAll takes one document type; each reference keeps its converter).
+    const [counterSnap, receiptSnap] = await tx.getAll(ref as DocumentReference<unknown>, receipt as DocumentReference<unknown>);
+    const doc = counterSnap?.data() as UsageCounterDoc | undefined;
+    const done = receiptSnap?.data() as UsageWriteReceipt | undefined;
+    if (done) {
+      // An earlier attempt committed: report its grant and the counter as it is now.
+      const reserved = doc?.reserved ?? 0;
+      const available = req.limit === 'unlimited' ? 'unlimited' : Math.max(0, req.limit - reserved);
+      return { granted: done.granted, used: doc?.used ?? 0, reserved, available, wrote: false, replayed: true };
+    }
     const used = (doc?.used ?? 0) + req.commitUsed;
     const held = Math.max(0, (doc?.reserved ?? 0) - req.returnLease);
     let granted = 0;
@@ -89,19 +108,22 @@ export async function syncCounter(db: Firestore, req: SyncRequest): Promise<Sync
       available = Math.max(0, req.limit - reserved);
     }
     const wrote = req.commitUsed > 0 || req.returnLease > 0 || granted > 0;
-    if (!wrote) return { granted, used, reserved, available, wrote };
+    if (!wrote) return { granted, used, reserved, available, wrote, replayed: false };
 
     tx.set(ref, { ...counterFields(req), reserved, used });
-    writeOutboxEntry(db, tx, req);
-    return { granted, used, reserved, available, wrote };
+    writeReceiptAndOutboxEntry(db, tx, req, granted);
+    return { granted, used, reserved, available, wrote, replayed: false };
   });
 }
 
 /** A flush: what `syncCounter` does with `need` 0, as one blind atomic batch (see the top). */
 export type FlushRequest = Omit<SyncRequest, 'need' | 'want'>;
 
-export async function flushCounter(db: Firestore, req: FlushRequest): Promise<{ wrote: boolean }> {
-  if (req.commitUsed <= 0 && req.returnLease <= 0) return { wrote: false };
+/** Firestore's ALREADY_EXISTS: here, the receipt of this write exists, so an earlier attempt committed. */
+const ALREADY_EXISTS = 6;
+
+export async function flushCounter(db: Firestore, req: FlushRequest): Promise<{ wrote: boolean; replayed: boolean }> {
+  if (req.commitUsed <= 0 && req.returnLease <= 0) return { wrote: false, replayed: false };
   const { key } = req;
   const batch = db.batch();
   // Unlimited quotas lease nothing: `reserved` follows `used` (see syncCounter).
@@ -111,9 +133,16 @@ export async function flushCounter(db: Firestore, req: FlushRequest): Promise<{ 
     { ...counterFields(req), used: FieldValue.increment(req.commitUsed), reserved: FieldValue.increment(reservedDelta) },
     { merge: true },
   );
-  writeOutboxEntry(db, batch, req);
-  await batch.commit();
-  return { wrote: true };
+  writeReceiptAndOutboxEntry(db, batch, req, 0);
+  try {
+    await batch.commit();
+  } catch (err) {
+    // The batch is atomic and its receipt is created, not overwritten: the receipt exists only if
+    // an earlier attempt of this very write committed, increments included.
+    if ((err as { code?: unknown }).code === ALREADY_EXISTS) return { wrote: false, replayed: true };
+    throw err;
+  }
+  return { wrote: true, replayed: false };
 }
 
 /** The counter's descriptive fields, written with every change (merge keeps them current). */
@@ -130,12 +159,14 @@ function counterFields(req: FlushRequest) {
   };
 }
 
-/** The outbox entry for units of a metered feature, in the same commit as the counter. */
-function writeOutboxEntry(db: Firestore, writer: Transaction | WriteBatch, req: FlushRequest): void {
+/** The write's receipt, and for units of a metered feature its outbox entry, in the same commit as the counter. */
+function writeReceiptAndOutboxEntry(db: Firestore, writer: Transaction | WriteBatch, req: FlushRequest, granted: number): void {
+  const createdAt = Timestamp.fromMillis(req.nowMs);
+  writer.create(receiptRef(db, req.writeId), { granted, createdAt, expireAt: Timestamp.fromMillis(req.nowMs + RECEIPT_RETENTION_MS) });
   if (!req.meter || req.commitUsed <= 0) return;
   const { key } = req;
   const nowSeconds = Math.floor(req.nowMs / 1000);
-  writer.create(outboxCollection(db).doc(req.outboxId), {
+  writer.create(outboxCollection(db).doc(req.writeId), {
     userId: key.userId,
     customerId: req.meter.customerId,
     feature: key.feature,
@@ -147,7 +178,7 @@ function writeOutboxEntry(db: Firestore, writer: Transaction | WriteBatch, req: 
     periodEnd: key.periodEnd,
     state: 'pending',
     reportId: null,
-    createdAt: Timestamp.fromMillis(req.nowMs),
+    createdAt,
     expireAt: Timestamp.fromMillis(req.nowMs + OUTBOX_RETENTION_DAYS * DAY_SECONDS * 1000),
   });
 }

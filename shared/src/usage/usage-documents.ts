@@ -55,6 +55,19 @@ export const UsageOutboxEntry = z.object({
 });
 export type UsageOutboxEntry = z.infer<typeof UsageOutboxEntry>;
 
+/**
+ * `usage_receipts/{writeId}`: created in the same commit as a counter write (lease transaction or
+ * flush), with the lease it granted. A write whose commit outcome is unknown (a timeout, a dropped
+ * connection) is retried verbatim under the same id: the receipt tells the retry it already
+ * happened, and what it granted. TTL `expireAt`: a day, far beyond any retry.
+ */
+export const UsageWriteReceipt = z.object({
+  granted: units,
+  createdAt: timestamp,
+  expireAt: timestamp,
+});
+export type UsageWriteReceipt = z.infer<typeof UsageWriteReceipt>;
+
 export const ReportState = z.enum(['claimed', 'sent', 'failed']);
 export type ReportState = z.infer<typeof ReportState>;
 
@@ -83,5 +96,7 @@ export const usageCounterRef = (db: Firestore, userId: string, feature: MeteredF
     .doc(`${feature}_${periodStart}`)
     .withConverter(zodConverter(UsageCounterDoc));
 
+export const receiptRef = (db: Firestore, writeId: string): DocumentReference<UsageWriteReceipt> =>
+  db.collection(Collection.usageReceipts).doc(writeId).withConverter(zodConverter(UsageWriteReceipt));
 export const outboxCollection = (db: Firestore) => db.collection(Collection.usageOutbox).withConverter(zodConverter(UsageOutboxEntry));
 export const reportCollection = (db: Firestore) => db.collection(Collection.usageReports).withConverter(zodConverter(UsageReportDoc));

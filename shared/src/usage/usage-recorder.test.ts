@@ -213,3 +213,83 @@ describe('usage recorder: across instances', () => {
     expect(rows.find((r) => r.feature === 'analyses')).toMatchObject({ used: 5, limit: 10_000 });
   });
 });
+
+/**
+ * A Firestore whose first transaction and first batch commit commit for real and then report a
+ * failure, as a deadline or a dropped connection after the commit does.
+ */
+function committingButFailing(real: Firestore): Firestore & { failuresLeft(): number } {
+  let transactions = 1;
+  let batches = 1;
+  const lost = () => Object.assign(new Error('4 DEADLINE_EXCEEDED: injected after the commit'), { code: 4 });
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'failuresLeft') return () => transactions + batches;
+      if (prop === 'batch') {
+        return () => {
+          const batch = target.batch();
+          return new Proxy(batch, {
+            get(b, p) {
+              if (p === 'commit') return async () => {
+                const result = await b.commit();
+                if (batches > 0) {
+                  batches--;
+                  throw lost();
+                }
+                return result;
+              };
+              const value: unknown = Reflect.get(b, p);
+              return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(b) : value;
+            },
+          });
+        };
+      }
+      if (prop === 'runTransaction') {
+        return async (fn: Parameters<Firestore['runTransaction']>[0]) => {
+          const result: unknown = await target.runTransaction(fn);
+          if (transactions > 0) {
+            transactions--;
+            throw lost();
+          }
+          return result;
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as Firestore & { failuresLeft(): number };
+}
+
+describe('usage recorder: a write that committed but reported a failure', () => {
+  it('is repeated under its receipt and counted once: flushes and lease transactions', async () => {
+    const real = testFirestore();
+    cleanup.push(() => real.terminate());
+    const now = Date.now() / 1000;
+    const user = await seedUser(real, 'u-ambiguous', billing({ customerId: 'cus_amb', status: 'active', planId: 'team', currentPeriodStart: Math.floor(now - 86_400), currentPeriodEnd: Math.floor(now + 86_400) }));
+    // The first lease transaction and the first flush both commit, then fail.
+    const db = committingButFailing(real);
+    const clock = manualClock(new Date(now * 1000).toISOString());
+    const recorder = recorderOn(db, clock);
+
+    // Lease transaction fails after committing: the caller gets a 503, nothing of theirs counted.
+    const first = await recorder.record({ userId: user }, 'api_calls', 4).then(() => null, (e: unknown) => e);
+    expect(first).toBeInstanceOf(AppError);
+    let admitted = 0;
+    for (let i = 0; i < 10; i++) {
+      await recorder.record({ userId: user }, 'api_calls', 2); // the repeat finds the receipt, then leases
+      admitted += 2;
+    }
+    clock.set(new Date(now * 1000 + 2_000).toISOString()); // a flush interval later
+    await recorder.flush(); // commits, then fails (logged): the units stay unconfirmed
+    expect(db.failuresLeft()).toBe(0);
+    await recorder.record({ userId: user }, 'api_calls', 1);
+    admitted += 1;
+    await recorder.close(); // repeats the unconfirmed flush (a no-op), then flushes the last unit
+
+    const counter = (await real.collection('users').doc(user).collection('usage').get()).docs.find((d) => d.id.startsWith('api_calls_'))?.data();
+    expect(counter?.['used']).toBe(admitted);
+    const entries = (await outboxCollection(real).get()).docs.map((d) => d.data());
+    expect(entries.reduce((s, e) => s + e.value, 0)).toBe(admitted);
+    expect((await real.collection(Collection.usageReceipts).get()).size).toBeGreaterThanOrEqual(2);
+  });
+});

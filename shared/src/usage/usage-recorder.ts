@@ -31,7 +31,7 @@ import type { UserId } from '../model/ids.js';
 import { PAID_PLAN_IDS, PLANS, type MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import { usageAccount, type BillingSource, type UsageAccount } from './usage-account.js';
-import { flushCounter, syncCounter, type CounterKey, type MeterTarget } from './sync-counter.js';
+import { flushCounter, syncCounter, type CounterKey, type MeterTarget, type SyncRequest } from './sync-counter.js';
 
 export interface UsageSubject {
   readonly userId: UserId;
@@ -100,6 +100,8 @@ interface Counter {
   lastGrantAt: number;
   lastAdmitAt: number;
   inflight: Promise<void> | null;
+  /** A write that failed, so may or may not have committed; the next sync repeats it first. */
+  unconfirmed: SyncRequest | null;
 }
 
 export function meterFor(account: UsageAccount, feature: MeteredFeature): MeterTarget | null {
@@ -140,6 +142,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         lastGrantAt: Number.NEGATIVE_INFINITY,
         lastAdmitAt: clock.now(),
         inflight: null,
+        unconfirmed: null,
       };
       counters.set(id, counter);
     }
@@ -161,9 +164,13 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   }
 
   async function sync(counter: Counter, need: number, giveBack: boolean): Promise<void> {
+    // A write whose outcome is unknown goes first, repeated verbatim: its receipt makes the repeat a
+    // no-op if the first attempt committed after all (sync-counter.ts).
+    if (counter.unconfirmed) await send(counter, counter.unconfirmed);
     const started = clock.now();
     const commitUsed = counter.pending;
     const returnLease = giveBack && counter.limit !== 'unlimited' ? counter.lease : 0;
+    if (need <= 0 && commitUsed <= 0 && returnLease <= 0) return;
     let want = 0;
     if (need > 0) {
       counter.block = started - counter.lastGrantAt < leaseTargetMs ? Math.min(counter.block * 4, maxBlock) : Math.max(initialBlock, Math.floor(counter.block / 2));
@@ -172,50 +179,58 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     counter.pending -= commitUsed;
     counter.committing += commitUsed;
     counter.lease -= returnLease;
-    const wrote = () => {
-      opts.onWrite?.(commitUsed > 0 && counter.meter ? 2 : 1); // the counter, and the outbox entry if metered
-      counter.writtenAt = clock.now();
-    };
-    const request = {
+    await send(counter, {
       key: counter.key,
       limit: counter.limit,
       retentionDays: counter.retentionDays,
       commitUsed,
       returnLease,
+      need,
+      want,
       meter: counter.meter,
-      outboxId: randomUUID(),
+      writeId: randomUUID(),
       nowMs: started,
+    });
+  }
+
+  /**
+   * Writes one request (need 0: a flush, a blind increment; otherwise the lease transaction) and
+   * applies its result to the local view. If it fails, the request stays `unconfirmed`, its units
+   * `committing` and its returned lease out of `lease`: whether it committed is unknown until the
+   * next sync repeats it.
+   */
+  async function send(counter: Counter, request: SyncRequest): Promise<void> {
+    counter.unconfirmed = request;
+    const { commitUsed, returnLease } = request;
+    const wrote = (written: boolean) => {
+      if (written) opts.onWrite?.(commitUsed > 0 && request.meter ? 3 : 2); // counter, receipt, and the outbox entry if metered
+      counter.writtenAt = clock.now();
     };
-    try {
-      if (need <= 0) {
-        // A flush: a blind increment, no read (sync-counter.ts). The local view moves by what this
-        // instance wrote; other instances' figures arrive with the next lease transaction.
-        const res = await flushCounter(db, request);
-        counter.committing -= commitUsed;
-        if (res.wrote) wrote();
-        counter.usedSeen += commitUsed;
-        if (counter.limit === 'unlimited') counter.reservedSeen += commitUsed;
-        else {
-          counter.reservedSeen -= returnLease;
-          if (counter.availableSeen !== 'unlimited') counter.availableSeen += returnLease;
-        }
-        return;
+    if (request.need <= 0) {
+      // A flush. The local view moves by what this instance wrote; other instances' figures arrive
+      // with the next lease transaction.
+      const res = await flushCounter(db, request);
+      counter.unconfirmed = null;
+      counter.committing -= commitUsed;
+      wrote(res.wrote);
+      counter.usedSeen += commitUsed;
+      if (request.limit === 'unlimited') counter.reservedSeen += commitUsed;
+      else {
+        counter.reservedSeen -= returnLease;
+        if (counter.availableSeen !== 'unlimited') counter.availableSeen += returnLease;
       }
-      const res = await syncCounter(db, { ...request, need, want });
-      counter.committing -= commitUsed;
-      if (res.wrote) wrote();
-      counter.lease += res.granted;
-      counter.usedSeen = res.used;
-      counter.reservedSeen = res.reserved;
-      counter.availableSeen = res.available;
-      counter.checkedAt = clock.now();
-      if (res.granted > 0) counter.lastGrantAt = started;
-    } catch (err) {
-      counter.committing -= commitUsed;
-      counter.pending += commitUsed;
-      counter.lease += returnLease;
-      throw err;
+      return;
     }
+    const res = await syncCounter(db, request);
+    counter.unconfirmed = null;
+    counter.committing -= commitUsed;
+    if (res.wrote || res.replayed) wrote(res.wrote);
+    counter.lease += res.granted;
+    counter.usedSeen = res.used;
+    counter.reservedSeen = res.reserved;
+    counter.availableSeen = res.available;
+    counter.checkedAt = clock.now();
+    if (res.granted > 0) counter.lastGrantAt = request.nowMs;
   }
 
   // The hot path derives the account from the same cached billing object again and again: memoize
@@ -297,14 +312,14 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       const ended = now >= counter.key.periodEnd * 1000;
       const idle = now - counter.lastAdmitAt >= idleReturnMs;
       const giveBack = (closing || idle || ended) && counter.limit !== 'unlimited' && counter.lease > 0;
-      const due = counter.pending > 0 && (closing || now - counter.writtenAt >= flushIntervalMs);
+      const due = (counter.pending > 0 || counter.unconfirmed !== null) && (closing || now - counter.writtenAt >= flushIntervalMs);
       if (due || giveBack) {
         work.push(
           exclusive(counter, () => sync(counter, 0, closing || idle || ended)).catch((err: unknown) => {
             logger.warn({ event: 'usage.flush_failed', userId: counter.key.userId, feature: counter.key.feature, pending: counter.pending, err }, 'usage flush failed; will retry');
           }),
         );
-      } else if ((ended || idle) && counter.pending === 0 && counter.lease <= 0 && !counter.inflight) {
+      } else if ((ended || idle) && counter.pending === 0 && counter.lease <= 0 && !counter.inflight && !counter.unconfirmed) {
         counters.delete(id); // nothing held: forget it (bounded memory); the next request re-reads it
       }
     }
@@ -352,7 +367,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         await settled();
         await flush(true);
         await settled();
-        if (![...counters.values()].some((c) => c.pending > 0 || c.committing > 0 || (c.limit !== 'unlimited' && c.lease > 0))) break;
+        if (![...counters.values()].some((c) => c.pending > 0 || c.committing > 0 || c.unconfirmed || (c.limit !== 'unlimited' && c.lease > 0))) break;
         await sleep(Math.min(100 * 2 ** attempt, 2_000));
       }
       const left = [...counters.values()].reduce((sum, c) => sum + c.pending, 0);
