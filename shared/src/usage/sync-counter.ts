@@ -12,7 +12,7 @@
 // was applied (a deadline or a dropped connection): the caller then retries the same request with
 // the same `writeId`, and the receipt makes the retry a no-op that reports what the first attempt
 // did, so units are never counted (nor lease given back) twice.
-import type { Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
+import type { DocumentData, Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type { MeteredFeature, Quota } from '../plans/catalog.js';
 import { outboxCollection, receiptRef, usageCounterRef, type UsageCounterDoc, type UsageWriteReceipt } from './usage-documents.js';
@@ -84,7 +84,7 @@ export async function syncCounter(db: Firestore, req: SyncRequest): Promise<Sync
   const receipt = receiptRef(db, req.writeId);
   return db.runTransaction(async (tx) => {
     // One round trip for both (getAll takes one document type; each reference keeps its converter).
-    const [counterSnap, receiptSnap] = await tx.getAll<unknown>(ref, receipt);
+    const [counterSnap, receiptSnap] = await tx.getAll<unknown, DocumentData>(ref, receipt);
     const doc = counterSnap?.data() as UsageCounterDoc | undefined;
     const done = receiptSnap?.data() as UsageWriteReceipt | undefined;
     if (done) {
