@@ -1,7 +1,7 @@
 // Ingest benchmark: signed Stripe events per second and latency through the real webhook app
 // (signature check + Pub/Sub emulator publish acknowledged before the answer), against a
 // baseline Express server in the same process that only reads the raw body and answers 200.
-// Both run at the same fixed concurrency over keep-alive connections: by default 80, the
+// All run at the same fixed concurrency over keep-alive connections, in interleaved rounds: by default 80, the
 // per-instance request concurrency the webhook is deployed with (infra/terraform, webhook_scaling)
 // and Cloud Run's default. Target: ratio >= 0.5 for the default configuration (no ordering key);
 // publishing with the customer id as ordering key is measured too.
@@ -23,8 +23,10 @@ import { WEBHOOK_PUBLISH_BATCHING } from '../src/publish-batching.js';
 export interface IngestBenchOptions {
   /** Requests in flight at once. Default 80 (the deployed per-instance concurrency). */
   concurrency?: number;
-  /** Measured time per server. Default 5000 ms. */
+  /** Measured time per server, split into `rounds`. Default 6000 ms. */
   durationMs?: number;
+  /** Interleaved rounds (baseline, webhook, ordered; the order rotates). Default 6. */
+  rounds?: number;
   /** Unmeasured load before each measurement (JIT, connections, topic). Default 2000 ms (the emulator JIT-compiles for a while). */
   warmupMs?: number;
   /** demo-* project for the emulator. Default a fresh one. */
@@ -106,7 +108,13 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-async function load(port: number, payloads: readonly SignedPayload[], concurrency: number, durationMs: number): Promise<Measurement> {
+interface Sample {
+  latencies: number[];
+  errors: number;
+  elapsedMs: number;
+}
+
+async function load(port: number, payloads: readonly SignedPayload[], concurrency: number, durationMs: number): Promise<Sample> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -128,34 +136,29 @@ async function load(port: number, payloads: readonly SignedPayload[], concurrenc
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsedS = (performance.now() - started) / 1000;
+  const elapsedMs = performance.now() - started;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
+  return { latencies, errors, elapsedMs };
+}
+
+function summarize(samples: readonly Sample[]): Measurement {
+  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const elapsedS = samples.reduce((sum, s) => sum + s.elapsedMs, 0) / 1000;
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
     requests: latencies.length,
-    errors,
+    errors: samples.reduce((sum, s) => sum + s.errors, 0),
     eventsPerSecond: round(latencies.length / elapsedS),
     p50Ms: round(percentile(latencies, 50)),
     p99Ms: round(percentile(latencies, 99)),
   };
 }
 
-async function measure(app: Express, payloads: readonly SignedPayload[], opts: Required<Omit<IngestBenchOptions, 'projectId' | 'batching'>>): Promise<{ result: Measurement; stop: () => Promise<void> }> {
-  const running = await listenWithGracefulShutdown(app, 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' });
-  await load(running.port, payloads, opts.concurrency, opts.warmupMs);
-  const result = await load(running.port, payloads, opts.concurrency, opts.durationMs);
-  return { result, stop: () => running.shutdown() };
-}
-
 export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<BenchResult> {
   if (!process.env['PUBSUB_EMULATOR_HOST']) throw new Error('runIngestBench needs the Pub/Sub emulator: set PUBSUB_EMULATOR_HOST');
-  const settings = { concurrency: opts.concurrency ?? 80, durationMs: opts.durationMs ?? 5000, warmupMs: opts.warmupMs ?? 2000 };
+  const settings = { concurrency: opts.concurrency ?? 80, durationMs: opts.durationMs ?? 6000, warmupMs: opts.warmupMs ?? 2000, rounds: opts.rounds ?? 6 };
   const projectId = opts.projectId ?? `demo-bench-${Date.now().toString(36)}`;
   const payloads = signedEvents(2000);
-
-  const baseline = await measure(baselineApp(), payloads, settings);
-  await baseline.stop();
 
   const pubsub = createPubSubClient({ projectId });
   const topicName = `stripe-events-bench-${Date.now().toString(36)}`;
@@ -174,22 +177,30 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
       logger: createLogger({ service: 'webhook-bench', destination: sink }),
       projectId,
     });
+  // All three listen at once and take turns under load, in rounds whose order rotates: a busy
+  // moment of the shared machine (CPU steal, the emulator's GC) lands on each alike.
+  const targets = {
+    baseline: await listenWithGracefulShutdown(baselineApp(), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
+    webhook: await listenWithGracefulShutdown(webhookApp(false), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
+    ordered: await listenWithGracefulShutdown(webhookApp(true), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
+  };
+  const names = ['baseline', 'webhook', 'ordered'] as const;
   try {
-    const webhook = await measure(webhookApp(false), payloads, settings);
-    await webhook.stop();
-    const ordered = await measure(webhookApp(true), payloads, settings);
-    await ordered.stop();
-    const ratio = (m: Measurement) => Math.round((m.eventsPerSecond / baseline.result.eventsPerSecond) * 1000) / 1000;
-    return {
-      concurrency: settings.concurrency,
-      durationMs: settings.durationMs,
-      baseline: baseline.result,
-      webhook: webhook.result,
-      ordered: ordered.result,
-      orderedRatio: ratio(ordered.result),
-      ratio: ratio(webhook.result),
-    };
+    for (const name of names) await load(targets[name].port, payloads, settings.concurrency, settings.warmupMs);
+    const samples = { baseline: [] as Sample[], webhook: [] as Sample[], ordered: [] as Sample[] };
+    for (let round = 0; round < settings.rounds; round++) {
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(round + k) % names.length]!;
+        samples[name].push(await load(targets[name].port, payloads, settings.concurrency, settings.durationMs / settings.rounds));
+      }
+    }
+    const baseline = summarize(samples.baseline);
+    const webhook = summarize(samples.webhook);
+    const ordered = summarize(samples.ordered);
+    const ratio = (m: Measurement) => Math.round((m.eventsPerSecond / baseline.eventsPerSecond) * 1000) / 1000;
+    return { concurrency: settings.concurrency, durationMs: settings.durationMs, baseline, webhook, ordered, orderedRatio: ratio(ordered), ratio: ratio(webhook) };
   } finally {
+    for (const name of names) await targets[name].shutdown();
     await publisher.close();
     await topic.delete().catch(() => undefined);
     await pubsub.close();

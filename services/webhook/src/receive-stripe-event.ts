@@ -28,7 +28,8 @@ const CLIENT_MESSAGE: { [K in VerifyFailure]: string } = {
 
 export function receiveStripeEvent(deps: ReceiveStripeEventDeps): RequestHandler {
   return async (req, res) => {
-    const log = requestLogger(req, deps.logger);
+    // Only the failure paths log here (success is the access line): the request logger is made on demand.
+    const log = () => requestLogger(req, deps.logger);
     // express.raw leaves the body undefined when the request has none.
     const payload: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signatureHeader = req.get('stripe-signature');
@@ -37,7 +38,7 @@ export function receiveStripeEvent(deps: ReceiveStripeEventDeps): RequestHandler
     const verified = verifyStripeEvent({ payload, signatureHeader, secrets: deps.secrets, verifier: deps.verifier, receivedAtMs });
     if (!verified.ok) {
       const t = signatureHeader ? signatureTimestamp(signatureHeader) : undefined;
-      log.warn(
+      log().warn(
         {
           event: `webhook.${verified.reason}`,
           bytes: payload.length,
@@ -52,7 +53,7 @@ export function receiveStripeEvent(deps: ReceiveStripeEventDeps): RequestHandler
     const ids = { eventId: event.id, type: event.type };
     if (event.livemode !== deps.livemode) {
       // A test-mode endpoint fed live events (or the reverse) is a misconfiguration: refuse loudly.
-      log.warn({ event: 'webhook.livemode_mismatch', ...ids, eventLivemode: event.livemode, expectedLivemode: deps.livemode }, 'event livemode does not match this deployment');
+      log().warn({ event: 'webhook.livemode_mismatch', ...ids, eventLivemode: event.livemode, expectedLivemode: deps.livemode }, 'event livemode does not match this deployment');
       throw badRequest('Event livemode does not match this endpoint');
     }
 
@@ -61,7 +62,7 @@ export function receiveStripeEvent(deps: ReceiveStripeEventDeps): RequestHandler
       const attributes = eventAttributes(event);
       messageId = await deps.publisher.publish({ data: payload, attributes, orderingKey: deps.orderByCustomer ? attributes['customerId'] : undefined });
     } catch (err) {
-      log.error({ event: 'webhook.publish_failed', ...ids, err }, 'could not publish the event; Stripe will retry');
+      log().error({ event: 'webhook.publish_failed', ...ids, err }, 'could not publish the event; Stripe will retry');
       throw new AppError('upstream_unavailable', 'Event not accepted yet; retry later', {}, { cause: err });
     }
     // One line per delivered event: the access line, named and carrying the ids.

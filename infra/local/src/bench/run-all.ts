@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const lines: Line[] = [];
 
   if (want('ingest')) {
-    const r = await withFreshEmulators(() => runIngestBench({ durationMs: 5_000 }));
+    const r = await withFreshEmulators(() => runIngestBench({}));
     console.log('\n## ingest (webhook service, signed events)\n', JSON.stringify(r, null, 2));
     const baseline = `${fmt(r.baseline.eventsPerSecond)} (p50 ${fmt(r.baseline.p50Ms, 2)} ms, p99 ${fmt(r.baseline.p99Ms, 2)} ms)`;
     lines.push({
