@@ -6,8 +6,6 @@
 //  B. the function host (infra/local/src/function-host.ts) runs reportUsage and is killed while the
 //     stand-in holds the answer to a meter event it has already recorded (the report is claimed in
 //     Firestore, never marked sent); a new host process finishes the report without billing twice.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,7 +32,6 @@ import { startProcess, type ManagedProcess } from '../src/processes.js';
 import { USAGE_TICK_TOPIC } from '../src/usage-ticker.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const PID_ENTRY = path.join(ROOT, 'infra/local/e2e/run-with-pid-file.ts');
 const LOG_LEVEL = process.env['E2E_LOG_LEVEL'] ?? 'error';
 const SECRET_KEY = 'sk_test_usage_crash';
 const METER = 'api_calls'; // the team plan's metered feature and its Billing Meter event name
@@ -43,7 +40,6 @@ interface World {
   projectId: string;
   db: Firestore;
   stripe: RunningStandIn;
-  tmp: string;
 }
 
 const cleanup: (() => unknown)[] = [];
@@ -56,13 +52,11 @@ async function world(label: string): Promise<World> {
   const projectId = testProjectId(label);
   const db = testFirestore(projectId);
   const stripe = await startStandIn({ maxNetworkRetries: 2 });
-  const tmp = mkdtempSync(path.join(tmpdir(), 'usage-crash-'));
   cleanup.push(
     () => db.terminate(),
     () => stripe.close(),
-    () => rmSync(tmp, { recursive: true, force: true }),
   );
-  return { projectId, db, stripe, tmp };
+  return { projectId, db, stripe };
 }
 
 /** A team subscriber (api_calls billed through the `api_calls` meter), as report-usage.test.ts sets one up. */
@@ -74,29 +68,21 @@ async function teamUser(w: World): Promise<{ userId: UserId; customerId: string 
   return { userId: UserId.parse(userId), customerId: customer.id };
 }
 
-interface Killable extends ManagedProcess {
-  /** SIGKILL, then waits (bounded) until the process is gone. */
-  kill(): Promise<void>;
-}
-
-/** `entry` as its own node process (startProcess), with its pid known so that it can be SIGKILLed. */
-async function startKillable(w: World, name: string, entry: string, env: Record<string, string>, readyUrl: string): Promise<Killable> {
-  const pidFile = path.join(w.tmp, `${name}.pid`);
-  const proc = await startProcess({ name, command: process.execPath, args: ['--import', 'tsx', PID_ENTRY, pidFile, path.join(ROOT, entry)], env, cwd: ROOT, readyUrl, readyTimeoutMs: 45_000 });
+/** `entry` as its own node process; its `kill` (SIGKILL) also checks that a signal, not an exit, ended it. */
+async function startKillable(name: string, entry: string, env: Record<string, string>, readyUrl: string): Promise<ManagedProcess> {
+  const proc = await startProcess({ name, command: process.execPath, args: ['--import', 'tsx', path.join(ROOT, entry)], env, cwd: ROOT, readyUrl, readyTimeoutMs: 45_000 });
   cleanup.push(proc.stop);
-  const pid = Number(readFileSync(pidFile, 'utf8'));
   return {
     ...proc,
     async kill() {
-      process.kill(pid, 'SIGKILL');
-      const code = await Promise.race([proc.exited, sleep(10_000).then(() => 'alive' as const)]);
-      if (code === 'alive') throw new Error(`${name} (pid ${pid}) survived SIGKILL for 10 s`);
+      const code = await Promise.race([proc.kill().then(() => proc.exited), sleep(10_000).then(() => 'alive' as const)]);
+      if (code === 'alive') throw new Error(`${name} survived SIGKILL for 10 s`);
       expect(code).toBeNull(); // killed by a signal, not exited
     },
   };
 }
 
-async function startApp(w: World, name: string): Promise<{ proc: Killable; url: string }> {
+async function startApp(w: World, name: string): Promise<{ proc: ManagedProcess; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
@@ -109,14 +95,14 @@ async function startApp(w: World, name: string): Promise<{ proc: Killable; url: 
     STRIPE_PRICE_IDS: JSON.stringify(Object.fromEntries(allLookupKeys().map((k) => [k, `price_${k}`]))),
     LOG_LEVEL,
   };
-  return { proc: await startKillable(w, name, 'services/app/src/server.ts', env, `${url}/health`), url };
+  return { proc: await startKillable(name, 'services/app/src/server.ts', env, `${url}/health`), url };
 }
 
-async function startFunctionHost(w: World, name: string): Promise<{ proc: Killable; tickUrl: string }> {
+async function startFunctionHost(w: World, name: string): Promise<{ proc: ManagedProcess; tickUrl: string }> {
   const [applyPort, reportPort] = [await freePort(), await freePort()];
   const env = { GOOGLE_CLOUD_PROJECT: w.projectId, STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_API_BASE: w.stripe.url, APPLY_PORT: String(applyPort), REPORT_USAGE_PORT: String(reportPort), LOG_LEVEL };
   const tickUrl = `http://127.0.0.1:${reportPort}/`;
-  return { proc: await startKillable(w, name, 'infra/local/src/function-host.ts', env, tickUrl), tickUrl };
+  return { proc: await startKillable(name, 'infra/local/src/function-host.ts', env, tickUrl), tickUrl };
 }
 
 /** One Cloud Scheduler tick, as the Pub/Sub trigger delivers it (a CloudEvent); answered when the run is over. */

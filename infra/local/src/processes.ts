@@ -6,7 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ManagedProcess {
   readonly name: string;
+  /** Graceful: SIGTERM to the process group, SIGKILL after 8 s; resolves once it has exited. */
   readonly stop: () => Promise<void>;
+  /** A crash, for tests: SIGKILL to the process group at once (no shutdown hook runs); resolves once it has exited. */
+  readonly kill: () => Promise<void>;
+  /** The exit code, or null when a signal ended it. */
   readonly exited: Promise<number | null>;
 }
 
@@ -69,6 +73,16 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
     clearTimeout(timer);
   };
 
+  const kill = async () => {
+    if (gone || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      return;
+    }
+    await exited;
+  };
+
   if (spec.readyUrl) {
     const deadline = Date.now() + (spec.readyTimeoutMs ?? 60_000);
     for (;;) {
@@ -86,5 +100,5 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
       await sleep(150);
     }
   }
-  return { name: spec.name, stop, exited };
+  return { name: spec.name, stop, kill, exited };
 }
