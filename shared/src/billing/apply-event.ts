@@ -50,12 +50,14 @@ export async function applyEvent(deps: ApplierDeps, event: EventEnvelope): Promi
   const expired = event.created < nowSeconds(clock) - deps.maxEventAgeSeconds;
   const handled = HandledEventType.safeParse(event.type);
   const ledgerRef = store.ledger.doc(event.id);
+  const { objectId, customerId } = eventObjectIds(event);
   const ledgerEntry = (outcome: LedgerOutcome): LedgerEntry => ({
     eventId: event.id,
     type: event.type,
     created: event.created,
     livemode: event.livemode,
-    ...eventObjectIds(event),
+    objectId,
+    customerId,
     outcome,
     appliedAt: now,
     // Kept until the event itself would be dropped as expired (plus a day), so a redelivery is
@@ -63,7 +65,6 @@ export async function applyEvent(deps: ApplierDeps, event: EventEnvelope): Promi
     expireAt: Timestamp.fromMillis((event.created + deps.maxEventAgeSeconds + DAY) * 1000),
   });
 
-  const { objectId, customerId } = eventObjectIds(event);
   const userHint = payloadUserIdHint(event);
   const likelyReads = [
     ledgerRef,

@@ -3,6 +3,7 @@
 // each handler validates its own `data.object` shape (object-payloads.ts).
 import { z } from 'zod';
 import { PermanentError } from '../errors/app-error.js';
+import { eventObjectIds as objectIdsOf, type EventObjectIds } from '../stripe/event-object-ids.js';
 
 export const EventEnvelope = z.object({
   id: z.string().regex(/^evt_[A-Za-z0-9]+$/),
@@ -26,12 +27,7 @@ export function parseEventMessage(data: Buffer): EventEnvelope {
   return parsed.data;
 }
 
-/** The event's object id and the Stripe customer it concerns (the object itself for a customer). */
-export function eventObjectIds(event: EventEnvelope): { objectId: string | null; customerId: string | null } {
-  const obj = event.data.object;
-  const id = typeof obj['id'] === 'string' ? obj['id'] : null;
-  const customer = obj['customer'];
-  const customerId =
-    typeof customer === 'string' ? customer : obj['object'] === 'customer' ? id : customer && typeof customer === 'object' && 'id' in customer && typeof customer.id === 'string' ? customer.id : null;
-  return { objectId: id, customerId };
+/** The event's object id and the Stripe customer it concerns (stripe/event-object-ids.ts). */
+export function eventObjectIds(event: EventEnvelope): EventObjectIds {
+  return objectIdsOf(event.data.object);
 }

@@ -2,6 +2,7 @@
 // published as the raw bytes Stripe signed; this parse only checks that it is an event and
 // derives the Pub/Sub attributes (the message convention shared with the event applier).
 import { z } from 'zod';
+import { eventObjectIds } from './event-object-ids.js';
 
 const ExpandableId = z.union([z.string(), z.object({ id: z.string() })]);
 
@@ -20,13 +21,9 @@ export const StripeEventEnvelope = z.object({
 });
 export type StripeEventEnvelope = z.infer<typeof StripeEventEnvelope>;
 
-/** The Stripe customer an event concerns: `data.object.customer`, or the object itself when it is a customer. */
+/** The Stripe customer an event concerns (event-object-ids.ts). */
 export function customerIdOf(event: StripeEventEnvelope): string | undefined {
-  const object = event.data.object;
-  if (object.object === 'customer') return object.id;
-  const customer = object.customer;
-  if (customer == null) return undefined;
-  return typeof customer === 'string' ? customer : customer.id;
+  return eventObjectIds(event.data.object).customerId ?? undefined;
 }
 
 /** Message attributes: eventId, type, created (unix s), livemode, and customerId/objectId when known. */
@@ -37,8 +34,8 @@ export function eventAttributes(event: StripeEventEnvelope): Record<string, stri
     created: String(event.created),
     livemode: String(event.livemode),
   };
-  const customerId = customerIdOf(event);
+  const { objectId, customerId } = eventObjectIds(event.data.object);
   if (customerId) attributes['customerId'] = customerId;
-  if (event.data.object.id) attributes['objectId'] = event.data.object.id;
+  if (objectId) attributes['objectId'] = objectId;
   return attributes;
 }
