@@ -22,7 +22,7 @@ import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
 
 export interface ApplyBenchOptions {
-  /** Distinct events; duplicates come on top. */
+  /** Distinct events (default 600); duplicates come on top. */
   events?: number;
   duplicateRatio?: number;
   /** Messages in flight at once (streaming-pull flow control) = baseline concurrency. */
@@ -117,7 +117,7 @@ async function seedMappings(db: Firestore, count: number): Promise<void> {
 }
 
 export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<BenchResult> {
-  const events = opts.events ?? 300;
+  const events = opts.events ?? 600;
   const concurrency = opts.concurrency ?? 16;
   const duplicates = Math.round(events * (opts.duplicateRatio ?? 0.2));
   const projectId = `demo-bench-${randomUUID().slice(0, 8)}`;
