@@ -55,32 +55,26 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
   let gone = false;
   void exited.then(() => (gone = true));
 
-  const stop = async () => {
-    if (gone || child.pid === undefined) return;
+  /** Signals the whole process group; false when it is gone already. */
+  const signal = (sig: NodeJS.Signals): boolean => {
+    if (gone || child.pid === undefined) return false;
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(-child.pid, sig);
+      return true;
     } catch {
-      return;
+      return false;
     }
-    const timer = setTimeout(() => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }, 8_000);
+  };
+
+  const stop = async () => {
+    if (!signal('SIGTERM')) return;
+    const timer = setTimeout(() => signal('SIGKILL'), 8_000);
     await exited;
     clearTimeout(timer);
   };
 
   const kill = async () => {
-    if (gone || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      return;
-    }
-    await exited;
+    if (signal('SIGKILL')) await exited;
   };
 
   if (spec.readyUrl) {

@@ -219,43 +219,28 @@ describe('usage recorder: across instances', () => {
  * failure, as a deadline or a dropped connection after the commit does.
  */
 function committingButFailing(real: Firestore): Firestore & { failuresLeft(): number } {
-  let transactions = 1;
-  let batches = 1;
-  const lost = () => Object.assign(new Error('4 DEADLINE_EXCEEDED: injected after the commit'), { code: 4 });
+  const left = { transactions: 1, batches: 1 };
+  /** Runs the real commit; the first `kind` commit then reports a lost answer. */
+  const thenFail = async <T>(kind: keyof typeof left, commit: () => Promise<T>): Promise<T> => {
+    const result = await commit();
+    if (left[kind] > 0) {
+      left[kind]--;
+      throw Object.assign(new Error('4 DEADLINE_EXCEEDED: injected after the commit'), { code: 4 });
+    }
+    return result;
+  };
+  const bound = <T extends object>(target: T, prop: string | symbol): unknown => {
+    const value: unknown = Reflect.get(target, prop);
+    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  };
   return new Proxy(real, {
     get(target, prop) {
-      if (prop === 'failuresLeft') return () => transactions + batches;
+      if (prop === 'failuresLeft') return () => left.transactions + left.batches;
+      if (prop === 'runTransaction') return (fn: Parameters<Firestore['runTransaction']>[0]) => thenFail('transactions', () => target.runTransaction(fn));
       if (prop === 'batch') {
-        return () => {
-          const batch = target.batch();
-          return new Proxy(batch, {
-            get(b, p) {
-              if (p === 'commit') return async () => {
-                const result = await b.commit();
-                if (batches > 0) {
-                  batches--;
-                  throw lost();
-                }
-                return result;
-              };
-              const value: unknown = Reflect.get(b, p);
-              return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(b) : value;
-            },
-          });
-        };
+        return () => new Proxy(target.batch(), { get: (b, p) => (p === 'commit' ? () => thenFail('batches', () => b.commit()) : bound(b, p)) });
       }
-      if (prop === 'runTransaction') {
-        return async (fn: Parameters<Firestore['runTransaction']>[0]) => {
-          const result: unknown = await target.runTransaction(fn);
-          if (transactions > 0) {
-            transactions--;
-            throw lost();
-          }
-          return result;
-        };
-      }
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      return bound(target, prop);
     },
   }) as Firestore & { failuresLeft(): number };
 }
