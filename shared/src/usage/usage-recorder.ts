@@ -166,7 +166,11 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   async function sync(counter: Counter, need: number, giveBack: boolean): Promise<void> {
     // A write whose outcome is unknown goes first, repeated verbatim: its receipt makes the repeat a
     // no-op if the first attempt committed after all (sync-counter.ts).
-    if (counter.unconfirmed) await send(counter, counter.unconfirmed);
+    if (counter.unconfirmed) {
+      const leaseBefore = counter.lease;
+      await send(counter, counter.unconfirmed);
+      need = Math.max(0, need - (counter.lease - leaseBefore)); // a repeated lease may already cover it
+    }
     const started = clock.now();
     const commitUsed = counter.pending;
     const returnLease = giveBack && counter.limit !== 'unlimited' ? counter.lease : 0;
