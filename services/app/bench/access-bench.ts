@@ -8,9 +8,10 @@
 // Firestore-free, so the emulator only serves the first load). Stripe is never called.
 //   FIRESTORE_EMULATOR_HOST=127.0.0.1:8080 npx tsx services/app/bench/access-bench.ts
 import { Agent, request } from 'node:http';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { silentLogger } from '@billing/shared/logging/logger.js';
+import { createLogger } from '@billing/shared/logging/logger.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { testProjectId } from '@billing/shared/testing/emulator.js';
 import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
@@ -59,7 +60,11 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
 
   const projectId = testProjectId('bench');
   const firestore = createFirestore(projectId);
-  const composed = await composeApp(testConfig({ projectId, stripeApiBase: 'http://127.0.0.1:9' }), { logger: silentLogger(), firestore });
+  // Logs are written (info level, as in production: one access line per request) to a sink, so
+  // their cost is measured too.
+  const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+  const logger = createLogger({ service: 'app-bench', destination: sink });
+  const composed = await composeApp(testConfig({ projectId, stripeApiBase: 'http://127.0.0.1:9' }), { logger, firestore });
   const devIap = composed.devIap;
   if (!devIap) throw new Error('bench runs in dev identity mode');
   const email = 'bench@example.com';
