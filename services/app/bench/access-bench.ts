@@ -60,8 +60,7 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
 
   const projectId = testProjectId('bench');
   const firestore = createFirestore(projectId);
-  // Logs are written (info level, as in production: one access line per request) to a sink, so
-  // their cost is measured too.
+  // Logs are written at info level, as in production, to a sink, so their cost is measured too.
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
   const logger = createLogger({ service: 'app-bench', destination: sink });
   const composed = await composeApp(testConfig({ projectId, stripeApiBase: 'http://127.0.0.1:9' }), { logger, firestore });

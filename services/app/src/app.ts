@@ -58,7 +58,8 @@ export function createApp(deps: AppDeps): Express {
   const policy: AccessPolicy = { clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds };
   const routeDeps = { billing: deps.billing, logger: deps.logger, usage: deps.usage, policy, priceIds: deps.billing.priceIds };
 
-  app.use(requestLogging({ logger: deps.logger, projectId: deps.projectId, skip: (req) => req.path.startsWith('/static/') }));
+  // No access lines: Cloud Run's request log has one per request (request-logging.ts).
+  app.use(requestLogging({ logger: deps.logger, projectId: deps.projectId, accessLines: false }));
   app.use(securityHeaders());
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.get('/health', (_req, res) => {

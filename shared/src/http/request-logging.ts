@@ -11,6 +11,13 @@ export interface RequestLoggingOptions {
   projectId?: string | undefined;
   /** Requests that get no access line (health checks); they still get a request logger. */
   skip?: (req: Request) => boolean;
+  /**
+   * Write one access line per request (default true). The app service turns them off: Cloud Run's
+   * own request log already has one per request (method, URL, status, latency, trace), and failures
+   * are logged by the error handler; a second line per page view would only double the Cloud
+   * Logging bill. The webhook keeps them: its access line is the delivery's outcome record.
+   */
+  accessLines?: boolean;
 }
 
 /** Per request: its trace field, and the child logger handlers asked for (made on first use). */
@@ -30,7 +37,7 @@ export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
     const started = process.hrtime.bigint();
     const trace = traceField(opts.projectId, { cloudTrace: req.get('x-cloud-trace-context'), traceparent: req.get('traceparent') });
     requestContexts.set(req, { base: opts.logger, trace });
-    if (!opts.skip?.(req)) {
+    if (opts.accessLines !== false && !opts.skip?.(req)) {
       res.once('close', () => {
         const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
         const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
