@@ -20,6 +20,7 @@ import { testFirestore, testPubSub } from '@billing/shared/testing/emulator.js';
 import { fixtureEvent } from '@billing/shared/testing/signed-event.js';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
+import { cpuPerUnit, type CpuSample } from '../../infra/local/src/bench/process-cpu.js';
 
 export interface ApplyBenchOptions {
   /** Distinct events (default 600); duplicates come on top. */
@@ -28,6 +29,8 @@ export interface ApplyBenchOptions {
   /** Messages in flight at once (streaming-pull flow control) = baseline concurrency. */
   concurrency?: number;
   timeoutMs?: number;
+  /** Cumulative CPU ms per process (bench/process-cpu.ts): when given, the result says where the CPU went. */
+  cpu?: () => CpuSample;
 }
 
 export interface BenchResult {
@@ -44,6 +47,10 @@ export interface BenchResult {
   ratio: number;
   target: number;
   ledgerEntries: number;
+  /** CPU ms per applied message (publish to commit), per process, when `cpu` was given. */
+  cpuMsPerMessage?: CpuSample;
+  /** CPU ms per baseline transaction (the run before the applier's), when `cpu` was given. */
+  cpuMsPerBaselineTransaction?: CpuSample;
 }
 
 async function runPool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
@@ -141,7 +148,9 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
       const e = subscriptionEvent(i, created - 1, 'customer.subscription.created');
       await processEventMessage(deps, { data: Buffer.from(JSON.stringify(e)), attributes: {} });
     });
+    const cpuBeforeBaseline = opts.cpu?.();
     const baselineBefore = await baseline(db, 'before', events, concurrency);
+    const cpuAfterBaseline = opts.cpu?.();
 
     const unique = Array.from({ length: events }, (_, i) => subscriptionEvent(i, created));
     const all = [...unique, ...Array.from({ length: duplicates }, (_, i) => unique[(i * 7919) % events]!)];
@@ -197,11 +206,13 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
     while (results.length === 0) await new Promise((r) => setTimeout(r, 50));
     results.length = 0;
 
+    const cpuBeforeApply = opts.cpu?.();
     started = performance.now();
     const publisher = topic; // batched publishing, as the webhook's client does by default
     await Promise.all(all.map((e) => publisher.publishMessage({ data: Buffer.from(JSON.stringify(e)), attributes: { eventId: e.id, type: e.type } })));
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('apply bench timed out')), opts.timeoutMs ?? 50_000).unref());
     const ended = await Promise.race([done, timeout]);
+    const cpuAfterApply = opts.cpu?.();
     clearInterval(progress);
     await subscription.close();
     await Promise.allSettled([...inFlight]); // let redelivered stragglers finish before closing clients
@@ -223,6 +234,8 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
       ratio: applyMessagesPerSecond / baselineRate,
       target: 0.5,
       ledgerEntries,
+      ...(cpuBeforeApply && cpuAfterApply ? { cpuMsPerMessage: cpuPerUnit(cpuBeforeApply, cpuAfterApply, processedMessages) } : {}),
+      ...(cpuBeforeBaseline && cpuAfterBaseline ? { cpuMsPerBaselineTransaction: cpuPerUnit(cpuBeforeBaseline, cpuAfterBaseline, events) } : {}),
     };
   } finally {
     await pubsub.close();

@@ -15,6 +15,8 @@ export const PUBSUB_BIN = path.join(SDK_PLATFORM, 'pubsub-emulator/bin/cloud-pub
 export interface RunningEmulator {
   readonly name: 'firestore' | 'pubsub';
   readonly host: string; // host:port, the form FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST take
+  /** Its process group (the JVM and any wrapper), for measuring its CPU time (bench/process-cpu.ts). */
+  readonly processGroup: number | undefined;
   readonly stop: () => Promise<void>;
 }
 
@@ -152,7 +154,7 @@ export async function startFirestoreEmulator(opts: StartOptions = {}): Promise<R
     await stop();
     throw err;
   }
-  return { name: 'firestore', host: `127.0.0.1:${port}`, stop };
+  return { name: 'firestore', host: `127.0.0.1:${port}`, processGroup: child.pid, stop };
 }
 
 export async function startPubSubEmulator(opts: StartOptions = {}): Promise<RunningEmulator> {
@@ -166,5 +168,5 @@ export async function startPubSubEmulator(opts: StartOptions = {}): Promise<Runn
     await stop();
     throw err;
   }
-  return { name: 'pubsub', host: `127.0.0.1:${port}`, stop };
+  return { name: 'pubsub', host: `127.0.0.1:${port}`, processGroup: child.pid, stop };
 }

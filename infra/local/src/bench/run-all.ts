@@ -6,6 +6,7 @@ import { runApplyBench } from '../../../../functions/bench/apply-bench.js';
 import { runUsageBench } from '../../../../functions/bench/usage-bench.js';
 import { runAccessBench } from '../../../../services/app/bench/access-bench.js';
 import { measureSteal } from './cpu-steal.js';
+import { cpuSampler, type CpuSample } from './process-cpu.js';
 import { startFirestoreEmulator, startPubSubEmulator, type RunningEmulator } from '../emulators.js';
 
 interface Line {
@@ -20,19 +21,22 @@ interface Line {
 }
 
 const stealText = (steal: number | null | undefined) => (steal === null || steal === undefined ? 'n/a' : `${(steal * 100).toFixed(1)}%`);
+/** ` (CPU ms per <unit>: firestore 6.3, pubsub 1.3, node 4.4)`, or nothing without a sample. */
+const cpuText = (cpu: CpuSample | undefined, unit: string) =>
+  cpu ? ` (CPU ms per ${unit}: ${Object.entries(cpu).map(([name, ms]) => `${name} ${fmt(ms, 1)}`).join(', ')})` : '';
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** CPU steal (0..1) during the last benchmark run by withFreshEmulators, shown in the summary. */
 let lastSteal: number | null = null;
 
-async function withFreshEmulators<T>(fn: () => Promise<T>): Promise<T> {
+async function withFreshEmulators<T>(fn: (cpu: () => CpuSample) => Promise<T>): Promise<T> {
   // A fresh pair per benchmark: the Pub/Sub emulator keeps everything in memory and has no reset.
   const emulators: RunningEmulator[] = await Promise.all([startFirestoreEmulator(), startPubSubEmulator()]);
   process.env['FIRESTORE_EMULATOR_HOST'] = emulators[0]!.host;
   process.env['PUBSUB_EMULATOR_HOST'] = emulators[1]!.host;
   const steal = measureSteal();
   try {
-    return await fn();
+    return await fn(cpuSampler({ firestore: emulators[0]!.processGroup, pubsub: emulators[1]!.processGroup }));
   } finally {
     lastSteal = steal();
     await Promise.all(emulators.map((e) => e.stop()));
@@ -70,13 +74,13 @@ async function main(): Promise<void> {
   }
 
   if (want('apply')) {
-    const r = await withFreshEmulators(() => runApplyBench({}));
+    const r = await withFreshEmulators((cpu) => runApplyBench({ cpu }));
     console.log('\n## apply (Pub/Sub -> applier -> Firestore, 20% duplicates)\n', JSON.stringify(r, null, 2));
     lines.push({
       steal: lastSteal,
       name: 'apply messages/s',
-      measured: fmt(r.applyMessagesPerSecond),
-      baseline: `${fmt(r.baselineTransactionsPerSecond)} plain tx/s`,
+      measured: `${fmt(r.applyMessagesPerSecond)}${cpuText(r.cpuMsPerMessage, 'message')}`,
+      baseline: `${fmt(r.baselineTransactionsPerSecond)} plain tx/s${cpuText(r.cpuMsPerBaselineTransaction, 'tx')}`,
       ratio: r.ratio,
       target: '>= 0.50',
       ok: r.ratio >= r.target,
