@@ -2,12 +2,10 @@
 // The caller (the app's identity middleware) only calls this when its cached view of the
 // document says it does not exist, or the email changed.
 import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import { isAlreadyExists } from '../firestore/already-exists.js';
 import { Collection } from '../model/collections.js';
 import type { UserDoc } from '../model/documents.js';
 import type { Identity } from './identity.js';
-
-/** gRPC ALREADY_EXISTS: another request or instance created the document first, which is fine. */
-const ALREADY_EXISTS = 6;
 
 export async function ensureUserDocument(firestore: Firestore, identity: Identity, existing: UserDoc | null): Promise<'created' | 'updated' | 'unchanged'> {
   const ref = firestore.collection(Collection.users).doc(identity.userId);
@@ -23,7 +21,7 @@ export async function ensureUserDocument(firestore: Firestore, identity: Identit
       });
       return 'created';
     } catch (err) {
-      if (isGrpcCode(err, ALREADY_EXISTS)) return 'unchanged';
+      if (isAlreadyExists(err)) return 'unchanged'; // another request or instance created it first: fine
       throw err;
     }
   }
@@ -33,8 +31,4 @@ export async function ensureUserDocument(firestore: Firestore, identity: Identit
     return 'updated';
   }
   return 'unchanged';
-}
-
-function isGrpcCode(err: unknown, code: number): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === code;
 }

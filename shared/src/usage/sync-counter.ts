@@ -15,6 +15,7 @@
 import type { DocumentData, Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type { MeteredFeature, Quota } from '../plans/catalog.js';
+import { isAlreadyExists } from '../firestore/already-exists.js';
 import { outboxCollection, receiptRef, usageCounterRef, type UsageCounterDoc, type UsageWriteReceipt } from './usage-documents.js';
 
 const DAY_SECONDS = 86_400;
@@ -119,9 +120,6 @@ export async function syncCounter(db: Firestore, req: SyncRequest): Promise<Sync
 /** A flush: what `syncCounter` does with `need` 0, as one blind atomic batch (see the top). */
 export type FlushRequest = Omit<SyncRequest, 'need' | 'want'>;
 
-/** Firestore's ALREADY_EXISTS: here, the receipt of this write exists, so an earlier attempt committed. */
-const ALREADY_EXISTS = 6;
-
 export async function flushCounter(db: Firestore, req: FlushRequest): Promise<{ wrote: boolean; replayed: boolean }> {
   if (req.commitUsed <= 0 && req.returnLease <= 0) return { wrote: false, replayed: false };
   const { key } = req;
@@ -139,7 +137,7 @@ export async function flushCounter(db: Firestore, req: FlushRequest): Promise<{ 
   } catch (err) {
     // The batch is atomic and its receipt is created, not overwritten: the receipt exists only if
     // an earlier attempt of this very write committed, increments included.
-    if ((err as { code?: unknown }).code === ALREADY_EXISTS) return { wrote: false, replayed: true };
+    if (isAlreadyExists(err)) return { wrote: false, replayed: true };
     throw err;
   }
   return { wrote: true, replayed: false };
