@@ -28,7 +28,6 @@ export type ApplyOutcome = LedgerOutcome | 'duplicate';
 
 const DAY = 86_400;
 
-
 /** The user id our checkout puts in the metadata of customers and subscriptions, if present. */
 function payloadUserIdHint(event: EventEnvelope): string | null {
   const obj = event.data.object;

@@ -61,7 +61,7 @@ interface CustomerObjects {
  * yet. Staged writes are overlaid either way, so objects this transaction writes are included.
  *
  * Why the index is complete: every transaction that writes a subscription or an invoice of a
- * customer also reads and rewrites the index (stageCustomerObjects, from finishCustomerChange and
+ * customer also reads and rewrites the index (stageCustomerChange, from finishCustomerChange and
  * the refresh), so two such transactions conflict on it and the second one sees the first's ids.
  * The query fallback is made safe by the caller's lock on the user document (see below).
  */
@@ -103,16 +103,26 @@ function stageIndex(ctx: ApplyContext, customerId: string, index: CustomerObject
 }
 
 /**
+ * After a write of one of the customer's objects: recomputes and stages the user's summary, or, for
+ * a customer that maps to no user, keeps the index complete. Returns the summary (null: no user).
+ */
+export async function stageCustomerChange(ctx: ApplyContext, customerId: string, userId: string | null): Promise<BillingSummary | null> {
+  if (userId !== null) return stageBillingSummary(ctx, customerId, userId);
+  await stageCustomerObjects(ctx, customerId);
+  return null;
+}
+
+/**
  * For a customer that maps to no user: keeps an existing index up to date with the objects this
  * transaction writes (no index yet: the first summary builds it by querying, which finds them).
  */
-export async function stageCustomerObjects(ctx: ApplyContext, customerId: string): Promise<void> {
+async function stageCustomerObjects(ctx: ApplyContext, customerId: string): Promise<void> {
   const index = await ctx.tx.get(ctx.store.customerObjects.doc(customerId));
   if (index) stageIndex(ctx, customerId, index, await readCustomerObjects(ctx, customerId, index));
 }
 
 /** Reads what the summary depends on (staged writes included) and stages the user document. */
-export async function stageBillingSummary(ctx: ApplyContext, customerId: string, userId: string): Promise<BillingSummary> {
+async function stageBillingSummary(ctx: ApplyContext, customerId: string, userId: string): Promise<BillingSummary> {
   const { store, tx } = ctx;
   const userRef = store.users.doc(userId);
   const customerRef = store.customers.doc(customerId);

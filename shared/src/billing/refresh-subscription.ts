@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { StripeReader } from '../ports/stripe-reader.js';
 import type { BillingStore } from './billing-store.js';
-import { stageBillingSummary, stageCustomerObjects } from './billing-summary.js';
+import { stageCustomerChange } from './billing-summary.js';
 import { fetchSubscription } from './handlers/subscription-events.js';
 import { resolveUserId } from './resolve-user.js';
 import { subscriptionDoc } from './subscription-doc.js';
@@ -40,8 +40,7 @@ export async function refreshSubscription(deps: RefreshDeps, subscriptionId: str
     const customerId = written.customerId;
     const userId = await resolveUserId(ctx, customerId, { hint: opts.userIdHint ?? null, livemode: opts.livemode, fetchIfMissing: true });
     if (userId) ctx.tx.set(ref, { ...written, userId });
-    const billing = userId ? await stageBillingSummary(ctx, customerId, userId) : null;
-    if (!userId) await stageCustomerObjects(ctx, customerId);
+    const billing = await stageCustomerChange(ctx, customerId, userId);
     return { subscription: userId ? { ...written, userId } : written, billing };
   });
 }

@@ -2,7 +2,7 @@ import type { HandledEventType } from '../../stripe/event-types.js';
 import type { LedgerOutcome } from '../../model/documents.js';
 import type { ApplyContext } from '../apply-context.js';
 import type { EventEnvelope } from '../event-envelope.js';
-import { stageBillingSummary, stageCustomerObjects } from '../billing-summary.js';
+import { stageCustomerChange } from '../billing-summary.js';
 import type { WriteResult } from '../versioned-write.js';
 
 export type EventOf<K extends HandledEventType> = EventEnvelope & { type: K };
@@ -16,10 +16,6 @@ export type HandlerMap = { [K in HandledEventType]: Handler<K> };
 /** After an object write: recompute the user's summary, or report the customer as unmapped. */
 export async function finishCustomerChange(ctx: ApplyContext, customerId: string, userId: string | null, written: WriteResult): Promise<LedgerOutcome> {
   if (written === 'stale') return 'stale';
-  if (userId === null) {
-    await stageCustomerObjects(ctx, customerId);
-    return 'unmapped';
-  }
-  await stageBillingSummary(ctx, customerId, userId);
-  return 'applied';
+  const billing = await stageCustomerChange(ctx, customerId, userId);
+  return billing ? 'applied' : 'unmapped';
 }
