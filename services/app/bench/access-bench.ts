@@ -11,6 +11,7 @@ import { Agent, request } from 'node:http';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { closedLoop, summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { testProjectId } from '@billing/shared/testing/emulator.js';
@@ -89,7 +90,7 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
     const paths = [BASELINE_PATH, '/api/me', '/api/reports/advanced'] as const;
     for (const path of paths) await load(server.baseUrl, path, token, agent, concurrency, warmupMs);
     const rounds = opts.rounds ?? 10;
-    const samples = new Map<string, Sample[]>(paths.map((p) => [p, []]));
+    const samples = new Map<string, LoadSample[]>(paths.map((p) => [p, []]));
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < paths.length; k++) {
         const path = paths[(round + k) % paths.length]!;
@@ -117,18 +118,9 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
   }
 }
 
-interface Sample {
-  latencies: number[];
-  errors: number;
-  elapsedMs: number;
-}
-
-async function load(baseUrl: string, path: string, token: string, agent: Agent, concurrency: number, ms: number): Promise<Sample> {
+function load(baseUrl: string, path: string, token: string, agent: Agent, concurrency: number, ms: number): Promise<LoadSample> {
   const url = new URL(path, baseUrl);
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = performance.now() + ms;
-  const one = () =>
+  const get = () =>
     new Promise<number>((resolve, reject) => {
       const req = request(url, { agent, headers: { [IAP_HEADER]: token } }, (res) => {
         res.resume();
@@ -137,32 +129,12 @@ async function load(baseUrl: string, path: string, token: string, agent: Agent, 
       req.on('error', reject);
       req.end();
     });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const status = await one().catch(() => 0);
-        latencies.push(performance.now() - t0);
-        if (status !== 200) errors += 1;
-      }
-    }),
-  );
-  return { latencies, errors, elapsedMs: performance.now() - started };
+  return closedLoop(get, concurrency, ms);
 }
 
-function summarize(path: string, samples: readonly Sample[]): TargetResult {
-  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  const elapsed = samples.reduce((sum, s) => sum + s.elapsedMs, 0);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return {
-    path,
-    requests: latencies.length,
-    errors: samples.reduce((sum, s) => sum + s.errors, 0),
-    requestsPerSecond: Math.round((latencies.length / elapsed) * 1000),
-    p50Ms: Number(at(0.5).toFixed(2)),
-    p99Ms: Number(at(0.99).toFixed(2)),
-  };
+function summarize(path: string, samples: readonly LoadSample[]): TargetResult {
+  const { perSecond, ...rest } = summarizeLoad(samples);
+  return { path, ...rest, requestsPerSecond: Math.round(perSecond) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -15,6 +15,7 @@ import { createLogger } from '@billing/shared/logging/logger.js';
 import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
 import { createWebhookVerifier } from '@billing/shared/stripe/stripe-client.js';
+import { closedLoop, summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
 import { fixtureEvent, randomStripeId, signEvent, type SignedPayload } from '@billing/shared/testing/signed-event.js';
 import { createWebhookApp, WEBHOOK_PATH } from '../src/app.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../src/config.js';
@@ -103,55 +104,14 @@ function post(agent: Agent, port: number, payload: SignedPayload): Promise<numbe
   });
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-interface Sample {
-  latencies: number[];
-  errors: number;
-  elapsedMs: number;
-}
-
-async function load(port: number, payloads: readonly SignedPayload[], concurrency: number, durationMs: number): Promise<Sample> {
+function load(port: number, payloads: readonly SignedPayload[], concurrency: number, durationMs: number): Promise<LoadSample> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const started = performance.now();
-  const deadline = started + durationMs;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const payload = payloads[next++ % payloads.length];
-      if (!payload) throw new Error('no payloads');
-      const t0 = performance.now();
-      try {
-        const status = await post(agent, port, payload);
-        if (status === 200) latencies.push(performance.now() - t0);
-        else errors++;
-      } catch {
-        errors++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsedMs = performance.now() - started;
-  agent.destroy();
-  return { latencies, errors, elapsedMs };
+  return closedLoop((i) => post(agent, port, payloads[i % payloads.length]!), concurrency, durationMs).finally(() => agent.destroy());
 }
 
-function summarize(samples: readonly Sample[]): Measurement {
-  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  const elapsedS = samples.reduce((sum, s) => sum + s.elapsedMs, 0) / 1000;
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    requests: latencies.length,
-    errors: samples.reduce((sum, s) => sum + s.errors, 0),
-    eventsPerSecond: round(latencies.length / elapsedS),
-    p50Ms: round(percentile(latencies, 50)),
-    p99Ms: round(percentile(latencies, 99)),
-  };
+function summarize(samples: readonly LoadSample[]): Measurement {
+  const { perSecond, ...rest } = summarizeLoad(samples);
+  return { ...rest, eventsPerSecond: perSecond };
 }
 
 export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<BenchResult> {
@@ -187,7 +147,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
   const names = ['baseline', 'webhook', 'ordered'] as const;
   try {
     for (const name of names) await load(targets[name].port, payloads, settings.concurrency, settings.warmupMs);
-    const samples = { baseline: [] as Sample[], webhook: [] as Sample[], ordered: [] as Sample[] };
+    const samples = { baseline: [] as LoadSample[], webhook: [] as LoadSample[], ordered: [] as LoadSample[] };
     for (let round = 0; round < settings.rounds; round++) {
       for (let k = 0; k < names.length; k++) {
         const name = names[(round + k) % names.length]!;
