@@ -20,8 +20,11 @@ export interface RequestLoggingOptions {
   accessLines?: boolean;
 }
 
-/** Per request: its trace field, and the child logger handlers asked for (made on first use). */
-const requestContexts = new WeakMap<Request, { base: Logger; trace: Record<string, string>; logger?: Logger }>();
+/** Per request: the logging options, and the child logger handlers asked for (made on first use). */
+const requestContexts = new WeakMap<Request, { opts: RequestLoggingOptions; logger?: Logger }>();
+
+/** The Cloud Logging trace field of a request, from its trace headers. */
+const traceOf = (req: Request, projectId: string | undefined) => traceField(projectId, { cloudTrace: req.get('x-cloud-trace-context'), traceparent: req.get('traceparent') });
 const annotations = new WeakMap<Response, { fields: Record<string, unknown>; message: string }>();
 
 /**
@@ -35,15 +38,14 @@ export function annotateAccessLine(res: Response, fields: Record<string, unknown
 export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    const trace = traceField(opts.projectId, { cloudTrace: req.get('x-cloud-trace-context'), traceparent: req.get('traceparent') });
-    requestContexts.set(req, { base: opts.logger, trace });
+    requestContexts.set(req, { opts });
     if (opts.accessLines !== false && !opts.skip?.(req)) {
       res.once('close', () => {
         const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
         const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
         const note = annotations.get(res);
         const entry = {
-          ...trace,
+          ...traceOf(req, opts.projectId),
           event: 'http.request',
           ...note?.fields,
           httpRequest: {
@@ -70,6 +72,6 @@ export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
 export function requestLogger(req: Request, fallback: Logger): Logger {
   const context = requestContexts.get(req);
   if (!context) return fallback;
-  context.logger ??= context.base.child(context.trace);
+  context.logger ??= context.opts.logger.child(traceOf(req, context.opts.projectId));
   return context.logger;
 }
