@@ -1,17 +1,18 @@
 // Access-control bench: authenticated GET /api/me and a gated route (GET /api/reports/advanced)
 // against a baseline route in the same process that only verifies the IAP JWT. Each target runs
-// for `durationMs` at a fixed concurrency over keep-alive connections, in interleaved rounds (the
+// for `durationMs` at a fixed concurrency over keep-alive connections, driven from a load
+// generator in its own process (load-generator-process.ts), in interleaved rounds (the
 // order rotates each round) so that a GC pause or a busy moment of the 2-core machine lands on
 // every target alike; reports requests/s and p50/p99 latency over all rounds.
 // Target: ≥ 80% of the baseline's throughput and p99 < 5 ms.
 // The caller provides FIRESTORE_EMULATOR_HOST (the per-instance cache makes the steady state
 // Firestore-free, so the emulator only serves the first load). Stripe is never called.
 //   FIRESTORE_EMULATOR_HOST=127.0.0.1:8080 npx tsx services/app/bench/access-bench.ts
-import { Agent, request } from 'node:http';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { closedLoop, summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
+import { summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
+import { startLoadGenerator } from '@billing/shared/testing/load-generator-process.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { testProjectId } from '@billing/shared/testing/emulator.js';
@@ -84,17 +85,18 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
     else composed.app(req, res);
   });
   const token = await devIap.sign(email);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const generator = await startLoadGenerator();
 
   try {
     const paths = [BASELINE_PATH, '/api/me', '/api/reports/advanced'] as const;
-    for (const path of paths) await load(server.baseUrl, path, token, agent, concurrency, warmupMs);
+    for (const path of paths) await generator.define(path, new URL(path, server.baseUrl).href, [{ headers: { [IAP_HEADER]: token } }]);
+    for (const path of paths) await generator.run(path, concurrency, warmupMs);
     const rounds = opts.rounds ?? 10;
     const samples = new Map<string, LoadSample[]>(paths.map((p) => [p, []]));
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < paths.length; k++) {
         const path = paths[(round + k) % paths.length]!;
-        samples.get(path)!.push(await load(server.baseUrl, path, token, agent, concurrency, durationMs / rounds));
+        samples.get(path)!.push(await generator.run(path, concurrency, durationMs / rounds));
       }
     }
     const [baseline, me, gated] = paths.map((path) => summarize(path, samples.get(path)!)) as [TargetResult, TargetResult, TargetResult];
@@ -111,25 +113,11 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
       meetsTarget: meRatio >= 0.8 && gatedRatio >= 0.8 && me.p99Ms < 5 && gated.p99Ms < 5 && me.errors === 0 && gated.errors === 0,
     };
   } finally {
-    agent.destroy();
+    await generator.stop();
     await server.close();
     await composed.close();
     await firestore.terminate();
   }
-}
-
-function load(baseUrl: string, path: string, token: string, agent: Agent, concurrency: number, ms: number): Promise<LoadSample> {
-  const url = new URL(path, baseUrl);
-  const get = () =>
-    new Promise<number>((resolve, reject) => {
-      const req = request(url, { agent, headers: { [IAP_HEADER]: token } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  return closedLoop(get, concurrency, ms);
 }
 
 function summarize(path: string, samples: readonly LoadSample[]): TargetResult {

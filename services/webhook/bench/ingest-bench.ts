@@ -1,12 +1,12 @@
 // Ingest benchmark: signed Stripe events per second and latency through the real webhook app
 // (signature check + Pub/Sub emulator publish acknowledged before the answer), against a
 // baseline Express server in the same process that only reads the raw body and answers 200.
-// All run at the same fixed concurrency over keep-alive connections, in interleaved rounds: by default 80, the
+// All run at the same fixed concurrency over keep-alive connections, driven from a load generator in
+// its own process (load-generator-process.ts), in interleaved rounds: by default 80, the
 // per-instance request concurrency the webhook is deployed with (infra/terraform, webhook_scaling)
 // and Cloud Run's default. Target: ratio >= 0.5 for the default configuration (no ordering key);
 // publishing with the customer id as ordering key is measured too.
 // The caller starts the Pub/Sub emulator and sets PUBSUB_EMULATOR_HOST.
-import { Agent, request } from 'node:http';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import express, { type Express } from 'express';
@@ -15,7 +15,8 @@ import { createLogger } from '@billing/shared/logging/logger.js';
 import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
 import { createWebhookVerifier } from '@billing/shared/stripe/stripe-client.js';
-import { closedLoop, summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
+import { summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
+import { startLoadGenerator, type LoadRequest } from '@billing/shared/testing/load-generator-process.js';
 import { fixtureEvent, randomStripeId, signEvent, type SignedPayload } from '@billing/shared/testing/signed-event.js';
 import { createWebhookApp, WEBHOOK_PATH } from '../src/app.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../src/config.js';
@@ -82,31 +83,12 @@ function signedEvents(count: number): SignedPayload[] {
   });
 }
 
-function post(agent: Agent, port: number, payload: SignedPayload): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        path: WEBHOOK_PATH,
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload.body), 'stripe-signature': payload.signature },
-      },
-      (res) => {
-        res.resume();
-        res.once('end', () => resolve(res.statusCode ?? 0));
-        res.once('error', reject);
-      },
-    );
-    req.once('error', reject);
-    req.end(payload.body);
-  });
-}
-
-function load(port: number, payloads: readonly SignedPayload[], concurrency: number, durationMs: number): Promise<LoadSample> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  return closedLoop((i) => post(agent, port, payloads[i % payloads.length]!), concurrency, durationMs).finally(() => agent.destroy());
+function postRequest(payload: SignedPayload): LoadRequest {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload.body), 'stripe-signature': payload.signature },
+    body: payload.body,
+  };
 }
 
 function summarize(samples: readonly LoadSample[]): Measurement {
@@ -145,13 +127,16 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
     ordered: await listenWithGracefulShutdown(webhookApp(true), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
   };
   const names = ['baseline', 'webhook', 'ordered'] as const;
+  const generator = await startLoadGenerator();
   try {
-    for (const name of names) await load(targets[name].port, payloads, settings.concurrency, settings.warmupMs);
+    const requests = payloads.map(postRequest);
+    for (const name of names) await generator.define(name, `http://127.0.0.1:${targets[name].port}${WEBHOOK_PATH}`, requests);
+    for (const name of names) await generator.run(name, settings.concurrency, settings.warmupMs);
     const samples = { baseline: [] as LoadSample[], webhook: [] as LoadSample[], ordered: [] as LoadSample[] };
     for (let round = 0; round < settings.rounds; round++) {
       for (let k = 0; k < names.length; k++) {
         const name = names[(round + k) % names.length]!;
-        samples[name].push(await load(targets[name].port, payloads, settings.concurrency, settings.durationMs / settings.rounds));
+        samples[name].push(await generator.run(name, settings.concurrency, settings.durationMs / settings.rounds));
       }
     }
     const baseline = summarize(samples.baseline);
@@ -160,6 +145,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
     const ratio = (m: Measurement) => Math.round((m.eventsPerSecond / baseline.eventsPerSecond) * 1000) / 1000;
     return { concurrency: settings.concurrency, durationMs: settings.durationMs, baseline, webhook, ordered, orderedRatio: ratio(ordered), ratio: ratio(webhook) };
   } finally {
+    await generator.stop();
     for (const name of names) await targets[name].shutdown();
     await publisher.close();
     await topic.delete().catch(() => undefined);

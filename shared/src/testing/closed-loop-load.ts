@@ -1,7 +1,6 @@
 // The benches' load generator: `concurrency` workers, each sending its next request as soon as the
 // previous one was answered, for `durationMs` (closed loop, keep-alive connections are the
-// caller's). It runs on the caller's thread: on this 2-vCPU VM a generator in a worker thread was
-// far worse, as every request then had to wake the other vCPU (README, Benchmarks).
+// caller's). The benches run it in its own process (load-generator-process.ts).
 
 export interface LoadSample {
   /** Milliseconds per request answered 200. */

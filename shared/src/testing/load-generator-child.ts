@@ -1,0 +1,34 @@
+// The child side of load-generator-process.ts: holds the defined targets and runs the closed loop
+// over keep-alive connections when asked. Started by `startLoadGenerator()`, never by hand.
+import { Agent, request } from 'node:http';
+import { closedLoop } from './closed-loop-load.js';
+import type { LoadRequest, ParentMessage } from './load-generator-process.js';
+
+const targets = new Map<string, { url: URL; requests: readonly LoadRequest[] }>();
+
+function send(agent: Agent, url: URL, spec: LoadRequest): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent, method: spec.method ?? 'GET', headers: spec.headers }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+    req.end(spec.body);
+  });
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message.kind === 'define') {
+    targets.set(message.name, { url: new URL(message.url), requests: message.requests });
+    process.send?.({ kind: 'defined' });
+    return;
+  }
+  const target = targets.get(message.name);
+  if (!target) throw new Error(`load generator: no target named ${message.name}`);
+  const agent = new Agent({ keepAlive: true, maxSockets: message.concurrency });
+  const { url, requests } = target;
+  void closedLoop((i) => send(agent, url, requests[i % requests.length]!), message.concurrency, message.durationMs)
+    .finally(() => agent.destroy())
+    .then((sample) => process.send?.({ kind: 'sample', sample }));
+});

@@ -1,0 +1,68 @@
+// The benches' load generator in its own process. On the machine it drives the server from the
+// other vCPU, with its own heap: the HTTP client's CPU and garbage are not charged to the server
+// under test, as they are not in production, where requests come from other machines. (In a
+// worker thread of the server's process it was far worse: README, Benchmarks.) All targets of one
+// bench share the generator, so the baseline and the measured server are driven alike.
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { LoadSample } from './closed-loop-load.js';
+
+/** One request the generator sends; a target's requests are sent round-robin. */
+export interface LoadRequest {
+  method?: string;
+  headers: Record<string, string | number>;
+  body?: string;
+}
+
+export type ParentMessage =
+  | { kind: 'define'; name: string; url: string; requests: LoadRequest[] }
+  | { kind: 'run'; name: string; concurrency: number; durationMs: number };
+
+type ChildMessage = { kind: 'defined' } | { kind: 'sample'; sample: LoadSample };
+
+export interface LoadGenerator {
+  /** Names a target: the URL to send to and the requests to cycle through. */
+  define(name: string, url: string, requests: LoadRequest[]): Promise<void>;
+  /** Closed-loop load on a defined target (fresh keep-alive connections each run). */
+  run(name: string, concurrency: number, durationMs: number): Promise<LoadSample>;
+  stop(): Promise<void>;
+}
+
+const CHILD = fileURLToPath(new URL('./load-generator-child.ts', import.meta.url));
+
+export async function startLoadGenerator(): Promise<LoadGenerator> {
+  const child: ChildProcess = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await once(child, 'spawn');
+  let failure: Error | undefined;
+  const exited = (code: number | null, signal: NodeJS.Signals | null) => (failure ??= new Error(`load generator exited (${signal ?? code})`));
+  child.once('exit', exited);
+  // One request at a time: the parent always waits for the answer before the next message.
+  const ask = (message: ParentMessage) =>
+    new Promise<ChildMessage>((resolve, reject) => {
+      if (failure) return reject(failure);
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => reject(exited(code, signal));
+      child.once('exit', onExit);
+      child.once('message', (answer: ChildMessage) => {
+        child.off('exit', onExit);
+        resolve(answer);
+      });
+      child.send(message);
+    });
+  return {
+    async define(name, url, requests) {
+      await ask({ kind: 'define', name, url, requests });
+    },
+    async run(name, concurrency, durationMs) {
+      const answer = await ask({ kind: 'run', name, concurrency, durationMs });
+      if (answer.kind !== 'sample') throw new Error(`load generator answered ${answer.kind} to run`);
+      return answer.sample;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill();
+      await exited;
+    },
+  };
+}
