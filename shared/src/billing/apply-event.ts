@@ -28,13 +28,14 @@ export type ApplyOutcome = LedgerOutcome | 'duplicate';
 
 const DAY = 86_400;
 
-/** The user id our checkout puts in the metadata of customers and subscriptions, if present. */
+/** The user id our checkout puts on the session and in the metadata of customers and subscriptions, if present. */
 function payloadUserIdHint(event: EventEnvelope): string | null {
   const obj = event.data.object;
   const metadata = obj['metadata'];
   const fromMetadata = metadata && typeof metadata === 'object' && 'userId' in metadata && typeof metadata.userId === 'string' ? metadata.userId : null;
   const reference = typeof obj['client_reference_id'] === 'string' ? obj['client_reference_id'] : null;
-  return userIdHint(fromMetadata, reference);
+  // The order the checkout handler uses (client_reference_id first), so the guess is its choice.
+  return userIdHint(reference, fromMetadata);
 }
 
 function dispatch<K extends HandledEventType>(type: K, event: EventEnvelope, ctx: ApplyContext): Promise<LedgerOutcome> {
