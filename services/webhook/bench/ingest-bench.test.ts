@@ -13,6 +13,8 @@ describe('runIngestBench', () => {
     expect(result.baseline.requests).toBeGreaterThan(0);
     expect(result.webhook.requests).toBeGreaterThan(0);
     expect(result.webhook.p99Ms).toBeGreaterThanOrEqual(result.webhook.p50Ms);
+    expect(result.webhook.serverMsPerEvent).toBeGreaterThan(0);
+    expect(result.baseline.serverMsPerEvent).toBeGreaterThan(0);
     expect(result.ratio).toBeCloseTo(result.webhook.eventsPerSecond / result.baseline.eventsPerSecond, 2);
   });
 });

@@ -5,8 +5,10 @@
 // its own process (load-generator-process.ts), in interleaved rounds: by default 80, the
 // per-instance request concurrency the webhook is deployed with (infra/terraform, webhook_scaling)
 // and Cloud Run's default. Target: ratio >= 0.5 for the default configuration (no ordering key);
-// publishing with the customer id as ordering key is measured too.
+// publishing with the customer id as ordering key is measured too. Each target also reports its
+// main-thread busy time per event (event-loop utilization), which says where the ratio comes from.
 // The caller starts the Pub/Sub emulator and sets PUBSUB_EMULATOR_HOST.
+import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import express, { type Express } from 'express';
@@ -43,6 +45,8 @@ export interface Measurement {
   eventsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Main-thread busy time (event-loop utilization) per answered request: what one event costs the server's thread. */
+  serverMsPerEvent: number;
 }
 
 export interface BenchResult {
@@ -91,9 +95,9 @@ function postRequest(payload: SignedPayload): LoadRequest {
   };
 }
 
-function summarize(samples: readonly LoadSample[]): Measurement {
+function summarize(samples: readonly LoadSample[], busyMs: number): Measurement {
   const { perSecond, ...rest } = summarizeLoad(samples);
-  return { ...rest, eventsPerSecond: perSecond };
+  return { ...rest, eventsPerSecond: perSecond, serverMsPerEvent: Math.round((busyMs / Math.max(1, rest.requests)) * 1000) / 1000 };
 }
 
 export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<BenchResult> {
@@ -133,15 +137,18 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
     for (const name of names) await generator.define(name, `http://127.0.0.1:${targets[name].port}${WEBHOOK_PATH}`, requests);
     for (const name of names) await generator.run(name, settings.concurrency, settings.warmupMs);
     const samples = { baseline: [] as LoadSample[], webhook: [] as LoadSample[], ordered: [] as LoadSample[] };
+    const busyMs = { baseline: 0, webhook: 0, ordered: 0 };
     for (let round = 0; round < settings.rounds; round++) {
       for (let k = 0; k < names.length; k++) {
         const name = names[(round + k) % names.length]!;
+        const before = performance.eventLoopUtilization();
         samples[name].push(await generator.run(name, settings.concurrency, settings.durationMs / settings.rounds));
+        busyMs[name] += performance.eventLoopUtilization(before).active;
       }
     }
-    const baseline = summarize(samples.baseline);
-    const webhook = summarize(samples.webhook);
-    const ordered = summarize(samples.ordered);
+    const baseline = summarize(samples.baseline, busyMs.baseline);
+    const webhook = summarize(samples.webhook, busyMs.webhook);
+    const ordered = summarize(samples.ordered, busyMs.ordered);
     const ratio = (m: Measurement) => Math.round((m.eventsPerSecond / baseline.eventsPerSecond) * 1000) / 1000;
     return { concurrency: settings.concurrency, durationMs: settings.durationMs, baseline, webhook, ordered, orderedRatio: ratio(ordered), ratio: ratio(webhook) };
   } finally {
