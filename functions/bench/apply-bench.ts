@@ -20,7 +20,7 @@ import { testFirestore, testPubSub } from '@billing/shared/testing/emulator.js';
 import { fixtureEvent } from '@billing/shared/testing/signed-event.js';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
-import { cpuPerUnit, type CpuSample } from '../../infra/local/src/bench/process-cpu.js';
+import { cpuPerUnit, type CpuSample } from '@billing/shared/testing/process-cpu.js';
 
 export interface ApplyBenchOptions {
   /** Distinct events (default 600); duplicates come on top. */
@@ -29,7 +29,7 @@ export interface ApplyBenchOptions {
   /** Messages in flight at once (streaming-pull flow control) = baseline concurrency. */
   concurrency?: number;
   timeoutMs?: number;
-  /** Cumulative CPU ms per process (bench/process-cpu.ts): when given, the result says where the CPU went. */
+  /** Cumulative CPU ms per process (shared/src/testing/process-cpu.ts): when given, the result says where the CPU went. */
   cpu?: () => CpuSample;
 }
 

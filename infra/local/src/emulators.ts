@@ -15,7 +15,7 @@ export const PUBSUB_BIN = path.join(SDK_PLATFORM, 'pubsub-emulator/bin/cloud-pub
 export interface RunningEmulator {
   readonly name: 'firestore' | 'pubsub';
   readonly host: string; // host:port, the form FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST take
-  /** Its process group (the JVM and any wrapper), for measuring its CPU time (bench/process-cpu.ts). */
+  /** Its process group (the JVM and any wrapper), for measuring its CPU time (shared/src/testing/process-cpu.ts). */
   readonly processGroup: number | undefined;
   readonly stop: () => Promise<void>;
 }

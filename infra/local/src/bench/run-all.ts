@@ -6,7 +6,7 @@ import { runApplyBench } from '../../../../functions/bench/apply-bench.js';
 import { runUsageBench } from '../../../../functions/bench/usage-bench.js';
 import { runAccessBench } from '../../../../services/app/bench/access-bench.js';
 import { measureSteal } from './cpu-steal.js';
-import { cpuSampler, type CpuSample } from './process-cpu.js';
+import { cpuSampler, type CpuSample } from '@billing/shared/testing/process-cpu.js';
 import { startFirestoreEmulator, startPubSubEmulator, type RunningEmulator } from '../emulators.js';
 
 interface Line {

@@ -1,6 +1,6 @@
-// What the app shows about usage and API keys (GET /api/me, the billing page). The usage
-// engineer's metering implements it (services/app/src/usage, shared/src/usage); until then
-// `noUsageView` shows nothing.
+// What the app shows about usage and API keys (GET /api/me, the billing page). The metering
+// implements it (services/app/src/usage/metering.ts over shared/src/usage); `noUsageView` shows
+// nothing, for test harnesses of routes that involve no usage.
 import type { UserId } from '@billing/shared/model/ids.js';
 import type { MeteredFeature, Quota } from '@billing/shared/plans/catalog.js';
 
