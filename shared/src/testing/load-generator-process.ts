@@ -41,12 +41,16 @@ export async function startLoadGenerator(): Promise<LoadGenerator> {
   const ask = (message: ParentMessage) =>
     new Promise<ChildMessage>((resolve, reject) => {
       if (failure) return reject(failure);
-      const onExit = (code: number | null, signal: NodeJS.Signals | null) => reject(exited(code, signal));
-      child.once('exit', onExit);
-      child.once('message', (answer: ChildMessage) => {
+      const onAnswer = (answer: ChildMessage) => {
         child.off('exit', onExit);
         resolve(answer);
-      });
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        child.off('message', onAnswer);
+        reject(exited(code, signal));
+      };
+      child.once('exit', onExit);
+      child.once('message', onAnswer);
       child.send(message);
     });
   return {
@@ -60,9 +64,9 @@ export async function startLoadGenerator(): Promise<LoadGenerator> {
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
+      const gone = once(child, 'exit');
       child.kill();
-      await exited;
+      await gone;
     },
   };
 }
