@@ -106,12 +106,19 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     },
     (result) => results.push(result),
   );
+  // Deliveries still being applied when close() cuts their connections: awaited before the
+  // clients they use are closed.
+  const inFlight = new Set<Promise<void>>();
   functions.cloudEvent<MessagePublishedData>(functionName, async (event: functions.CloudEvent<MessagePublishedData>) => {
-    try {
-      await handler(event);
-    } catch (err) {
+    const work = handler(event).catch((err: unknown) => {
       failures.push(err instanceof Error ? err.message : String(err));
       throw err;
+    });
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
     }
   });
   const functionServer = getTestServer(functionName);
@@ -168,11 +175,13 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     },
     pullDeadLetters: () => pullMessages(pubsub, topology.deadLetterInspect, { maxMessages: 1000 }),
     async close() {
-      // Upstream first, so nothing new enters while the rest stops.
+      // No new deliveries, then let the ones being applied finish while Stripe and Firestore are
+      // still up (a delivery cut short would only log a retryable failure), then upstream first.
+      await topology.applierSubscription.delete().catch(() => undefined);
+      await Promise.allSettled([...inFlight]);
       await running.close();
       await closeServer(webhookServer);
       await publisher.close();
-      await topology.applierSubscription.delete().catch(() => undefined);
       await closeServer(functionServer);
       await pubsub.close();
       await db.terminate();
