@@ -2,7 +2,7 @@
 // (server SDKs bypass rules; see the file's header). Runs against the real Firestore emulator.
 import { readFileSync } from 'node:fs';
 import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from '@firebase/rules-unit-testing';
-import { doc, getDoc, setDoc, collection, getDocs, deleteDoc } from 'firebase/firestore';
+import { doc, getDoc, setDoc, collection, getDocs, deleteDoc, setLogLevel } from 'firebase/firestore';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Collection } from '@billing/shared/model/collections.js';
 import { requireEmulators, testProjectId } from '@billing/shared/testing/emulator.js';
@@ -20,6 +20,8 @@ const DOC_PATHS = [
 let env: RulesTestEnvironment;
 
 beforeAll(async () => {
+  // Every denial is asserted below; the web SDK would also log each one as a stream error.
+  setLogLevel('silent');
   const [host, port] = requireEmulators().firestoreHost.split(':');
   env = await initializeTestEnvironment({
     projectId: testProjectId('rules'),
