@@ -21,15 +21,20 @@ const PORTS = { standIn: 12111, webhook: 8787, apply: 8788, app: 8789, reportUsa
 const LOCAL_WEBHOOK_SECRET = 'whsec_local_stack_not_a_secret';
 
 const stopFns: Array<() => Promise<void>> = [];
-let stopping = false;
+let stopping: Promise<never> | undefined;
 
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+/**
+ * Stops everything started, last first, then exits. A second signal (Ctrl-C twice, or npm
+ * forwarding the terminal's SIGINT that this process got too) waits for the same stop: exiting
+ * early would orphan the services still running in their own process groups.
+ */
+function stopAll(code: number): Promise<never> {
+  stopping ??= (async () => {
     process.stdout.write('\nstopping the local stack...\n');
-    for (const stop of stopFns.reverse()) await stop().catch(() => undefined);
-  }
-  process.exit(code);
+    for (const stop of [...stopFns].reverse()) await stop().catch(() => undefined);
+    process.exit(code);
+  })();
+  return stopping;
 }
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
@@ -102,7 +107,7 @@ async function main(): Promise<void> {
   );
   stopFns.push(app.stop);
 
-  for (const p of [functions, webhook, app]) void p.exited.then(() => !stopping && stopAll(1));
+  for (const p of [functions, webhook, app]) void p.exited.then(() => stopping ?? stopAll(1));
 
   const lines = [
     '',
