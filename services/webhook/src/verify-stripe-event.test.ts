@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWebhookVerifier } from '@billing/shared/stripe/stripe-client.js';
 import { fixtureEvent, signEvent } from '@billing/shared/testing/signed-event.js';
-import { customerIdOf, StripeEventEnvelope } from '@billing/shared/stripe/stripe-event-envelope.js';
+import { eventAttributes, StripeEventEnvelope } from '@billing/shared/stripe/stripe-event-envelope.js';
 import { signatureTimestamp, verifyStripeEvent, type WebhookVerifier } from './verify-stripe-event.js';
 
 const verifier = createWebhookVerifier();
@@ -41,13 +41,13 @@ describe('verifyStripeEvent', () => {
   });
 });
 
-describe('customerIdOf', () => {
+describe('eventAttributes: customerId', () => {
   it('reads an expanded customer object', () => {
     const event = StripeEventEnvelope.parse({ ...fixtureEvent('invoice.paid'), data: { object: { id: 'in_1', object: 'invoice', customer: { id: 'cus_X', object: 'customer' } } } });
-    expect(customerIdOf(event)).toBe('cus_X');
+    expect(eventAttributes(event)['customerId']).toBe('cus_X');
   });
   it('is undefined when the object has no customer', () => {
     const event = StripeEventEnvelope.parse({ ...fixtureEvent('invoice.paid'), data: { object: { id: 'in_1', object: 'invoice', customer: null } } });
-    expect(customerIdOf(event)).toBeUndefined();
+    expect(eventAttributes(event)['customerId']).toBeUndefined();
   });
 });

@@ -21,11 +21,6 @@ export const StripeEventEnvelope = z.object({
 });
 export type StripeEventEnvelope = z.infer<typeof StripeEventEnvelope>;
 
-/** The Stripe customer an event concerns (event-object-ids.ts). */
-export function customerIdOf(event: StripeEventEnvelope): string | undefined {
-  return eventObjectIds(event.data.object).customerId ?? undefined;
-}
-
 /** Message attributes: eventId, type, created (unix s), livemode, and customerId/objectId when known. */
 export function eventAttributes(event: StripeEventEnvelope): Record<string, string> {
   const attributes: Record<string, string> = {
