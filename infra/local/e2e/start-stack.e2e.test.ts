@@ -3,25 +3,20 @@
 // through the same bootstrap as `npm start`, in its own process group like a terminal job.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { emulatorPortsFromFirebaseJson } from '../src/emulators.js';
+import { canConnect } from '../src/processes.js';
+import { STACK_PORTS } from '../src/stack-ports.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-// infra/local/src/start-stack.ts: stand-in, webhook, applier, app, usage reporter.
-const SERVICE_PORTS = [12111, 8787, 8788, 8789, 8790];
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+const listening = (port: number): Promise<boolean> =>
+  canConnect(new URL(`http://127.0.0.1:${port}`)).then(
+    () => true,
+    () => false,
+  );
 
 async function status(url: string): Promise<number> {
   return (await fetch(url)).status;
@@ -30,7 +25,7 @@ async function status(url: string): Promise<number> {
 describe('npm start', () => {
   it('starts every part of the stack, and one Ctrl-C stops all of it', async () => {
     const emulatorPorts = emulatorPortsFromFirebaseJson(ROOT);
-    const ports = [...SERVICE_PORTS, emulatorPorts.firestore, emulatorPorts.pubsub];
+    const ports = [...Object.values(STACK_PORTS), emulatorPorts.firestore, emulatorPorts.pubsub];
     const busy = (await Promise.all(ports.map(async (p) => ((await listening(p)) ? p : null)))).filter((p) => p !== null);
     // Fails rather than skips: stop a running `npm start` before running the suite.
     expect(busy, `ports the local stack needs are in use (is \`npm start\` running?)`).toEqual([]);
@@ -45,9 +40,9 @@ describe('npm start', () => {
       while (!output.includes('Local stack is up') && Date.now() < deadline && stack.exitCode === null) await new Promise((r) => setTimeout(r, 250));
       expect(output, output).toContain('Local stack is up');
 
-      expect(await status('http://127.0.0.1:8787/health')).toBe(200);
-      expect(await status('http://127.0.0.1:8789/health')).toBe(200);
-      expect(await status('http://127.0.0.1:8789/dev/sign-in')).toBe(200);
+      expect(await status(`http://127.0.0.1:${STACK_PORTS.webhook}/health`)).toBe(200);
+      expect(await status(`http://127.0.0.1:${STACK_PORTS.app}/health`)).toBe(200);
+      expect(await status(`http://127.0.0.1:${STACK_PORTS.app}/dev/sign-in`)).toBe(200);
       for (const port of ports) expect(await listening(port), `port ${port} while up`).toBe(true);
 
       process.kill(-stack.pid!, 'SIGINT');

@@ -33,7 +33,8 @@ function prefixOutput(child: ChildProcess, name: string): void {
   child.stderr?.on('data', forward(process.stderr));
 }
 
-function canConnect(url: URL): Promise<void> {
+/** Resolves once `url`'s host:port accepts a TCP connection; rejects when nothing listens. */
+export function canConnect(url: URL): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname, () => {
       socket.end();

@@ -12,12 +12,12 @@ import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import { assertEmulatorsInstalled, emulatorPortsFromFirebaseJson, startFirestoreEmulator, startPubSubEmulator, type RunningEmulator } from './emulators.js';
 import { startProcess, type ManagedProcess } from './processes.js';
+import { STACK_PORTS as PORTS } from './stack-ports.js';
 import { createTopology } from './pubsub-topology.js';
 import { startUsageTicker } from './usage-ticker.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const PROJECT = 'demo-billing';
-const PORTS = { standIn: 12111, webhook: 8787, apply: 8788, app: 8789, reportUsage: 8790 } as const;
 const LOCAL_WEBHOOK_SECRET = 'whsec_local_stack_not_a_secret';
 
 const stopFns: Array<() => Promise<void>> = [];
