@@ -5,15 +5,18 @@
 // subscriptions, so no document is hot. Assumes FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST.
 // The emulators are for correctness, not absolute throughput (EMULATORS.md): compare the ratio.
 //
-// Both sides are warmed before anything is measured: the emulator's throughput climbs for its
-// first few hundred transactions (JIT), so a cold baseline would flatter the ratio. The warm-up
-// applies each customer's `customer.subscription.created` (the measured events are the later
-// `.updated` ones, so every customer is in the state real traffic finds it in), and the baseline is
-// measured before and after the applier, the faster of the two counting.
+// Interleaved rounds. The Firestore emulator gets faster for tens of thousands of transactions
+// (the JVM compiling its hot paths): measured here, an applied message cost it ~3-6 ms of CPU in
+// the first ten thousand transactions and ~0.9 ms once warm, a baseline transaction ~2.5-3.6 and
+// ~0.4. A single baseline run next to a single apply run therefore compared two different
+// emulators. Each round runs a baseline pass and an apply pass back to back (the order alternates),
+// so every stage of the warm-up lands on both alike; the ratio is over all rounds together.
+// Before the rounds, each customer's `customer.subscription.created` is applied (unmeasured), so
+// the measured `.updated` events find customers in the state real traffic finds them in.
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { createBillingStore } from '@billing/shared/billing/billing-store.js';
-import { processEventMessage, type MessageDeps, type MessageResult } from '@billing/shared/billing/process-event-message.js';
+import { processEventMessage, type MessageDeps } from '@billing/shared/billing/process-event-message.js';
 import { createFakeStripeReader } from '@billing/shared/billing/testing/fake-stripe-reader.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { testFirestore, testPubSub } from '@billing/shared/testing/emulator.js';
@@ -23,11 +26,14 @@ import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
 import { cpuPerUnit, type CpuSample } from '@billing/shared/testing/process-cpu.js';
 
 export interface ApplyBenchOptions {
-  /** Distinct events (default 600); duplicates come on top. */
+  /** Distinct events per round (default 1000), one per customer; duplicates come on top. */
   events?: number;
+  /** Interleaved rounds, each a baseline pass and an apply pass (default 6). */
+  rounds?: number;
   duplicateRatio?: number;
   /** Messages in flight at once (streaming-pull flow control) = baseline concurrency. */
   concurrency?: number;
+  /** Longest wait for one round's events to be committed (default 60 s). */
   timeoutMs?: number;
   /** Cumulative CPU ms per process (shared/src/testing/process-cpu.ts): when given, the result says where the CPU went. */
   cpu?: () => CpuSample;
@@ -35,21 +41,24 @@ export interface ApplyBenchOptions {
 
 export interface BenchResult {
   events: number;
+  rounds: number;
   messages: number;
   concurrency: number;
-  /** Messages (duplicates included) per second, publish of the first to commit of the last. */
+  /** Messages (duplicates included) per second over all rounds, each from publishing its first message to committing its last event. */
   applyMessagesPerSecond: number;
-  /** Distinct events per second over the same window. */
+  /** Distinct events per second over the same time. */
   applyEventsPerSecond: number;
-  /** The faster of the baseline runs before and after the applier's. */
+  /** Baseline transactions per second over all rounds. */
   baselineTransactionsPerSecond: number;
   /** applyMessagesPerSecond / baselineTransactionsPerSecond; target >= 0.5. */
   ratio: number;
+  /** Each round's own ratio, in order: how the ratio moves while the emulator warms up. */
+  roundRatios: number[];
   target: number;
   ledgerEntries: number;
-  /** CPU ms per applied message (publish to commit), per process, when `cpu` was given. */
+  /** CPU ms per applied message (publish to commit), per process, over all rounds, when `cpu` was given. */
   cpuMsPerMessage?: CpuSample;
-  /** CPU ms per baseline transaction (the run before the applier's), when `cpu` was given. */
+  /** CPU ms per baseline transaction, over all rounds, when `cpu` was given. */
   cpuMsPerBaselineTransaction?: CpuSample;
 }
 
@@ -123,15 +132,40 @@ async function seedMappings(db: Firestore, count: number): Promise<void> {
   }
 }
 
+interface Phase {
+  units: number;
+  ms: number;
+  cpu?: CpuSample;
+}
+
+/** Runs `fn`, timing it and sampling CPU around it; `fn` returns how many units it did. */
+async function phase(cpu: (() => CpuSample) | undefined, fn: () => Promise<{ units: number; ms: number }>): Promise<Phase> {
+  const before = cpu?.();
+  const { units, ms } = await fn();
+  const after = cpu?.();
+  return { units, ms, ...(before && after ? { cpu: Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)])) } : {}) };
+}
+
+/** Units per second and CPU ms per unit over several phases. */
+function totals(phases: readonly Phase[]): { perSecond: number; cpuPerUnit?: CpuSample } {
+  const units = phases.reduce((n, p) => n + p.units, 0);
+  const ms = phases.reduce((n, p) => n + p.ms, 0);
+  const cpu: CpuSample = {};
+  for (const p of phases) for (const [k, v] of Object.entries(p.cpu ?? {})) cpu[k] = (cpu[k] ?? 0) + v;
+  const hasCpu = phases.every((p) => p.cpu);
+  return { perSecond: units / (ms / 1000), ...(hasCpu ? { cpuPerUnit: cpuPerUnit({}, cpu, units) } : {}) };
+}
+
 export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<BenchResult> {
-  const events = opts.events ?? 600;
+  const events = opts.events ?? 1000;
+  const rounds = opts.rounds ?? 6;
   const concurrency = opts.concurrency ?? 16;
   const duplicates = Math.round(events * (opts.duplicateRatio ?? 0.2));
   const projectId = `demo-bench-${randomUUID().slice(0, 8)}`;
   const db = testFirestore(projectId);
   const pubsub = testPubSub(projectId);
   try {
-    await seedMappings(db, events + 1); // + the warm-up event's customer
+    await seedMappings(db, events + 1); // + the streaming-pull warm-up event's customer
     const deps: MessageDeps = {
       store: createBillingStore(db),
       reader: createFakeStripeReader(), // never called: every customer is mapped, no same-second ties
@@ -142,22 +176,12 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
       livemode: false,
       lanes: createCustomerLanes(),
     };
-    const created = Math.floor(Date.now() / 1000) - 60;
-    await baseline(db, 'warmup', events, concurrency);
+    // Round r's events are created at `created + r`: each round's `.updated` is newer than the last.
+    const created = Math.floor(Date.now() / 1000) - 600;
     await runPool(events + 1, concurrency, async (i) => {
       const e = subscriptionEvent(i, created - 1, 'customer.subscription.created');
       await processEventMessage(deps, { data: Buffer.from(JSON.stringify(e)), attributes: {} });
     });
-    const cpuBeforeBaseline = opts.cpu?.();
-    const baselineBefore = await baseline(db, 'before', events, concurrency);
-    const cpuAfterBaseline = opts.cpu?.();
-
-    const unique = Array.from({ length: events }, (_, i) => subscriptionEvent(i, created));
-    const all = [...unique, ...Array.from({ length: duplicates }, (_, i) => unique[(i * 7919) % events]!)];
-    for (let i = all.length - 1; i > 0; i--) {
-      const j = (i * 2654435761) % (i + 1); // deterministic shuffle
-      [all[i], all[j]] = [all[j]!, all[i]!];
-    }
 
     const [topic] = await pubsub.createTopic('bench-stripe-events');
     await topic.createSubscription('bench-applier', { ackDeadlineSeconds: 60 });
@@ -173,69 +197,101 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
       streamingOptions: { maxStreams: 1 },
     });
     const slots = concurrencyLimit(concurrency);
-    const results: MessageResult[] = [];
+    let processed = 0; // messages applied and acknowledged (duplicates included)
     const committed = new Set<string>(); // events whose ledger entry is committed
+    let waiter: { done: () => boolean; resolve: () => void } | null = null;
     const inFlight = new Set<Promise<void>>();
-    let started = 0;
-    const progress = setInterval(() => {
-      if (process.env['BENCH_DEBUG']) console.error('processed', results.length, 'of', all.length);
-    }, 2000);
-    const done = new Promise<number>((resolve, reject) => {
-      subscription.on('error', reject);
-      subscription.on('message', (m) => {
-        const work = slots(() => processEventMessage(deps, { data: m.data, attributes: m.attributes })).then(
-          (r) => {
-            m.ack();
-            results.push(r);
-            if (r.kind === 'processed' && m.attributes['warmup'] === undefined) committed.add(r.eventId);
-            if (committed.size === events) resolve(performance.now());
-          },
-          (err: unknown) => {
-            if (process.env['BENCH_DEBUG']) console.error(err);
-            m.nack();
-          },
-        );
-        inFlight.add(work);
-        void work.finally(() => inFlight.delete(work));
-      });
+    let failure: Error | null = null;
+    subscription.on('error', (err: Error) => {
+      failure = err;
     });
+    subscription.on('message', (m) => {
+      const work = slots(() => processEventMessage(deps, { data: m.data, attributes: m.attributes })).then(
+        (r) => {
+          m.ack();
+          processed++;
+          if (r.kind === 'processed') committed.add(r.eventId);
+          if (waiter?.done()) waiter.resolve();
+        },
+        (err: unknown) => {
+          if (process.env['BENCH_DEBUG']) console.error(err);
+          m.nack();
+        },
+      );
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    });
+    /** Resolves once `done()` holds after a message was applied. */
+    const until = (done: () => boolean) =>
+      new Promise<void>((resolve, reject) => {
+        if (done()) return resolve();
+        const timer = setTimeout(() => reject(failure ?? new Error(`apply bench timed out: ${processed} messages applied, ${committed.size} events committed`)), opts.timeoutMs ?? 60_000);
+        waiter = {
+          done,
+          resolve: () => {
+            clearTimeout(timer);
+            waiter = null;
+            resolve();
+          },
+        };
+      });
 
     // Warm up the streaming pull (its start-up latency is an emulator artefact, not apply cost).
     const warmup = subscriptionEvent(events, created);
-    await topic.publishMessage({ data: Buffer.from(JSON.stringify(warmup)), attributes: { eventId: warmup.id, warmup: '1' } });
-    while (results.length === 0) await new Promise((r) => setTimeout(r, 50));
-    results.length = 0;
+    await topic.publishMessage({ data: Buffer.from(JSON.stringify(warmup)), attributes: { eventId: warmup.id } });
+    await until(() => committed.size >= 1);
 
-    const cpuBeforeApply = opts.cpu?.();
-    started = performance.now();
-    const publisher = topic; // batched publishing, as the webhook's client does by default
-    await Promise.all(all.map((e) => publisher.publishMessage({ data: Buffer.from(JSON.stringify(e)), attributes: { eventId: e.id, type: e.type } })));
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('apply bench timed out')), opts.timeoutMs ?? 50_000).unref());
-    const ended = await Promise.race([done, timeout]);
-    const cpuAfterApply = opts.cpu?.();
-    clearInterval(progress);
+    const applyRound = async (round: number) => {
+      const unique = Array.from({ length: events }, (_, i) => subscriptionEvent(i, created + round));
+      const all = [...unique, ...Array.from({ length: duplicates }, (_, i) => unique[(i * 7919) % events]!)];
+      for (let i = all.length - 1; i > 0; i--) {
+        const j = (i * 2654435761) % (i + 1); // deterministic shuffle
+        [all[i], all[j]] = [all[j]!, all[i]!];
+      }
+      const payloads = all.map((e) => ({ data: Buffer.from(JSON.stringify(e)), attributes: { eventId: e.id, type: e.type } }));
+      const [messagesBefore, eventsBefore] = [processed, committed.size];
+      const started = performance.now();
+      // Batched publishing, as the webhook's client does by default.
+      await Promise.all(payloads.map((p) => topic.publishMessage(p)));
+      // Every message of the round applied (duplicates too), so none spills into the next round.
+      await until(() => processed >= messagesBefore + payloads.length && committed.size >= eventsBefore + events);
+      return { units: processed - messagesBefore, ms: performance.now() - started };
+    };
+    const baselineRound = async (round: number) => ({ units: events, ms: (events / (await baseline(db, `r${round}`, events, concurrency))) * 1000 });
+
+    const applied: Phase[] = [];
+    const baselines: Phase[] = [];
+    for (let round = 0; round < rounds; round++) {
+      if (round % 2 === 0) {
+        baselines.push(await phase(opts.cpu, () => baselineRound(round)));
+        applied.push(await phase(opts.cpu, () => applyRound(round)));
+      } else {
+        applied.push(await phase(opts.cpu, () => applyRound(round)));
+        baselines.push(await phase(opts.cpu, () => baselineRound(round)));
+      }
+    }
     await subscription.close();
     await Promise.allSettled([...inFlight]); // let redelivered stragglers finish before closing clients
 
-    const seconds = (ended - started) / 1000;
-    const baselineAfter = await baseline(db, 'after', events, concurrency);
-    const baselineRate = Math.max(baselineBefore, baselineAfter);
-    // The measured events' entries: the .updated ones, minus the streaming-pull warm-up message.
+    // Every measured event has its entry: rounds x events `.updated` entries, plus the warm-up's.
     const ledgerEntries = (await db.collection('stripe_events').where('type', '==', 'customer.subscription.updated').count().get()).data().count - 1;
-    const processedMessages = results.length;
-    const applyMessagesPerSecond = processedMessages / seconds;
+    const apply = totals(applied);
+    const base = totals(baselines);
+    const perSecond = (p: Phase) => Math.round(p.units / (p.ms / 1000));
     return {
       events,
-      messages: processedMessages,
+      rounds,
+      messages: applied.reduce((n, p) => n + p.units, 0),
       concurrency,
-      applyMessagesPerSecond,
-      applyEventsPerSecond: events / seconds,
-      baselineTransactionsPerSecond: baselineRate,
-      ratio: applyMessagesPerSecond / baselineRate,
+      applyMessagesPerSecond: apply.perSecond,
+      applyEventsPerSecond: (events * rounds) / (applied.reduce((n, p) => n + p.ms, 0) / 1000),
+      baselineTransactionsPerSecond: base.perSecond,
+      ratio: apply.perSecond / base.perSecond,
+      roundRatios: applied.map((p, i) => Math.round((perSecond(p) / perSecond(baselines[i]!)) * 100) / 100),
       target: 0.5,
       ledgerEntries,
-      ...(cpuBeforeApply && cpuAfterApply ? { cpuMsPerMessage: cpuPerUnit(cpuBeforeApply, cpuAfterApply, processedMessages) } : {}),
-      ...(cpuBeforeBaseline && cpuAfterBaseline ? { cpuMsPerBaselineTransaction: cpuPerUnit(cpuBeforeBaseline, cpuAfterBaseline, events) } : {}),
+      ...(apply.cpuPerUnit ? { cpuMsPerMessage: apply.cpuPerUnit } : {}),
+      ...(base.cpuPerUnit ? { cpuMsPerBaselineTransaction: base.cpuPerUnit } : {}),
     };
   } finally {
     await pubsub.close();

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     console.log('\n## apply (Pub/Sub -> applier -> Firestore, 20% duplicates)\n', JSON.stringify(r, null, 2));
     lines.push({
       steal: lastSteal,
-      name: 'apply messages/s',
+      name: `apply messages/s (${r.rounds} interleaved rounds of ${fmt(r.events)} events; round ratios ${r.roundRatios.map((x) => fmt(x, 2)).join(' ')})`,
       measured: `${fmt(r.applyMessagesPerSecond)}${cpuText(r.cpuMsPerMessage, 'message')}`,
       baseline: `${fmt(r.baselineTransactionsPerSecond)} plain tx/s${cpuText(r.cpuMsPerBaselineTransaction, 'tx')}`,
       ratio: r.ratio,
