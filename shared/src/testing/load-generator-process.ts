@@ -3,9 +3,8 @@
 // under test, as they are not in production, where requests come from other machines. (In a
 // worker thread of the server's process it was far worse: README, Benchmarks.) All targets of one
 // bench share the generator, so the baseline and the measured server are driven alike.
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { startBenchChild } from './bench-child.js';
 import type { LoadSample } from './closed-loop-load.js';
 
 /** One request the generator sends; a target's requests are sent round-robin. */
@@ -32,41 +31,16 @@ export interface LoadGenerator {
 const CHILD = fileURLToPath(new URL('./load-generator-child.ts', import.meta.url));
 
 export async function startLoadGenerator(): Promise<LoadGenerator> {
-  const child: ChildProcess = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await once(child, 'spawn');
-  let failure: Error | undefined;
-  const exited = (code: number | null, signal: NodeJS.Signals | null) => (failure ??= new Error(`load generator exited (${signal ?? code})`));
-  child.once('exit', exited);
-  // One request at a time: the parent always waits for the answer before the next message.
-  const ask = (message: ParentMessage) =>
-    new Promise<ChildMessage>((resolve, reject) => {
-      if (failure) return reject(failure);
-      const onAnswer = (answer: ChildMessage) => {
-        child.off('exit', onExit);
-        resolve(answer);
-      };
-      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-        child.off('message', onAnswer);
-        reject(exited(code, signal));
-      };
-      child.once('exit', onExit);
-      child.once('message', onAnswer);
-      child.send(message);
-    });
+  const child = await startBenchChild<ParentMessage, ChildMessage>(CHILD, 'load generator');
   return {
     async define(name, url, requests) {
-      await ask({ kind: 'define', name, url, requests });
+      await child.ask({ kind: 'define', name, url, requests });
     },
     async run(name, concurrency, durationMs) {
-      const answer = await ask({ kind: 'run', name, concurrency, durationMs });
+      const answer = await child.ask({ kind: 'run', name, concurrency, durationMs });
       if (answer.kind !== 'sample') throw new Error(`load generator answered ${answer.kind} to run`);
       return answer.sample;
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = once(child, 'exit');
-      child.kill();
-      await gone;
-    },
+    stop: () => child.stop(),
   };
 }

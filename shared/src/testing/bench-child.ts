@@ -1,0 +1,44 @@
+// A benchmark's helper process (TypeScript module run through tsx), spoken to over IPC one request
+// at a time: the parent sends a message and waits for the child's one answer. Benches put their
+// load there (HTTP clients, publishers), so its CPU and garbage are not charged to the process
+// under test, as they are not in production, where that load comes from other machines.
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+
+export interface BenchChild<Request, Answer> {
+  /** Sends one message and resolves with the child's answer; rejects if the child exits first. */
+  ask(message: Request): Promise<Answer>;
+  stop(): Promise<void>;
+}
+
+/** Starts `modulePath` (an absolute path) with the parent's environment. */
+export async function startBenchChild<Request, Answer>(modulePath: string, label: string): Promise<BenchChild<Request, Answer>> {
+  const child: ChildProcess = fork(modulePath, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await once(child, 'spawn');
+  let failure: Error | undefined;
+  const exited = (code: number | null, signal: NodeJS.Signals | null) => (failure ??= new Error(`${label} exited (${signal ?? code})`));
+  child.once('exit', exited);
+  return {
+    ask: (message) =>
+      new Promise<Answer>((resolve, reject) => {
+        if (failure) return reject(failure);
+        const onAnswer = (answer: Answer) => {
+          child.off('exit', onExit);
+          resolve(answer);
+        };
+        const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+          child.off('message', onAnswer);
+          reject(exited(code, signal));
+        };
+        child.once('exit', onExit);
+        child.once('message', onAnswer);
+        child.send(message as object);
+      }),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = once(child, 'exit');
+      child.kill();
+      await gone;
+    },
+  };
+}
