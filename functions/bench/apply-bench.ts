@@ -10,7 +10,9 @@
 // the first ten thousand transactions and ~0.9 ms once warm, a baseline transaction ~2.5-3.6 and
 // ~0.4. A single baseline run next to a single apply run therefore compared two different
 // emulators. Each round runs a baseline pass and an apply pass back to back (the order alternates),
-// so every stage of the warm-up lands on both alike; the ratio is over all rounds together.
+// so every stage of the warm-up lands on both alike; the ratio is over all rounds together. One
+// unrecorded round goes first. The messages are published from another process
+// (apply-bench-publisher.ts), as the webhook service publishes them in production.
 // Before the rounds, each customer's `customer.subscription.created` is applied (unmeasured), so
 // the measured `.updated` events find customers in the state real traffic finds them in.
 import { randomUUID } from 'node:crypto';
