@@ -138,7 +138,7 @@ async function phase(cpu: (() => CpuSample) | undefined, fn: () => Promise<{ uni
   const before = cpu?.();
   const { units, ms } = await fn();
   const after = cpu?.();
-  return { units, ms, ...(before && after ? { cpu: Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)])) } : {}) };
+  return { units, ms, ...(before && after ? { cpu: cpuPerUnit(before, after, 1) } : {}) }; // the phase's CPU ms per process
 }
 
 /** Units per second and CPU ms per unit over several phases. */
@@ -262,7 +262,7 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
     const baselines: Phase[] = [];
     try {
       // One unrecorded round first: the emulator's steepest warm-up would otherwise land on round
-      // 0's baseline pass alone (measured: round 0 ratios 0.7-1.1, later rounds 0.37-0.46).
+      // 0's baseline pass alone (measured: round 0 ratios 0.7-1.1, later rounds 0.35-0.51).
       await baselineRound(-1);
       await applyRound(-1);
       for (let round = 0; round < rounds; round++) {
