@@ -7,8 +7,8 @@
 //
 // Interleaved rounds. The Firestore emulator gets faster for tens of thousands of transactions
 // (the JVM compiling its hot paths): measured here, an applied message cost it ~3-6 ms of CPU in
-// the first ten thousand transactions and ~0.9 ms once warm, a baseline transaction ~2.5-3.6 and
-// ~0.4. A single baseline run next to a single apply run therefore compared two different
+// the first ten thousand transactions and ~0.7-1.3 ms once warm, a baseline transaction ~2.5-3.6 and
+// ~0.4-0.8. A single baseline run next to a single apply run therefore compared two different
 // emulators. Each round runs a baseline pass and an apply pass back to back (the order alternates),
 // so every stage of the warm-up lands on both alike; the ratio is over all rounds together. One
 // unrecorded round goes first. The messages are published from another process
