@@ -141,14 +141,14 @@ async function phase(cpu: (() => CpuSample) | undefined, fn: () => Promise<{ uni
   return { units, ms, ...(before && after ? { cpu: cpuPerUnit(before, after, 1) } : {}) }; // the phase's CPU ms per process
 }
 
-/** Units per second and CPU ms per unit over several phases. */
-function totals(phases: readonly Phase[]): { perSecond: number; cpuPerUnit?: CpuSample } {
+/** Units, seconds, units per second and CPU ms per unit over several phases. */
+function totals(phases: readonly Phase[]): { units: number; seconds: number; perSecond: number; cpuPerUnit?: CpuSample } {
   const units = phases.reduce((n, p) => n + p.units, 0);
   const ms = phases.reduce((n, p) => n + p.ms, 0);
   const cpu: CpuSample = {};
   for (const p of phases) for (const [k, v] of Object.entries(p.cpu ?? {})) cpu[k] = (cpu[k] ?? 0) + v;
   const hasCpu = phases.every((p) => p.cpu);
-  return { perSecond: units / (ms / 1000), ...(hasCpu ? { cpuPerUnit: cpuPerUnit({}, cpu, units) } : {}) };
+  return { units, seconds: ms / 1000, perSecond: units / (ms / 1000), ...(hasCpu ? { cpuPerUnit: cpuPerUnit({}, cpu, units) } : {}) };
 }
 
 export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<BenchResult> {
@@ -196,12 +196,10 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
     let processed = 0; // messages applied and acknowledged (duplicates included)
     const outcomes: Record<string, number> = {};
     const committed = new Set<string>(); // events whose ledger entry is committed
-    let waiter: { done: () => boolean; resolve: () => void } | null = null;
+    let waiter: { done: () => boolean; resolve: () => void; reject: (err: Error) => void } | null = null;
     const inFlight = new Set<Promise<void>>();
-    let failure: Error | null = null;
-    subscription.on('error', (err: Error) => {
-      failure = err;
-    });
+    // A failed stream ends the wait at once instead of at its timeout.
+    subscription.on('error', (err: Error) => waiter?.reject(err));
     subscription.on('message', (m) => {
       const work = slots(() => processEventMessage(deps, { data: m.data, attributes: m.attributes })).then(
         (r) => {
@@ -224,15 +222,13 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
     const until = (done: () => boolean) =>
       new Promise<void>((resolve, reject) => {
         if (done()) return resolve();
-        const timer = setTimeout(() => reject(failure ?? new Error(`apply bench timed out: ${processed} messages applied, ${committed.size} events committed`)), opts.timeoutMs ?? 60_000);
-        waiter = {
-          done,
-          resolve: () => {
-            clearTimeout(timer);
-            waiter = null;
-            resolve();
-          },
+        const settle = (finish: () => void) => {
+          clearTimeout(timer);
+          waiter = null;
+          finish();
         };
+        const timer = setTimeout(() => settle(() => reject(new Error(`apply bench timed out: ${processed} messages applied, ${committed.size} events committed`))), opts.timeoutMs ?? 60_000);
+        waiter = { done, resolve: () => settle(resolve), reject: (err) => settle(() => reject(err)) };
       });
 
     // Warm up the streaming pull (its start-up latency is an emulator artefact, not apply cost).
@@ -293,10 +289,10 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
     return {
       events,
       rounds,
-      messages: applied.reduce((n, p) => n + p.units, 0),
+      messages: apply.units,
       concurrency,
       applyMessagesPerSecond: apply.perSecond,
-      applyEventsPerSecond: (events * rounds) / (applied.reduce((n, p) => n + p.ms, 0) / 1000),
+      applyEventsPerSecond: (events * rounds) / apply.seconds,
       baselineTransactionsPerSecond: base.perSecond,
       ratio: apply.perSecond / base.perSecond,
       roundRatios: applied.map((p, i) => Math.round((perSecond(p) / perSecond(baselines[i]!)) * 100) / 100),
