@@ -3,13 +3,14 @@
 // `prepare` builds a round's messages; `publish` publishes them (batched, as the webhook's client
 // does) and answers once Pub/Sub has acknowledged every one. Started by the bench, never by hand.
 import { createPubSubClient, type Topic } from '@billing/shared/pubsub/pubsub-client.js';
+import { serveBenchRequests } from '@billing/shared/testing/bench-child.js';
 import { roundMessages, type BenchMessage } from './apply-bench-events.js';
 
 export type PublisherRequest =
   | { kind: 'prepare'; projectId: string; topic: string; events: number; duplicates: number; created: number }
   | { kind: 'publish' };
 
-export type PublisherAnswer = { kind: 'prepared'; messages: number } | { kind: 'published'; messages: number } | { kind: 'failed'; error: string };
+export type PublisherAnswer = { kind: 'prepared'; messages: number } | { kind: 'published'; messages: number };
 
 let topic: Topic | undefined;
 let prepared: BenchMessage[] = [];
@@ -28,9 +29,4 @@ async function answer(request: PublisherRequest): Promise<PublisherAnswer> {
   return { kind: 'published', messages: messages.length };
 }
 
-process.on('message', (request: PublisherRequest) => {
-  answer(request).then(
-    (a) => process.send?.(a),
-    (err: unknown) => process.send?.({ kind: 'failed', error: String(err) }),
-  );
-});
+serveBenchRequests(answer);

@@ -240,7 +240,7 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
     const publisher = await startBenchChild<PublisherRequest, PublisherAnswer>(PUBLISHER, 'apply bench publisher');
     const ask = async <K extends PublisherAnswer['kind']>(request: PublisherRequest, expected: K) => {
       const answer = await publisher.ask(request);
-      if (answer.kind !== expected) throw new Error(`apply bench publisher: ${answer.kind === 'failed' ? answer.error : answer.kind}`);
+      if (answer.kind !== expected) throw new Error(`apply bench publisher answered ${answer.kind}, not ${expected}`);
       return answer as Extract<PublisherAnswer, { kind: K }>;
     };
     const applyRound = async (round: number) => {

@@ -1,8 +1,9 @@
 // The child side of load-generator-process.ts: holds the defined targets and runs the closed loop
 // over keep-alive connections when asked. Started by `startLoadGenerator()`, never by hand.
 import { Agent, request } from 'node:http';
+import { serveBenchRequests } from './bench-child.js';
 import { closedLoop } from './closed-loop-load.js';
-import type { LoadRequest, ParentMessage } from './load-generator-process.js';
+import type { ChildAnswer, LoadRequest, ParentMessage } from './load-generator-process.js';
 
 const targets = new Map<string, { url: URL; requests: readonly LoadRequest[] }>();
 
@@ -18,17 +19,18 @@ function send(agent: Agent, url: URL, spec: LoadRequest): Promise<number> {
   });
 }
 
-process.on('message', (message: ParentMessage) => {
+serveBenchRequests<ParentMessage, ChildAnswer>(async (message) => {
   if (message.kind === 'define') {
     targets.set(message.name, { url: new URL(message.url), requests: message.requests });
-    process.send?.({ kind: 'defined' });
-    return;
+    return { kind: 'defined' };
   }
   const target = targets.get(message.name);
-  if (!target) throw new Error(`load generator: no target named ${message.name}`);
+  if (!target) throw new Error(`no target named ${message.name}`);
   const agent = new Agent({ keepAlive: true, maxSockets: message.concurrency });
   const { url, requests } = target;
-  void closedLoop((i) => send(agent, url, requests[i % requests.length]!), message.concurrency, message.durationMs)
-    .finally(() => agent.destroy())
-    .then((sample) => process.send?.({ kind: 'sample', sample }));
+  try {
+    return { kind: 'sample', sample: await closedLoop((i) => send(agent, url, requests[i % requests.length]!), message.concurrency, message.durationMs) };
+  } finally {
+    agent.destroy();
+  }
 });

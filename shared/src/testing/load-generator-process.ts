@@ -18,7 +18,7 @@ export type ParentMessage =
   | { kind: 'define'; name: string; url: string; requests: LoadRequest[] }
   | { kind: 'run'; name: string; concurrency: number; durationMs: number };
 
-type ChildMessage = { kind: 'defined' } | { kind: 'sample'; sample: LoadSample };
+export type ChildAnswer = { kind: 'defined' } | { kind: 'sample'; sample: LoadSample };
 
 export interface LoadGenerator {
   /** Names a target: the URL to send to and the requests to cycle through. */
@@ -31,7 +31,7 @@ export interface LoadGenerator {
 const CHILD = fileURLToPath(new URL('./load-generator-child.ts', import.meta.url));
 
 export async function startLoadGenerator(): Promise<LoadGenerator> {
-  const child = await startBenchChild<ParentMessage, ChildMessage>(CHILD, 'load generator');
+  const child = await startBenchChild<ParentMessage, ChildAnswer>(CHILD, 'load generator');
   return {
     async define(name, url, requests) {
       await child.ask({ kind: 'define', name, url, requests });
