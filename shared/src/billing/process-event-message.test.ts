@@ -63,6 +63,17 @@ describe('processEventMessage retry policy', () => {
     expect(lines.find((l) => l['event'] === 'stripe_event.dead_lettered')).toMatchObject({ severity: 'ERROR', eventId: e.id });
   });
 
+  it("logs an applied event with the customer id read from the event, even when the message has no attributes", async () => {
+    const { deps, lines } = setup(recordingPublisher());
+    const e = fixtureEvent('customer.updated');
+    e.id = randomStripeId('evt');
+    e.created = Math.floor(Date.now() / 1000);
+    const result = await processEventMessage(deps, message(e));
+    expect(result).toMatchObject({ kind: 'processed', eventId: e.id });
+    const logged = lines.find((l) => l['eventId'] === e.id && l['event'] !== 'stripe_event.retry');
+    expect(logged).toMatchObject({ customerId: (e.data.object as { id: string }).id, type: 'customer.updated' });
+  });
+
   it('dead-letters a schema-invalid object of a handled type', async () => {
     const dlq = recordingPublisher();
     const { deps } = setup(dlq);

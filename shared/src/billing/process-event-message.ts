@@ -29,8 +29,10 @@ export async function processEventMessage(deps: MessageDeps, message: PublishedM
     const parsed = parseEventMessage(message.data);
     event = parsed;
     if (parsed.livemode !== deps.livemode) throw new PermanentError(`livemode ${parsed.livemode} event in a livemode ${deps.livemode} deployment`);
-    const outcome = await deps.lanes.run(eventObjectIds(parsed).customerId ?? parsed.id, () => applyEvent(deps, parsed));
-    const fields = { eventId: event.id, type: event.type, created: event.created, outcome, customerId: message.attributes['customerId'] ?? null };
+    // From the event itself, not the message attributes (a replayed or hand-published message may lack them).
+    const { customerId } = eventObjectIds(parsed);
+    const outcome = await deps.lanes.run(customerId ?? parsed.id, () => applyEvent(deps, parsed));
+    const fields = { eventId: event.id, type: event.type, created: event.created, outcome, customerId };
     if (outcome === 'unmapped') logger.warn({ event: 'stripe_event.customer_unmapped', ...fields }, 'no user maps to this Stripe customer; object stored without a user');
     else if (outcome === 'expired') logger.warn({ event: 'stripe_event.expired', ...fields, maxEventAgeSeconds: deps.maxEventAgeSeconds }, 'event older than the maximum age dropped');
     else logger.info({ event: 'stripe_event.applied', ...fields }, 'stripe event processed');
