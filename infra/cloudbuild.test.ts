@@ -73,7 +73,7 @@ describe('cloudbuild.yaml', () => {
 
   test('every repo path it mentions exists, or is a deploy/ directory the build step writes', () => {
     const mentioned = build.steps.flatMap(repoPaths);
-    expect(mentioned).toEqual(expect.arrayContaining(['services/webhook/Dockerfile', 'services/app/Dockerfile', 'functions/deploy']));
+    expect(mentioned).toEqual(expect.arrayContaining(['services/Dockerfile', 'functions/deploy']));
     for (const rel of mentioned) {
       if (rel.endsWith('/deploy')) {
         const workspace = rel.slice(0, -'/deploy'.length);
@@ -148,20 +148,31 @@ describe('cloudbuild.yaml', () => {
   });
 });
 
-describe('Dockerfiles', () => {
+describe('services/Dockerfile', () => {
   const nodeVersion = JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/node/package.json'), 'utf8')) as { version: string };
   const [major, minor] = nodeVersion.version.split('.');
+  const dockerfile = readFileSync(path.join(REPO_ROOT, 'services/Dockerfile'), 'utf8');
 
-  test.each(['webhook', 'app'])('%s: multi-stage, pinned Node, npm ci --omit=dev on the deploy dir only, non-root, CMD node server.js', (svc) => {
-    const dockerfile = readFileSync(path.join(REPO_ROOT, `services/${svc}/Dockerfile`), 'utf8');
+  test('multi-stage, pinned Node, npm ci --omit=dev on the deploy dir only, non-root, CMD node server.js', () => {
     expect(dockerfile).toContain(`ARG NODE_IMAGE=node:${major}.${minor}-slim`);
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/RUN npm ci --omit=dev/);
-    for (const m of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
-      for (const src of (m[1] ?? '').split(' ')) expect(src.startsWith(`services/${svc}/deploy/`), src).toBe(true);
-    }
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => (m[1] ?? '').split(' '));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const src of sources) expect(src.startsWith('services/${SERVICE}/deploy/'), src).toBe(true);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "server\.js"\]$/m);
+  });
+
+  test('SERVICE is declared in both stages and refused when missing', () => {
+    expect(dockerfile.match(/^ARG SERVICE$/gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/RUN test -n "\$\{SERVICE\}" \|\|/);
+  });
+
+  test.each(['webhook', 'app'])('cloudbuild builds %s from it with SERVICE=%s, and the service has a deployable', (svc) => {
+    const step = build.steps.find((s) => s.id === `image-${svc}`);
+    expect(step?.args).toEqual(expect.arrayContaining(['-f', 'services/Dockerfile', '--build-arg', `SERVICE=${svc}`]));
+    expect(readJson(`services/${svc}/package.json`).scripts?.['build']).toMatch(/build-deployable/);
   });
 
   test('.dockerignore sends only the deploy directories', () => {

@@ -4,7 +4,7 @@
 //   deploy/dist/<bundle>.js   + source map (the esbuild bundle)
 //   deploy/public/**          static assets, when the workspace has them (the app)
 //   deploy/.gcloudignore      so a source deploy never uploads a local node_modules
-// The Dockerfiles copy exactly this directory and run `npm ci --omit=dev` in it; the function is
+// services/Dockerfile copies exactly this directory and runs `npm ci --omit=dev` in it; the function is
 // deployed from it with `gcloud functions deploy --source`. The layout mirrors the workspace
 // (dist/ next to public/), so paths the code computes relative to its bundle hold in both places.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
