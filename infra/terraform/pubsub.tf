@@ -40,7 +40,7 @@ resource "google_pubsub_subscription" "stripe_events_applier" {
   # subscription (this setting cannot change after creation). Correctness never rests on it: the
   # applier's ledger and version guard decide; a poison event is dead-lettered by the applier at once.
   enable_message_ordering = true
-  retain_acked_messages      = false
+  retain_acked_messages   = false
   expiration_policy {
     ttl = "" # never expires
   }
