@@ -156,6 +156,10 @@ resource "google_cloud_run_v2_service" "app" {
         value = var.stripe_price_ids
       }
       env {
+        name  = "ADMIN_EMAILS"
+        value = join(",", var.admin_emails)
+      }
+      env {
         name  = "LOG_LEVEL"
         value = var.log_level
       }

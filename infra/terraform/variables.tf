@@ -37,6 +37,12 @@ variable "stripe_price_ids" {
   type        = string
 }
 
+variable "admin_emails" {
+  description = "Emails (as IAP asserts them) that may open the app's admin revenue view at /admin. Empty: nobody. They must also pass IAP (iap_members)."
+  type        = list(string)
+  default     = []
+}
+
 variable "bootstrap_image" {
   description = "Image used for the first revision before Cloud Build has pushed ours (public sample that listens on $PORT)."
   type        = string

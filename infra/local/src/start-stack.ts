@@ -19,6 +19,8 @@ import { startUsageTicker } from './usage-ticker.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const PROJECT = 'demo-billing';
 const LOCAL_WEBHOOK_SECRET = 'whsec_local_stack_not_a_secret';
+/** Who may open /admin locally (dev sign-in takes any email); ADMIN_EMAILS overrides it. */
+const LOCAL_ADMIN = 'admin@example.com';
 
 const stopFns: Array<() => Promise<void>> = [];
 let stopping: Promise<never> | undefined;
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
   const app = await tsProcess(
     'app',
     'services/app/src/server.ts',
-    { ...common, ...stripe, PORT: String(PORTS.app), DEV_IAP: 'true', STRIPE_PRICE_IDS: priceIds, PUBLIC_BASE_URL: `http://127.0.0.1:${PORTS.app}` },
+    { ...common, ...stripe, PORT: String(PORTS.app), DEV_IAP: 'true', STRIPE_PRICE_IDS: priceIds, PUBLIC_BASE_URL: `http://127.0.0.1:${PORTS.app}`, ADMIN_EMAILS: process.env['ADMIN_EMAILS'] ?? LOCAL_ADMIN },
     `http://127.0.0.1:${PORTS.app}/health`,
   );
   stopFns.push(app.stop);
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
     '',
     'Local stack is up (Ctrl-C stops everything):',
     `  app (billing pages)      http://127.0.0.1:${PORTS.app}/        sign in at /dev/sign-in`,
+    `  admin revenue view       http://127.0.0.1:${PORTS.app}/admin   sign in as ${process.env['ADMIN_EMAILS'] ?? LOCAL_ADMIN}`,
     `  webhook service          http://127.0.0.1:${PORTS.webhook}/stripe/webhook`,
     `  event applier function   http://127.0.0.1:${PORTS.apply}/  (push from ${PROJECT}/stripe-events)`,
     `  usage reporter function  http://127.0.0.1:${PORTS.reportUsage}/  (ticked every 60 s)`,

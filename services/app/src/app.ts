@@ -6,11 +6,13 @@ import express, { Router, type Express } from 'express';
 import type { Firestore } from '@google-cloud/firestore';
 import type { UserStateCache } from '@billing/shared/access/user-state-cache.js';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
+import { createBillingStore } from '@billing/shared/billing/billing-store.js';
 import { errorHandler, notFoundHandler } from '@billing/shared/http/error-handler.js';
 import { requestLogging } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { AccessPolicy } from './access/require-feature.js';
+import { revenueRouter } from './admin/revenue-router.js';
 import { authenticate } from './auth/authenticate.js';
 import type { DevIap } from './auth/dev-iap.js';
 import { DEV_PREFIX, DEV_SIGN_IN_PATH, devSignInRouter } from './auth/dev-sign-in-router.js';
@@ -47,6 +49,8 @@ export interface AppDeps {
   /** Usage metering, quotas, API keys and /v1 (services/app/src/usage/metering.ts). Absent: those routes are not mounted. */
   metering?: Metering | undefined;
   pastDueGraceSeconds: number;
+  /** Who may open the admin revenue view (lower-cased emails); empty: nobody. */
+  adminEmails: readonly string[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -82,6 +86,8 @@ export function createApp(deps: AppDeps): Express {
       signInPath: deps.devIap ? DEV_SIGN_IN_PATH : undefined,
     }),
   );
+  // The admin revenue view (its page and its JSON), checked against ADMIN_EMAILS before anything is read.
+  app.use(revenueRouter({ store: createBillingStore(deps.firestore), clock: deps.clock, adminEmails: deps.adminEmails }));
   // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
   // request never walks the API's routes, nor an API request the pages'.
   const api = Router();

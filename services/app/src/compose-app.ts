@@ -68,6 +68,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
     usage: opts.usage ?? metering.view,
     metering,
     pastDueGraceSeconds: config.pastDueGraceSeconds,
+    adminEmails: config.adminEmails,
   });
   return {
     app,

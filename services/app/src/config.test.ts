@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     expect(config.pastDueGraceSeconds).toBe(3 * 86_400);
     expect(config.accessCache.ttlMs).toBe(60_000);
     expect(config.port).toBe(8789);
+    expect(config.adminEmails).toEqual([]);
+  });
+
+  it('reads ADMIN_EMAILS as a lower-cased list and refuses an entry that is not an email', () => {
+    expect(loadConfig({ ...base, IAP_AUDIENCE: AUDIENCE, ADMIN_EMAILS: ' Ops@Example.com, finance@example.com ,' }).adminEmails).toEqual(['ops@example.com', 'finance@example.com']);
+    expect(problems({ ...base, IAP_AUDIENCE: AUDIENCE, ADMIN_EMAILS: 'ops@example.com,finance' })).toEqual([expect.stringContaining('ADMIN_EMAILS')]);
   });
 
   it('refuses to start with both IAP_AUDIENCE and DEV_IAP', () => {

@@ -29,6 +29,12 @@ const Env = z
     ACCESS_CACHE_TTL_SECONDS: envInt.min(1).max(3600).default(60),
     ACCESS_CACHE_MAX_USERS: envInt.min(1).default(10_000),
     LOG_LEVEL: LogLevel.default('info'),
+    /** Comma-separated emails (as IAP asserts them) that may open the admin revenue view. */
+    ADMIN_EMAILS: z
+      .string()
+      .default('')
+      .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.email('must be a comma-separated list of emails'))),
   })
   .superRefine((env, ctx) => {
     if (env.IAP_AUDIENCE && env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: 'cannot be enabled together with IAP_AUDIENCE' });
@@ -48,6 +54,8 @@ export interface AppConfig {
   pastDueGraceSeconds: number;
   accessCache: { ttlMs: number; maxUsers: number };
   logLevel: z.infer<typeof LogLevel>;
+  /** Lower-cased; empty: nobody sees the admin view. */
+  adminEmails: string[];
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -62,5 +70,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pastDueGraceSeconds: e.PAST_DUE_GRACE_DAYS * 86_400,
     accessCache: { ttlMs: e.ACCESS_CACHE_TTL_SECONDS * 1000, maxUsers: e.ACCESS_CACHE_MAX_USERS },
     logLevel: e.LOG_LEVEL,
+    adminEmails: e.ADMIN_EMAILS,
   };
 }

@@ -21,7 +21,7 @@ export interface Harness extends Listening {
   users: UserStateCache;
 }
 
-export async function startHarness(opts: { firestore: Firestore; verifier: IapVerifier; clock?: Clock; usage?: UsageView; metering?: Metering }): Promise<Harness> {
+export async function startHarness(opts: { firestore: Firestore; verifier: IapVerifier; clock?: Clock; usage?: UsageView; metering?: Metering; adminEmails?: string[] }): Promise<Harness> {
   const logger = process.env['APP_TEST_LOGS'] ? createLogger({ service: 'app-test', level: 'debug' }) : silentLogger();
   const clock = opts.clock ?? systemClock;
   const stripe = createStripeClient({ secretKey: 'sk_test_harness', apiBase: NO_STRIPE, maxNetworkRetries: 0, timeoutMs: 1000 });
@@ -46,6 +46,7 @@ export async function startHarness(opts: { firestore: Firestore; verifier: IapVe
     usage: opts.usage ?? noUsageView,
     metering: opts.metering,
     pastDueGraceSeconds: 3 * 86_400,
+    adminEmails: opts.adminEmails ?? [],
   });
   const server = await listen(app);
   return {

@@ -19,7 +19,8 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(): Promise<TestStack> {
+/** `env`: extra app configuration (e.g. ADMIN_EMAILS). */
+export async function startTestStack(opts: { env?: Record<string, string> } = {}): Promise<TestStack> {
   const projectId = testProjectId('app');
   const firestore = testFirestore(projectId);
   await firestore.doc('warmup/stack').get(); // the first call of a fresh client is slow here
@@ -27,7 +28,7 @@ export async function startTestStack(): Promise<TestStack> {
   const stripe = await standIn.listen();
   // The app's success/return URLs name its own address, so the port is chosen before composing.
   const port = await freePort();
-  const composed = await composeApp(testConfig({ projectId, stripeApiBase: stripe.url, publicBaseUrl: `http://127.0.0.1:${port}` }), {
+  const composed = await composeApp(testConfig({ projectId, stripeApiBase: stripe.url, publicBaseUrl: `http://127.0.0.1:${port}`, ...(opts.env ? { env: opts.env } : {}) }), {
     logger: process.env['APP_TEST_LOGS'] ? createLogger({ service: 'app-test', level: 'debug' }) : silentLogger(),
     firestore,
   });

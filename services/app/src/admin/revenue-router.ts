@@ -1,0 +1,56 @@
+// The admin revenue view: GET /admin (page) and GET /api/admin/revenue (JSON), for the IAP
+// identities listed in ADMIN_EMAILS only (403 for everyone else, and for everyone when the list is
+// empty). The figures are read from Firestore (shared/src/revenue) at most once a minute per
+// instance: an admin refreshing the page costs nothing, and the view is at most that much behind.
+import { Router, type RequestHandler } from 'express';
+import type { BillingStore } from '@billing/shared/billing/billing-store.js';
+import { AppError } from '@billing/shared/errors/app-error.js';
+import type { Clock } from '@billing/shared/ports/clock.js';
+import { readRevenueSummary } from '@billing/shared/revenue/read-revenue.js';
+import type { RevenueSummary } from '@billing/shared/revenue/revenue-summary.js';
+import { requestAuth } from '../auth/request-identity.js';
+import { renderRevenuePage } from '../pages/revenue-page.js';
+
+export const REVENUE_CACHE_MS = 60_000;
+
+export interface RevenueRouterDeps {
+  store: BillingStore;
+  clock: Clock;
+  /** Lower-cased emails (AppConfig.adminEmails). */
+  adminEmails: readonly string[];
+}
+
+/** The last summary read, shared by every request of the instance; a failed read is not kept. */
+function cachedSummary(deps: RevenueRouterDeps): () => Promise<RevenueSummary> {
+  let cached: { at: number; summary: Promise<RevenueSummary> } | null = null;
+  return () => {
+    const now = deps.clock.now();
+    if (!cached || now - cached.at >= REVENUE_CACHE_MS) {
+      const summary = readRevenueSummary(deps.store, deps.clock);
+      const entry = { at: now, summary };
+      cached = entry;
+      summary.catch(() => {
+        if (cached === entry) cached = null;
+      });
+    }
+    return cached.summary;
+  };
+}
+
+export function revenueRouter(deps: RevenueRouterDeps): Router {
+  const admins = new Set(deps.adminEmails);
+  const requireAdmin: RequestHandler = (_req, res, next) => {
+    const { identity } = requestAuth(res);
+    if (identity.email === null || !admins.has(identity.email.toLowerCase())) throw new AppError('forbidden', 'The revenue view is for administrators (ADMIN_EMAILS)');
+    next();
+  };
+  const summary = cachedSummary(deps);
+  const router = Router();
+  router.get('/api/admin/revenue', requireAdmin, async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await summary());
+  });
+  router.get('/admin', requireAdmin, async (_req, res) => {
+    res.type('html').set('Cache-Control', 'no-store').send(renderRevenuePage(await summary()));
+  });
+  return router;
+}

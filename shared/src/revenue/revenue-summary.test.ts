@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { invoiceFixture, subscriptionFixture } from '../testing/revenue-fixtures.js';
+import { computeRevenueSummary, monthlyListAmount } from './revenue-summary.js';
+
+const now = 1_800_000_000;
+const day = 86_400;
+const empty = { current: [], endedInWindow: [], invoicesInWindow: [], invoicesWithIssue: [], now };
+
+describe('monthlyListAmount', () => {
+  it('normalises the catalog price of the licensed item to a month, times its quantity', () => {
+    expect(monthlyListAmount(subscriptionFixture('a', 'pro_month'))).toEqual({ planId: 'pro', amount: 2_000 });
+    expect(monthlyListAmount(subscriptionFixture('b', 'pro_year'))?.amount).toBeCloseTo(20_000 / 12, 6);
+    expect(monthlyListAmount(subscriptionFixture('c', 'pro_week'))?.amount).toBeCloseTo((500 * 52) / 12, 6);
+    expect(monthlyListAmount(subscriptionFixture('d', 'pro_day'))?.amount).toBeCloseTo((100 * 365) / 12, 6);
+    expect(monthlyListAmount(subscriptionFixture('e', 'team_month', {}, 3))).toEqual({ planId: 'team', amount: 30_000 });
+  });
+
+  it('ignores metered items and knows nothing of a price outside the catalog', () => {
+    const team = subscriptionFixture('a', 'team_month');
+    const metered = { ...team.items[0]!, itemId: 'si_m', priceId: 'price_team_api_calls', lookupKey: 'team_api_calls', metered: true, quantity: 0 };
+    expect(monthlyListAmount({ ...team, items: [metered, ...team.items] })).toEqual({ planId: 'team', amount: 10_000 });
+    expect(monthlyListAmount(subscriptionFixture('b', null))).toBeNull();
+  });
+});
+
+describe('computeRevenueSummary', () => {
+  it('counts MRR from paying subscriptions only, per plan, and every current status apart', () => {
+    const summary = computeRevenueSummary({
+      ...empty,
+      current: [
+        subscriptionFixture('a', 'pro_month'),
+        subscriptionFixture('b', 'pro_year', { status: 'past_due' }),
+        subscriptionFixture('c', 'team_month', { cancelAtPeriodEnd: true }, 2),
+        subscriptionFixture('d', 'pro_month', { status: 'trialing' }),
+        subscriptionFixture('e', 'team_month', { status: 'paused' }),
+        subscriptionFixture('f', 'pro_month', { status: 'unpaid', cancelAt: now + day }),
+        subscriptionFixture('g', null),
+      ],
+    });
+    const proMrr = 2_000 + 20_000 / 12;
+    expect(summary.mrr).toBe(Math.round(proMrr + 20_000));
+    expect(summary.arr).toBe(summary.mrr * 12);
+    expect(summary.subscriptions).toEqual({ paying: 4, trialing: 1, pastDue: 1, paused: 1, unpaid: 1, scheduledToCancel: 2, unpriced: 1 });
+    expect(summary.byPlan).toEqual([
+      { planId: 'pro', planName: 'Pro', paying: 2, trialing: 1, mrr: Math.round(proMrr) },
+      { planId: 'team', planName: 'Team', paying: 1, trialing: 0, mrr: 20_000 },
+      { planId: 'enterprise', planName: 'Enterprise', paying: 0, trialing: 0, mrr: 0 },
+    ]);
+  });
+
+  it('sums paid invoices of the window per currency, counts churn in the window and open payment issues', () => {
+    const summary = computeRevenueSummary({
+      ...empty,
+      endedInWindow: [
+        subscriptionFixture('x', 'pro_month', { status: 'canceled', endedAt: now - 2 * day }),
+        subscriptionFixture('y', 'pro_month', { status: 'canceled', endedAt: now - 31 * day }),
+      ],
+      invoicesInWindow: [
+        invoiceFixture('i1', { created: now - day, amountPaid: 2_000 }),
+        invoiceFixture('i2', { created: now - 3 * day, amountPaid: 10_000 }),
+        invoiceFixture('i3', { created: now - 3 * day, currency: 'eur', amountPaid: 900 }),
+        invoiceFixture('i4', { created: now - day, status: 'open', amountPaid: 0, amountDue: 2_000 }),
+        invoiceFixture('i5', { created: now - 40 * day, amountPaid: 5_000 }),
+      ],
+      invoicesWithIssue: [
+        invoiceFixture('p1', { status: 'open', paymentIssue: 'failed' }),
+        invoiceFixture('p2', { status: 'open', paymentIssue: 'action_required' }),
+        invoiceFixture('p3', { status: 'void', paymentIssue: 'failed' }),
+      ],
+    });
+    expect(summary.collectedInWindow).toEqual([
+      { currency: 'eur', amount: 900 },
+      { currency: 'usd', amount: 12_000 },
+    ]);
+    expect(summary.churnedInWindow).toBe(1);
+    expect(summary.openPaymentIssues).toBe(2);
+    expect(summary.mrr).toBe(0);
+  });
+});

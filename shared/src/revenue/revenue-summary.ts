@@ -1,0 +1,127 @@
+// The admin revenue view's figures, computed from the documents the applier keeps (subscriptions,
+// invoices). Pure: read-revenue.ts does the reading.
+//
+// Definitions (stated on the page too):
+// - MRR: the list price of the licensed item of every paying subscription (active or past_due),
+//   times its quantity, normalised to a month (year / 12, week x 52 / 12, day x 365 / 12).
+//   Prices come from the plan catalog by lookup key; discounts, tax and metered usage are not in it.
+//   Trials, paused and unpaid subscriptions pay nothing, so they are counted but not in MRR.
+// - Churned: subscriptions that ended in the window. Collected: `amountPaid` of the invoices
+//   created in the window that are paid, per currency.
+import { PLANS, planForLookupKey, type PlanId } from '../plans/catalog.js';
+import type { BillingInterval, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
+
+export const REVENUE_WINDOW_DAYS = 30;
+
+/** Statuses in which a subscription pays its price. */
+const PAYING = new Set<SubscriptionDoc['status']>(['active', 'past_due']);
+
+/** How many months one billing interval lasts (a month is 365 / 12 days). */
+const MONTHS_PER_INTERVAL: { [K in BillingInterval]: number } = { day: 12 / 365, week: 12 / 52, month: 1, year: 12 };
+
+export interface PlanRevenue {
+  planId: PlanId;
+  planName: string;
+  /** Subscriptions paying this plan (active or past_due). */
+  paying: number;
+  trialing: number;
+  /** Minor units (cents) per month. */
+  mrr: number;
+}
+
+export interface RevenueSummary {
+  /** Unix seconds: when the figures were read. */
+  asOf: number;
+  windowDays: number;
+  currency: 'usd';
+  /** Minor units per month, rounded to the cent. */
+  mrr: number;
+  arr: number;
+  subscriptions: {
+    paying: number;
+    trialing: number;
+    pastDue: number;
+    paused: number;
+    unpaid: number;
+    /** Current subscriptions set to cancel, at period end or at a date (still counted above). */
+    scheduledToCancel: number;
+    /** Paying subscriptions whose price is not in the catalog: counted, but not in MRR. */
+    unpriced: number;
+  };
+  /** Paid plans, catalog order; plans without subscriptions included (zeros). */
+  byPlan: PlanRevenue[];
+  churnedInWindow: number;
+  /** Per currency, minor units; sorted by currency. */
+  collectedInWindow: { currency: string; amount: number }[];
+  /** Open invoices whose payment failed or needs action. */
+  openPaymentIssues: number;
+}
+
+export interface RevenueInputs {
+  /** Subscriptions in a current status (active, trialing, past_due, paused, unpaid). */
+  current: readonly SubscriptionDoc[];
+  /** Subscriptions whose `endedAt` is inside the window. */
+  endedInWindow: readonly SubscriptionDoc[];
+  /** Invoices created inside the window, any status. */
+  invoicesInWindow: readonly InvoiceDoc[];
+  /** Invoices with a payment issue, any status. */
+  invoicesWithIssue: readonly InvoiceDoc[];
+  now: number;
+}
+
+/** Monthly amount of one subscription's licensed item at list price, or null when its price is not in the catalog. */
+export function monthlyListAmount(sub: SubscriptionDoc): { planId: PlanId; amount: number } | null {
+  const licensed = sub.items.find((item) => !item.metered && item.priceId === sub.priceId) ?? sub.items.find((item) => !item.metered);
+  const hit = licensed?.lookupKey ? planForLookupKey(licensed.lookupKey) : null;
+  if (!licensed || !hit) return null;
+  return { planId: hit.plan.id, amount: (hit.price.unitAmount * licensed.quantity) / MONTHS_PER_INTERVAL[hit.price.interval] };
+}
+
+export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
+  const byPlan = new Map<PlanId, PlanRevenue>();
+  for (const plan of Object.values(PLANS)) if (plan.prices.length > 0) byPlan.set(plan.id, { planId: plan.id, planName: plan.name, paying: 0, trialing: 0, mrr: 0 });
+  const counts = { paying: 0, trialing: 0, pastDue: 0, paused: 0, unpaid: 0, scheduledToCancel: 0, unpriced: 0 };
+  let mrr = 0;
+  for (const sub of input.current) {
+    if (sub.cancelAtPeriodEnd || sub.cancelAt !== null) counts.scheduledToCancel++;
+    if (sub.status === 'trialing') {
+      counts.trialing++;
+      const priced = monthlyListAmount(sub);
+      if (priced) byPlan.get(priced.planId)!.trialing++;
+      continue;
+    }
+    if (sub.status === 'paused') counts.paused++;
+    if (sub.status === 'unpaid') counts.unpaid++;
+    if (!PAYING.has(sub.status)) continue;
+    counts.paying++;
+    if (sub.status === 'past_due') counts.pastDue++;
+    const priced = monthlyListAmount(sub);
+    if (!priced) {
+      counts.unpriced++;
+      continue;
+    }
+    const plan = byPlan.get(priced.planId)!;
+    plan.paying++;
+    plan.mrr += priced.amount;
+    mrr += priced.amount;
+  }
+  const since = input.now - REVENUE_WINDOW_DAYS * 86_400;
+  const collected = new Map<string, number>();
+  for (const invoice of input.invoicesInWindow) {
+    if (invoice.status !== 'paid' || invoice.created < since) continue;
+    collected.set(invoice.currency, (collected.get(invoice.currency) ?? 0) + invoice.amountPaid);
+  }
+  const rounded = Math.round(mrr);
+  return {
+    asOf: input.now,
+    windowDays: REVENUE_WINDOW_DAYS,
+    currency: 'usd',
+    mrr: rounded,
+    arr: rounded * 12,
+    subscriptions: counts,
+    byPlan: [...byPlan.values()].map((p) => ({ ...p, mrr: Math.round(p.mrr) })),
+    churnedInWindow: input.endedInWindow.filter((s) => s.endedAt !== null && s.endedAt >= since).length,
+    collectedInWindow: [...collected].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount })),
+    openPaymentIssues: input.invoicesWithIssue.filter((i) => i.status === 'open' && i.paymentIssue !== null).length,
+  };
+}
