@@ -12,7 +12,7 @@ import { requestLogging } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { AccessPolicy } from './access/require-feature.js';
-import { revenueRouter } from './admin/revenue-router.js';
+import { revenueRouters } from './admin/revenue-router.js';
 import { authenticate } from './auth/authenticate.js';
 import type { DevIap } from './auth/dev-iap.js';
 import { DEV_PREFIX, DEV_SIGN_IN_PATH, devSignInRouter } from './auth/dev-sign-in-router.js';
@@ -86,10 +86,10 @@ export function createApp(deps: AppDeps): Express {
       signInPath: deps.devIap ? DEV_SIGN_IN_PATH : undefined,
     }),
   );
-  // The admin revenue view (its page and its JSON), checked against ADMIN_EMAILS before anything is read.
-  app.use(revenueRouter({ store: createBillingStore(deps.firestore), clock: deps.clock, adminEmails: deps.adminEmails }));
   // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
   // request never walks the API's routes, nor an API request the pages'.
+  // The admin revenue view (page and JSON), checked against ADMIN_EMAILS before anything is read.
+  const revenue = revenueRouters({ store: createBillingStore(deps.firestore), clock: deps.clock, adminEmails: deps.adminEmails });
   const api = Router();
   api.use(express.json({ limit: '16kb' }), requireJsonPost());
   api.use(meRouter(routeDeps));
@@ -97,7 +97,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(invoicesRouter({ gateway: deps.billing.gateway, firestore: deps.firestore }));
   api.use(reportsRouter(routeDeps));
   if (deps.metering) api.use(usageRouter({ metering: deps.metering }), apiKeysRouter({ metering: deps.metering }));
+  api.use('/admin', revenue.api);
   app.use('/api', api);
+  app.use('/admin', revenue.page);
 
   app.use(billingReturnRouter(routeDeps));
   app.use(pagesRouter({ ...routeDeps, devSignOut: deps.devIap !== null }));

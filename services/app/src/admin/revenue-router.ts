@@ -37,7 +37,8 @@ function cachedSummary(deps: RevenueRouterDeps): () => Promise<RevenueSummary> {
   };
 }
 
-export function revenueRouter(deps: RevenueRouterDeps): Router {
+/** The page router (mount at /admin) and the JSON router (mount at /admin inside /api), sharing one cache. */
+export function revenueRouters(deps: RevenueRouterDeps): { page: Router; api: Router } {
   const admins = new Set(deps.adminEmails);
   const requireAdmin: RequestHandler = (_req, res, next) => {
     const { identity } = requestAuth(res);
@@ -45,12 +46,13 @@ export function revenueRouter(deps: RevenueRouterDeps): Router {
     next();
   };
   const summary = cachedSummary(deps);
-  const router = Router();
-  router.get('/api/admin/revenue', requireAdmin, async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(await summary());
-  });
-  router.get('/admin', requireAdmin, async (_req, res) => {
+  const page = Router();
+  page.get('/', requireAdmin, async (_req, res) => {
     res.type('html').set('Cache-Control', 'no-store').send(renderRevenuePage(await summary()));
   });
-  return router;
+  const api = Router();
+  api.get('/revenue', requireAdmin, async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await summary());
+  });
+  return { page, api };
 }
