@@ -12,7 +12,7 @@ import { requestLogging } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { AccessPolicy } from './access/require-feature.js';
-import { revenueRouters } from './admin/revenue-router.js';
+import { adminCheck, revenueRouters } from './admin/revenue-router.js';
 import { authenticate } from './auth/authenticate.js';
 import type { DevIap } from './auth/dev-iap.js';
 import { DEV_PREFIX, DEV_SIGN_IN_PATH, devSignInRouter } from './auth/dev-sign-in-router.js';
@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/admin', revenue.page);
 
   app.use(billingReturnRouter(routeDeps));
-  app.use(pagesRouter({ ...routeDeps, devSignOut: deps.devIap !== null }));
+  app.use(pagesRouter({ ...routeDeps, devSignOut: deps.devIap !== null, isAdmin: adminCheck(deps.adminEmails) }));
 
   app.use(notFoundHandler());
   app.use(errorHandler({ logger: deps.logger }));

@@ -5,6 +5,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { BillingStore } from '@billing/shared/billing/billing-store.js';
 import { AppError } from '@billing/shared/errors/app-error.js';
+import type { Identity } from '@billing/shared/identity/identity.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import { readRevenueSummary } from '@billing/shared/revenue/read-revenue.js';
 import type { RevenueSummary } from '@billing/shared/revenue/revenue-summary.js';
@@ -37,12 +38,17 @@ function cachedSummary(deps: RevenueRouterDeps): () => Promise<RevenueSummary> {
   };
 }
 
+/** Whether `identity` may open the revenue view: its IAP email is in ADMIN_EMAILS (case-insensitive). */
+export function adminCheck(adminEmails: readonly string[]): (identity: Identity) => boolean {
+  const admins = new Set(adminEmails);
+  return (identity) => identity.email !== null && admins.has(identity.email.toLowerCase());
+}
+
 /** The page router (mount at /admin) and the JSON router (mount at /admin inside /api), sharing one cache. */
 export function revenueRouters(deps: RevenueRouterDeps): { page: Router; api: Router } {
-  const admins = new Set(deps.adminEmails);
+  const isAdmin = adminCheck(deps.adminEmails);
   const requireAdmin: RequestHandler = (_req, res, next) => {
-    const { identity } = requestAuth(res);
-    if (identity.email === null || !admins.has(identity.email.toLowerCase())) throw new AppError('forbidden', 'The revenue view is for administrators (ADMIN_EMAILS)');
+    if (!isAdmin(requestAuth(res).identity)) throw new AppError('forbidden', 'The revenue view is for administrators (ADMIN_EMAILS)');
     next();
   };
   const summary = cachedSummary(deps);

@@ -73,11 +73,13 @@ describe('billing page in a browser', () => {
       await page.fill('input[name=email]', email);
       await page.click('button[type=submit]');
       await page.waitForURL(`${stack.baseUrl}/billing`);
+      const adminLink = await page.isVisible('[data-testid=admin-link]');
       const response = await page.goto(`${stack.baseUrl}/admin`);
-      return { context, page, status: response?.status() };
+      return { context, page, status: response?.status(), adminLink };
     };
 
     const admin = await signInAndOpen('ops@example.com');
+    expect(admin.adminLink).toBe(true);
     expect(admin.status).toBe(200);
     // Trials (the other test's subscription) pay nothing yet: only the Team subscription is MRR.
     expect(await admin.page.textContent('[data-testid=mrr]')).toBe('$100.00');
@@ -87,6 +89,7 @@ describe('billing page in a browser', () => {
     await admin.context.close();
 
     const someone = await signInAndOpen('dave@example.com');
+    expect(someone.adminLink).toBe(false);
     expect(someone.status).toBe(403);
     expect(await someone.page.textContent('body')).toContain('administrators');
     await someone.context.close();

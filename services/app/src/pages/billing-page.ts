@@ -19,6 +19,8 @@ export interface BillingPageModel {
   /** `?checkout=` after returning from Stripe Checkout. */
   checkoutOutcome: 'success' | 'open' | 'expired' | 'canceled' | null;
   devSignOut: boolean;
+  /** The signed-in identity may open the admin revenue view. */
+  showAdminLink: boolean;
 }
 
 const LIVE: readonly SubscriptionStatus[] = ['active', 'trialing', 'past_due', 'unpaid', 'paused'];
@@ -33,6 +35,7 @@ export function renderBillingPage(model: BillingPageModel): string {
       <header class="top">
         <h1>Billing</h1>
         <span class="who">${account.user.email ?? account.user.id}</span>
+        ${model.showAdminLink ? html`<a href="/admin" data-testid="admin-link">Revenue</a>` : null}
         ${model.devSignOut ? html`<form method="post" action="/dev/sign-out"><button type="submit" class="link">Sign out</button></form>` : null}
       </header>
       <div id="flash" role="alert" hidden></div>

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { readUser } from '@billing/shared/billing-ops/read-user.js';
 import { listUserInvoices } from '@billing/shared/billing-ops/user-invoices.js';
+import type { Identity } from '@billing/shared/identity/identity.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
@@ -15,7 +16,7 @@ import { renderBillingPage } from './billing-page.js';
 
 const CheckoutOutcome = z.enum(['success', 'open', 'expired', 'canceled']);
 
-export function pagesRouter(deps: { billing: BillingOpsDeps; usage: UsageView; policy: AccessPolicy; logger: Logger; devSignOut: boolean }): Router {
+export function pagesRouter(deps: { billing: BillingOpsDeps; usage: UsageView; policy: AccessPolicy; logger: Logger; devSignOut: boolean; isAdmin: (identity: Identity) => boolean }): Router {
   const router = Router();
   const plans = plansView(deps.billing.priceIds);
   router.get('/', (_req, res) => res.redirect(303, '/billing'));
@@ -45,6 +46,7 @@ export function pagesRouter(deps: { billing: BillingOpsDeps; usage: UsageView; p
           hasBillingAccount: user.stripeCustomerId !== null,
           checkoutOutcome: outcome.success ? outcome.data : null,
           devSignOut: deps.devSignOut,
+          showAdminLink: deps.isAdmin(identity),
         }),
       );
   });
