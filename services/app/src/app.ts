@@ -1,6 +1,6 @@
 // Builds the app service's Express app from injected dependencies. Never listens (server.ts does).
-// Order: public bits (static assets, health, dev sign-in) → IAP authentication → JSON API and
-// pages → JSON 404 → the one error handler.
+// Order: public bits (static assets, health, dev sign-in) → IAP authentication → JSON API, admin
+// view and pages → JSON 404 → the one error handler.
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Express } from 'express';
 import type { Firestore } from '@google-cloud/firestore';
@@ -86,10 +86,10 @@ export function createApp(deps: AppDeps): Express {
       signInPath: deps.devIap ? DEV_SIGN_IN_PATH : undefined,
     }),
   );
-  // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
-  // request never walks the API's routes, nor an API request the pages'.
   // The admin revenue view (page and JSON), checked against ADMIN_EMAILS before anything is read.
   const revenue = revenueRouters({ store: createBillingStore(deps.firestore), clock: deps.clock, adminEmails: deps.adminEmails });
+  // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
+  // request never walks the API's routes, nor an API request the pages'.
   const api = Router();
   api.use(express.json({ limit: '16kb' }), requireJsonPost());
   api.use(meRouter(routeDeps));
