@@ -202,6 +202,30 @@ describe('applyEvent: exactly once, in order', () => {
   });
 });
 
+describe('applyEvent: plans across price changes', () => {
+  it('keeps the plan of a price whose lookup key moved to a new price, but not of another price without one', async () => {
+    const { store, deps } = setup();
+    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100, lookupKey: 'pro_month' }))).toBe('applied');
+    // The operator changed the Pro price with transfer_lookup_key: the old price keeps its id, loses its key.
+    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 90, lookupKey: null }))).toBe('applied');
+    let sub = (await store.subscriptions.doc(SUB).get()).data();
+    expect(sub).toMatchObject({ planId: 'pro', items: [expect.objectContaining({ lookupKey: 'pro_month' })] });
+    expect((await store.users.doc(USER).get()).data()?.billing?.planId).toBe('pro');
+
+    // Moved to a different price that has no lookup key (made outside the product): no plan.
+    const other = fixtureEvent('customer.subscription.updated');
+    other.id = randomStripeId('evt');
+    other.created = NOW - 80;
+    const price = (other.data.object as Stripe.Subscription).items.data[0]!.price;
+    price.id = 'price_made_elsewhere';
+    price.lookup_key = null;
+    expect(await applyEvent(deps, envelope(other))).toBe('applied');
+    sub = (await store.subscriptions.doc(SUB).get()).data();
+    expect(sub).toMatchObject({ planId: null, priceId: 'price_made_elsewhere', items: [expect.objectContaining({ lookupKey: null })] });
+    expect((await store.users.doc(USER).get()).data()?.billing?.planId).toBeNull();
+  });
+});
+
 describe('applyEvent: customers and users', () => {
   it('recovers a missing mapping from the customer fetched from Stripe', async () => {
     const { store, reader, deps } = setup();

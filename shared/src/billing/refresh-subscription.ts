@@ -34,7 +34,7 @@ export async function refreshSubscription(deps: RefreshDeps, subscriptionId: str
     const fetch = fetchSubscription(ctx, subscriptionId);
     // The customer (and so the user) is known only once the subscription is fetched: write it
     // first, then read the staged document back and complete it with the user.
-    await writeFetched(ctx, ref, fetch, (sub) => (version) => subscriptionDoc(sub, null, version, now));
+    await writeFetched(ctx, ref, fetch, (sub) => (version, current) => subscriptionDoc(sub, null, version, now, current));
     const written = await ctx.tx.get(ref);
     if (!written) throw new Error('unreachable: the subscription was staged above');
     const customerId = written.customerId;

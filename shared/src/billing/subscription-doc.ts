@@ -10,10 +10,17 @@ type Item = SubscriptionPayload['items']['data'][number];
 /** Metered: tied to a Billing Meter (or the legacy usage_type flag some payloads still carry). */
 export const isMetered = (item: Item): boolean => item.price.recurring?.meter != null || item.price.recurring?.usage_type === 'metered';
 
-export function subscriptionDoc(sub: SubscriptionPayload, userId: string | null, version: Version, now: Timestamp): SubscriptionDoc {
+/**
+ * `current`: the stored document this one replaces. A price keeps the lookup key (so the plan) it
+ * was stored with when a later payload carries none: changing a price in Stripe moves its lookup
+ * key to the new price (`transfer_lookup_key`), and subscriptions left on the old price must keep
+ * their plan, not fall to "no plan" (and lose access) at their next event.
+ */
+export function subscriptionDoc(sub: SubscriptionPayload, userId: string | null, version: Version, now: Timestamp, current?: SubscriptionDoc): SubscriptionDoc {
+  const lookupKeyOf = (item: Item): string | null => item.price.lookup_key ?? current?.items.find((stored) => stored.priceId === item.price.id)?.lookupKey ?? null;
   const licensed = sub.items.data.find((i) => !isMetered(i)) ?? null;
   const periodItem = licensed ?? sub.items.data[0] ?? null;
-  const lookupKey = licensed?.price.lookup_key ?? null;
+  const lookupKey = licensed ? lookupKeyOf(licensed) : null;
   return {
     subscriptionId: sub.id,
     customerId: sub.customer,
@@ -28,7 +35,7 @@ export function subscriptionDoc(sub: SubscriptionPayload, userId: string | null,
     items: sub.items.data.map((i) => ({
       itemId: i.id,
       priceId: i.price.id,
-      lookupKey: i.price.lookup_key,
+      lookupKey: lookupKeyOf(i),
       metered: isMetered(i),
       quantity: i.quantity ?? 0,
       currentPeriodStart: i.current_period_start,

@@ -17,8 +17,8 @@ export const applyCheckoutEvent: Handler<CheckoutEventType> = async (event, ctx)
   const hint = userIdHint(session.client_reference_id, session.metadata['userId']);
   const userId = await resolveUserId(ctx, customerId, { hint, livemode: event.livemode, fetchIfMissing: true });
   if (session.mode === 'subscription' && session.subscription !== null) {
-    await writeFetched(ctx, ctx.store.subscriptions.doc(session.subscription), fetchSubscription(ctx, session.subscription), (sub) => (version) =>
-      subscriptionDoc(sub, userId, version, ctx.now),
+    await writeFetched(ctx, ctx.store.subscriptions.doc(session.subscription), fetchSubscription(ctx, session.subscription), (sub) => (version, current) =>
+      subscriptionDoc(sub, userId, version, ctx.now, current),
     );
   }
   return finishCustomerChange(ctx, customerId, userId, 'written');

@@ -27,8 +27,8 @@ export const applySubscriptionEvent: Handler<SubscriptionEventType> = async (eve
   const written = await writeVersioned(
     ctx,
     ctx.store.subscriptions.doc(sub.id),
-    (version) => subscriptionDoc(sub, userId, version, ctx.now),
-    { fetch: fetchSubscription(ctx, sub.id), build: (fetched) => (version) => subscriptionDoc(fetched, userId, version, ctx.now) },
+    (version, current) => subscriptionDoc(sub, userId, version, ctx.now, current),
+    { fetch: fetchSubscription(ctx, sub.id), build: (fetched) => (version, current) => subscriptionDoc(fetched, userId, version, ctx.now, current) },
   );
   return finishCustomerChange(ctx, sub.customer, userId, written);
 };
