@@ -82,7 +82,19 @@ describe('applyEvent: every handled fixture type', () => {
         cancelAtPeriodEnd: true,
       });
       expect(sub?.items).toEqual([
-        { itemId: 'si_QXhVnC2h0Jczwc', priceId: 'price_1PgafmB7WZ01zgkW6dKueIc5', lookupKey: 'pro_month', metered: false, quantity: 1, currentPeriodStart: 1782691200, currentPeriodEnd: 1785283200 },
+        {
+          itemId: 'si_QXhVnC2h0Jczwc',
+          priceId: 'price_1PgafmB7WZ01zgkW6dKueIc5',
+          lookupKey: 'pro_month',
+          metered: false,
+          quantity: 1,
+          currentPeriodStart: 1782691200,
+          currentPeriodEnd: 1785283200,
+          unitAmount: 2000,
+          currency: 'usd',
+          interval: 'month',
+          intervalCount: 1,
+        },
       ]);
       expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ status: 'active', planId: 'pro', currentPeriodEnd: 1785283200, cancelAtPeriodEnd: true });
     },

@@ -14,9 +14,13 @@ export const PricePayload = z.object({
   id: z.string(),
   lookup_key: z.string().nullish().transform((v) => v ?? null),
   product: expandableId.nullish().transform((v) => v ?? null),
+  /** Null for tiered or custom-amount prices. */
+  unit_amount: z.number().int().nullish().transform((v) => v ?? null),
+  currency: z.string().nullish().transform((v) => v ?? null),
   recurring: z
     .object({
       interval: BillingInterval,
+      interval_count: z.number().int().positive().nullish().transform((v) => v ?? 1),
       meter: z.string().nullish(),
       usage_type: z.string().nullish(),
     })

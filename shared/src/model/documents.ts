@@ -58,6 +58,13 @@ export const SubscriptionDoc = z.object({
       quantity: z.number().int().nonnegative(),
       currentPeriodStart: unixSeconds,
       currentPeriodEnd: unixSeconds,
+      // The price's amount and period, for the revenue view. Defaults: documents stored before
+      // these fields existed read as "amount unknown" until their next event.
+      /** Smallest currency unit per `intervalCount` × `interval`; null for tiered or custom-amount prices. */
+      unitAmount: z.number().int().nullable().default(null),
+      currency: z.string().nullable().default(null),
+      interval: BillingInterval.nullable().default(null),
+      intervalCount: z.number().int().positive().default(1),
     }),
   ),
   currentPeriodStart: unixSeconds.nullable(),

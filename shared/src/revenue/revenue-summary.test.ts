@@ -1,25 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { invoiceFixture, subscriptionFixture } from '../testing/revenue-fixtures.js';
-import { computeRevenueSummary, monthlyListAmount } from './revenue-summary.js';
+import { computeRevenueSummary, monthlyAmount } from './revenue-summary.js';
 
 const now = 1_800_000_000;
 const day = 86_400;
 const empty = { current: [], endedInWindow: [], invoicesInWindow: [], invoicesWithIssue: [], now };
 
-describe('monthlyListAmount', () => {
-  it('normalises the catalog price of the licensed item to a month, times its quantity', () => {
-    expect(monthlyListAmount(subscriptionFixture('a', 'pro_month'))).toEqual({ planId: 'pro', amount: 2_000 });
-    expect(monthlyListAmount(subscriptionFixture('b', 'pro_year'))?.amount).toBeCloseTo(20_000 / 12, 6);
-    expect(monthlyListAmount(subscriptionFixture('c', 'pro_week'))?.amount).toBeCloseTo((500 * 52) / 12, 6);
-    expect(monthlyListAmount(subscriptionFixture('d', 'pro_day'))?.amount).toBeCloseTo((100 * 365) / 12, 6);
-    expect(monthlyListAmount(subscriptionFixture('e', 'team_month', {}, 3))).toEqual({ planId: 'team', amount: 30_000 });
+describe('monthlyAmount', () => {
+  it('normalises the price of the licensed item to a month, times its quantity', () => {
+    expect(monthlyAmount(subscriptionFixture('a', 'pro_month'))).toEqual({ planId: 'pro', amount: 2_000, currency: 'usd' });
+    expect(monthlyAmount(subscriptionFixture('b', 'pro_year'))?.amount).toBeCloseTo(20_000 / 12, 6);
+    expect(monthlyAmount(subscriptionFixture('c', 'pro_week'))?.amount).toBeCloseTo((500 * 52) / 12, 6);
+    expect(monthlyAmount(subscriptionFixture('d', 'pro_day'))?.amount).toBeCloseTo((100 * 365) / 12, 6);
+    expect(monthlyAmount(subscriptionFixture('e', 'team_month', {}, 3))).toEqual({ planId: 'team', amount: 30_000, currency: 'usd' });
+    expect(monthlyAmount(subscriptionFixture('f', 'pro_month', {}, 1, { unitAmount: 5_400, interval: 'month', intervalCount: 3 }))?.amount).toBe(1_800);
   });
 
-  it('ignores metered items and knows nothing of a price outside the catalog', () => {
+  it('counts the price Stripe sent (a subscriber kept on an old price), and the catalog only when no amount is stored', () => {
+    expect(monthlyAmount(subscriptionFixture('a', 'pro_month', {}, 1, { unitAmount: 1_500 }))).toEqual({ planId: 'pro', amount: 1_500, currency: 'usd' });
+    const legacy = subscriptionFixture('b', 'pro_month', {}, 1, { unitAmount: null, currency: null, interval: null });
+    expect(monthlyAmount(legacy)).toEqual({ planId: 'pro', amount: 2_000, currency: 'usd' });
+    expect(monthlyAmount(subscriptionFixture('c', null, {}, 1, { unitAmount: 4_200, currency: 'usd', interval: 'month' }))).toEqual({ planId: null, amount: 4_200, currency: 'usd' });
+    expect(monthlyAmount(subscriptionFixture('d', null))).toBeNull();
+  });
+
+  it('ignores metered items', () => {
     const team = subscriptionFixture('a', 'team_month');
-    const metered = { ...team.items[0]!, itemId: 'si_m', priceId: 'price_team_api_calls', lookupKey: 'team_api_calls', metered: true, quantity: 0 };
-    expect(monthlyListAmount({ ...team, items: [metered, ...team.items] })).toEqual({ planId: 'team', amount: 10_000 });
-    expect(monthlyListAmount(subscriptionFixture('b', null))).toBeNull();
+    const metered = { ...team.items[0]!, itemId: 'si_m', priceId: 'price_team_api_calls', lookupKey: 'team_api_calls', metered: true, quantity: 0, unitAmount: null };
+    expect(monthlyAmount({ ...team, items: [metered, ...team.items] })).toEqual({ planId: 'team', amount: 10_000, currency: 'usd' });
   });
 });
 
@@ -35,12 +43,15 @@ describe('computeRevenueSummary', () => {
         subscriptionFixture('e', 'team_month', { status: 'paused' }),
         subscriptionFixture('f', 'pro_month', { status: 'unpaid', cancelAt: now + day }),
         subscriptionFixture('g', null),
+        subscriptionFixture('h', 'pro_month', {}, 1, { currency: 'eur' }),
+        subscriptionFixture('i', null, {}, 1, { unitAmount: 4_200, currency: 'usd', interval: 'month' }),
       ],
     });
     const proMrr = 2_000 + 20_000 / 12;
-    expect(summary.mrr).toBe(Math.round(proMrr + 20_000));
+    expect(summary.mrr).toBe(Math.round(proMrr + 20_000 + 4_200));
     expect(summary.arr).toBe(summary.mrr * 12);
-    expect(summary.subscriptions).toEqual({ paying: 4, trialing: 1, pastDue: 1, paused: 1, unpaid: 1, scheduledToCancel: 2, unpriced: 1 });
+    expect(summary.subscriptions).toEqual({ paying: 6, trialing: 1, pastDue: 1, paused: 1, unpaid: 1, scheduledToCancel: 2, unpriced: 2 });
+    expect(summary.outsideCatalog).toEqual({ paying: 1, mrr: 4_200 });
     expect(summary.byPlan).toEqual([
       { planId: 'pro', planName: 'Pro', paying: 2, trialing: 1, mrr: Math.round(proMrr) },
       { planId: 'team', planName: 'Team', paying: 1, trialing: 0, mrr: 20_000 },

@@ -2,16 +2,21 @@
 // invoices). Pure: read-revenue.ts does the reading.
 //
 // Definitions (stated on the page too):
-// - MRR: the list price of the licensed item of every paying subscription (active or past_due),
-//   times its quantity, normalised to a month (year / 12, week x 52 / 12, day x 365 / 12).
-//   Prices come from the plan catalog by lookup key; discounts, tax and metered usage are not in it.
-//   Trials, paused and unpaid subscriptions pay nothing, so they are counted but not in MRR.
+// - MRR: the price of the licensed item of every paying subscription (active or past_due), times
+//   its quantity, normalised to a month (year / 12, week x 52 / 12, day x 365 / 12, and divided by
+//   the price's interval count). The price is the one Stripe sent with the subscription (so a
+//   subscriber kept on an old price counts at that price); the plan catalog's list price only when
+//   the stored item has no amount (documents from before amounts were stored). Discounts, tax and
+//   metered usage are not in it. Trials, paused and unpaid subscriptions pay nothing, so they are
+//   counted but not in MRR.
 // - Churned: subscriptions that ended in the window. Collected: `amountPaid` of the invoices
 //   created in the window that are paid, per currency.
 import { PLANS, planForLookupKey, type PlanId } from '../plans/catalog.js';
 import type { BillingInterval, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
 
 export const REVENUE_WINDOW_DAYS = 30;
+/** MRR is in the catalog's currency; a subscription priced in another is counted as unpriced. */
+const CURRENCY = 'usd';
 
 /** Statuses in which a subscription pays its price. */
 const PAYING = new Set<SubscriptionDoc['status']>(['active', 'past_due']);
@@ -45,11 +50,13 @@ export interface RevenueSummary {
     unpaid: number;
     /** Current subscriptions set to cancel, at period end or at a date (still counted above). */
     scheduledToCancel: number;
-    /** Paying subscriptions whose price is not in the catalog: counted, but not in MRR. */
+    /** Paying subscriptions whose monthly amount is unknown (tiered price, no catalog price) or not in `currency`: counted, not in MRR. */
     unpriced: number;
   };
   /** Paid plans, catalog order; plans without subscriptions included (zeros). */
   byPlan: PlanRevenue[];
+  /** Paying subscriptions on a price that names no catalog plan (made outside the product): in MRR, in no plan row. */
+  outsideCatalog: { paying: number; mrr: number };
   churnedInWindow: number;
   /** Per currency, minor units; sorted by currency. */
   collectedInWindow: { currency: string; amount: number }[];
@@ -69,25 +76,35 @@ export interface RevenueInputs {
   now: number;
 }
 
-/** Monthly amount of one subscription's licensed item at list price, or null when its price is not in the catalog. */
-export function monthlyListAmount(sub: SubscriptionDoc): { planId: PlanId; amount: number } | null {
+/**
+ * The monthly amount of one subscription's licensed item and the plan it names: the stored price
+ * when known, else the catalog's list price; null when neither is known.
+ */
+export function monthlyAmount(sub: SubscriptionDoc): { planId: PlanId | null; amount: number; currency: string } | null {
   const licensed = sub.items.find((item) => !item.metered && item.priceId === sub.priceId) ?? sub.items.find((item) => !item.metered);
-  const hit = licensed?.lookupKey ? planForLookupKey(licensed.lookupKey) : null;
-  if (!licensed || !hit) return null;
-  return { planId: hit.plan.id, amount: (hit.price.unitAmount * licensed.quantity) / MONTHS_PER_INTERVAL[hit.price.interval] };
+  if (!licensed) return null;
+  const catalog = licensed.lookupKey ? planForLookupKey(licensed.lookupKey) : null;
+  const planId = catalog?.plan.id ?? null;
+  if (licensed.unitAmount !== null && licensed.interval !== null && licensed.currency !== null) {
+    const months = MONTHS_PER_INTERVAL[licensed.interval] * licensed.intervalCount;
+    return { planId, amount: (licensed.unitAmount * licensed.quantity) / months, currency: licensed.currency };
+  }
+  if (!catalog) return null;
+  return { planId, amount: (catalog.price.unitAmount * licensed.quantity) / MONTHS_PER_INTERVAL[catalog.price.interval], currency: catalog.price.currency };
 }
 
 export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
   const byPlan = new Map<PlanId, PlanRevenue>();
   for (const plan of Object.values(PLANS)) if (plan.prices.length > 0) byPlan.set(plan.id, { planId: plan.id, planName: plan.name, paying: 0, trialing: 0, mrr: 0 });
   const counts = { paying: 0, trialing: 0, pastDue: 0, paused: 0, unpaid: 0, scheduledToCancel: 0, unpriced: 0 };
+  const outsideCatalog = { paying: 0, mrr: 0 };
   let mrr = 0;
   for (const sub of input.current) {
     if (sub.cancelAtPeriodEnd || sub.cancelAt !== null) counts.scheduledToCancel++;
     if (sub.status === 'trialing') {
       counts.trialing++;
-      const priced = monthlyListAmount(sub);
-      if (priced) byPlan.get(priced.planId)!.trialing++;
+      const planId = monthlyAmount(sub)?.planId;
+      if (planId) byPlan.get(planId)!.trialing++;
       continue;
     }
     if (sub.status === 'paused') counts.paused++;
@@ -95,14 +112,14 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
     if (!PAYING.has(sub.status)) continue;
     counts.paying++;
     if (sub.status === 'past_due') counts.pastDue++;
-    const priced = monthlyListAmount(sub);
-    if (!priced) {
+    const priced = monthlyAmount(sub);
+    if (!priced || priced.currency !== CURRENCY) {
       counts.unpriced++;
       continue;
     }
-    const plan = byPlan.get(priced.planId)!;
-    plan.paying++;
-    plan.mrr += priced.amount;
+    const row = priced.planId ? byPlan.get(priced.planId)! : outsideCatalog;
+    row.paying++;
+    row.mrr += priced.amount;
     mrr += priced.amount;
   }
   const since = input.now - REVENUE_WINDOW_DAYS * 86_400;
@@ -115,11 +132,12 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
   return {
     asOf: input.now,
     windowDays: REVENUE_WINDOW_DAYS,
-    currency: 'usd',
+    currency: CURRENCY,
     mrr: rounded,
     arr: rounded * 12,
     subscriptions: counts,
     byPlan: [...byPlan.values()].map((p) => ({ ...p, mrr: Math.round(p.mrr) })),
+    outsideCatalog: { paying: outsideCatalog.paying, mrr: Math.round(outsideCatalog.mrr) },
     churnedInWindow: input.endedInWindow.filter((s) => s.endedAt !== null && s.endedAt >= since).length,
     collectedInWindow: [...collected].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount })),
     openPaymentIssues: input.invoicesWithIssue.filter((i) => i.status === 'open' && i.paymentIssue !== null).length,

@@ -1,13 +1,27 @@
 // Subscription and invoice documents as the event applier writes them, for tests of the revenue view.
 import { Timestamp } from '@google-cloud/firestore';
 import type { InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
+import { planForLookupKey } from '../plans/catalog.js';
 
 const version = { created: 1, eventId: null, source: 'event', revision: 1 } as const;
 
-/** A subscription to the catalog price `lookupKey` (priced as `price_<lookupKey>`). */
-export function subscriptionFixture(id: string, lookupKey: string | null, over: Partial<SubscriptionDoc> = {}, quantity = 1): SubscriptionDoc {
+type Item = SubscriptionDoc['items'][number];
+
+/**
+ * A subscription to the catalog price `lookupKey` (priced as `price_<lookupKey>`, with the catalog's
+ * amount and interval as Stripe would send them); `price` overrides the stored amount and period.
+ */
+export function subscriptionFixture(
+  id: string,
+  lookupKey: string | null,
+  over: Partial<SubscriptionDoc> = {},
+  quantity = 1,
+  price: Partial<Pick<Item, 'unitAmount' | 'currency' | 'interval' | 'intervalCount'>> = {},
+): SubscriptionDoc {
   const now = Math.floor(Date.now() / 1000);
   const priceId = lookupKey ? `price_${lookupKey}` : 'price_custom';
+  const listed = lookupKey ? planForLookupKey(lookupKey)?.price : undefined;
+  const amount = { unitAmount: listed?.unitAmount ?? null, currency: listed?.currency ?? null, interval: listed?.interval ?? null, intervalCount: 1, ...price };
   return {
     subscriptionId: id,
     customerId: `cus_${id}`,
@@ -19,7 +33,7 @@ export function subscriptionFixture(id: string, lookupKey: string | null, over: 
     planId: null,
     interval: 'month',
     quantity,
-    items: [{ itemId: `si_${id}`, priceId, lookupKey, metered: false, quantity, currentPeriodStart: now - 86_400, currentPeriodEnd: now + 29 * 86_400 }],
+    items: [{ itemId: `si_${id}`, priceId, lookupKey, metered: false, quantity, currentPeriodStart: now - 86_400, currentPeriodEnd: now + 29 * 86_400, ...amount }],
     currentPeriodStart: now - 86_400,
     currentPeriodEnd: now + 29 * 86_400,
     cancelAtPeriodEnd: false,

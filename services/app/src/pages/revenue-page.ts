@@ -37,16 +37,22 @@ export function renderRevenuePage(summary: RevenueSummary): string {
         <h2>By plan</h2>
         <table data-testid="by-plan">
           <thead><tr><th>Plan</th><th>Paying</th><th>In trial</th><th>MRR</th></tr></thead>
-          <tbody>${summary.byPlan.map((p) => html`<tr data-plan="${p.planId}"><td>${p.planName}</td><td>${count(p.paying)}</td><td>${count(p.trialing)}</td><td>${money(p.mrr)}</td></tr>`)}</tbody>
+          <tbody>
+            ${summary.byPlan.map((p) => html`<tr data-plan="${p.planId}"><td>${p.planName}</td><td>${count(p.paying)}</td><td>${count(p.trialing)}</td><td>${money(p.mrr)}</td></tr>`)}
+            ${summary.outsideCatalog.paying
+              ? html`<tr data-plan="outside-catalog"><td>Prices outside the catalog</td><td>${count(summary.outsideCatalog.paying)}</td><td></td><td>${money(summary.outsideCatalog.mrr)}</td></tr>`
+              : null}
+          </tbody>
         </table>
         ${s.paused || s.unpaid || s.unpriced
-          ? html`<p class="muted">Not in MRR: ${count(s.paused)} paused, ${count(s.unpaid)} unpaid, ${count(s.unpriced)} paying at a price outside the catalog.</p>`
+          ? html`<p class="muted">Not in MRR: ${count(s.paused)} paused, ${count(s.unpaid)} unpaid, ${count(s.unpriced)} paying at a price without a known amount in ${summary.currency.toUpperCase()}.</p>`
           : null}
       </section>
       <section>
         <h2>How these are counted</h2>
-        <p class="muted">MRR is the list price of the plan of every active or past-due subscription, times its quantity, per month
-          (yearly prices / 12, weekly × 52 / 12, daily × 365 / 12). Discounts, tax and metered usage are not included; trials pay nothing yet.
+        <p class="muted">MRR is the price of every active or past-due subscription (as Stripe last sent it, so subscribers kept on an
+          old price count at that price), times its quantity, per month (yearly prices / 12, weekly × 52 / 12, daily × 365 / 12).
+          Discounts, tax and metered usage are not included; trials pay nothing yet.
           Collected is what paid invoices created in the last ${summary.windowDays} days brought in. Figures are refreshed at most once a minute.</p>
       </section>
     </main>`,
