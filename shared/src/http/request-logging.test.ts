@@ -24,6 +24,9 @@ async function serve(accessLines: boolean | undefined): Promise<{ base: string; 
   app.get('/quiet', (_req, res) => {
     res.json({ ok: true });
   });
+  app.get('/hang', () => {
+    // never answers: the client gives up first
+  });
   app.get('/noted', (req, res) => {
     requestLogger(req, logger).info({ event: 'test.noted' }, 'noted');
     res.json({ ok: true });
@@ -34,7 +37,7 @@ async function serve(accessLines: boolean | undefined): Promise<{ base: string; 
 }
 
 const trace = { 'x-cloud-trace-context': 'abc123/1;o=1' };
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50)); // the access line is written on 'close'
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50)); // the log stream delivers lines asynchronously
 
 describe('requestLogging', () => {
   it('writes one access line per request with the trace, and the handler logger carries the trace', async () => {
@@ -55,5 +58,14 @@ describe('requestLogging', () => {
     await settle();
     expect(lines.map((l) => l['event'])).toEqual(['test.noted']);
     expect(lines[0]).toMatchObject({ 'logging.googleapis.com/trace': 'projects/demo-logs/traces/abc123' });
+  });
+
+  it('writes one 200 line for a completed request and a 499 line for a client that went away first', async () => {
+    const { base, lines } = await serve(undefined);
+    await fetch(`${base}/quiet`);
+    await expect(fetch(`${base}/hang`, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    await settle();
+    const access = lines.filter((l) => l['event'] === 'http.request').map((l) => (l['httpRequest'] as { requestUrl: string; status: number }));
+    expect(access).toEqual([expect.objectContaining({ requestUrl: '/quiet', status: 200 }), expect.objectContaining({ requestUrl: '/hang', status: 499 })]);
   });
 });

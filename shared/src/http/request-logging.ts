@@ -40,9 +40,15 @@ export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
     const started = process.hrtime.bigint();
     requestContexts.set(req, { opts });
     if (opts.accessLines !== false && !opts.skip?.(req)) {
-      res.once('close', () => {
+      // Written at 'finish' (the response handed to the OS), so the line is out before the client
+      // can act on the answer, e.g. before a shutdown that follows it; 'close' without 'finish' is
+      // a client that went away first.
+      let written = false;
+      const writeAccessLine = (finished: boolean) => {
+        if (written) return;
+        written = true;
         const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-        const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
+        const status = finished ? res.statusCode : 499; // 499: the client went away first
         const note = annotations.get(res);
         const entry = {
           ...traceOf(req, opts.projectId),
@@ -59,7 +65,9 @@ export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
         };
         if (status >= 500) opts.logger.warn(entry, 'request failed');
         else opts.logger.info(entry, note?.message ?? 'request');
-      });
+      };
+      res.once('finish', () => writeAccessLine(true));
+      res.once('close', () => writeAccessLine(false));
     }
     next();
   };
