@@ -2,15 +2,12 @@
 // transaction from ALL of the customer's subscriptions (a customer can hold an old canceled one
 // and a new active one), the entitlements and open payment problems, as this transaction leaves them.
 import type { Timestamp } from '@google-cloud/firestore';
-import type { BillingSummary, CustomerObjectsDoc, EntitlementsDoc, InvoiceDoc, SubscriptionDoc, SubscriptionStatus } from '../model/documents.js';
+import { isCurrentSubscriptionStatus, type BillingSummary, type CustomerObjectsDoc, type EntitlementsDoc, type InvoiceDoc, type SubscriptionDoc } from '../model/documents.js';
 import type { ApplyContext } from './apply-context.js';
-
-/** Statuses in which the subscription is the customer's current one (access may still be limited). */
-const CURRENT_STATUSES: readonly SubscriptionStatus[] = ['active', 'trialing', 'past_due', 'paused', 'unpaid'];
 
 /** Current statuses before incomplete/canceled ones; the newest subscription wins within a group. */
 export function primarySubscription(subs: readonly SubscriptionDoc[]): SubscriptionDoc | null {
-  const rank = (s: SubscriptionDoc) => (CURRENT_STATUSES.includes(s.status) ? 1 : 0);
+  const rank = (s: SubscriptionDoc) => (isCurrentSubscriptionStatus(s.status) ? 1 : 0);
   let best: SubscriptionDoc | null = null;
   for (const s of subs) {
     if (!best || rank(s) > rank(best) || (rank(s) === rank(best) && (s.created > best.created || (s.created === best.created && s.subscriptionId > best.subscriptionId)))) best = s;

@@ -3,16 +3,15 @@
 // subscription ended and per invoice created in the window. The app caches the result per
 // instance (services/app/src/admin/revenue-router.ts), so a page view rarely reads at all.
 import type { BillingStore } from '../billing/billing-store.js';
+import { CURRENT_SUBSCRIPTION_STATUSES } from '../model/documents.js';
 import { nowSeconds, type Clock } from '../ports/clock.js';
 import { computeRevenueSummary, REVENUE_WINDOW_DAYS, type RevenueSummary } from './revenue-summary.js';
-
-const CURRENT_STATUSES = ['active', 'trialing', 'past_due', 'paused', 'unpaid'] as const;
 
 export async function readRevenueSummary(store: BillingStore, clock: Clock): Promise<RevenueSummary> {
   const now = nowSeconds(clock);
   const since = now - REVENUE_WINDOW_DAYS * 86_400;
   const [current, ended, invoices, issues] = await Promise.all([
-    store.subscriptions.where('status', 'in', [...CURRENT_STATUSES]).get(),
+    store.subscriptions.where('status', 'in', [...CURRENT_SUBSCRIPTION_STATUSES]).get(),
     store.subscriptions.where('endedAt', '>=', since).get(),
     store.invoices.where('created', '>=', since).get(),
     store.invoices.where('paymentIssue', 'in', ['failed', 'action_required']).get(),

@@ -65,7 +65,7 @@ export interface RevenueSummary {
 }
 
 export interface RevenueInputs {
-  /** Subscriptions in a current status (active, trialing, past_due, paused, unpaid). */
+  /** Subscriptions in a current status (CURRENT_SUBSCRIPTION_STATUSES). */
   current: readonly SubscriptionDoc[];
   /** Subscriptions whose `endedAt` is inside the window. */
   endedInWindow: readonly SubscriptionDoc[];

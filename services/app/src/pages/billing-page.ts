@@ -1,7 +1,7 @@
 // The billing page: current plan and status, plan cards, subscribe / change / cancel / resume,
 // "Manage billing" (portal), usage bars, API keys and invoices. Server-rendered from the same
 // AccountView as GET /api/me; the buttons are wired by /static/billing.js.
-import type { SubscriptionStatus } from '@billing/shared/model/documents.js';
+import { isCurrentSubscriptionStatus, type SubscriptionStatus } from '@billing/shared/model/documents.js';
 import type { InvoicePage } from '@billing/shared/ports/billing-gateway.js';
 import type { ApiKeySummary, UsageSummary } from '../ports/usage-view.js';
 import type { AccountView } from '../routes/account-view.js';
@@ -23,12 +23,11 @@ export interface BillingPageModel {
   showAdminLink: boolean;
 }
 
-const LIVE: readonly SubscriptionStatus[] = ['active', 'trialing', 'past_due', 'unpaid', 'paused'];
 
 export function renderBillingPage(model: BillingPageModel): string {
   const { account } = model;
   const sub = account.subscription;
-  const live = sub !== null && LIVE.includes(sub.status);
+  const live = sub !== null && isCurrentSubscriptionStatus(sub.status);
   return renderDocument(
     'Billing',
     html`<main>
