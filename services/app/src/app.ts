@@ -87,7 +87,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   // The admin revenue view (page and JSON), checked against ADMIN_EMAILS before anything is read.
-  const revenue = revenueRouters({ store: createBillingStore(deps.firestore), clock: deps.clock, adminEmails: deps.adminEmails });
+  const isAdmin = adminCheck(deps.adminEmails);
+  const revenue = revenueRouters({ store: createBillingStore(deps.firestore), clock: deps.clock, isAdmin });
   // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
   // request never walks the API's routes, nor an API request the pages'.
   const api = Router();
@@ -102,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/admin', revenue.page);
 
   app.use(billingReturnRouter(routeDeps));
-  app.use(pagesRouter({ ...routeDeps, devSignOut: deps.devIap !== null, isAdmin: adminCheck(deps.adminEmails) }));
+  app.use(pagesRouter({ ...routeDeps, devSignOut: deps.devIap !== null, isAdmin }));
 
   app.use(notFoundHandler());
   app.use(errorHandler({ logger: deps.logger }));

@@ -17,8 +17,8 @@ export const REVENUE_CACHE_MS = 60_000;
 export interface RevenueRouterDeps {
   store: BillingStore;
   clock: Clock;
-  /** Lower-cased emails (AppConfig.adminEmails). */
-  adminEmails: readonly string[];
+  /** Whether an identity may open the view (`adminCheck(config.adminEmails)`). */
+  isAdmin: (identity: Identity) => boolean;
 }
 
 /** The last summary read, shared by every request of the instance; a failed read is not kept. */
@@ -46,9 +46,8 @@ export function adminCheck(adminEmails: readonly string[]): (identity: Identity)
 
 /** The page router (mount at /admin) and the JSON router (mount at /admin inside /api), sharing one cache. */
 export function revenueRouters(deps: RevenueRouterDeps): { page: Router; api: Router } {
-  const isAdmin = adminCheck(deps.adminEmails);
   const requireAdmin: RequestHandler = (_req, res, next) => {
-    if (!isAdmin(requestAuth(res).identity)) throw new AppError('forbidden', 'The revenue view is for administrators (ADMIN_EMAILS)');
+    if (!deps.isAdmin(requestAuth(res).identity)) throw new AppError('forbidden', 'The revenue view is for administrators (ADMIN_EMAILS)');
     next();
   };
   const summary = cachedSummary(deps);
