@@ -1,5 +1,7 @@
 // The Deploy docs must not drift from the code they describe.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { WEBHOOK_ENABLED_EVENTS } from '@billing/shared/stripe/event-types.js';
 import { readTerraform } from './terraform-config.js';
@@ -33,4 +35,27 @@ test('IAP docs name the backend-service audience and the backend-service IAM res
 test('health checks use /health (Cloud Run reserves some paths ending in z)', () => {
   expect(readme).toContain('`GET /health`');
   expect(readme.match(/healthz/g) ?? []).toHaveLength(1); // only the sentence saying why not
+});
+
+/** `event` names logged at ERROR by deployed code (tests and the local Stripe stand-in excluded). */
+function errorEventsInSource(): string[] {
+  const roots = ['../shared/src', '../services/webhook/src', '../services/app/src', '../functions/src'];
+  const events = new Set<string>();
+  for (const root of roots) {
+    const dir = fileURLToPath(new URL(root, import.meta.url));
+    for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.split(path.sep).includes('testing')) continue;
+      const source = readFileSync(path.join(dir, file), 'utf8');
+      for (const m of source.matchAll(/\.error\(\s*\{\s*event:\s*'([a-z_.]+)'/g)) events.add(m[1] ?? '');
+    }
+  }
+  return [...events].sort();
+}
+
+test('every event logged at ERROR (which the error alert mails) says what to do in "Alerts and what to do"', () => {
+  const events = errorEventsInSource();
+  expect(events).toEqual(expect.arrayContaining(['stripe_event.dead_lettered', 'usage_report.expired', 'webhook.publish_failed']));
+  const section = readme.slice(readme.indexOf('## Alerts and what to do'), readme.indexOf('## Restore Firestore'));
+  const documented = new Set([...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((row) => [...(row[1] ?? '').matchAll(/`([a-z_.]+)`/g)].map((m) => m[1])));
+  expect(events.filter((event) => !documented.has(event))).toEqual([]);
 });

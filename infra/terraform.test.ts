@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Collection } from '@billing/shared/model/collections.js';
+import { VERIFY_FAILURES } from '../services/webhook/src/verify-stripe-event.js';
 import { TERRAFORM_DIR, attr, child, children, dig, readTerraform, resource, resourcesOf, str, type Block, type TerraformConfig } from './terraform-config.js';
 
 let tf: TerraformConfig;
@@ -369,5 +370,81 @@ describe('Firestore', () => {
 
   test('the database is native mode', () => {
     expect(str(resource(tf, 'google_firestore_database', 'default'), 'type')).toBe('FIRESTORE_NATIVE');
+  });
+
+  test('it can be recovered: delete protection, point-in-time recovery, and a daily backup kept up to 14 weeks', () => {
+    const db = resource(tf, 'google_firestore_database', 'default');
+    expect(str(db, 'delete_protection_state')).toBe('DELETE_PROTECTION_ENABLED');
+    expect(str(db, 'point_in_time_recovery_enablement')).toBe('POINT_IN_TIME_RECOVERY_ENABLED');
+    const backups = resource(tf, 'google_firestore_backup_schedule', 'daily');
+    expect(str(backups, 'database')).toBe('${google_firestore_database.default.name}');
+    expect(child(backups, 'daily_recurrence')).toBeDefined();
+    expect(str(backups, 'retention')).toBe('${var.firestore_backup_retention_days * 86400}s');
+    const retention = tf.variables.get('firestore_backup_retention_days');
+    expect(attr(retention, 'default')).toBe(98); // Firestore's maximum
+    expect(str(child(retention, 'validation'), 'condition')).toContain('<= 98');
+  });
+});
+
+describe('alerting', () => {
+  const policy = (name: string) => resource(tf, 'google_monitoring_alert_policy', name);
+  const logMatch = (name: string) => dig(policy(name), 'conditions', 'condition_matched_log');
+  const threshold = (name: string) => dig(policy(name), 'conditions', 'condition_threshold');
+
+  test('every policy notifies the alert_emails channels and links to the runbook', () => {
+    const policies = resourcesOf(tf, 'google_monitoring_alert_policy');
+    expect([...policies.keys()].sort()).toEqual(['applier_backlog', 'dead_letters', 'error_logs', 'refused_deliveries']);
+    expect(str(resource(tf, 'google_monitoring_notification_channel', 'email'), 'for_each')).toBe('${toset(var.alert_emails)}');
+    expect(attr(tf.variables.get('alert_emails'), 'default')).toEqual([]);
+    for (const [name, p] of policies) {
+      expect(str(p, 'notification_channels'), name).toBe('${local.alert_channels}');
+      expect(str(child(p, 'documentation'), 'content'), name).toContain('${local.alert_runbook}');
+    }
+    expect(tf.locals['alert_runbook']).toContain('infra/README.md, "Alerts and what to do"');
+    const apis = tf.locals['apis'] as string[];
+    expect(apis).toEqual(expect.arrayContaining(['monitoring.googleapis.com', 'logging.googleapis.com']));
+  });
+
+  test('ERROR entries of every deployable alert, named by service and event, rate limited', () => {
+    const deployables = [
+      ...[...resourcesOf(tf, 'google_cloud_run_v2_service').keys()].map((n) => `\${google_cloud_run_v2_service.${n}.name}`),
+      ...[...resourcesOf(tf, 'google_cloudfunctions2_function').keys()].map((n) => `\${google_cloudfunctions2_function.${n}.name}`),
+    ];
+    expect([...(tf.locals['logging_services'] as string[])].sort()).toEqual(deployables.sort());
+    const condition = logMatch('error_logs');
+    expect(str(condition, 'filter')).toContain('resource.type="cloud_run_revision"');
+    expect(str(condition, 'filter')).toContain('resource.labels.service_name=(${local.logging_services_filter})');
+    expect(str(condition, 'filter')).toContain('severity>=ERROR');
+    expect(attr(condition, 'label_extractors')).toEqual({ event: 'EXTRACT(jsonPayload.event)', service: 'EXTRACT(resource.labels.service_name)' });
+    expect(str(dig(policy('error_logs'), 'alert_strategy', 'notification_rate_limit'), 'period')).toMatch(/^\d+s$/);
+  });
+
+  test('refused Stripe deliveries alert: every reason the webhook refuses a signed delivery, not a missing header', () => {
+    const refused = tf.locals['refused_delivery_events'] as string[];
+    const signedRefusals = VERIFY_FAILURES.filter((reason) => reason !== 'signature_missing').map((reason) => `webhook.${reason}`);
+    expect([...refused].sort()).toEqual([...signedRefusals, 'webhook.livemode_mismatch'].sort());
+    const receive = readFileSync(new URL('../services/webhook/src/receive-stripe-event.ts', import.meta.url), 'utf8');
+    expect(receive).toContain("event: `webhook.${verified.reason}`");
+    expect(receive).toContain("event: 'webhook.livemode_mismatch'");
+    const condition = logMatch('refused_deliveries');
+    expect(str(condition, 'filter')).toContain('resource.labels.service_name="${google_cloud_run_v2_service.webhook.name}"');
+    expect(str(condition, 'filter')).toContain('jsonPayload.event=(${join(" OR ", [for event in local.refused_delivery_events');
+    expect(child(dig(policy('refused_deliveries'), 'alert_strategy'), 'notification_rate_limit')).toBeDefined();
+  });
+
+  test('messages in the dead-letter subscription alert until it is empty', () => {
+    const filter = str(threshold('dead_letters'), 'filter') ?? '';
+    expect(filter).toContain('resource.labels.subscription_id = "${google_pubsub_subscription.stripe_events_dead_letter_inspect.name}"');
+    expect(filter).toContain('pubsub.googleapis.com/subscription/num_undelivered_messages');
+    expect(str(threshold('dead_letters'), 'comparison')).toBe('COMPARISON_GT');
+    expect(attr(threshold('dead_letters'), 'threshold_value')).toBe(0);
+  });
+
+  test('an applier backlog older than applier_backlog_alert_seconds alerts', () => {
+    const filter = str(threshold('applier_backlog'), 'filter') ?? '';
+    expect(filter).toContain('resource.labels.subscription_id = "${google_pubsub_subscription.stripe_events_applier.name}"');
+    expect(filter).toContain('pubsub.googleapis.com/subscription/oldest_unacked_message_age');
+    expect(str(threshold('applier_backlog'), 'threshold_value')).toBe('${var.applier_backlog_alert_seconds}');
+    expect(attr(tf.variables.get('applier_backlog_alert_seconds'), 'default')).toBe(900);
   });
 });

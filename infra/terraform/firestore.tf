@@ -15,8 +15,20 @@ resource "google_firestore_database" "default" {
   app_engine_integration_mode = "DISABLED"
   delete_protection_state     = "DELETE_PROTECTION_ENABLED"
   deletion_policy             = "ABANDON"
+  # Any version of the data from the last 7 days can be read back (1-minute snapshots past the
+  # first hour): the way back from a bad deploy or a wrong resync, at the cost of storing versions.
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
 
   depends_on = [google_project_service.apis]
+}
+
+# A daily backup for what is older than point-in-time recovery reaches (restored into a new
+# database: infra/README.md "Restore Firestore").
+resource "google_firestore_backup_schedule" "daily" {
+  database  = google_firestore_database.default.name
+  retention = "${var.firestore_backup_retention_days * 86400}s"
+
+  daily_recurrence {}
 }
 
 locals {

@@ -43,6 +43,29 @@ variable "admin_emails" {
   default     = []
 }
 
+variable "alert_emails" {
+  description = "Emails notified by the alert policies (monitoring.tf). Empty: incidents only show in the console."
+  type        = list(string)
+  default     = []
+}
+
+variable "applier_backlog_alert_seconds" {
+  description = "Alert when the oldest Stripe event not yet applied is older than this (seconds)."
+  type        = number
+  default     = 900
+}
+
+variable "firestore_backup_retention_days" {
+  description = "Days each daily Firestore backup is kept (Firestore allows up to 98, i.e. 14 weeks). Point-in-time recovery covers the last 7 days on its own."
+  type        = number
+  default     = 98
+
+  validation {
+    condition     = var.firestore_backup_retention_days >= 1 && var.firestore_backup_retention_days <= 98
+    error_message = "Firestore keeps a scheduled backup for 1 to 98 days."
+  }
+}
+
 variable "bootstrap_image" {
   description = "Image used for the first revision before Cloud Build has pushed ours (public sample that listens on $PORT)."
   type        = string

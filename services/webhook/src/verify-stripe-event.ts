@@ -10,13 +10,15 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export type WebhookVerifier = Pick<Stripe.Webhooks, 'constructEvent'>;
 
-export type VerifyFailure =
-  /** No Stripe-Signature header. */
-  | 'signature_missing'
-  /** Matches no secret, or is older than the tolerance (the SDK does not tell these apart by type). */
-  | 'signature_invalid'
-  /** Correctly signed but not JSON, or JSON that is not a Stripe event. */
-  | 'payload_invalid';
+/**
+ * Why a delivery is refused (logged as `webhook.<reason>`; the alerting in monitoring.tf names them):
+ *  - signature_missing: no Stripe-Signature header;
+ *  - signature_invalid: matches no secret, or is older than the tolerance (the SDK does not tell
+ *    these apart by type);
+ *  - payload_invalid: correctly signed but not JSON, or JSON that is not a Stripe event.
+ */
+export const VERIFY_FAILURES = ['signature_missing', 'signature_invalid', 'payload_invalid'] as const;
+export type VerifyFailure = (typeof VERIFY_FAILURES)[number];
 
 export type VerifyResult = { ok: true; event: StripeEventEnvelope } | { ok: false; reason: VerifyFailure };
 
