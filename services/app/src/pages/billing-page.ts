@@ -38,10 +38,11 @@ export function renderBillingPage(model: BillingPageModel): string {
         ${model.devSignOut ? html`<form method="post" action="/dev/sign-out"><button type="submit" class="link">Sign out</button></form>` : null}
       </header>
       <div id="flash" role="alert" hidden></div>
-      ${checkoutBanner(model.checkoutOutcome)} ${statusBanners(account)}
+      ${checkoutBanner(model.checkoutOutcome, account)} ${statusBanners(account)}
       <section class="current" data-testid="current-plan">
         <h2>Current plan</h2>
         <p><strong data-testid="plan-name">${account.plan.name}</strong> <span class="status" data-testid="plan-status">${statusLabel(account)}</span></p>
+        ${priceLine(account, model.plans)}
         <p class="actions">
           ${model.hasBillingAccount ? html`<button data-action="portal">Manage billing</button>` : null}
           ${live && sub && !sub.cancelAtPeriodEnd ? html`<button data-action="cancel" class="secondary">Cancel subscription</button>` : null}
@@ -58,20 +59,25 @@ export function renderBillingPage(model: BillingPageModel): string {
       </section>
       <section class="api-keys" id="api-keys">
         <h2>API keys</h2>
-        ${apiKeysTable(model.apiKeys)}
+        <div class="table-wrap">${apiKeysTable(model.apiKeys)}</div>
       </section>
       <section class="invoices">
         <h2>Invoices</h2>
-        ${invoicesTable(model.invoices)}
+        <div class="table-wrap">${invoicesTable(model.invoices)}</div>
       </section>
     </main>`,
   );
 }
 
-function checkoutBanner(outcome: BillingPageModel['checkoutOutcome']): SafeHtml | null {
+function checkoutBanner(outcome: BillingPageModel['checkoutOutcome'], account: AccountView): SafeHtml | null {
   switch (outcome) {
-    case 'success':
-      return html`<p class="banner ok">Thank you! Your subscription is active.</p>`;
+    case 'success': {
+      // Says what the stored subscription says: Checkout's return can come before its events.
+      const status = account.subscription?.status;
+      if (status === 'trialing') return html`<p class="banner ok" data-testid="checkout-banner">Thank you! Your free trial has started.</p>`;
+      if (status && isCurrentSubscriptionStatus(status)) return html`<p class="banner ok" data-testid="checkout-banner">Thank you! Your subscription is active.</p>`;
+      return html`<p class="banner ok" data-testid="checkout-banner">Thank you! Your subscription is being set up: reload this page in a moment.</p>`;
+    }
     case 'open':
       return html`<p class="banner">Your payment is still being processed.</p>`;
     case 'expired':
@@ -115,6 +121,22 @@ function statusLabel(account: AccountView): string {
   return labels[sub.status];
 }
 
+/**
+ * "$20.00 / month · next payment on December 22, 2026" for a current subscription: what the user
+ * pays and when (a trial's first payment is due when it ends). The price comes from the catalog;
+ * a price outside it (e.g. a grandfathered one) shows only the date.
+ */
+function priceLine(account: AccountView, plans: readonly PlanView[]): SafeHtml | null {
+  const sub = account.subscription;
+  if (!sub || !isCurrentSubscriptionStatus(sub.status)) return null;
+  const price = plans.flatMap((p) => p.prices).find((p) => p.priceId === sub.priceId);
+  const parts = [
+    ...(price ? [`${formatMoney(price.unitAmount, price.currency)} / ${price.interval}`] : []),
+    ...((sub.status === 'active' || sub.status === 'trialing') && !sub.cancelAtPeriodEnd && sub.currentPeriodEnd !== null ? [`next payment on ${formatDate(sub.currentPeriodEnd)}`] : []),
+  ];
+  return parts.length ? html`<p class="muted" data-testid="plan-price">${parts.join(' · ')}</p>` : null;
+}
+
 function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml {
   const currentPriceId = account.subscription?.priceId ?? null;
   return html`<article class="card" data-plan="${plan.id}">
@@ -135,13 +157,16 @@ function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml
 }
 
 function usageBar(u: UsageSummary): SafeHtml {
+  const name = html`<span class="name">${u.feature.replaceAll('_', ' ')}</span>`;
+  // A quota of 0: the plan does not include the feature (a bar of "0 / 0" would say nothing).
+  if (u.limit === 0 && u.used === 0) return html`<div class="usage-row" data-feature="${u.feature}">${name}<span class="not-included muted" data-testid="not-included">not included in your plan</span></div>`;
   const limit = u.limit === 'unlimited' ? null : u.limit;
   const pct = limit ? Math.min(100, Math.round((u.used / limit) * 100)) : 0;
   return html`<div class="usage-row" data-feature="${u.feature}">
-    <span>${u.feature.replaceAll('_', ' ')}</span>
+    ${name}
+    <span class="count">${u.used.toLocaleString('en-US')} / ${limit === null ? 'unlimited' : limit.toLocaleString('en-US')}</span>
     <progress max="100" value="${pct}"></progress>
-    <span>${u.used.toLocaleString('en-US')} / ${limit === null ? 'unlimited' : limit.toLocaleString('en-US')}</span>
-    ${u.periodEnd ? html`<span class="muted">resets ${formatDate(u.periodEnd)}</span>` : null}
+    ${u.periodEnd ? html`<span class="resets muted">resets ${formatDate(u.periodEnd)}</span>` : null}
   </div>`;
 }
 

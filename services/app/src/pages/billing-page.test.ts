@@ -1,0 +1,127 @@
+// The billing page as rendered, read back in a real browser (chromium, with the page's own CSS):
+// what the user pays and when, what their plan does not include, and that it fits a phone.
+// (The whole journey, through Checkout and the portal, is billing-page.browser.test.ts.)
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allLookupKeys } from '@billing/shared/plans/catalog.js';
+import type { AccountView } from '../routes/account-view.js';
+import { plansView } from '../routes/plans-view.js';
+import { renderBillingPage, type BillingPageModel } from './billing-page.js';
+import { formatDate } from './format.js';
+
+const plans = plansView(Object.fromEntries(allLookupKeys().map((k) => [k, `price_${k}`])));
+const PERIOD_END = 1_798_675_200; // 2027-01-01
+
+function account(subscription: Partial<NonNullable<AccountView['subscription']>> | null, usage: AccountView['usage'] = []): AccountView {
+  return {
+    user: { id: 'u1', email: 'u1@example.com' },
+    plan: subscription ? { id: 'pro', name: 'Pro' } : { id: 'free', name: 'Free' },
+    subscription: subscription && {
+      id: 'sub_1',
+      status: 'active',
+      planId: 'pro',
+      priceId: 'price_pro_month',
+      interval: 'month',
+      currentPeriodEnd: PERIOD_END,
+      cancelAtPeriodEnd: false,
+      cancelAt: null,
+      trialEnd: null,
+      paymentIssue: null,
+      ...subscription,
+    },
+    inGracePeriod: false,
+    entitlements: [],
+    usage,
+  };
+}
+
+const CSS = fileURLToPath(new URL('../../public/app.css', import.meta.url));
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  page = await browser.newPage();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Loads the rendered page (scripts and the stylesheet link are not fetched; the CSS is added). */
+async function render(acc: AccountView, over: Partial<BillingPageModel> = {}): Promise<Page> {
+  const doc = renderBillingPage({ account: acc, plans, invoices: { invoices: [], hasMore: false }, apiKeys: [], hasBillingAccount: true, checkoutOutcome: null, devSignOut: false, showAdminLink: false, ...over });
+  await page.setContent(doc.replace(/<script[^>]*><\/script>/g, ''));
+  await page.addStyleTag({ path: CSS });
+  return page;
+}
+
+async function text(p: Page, testId: string): Promise<string | null> {
+  const found = p.locator(`[data-testid=${testId}]`);
+  return (await found.count()) === 0 ? null : ((await found.textContent()) ?? '').trim();
+}
+
+describe('the current plan line', () => {
+  it('says the price and the next payment date of an active subscription', async () => {
+    expect(await text(await render(account({})), 'plan-price')).toBe(`$20.00 / month · next payment on ${formatDate(PERIOD_END)}`);
+  });
+
+  it("says a trial's first payment is due when the trial ends", async () => {
+    const doc = await render(account({ status: 'trialing', trialEnd: PERIOD_END }));
+    expect(await text(doc, 'plan-price')).toBe(`$20.00 / month · next payment on ${formatDate(PERIOD_END)}`);
+  });
+
+  it('promises no payment for a subscription set to cancel, nor for one that is past due', async () => {
+    expect(await text(await render(account({ cancelAtPeriodEnd: true })), 'plan-price')).toBe('$20.00 / month');
+    expect(await text(await render(account({ status: 'past_due' })), 'plan-price')).toBe('$20.00 / month');
+  });
+
+  it('shows only the date for a price outside the catalog, and nothing without a current subscription', async () => {
+    expect(await text(await render(account({ priceId: 'price_legacy' })), 'plan-price')).toBe(`next payment on ${formatDate(PERIOD_END)}`);
+    expect(await text(await render(account({ status: 'canceled' })), 'plan-price')).toBeNull();
+    expect(await text(await render(account(null)), 'plan-price')).toBeNull();
+  });
+});
+
+describe('the banner after Checkout', () => {
+  it('says what the stored subscription says', async () => {
+    expect(await text(await render(account({ status: 'trialing', trialEnd: PERIOD_END }), { checkoutOutcome: 'success' }), 'checkout-banner')).toBe('Thank you! Your free trial has started.');
+    expect(await text(await render(account({}), { checkoutOutcome: 'success' }), 'checkout-banner')).toBe('Thank you! Your subscription is active.');
+    expect(await text(await render(account(null), { checkoutOutcome: 'success' }), 'checkout-banner')).toBe('Thank you! Your subscription is being set up: reload this page in a moment.');
+  });
+});
+
+const usage: AccountView['usage'] = [
+  { feature: 'exports', used: 0, limit: 0, periodEnd: PERIOD_END },
+  { feature: 'api_calls', used: 250, limit: 1000, periodEnd: PERIOD_END },
+];
+
+describe('usage', () => {
+  it('says a feature with a quota of 0 is not included instead of drawing a 0 / 0 bar', async () => {
+    const p = await render(account(null, usage));
+    const exports = p.locator('[data-feature=exports]');
+    expect(await exports.locator('progress').count()).toBe(0);
+    expect(await exports.locator('[data-testid=not-included]').textContent()).toBe('not included in your plan');
+    const calls = p.locator('[data-feature=api_calls]');
+    expect(await calls.locator('.count').textContent()).toBe('250 / 1,000');
+    expect(await calls.locator('progress').getAttribute('value')).toBe('25');
+    expect(await calls.locator('.resets').textContent()).toBe(`resets ${formatDate(PERIOD_END)}`);
+  });
+});
+
+describe('on a phone', () => {
+  it('fits 390 px without scrolling sideways, with invoices and API keys in the page', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const invoices = { invoices: [{ id: 'in_1', customerId: 'cus_1', number: 'ABCD-1234-0001', status: 'paid' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 2000, created: PERIOD_END, hostedInvoiceUrl: 'https://invoice.example/1', invoicePdf: 'https://invoice.example/1.pdf' }], hasMore: false };
+      const apiKeys = [{ id: 'key_1', name: 'production server', prefix: 'sk_live_abcdef', createdAt: PERIOD_END, lastUsedAt: null }];
+      const p = await render(account({ status: 'trialing', trialEnd: PERIOD_END }, usage), { invoices, apiKeys, showAdminLink: true, devSignOut: true });
+      expect(await p.locator('[data-testid=invoices]').count()).toBe(1);
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      // The usage bar takes the row's width under the name and the count.
+      const bar = await p.locator('[data-feature=api_calls] progress').boundingBox();
+      expect(bar?.width ?? 0).toBeGreaterThan(300);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+  });
+});
