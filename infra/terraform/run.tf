@@ -160,6 +160,10 @@ resource "google_cloud_run_v2_service" "app" {
         value = join(",", var.admin_emails)
       }
       env {
+        name  = "CHECKOUT_PROMOTION_CODES"
+        value = tostring(var.checkout_promotion_codes)
+      }
+      env {
         name  = "LOG_LEVEL"
         value = var.log_level
       }

@@ -43,6 +43,12 @@ variable "admin_emails" {
   default     = []
 }
 
+variable "checkout_promotion_codes" {
+  description = "Show a promotion code field in Stripe Checkout (the codes are created in the Stripe Dashboard)."
+  type        = bool
+  default     = false
+}
+
 variable "alert_emails" {
   description = "Emails notified by the alert policies (monitoring.tf). Empty: incidents only show in the console."
   type        = list(string)

@@ -77,7 +77,7 @@ describe('checkout', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/billing?checkout=success');
     const page = await (await stack.as(ALICE, '/billing?checkout=success')).text();
-    expect(page).toContain('Your subscription is active');
+    expect(page).toContain('Thank you! Your free trial has started.'); // Pro has a trial: the stored subscription is trialing
     expect(page).toMatch(/data-testid="plan-name">Pro</);
     await eventually(async () => (await me(ALICE)).plan.id === 'pro');
     const after = await me(ALICE);
@@ -88,6 +88,27 @@ describe('checkout', () => {
   it('refuses a second checkout with 409', async () => {
     const res = await stack.as(ALICE, '/api/checkout', json({ lookupKey: 'team_month' }));
     expect(res.status).toBe(409);
+  });
+});
+
+describe('promotion codes', () => {
+  const sessionFor = async (on: TestStack, email: string) => {
+    const res = await on.as(email, '/api/checkout', json({ lookupKey: 'pro_month' }));
+    expect(res.status).toBe(200);
+    return on.standIn.state.checkoutSessions.get(sessionIdOf(((await res.json()) as { url: string }).url));
+  };
+
+  it('Checkout has no promotion code field by default', async () => {
+    expect((await sessionFor(stack, 'dora@example.com'))?.allow_promotion_codes).toBeNull();
+  });
+
+  it('CHECKOUT_PROMOTION_CODES=true asks Stripe for one', async () => {
+    const withCodes = await startTestStack({ env: { CHECKOUT_PROMOTION_CODES: 'true' } });
+    try {
+      expect((await sessionFor(withCodes, 'erin@example.com'))?.allow_promotion_codes).toBe(true);
+    } finally {
+      await withCodes.close();
+    }
   });
 });
 

@@ -61,6 +61,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
       clock,
       livemode: config.stripe.livemode,
       publicBaseUrl: config.publicBaseUrl,
+      allowPromotionCodes: config.allowPromotionCodes,
       refreshStoredSubscription: async (subscriptionId, refreshOpts) => {
         await refreshSubscription({ store, reader, clock, logger }, subscriptionId, refreshOpts);
       },

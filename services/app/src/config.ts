@@ -29,6 +29,8 @@ const Env = z
     ACCESS_CACHE_TTL_SECONDS: envInt.min(1).max(3600).default(60),
     ACCESS_CACHE_MAX_USERS: envInt.min(1).default(10_000),
     LOG_LEVEL: LogLevel.default('info'),
+    /** Show a promotion code field in Checkout (codes are made in the Stripe Dashboard). */
+    CHECKOUT_PROMOTION_CODES: envBool.default(false),
     /** Comma-separated emails (as IAP asserts them) that may open the admin revenue view. */
     ADMIN_EMAILS: z
       .string()
@@ -51,6 +53,8 @@ export interface AppConfig {
   priceIds: PriceIdMap;
   identity: IdentityConfig;
   publicBaseUrl: string;
+  /** Checkout offers a promotion code field. */
+  allowPromotionCodes: boolean;
   pastDueGraceSeconds: number;
   accessCache: { ttlMs: number; maxUsers: number };
   logLevel: z.infer<typeof LogLevel>;
@@ -67,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     priceIds: e.STRIPE_PRICE_IDS,
     identity: e.IAP_AUDIENCE ? { mode: 'iap', audience: e.IAP_AUDIENCE } : { mode: 'dev', privateJwk: e.DEV_IAP_PRIVATE_JWK },
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    allowPromotionCodes: e.CHECKOUT_PROMOTION_CODES,
     pastDueGraceSeconds: e.PAST_DUE_GRACE_DAYS * 86_400,
     accessCache: { ttlMs: e.ACCESS_CACHE_TTL_SECONDS * 1000, maxUsers: e.ACCESS_CACHE_MAX_USERS },
     logLevel: e.LOG_LEVEL,

@@ -24,4 +24,6 @@ export interface BillingOpsDeps {
   livemode: boolean;
   /** e.g. https://app.example.com (no trailing slash): base of success, cancel and return URLs. */
   publicBaseUrl: string;
+  /** Checkout shows a promotion code field (CHECKOUT_PROMOTION_CODES). */
+  allowPromotionCodes: boolean;
 }

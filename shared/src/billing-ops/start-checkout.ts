@@ -35,6 +35,7 @@ export async function startCheckout(deps: BillingOpsDeps, identity: Identity, lo
       trialDays,
       successUrl: `${deps.publicBaseUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${deps.publicBaseUrl}/billing?checkout=canceled`,
+      allowPromotionCodes: deps.allowPromotionCodes,
     },
     checkoutKey(identity.userId, target.priceId, nowSeconds(deps.clock)),
   );

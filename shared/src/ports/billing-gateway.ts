@@ -19,6 +19,8 @@ export interface CreateCheckoutSessionInput {
   /** May contain Stripe's `{CHECKOUT_SESSION_ID}` placeholder. */
   successUrl: string;
   cancelUrl: string;
+  /** Show Checkout's promotion code field (codes are created in the Stripe Dashboard). */
+  allowPromotionCodes: boolean;
 }
 
 export type SubscriptionItemChange =

@@ -25,6 +25,7 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
           },
           success_url: input.successUrl,
           cancel_url: input.cancelUrl,
+          ...(input.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
         },
         { idempotencyKey },
       );

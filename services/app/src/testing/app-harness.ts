@@ -41,6 +41,7 @@ export async function startHarness(opts: { firestore: Firestore; verifier: IapVe
       clock,
       livemode: false,
       publicBaseUrl: 'http://127.0.0.1:8789',
+      allowPromotionCodes: false,
       refreshStoredSubscription: () => Promise.reject(new Error('not used by harness tests')),
     },
     usage: opts.usage ?? noUsageView,

@@ -44,6 +44,7 @@ const create = endpoint('post', '/v1/checkout/sessions', params, (ctx, p) => {
     cancelUrl: p.cancel_url ?? null,
     metadata: p.metadata ?? {},
     uiMode: p.ui_mode ?? 'hosted_page',
+    allowPromotionCodes: p.allow_promotion_codes === undefined ? null : p.allow_promotion_codes === 'true',
     amountTotal,
     now: ctx.clock.now(),
     publicUrl: ctx.publicUrl(),

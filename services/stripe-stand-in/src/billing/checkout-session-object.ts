@@ -9,6 +9,8 @@ export interface NewCheckoutSession {
   cancelUrl: string | null;
   metadata: Stripe.Metadata;
   uiMode: Stripe.Checkout.Session.UiMode | null;
+  /** `allow_promotion_codes` as created (null when not sent, as Stripe answers). */
+  allowPromotionCodes: boolean | null;
   amountTotal: number;
   now: number;
   publicUrl: string;
@@ -21,7 +23,7 @@ export function checkoutSessionObject(input: NewCheckoutSession): Stripe.Checkou
     object: 'checkout.session',
     adaptive_pricing: null,
     after_expiration: null,
-    allow_promotion_codes: null,
+    allow_promotion_codes: input.allowPromotionCodes,
     allowed_payment_method_types: null,
     amount_subtotal: input.amountTotal,
     amount_total: input.amountTotal,
