@@ -104,6 +104,7 @@ describe('usage', () => {
     const calls = p.locator('[data-feature=api_calls]');
     expect(await calls.locator('.count').textContent()).toBe('250 / 1,000');
     expect(await calls.locator('progress').getAttribute('value')).toBe('25');
+    expect(await p.getByRole('progressbar', { name: "api calls: 25% of this period's quota used" }).count()).toBe(1);
     expect(await calls.locator('.resets').textContent()).toBe(`resets ${formatDate(PERIOD_END)}`);
   });
 });

@@ -162,10 +162,11 @@ function usageBar(u: UsageSummary): SafeHtml {
   if (u.limit === 0 && u.used === 0) return html`<div class="usage-row" data-feature="${u.feature}">${name}<span class="not-included muted" data-testid="not-included">not included in your plan</span></div>`;
   const limit = u.limit === 'unlimited' ? null : u.limit;
   const pct = limit ? Math.min(100, Math.round((u.used / limit) * 100)) : 0;
+  const label = `${u.feature.replaceAll('_', ' ')}: ${limit === null ? 'unlimited' : `${pct}% of this period's quota used`}`;
   return html`<div class="usage-row" data-feature="${u.feature}">
     ${name}
     <span class="count">${u.used.toLocaleString('en-US')} / ${limit === null ? 'unlimited' : limit.toLocaleString('en-US')}</span>
-    <progress max="100" value="${pct}"></progress>
+    <progress max="100" value="${pct}" aria-label="${label}"></progress>
     ${u.periodEnd ? html`<span class="resets muted">resets ${formatDate(u.periodEnd)}</span>` : null}
   </div>`;
 }
