@@ -393,7 +393,7 @@ describe('alerting', () => {
 
   test('every policy notifies the alert_emails channels and links to the runbook', () => {
     const policies = resourcesOf(tf, 'google_monitoring_alert_policy');
-    expect([...policies.keys()].sort()).toEqual(['applier_backlog', 'dead_letters', 'error_logs', 'refused_deliveries']);
+    expect([...policies.keys()].sort()).toEqual(['applier_backlog', 'dead_letters', 'error_logs', 'refused_deliveries', 'usage_reporting_stopped']);
     expect(str(resource(tf, 'google_monitoring_notification_channel', 'email'), 'for_each')).toBe('${toset(var.alert_emails)}');
     expect(attr(tf.variables.get('alert_emails'), 'default')).toEqual([]);
     for (const [name, p] of policies) {
@@ -438,6 +438,18 @@ describe('alerting', () => {
     expect(filter).toContain('pubsub.googleapis.com/subscription/num_undelivered_messages');
     expect(str(threshold('dead_letters'), 'comparison')).toBe('COMPARISON_GT');
     expect(attr(threshold('dead_letters'), 'threshold_value')).toBe(0);
+  });
+
+  test('usage reporting that stops finishing runs alerts, counted from the run line report-usage logs', () => {
+    const metric = resource(tf, 'google_logging_metric', 'usage_report_runs');
+    expect(str(metric, 'filter')).toContain('resource.labels.service_name="${google_cloudfunctions2_function.report_usage.name}"');
+    expect(str(metric, 'filter')).toContain('jsonPayload.event="usage_report.run"');
+    const run = readFileSync(new URL('../functions/src/report-usage/run-usage-report.ts', import.meta.url), 'utf8');
+    expect(run).toContain("logger.info({ event: 'usage_report.run'");
+    const absent = dig(policy('usage_reporting_stopped'), 'conditions', 'condition_absent');
+    expect(str(absent, 'filter')).toContain('metric.type = "logging.googleapis.com/user/${google_logging_metric.usage_report_runs.name}"');
+    expect(str(absent, 'duration')).toBe('900s');
+    expect(str(child(absent, 'aggregations'), 'cross_series_reducer')).toBe('REDUCE_SUM');
   });
 
   test('an applier backlog older than applier_backlog_alert_seconds alerts', () => {

@@ -1,7 +1,7 @@
 # Alerting: what needs a person, and who is told. What each alert means and what to do about it:
 # infra/README.md, "Alerts and what to do" (linked from every policy's documentation).
 #
-# Four policies, each for a way events, usage or money can go wrong without anyone looking:
+# Five policies, each for a way events, usage or money can go wrong without anyone looking:
 #   error_logs          any ERROR entry from one of our deployables: the applier dead-lettered an
 #                       event, a usage report was rejected or expired, units were lost at shutdown,
 #                       a publish failed, a 5xx or a crash (Cloud Run logs those at ERROR itself);
@@ -10,7 +10,10 @@
 #   dead_letters        messages wait in the dead-letter subscription (also those Pub/Sub moved
 #                       there after the retries ran out, which log only warnings on the way);
 #   applier_backlog     the oldest unapplied event is older than applier_backlog_alert_seconds:
-#                       access control is reading stale billing state.
+#                       access control is reading stale billing state;
+#   usage_reporting_stopped  no usage report run finished for 15 minutes (a paused scheduler, a
+#                       function that cannot start): nothing errs, but metered usage goes unbilled
+#                       and is lost past Stripe's 35-day window.
 # The policies exist whether or not alert_emails is set; without channels their incidents show
 # in the console (Monitoring > Alerting) and notify nobody.
 
@@ -187,6 +190,59 @@ resource "google_monitoring_alert_policy" "applier_backlog" {
     mime_type = "text/markdown"
     subject   = "Billing: Stripe events are not being applied"
     content   = "The oldest event on `${google_pubsub_subscription.stripe_events_applier.name}` has waited more than ${var.applier_backlog_alert_seconds} s: access control reads stale billing state until it is applied. ${local.alert_runbook}"
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+# One point per finished usage report run (report-usage logs `usage_report.run` at the end of
+# every run, every minute, even when there was nothing to send).
+resource "google_logging_metric" "usage_report_runs" {
+  name   = "usage_report_runs"
+  filter = <<-EOT
+    resource.type="cloud_run_revision"
+    resource.labels.service_name="${google_cloudfunctions2_function.report_usage.name}"
+    jsonPayload.event="usage_report.run"
+  EOT
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_monitoring_alert_policy" "usage_reporting_stopped" {
+  display_name = "Billing: usage reporting stopped"
+  combiner     = "OR"
+  severity     = "ERROR"
+
+  conditions {
+    display_name = "No finished usage report run for 15 minutes"
+    condition_absent {
+      filter   = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.usage_report_runs.name}\""
+      duration = "900s"
+      # Summed over revisions: a new deployment's revision takes over the series.
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_SUM"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  notification_channels = local.alert_channels
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Billing: usage reporting to Stripe has stopped"
+    content   = "`${google_cloudfunctions2_function.report_usage.name}` has not finished a run for 15 minutes. Metered usage waits in the outbox and is sent once runs resume, but usage older than 35 days can no longer be billed. ${local.alert_runbook}"
   }
 
   depends_on = [google_project_service.apis]
