@@ -428,7 +428,8 @@ describe('alerting', () => {
     expect(receive).toContain("event: 'webhook.livemode_mismatch'");
     const condition = logMatch('refused_deliveries');
     expect(str(condition, 'filter')).toContain('resource.labels.service_name="${google_cloud_run_v2_service.webhook.name}"');
-    expect(str(condition, 'filter')).toContain('jsonPayload.event=(${join(" OR ", [for event in local.refused_delivery_events');
+    expect(str(condition, 'filter')).toContain('jsonPayload.event=(${local.refused_delivery_events_filter})');
+    expect(tf.locals['refused_delivery_events_filter']).toContain('local.refused_delivery_events');
     expect(child(dig(policy('refused_deliveries'), 'alert_strategy'), 'notification_rate_limit')).toBeDefined();
   });
 

@@ -46,7 +46,8 @@ locals {
   # The webhook's log events for a delivery it refused (services/webhook/src/receive-stripe-event.ts).
   # webhook.signature_missing is left out on purpose: anyone can POST to a public URL without a
   # Stripe-Signature header, and Stripe always sends one.
-  refused_delivery_events = ["webhook.signature_invalid", "webhook.payload_invalid", "webhook.livemode_mismatch"]
+  refused_delivery_events        = ["webhook.signature_invalid", "webhook.payload_invalid", "webhook.livemode_mismatch"]
+  refused_delivery_events_filter = join(" OR ", [for event in local.refused_delivery_events : "\"${event}\""])
 }
 
 resource "google_monitoring_alert_policy" "error_logs" {
@@ -100,7 +101,7 @@ resource "google_monitoring_alert_policy" "refused_deliveries" {
       filter = <<-EOT
         resource.type="cloud_run_revision"
         resource.labels.service_name="${google_cloud_run_v2_service.webhook.name}"
-        jsonPayload.event=(${join(" OR ", [for event in local.refused_delivery_events : "\"${event}\""])})
+        jsonPayload.event=(${local.refused_delivery_events_filter})
       EOT
       label_extractors = {
         event = "EXTRACT(jsonPayload.event)"
