@@ -11,7 +11,7 @@ import { renderBillingPage, type BillingPageModel } from './billing-page.js';
 import { formatDate } from './format.js';
 
 const plans = plansView(Object.fromEntries(allLookupKeys().map((k) => [k, `price_${k}`])));
-const PERIOD_END = 1_798_675_200; // 2027-01-01
+const PERIOD_END = 1_798_675_200; // 2026-12-31
 
 function account(subscription: Partial<NonNullable<AccountView['subscription']>> | null, usage: AccountView['usage'] = []): AccountView {
   return {
