@@ -236,6 +236,26 @@ describe('applyEvent: plans across price changes', () => {
     expect(sub).toMatchObject({ planId: null, priceId: 'price_made_elsewhere', items: [expect.objectContaining({ lookupKey: null })] });
     expect((await store.users.doc(USER).get()).data()?.billing?.planId).toBeNull();
   });
+
+  it("names the plan of a price made outside the catalog from the price's plan metadata, and only a catalog plan", async () => {
+    const { store, deps } = setup();
+    const custom = (created: number, plan: string) => {
+      const e = fixtureEvent('customer.subscription.created');
+      e.id = randomStripeId('evt');
+      e.created = created;
+      const price = (e.data.object as Stripe.Subscription).items.data[0]!.price;
+      price.id = 'price_negotiated';
+      price.lookup_key = null;
+      price.metadata = { plan };
+      return envelope(e);
+    };
+    expect(await applyEvent(deps, custom(NOW - 100, 'enterprise'))).toBe('applied');
+    expect((await store.subscriptions.doc(SUB).get()).data()).toMatchObject({ planId: 'enterprise', priceId: 'price_negotiated' });
+    expect((await store.users.doc(USER).get()).data()?.billing?.planId).toBe('enterprise');
+
+    expect(await applyEvent(deps, custom(NOW - 90, 'platinum'))).toBe('applied');
+    expect((await store.subscriptions.doc(SUB).get()).data()?.planId).toBeNull();
+  });
 });
 
 describe('applyEvent: customers and users', () => {

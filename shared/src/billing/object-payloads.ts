@@ -17,6 +17,8 @@ export const PricePayload = z.object({
   /** Null for tiered or custom-amount prices. */
   unit_amount: z.number().int().nullish().transform((v) => v ?? null),
   currency: z.string().nullish().transform((v) => v ?? null),
+  /** `plan` names the catalog plan of a price made without a catalog lookup key (subscription-doc.ts). */
+  metadata,
   recurring: z
     .object({
       interval: BillingInterval,

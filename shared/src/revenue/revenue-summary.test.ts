@@ -24,6 +24,14 @@ describe('monthlyAmount', () => {
     expect(monthlyAmount(subscriptionFixture('d', null))).toBeNull();
   });
 
+  it('puts a custom price (no catalog lookup key) under the plan the applier stored for it', () => {
+    const custom = subscriptionFixture('a', null, { planId: 'enterprise' }, 1, { unitAmount: 750_000, currency: 'usd', interval: 'year' });
+    expect(monthlyAmount(custom)).toEqual({ planId: 'enterprise', amount: 62_500, currency: 'usd' });
+    const summary = computeRevenueSummary({ ...empty, current: [custom, subscriptionFixture('b', null, { planId: 'free' }, 1, { unitAmount: 100, currency: 'usd', interval: 'month' })] });
+    expect(summary.byPlan.find((p) => p.planId === 'enterprise')).toMatchObject({ paying: 1, mrr: 62_500 });
+    expect(summary.outsideCatalog).toEqual({ paying: 1, mrr: 100 }); // free has no prices, so no row
+  });
+
   it('ignores metered items', () => {
     const team = subscriptionFixture('a', 'team_month');
     const metered = { ...team.items[0]!, itemId: 'si_m', priceId: 'price_team_api_calls', lookupKey: 'team_api_calls', metered: true, quantity: 0, unitAmount: null };

@@ -11,7 +11,7 @@
 //   counted but not in MRR.
 // - Churned: subscriptions that ended in the window. Collected: `amountPaid` of the invoices
 //   created in the window that are paid, per currency.
-import { PLANS, planForLookupKey, type PlanId } from '../plans/catalog.js';
+import { PLANS, PlanId, planForLookupKey } from '../plans/catalog.js';
 import type { BillingInterval, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
 
 export const REVENUE_WINDOW_DAYS = 30;
@@ -77,14 +77,16 @@ export interface RevenueInputs {
 }
 
 /**
- * The monthly amount of one subscription's licensed item and the plan it names: the stored price
- * when known, else the catalog's list price; null when neither is known.
+ * The monthly amount of one subscription's licensed item and its plan: the stored price when known,
+ * else the catalog's list price; null when neither is known. The plan is the catalog's for the
+ * item's lookup key, else the one the applier stored (a custom price's `plan` metadata).
  */
 export function monthlyAmount(sub: SubscriptionDoc): { planId: PlanId | null; amount: number; currency: string } | null {
   const licensed = sub.items.find((item) => !item.metered && item.priceId === sub.priceId) ?? sub.items.find((item) => !item.metered);
   if (!licensed) return null;
   const catalog = licensed.lookupKey ? planForLookupKey(licensed.lookupKey) : null;
-  const planId = catalog?.plan.id ?? null;
+  const stored = PlanId.safeParse(sub.planId);
+  const planId = catalog?.plan.id ?? (stored.success ? stored.data : null);
   if (licensed.unitAmount !== null && licensed.interval !== null && licensed.currency !== null) {
     const months = MONTHS_PER_INTERVAL[licensed.interval] * licensed.intervalCount;
     return { planId, amount: (licensed.unitAmount * licensed.quantity) / months, currency: licensed.currency };
@@ -98,13 +100,15 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
   for (const plan of Object.values(PLANS)) if (plan.prices.length > 0) byPlan.set(plan.id, { planId: plan.id, planName: plan.name, paying: 0, trialing: 0, mrr: 0 });
   const counts = { paying: 0, trialing: 0, pastDue: 0, paused: 0, unpaid: 0, scheduledToCancel: 0, unpriced: 0 };
   const outsideCatalog = { paying: 0, mrr: 0 };
+  /** The plan's row; none for no plan, or for a plan without prices (free). */
+  const rowOf = (planId: PlanId | null) => (planId ? byPlan.get(planId) : undefined);
   let mrr = 0;
   for (const sub of input.current) {
     if (sub.cancelAtPeriodEnd || sub.cancelAt !== null) counts.scheduledToCancel++;
     if (sub.status === 'trialing') {
       counts.trialing++;
-      const planId = monthlyAmount(sub)?.planId;
-      if (planId) byPlan.get(planId)!.trialing++;
+      const row = rowOf(monthlyAmount(sub)?.planId ?? null);
+      if (row) row.trialing++;
       continue;
     }
     if (sub.status === 'paused') counts.paused++;
@@ -117,7 +121,7 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
       counts.unpriced++;
       continue;
     }
-    const row = priced.planId ? byPlan.get(priced.planId)! : outsideCatalog;
+    const row = rowOf(priced.planId) ?? outsideCatalog;
     row.paying++;
     row.mrr += priced.amount;
     mrr += priced.amount;
