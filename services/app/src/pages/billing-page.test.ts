@@ -95,6 +95,17 @@ const usage: AccountView['usage'] = [
   { feature: 'api_calls', used: 250, limit: 1000, periodEnd: PERIOD_END },
 ];
 
+describe('payment problems', () => {
+  it('asks to confirm a payment the bank wants authenticated, and to update the card after a failure', async () => {
+    const action = await render(account({ paymentIssue: 'action_required' }));
+    expect(await text(action, 'payment-action')).toMatch(/^Your bank asks you to confirm your last payment\./);
+    expect(await text(action, 'past-due')).toBeNull();
+    const failed = await render(account({ status: 'past_due', paymentIssue: 'failed' }));
+    expect(await text(failed, 'past-due')).toMatch(/^Your last payment failed\./);
+    expect(await text(failed, 'payment-action')).toBeNull();
+  });
+});
+
 describe('usage', () => {
   it('says a feature with a quota of 0 is not included instead of drawing a 0 / 0 bar', async () => {
     const p = await render(account(null, usage));

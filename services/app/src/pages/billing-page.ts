@@ -93,7 +93,14 @@ function statusBanners(account: AccountView): SafeHtml[] {
   const sub = account.subscription;
   if (!sub) return [];
   const out: SafeHtml[] = [];
-  if (sub.status === 'past_due' || sub.status === 'unpaid' || sub.paymentIssue) {
+  if (sub.paymentIssue === 'action_required') {
+    // Strong customer authentication (3D Secure): the card is fine, the bank wants the payer to
+    // confirm. Stripe's hosted invoice page (the invoice's "View" link) or the portal does it.
+    out.push(
+      html`<p class="banner warn" data-testid="payment-action">Your bank asks you to confirm your last payment. Open the unpaid invoice below (View), or
+        <button data-action="portal" class="link">Manage billing</button>, to confirm it.</p>`,
+    );
+  } else if (sub.status === 'past_due' || sub.status === 'unpaid' || sub.paymentIssue) {
     out.push(
       html`<p class="banner warn" data-testid="past-due">Your last payment failed. ${account.inGracePeriod ? 'Access continues for a few days: ' : ''}Update your payment method in
         <button data-action="portal" class="link">Manage billing</button>.</p>`,
