@@ -164,12 +164,13 @@ function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml
 }
 
 function usageBar(u: UsageSummary): SafeHtml {
-  const name = html`<span class="name">${u.feature.replaceAll('_', ' ')}</span>`;
+  const feature = u.feature.replaceAll('_', ' ');
+  const name = html`<span class="name">${feature}</span>`;
   // A quota of 0: the plan does not include the feature (a bar of "0 / 0" would say nothing).
   if (u.limit === 0 && u.used === 0) return html`<div class="usage-row" data-feature="${u.feature}">${name}<span class="not-included muted" data-testid="not-included">not included in your plan</span></div>`;
   const limit = u.limit === 'unlimited' ? null : u.limit;
   const pct = limit ? Math.min(100, Math.round((u.used / limit) * 100)) : 0;
-  const label = `${u.feature.replaceAll('_', ' ')}: ${limit === null ? 'unlimited' : `${pct}% of this period's quota used`}`;
+  const label = `${feature}: ${limit === null ? 'unlimited' : `${pct}% of this period's quota used`}`;
   return html`<div class="usage-row" data-feature="${u.feature}">
     ${name}
     <span class="count">${u.used.toLocaleString('en-US')} / ${limit === null ? 'unlimited' : limit.toLocaleString('en-US')}</span>
