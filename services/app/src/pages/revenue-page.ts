@@ -24,7 +24,7 @@ export function renderRevenuePage(summary: RevenueSummary): string {
         <a href="/billing">Billing</a>
       </header>
       <section class="figures">
-        ${figure('mrr', 'MRR', money(summary.mrr), 'list prices of paying subscriptions')}
+        ${figure('mrr', 'MRR', money(summary.mrr), 'paying subscriptions, at the prices they pay')}
         ${figure('arr', 'ARR', money(summary.arr))}
         ${figure('paying', 'Paying subscriptions', count(s.paying), s.pastDue ? `${count(s.pastDue)} past due` : undefined)}
         ${figure('trialing', 'In trial', count(s.trialing))}
