@@ -1,12 +1,12 @@
 // The billing page as rendered, read back in a real browser (chromium, with the page's own CSS):
 // what the user pays and when, what their plan does not include, and that it fits a phone.
 // (The whole journey, through Checkout and the portal, is billing-page.browser.test.ts.)
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import type { AccountView } from '../routes/account-view.js';
 import { plansView } from '../routes/plans-view.js';
+import { openPageBrowser, scrollWidth, type PageBrowser } from '../testing/page-in-browser.js';
 import { renderBillingPage, type BillingPageModel } from './billing-page.js';
 import { formatDate } from './format.js';
 
@@ -36,23 +36,16 @@ function account(subscription: Partial<NonNullable<AccountView['subscription']>>
   };
 }
 
-const CSS = fileURLToPath(new URL('../../public/app.css', import.meta.url));
-let browser: Browser;
-let page: Page;
+let browser: PageBrowser;
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  page = await browser.newPage();
+  browser = await openPageBrowser();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
 });
 
-/** Loads the rendered page (scripts and the stylesheet link are not fetched; the CSS is added). */
-async function render(acc: AccountView, over: Partial<BillingPageModel> = {}): Promise<Page> {
-  const doc = renderBillingPage({ account: acc, plans, invoices: { invoices: [], hasMore: false }, apiKeys: [], hasBillingAccount: true, checkoutOutcome: null, devSignOut: false, showAdminLink: false, ...over });
-  await page.setContent(doc.replace(/<script[^>]*><\/script>/g, ''));
-  await page.addStyleTag({ path: CSS });
-  return page;
+function render(acc: AccountView, over: Partial<BillingPageModel> = {}, width?: number): Promise<Page> {
+  return browser.show(renderBillingPage({ account: acc, plans, invoices: { invoices: [], hasMore: false }, apiKeys: [], hasBillingAccount: true, checkoutOutcome: null, devSignOut: false, showAdminLink: false, ...over }), width);
 }
 
 async function text(p: Page, testId: string): Promise<string | null> {
@@ -122,18 +115,13 @@ describe('usage', () => {
 
 describe('on a phone', () => {
   it('fits 390 px without scrolling sideways, with invoices and API keys in the page', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    try {
-      const invoices = { invoices: [{ id: 'in_1', customerId: 'cus_1', number: 'ABCD-1234-0001', status: 'paid' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 2000, created: PERIOD_END, hostedInvoiceUrl: 'https://invoice.example/1', invoicePdf: 'https://invoice.example/1.pdf' }], hasMore: false };
-      const apiKeys = [{ id: 'key_1', name: 'production server', prefix: 'sk_live_abcdef', createdAt: PERIOD_END, lastUsedAt: null }];
-      const p = await render(account({ status: 'trialing', trialEnd: PERIOD_END }, usage), { invoices, apiKeys, showAdminLink: true, devSignOut: true });
-      expect(await p.locator('[data-testid=invoices]').count()).toBe(1);
-      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-      // The usage bar takes the row's width under the name and the count.
-      const bar = await p.locator('[data-feature=api_calls] progress').boundingBox();
-      expect(bar?.width ?? 0).toBeGreaterThan(300);
-    } finally {
-      await page.setViewportSize({ width: 1280, height: 720 });
-    }
+    const invoices = { invoices: [{ id: 'in_1', customerId: 'cus_1', number: 'ABCD-1234-0001', status: 'paid' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 2000, created: PERIOD_END, hostedInvoiceUrl: 'https://invoice.example/1', invoicePdf: 'https://invoice.example/1.pdf' }], hasMore: false };
+    const apiKeys = [{ id: 'key_1', name: 'production server', prefix: 'sk_live_abcdef', createdAt: PERIOD_END, lastUsedAt: null }];
+    const p = await render(account({ status: 'trialing', trialEnd: PERIOD_END }, usage), { invoices, apiKeys, showAdminLink: true, devSignOut: true }, 390);
+    expect(await p.locator('[data-testid=invoices]').count()).toBe(1);
+    expect(await scrollWidth(p)).toBeLessThanOrEqual(390);
+    // The usage bar takes the row's width under the name and the count.
+    const bar = await p.locator('[data-feature=api_calls] progress').boundingBox();
+    expect(bar?.width ?? 0).toBeGreaterThan(300);
   });
 });

@@ -1,0 +1,30 @@
+// Server-rendered pages read back in a real browser (Debian's chromium through playwright-core),
+// with the app's own stylesheet, for tests of what a page says and how it lays out. Scripts and
+// the stylesheet link are not fetched: the CSS file is added to the page directly.
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const CSS = fileURLToPath(new URL('../../public/app.css', import.meta.url));
+
+export interface PageBrowser {
+  /** Loads one rendered document into the (single, reused) page at the given viewport width. */
+  show(document: string, width?: number): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function openPageBrowser(): Promise<PageBrowser> {
+  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const page = await browser.newPage();
+  return {
+    async show(document, width = 1280) {
+      await page.setViewportSize({ width, height: 844 });
+      await page.setContent(document.replace(/<script[^>]*><\/script>/g, ''));
+      await page.addStyleTag({ path: CSS });
+      return page;
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** The page is no wider than its viewport: nothing makes the reader scroll sideways. */
+export const scrollWidth = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth);
