@@ -2,11 +2,11 @@
 // what the user pays and when, what their plan does not include, and that it fits a phone.
 // (The whole journey, through Checkout and the portal, is billing-page.browser.test.ts.)
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import type { AccountView } from '../routes/account-view.js';
 import { plansView } from '../routes/plans-view.js';
-import { openPageBrowser, scrollWidth, type PageBrowser } from '../testing/page-in-browser.js';
+import { pageBrowserForFile, scrollWidth } from '../testing/page-in-browser.js';
 import { renderBillingPage, type BillingPageModel } from './billing-page.js';
 import { formatDate } from './format.js';
 
@@ -36,16 +36,10 @@ function account(subscription: Partial<NonNullable<AccountView['subscription']>>
   };
 }
 
-let browser: PageBrowser;
-beforeAll(async () => {
-  browser = await openPageBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = pageBrowserForFile();
 
 function render(acc: AccountView, over: Partial<BillingPageModel> = {}, width?: number): Promise<Page> {
-  return browser.show(renderBillingPage({ account: acc, plans, invoices: { invoices: [], hasMore: false }, apiKeys: [], hasBillingAccount: true, checkoutOutcome: null, devSignOut: false, showAdminLink: false, ...over }), width);
+  return browser().show(renderBillingPage({ account: acc, plans, invoices: { invoices: [], hasMore: false }, apiKeys: [], hasBillingAccount: true, checkoutOutcome: null, devSignOut: false, showAdminLink: false, ...over }), width);
 }
 
 async function text(p: Page, testId: string): Promise<string | null> {

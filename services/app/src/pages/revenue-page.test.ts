@@ -1,17 +1,11 @@
 // The admin revenue page as rendered, read back in chromium with the app's CSS.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeRevenueSummary } from '@billing/shared/revenue/revenue-summary.js';
 import { invoiceFixture, subscriptionFixture } from '@billing/shared/testing/revenue-fixtures.js';
-import { openPageBrowser, scrollWidth, type PageBrowser } from '../testing/page-in-browser.js';
+import { pageBrowserForFile, scrollWidth } from '../testing/page-in-browser.js';
 import { renderRevenuePage } from './revenue-page.js';
 
-let browser: PageBrowser;
-beforeAll(async () => {
-  browser = await openPageBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = pageBrowserForFile();
 
 const NOW = 1_800_000_000;
 const summary = computeRevenueSummary({
@@ -24,14 +18,14 @@ const summary = computeRevenueSummary({
 
 describe('revenue page', () => {
   it('shows MRR at the prices paid, and money collected per currency in its own minor unit', async () => {
-    const page = await browser.show(renderRevenuePage(summary));
+    const page = await browser().show(renderRevenuePage(summary));
     expect(await page.textContent('[data-testid=mrr]')).toBe(`$${((2_000 + 100_000 / 12) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
     expect(await page.textContent('[data-testid=collected]')).toBe('¥150,000 + $20.00'); // sorted by currency code
     expect(await page.textContent('[data-testid=trialing]')).toBe('1');
   });
 
   it('fits a 390 px phone, figures two a row', async () => {
-    const page = await browser.show(renderRevenuePage(summary), 390);
+    const page = await browser().show(renderRevenuePage(summary), 390);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     const [mrr, arr] = await Promise.all(['mrr', 'arr'].map((id) => page.locator(`[data-testid=${id}]`).boundingBox()));
     expect(mrr?.y).toBe(arr?.y); // side by side

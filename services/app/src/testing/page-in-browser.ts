@@ -3,6 +3,7 @@
 // the stylesheet link are not fetched: the CSS file is added to the page directly.
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const CSS = fileURLToPath(new URL('../../public/app.css', import.meta.url));
 
@@ -12,7 +13,7 @@ export interface PageBrowser {
   close(): Promise<void>;
 }
 
-export async function openPageBrowser(): Promise<PageBrowser> {
+async function openPageBrowser(): Promise<PageBrowser> {
   const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const page = await browser.newPage();
   return {
@@ -28,3 +29,18 @@ export async function openPageBrowser(): Promise<PageBrowser> {
 
 /** The page is no wider than its viewport: nothing makes the reader scroll sideways. */
 export const scrollWidth = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth);
+
+/** One browser for the calling test file: opened before its tests, closed after them. */
+export function pageBrowserForFile(): () => PageBrowser {
+  let browser: PageBrowser | undefined;
+  beforeAll(async () => {
+    browser = await openPageBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the page browser opens in beforeAll');
+    return browser;
+  };
+}
