@@ -78,19 +78,20 @@ export interface RevenueInputs {
 
 /**
  * The monthly amount of one subscription's licensed item and its plan: the stored price when known,
- * else the catalog's list price; null when neither is known. The plan is the catalog's for the
- * item's lookup key, else the one the applier stored (a custom price's `plan` metadata).
+ * else the catalog's list price; null when neither is known. The plan is the one the applier
+ * stored (subscription-doc.ts decides it, from the lookup key or the price's `plan` metadata).
  */
 export function monthlyAmount(sub: SubscriptionDoc): { planId: PlanId | null; amount: number; currency: string } | null {
   const licensed = sub.items.find((item) => !item.metered && item.priceId === sub.priceId) ?? sub.items.find((item) => !item.metered);
   if (!licensed) return null;
-  const catalog = licensed.lookupKey ? planForLookupKey(licensed.lookupKey) : null;
   const stored = PlanId.safeParse(sub.planId);
-  const planId = catalog?.plan.id ?? (stored.success ? stored.data : null);
+  const planId = stored.success ? stored.data : null;
   if (licensed.unitAmount !== null && licensed.interval !== null && licensed.currency !== null) {
     const months = MONTHS_PER_INTERVAL[licensed.interval] * licensed.intervalCount;
     return { planId, amount: (licensed.unitAmount * licensed.quantity) / months, currency: licensed.currency };
   }
+  // Documents stored before amounts were: the catalog's list price for the item's lookup key.
+  const catalog = licensed.lookupKey ? planForLookupKey(licensed.lookupKey) : null;
   if (!catalog) return null;
   return { planId, amount: (catalog.price.unitAmount * licensed.quantity) / MONTHS_PER_INTERVAL[catalog.price.interval], currency: catalog.price.currency };
 }

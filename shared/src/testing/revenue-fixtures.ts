@@ -20,7 +20,8 @@ export function subscriptionFixture(
 ): SubscriptionDoc {
   const now = Math.floor(Date.now() / 1000);
   const priceId = lookupKey ? `price_${lookupKey}` : 'price_custom';
-  const listed = lookupKey ? planForLookupKey(lookupKey)?.price : undefined;
+  const catalog = lookupKey ? planForLookupKey(lookupKey) : null;
+  const listed = catalog?.price;
   const amount = { unitAmount: listed?.unitAmount ?? null, currency: listed?.currency ?? null, interval: listed?.interval ?? null, intervalCount: 1, ...price };
   return {
     subscriptionId: id,
@@ -30,7 +31,7 @@ export function subscriptionFixture(
     status: 'active',
     priceId,
     productId: null,
-    planId: null,
+    planId: catalog?.plan.id ?? null, // as the applier stores it
     interval: 'month',
     quantity,
     items: [{ itemId: `si_${id}`, priceId, lookupKey, metered: false, quantity, currentPeriodStart: now - 86_400, currentPeriodEnd: now + 29 * 86_400, ...amount }],
