@@ -15,6 +15,19 @@ export type MeteredFeature = z.infer<typeof MeteredFeature>;
 export const Feature = z.enum(['dashboard', 'api_access', 'exports', 'advanced_analytics', 'team_seats', 'sso', 'priority_support']);
 export type Feature = z.infer<typeof Feature>;
 
+/** What the pages call each feature (on/off and metered alike). */
+export const FEATURE_NAMES: { readonly [K in Feature | MeteredFeature]: string } = {
+  dashboard: 'Dashboard',
+  api_access: 'API access',
+  exports: 'Exports',
+  advanced_analytics: 'Advanced analytics',
+  team_seats: 'Team seats',
+  sso: 'Single sign-on (SSO)',
+  priority_support: 'Priority support',
+  api_calls: 'API calls',
+  analyses: 'Analyses',
+};
+
 /** A quota: a number of units per billing period, or unlimited. 0 means the plan does not include it. */
 export type Quota = number | 'unlimited';
 

@@ -77,6 +77,21 @@ describe('the banner after Checkout', () => {
   });
 });
 
+describe('the plan cards', () => {
+  it("list each plan's features by their names", async () => {
+    const p = await render(account(null));
+    expect(await p.locator('[data-plan=enterprise] ul:not(.prices) li').allTextContents()).toEqual([
+      'Dashboard',
+      'API access',
+      'Exports',
+      'Advanced analytics',
+      'Team seats',
+      'Single sign-on (SSO)',
+      'Priority support',
+    ]);
+  });
+});
+
 const usage: AccountView['usage'] = [
   { feature: 'exports', used: 0, limit: 0, periodEnd: PERIOD_END },
   { feature: 'api_calls', used: 250, limit: 1000, periodEnd: PERIOD_END },
@@ -102,7 +117,7 @@ describe('usage', () => {
     const calls = p.locator('[data-feature=api_calls]');
     expect(await calls.locator('.count').textContent()).toBe('250 / 1,000');
     expect(await calls.locator('progress').getAttribute('value')).toBe('25');
-    expect(await p.getByRole('progressbar', { name: "api calls: 25% of this period's quota used" }).count()).toBe(1);
+    expect(await p.getByRole('progressbar', { name: "API calls: 25% of this period's quota used" }).count()).toBe(1);
     expect(await calls.locator('.resets').textContent()).toBe(`resets ${formatDate(PERIOD_END)}`);
   });
 });

@@ -3,10 +3,11 @@
 // AccountView as GET /api/me; the buttons are wired by /static/billing.js.
 import { isCurrentSubscriptionStatus, type SubscriptionStatus } from '@billing/shared/model/documents.js';
 import type { InvoicePage } from '@billing/shared/ports/billing-gateway.js';
+import { FEATURE_NAMES } from '@billing/shared/plans/catalog.js';
 import type { ApiKeySummary, UsageSummary } from '../ports/usage-view.js';
 import type { AccountView } from '../routes/account-view.js';
 import type { PlanView } from '../routes/plans-view.js';
-import { displayName, formatDate, formatMoney } from './format.js';
+import { formatDate, formatMoney } from './format.js';
 import { html, renderDocument, type SafeHtml } from './html.js';
 
 export interface BillingPageModel {
@@ -150,7 +151,7 @@ function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml
     <h3>${plan.name}</h3>
     <p class="muted">${plan.description}</p>
     ${plan.trialDays > 0 ? html`<p class="muted">${plan.trialDays}-day free trial</p>` : null}
-    <ul>${plan.features.map((f) => html`<li>${displayName(f)}</li>`)}</ul>
+    <ul>${plan.features.map((f) => html`<li>${FEATURE_NAMES[f]}</li>`)}</ul>
     <ul class="prices">
       ${plan.prices.map((price) => {
         const label = `${formatMoney(price.unitAmount, price.currency)} / ${price.interval}`;
@@ -164,7 +165,7 @@ function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml
 }
 
 function usageBar(u: UsageSummary): SafeHtml {
-  const feature = displayName(u.feature);
+  const feature = FEATURE_NAMES[u.feature];
   const name = html`<span class="name">${feature}</span>`;
   // A quota of 0: the plan does not include the feature (a bar of "0 / 0" would say nothing).
   if (u.limit === 0 && u.used === 0) return html`<div class="usage-row" data-feature="${u.feature}">${name}<span class="not-included muted" data-testid="not-included">not included in your plan</span></div>`;

@@ -2,9 +2,6 @@
 // tests agree whatever the browser's time zone.
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
 
-/** A catalog id as words: "api_calls" → "api calls". */
-export const displayName = (id: string): string => id.replaceAll('_', ' ');
-
 /** Unix seconds → "December 22, 2026". */
 export function formatDate(unixSeconds: number): string {
   return dateFormat.format(new Date(unixSeconds * 1000));
