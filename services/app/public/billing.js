@@ -1,51 +1,146 @@
-// Wires the billing page's buttons to the JSON API. Every state change is a JSON POST (the API
-// refuses anything else, as a CSRF guard); a response with a `url` (Checkout, portal) navigates
-// there, anything else reloads the page so it renders the new state from the server.
+// Wires the billing page's buttons and the API-key form to the JSON API. Every state change is a
+// JSON request (the API refuses anything else, as a CSRF guard); a response with a `url`
+// (Checkout, portal) navigates there, anything else reloads the page so it renders the new state
+// from the server. A new API key's secret is shown once, in place, and never reloaded.
 'use strict';
 (function () {
-  var endpoints = {
-    checkout: '/api/checkout',
-    'change-plan': '/api/subscription/plan',
-    cancel: '/api/subscription/cancel',
-    resume: '/api/subscription/resume',
-    portal: '/api/portal',
-  };
   var confirmations = {
-    cancel: 'Cancel your subscription at the end of the current period?',
-    'change-plan': 'Switch plan now? The difference is prorated.',
+    cancel: function () {
+      return 'Cancel your subscription at the end of the current period?';
+    },
+    'change-plan': function () {
+      return 'Switch plan now? The difference is prorated.';
+    },
+    'revoke-key': function (button) {
+      return 'Revoke the API key "' + button.getAttribute('data-key-name') + '"? Programs using it are refused at once.';
+    },
   };
-  function flash(message) {
-    var el = document.getElementById('flash');
+
+  /** Shows an error in the section the control sits in (else at the top of the page). */
+  function flash(control, message) {
+    var section = control.closest('section');
+    var el = (section && section.querySelector('[data-role=flash]')) || document.getElementById('flash');
     if (!el) return;
     el.textContent = message;
     el.hidden = false;
   }
-  document.addEventListener('click', function (event) {
-    var target = event.target instanceof Element ? event.target.closest('button[data-action]') : null;
-    if (!target) return;
-    var action = target.getAttribute('data-action');
-    var endpoint = endpoints[action];
-    if (!endpoint) return;
-    event.preventDefault();
-    if (confirmations[action] && !window.confirm(confirmations[action])) return;
-    var lookupKey = target.getAttribute('data-lookup-key');
-    target.disabled = true;
-    fetch(endpoint, {
-      method: 'POST',
+
+  /** Sends JSON; resolves with the parsed answer (null for 204), rejects with the API's message. */
+  function send(method, url, body) {
+    return fetch(url, {
+      method: method,
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       credentials: 'same-origin',
-      body: JSON.stringify(lookupKey ? { lookupKey: lookupKey } : {}),
-    })
-      .then(function (res) {
-        return res.json().then(function (body) {
-          if (!res.ok) throw new Error((body && body.error && body.error.message) || 'Request failed');
-          if (body && typeof body.url === 'string') window.location.assign(body.url);
-          else window.location.reload();
+      body: JSON.stringify(body || {}),
+    }).then(function (res) {
+      if (res.status === 204) return null;
+      return res
+        .json()
+        .catch(function () {
+          return null; // not JSON (e.g. a proxy's error page)
+        })
+        .then(function (answer) {
+          if (!res.ok) throw new Error((answer && answer.error && answer.error.message) || 'Request failed (' + res.status + ')');
+          return answer;
         });
+    });
+  }
+
+  function keyUrl(button) {
+    return '/api/keys/' + encodeURIComponent(button.getAttribute('data-key-id'));
+  }
+
+  /** An action that POSTs to `url`, with the button's lookup key when it has one. */
+  function post(url) {
+    return function (button) {
+      var lookupKey = button.getAttribute('data-lookup-key');
+      return function () {
+        return send('POST', url, lookupKey ? { lookupKey: lookupKey } : {});
+      };
+    };
+  }
+
+  /** Per `data-action`: given the button, the request to make, or null when the user backed out. */
+  var actions = {
+    checkout: post('/api/checkout'),
+    'change-plan': post('/api/subscription/plan'),
+    cancel: post('/api/subscription/cancel'),
+    resume: post('/api/subscription/resume'),
+    portal: post('/api/portal'),
+    'revoke-key': function (button) {
+      return function () {
+        return send('DELETE', keyUrl(button));
+      };
+    },
+    'rename-key': function (button) {
+      var name = window.prompt('New name for this API key', button.getAttribute('data-key-name') || '');
+      if (name === null || name.trim() === '') return null;
+      return function () {
+        return send('PATCH', keyUrl(button), { name: name.trim() });
+      };
+    },
+  };
+
+  document.addEventListener('click', function (event) {
+    var target = event.target instanceof Element ? event.target.closest('button[data-action]') : null;
+    var action = target && actions[target.getAttribute('data-action')];
+    if (!action) return;
+    event.preventDefault();
+    var confirmation = confirmations[target.getAttribute('data-action')];
+    if (confirmation && !window.confirm(confirmation(target))) return;
+    var request = action(target);
+    if (!request) return;
+    target.disabled = true;
+    request()
+      .then(function (answer) {
+        if (answer && typeof answer.url === 'string') window.location.assign(answer.url);
+        else window.location.reload();
       })
       .catch(function (err) {
         target.disabled = false;
-        flash(err.message || 'Something went wrong');
+        flash(target, err.message || 'Something went wrong');
       });
   });
+
+  // Creating a key: the secret is in this one response only, so it is shown here until "Done".
+  var form = document.querySelector('form.create-key');
+  var panel = document.querySelector('[data-testid=new-key]');
+  if (form && panel) {
+    var secret = panel.querySelector('[data-testid=new-key-secret]');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var button = form.querySelector('button[type=submit]');
+      button.disabled = true;
+      send('POST', '/api/keys', { name: form.elements.name.value })
+        .then(function (created) {
+          panel.querySelector('[data-role=new-key-name]').textContent = created.name;
+          secret.textContent = created.key;
+          panel.hidden = false;
+          form.hidden = true;
+          form.reset();
+        })
+        .catch(function (err) {
+          flash(form, err.message || 'Something went wrong');
+        })
+        .then(function () {
+          button.disabled = false;
+        });
+    });
+    panel.querySelector('[data-role=copy-key]').addEventListener('click', function (event) {
+      var copy = event.currentTarget;
+      var copied = navigator.clipboard ? navigator.clipboard.writeText(secret.textContent) : Promise.reject(new Error('no clipboard'));
+      copied.then(
+        function () {
+          copy.textContent = 'Copied';
+        },
+        function () {
+          // No clipboard access (an older browser, a denied permission): select it for Ctrl-C.
+          window.getSelection().selectAllChildren(secret);
+        },
+      );
+    });
+    panel.querySelector('[data-role=done-key]').addEventListener('click', function () {
+      window.location.reload();
+    });
+  }
 })();

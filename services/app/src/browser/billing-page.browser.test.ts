@@ -60,6 +60,73 @@ describe('billing page in a browser', () => {
     await page.close();
   }, 90_000);
 
+  it('creates an API key that works, shows its secret once, renames and revokes it', async () => {
+    const email = 'erin@example.com';
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${stack.baseUrl}/billing`);
+    await page.fill('input[name=email]', email);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${stack.baseUrl}/billing`);
+    const ping = (key: string) => fetch(`${stack.baseUrl}/v1/ping`, { headers: { authorization: `Bearer ${key}` } });
+
+    await page.fill('form.create-key input[name=name]', 'CI server');
+    await page.click('form.create-key button[type=submit]');
+    await page.waitForSelector('[data-testid=new-key]:not([hidden])');
+    const secret = (await page.textContent('[data-testid=new-key-secret]')) ?? '';
+    expect(await page.textContent('[data-testid=new-key] [data-role=new-key-name]')).toBe('CI server');
+    expect(await page.isVisible('form.create-key')).toBe(false);
+    expect((await ping(secret)).status).toBe(200);
+
+    // "Done" reloads: the key is listed by its prefix, and its secret is nowhere in the page.
+    await Promise.all([page.waitForEvent('load'), page.click('[data-role=done-key]')]);
+    const row = page.locator('[data-testid=api-keys] tbody tr');
+    expect(await row.count()).toBe(1);
+    expect(await row.locator('td').first().textContent()).toBe('CI server');
+    expect(secret.startsWith(((await row.locator('code').textContent()) ?? '').replace('…', ''))).toBe(true);
+    expect(await page.content()).not.toContain(secret);
+
+    page.once('dialog', (dialog) => void dialog.accept('deploy bot'));
+    await Promise.all([page.waitForEvent('load'), page.click('button[data-action=rename-key]')]);
+    expect(await row.locator('td').first().textContent()).toBe('deploy bot');
+
+    let confirmation = '';
+    page.once('dialog', (dialog) => {
+      confirmation = dialog.message();
+      void dialog.accept();
+    });
+    await Promise.all([page.waitForEvent('load'), page.click('button[data-action=revoke-key]')]);
+    expect(confirmation).toContain('"deploy bot"');
+    expect(await row.count()).toBe(0);
+    expect((await ping(secret)).status).toBe(401);
+    await context.close();
+  }, 60_000);
+
+  it("says in the API keys section why a key action failed, and changes nothing", async () => {
+    const email = 'frank@example.com';
+    const created = (await (await stack.as(email, '/api/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'old laptop' }) })).json()) as { id: string };
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${stack.baseUrl}/billing`);
+    await page.fill('input[name=email]', email);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${stack.baseUrl}/billing`);
+    // Revoked elsewhere (another tab, a teammate) after this page was rendered.
+    expect((await stack.as(email, `/api/keys/${created.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(204);
+
+    page.once('dialog', (dialog) => void dialog.accept('new laptop'));
+    await page.click('button[data-action=rename-key]');
+    const flash = page.locator('section.api-keys [data-role=flash]');
+    await flash.waitFor({ state: 'visible' });
+    expect(await flash.textContent()).toMatch(/API key not found/i);
+    expect(await page.isEnabled('button[data-action=rename-key]')).toBe(true);
+    const keys = (await (await stack.as(email, '/api/keys')).json()) as { keys: unknown[] };
+    expect(keys.keys).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('shows an admin the revenue view, and refuses it to everyone else', async () => {
     const store = createBillingStore(stack.firestore);
     await store.subscriptions.doc('sub_admin_view').set(subscriptionFixture('sub_admin_view', 'team_month'));

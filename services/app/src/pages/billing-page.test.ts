@@ -122,6 +122,26 @@ describe('usage', () => {
   });
 });
 
+describe('API keys', () => {
+  it('lists each key by name and prefix with its rename and revoke buttons, and offers a new one', async () => {
+    const apiKeys = [
+      { id: 'key_1', name: 'CI "main"', prefix: 'bk_abc123', createdAt: PERIOD_END, lastUsedAt: null },
+      { id: 'key_2', name: 'laptop', prefix: 'bk_def456', createdAt: PERIOD_END, lastUsedAt: PERIOD_END },
+    ];
+    const p = await render(account(null), { apiKeys });
+    const rows = p.locator('[data-testid=api-keys] tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['CI "main"', 'bk_abc123…', formatDate(PERIOD_END), 'never', expect.stringMatching(/Rename\s+Revoke/) as unknown as string]);
+    expect(await rows.nth(1).locator('td').nth(3).textContent()).toBe(formatDate(PERIOD_END));
+    const revoke = rows.nth(0).locator('button[data-action=revoke-key]');
+    expect(await revoke.getAttribute('data-key-id')).toBe('key_1');
+    expect(await revoke.getAttribute('data-key-name')).toBe('CI "main"');
+    expect(await rows.nth(1).locator('button[data-action=rename-key]').getAttribute('data-key-id')).toBe('key_2');
+    expect(await p.isVisible('form.create-key input[name=name]')).toBe(true);
+    expect(await p.isVisible('[data-testid=new-key]')).toBe(false); // filled only by the script, after a creation
+  });
+});
+
 describe('on a phone', () => {
   it('fits 390 px without scrolling sideways, with invoices and API keys in the page', async () => {
     const invoices = { invoices: [{ id: 'in_1', customerId: 'cus_1', number: 'ABCD-1234-0001', status: 'paid' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 2000, created: PERIOD_END, hostedInvoiceUrl: 'https://invoice.example/1', invoicePdf: 'https://invoice.example/1.pdf' }], hasMore: false };

@@ -38,7 +38,7 @@ export function renderBillingPage(model: BillingPageModel): string {
         ${model.showAdminLink ? html`<a href="/admin" data-testid="admin-link">Revenue</a>` : null}
         ${model.devSignOut ? html`<form method="post" action="/dev/sign-out"><button type="submit" class="link">Sign out</button></form>` : null}
       </header>
-      <div id="flash" role="alert" hidden></div>
+      <div id="flash" class="banner warn" role="alert" hidden></div>
       ${checkoutBanner(model.checkoutOutcome, account)} ${statusBanners(account)}
       <section class="current" data-testid="current-plan">
         <h2>Current plan</h2>
@@ -60,6 +60,13 @@ export function renderBillingPage(model: BillingPageModel): string {
       </section>
       <section class="api-keys" id="api-keys">
         <h2>API keys</h2>
+        <p class="muted">Send a key as <code>Authorization: Bearer &lt;key&gt;</code>. Its calls count against your plan's API calls.</p>
+        <div class="banner warn" role="alert" data-role="flash" hidden></div>
+        ${newKeyPanel()}
+        <form class="create-key" data-testid="create-key">
+          <label>Name <input type="text" name="name" required maxlength="100" placeholder="e.g. CI server" autocomplete="off"></label>
+          <button type="submit">Create API key</button>
+        </form>
         <div class="table-wrap">${apiKeysTable(model.apiKeys)}</div>
       </section>
       <section class="invoices">
@@ -180,11 +187,26 @@ function usageBar(u: UsageSummary): SafeHtml {
   </div>`;
 }
 
+/** Filled and shown by billing.js after a key is created: the secret exists in that one response only. */
+function newKeyPanel(): SafeHtml {
+  return html`<div class="banner ok new-key" data-testid="new-key" hidden>
+    <p>API key <strong data-role="new-key-name"></strong> created. Copy it now: it is not shown again.</p>
+    <p class="secret"><code data-testid="new-key-secret"></code> <button type="button" class="secondary" data-role="copy-key">Copy</button></p>
+    <button type="button" data-role="done-key">Done</button>
+  </div>`;
+}
+
 function apiKeysTable(keys: ApiKeySummary[]): SafeHtml {
   if (keys.length === 0) return html`<p class="muted">No API keys.</p>`;
-  return html`<table>
-    <thead><tr><th>Name</th><th>Key</th><th>Created</th><th>Last used</th></tr></thead>
-    <tbody>${keys.map((k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${formatDate(k.createdAt)}</td><td>${k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}</td></tr>`)}</tbody>
+  return html`<table data-testid="api-keys">
+    <thead><tr><th>Name</th><th>Key</th><th>Created</th><th>Last used</th><th></th></tr></thead>
+    <tbody>${keys.map(
+      (k) => html`<tr data-key-id="${k.id}">
+        <td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${formatDate(k.createdAt)}</td><td>${k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}</td>
+        <td class="row-actions"><button class="link" data-action="rename-key" data-key-id="${k.id}" data-key-name="${k.name}">Rename</button>
+          <button class="link" data-action="revoke-key" data-key-id="${k.id}" data-key-name="${k.name}">Revoke</button></td>
+      </tr>`,
+    )}</tbody>
   </table>`;
 }
 
