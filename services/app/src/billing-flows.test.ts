@@ -13,7 +13,7 @@ const sessionIdOf = (url: string) => /\/(cs_[A-Za-z0-9_]+)/.exec(url)?.[1] ?? ''
 
 interface Me {
   plan: { id: string };
-  subscription: { id: string; status: string; interval: string; cancelAtPeriodEnd: boolean; currentPeriodEnd: number; trialEnd: number | null } | null;
+  subscription: { id: string; status: string; interval: string; cancelAtPeriodEnd: boolean; cancelAt: number | null; currentPeriodEnd: number; trialEnd: number | null } | null;
 }
 
 async function me(email: string): Promise<Me> {
@@ -124,6 +124,16 @@ describe('subscription changes', () => {
     expect((await stack.as(ALICE, '/api/subscription/cancel', json({}))).status).toBe(200);
     await eventually(async () => (await me(ALICE)).subscription?.cancelAtPeriodEnd === true);
     expect((await stack.as(ALICE, '/api/subscription/resume', json({}))).status).toBe(200);
+  });
+
+  it('resume also undoes an end scheduled on a custom date (cancel_at, e.g. from the Dashboard)', async () => {
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ALICE))?.id ?? '';
+    const subscription = stack.standIn.subscriptionsOf(customerId)[0];
+    const endsOn = (subscription?.items.data[0]?.current_period_end ?? 0) + 10 * 86_400;
+    await stack.stripe.subscriptions.update(subscription?.id ?? '', { cancel_at: endsOn });
+    expect((await stack.as(ALICE, '/api/subscription/resume', json({}))).status).toBe(200);
+    expect(await stack.stripe.subscriptions.retrieve(subscription?.id ?? '')).toMatchObject({ cancel_at: null, cancel_at_period_end: false });
+    await eventually(async () => (await me(ALICE)).subscription?.cancelAt === null);
   });
 
   it('changes plan with proration and shows the new plan', async () => {

@@ -69,6 +69,21 @@ describe('the current plan line', () => {
   });
 });
 
+describe('an end scheduled on a custom date (cancelAt without cancelAtPeriodEnd)', () => {
+  it('says when it ends, offers Resume instead of Cancel, and promises a payment only before that date', async () => {
+    const beforeRenewal = await render(account({ cancelAt: PERIOD_END - 86_400 }));
+    expect(await text(beforeRenewal, 'ends-on')).toBe(`Ends on ${formatDate(PERIOD_END - 86_400)}`);
+    expect(await beforeRenewal.locator('button[data-action=resume]').count()).toBe(1);
+    expect(await beforeRenewal.locator('button[data-action=cancel]').count()).toBe(0);
+    expect(await text(beforeRenewal, 'plan-price')).toBe('$20.00 / month');
+
+    const afterRenewal = PERIOD_END + 10 * 86_400;
+    const later = await render(account({ cancelAt: afterRenewal }));
+    expect(await text(later, 'ends-on')).toBe(`Ends on ${formatDate(afterRenewal)}`);
+    expect(await text(later, 'plan-price')).toBe(`$20.00 / month · next payment on ${formatDate(PERIOD_END)}`);
+  });
+});
+
 describe('the banner after Checkout', () => {
   it('says what the stored subscription says', async () => {
     expect(await text(await render(account({ status: 'trialing', trialEnd: PERIOD_END }), { checkoutOutcome: 'success' }), 'checkout-banner')).toBe('Thank you! Your free trial has started.');
@@ -119,6 +134,33 @@ describe('usage', () => {
     expect(await calls.locator('progress').getAttribute('value')).toBe('25');
     expect(await p.getByRole('progressbar', { name: "API calls: 25% of this period's quota used" }).count()).toBe(1);
     expect(await calls.locator('.resets').textContent()).toBe(`resets ${formatDate(PERIOD_END)}`);
+  });
+});
+
+describe('the end of a trial', () => {
+  it('says once when a trial set to cancel ends, and both dates when the cancellation comes later', async () => {
+    const once = await render(account({ status: 'trialing', trialEnd: PERIOD_END, cancelAtPeriodEnd: true, currentPeriodEnd: PERIOD_END }));
+    expect(await text(once, 'trial')).toBeNull();
+    expect(await text(once, 'ends-on')).toBe(`Ends on ${formatDate(PERIOD_END)}`);
+    const later = PERIOD_END + 31 * 86_400;
+    const both = await render(account({ status: 'trialing', trialEnd: PERIOD_END, cancelAtPeriodEnd: true, cancelAt: later }));
+    expect(await text(both, 'trial')).toBe(`Trial ends on ${formatDate(PERIOD_END)}`);
+    expect(await text(both, 'ends-on')).toBe(`Ends on ${formatDate(later)}`);
+    expect(await text(await render(account({ status: 'trialing', trialEnd: PERIOD_END })), 'trial')).toBe(`Trial ends on ${formatDate(PERIOD_END)}`);
+  });
+});
+
+describe('a used-up quota', () => {
+  it('says at the top that more is refused until the reset, for that feature only', async () => {
+    const p = await render(account({}, [
+      { feature: 'api_calls', used: 100_000, limit: 100_000, periodEnd: PERIOD_END },
+      { feature: 'analyses', used: 999, limit: 1_000, periodEnd: PERIOD_END },
+      { feature: 'exports', used: 5, limit: 'unlimited', periodEnd: PERIOD_END },
+    ]));
+    const banners = p.locator('[data-testid=quota-reached]');
+    expect(await banners.count()).toBe(1);
+    expect(await banners.getAttribute('data-feature')).toBe('api_calls');
+    expect(await banners.textContent()).toBe(`API calls: you have used all 100,000 of this period. More are refused until the quota resets on ${formatDate(PERIOD_END)}; a larger plan raises the quota now.`);
   });
 });
 

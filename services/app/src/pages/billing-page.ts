@@ -39,15 +39,15 @@ export function renderBillingPage(model: BillingPageModel): string {
         ${model.devSignOut ? html`<form method="post" action="/dev/sign-out"><button type="submit" class="link">Sign out</button></form>` : null}
       </header>
       <div id="flash" class="banner warn" role="alert" hidden></div>
-      ${checkoutBanner(model.checkoutOutcome, account)} ${statusBanners(account)}
+      ${checkoutBanner(model.checkoutOutcome, account)} ${statusBanners(account)} ${account.usage.map(quotaBanner)}
       <section class="current" data-testid="current-plan">
         <h2>Current plan</h2>
         <p><strong data-testid="plan-name">${account.plan.name}</strong> <span class="status" data-testid="plan-status">${statusLabel(account)}</span></p>
         ${priceLine(account, model.plans)}
         <p class="actions">
           ${model.hasBillingAccount ? html`<button data-action="portal">Manage billing</button>` : null}
-          ${live && sub && !sub.cancelAtPeriodEnd ? html`<button data-action="cancel" class="secondary">Cancel subscription</button>` : null}
-          ${live && sub?.cancelAtPeriodEnd ? html`<button data-action="resume">Resume subscription</button>` : null}
+          ${live && sub && scheduledEnd(sub) === null ? html`<button data-action="cancel" class="secondary">Cancel subscription</button>` : null}
+          ${live && sub && scheduledEnd(sub) !== null ? html`<button data-action="resume">Resume subscription</button>` : null}
         </p>
       </section>
       <section class="plans">
@@ -114,10 +114,31 @@ function statusBanners(account: AccountView): SafeHtml[] {
         <button data-action="portal" class="link">Manage billing</button>.</p>`,
     );
   }
-  if (sub.status === 'trialing' && sub.trialEnd) out.push(html`<p class="banner" data-testid="trial">Trial ends on ${formatDate(sub.trialEnd)}</p>`);
-  const endsOn = sub.cancelAt ?? sub.currentPeriodEnd;
-  if (sub.cancelAtPeriodEnd && endsOn !== null) out.push(html`<p class="banner" data-testid="ends-on">Ends on ${formatDate(endsOn)}</p>`);
+  // A trial set to cancel when it ends needs one line, not "Trial ends on X" above "Ends on X".
+  if (sub.status === 'trialing' && sub.trialEnd && !endsBy(sub, sub.trialEnd)) out.push(html`<p class="banner" data-testid="trial">Trial ends on ${formatDate(sub.trialEnd)}</p>`);
+  const endsOn = scheduledEnd(sub);
+  if (endsOn !== null) out.push(html`<p class="banner" data-testid="ends-on">Ends on ${formatDate(endsOn)}</p>`);
   return out;
+}
+
+/**
+ * A quota used up: further use is refused (402) until the period resets. Said at the top, since the
+ * API's refusal sends the caller here (its `upgradeUrl`).
+ */
+function quotaBanner(u: UsageSummary): SafeHtml | null {
+  if (typeof u.limit !== 'number' || u.limit === 0 || u.used < u.limit) return null;
+  const until = u.periodEnd ? ` until the quota resets on ${formatDate(u.periodEnd)}` : '';
+  return html`<p class="banner warn" data-testid="quota-reached" data-feature="${u.feature}">${FEATURE_NAMES[u.feature]}: you have used all ${u.limit.toLocaleString('en-US')} of this period. More are refused${until}; a larger plan raises the quota now.</p>`;
+}
+
+type ShownSubscription = NonNullable<AccountView['subscription']>;
+
+/**
+ * When the subscription is set to end, or null. At period end (`cancelAtPeriodEnd`), or on a date
+ * set in the Dashboard or the API (`cancelAt` alone): both end it, and "Resume" undoes both.
+ */
+function scheduledEnd(sub: ShownSubscription): number | null {
+  return sub.cancelAt ?? (sub.cancelAtPeriodEnd ? sub.currentPeriodEnd : null);
 }
 
 function statusLabel(account: AccountView): string {
@@ -147,9 +168,15 @@ function priceLine(account: AccountView, plans: readonly PlanView[]): SafeHtml |
   const price = plans.flatMap((p) => p.prices).find((p) => p.priceId === sub.priceId);
   const parts = [
     ...(price ? [`${formatMoney(price.unitAmount, price.currency)} / ${price.interval}`] : []),
-    ...((sub.status === 'active' || sub.status === 'trialing') && !sub.cancelAtPeriodEnd && sub.currentPeriodEnd !== null ? [`next payment on ${formatDate(sub.currentPeriodEnd)}`] : []),
+    ...((sub.status === 'active' || sub.status === 'trialing') && sub.currentPeriodEnd !== null && !endsBy(sub, sub.currentPeriodEnd) ? [`next payment on ${formatDate(sub.currentPeriodEnd)}`] : []),
   ];
   return parts.length ? html`<p class="muted" data-testid="plan-price">${parts.join(' · ')}</p>` : null;
+}
+
+/** The subscription ends at or before `at`: nothing renews then. */
+function endsBy(sub: ShownSubscription, at: number): boolean {
+  const end = scheduledEnd(sub);
+  return end !== null && end <= at;
 }
 
 function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml {

@@ -1,8 +1,10 @@
 // The app as production composes it (compose-app.ts), in dev identity mode, against the real
 // Firestore emulator and the local Stripe stand-in, on ephemeral ports.
 import type { Firestore } from '@google-cloud/firestore';
+import type Stripe from 'stripe';
 import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { createLogger, silentLogger } from '@billing/shared/logging/logger.js';
+import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
 import { composeApp, type ComposedApp } from '../compose-app.js';
 import { IAP_HEADER } from '../auth/iap-verifier.js';
@@ -12,6 +14,8 @@ import { testConfig } from './test-config.js';
 export interface TestStack {
   baseUrl: string;
   standIn: StandIn;
+  /** The SDK on the stand-in, for changes made outside the app (as from the Stripe Dashboard). */
+  stripe: Stripe;
   firestore: Firestore;
   composed: ComposedApp;
   /** fetch as the user with this email (IAP header signed by the dev key). */
@@ -38,6 +42,7 @@ export async function startTestStack(opts: { env?: Record<string, string> } = {}
   return {
     baseUrl: app.baseUrl,
     standIn,
+    stripe: createStripeClient({ secretKey: 'sk_test_dashboard', apiBase: stripe.url }),
     firestore,
     composed,
     async as(email, path, init = {}) {

@@ -1,14 +1,14 @@
 // /v1/subscriptions: retrieve, list (by customer/status/price; canceled only when asked, as
 // Stripe does), update (item changes: swap, add, remove, with proration; cancel_at_period_end,
-// pause_collection, metadata), cancel (DELETE) and resume (a `paused` subscription).
+// cancel_at, pause_collection, metadata), cancel (DELETE) and resume (a `paused` subscription).
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { BillingContext } from '../billing/billing-context.js';
 import type { SubscriptionRecord } from '../billing/stand-in-state.js';
-import { cancelNow, changeSubscription, resumeSubscription, setCancelAtPeriodEnd, setPauseCollection } from '../billing/subscription-changes.js';
+import { cancelNow, changeSubscription, resumeSubscription, setCancelAt, setCancelAtPeriodEnd, setPauseCollection } from '../billing/subscription-changes.js';
 import { applyItemChanges, ProrationBehavior as ProrationBehaviors } from '../billing/subscription-item-changes.js';
 import { emptyable, expandParam, formBool, formInt, listParams, metadataParam } from '../http/request-params.js';
-import { badState, noSuchResource } from '../http/stripe-error.js';
+import { badState, invalidParam, noSuchResource } from '../http/stripe-error.js';
 import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
 import { itemChangesOf, ItemParam } from './subscription-item-params.js';
 import { listPage } from './list-page.js';
@@ -43,6 +43,8 @@ const updateParams = z.strictObject({
   items: z.array(ItemParam).max(20).optional(),
   proration_behavior: ProrationBehavior.optional(),
   cancel_at_period_end: formBool.optional(),
+  /** A date to end the subscription on (the Dashboard's "cancel on a custom date"); '' clears it. */
+  cancel_at: emptyable(formInt).optional(),
   pause_collection: emptyable(z.strictObject({ behavior: z.enum(['keep_as_draft', 'mark_uncollectible', 'void']), resumes_at: formInt.optional() })).optional(),
   payment_behavior: z.enum(['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete']).optional(),
   metadata: metadataParam.optional(),
@@ -54,7 +56,11 @@ const update = endpoint('post', '/v1/subscriptions/:id', updateParams, (ctx, p, 
   const sub = record.subscription;
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') throw badState('A canceled subscription can only update its cancellation_details and metadata.', 'subscription_canceled');
   applyItemChanges(ctx, record, itemChangesOf(ctx, sub, p.items ?? []), p.proration_behavior ?? 'create_prorations');
-  if (p.cancel_at_period_end !== undefined && p.cancel_at_period_end !== sub.cancel_at_period_end) setCancelAtPeriodEnd(ctx, record, p.cancel_at_period_end);
+  if (p.cancel_at !== undefined && p.cancel_at_period_end !== undefined) throw invalidParam('cancel_at', 'You may only specify one of these parameters: cancel_at, cancel_at_period_end.');
+  if (p.cancel_at !== undefined) setCancelAt(ctx, record, p.cancel_at === '' ? null : p.cancel_at);
+  // `false` also clears a cancellation scheduled with cancel_at (Stripe: "to clear the cancellation status").
+  const scheduled = sub.cancel_at_period_end || sub.cancel_at !== null;
+  if (p.cancel_at_period_end !== undefined && (p.cancel_at_period_end ? !sub.cancel_at_period_end : scheduled)) setCancelAtPeriodEnd(ctx, record, p.cancel_at_period_end);
   if (p.pause_collection !== undefined) setPauseCollection(ctx, record, p.pause_collection === '' ? null : { behavior: p.pause_collection.behavior, resumes_at: p.pause_collection.resumes_at ?? null });
   if (p.metadata) {
     const metadata = p.metadata;

@@ -90,6 +90,16 @@ export function setCancelAtPeriodEnd(ctx: BillingContext, record: SubscriptionRe
   });
 }
 
+/** Ends the subscription on a given date (null: no longer). Not at period end, so that flag is off. */
+export function setCancelAt(ctx: BillingContext, record: SubscriptionRecord, at: number | null): void {
+  changeSubscription(ctx, record, (sub) => {
+    sub.cancel_at_period_end = false;
+    sub.cancel_at = at;
+    sub.canceled_at = at === null ? null : ctx.clock.now();
+    sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: at === null ? null : 'cancellation_requested' };
+  });
+}
+
 export function setPauseCollection(ctx: BillingContext, record: SubscriptionRecord, pause: Stripe.Subscription.PauseCollection | null): void {
   changeSubscription(ctx, record, (sub) => {
     sub.pause_collection = pause;

@@ -123,6 +123,24 @@ describe('changes through the API', () => {
     expect((await stripe.entitlements.activeEntitlements.list({ customer: idOf(updated.customer) })).data).toEqual([]);
   });
 
+  it('cancels on a custom date with cancel_at, renewing until then; cancel_at_period_end=false clears it', async () => {
+    const { stripe, standIn } = running;
+    const { subId } = await subscribe();
+    const periodEnd = (await stripe.subscriptions.retrieve(subId)).items.data[0]?.current_period_end ?? 0;
+    const endsOn = periodEnd + 10 * DAY; // ten days into the next period
+    const scheduled = await stripe.subscriptions.update(subId, { cancel_at: endsOn });
+    expect(scheduled).toMatchObject({ cancel_at: endsOn, cancel_at_period_end: false, status: 'active' });
+    await expect(stripe.subscriptions.update(subId, { cancel_at: endsOn, cancel_at_period_end: true })).rejects.toMatchObject({ statusCode: 400, param: 'cancel_at' });
+
+    const cleared = await stripe.subscriptions.update(subId, { cancel_at_period_end: false });
+    expect(cleared).toMatchObject({ cancel_at: null, cancel_at_period_end: false, canceled_at: null });
+    await stripe.subscriptions.update(subId, { cancel_at: endsOn });
+    expect(await eventsDuring(() => standIn.advanceClock(periodEnd - standIn.clock.now() + DAY))).toContain('invoice.paid'); // renewed once
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe('active');
+    expect(await eventsDuring(() => standIn.advanceClock(10 * DAY))).toContain('customer.subscription.deleted');
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe('canceled');
+  });
+
   it('changes plan with an immediate proration invoice and updates entitlements', async () => {
     const { stripe, standIn } = running;
     const { subId } = await subscribe('price_pro_month');
