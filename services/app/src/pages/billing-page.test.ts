@@ -184,6 +184,16 @@ describe('API keys', () => {
   });
 });
 
+describe('invoices', () => {
+  it('points to the portal for invoices older than the page lists', async () => {
+    const invoice = { id: 'in_1', customerId: 'cus_1', number: 'ABCD-0001', status: 'paid' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 2000, created: PERIOD_END, hostedInvoiceUrl: null, invoicePdf: null };
+    const more = await render(account({}), { invoices: { invoices: [invoice], hasMore: true } });
+    expect(await text(more, 'older-invoices')).toBe('Older invoices are in Manage billing.');
+    expect(await more.locator('[data-testid=older-invoices] button[data-action=portal]').count()).toBe(1);
+    expect(await text(await render(account({}), { invoices: { invoices: [invoice], hasMore: false } }), 'older-invoices')).toBeNull();
+  });
+});
+
 describe('on a phone', () => {
   it('fits 390 px without scrolling sideways, with invoices and API keys in the page', async () => {
     const invoices = { invoices: [{ id: 'in_1', customerId: 'cus_1', number: 'ABCD-1234-0001', status: 'paid' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 2000, created: PERIOD_END, hostedInvoiceUrl: 'https://invoice.example/1', invoicePdf: 'https://invoice.example/1.pdf' }], hasMore: false };

@@ -72,6 +72,7 @@ export function renderBillingPage(model: BillingPageModel): string {
       <section class="invoices">
         <h2>Invoices</h2>
         <div class="table-wrap">${invoicesTable(model.invoices)}</div>
+        ${model.invoices?.hasMore ? html`<p class="muted" data-testid="older-invoices">Older invoices are in <button data-action="portal" class="link">Manage billing</button>.</p>` : null}
       </section>
     </main>`,
   );
