@@ -422,10 +422,11 @@ describe('alerting', () => {
   test('refused Stripe deliveries alert: every reason the webhook refuses a signed delivery, not a missing header', () => {
     const refused = tf.locals['refused_delivery_events'] as string[];
     const signedRefusals = VERIFY_FAILURES.filter((reason) => reason !== 'signature_missing').map((reason) => `webhook.${reason}`);
-    expect([...refused].sort()).toEqual([...signedRefusals, 'webhook.livemode_mismatch'].sort());
+    expect([...refused].sort()).toEqual([...signedRefusals, 'webhook.livemode_mismatch', 'webhook.api_version_unsupported'].sort());
     const receive = readFileSync(new URL('../services/webhook/src/receive-stripe-event.ts', import.meta.url), 'utf8');
     expect(receive).toContain("event: `webhook.${verified.reason}`");
     expect(receive).toContain("event: 'webhook.livemode_mismatch'");
+    expect(receive).toContain("event: 'webhook.api_version_unsupported'");
     const condition = logMatch('refused_deliveries');
     expect(str(condition, 'filter')).toContain('resource.labels.service_name="${google_cloud_run_v2_service.webhook.name}"');
     expect(str(condition, 'filter')).toContain('jsonPayload.event=(${local.refused_delivery_events_filter})');

@@ -46,7 +46,7 @@ locals {
   # The webhook's log events for a delivery it refused (services/webhook/src/receive-stripe-event.ts).
   # webhook.signature_missing is left out on purpose: anyone can POST to a public URL without a
   # Stripe-Signature header, and Stripe always sends one.
-  refused_delivery_events        = ["webhook.signature_invalid", "webhook.payload_invalid", "webhook.livemode_mismatch"]
+  refused_delivery_events        = ["webhook.signature_invalid", "webhook.payload_invalid", "webhook.livemode_mismatch", "webhook.api_version_unsupported"]
   refused_delivery_events_filter = join(" OR ", [for event in local.refused_delivery_events : "\"${event}\""])
 }
 

@@ -5,7 +5,7 @@
 //
 // With a real Stripe test account instead of the stand-in:
 //   STRIPE_SECRET_KEY=sk_test_... STRIPE_WEBHOOK_SECRET=whsec_... STRIPE_PRICE_IDS='{"pro_month":"price_..."}' npm start
-//   stripe listen --forward-to http://127.0.0.1:8787/stripe/webhook   (prints the whsec_ to use above)
+//   stripe listen --latest --forward-to http://127.0.0.1:8787/stripe/webhook   (prints the whsec_ to use above)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     `  event applier function   http://127.0.0.1:${PORTS.apply}/  (push from ${PROJECT}/stripe-events)`,
     `  usage reporter function  http://127.0.0.1:${PORTS.reportUsage}/  (ticked every 60 s)`,
     realStripe
-      ? `  Stripe                   your account; run: stripe listen --forward-to http://127.0.0.1:${PORTS.webhook}/stripe/webhook`
+      ? `  Stripe                   your account; run: stripe listen --latest --forward-to http://127.0.0.1:${PORTS.webhook}/stripe/webhook`
       : `  Stripe stand-in          http://127.0.0.1:${PORTS.standIn}/  (STRIPE_API_BASE for the SDK)`,
     `  Firestore emulator       ${firestore!.host}   Pub/Sub emulator ${pubsubEmu!.host}   project ${PROJECT}`,
     '',

@@ -193,6 +193,28 @@ describe('webhook app (Pub/Sub emulator)', () => {
         },
       },
       {
+        name: 'event rendered in an API version before 2025-03-31.basil (an endpoint left on the account default)',
+        status: 400,
+        logEvent: 'webhook.api_version_unsupported',
+        request: () => {
+          const event = freshEvent();
+          event.api_version = '2024-06-20';
+          const { body, signature } = signEvent(event, SECRET);
+          return { body, headers: { 'stripe-signature': signature } };
+        },
+      },
+      {
+        name: 'event rendered in an API version newer than the SDK pins',
+        status: 400,
+        logEvent: 'webhook.api_version_unsupported',
+        request: () => {
+          const event = freshEvent();
+          event.api_version = '2099-01-01.zeta';
+          const { body, signature } = signEvent(event, SECRET);
+          return { body, headers: { 'stripe-signature': signature } };
+        },
+      },
+      {
         name: 'wrong livemode',
         status: 400,
         logEvent: 'webhook.livemode_mismatch',

@@ -7,6 +7,7 @@ import { annotateAccessLine, requestLogger } from '@billing/shared/http/request-
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { EventPublisher } from '@billing/shared/ports/event-bus.js';
+import { isReadableApiVersion, OLDEST_READABLE_API_VERSION, PINNED_API_VERSION } from '@billing/shared/stripe/api-version.js';
 import { eventAttributes } from '@billing/shared/stripe/stripe-event-envelope.js';
 import { signatureTimestamp, verifyStripeEvent, type VerifyFailure, type WebhookVerifier } from './verify-stripe-event.js';
 
@@ -55,6 +56,15 @@ export function receiveStripeEvent(deps: ReceiveStripeEventDeps): RequestHandler
       // A test-mode endpoint fed live events (or the reverse) is a misconfiguration: refuse loudly.
       log().warn({ event: 'webhook.livemode_mismatch', ...ids, eventLivemode: event.livemode, expectedLivemode: deps.livemode }, 'event livemode does not match this deployment');
       throw badRequest('Event livemode does not match this endpoint');
+    }
+    if (!isReadableApiVersion(event.api_version)) {
+      // The endpoint was registered in another API version (often the account's default): its
+      // payloads have other shapes. Refused so Stripe retries and the alert fires; nothing is applied.
+      log().warn(
+        { event: 'webhook.api_version_unsupported', ...ids, eventApiVersion: event.api_version ?? null, readable: `${OLDEST_READABLE_API_VERSION} to ${PINNED_API_VERSION}` },
+        'event rendered in an API version this deployment does not read',
+      );
+      throw badRequest(`Event API version ${event.api_version ?? '(none)'} is not read here: register the endpoint with api_version ${PINNED_API_VERSION}`);
     }
 
     let messageId: string;

@@ -11,6 +11,8 @@ export const StripeEventEnvelope = z.object({
   type: z.string().min(1),
   created: z.number().int().nonnegative(),
   livemode: z.boolean(),
+  /** The API version the payload is rendered in (api-version.ts says which ones are read). */
+  api_version: z.string().nullish(),
   data: z.object({
     object: z.object({
       id: z.string().min(1).optional(),
