@@ -13,7 +13,7 @@ const sessionIdOf = (url: string) => /\/(cs_[A-Za-z0-9_]+)/.exec(url)?.[1] ?? ''
 
 interface Me {
   plan: { id: string };
-  subscription: { id: string; status: string; interval: string; cancelAtPeriodEnd: boolean; cancelAt: number | null; currentPeriodEnd: number; trialEnd: number | null } | null;
+  subscription: { id: string; status: string; interval: string; cancelAtPeriodEnd: boolean; cancelAt: number | null; currentPeriodEnd: number; trialEnd: number | null; seats: number | null } | null;
 }
 
 async function me(email: string): Promise<Me> {
@@ -151,6 +151,52 @@ describe('subscription changes', () => {
   it('a user without a subscription gets 409 for changes and the portal', async () => {
     expect((await stack.as(BOB, '/api/subscription/cancel', json({}))).status).toBe(409);
     expect((await stack.as(BOB, '/api/portal', json({}))).status).toBe(409);
+  });
+});
+
+describe('seats (a plan priced per seat)', () => {
+  const CAROL = 'carol@example.com';
+  const carolsSubscription = () => {
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(CAROL))?.id ?? '';
+    const sub = stack.standIn.subscriptionsOf(customerId)[0];
+    if (!sub) throw new Error('Carol has no subscription');
+    return sub;
+  };
+  const licensedQuantity = () => carolsSubscription().items.data.find((i) => i.price.id === 'price_team_month' || i.price.id === 'price_pro_month')?.quantity;
+
+  it('checks out the chosen seats, refuses seats a plan does not take, and shows them', async () => {
+    await stack.as(CAROL, '/api/me');
+    for (const [body, field] of [[{ lookupKey: 'team_month', seats: 0 }, 'seats'], [{ lookupKey: 'team_month', seats: 101 }, 'seats'], [{ lookupKey: 'pro_month', seats: 3 }, 'seats']] as const) {
+      const refused = await stack.as(CAROL, '/api/checkout', json(body));
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { code: 'bad_request', fields: { [field]: [expect.any(String)] } } });
+    }
+    const res = await stack.as(CAROL, '/api/checkout', json({ lookupKey: 'team_month', seats: 3 }));
+    expect(res.status).toBe(200);
+    const sessionId = sessionIdOf(((await res.json()) as { url: string }).url);
+    stack.standIn.completeCheckout(sessionId);
+    expect((await stack.as(CAROL, `/billing/success?session_id=${sessionId}`)).status).toBe(303);
+    expect(licensedQuantity()).toBe(3);
+    await eventually(async () => (await me(CAROL)).subscription?.seats === 3);
+  });
+
+  it('changes the seats with proration; refuses the same count, a count out of range, and a flat plan', async () => {
+    const changed = await stack.as(CAROL, '/api/subscription/seats', json({ seats: 5 }));
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toMatchObject({ seats: 5 });
+    expect(licensedQuantity()).toBe(5);
+    await eventually(async () => (await me(CAROL)).subscription?.seats === 5);
+    expect((await stack.as(CAROL, '/api/subscription/seats', json({ seats: 5 }))).status).toBe(409);
+    expect((await stack.as(CAROL, '/api/subscription/seats', json({ seats: 101 }))).status).toBe(400);
+    expect((await stack.as(CAROL, '/api/subscription/seats', json({ seats: 'five' }))).status).toBe(400);
+    expect((await stack.as(ALICE, '/api/subscription/seats', json({ seats: 2 }))).status).toBe(409); // Pro is a flat plan
+    expect((await me(ALICE)).subscription?.seats).toBeNull();
+  });
+
+  it('moving to a flat plan bills one, not the seats', async () => {
+    expect((await stack.as(CAROL, '/api/subscription/plan', json({ lookupKey: 'pro_month' }))).status).toBe(200);
+    expect(licensedQuantity()).toBe(1);
+    await eventually(async () => (await me(CAROL)).plan.id === 'pro' && (await me(CAROL)).subscription?.seats === null);
   });
 });
 

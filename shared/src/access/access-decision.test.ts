@@ -20,6 +20,7 @@ function billing(over: Partial<BillingSummary>): BillingSummary {
     cancelAtPeriodEnd: false,
     cancelAt: null,
     trialEnd: null,
+    quantity: 1,
     entitlements: [],
     paymentIssue: null,
     updatedAt: Timestamp.fromMillis(NOW * 1000),

@@ -6,13 +6,14 @@
 export const customerKey = (userId: string): string => `customer-create:${userId}`;
 
 /**
- * Same user, same price, same 5-minute bucket → the same Checkout Session. Two clicks that
+ * Same user, same price and seats, same 5-minute bucket → the same Checkout Session (other seats:
+ * another session, since Stripe refuses a key reused with other parameters). Two clicks that
  * straddle a bucket boundary get two sessions; only one can complete, because completing one
  * subscribes the user and checkout then answers 409.
  */
 export const CHECKOUT_BUCKET_SECONDS = 300;
-export const checkoutKey = (userId: string, priceId: string, nowSeconds: number): string =>
-  `checkout:${userId}:${priceId}:${Math.floor(nowSeconds / CHECKOUT_BUCKET_SECONDS)}`;
+export const checkoutKey = (userId: string, priceId: string, quantity: number, nowSeconds: number): string =>
+  `checkout:${userId}:${priceId}:${quantity}:${Math.floor(nowSeconds / CHECKOUT_BUCKET_SECONDS)}`;
 
 /**
  * Subscription changes are keyed on the state they were decided on: the stored subscription's

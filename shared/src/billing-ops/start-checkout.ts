@@ -9,6 +9,7 @@ import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { ensureStripeCustomer } from './ensure-stripe-customer.js';
 import { checkoutKey } from './idempotency-keys.js';
 import { resolvePlanPrices } from './plan-prices.js';
+import { seatsToBuy } from './plan-seats.js';
 import { readUser } from './read-user.js';
 
 /** Statuses in which the user still has a subscription to change rather than a new one to buy. */
@@ -18,8 +19,10 @@ export function hasLiveSubscription(billing: BillingSummary | null): boolean {
   return billing?.status != null && (LIVE_SUBSCRIPTION_STATUSES as readonly SubscriptionStatus[]).includes(billing.status);
 }
 
-export async function startCheckout(deps: BillingOpsDeps, identity: Identity, lookupKey: string): Promise<{ sessionId: string; url: string }> {
+/** `seats`: for a per-seat plan (default: its minimum); a flat plan takes none (or 1). */
+export async function startCheckout(deps: BillingOpsDeps, identity: Identity, lookupKey: string, seats?: number): Promise<{ sessionId: string; url: string }> {
   const target = resolvePlanPrices(deps.priceIds, lookupKey);
+  const quantity = seatsToBuy(target.plan, seats);
   const user = await readUser(deps.firestore, identity.userId);
   if (hasLiveSubscription(user.billing)) {
     throw new AppError('conflict', 'You already have a subscription: change its plan instead', { subscriptionId: user.billing?.subscriptionId ?? null });
@@ -31,13 +34,13 @@ export async function startCheckout(deps: BillingOpsDeps, identity: Identity, lo
     {
       customerId,
       userId: identity.userId,
-      prices: [{ priceId: target.priceId, metered: false }, ...target.meteredPriceIds.map((priceId) => ({ priceId, metered: true }))],
+      prices: [{ priceId: target.priceId, metered: false, quantity }, ...target.meteredPriceIds.map((priceId) => ({ priceId, metered: true as const }))],
       trialDays,
       successUrl: `${deps.publicBaseUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${deps.publicBaseUrl}/billing?checkout=canceled`,
       allowPromotionCodes: deps.allowPromotionCodes,
     },
-    checkoutKey(identity.userId, target.priceId, nowSeconds(deps.clock)),
+    checkoutKey(identity.userId, target.priceId, quantity, nowSeconds(deps.clock)),
   );
   return { sessionId: session.id, url: session.url };
 }

@@ -40,6 +40,7 @@ export function computeBillingSummary(input: SummaryInputs): BillingSummary {
     cancelAtPeriodEnd: sub?.cancelAtPeriodEnd ?? false,
     cancelAt: sub?.cancelAt ?? null,
     trialEnd: sub?.trialEnd ?? null,
+    quantity: sub?.quantity ?? 0,
     entitlements: input.customerDeleted ? [] : [...(input.entitlements?.features ?? [])].sort(),
     paymentIssue: newestIssue,
     updatedAt: input.now,

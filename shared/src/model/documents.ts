@@ -165,6 +165,11 @@ export const BillingSummary = z.object({
   cancelAtPeriodEnd: z.boolean(),
   cancelAt: unixSeconds.nullable(),
   trialEnd: unixSeconds.nullable(),
+  /**
+   * The licensed item's quantity: the seats of a per-seat plan, 1 on a flat one, 0 without a
+   * subscription. Summaries stored before it was kept read as 1.
+   */
+  quantity: z.number().int().nonnegative().default(1),
   entitlements: z.array(z.string()),
   /** Open invoice needing attention (failed or needs 3DS), for the billing page banner. */
   paymentIssue: z.enum(['failed', 'action_required']).nullable(),

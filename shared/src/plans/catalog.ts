@@ -58,6 +58,12 @@ export interface Plan {
   readonly retentionDays: number;
   /** Features billed per unit through a Stripe Billing Meter (the price is added to the subscription). */
   readonly meteredPrices: readonly MeteredPrice[];
+  /**
+   * Priced per seat: the licensed price is per seat and the subscription's quantity is the number
+   * of seats, chosen at Checkout and changed later with proration. null: one flat price (quantity 1).
+   * Quotas and rate limits stay per subscription.
+   */
+  readonly seats: { readonly min: number; readonly max: number } | null;
 }
 
 const price = (lookupKey: string, interval: BillingInterval, unitAmount: number): PlanPrice => ({ lookupKey, interval, unitAmount, currency: 'usd' });
@@ -74,6 +80,7 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
     rateLimitPerMinute: 60,
     retentionDays: 7,
     meteredPrices: [],
+    seats: null,
   },
   pro: {
     id: 'pro',
@@ -86,11 +93,12 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
     rateLimitPerMinute: 600,
     retentionDays: 90,
     meteredPrices: [],
+    seats: null,
   },
   team: {
     id: 'team',
     name: 'Team',
-    description: 'For teams, with API usage billed per call.',
+    description: 'Priced per seat, with API usage billed per call.',
     prices: [price('team_month', 'month', 10_000), price('team_year', 'year', 100_000)],
     trialDays: 14,
     features: ['dashboard', 'api_access', 'exports', 'advanced_analytics', 'team_seats'],
@@ -98,6 +106,7 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
     rateLimitPerMinute: 3_000,
     retentionDays: 365,
     meteredPrices: [{ feature: 'api_calls', meterEventName: 'api_calls', lookupKey: 'team_api_calls', unitAmountDecimal: '0.01' }],
+    seats: { min: 1, max: 100 },
   },
   enterprise: {
     id: 'enterprise',
@@ -110,6 +119,7 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
     rateLimitPerMinute: 10_000,
     retentionDays: 730,
     meteredPrices: [{ feature: 'api_calls', meterEventName: 'api_calls', lookupKey: 'enterprise_api_calls', unitAmountDecimal: '0.005' }],
+    seats: null,
   },
 };
 

@@ -12,8 +12,8 @@ export interface CreateCustomerInput {
 export interface CreateCheckoutSessionInput {
   customerId: string;
   userId: string;
-  /** The plan's licensed price (quantity 1) and its metered prices (no quantity). */
-  prices: readonly { priceId: string; metered: boolean }[];
+  /** The plan's licensed price (quantity: seats, else 1) and its metered prices (no quantity). */
+  prices: readonly CheckoutPrice[];
   /** 0 = no trial. */
   trialDays: number;
   /** May contain Stripe's `{CHECKOUT_SESSION_ID}` placeholder. */
@@ -23,9 +23,14 @@ export interface CreateCheckoutSessionInput {
   allowPromotionCodes: boolean;
 }
 
+export type CheckoutPrice = { priceId: string; metered: false; quantity: number } | { priceId: string; metered: true };
+
+/** Licensed items carry a quantity (the seats of a per-seat plan, else 1); metered ones none. */
 export type SubscriptionItemChange =
-  | { kind: 'swap'; itemId: string; priceId: string }
-  | { kind: 'add'; priceId: string; metered: boolean }
+  | { kind: 'swap'; itemId: string; priceId: string; quantity: number }
+  | { kind: 'add'; priceId: string; metered: false; quantity: number }
+  | { kind: 'add'; priceId: string; metered: true }
+  | { kind: 'quantity'; itemId: string; quantity: number }
   | { kind: 'remove'; itemId: string };
 
 /** An invoice as the app shows it: no line items, no payment details. */

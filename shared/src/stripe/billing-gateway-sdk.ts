@@ -18,7 +18,7 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
           mode: 'subscription',
           customer: input.customerId,
           client_reference_id: input.userId,
-          line_items: input.prices.map((p) => (p.metered ? { price: p.priceId } : { price: p.priceId, quantity: 1 })),
+          line_items: input.prices.map((p) => (p.metered ? { price: p.priceId } : { price: p.priceId, quantity: p.quantity })),
           subscription_data: {
             metadata: { userId: input.userId },
             ...(input.trialDays > 0 ? { trial_period_days: input.trialDays } : {}),
@@ -66,9 +66,11 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
 function toItemParam(change: SubscriptionItemChange): Stripe.SubscriptionUpdateParams.Item {
   switch (change.kind) {
     case 'swap':
-      return { id: change.itemId, price: change.priceId };
+      return { id: change.itemId, price: change.priceId, quantity: change.quantity };
     case 'add':
-      return change.metered ? { price: change.priceId } : { price: change.priceId, quantity: 1 };
+      return change.metered ? { price: change.priceId } : { price: change.priceId, quantity: change.quantity };
+    case 'quantity':
+      return { id: change.itemId, quantity: change.quantity };
     case 'remove':
       return { id: change.itemId, deleted: true };
   }

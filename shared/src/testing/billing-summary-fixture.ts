@@ -16,6 +16,7 @@ export function billingSummaryFixture(over: Partial<BillingSummary> = {}): Billi
     cancelAtPeriodEnd: false,
     cancelAt: null,
     trialEnd: null,
+    quantity: 1,
     entitlements: [],
     paymentIssue: null,
     updatedAt: Timestamp.now(),

@@ -28,6 +28,7 @@ function account(subscription: Partial<NonNullable<AccountView['subscription']>>
       cancelAt: null,
       trialEnd: null,
       paymentIssue: null,
+      seats: null,
       ...subscription,
     },
     inGracePeriod: false,

@@ -3,7 +3,7 @@
 import { effectivePlan } from '@billing/shared/access/access-decision.js';
 import type { Identity } from '@billing/shared/identity/identity.js';
 import type { BillingSummary, UserDoc } from '@billing/shared/model/documents.js';
-import { Feature, type PlanId } from '@billing/shared/plans/catalog.js';
+import { Feature, PlanId, PLANS } from '@billing/shared/plans/catalog.js';
 import type { UsageSummary } from '../ports/usage-view.js';
 
 export interface AccountView {
@@ -21,6 +21,8 @@ export interface AccountView {
     cancelAt: number | null;
     trialEnd: number | null;
     paymentIssue: BillingSummary['paymentIssue'];
+    /** The seats paid for on a plan priced per seat; null on a flat plan or a price outside the plans. */
+    seats: number | null;
   } | null;
   inGracePeriod: boolean;
   /** Every feature usable now: the plan's plus Stripe entitlements while the plan is paid. */
@@ -51,10 +53,16 @@ export function accountView(identity: Identity, user: UserDoc | null, usage: Usa
           cancelAt: billing.cancelAt,
           trialEnd: billing.trialEnd,
           paymentIssue: billing.paymentIssue,
+          seats: perSeat(billing.planId) ? billing.quantity : null,
         }
       : null,
     inGracePeriod,
     entitlements: Feature.options.filter((f) => granted.has(f)),
     usage,
   };
+}
+
+function perSeat(planId: string | null): boolean {
+  const id = PlanId.safeParse(planId);
+  return id.success && PLANS[id.data].seats !== null;
 }

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
 import { changePlan } from '@billing/shared/billing-ops/change-plan.js';
+import { changeSeats } from '@billing/shared/billing-ops/change-seats.js';
 import { openBillingPortal } from '@billing/shared/billing-ops/open-billing-portal.js';
 import { setCancelAtPeriodEnd } from '@billing/shared/billing-ops/set-cancel-at-period-end.js';
 import { startCheckout } from '@billing/shared/billing-ops/start-checkout.js';
@@ -12,15 +13,19 @@ import { requestAuth } from '../auth/request-identity.js';
 import { parseInput } from '../http/parse-input.js';
 
 const PlanChoice = z.object({ lookupKey: z.string().min(1).max(100) });
+/** Seats of a per-seat plan; the plan's own range is checked by the operation. */
+const Seats = z.number().int().min(1).max(10_000);
+const CheckoutChoice = PlanChoice.extend({ seats: Seats.optional() });
+const SeatsChoice = z.object({ seats: Seats });
 
 export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger }): Router {
   const router = Router();
 
   router.post('/checkout', async (req, res) => {
-    const { lookupKey } = parseInput(PlanChoice, req.body);
+    const { lookupKey, seats } = parseInput(CheckoutChoice, req.body);
     const { identity } = requestAuth(res);
-    const session = await startCheckout(deps.billing, identity, lookupKey);
-    requestLogger(req, deps.logger).info({ event: 'checkout.session_created', userId: identity.userId, sessionId: session.sessionId, lookupKey }, 'checkout session created');
+    const session = await startCheckout(deps.billing, identity, lookupKey, seats);
+    requestLogger(req, deps.logger).info({ event: 'checkout.session_created', userId: identity.userId, sessionId: session.sessionId, lookupKey, seats: seats ?? null }, 'checkout session created');
     res.json({ url: session.url });
   });
 
@@ -37,6 +42,14 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
     const { identity } = requestAuth(res);
     const result = await changePlan(deps.billing, identity.userId, lookupKey);
     requestLogger(req, deps.logger).info({ event: 'subscription.plan_changed', userId: identity.userId, subscriptionId: result.subscriptionId, lookupKey }, 'plan changed');
+    res.json(result);
+  });
+
+  router.post('/subscription/seats', async (req, res) => {
+    const { seats } = parseInput(SeatsChoice, req.body);
+    const { identity } = requestAuth(res);
+    const result = await changeSeats(deps.billing, identity.userId, seats);
+    requestLogger(req, deps.logger).info({ event: 'subscription.seats_changed', userId: identity.userId, subscriptionId: result.subscriptionId, seats: result.seats }, 'seats changed');
     res.json(result);
   });
 
