@@ -50,12 +50,20 @@
     return '/api/keys/' + encodeURIComponent(button.getAttribute('data-key-id'));
   }
 
-  /** An action that POSTs to `url`, with the button's lookup key when it has one. */
+  /**
+   * An action that POSTs to `url`, with the button's lookup key when it has one, and the seats
+   * chosen in the button's plan card when the plan is priced per seat.
+   */
   function post(url) {
     return function (button) {
+      var body = {};
       var lookupKey = button.getAttribute('data-lookup-key');
+      if (lookupKey) body.lookupKey = lookupKey;
+      var card = button.closest('.card');
+      var seats = card && card.querySelector('input[name=seats]');
+      if (seats) body.seats = Number(seats.value);
       return function () {
-        return send('POST', url, lookupKey ? { lookupKey: lookupKey } : {});
+        return send('POST', url, body);
       };
     };
   }
@@ -101,6 +109,26 @@
         flash(target, err.message || 'Something went wrong');
       });
   });
+
+  // Seats of a plan priced per seat: changed at once, with proration.
+  var seatsForm = document.querySelector('form.seats-form');
+  if (seatsForm) {
+    seatsForm.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var seats = Number(seatsForm.elements.seats.value);
+      if (!window.confirm('Change to ' + seats + (seats === 1 ? ' seat' : ' seats') + ' now? The difference is prorated.')) return;
+      var button = seatsForm.querySelector('button[type=submit]');
+      button.disabled = true;
+      send('POST', '/api/subscription/seats', { seats: seats })
+        .then(function () {
+          window.location.reload();
+        })
+        .catch(function (err) {
+          button.disabled = false;
+          flash(seatsForm, err.message || 'Something went wrong');
+        });
+    });
+  }
 
   // Creating a key: the secret is in this one response only, so it is shown here until "Done".
   var form = document.querySelector('form.create-key');

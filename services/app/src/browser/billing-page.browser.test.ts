@@ -60,6 +60,33 @@ describe('billing page in a browser', () => {
     await page.close();
   }, 90_000);
 
+  it('buys the seats chosen on a plan priced per seat, then changes them', async () => {
+    const email = 'gus@example.com';
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${stack.baseUrl}/billing`);
+    await page.fill('input[name=email]', email);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${stack.baseUrl}/billing`);
+
+    await page.fill('[data-plan=team] input[name=seats]', '3');
+    await page.click('button[data-action=checkout][data-lookup-key=team_month]');
+    await page.waitForURL(/\/_stand-in\/checkout\//);
+    await page.click('#pay');
+    await page.waitForURL(`${stack.baseUrl}/billing?checkout=success`);
+    expect(await page.textContent('[data-testid=plan-name]')).toBe('Team');
+    expect(await page.textContent('[data-testid=plan-price]')).toMatch(/^\$300\.00 \/ month \(3 seats × \$100\.00\)/);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.fill('[data-testid=seats-form] input[name=seats]', '4');
+    await Promise.all([page.waitForEvent('load'), page.click('[data-testid=seats-form] button[type=submit]')]);
+    expect(await page.inputValue('[data-testid=seats-form] input[name=seats]')).toBe('4');
+    const customerId = (await stack.firestore.doc(`users/${devSubject(email)}`).get()).get('stripeCustomerId') as string;
+    expect(stack.standIn.subscriptionsOf(customerId)[0]?.items.data.find((i) => i.price.id === 'price_team_month')?.quantity).toBe(4);
+    await context.close();
+  }, 60_000);
+
   it('creates an API key that works, shows its secret once, renames and revokes it', async () => {
     const email = 'erin@example.com';
     const context = await browser.newContext();

@@ -70,6 +70,26 @@ describe('the current plan line', () => {
   });
 });
 
+describe('a plan priced per seat', () => {
+  it('prices it per seat and asks how many seats before Checkout', async () => {
+    const p = await render(account(null));
+    const team = p.locator('[data-plan=team]');
+    expect(await team.locator('.prices li').first().textContent()).toMatch(/^\$100\.00 \/ seat \/ month/);
+    expect(await team.locator('input[name=seats]').getAttribute('min')).toBe('1');
+    expect(await team.locator('input[name=seats]').getAttribute('max')).toBe('100');
+    expect(await p.locator('[data-plan=pro] input[name=seats]').count()).toBe(0);
+  });
+
+  it('shows what the seats cost and lets them be changed; a flat plan has no seats', async () => {
+    const p = await render(account({ planId: 'team', priceId: 'price_team_month', seats: 3 }));
+    expect(await text(p, 'plan-price')).toBe(`$300.00 / month (3 seats × $100.00) · next payment on ${formatDate(PERIOD_END)}`);
+    expect(await p.locator('[data-testid=seats-form] input[name=seats]').inputValue()).toBe('3');
+    expect(await p.locator('[data-plan=team] input[name=seats]').count()).toBe(0); // switching keeps the seats
+    expect(await p.locator('[data-testid=seats-form]').count()).toBe(1);
+    expect(await (await render(account({}))).locator('[data-testid=seats-form]').count()).toBe(0);
+  });
+});
+
 describe('an end scheduled on a custom date (cancelAt without cancelAtPeriodEnd)', () => {
   it('says when it ends, offers Resume instead of Cancel, and promises a payment only before that date', async () => {
     const beforeRenewal = await render(account({ cancelAt: PERIOD_END - 86_400 }));

@@ -43,7 +43,7 @@ export function renderBillingPage(model: BillingPageModel): string {
       <section class="current" data-testid="current-plan">
         <h2>Current plan</h2>
         <p><strong data-testid="plan-name">${account.plan.name}</strong> <span class="status" data-testid="plan-status">${statusLabel(account)}</span></p>
-        ${priceLine(account, model.plans)}
+        ${priceLine(account, model.plans)} ${seatsForm(account, model.plans, live)}
         <p class="actions">
           ${model.hasBillingAccount ? html`<button data-action="portal">Manage billing</button>` : null}
           ${live && sub && scheduledEnd(sub) === null ? html`<button data-action="cancel" class="secondary">Cancel subscription</button>` : null}
@@ -167,11 +167,25 @@ function priceLine(account: AccountView, plans: readonly PlanView[]): SafeHtml |
   const sub = account.subscription;
   if (!sub || !isCurrentSubscriptionStatus(sub.status)) return null;
   const price = plans.flatMap((p) => p.prices).find((p) => p.priceId === sub.priceId);
+  const amount = price && (sub.seats === null ? `${formatMoney(price.unitAmount, price.currency)} / ${price.interval}` : `${formatMoney(price.unitAmount * sub.seats, price.currency)} / ${price.interval} (${seatCount(sub.seats)} × ${formatMoney(price.unitAmount, price.currency)})`);
   const parts = [
-    ...(price ? [`${formatMoney(price.unitAmount, price.currency)} / ${price.interval}`] : []),
+    ...(amount ? [amount] : []),
     ...((sub.status === 'active' || sub.status === 'trialing') && sub.currentPeriodEnd !== null && !endsBy(sub, sub.currentPeriodEnd) ? [`next payment on ${formatDate(sub.currentPeriodEnd)}`] : []),
   ];
   return parts.length ? html`<p class="muted" data-testid="plan-price">${parts.join(' · ')}</p>` : null;
+}
+
+const seatCount = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'seat' : 'seats'}`;
+
+/** On a plan priced per seat: the seats paid for, and a form to change them (with proration). */
+function seatsForm(account: AccountView, plans: readonly PlanView[], live: boolean): SafeHtml | null {
+  const sub = account.subscription;
+  const range = plans.find((p) => p.id === sub?.planId)?.seats;
+  if (!live || !sub || sub.seats === null || !range) return null;
+  return html`<form class="seats-form" data-testid="seats-form">
+    <label>Seats <input type="number" name="seats" min="${range.min}" max="${range.max}" step="1" value="${sub.seats}" required></label>
+    <button type="submit" class="secondary">Update seats</button>
+  </form>`;
 }
 
 /** The subscription ends at or before `at`: nothing renews then. */
@@ -187,9 +201,10 @@ function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml
     <p class="muted">${plan.description}</p>
     ${plan.trialDays > 0 ? html`<p class="muted">${plan.trialDays}-day free trial</p>` : null}
     <ul>${plan.features.map((f) => html`<li>${FEATURE_NAMES[f]}</li>`)}</ul>
+    ${plan.seats && !live ? html`<label class="seats">Seats <input type="number" name="seats" min="${plan.seats.min}" max="${plan.seats.max}" step="1" value="${plan.seats.min}"></label>` : null}
     <ul class="prices">
       ${plan.prices.map((price) => {
-        const label = `${formatMoney(price.unitAmount, price.currency)} / ${price.interval}`;
+        const label = `${formatMoney(price.unitAmount, price.currency)} / ${plan.seats ? 'seat / ' : ''}${price.interval}`;
         if (live && price.priceId === currentPriceId) return html`<li>${label} <button disabled>Current plan</button></li>`;
         return live
           ? html`<li>${label} <button data-action="change-plan" data-lookup-key="${price.lookupKey}">Switch</button></li>`

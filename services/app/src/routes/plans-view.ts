@@ -10,6 +10,8 @@ export interface PlanView {
   features: readonly Feature[];
   quotas: { readonly [K in MeteredFeature]: Quota };
   prices: { lookupKey: string; priceId: string; interval: BillingInterval; unitAmount: number; currency: string }[];
+  /** Priced per seat (the prices are per seat): the seats one may buy. null: a flat price. */
+  seats: { min: number; max: number } | null;
 }
 
 export function plansView(priceIds: PriceIdMap): PlanView[] {
@@ -26,6 +28,7 @@ export function plansView(priceIds: PriceIdMap): PlanView[] {
         const priceId = priceIds[p.lookupKey];
         return priceId ? [{ lookupKey: p.lookupKey, priceId, interval: p.interval, unitAmount: p.unitAmount, currency: p.currency }] : [];
       }),
+      seats: plan.seats,
     };
   });
 }
