@@ -48,6 +48,14 @@ function freshEvent(type: Parameters<typeof fixtureEvent>[0] = 'customer.subscri
   return event;
 }
 
+/** A correctly signed delivery of a fresh event changed by `change` before signing. */
+function signedWith(change: (event: ReturnType<typeof freshEvent>) => void): { body: string; headers: Record<string, string> } {
+  const event = freshEvent();
+  change(event);
+  const { body, signature } = signEvent(event, SECRET);
+  return { body, headers: { 'stripe-signature': signature } };
+}
+
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 describe('webhook app (Pub/Sub emulator)', () => {
@@ -185,45 +193,37 @@ describe('webhook app (Pub/Sub emulator)', () => {
         name: 'oversized body',
         status: 413,
         logEvent: 'http.app_error',
-        request: () => {
-          const event = freshEvent();
-          (event.data.object as unknown as Record<string, unknown>)['padding'] = 'x'.repeat(BODY_LIMIT);
-          const { body, signature } = signEvent(event, SECRET);
-          return { body, headers: { 'stripe-signature': signature } };
-        },
+        request: () =>
+          signedWith((event) => {
+            (event.data.object as unknown as Record<string, unknown>)['padding'] = 'x'.repeat(BODY_LIMIT);
+          }),
       },
       {
         name: 'event rendered in an API version before 2025-03-31.basil (an endpoint left on the account default)',
         status: 400,
         logEvent: 'webhook.api_version_unsupported',
-        request: () => {
-          const event = freshEvent();
-          event.api_version = '2024-06-20';
-          const { body, signature } = signEvent(event, SECRET);
-          return { body, headers: { 'stripe-signature': signature } };
-        },
+        request: () =>
+          signedWith((event) => {
+            event.api_version = '2024-06-20';
+          }),
       },
       {
         name: 'event rendered in an API version newer than the SDK pins',
         status: 400,
         logEvent: 'webhook.api_version_unsupported',
-        request: () => {
-          const event = freshEvent();
-          event.api_version = '2099-01-01.zeta';
-          const { body, signature } = signEvent(event, SECRET);
-          return { body, headers: { 'stripe-signature': signature } };
-        },
+        request: () =>
+          signedWith((event) => {
+            event.api_version = '2099-01-01.zeta';
+          }),
       },
       {
         name: 'wrong livemode',
         status: 400,
         logEvent: 'webhook.livemode_mismatch',
-        request: () => {
-          const event = freshEvent();
-          event.livemode = true;
-          const { body, signature } = signEvent(event, SECRET);
-          return { body, headers: { 'stripe-signature': signature } };
-        },
+        request: () =>
+          signedWith((event) => {
+            event.livemode = true;
+          }),
       },
     ];
 

@@ -3,7 +3,7 @@
 // active; open the portal, cancel, come back to "Ends on <date>". And the admin revenue view, for
 // an ADMIN_EMAILS identity only. No screenshots are written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createBillingStore } from '@billing/shared/billing/billing-store.js';
 import { invoiceFixture, subscriptionFixture } from '@billing/shared/testing/revenue-fixtures.js';
 import { devSubject } from '../auth/dev-iap.js';
@@ -24,6 +24,18 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
+
+/** A fresh browser context signed in on the dev sign-in page, on /billing. */
+async function signedIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${stack.baseUrl}/billing`);
+  await page.fill('input[name=email]', email);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${stack.baseUrl}/billing`);
+  return { context, page };
+}
 
 describe('billing page in a browser', () => {
   it('signs in, subscribes through Checkout, cancels in the portal and shows the end date', async () => {
@@ -62,13 +74,7 @@ describe('billing page in a browser', () => {
 
   it('buys the seats chosen on a plan priced per seat, then changes them', async () => {
     const email = 'gus@example.com';
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${stack.baseUrl}/billing`);
-    await page.fill('input[name=email]', email);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${stack.baseUrl}/billing`);
+    const { context, page } = await signedIn(email);
 
     await page.fill('[data-plan=team] input[name=seats]', '3');
     await page.click('button[data-action=checkout][data-lookup-key=team_month]');
@@ -89,13 +95,7 @@ describe('billing page in a browser', () => {
 
   it('creates an API key that works, shows its secret once, renames and revokes it', async () => {
     const email = 'erin@example.com';
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${stack.baseUrl}/billing`);
-    await page.fill('input[name=email]', email);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${stack.baseUrl}/billing`);
+    const { context, page } = await signedIn(email);
     const ping = (key: string) => fetch(`${stack.baseUrl}/v1/ping`, { headers: { authorization: `Bearer ${key}` } });
 
     await page.fill('form.create-key input[name=name]', 'CI server');
@@ -133,13 +133,7 @@ describe('billing page in a browser', () => {
   it("says in the API keys section why a key action failed, and changes nothing", async () => {
     const email = 'frank@example.com';
     const created = (await (await stack.as(email, '/api/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'old laptop' }) })).json()) as { id: string };
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${stack.baseUrl}/billing`);
-    await page.fill('input[name=email]', email);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${stack.baseUrl}/billing`);
+    const { context, page } = await signedIn(email);
     // Revoked elsewhere (another tab, a teammate) after this page was rendered.
     expect((await stack.as(email, `/api/keys/${created.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(204);
 
@@ -160,13 +154,7 @@ describe('billing page in a browser', () => {
     await store.invoices.doc('in_admin_view').set(invoiceFixture('in_admin_view', { amountPaid: 10_000 }));
 
     const signInAndOpen = async (email: string) => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
-      await page.goto(`${stack.baseUrl}/billing`);
-      await page.fill('input[name=email]', email);
-      await page.click('button[type=submit]');
-      await page.waitForURL(`${stack.baseUrl}/billing`);
+      const { context, page } = await signedIn(email);
       const adminLink = await page.isVisible('[data-testid=admin-link]');
       const response = await page.goto(`${stack.baseUrl}/admin`);
       return { context, page, status: response?.status(), adminLink };
