@@ -87,6 +87,8 @@ describe('a plan priced per seat', () => {
     expect(await p.locator('[data-plan=team] input[name=seats]').count()).toBe(0); // switching keeps the seats
     expect(await p.locator('[data-testid=seats-form]').count()).toBe(1);
     expect(await (await render(account({}))).locator('[data-testid=seats-form]').count()).toBe(0);
+    // A team price outside the catalog (plan from its metadata): no form, the API refuses it and the portal changes seats.
+    expect(await (await render(account({ planId: 'team', priceId: 'price_negotiated', seats: 3 }))).locator('[data-testid=seats-form]').count()).toBe(0);
   });
 });
 

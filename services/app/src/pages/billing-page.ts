@@ -177,10 +177,14 @@ function priceLine(account: AccountView, plans: readonly PlanView[]): SafeHtml |
 
 const seatCount = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'seat' : 'seats'}`;
 
-/** On a plan priced per seat: the seats paid for, and a form to change them (with proration). */
+/**
+ * On a plan priced per seat: the seats paid for, and a form to change them (with proration). Not on
+ * a price outside the catalog (the API refuses those; the portal changes them).
+ */
 function seatsForm(account: AccountView, plans: readonly PlanView[], live: boolean): SafeHtml | null {
   const sub = account.subscription;
-  const range = plans.find((p) => p.id === sub?.planId)?.seats;
+  const plan = plans.find((p) => p.prices.some((price) => price.priceId === sub?.priceId));
+  const range = plan?.seats;
   if (!live || !sub || sub.seats === null || !range) return null;
   return html`<form class="seats-form" data-testid="seats-form">
     <label>Seats <input type="number" name="seats" min="${range.min}" max="${range.max}" step="1" value="${sub.seats}" required></label>
