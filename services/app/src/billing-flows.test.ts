@@ -13,6 +13,7 @@ const sessionIdOf = (url: string) => /\/(cs_[A-Za-z0-9_]+)/.exec(url)?.[1] ?? ''
 
 interface Me {
   plan: { id: string };
+  trialAvailable: boolean;
   subscription: { id: string; status: string; interval: string; cancelAtPeriodEnd: boolean; cancelAt: number | null; currentPeriodEnd: number; trialEnd: number | null; seats: number | null } | null;
 }
 
@@ -42,7 +43,7 @@ describe('checkout', () => {
   let aliceSession = '';
 
   it('a double click makes one customer and one session', async () => {
-    await stack.as(ALICE, '/api/me'); // first request creates the user
+    expect((await me(ALICE)).trialAvailable).toBe(true); // the first request creates the user
     const [a, b] = await Promise.all([stack.as(ALICE, '/api/checkout', json({ lookupKey: 'pro_month' })), stack.as(ALICE, '/api/checkout', json({ lookupKey: 'pro_month' }))]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const [urlA, urlB] = [((await a.json()) as { url: string }).url, ((await b.json()) as { url: string }).url];
@@ -82,6 +83,7 @@ describe('checkout', () => {
     await eventually(async () => (await me(ALICE)).plan.id === 'pro');
     const after = await me(ALICE);
     expect(after.subscription?.status).toBe('trialing');
+    expect(after.trialAvailable).toBe(false); // one trial per user
     expect((await stack.as(ALICE, '/api/reports/advanced')).status).toBe(200);
   });
 

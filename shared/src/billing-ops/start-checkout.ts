@@ -15,6 +15,11 @@ import { readUser } from './read-user.js';
 /** Statuses in which the user still has a subscription to change rather than a new one to buy. */
 export const LIVE_SUBSCRIPTION_STATUSES = ['active', 'trialing', 'past_due', 'unpaid', 'paused'] as const satisfies readonly SubscriptionStatus[];
 
+/** One trial per user: someone who subscribed before (and canceled) pays from day one. */
+export function trialAvailable(billing: BillingSummary | null): boolean {
+  return !billing?.subscriptionId;
+}
+
 export function hasLiveSubscription(billing: BillingSummary | null): boolean {
   return billing?.status != null && (LIVE_SUBSCRIPTION_STATUSES as readonly SubscriptionStatus[]).includes(billing.status);
 }
@@ -28,8 +33,7 @@ export async function startCheckout(deps: BillingOpsDeps, identity: Identity, lo
     throw new AppError('conflict', 'You already have a subscription: change its plan instead', { subscriptionId: user.billing?.subscriptionId ?? null });
   }
   const customerId = await ensureStripeCustomer(deps, identity, user);
-  // One trial per user: someone who subscribed before (and canceled) pays from day one.
-  const trialDays = user.billing?.subscriptionId ? 0 : target.plan.trialDays;
+  const trialDays = trialAvailable(user.billing) ? target.plan.trialDays : 0;
   const session = await deps.gateway.createCheckoutSession(
     {
       customerId,

@@ -32,6 +32,7 @@ function account(subscription: Partial<NonNullable<AccountView['subscription']>>
       ...subscription,
     },
     inGracePeriod: false,
+    trialAvailable: subscription === null,
     entitlements: [],
     usage,
   };
@@ -67,6 +68,15 @@ describe('the current plan line', () => {
     expect(await text(await render(account({ priceId: 'price_legacy' })), 'plan-price')).toBe(`next payment on ${formatDate(PERIOD_END)}`);
     expect(await text(await render(account({ status: 'canceled' })), 'plan-price')).toBeNull();
     expect(await text(await render(account(null)), 'plan-price')).toBeNull();
+  });
+});
+
+describe('the free trial', () => {
+  it('is offered on the plan cards only while the user can still have one', async () => {
+    expect(await (await render(account(null))).locator('[data-plan=pro] [data-testid=trial-offer]').textContent()).toBe('14-day free trial');
+    // Subscribed before (here: canceled): Checkout charges from day one, so the cards say nothing of a trial.
+    const returning = await render({ ...account({ status: 'canceled' }), trialAvailable: false });
+    expect(await returning.locator('[data-testid=trial-offer]').count()).toBe(0);
   });
 });
 

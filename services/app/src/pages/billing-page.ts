@@ -111,7 +111,7 @@ function statusBanners(account: AccountView): SafeHtml[] {
     );
   } else if (sub.status === 'past_due' || sub.status === 'unpaid' || sub.paymentIssue) {
     out.push(
-      html`<p class="banner warn" data-testid="past-due">Your last payment failed. ${account.inGracePeriod ? 'Access continues for a few days: ' : ''}Update your payment method in
+      html`<p class="banner warn" data-testid="past-due">Your last payment failed. ${account.inGracePeriod ? 'Access continues for a few days. ' : ''}Update your payment method in
         <button data-action="portal" class="link">Manage billing</button>.</p>`,
     );
   }
@@ -203,7 +203,7 @@ function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml
   return html`<article class="card" data-plan="${plan.id}">
     <h3>${plan.name}</h3>
     <p class="muted">${plan.description}</p>
-    ${plan.trialDays > 0 ? html`<p class="muted">${plan.trialDays}-day free trial</p>` : null}
+    ${plan.trialDays > 0 && account.trialAvailable ? html`<p class="muted" data-testid="trial-offer">${plan.trialDays}-day free trial</p>` : null}
     <ul>${plan.features.map((f) => html`<li>${FEATURE_NAMES[f]}</li>`)}</ul>
     ${plan.seats && !live ? html`<label class="seats">Seats <input type="number" name="seats" min="${plan.seats.min}" max="${plan.seats.max}" step="1" value="${plan.seats.min}"></label>` : null}
     <ul class="prices">

@@ -1,6 +1,7 @@
 // What the signed-in user sees about their account: the same object answers GET /api/me and
 // renders the billing page, so the page and the API cannot disagree.
 import { effectivePlan } from '@billing/shared/access/access-decision.js';
+import { trialAvailable } from '@billing/shared/billing-ops/start-checkout.js';
 import type { Identity } from '@billing/shared/identity/identity.js';
 import type { BillingSummary, UserDoc } from '@billing/shared/model/documents.js';
 import { Feature, PlanId, PLANS } from '@billing/shared/plans/catalog.js';
@@ -25,6 +26,8 @@ export interface AccountView {
     seats: number | null;
   } | null;
   inGracePeriod: boolean;
+  /** A plan's free trial applies to a Checkout now (one trial per user). */
+  trialAvailable: boolean;
   /** Every feature usable now: the plan's plus Stripe entitlements while the plan is paid. */
   entitlements: Feature[];
   usage: UsageSummary[];
@@ -57,6 +60,7 @@ export function accountView(identity: Identity, user: UserDoc | null, usage: Usa
         }
       : null,
     inGracePeriod,
+    trialAvailable: trialAvailable(billing),
     entitlements: Feature.options.filter((f) => granted.has(f)),
     usage,
   };
