@@ -71,6 +71,16 @@ describe('the current plan line', () => {
   });
 });
 
+describe('a subscription that is not running', () => {
+  it('says an ended one has ended (not "Ends on" its past date), and that a paused one is paused', async () => {
+    const ended = await render({ ...account({ status: 'canceled', cancelAtPeriodEnd: true, cancelAt: PERIOD_END }), trialAvailable: false });
+    expect(await text(ended, 'ended')).toBe('Your subscription has ended. Choose a plan below to subscribe again.');
+    expect(await text(ended, 'ends-on')).toBeNull();
+    expect(await text(await render(account({ status: 'paused' })), 'paused')).toBe('Your subscription is paused: its features are off until it resumes.');
+    expect(await text(await render(account({})), 'ended')).toBeNull();
+  });
+});
+
 describe('the free trial', () => {
   it('is offered on the plan cards only while the user can still have one', async () => {
     expect(await (await render(account(null))).locator('[data-plan=pro] [data-testid=trial-offer]').textContent()).toBe('14-day free trial');

@@ -117,8 +117,10 @@ function statusBanners(account: AccountView): SafeHtml[] {
   }
   // A trial set to cancel when it ends needs one line, not "Trial ends on X" above "Ends on X".
   if (sub.status === 'trialing' && sub.trialEnd && !endsBy(sub, sub.trialEnd)) out.push(html`<p class="banner" data-testid="trial">Trial ends on ${formatDate(sub.trialEnd)}</p>`);
-  const endsOn = scheduledEnd(sub);
+  const endsOn = isCurrentSubscriptionStatus(sub.status) ? scheduledEnd(sub) : null;
   if (endsOn !== null) out.push(html`<p class="banner" data-testid="ends-on">Ends on ${formatDate(endsOn)}</p>`);
+  if (sub.status === 'paused') out.push(html`<p class="banner warn" data-testid="paused">Your subscription is paused: its features are off until it resumes.</p>`);
+  if (sub.status === 'canceled' || sub.status === 'incomplete_expired') out.push(html`<p class="banner" data-testid="ended">Your subscription has ended. Choose a plan below to subscribe again.</p>`);
   return out;
 }
 
