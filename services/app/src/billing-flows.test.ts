@@ -49,6 +49,7 @@ describe('checkout', () => {
     const [urlA, urlB] = [((await a.json()) as { url: string }).url, ((await b.json()) as { url: string }).url];
     expect(urlA).toBe(urlB);
     aliceSession = sessionIdOf(urlA);
+    expect(stack.standIn.state.checkoutSessions.get(aliceSession)?.status).toBe('open'); // not expired by its own double
     const customers = [...stack.standIn.state.customers.values()].filter((c) => c.metadata['userId'] === devSubject(ALICE));
     expect(customers).toHaveLength(1);
     const user = await stack.firestore.doc(`users/${devSubject(ALICE)}`).get();
@@ -85,6 +86,19 @@ describe('checkout', () => {
     expect(after.subscription?.status).toBe('trialing');
     expect(after.trialAvailable).toBe(false); // one trial per user
     expect((await stack.as(ALICE, '/api/reports/advanced')).status).toBe(200);
+  });
+
+  it('a new Checkout Session expires the open one, so two tabs cannot make two subscriptions', async () => {
+    const ERIK = 'erik@example.com';
+    await stack.as(ERIK, '/api/me');
+    const open = async (lookupKey: string) => sessionIdOf(((await (await stack.as(ERIK, '/api/checkout', json({ lookupKey }))).json()) as { url: string }).url);
+    const proTab = await open('pro_month');
+    const teamTab = await open('team_month');
+    expect(stack.standIn.state.checkoutSessions.get(proTab)?.status).toBe('expired');
+    expect(() => stack.standIn.completeCheckout(proTab)).toThrow(/is expired/);
+    stack.standIn.completeCheckout(teamTab);
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ERIK))?.id ?? '';
+    expect(stack.standIn.subscriptionsOf(customerId)).toHaveLength(1);
   });
 
   it('refuses a second checkout with 409', async () => {

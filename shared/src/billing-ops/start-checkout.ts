@@ -1,6 +1,8 @@
 // Checkout: customer first (our user id in its metadata), then a hosted subscription Checkout
 // Session carrying client_reference_id = user id. A user who already has a live subscription
-// gets 409: plan changes go through changePlan, never through a second subscription.
+// gets 409: plan changes go through changePlan, never through a second subscription. And each new
+// session expires the customer's other open ones: a Pro tab and a Team tab left open could
+// otherwise both be paid, making two subscriptions.
 import { AppError } from '../errors/app-error.js';
 import type { Identity } from '../identity/identity.js';
 import type { BillingSummary, SubscriptionStatus } from '../model/documents.js';
@@ -46,5 +48,7 @@ export async function startCheckout(deps: BillingOpsDeps, identity: Identity, lo
     },
     checkoutKey(identity.userId, target.priceId, quantity, nowSeconds(deps.clock)),
   );
+  // After creating, not before: a doubled request gets this same session back (idempotency key) and must not expire it.
+  await deps.gateway.expireOpenCheckoutSessions({ customerId, except: session.id });
   return { sessionId: session.id, url: session.url };
 }

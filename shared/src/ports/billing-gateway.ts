@@ -58,6 +58,8 @@ export interface BillingGateway {
   createCustomer(input: CreateCustomerInput, idempotencyKey: string): Promise<{ id: string; livemode: boolean }>;
   /** A hosted (`ui_mode: hosted_page`) subscription Checkout Session. */
   createCheckoutSession(input: CreateCheckoutSessionInput, idempotencyKey: string): Promise<{ id: string; url: string }>;
+  /** Expires the customer's open Checkout Sessions but `except`; returns how many it expired. */
+  expireOpenCheckoutSessions(input: { customerId: string; except: string }): Promise<number>;
   /** The URL is a bearer credential: never log it. */
   createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
   /** Apply item changes (swap the licensed price, add/remove metered prices) with proration. */

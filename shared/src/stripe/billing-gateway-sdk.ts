@@ -32,6 +32,20 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
       if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
       return { id: session.id, url: session.url };
     },
+    async expireOpenCheckoutSessions(input) {
+      let expired = 0;
+      for await (const session of stripe.checkout.sessions.list({ customer: input.customerId, status: 'open', limit: 100 })) {
+        if (session.id === input.except) continue;
+        try {
+          await stripe.checkout.sessions.expire(session.id);
+          expired++;
+        } catch (err) {
+          // Completed or expired since it was listed (a concurrent request, the customer paying it): nothing to expire.
+          if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
+        }
+      }
+      return expired;
+    },
     async createPortalSession(input) {
       const session = await stripe.billingPortal.sessions.create({ customer: input.customerId, return_url: input.returnUrl });
       return { url: session.url };

@@ -1,11 +1,12 @@
-// /v1/checkout/sessions in subscription mode. The session's `url` is the stand-in's own hosted
-// page; completing it (Pay button, or POST /_stand-in/checkout/:id/complete) starts the subscription.
+// /v1/checkout/sessions in subscription mode: create, retrieve, list (by customer, subscription,
+// status) and expire. The session's `url` is the stand-in's own hosted page; completing it (Pay
+// button, or POST /_stand-in/checkout/:id/complete) starts the subscription.
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import { checkoutSessionObject } from '../billing/checkout-session-object.js';
 import { newestFirst } from '../billing/stand-in-state.js';
 import { expandParam, formInt, listParams, metadataParam } from '../http/request-params.js';
-import { invalidParam, noSuchResource } from '../http/stripe-error.js';
+import { badState, invalidParam, noSuchResource } from '../http/stripe-error.js';
 import { customerOrThrow } from './customers.js';
 import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
 import { listPage } from './list-page.js';
@@ -62,12 +63,27 @@ export function checkoutSessionOrThrow(sessions: ReadonlyMap<string, Stripe.Chec
 
 const retrieve = endpoint('get', '/v1/checkout/sessions/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) => checkoutSessionOrThrow(ctx.state.checkoutSessions, pathParam(path, 'id')));
 
-const list = endpoint('get', '/v1/checkout/sessions', z.strictObject({ ...listParams, customer: z.string().optional(), subscription: z.string().optional() }), (ctx, p) =>
-  listPage(
-    newestFirst(ctx.state.checkoutSessions).filter((s) => (p.customer === undefined || s.customer === p.customer) && (p.subscription === undefined || s.subscription === p.subscription)),
-    p,
-    '/v1/checkout/sessions',
-  ),
+const list = endpoint(
+  'get',
+  '/v1/checkout/sessions',
+  z.strictObject({ ...listParams, customer: z.string().optional(), subscription: z.string().optional(), status: z.enum(['open', 'complete', 'expired']).optional() }),
+  (ctx, p) =>
+    listPage(
+      newestFirst(ctx.state.checkoutSessions).filter(
+        (s) => (p.customer === undefined || s.customer === p.customer) && (p.subscription === undefined || s.subscription === p.subscription) && (p.status === undefined || s.status === p.status),
+      ),
+      p,
+      '/v1/checkout/sessions',
+    ),
 );
 
-export const endpoints: ApiEndpoint[] = [create, list, retrieve];
+/** Only an open session can be expired; its hosted page then refuses payment. */
+const expire = endpoint('post', '/v1/checkout/sessions/:id/expire', z.strictObject({ expand: expandParam }), (ctx, _p, path) => {
+  const session = checkoutSessionOrThrow(ctx.state.checkoutSessions, pathParam(path, 'id'));
+  if (session.status !== 'open') throw badState(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status ?? 'unknown'}".`);
+  session.status = 'expired';
+  ctx.events.emit('checkout.session.expired', session);
+  return session;
+});
+
+export const endpoints: ApiEndpoint[] = [create, list, retrieve, expire];
