@@ -8,8 +8,8 @@ export const customerKey = (userId: string): string => `customer-create:${userId
 /**
  * Same user, same price and seats, same 5-minute bucket → the same Checkout Session (other seats:
  * another session, since Stripe refuses a key reused with other parameters). Two clicks that
- * straddle a bucket boundary get two sessions; only one can complete, because completing one
- * subscribes the user and checkout then answers 409.
+ * straddle a bucket boundary get two sessions, and the second expires the first (start-checkout.ts),
+ * so only one can be paid.
  */
 export const CHECKOUT_BUCKET_SECONDS = 300;
 export const checkoutKey = (userId: string, priceId: string, quantity: number, nowSeconds: number): string =>
