@@ -1,7 +1,8 @@
+import { Writable } from 'node:stream';
 import type { Firestore } from '@google-cloud/firestore';
 import type Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../logging/logger.js';
+import { createLogger, silentLogger } from '../logging/logger.js';
 import { testFirestore } from '../testing/emulator.js';
 import { FIXTURE_TYPES, fixtureEvent, randomStripeId, type FixtureType } from '../testing/signed-event.js';
 import { applyEvent, type ApplierDeps } from './apply-event.js';
@@ -340,6 +341,33 @@ describe('applyEvent: the customer index and the user summary', () => {
     await applyEvent(deps, envelope(paid));
     expect((await store.customerObjects.doc(CUSTOMER).get()).data()?.paymentIssueInvoiceIds).toEqual([]);
     expect((await store.users.doc(USER).get()).data()?.billing?.paymentIssue).toBeNull();
+  });
+
+  it('logs an ERROR while one customer pays for two live subscriptions, and stops once one ends', async () => {
+    const { reader, deps } = setup();
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const logger = createLogger({ service: 'test', destination: sink });
+    const several = () => lines.filter((l) => l['event'] === 'billing.several_live_subscriptions');
+    await applyEvent({ ...deps, logger }, subscriptionEvent('customer.subscription.created', { created: NOW - 100 }));
+    expect(several()).toEqual([]);
+
+    const second = fixtureEvent('customer.subscription.created');
+    const secondSub = second.data.object as Stripe.Subscription;
+    secondSub.id = 'sub_second';
+    second.created = NOW - 90;
+    reader.subscriptions.set('sub_second', secondSub);
+    await applyEvent({ ...deps, logger }, envelope(second));
+    expect(several()).toHaveLength(1);
+    expect(several()[0]).toMatchObject({ severity: 'ERROR', customerId: CUSTOMER, userId: USER, subscriptionIds: [SUB, 'sub_second'].sort() });
+
+    await applyEvent({ ...deps, logger }, subscriptionEvent('customer.subscription.deleted', { created: NOW - 80 }));
+    expect(several()).toHaveLength(1);
   });
 
   it('keeps an existing index complete while the customer maps to no user', async () => {

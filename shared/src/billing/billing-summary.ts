@@ -146,10 +146,26 @@ async function stageBillingSummary(ctx: ApplyContext, customerId: string, userId
     now: ctx.now,
   });
   stageIndex(ctx, customerId, index, objects);
+  warnOfSeveralLiveSubscriptions(ctx, customerId, userId, objects.subscriptions);
   // Most events (invoice.paid, a metadata change, a replay) leave the summary as it was: writing
   // it anyway would cost a write and wake every app instance's listener on this user for nothing.
   if (user?.billing && user.stripeCustomerId === customerId && sameSummary(user.billing, billing)) return user.billing;
   if (user) tx.update(userRef, { billing, stripeCustomerId: customerId, updatedAt: ctx.now });
   else tx.set(userRef, { userId, email: null, stripeCustomerId: customerId, billing, createdAt: ctx.now, updatedAt: ctx.now });
   return billing;
+}
+
+/**
+ * A customer paying for two live subscriptions is almost always a mistake (two checkouts paid, or
+ * one made by hand in the Dashboard): access follows the newest, but both are billed. Logged at
+ * ERROR (alerted) with every event of the customer until one is canceled; logged from inside the
+ * transaction, so a retried attempt may log it twice.
+ */
+function warnOfSeveralLiveSubscriptions(ctx: ApplyContext, customerId: string, userId: string, subscriptions: readonly SubscriptionDoc[]): void {
+  const live = subscriptions.filter((s) => isCurrentSubscriptionStatus(s.status)).map((s) => s.subscriptionId);
+  if (live.length < 2) return;
+  ctx.logger.error(
+    { event: 'billing.several_live_subscriptions', customerId, userId, subscriptionIds: live.sort() },
+    'customer pays for several live subscriptions: cancel (and refund) the one not meant',
+  );
 }
