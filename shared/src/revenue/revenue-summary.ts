@@ -30,6 +30,8 @@ export interface PlanRevenue {
   /** Subscriptions paying this plan (active or past_due). */
   paying: number;
   trialing: number;
+  /** On a plan priced per seat: the seats its paying subscriptions pay for; null on a flat plan. */
+  seats: number | null;
   /** Minor units (cents) per month. */
   mrr: number;
 }
@@ -81,24 +83,24 @@ export interface RevenueInputs {
  * else the catalog's list price; null when neither is known. The plan is the one the applier
  * stored (subscription-doc.ts decides it, from the lookup key or the price's `plan` metadata).
  */
-export function monthlyAmount(sub: SubscriptionDoc): { planId: PlanId | null; amount: number; currency: string } | null {
+export function monthlyAmount(sub: SubscriptionDoc): { planId: PlanId | null; amount: number; currency: string; quantity: number } | null {
   const licensed = sub.items.find((item) => !item.metered && item.priceId === sub.priceId) ?? sub.items.find((item) => !item.metered);
   if (!licensed) return null;
   const stored = PlanId.safeParse(sub.planId);
   const planId = stored.success ? stored.data : null;
   if (licensed.unitAmount !== null && licensed.interval !== null && licensed.currency !== null) {
     const months = MONTHS_PER_INTERVAL[licensed.interval] * licensed.intervalCount;
-    return { planId, amount: (licensed.unitAmount * licensed.quantity) / months, currency: licensed.currency };
+    return { planId, amount: (licensed.unitAmount * licensed.quantity) / months, currency: licensed.currency, quantity: licensed.quantity };
   }
   // Documents stored before amounts were: the catalog's list price for the item's lookup key.
   const catalog = licensed.lookupKey ? planForLookupKey(licensed.lookupKey) : null;
   if (!catalog) return null;
-  return { planId, amount: (catalog.price.unitAmount * licensed.quantity) / MONTHS_PER_INTERVAL[catalog.price.interval], currency: catalog.price.currency };
+  return { planId, amount: (catalog.price.unitAmount * licensed.quantity) / MONTHS_PER_INTERVAL[catalog.price.interval], currency: catalog.price.currency, quantity: licensed.quantity };
 }
 
 export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
   const byPlan = new Map<PlanId, PlanRevenue>();
-  for (const plan of Object.values(PLANS)) if (plan.prices.length > 0) byPlan.set(plan.id, { planId: plan.id, planName: plan.name, paying: 0, trialing: 0, mrr: 0 });
+  for (const plan of Object.values(PLANS)) if (plan.prices.length > 0) byPlan.set(plan.id, { planId: plan.id, planName: plan.name, paying: 0, trialing: 0, seats: plan.seats ? 0 : null, mrr: 0 });
   const counts = { paying: 0, trialing: 0, pastDue: 0, paused: 0, unpaid: 0, scheduledToCancel: 0, unpriced: 0 };
   const outsideCatalog = { paying: 0, mrr: 0 };
   /** The plan's row; none for no plan, or for a plan without prices (free). */
@@ -122,9 +124,11 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
       counts.unpriced++;
       continue;
     }
-    const row = rowOf(priced.planId) ?? outsideCatalog;
-    row.paying++;
-    row.mrr += priced.amount;
+    const row = rowOf(priced.planId);
+    if (row?.seats != null) row.seats += priced.quantity;
+    const into = row ?? outsideCatalog;
+    into.paying++;
+    into.mrr += priced.amount;
     mrr += priced.amount;
   }
   const since = input.now - REVENUE_WINDOW_DAYS * 86_400;

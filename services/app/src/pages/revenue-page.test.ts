@@ -24,6 +24,13 @@ describe('revenue page', () => {
     expect(await page.textContent('[data-testid=trialing]')).toBe('1');
   });
 
+  it('counts the seats paid on a plan priced per seat, and none on a flat plan', async () => {
+    const withSeats = computeRevenueSummary({ current: [subscriptionFixture('t', 'team_month', {}, 4), subscriptionFixture('p', 'pro_month')], endedInWindow: [], invoicesInWindow: [], invoicesWithIssue: [], now: NOW });
+    const page = await browser().show(renderRevenuePage(withSeats));
+    expect(await page.textContent('[data-testid=by-plan] tr[data-plan=team] [data-testid=seats]')).toBe('4');
+    expect(await page.textContent('[data-testid=by-plan] tr[data-plan=pro] [data-testid=seats]')).toBe('');
+  });
+
   it('fits a 390 px phone, figures two a row', async () => {
     const page = await browser().show(renderRevenuePage(summary), 390);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);

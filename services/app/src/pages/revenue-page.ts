@@ -35,15 +35,17 @@ export function renderRevenuePage(summary: RevenueSummary): string {
       </section>
       <section>
         <h2>By plan</h2>
-        <table data-testid="by-plan">
-          <thead><tr><th>Plan</th><th>Paying</th><th>In trial</th><th>MRR</th></tr></thead>
+        <div class="table-wrap"><table data-testid="by-plan">
+          <thead><tr><th>Plan</th><th>Paying</th><th>In trial</th><th>Seats paid</th><th>MRR</th></tr></thead>
           <tbody>
-            ${summary.byPlan.map((p) => html`<tr data-plan="${p.planId}"><td>${p.planName}</td><td>${count(p.paying)}</td><td>${count(p.trialing)}</td><td>${money(p.mrr)}</td></tr>`)}
+            ${summary.byPlan.map(
+              (p) => html`<tr data-plan="${p.planId}"><td>${p.planName}</td><td>${count(p.paying)}</td><td>${count(p.trialing)}</td><td data-testid="seats">${p.seats === null ? '' : count(p.seats)}</td><td>${money(p.mrr)}</td></tr>`,
+            )}
             ${summary.outsideCatalog.paying
-              ? html`<tr data-plan="outside-catalog"><td>Prices outside the catalog</td><td>${count(summary.outsideCatalog.paying)}</td><td></td><td>${money(summary.outsideCatalog.mrr)}</td></tr>`
+              ? html`<tr data-plan="outside-catalog"><td>Prices outside the catalog</td><td>${count(summary.outsideCatalog.paying)}</td><td></td><td></td><td>${money(summary.outsideCatalog.mrr)}</td></tr>`
               : null}
           </tbody>
-        </table>
+        </table></div>
         ${s.paused || s.unpaid || s.unpriced
           ? html`<p class="muted">Not in MRR: ${count(s.paused)} paused, ${count(s.unpaid)} unpaid, ${count(s.unpriced)} paying at a price without a known amount in ${summary.currency.toUpperCase()}.</p>`
           : null}
