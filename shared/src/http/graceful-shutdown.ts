@@ -68,6 +68,10 @@ export async function listenWithGracefulShutdown(
       cut.unref();
       await closed;
       clearTimeout(cut);
+      // The server reports 'close' when the last socket closed, but that socket's response may
+      // still have its 'finish'/'close' queued (the access line, written then). One turn of the
+      // event loop lets them run, so every request's line is out before `server.closed` and exit.
+      await new Promise((resolve) => setImmediate(resolve));
       await onClose();
       logger?.info({ event: 'server.closed' }, 'closed');
     })();
