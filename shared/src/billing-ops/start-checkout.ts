@@ -5,7 +5,7 @@
 // otherwise both be paid, making two subscriptions.
 import { AppError } from '../errors/app-error.js';
 import type { Identity } from '../identity/identity.js';
-import type { BillingSummary, SubscriptionStatus } from '../model/documents.js';
+import { isCurrentSubscriptionStatus, type BillingSummary } from '../model/documents.js';
 import { nowSeconds } from '../ports/clock.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { ensureStripeCustomer } from './ensure-stripe-customer.js';
@@ -14,16 +14,14 @@ import { resolvePlanPrices } from './plan-prices.js';
 import { seatsToBuy } from './plan-seats.js';
 import { readUser } from './read-user.js';
 
-/** Statuses in which the user still has a subscription to change rather than a new one to buy. */
-export const LIVE_SUBSCRIPTION_STATUSES = ['active', 'trialing', 'past_due', 'unpaid', 'paused'] as const satisfies readonly SubscriptionStatus[];
-
 /** One trial per user: someone who subscribed before (and canceled) pays from day one. */
 export function trialAvailable(billing: BillingSummary | null): boolean {
   return !billing?.subscriptionId;
 }
 
+/** The user still has a subscription to change rather than a new one to buy (the model's current statuses). */
 export function hasLiveSubscription(billing: BillingSummary | null): boolean {
-  return billing?.status != null && (LIVE_SUBSCRIPTION_STATUSES as readonly SubscriptionStatus[]).includes(billing.status);
+  return billing?.status != null && isCurrentSubscriptionStatus(billing.status);
 }
 
 /** `seats`: for a per-seat plan (default: its minimum); a flat plan takes none (or 1). */
