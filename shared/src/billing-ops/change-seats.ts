@@ -4,20 +4,21 @@ import { AppError } from '../errors/app-error.js';
 import { planForPriceId } from '../plans/catalog.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { subscriptionChangeKey } from './idempotency-keys.js';
+import { licensedItem } from './plan-item-changes.js';
 import { loadOwnedSubscription } from './owned-subscription.js';
 import { seatsToBuy } from './plan-seats.js';
 
 export async function changeSeats(deps: BillingOpsDeps, userId: string, seats: number): Promise<{ subscriptionId: string; seats: number }> {
   const { subscription, revision } = await loadOwnedSubscription(deps, userId);
-  // The licensed item is the one on a plan price of the catalog (metered prices are no plan's price).
-  const licensed = subscription.items.data.map((item) => ({ item, hit: planForPriceId(deps.priceIds, item.price.id) })).find((x) => x.hit !== null);
-  if (!licensed?.hit) throw new AppError('conflict', 'This subscription is on a price outside the plans: change its seats in Manage billing');
-  const { plan } = licensed.hit;
+  const licensed = licensedItem(subscription, deps.priceIds);
+  const hit = licensed ? planForPriceId(deps.priceIds, licensed.price.id) : null;
+  if (!licensed || !hit) throw new AppError('conflict', 'This subscription is on a price outside the plans: change its seats in Manage billing');
+  const { plan } = hit;
   if (!plan.seats) throw new AppError('conflict', `The ${plan.name} plan is not priced per seat`);
   const quantity = seatsToBuy(plan, seats);
-  if ((licensed.item.quantity ?? 1) === quantity) throw new AppError('conflict', `You already have ${quantity} seats`);
+  if ((licensed.quantity ?? 1) === quantity) throw new AppError('conflict', `You already have ${quantity} seats`);
   const updated = await deps.gateway.changeSubscriptionItems(
-    { subscriptionId: subscription.id, items: [{ kind: 'quantity', itemId: licensed.item.id, quantity }] },
+    { subscriptionId: subscription.id, items: [{ kind: 'quantity', itemId: licensed.id, quantity }] },
     subscriptionChangeKey('seats', subscription.id, String(quantity), revision),
   );
   await deps.refreshStoredSubscription(updated.id, { userIdHint: userId, livemode: updated.livemode });

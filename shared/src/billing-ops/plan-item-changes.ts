@@ -8,10 +8,18 @@ import { PLANS, type PriceIdMap } from '../plans/catalog.js';
 import type { PlanPrices } from './plan-prices.js';
 import { seatsAfterMove } from './plan-seats.js';
 
+const meteredPriceIds = (priceIds: PriceIdMap) => new Set(Object.values(PLANS).flatMap((p) => p.meteredPrices.flatMap((m) => (priceIds[m.lookupKey] ? [priceIds[m.lookupKey]] : []))));
+
+/** The subscription's licensed item: the first one not on a catalog metered price. */
+export function licensedItem(subscription: Stripe.Subscription, priceIds: PriceIdMap): Stripe.SubscriptionItem | undefined {
+  const metered = meteredPriceIds(priceIds);
+  return subscription.items.data.find((item) => !metered.has(item.price.id));
+}
+
 export function planItemChanges(subscription: Stripe.Subscription, priceIds: PriceIdMap, target: PlanPrices): SubscriptionItemChange[] {
-  const meteredIds = new Set(Object.values(PLANS).flatMap((p) => p.meteredPrices.flatMap((m) => (priceIds[m.lookupKey] ? [priceIds[m.lookupKey]] : []))));
+  const meteredIds = meteredPriceIds(priceIds);
   const items = subscription.items.data;
-  const licensed = items.find((item) => !meteredIds.has(item.price.id));
+  const licensed = licensedItem(subscription, priceIds);
   const changes: SubscriptionItemChange[] = [];
   if (!licensed) changes.push({ kind: 'add', priceId: target.priceId, metered: false, quantity: seatsAfterMove(target.plan, 1) });
   else if (licensed.price.id !== target.priceId) changes.push({ kind: 'swap', itemId: licensed.id, priceId: target.priceId, quantity: seatsAfterMove(target.plan, licensed.quantity ?? 1) });
