@@ -1,4 +1,4 @@
-// A short smoke run of the ingest benchmark: both servers answer every request with 200 and the
+// A short smoke run of the ingest benchmark: every server answers every request with 200 and the
 // figures are well-formed. Throughput targets belong to `npm run bench`, not to a test.
 import { describe, expect, it } from 'vitest';
 import { requireEmulators } from '@billing/shared/testing/emulator.js';
@@ -16,5 +16,8 @@ describe('runIngestBench', () => {
     expect(result.webhook.serverMsPerEvent).toBeGreaterThan(0);
     expect(result.baseline.serverMsPerEvent).toBeGreaterThan(0);
     expect(result.ratio).toBeCloseTo(result.webhook.eventsPerSecond / result.baseline.eventsPerSecond, 2);
+    expect(result.unpublished.errors).toBe(0);
+    expect(result.unpublished.requests).toBeGreaterThan(0);
+    expect(result.unpublishedRatio).toBeCloseTo(result.unpublished.eventsPerSecond / result.baseline.eventsPerSecond, 2);
   });
 });

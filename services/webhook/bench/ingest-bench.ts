@@ -5,8 +5,10 @@
 // its own process (load-generator-process.ts), in interleaved rounds: by default 80, the
 // per-instance request concurrency the webhook is deployed with (infra/terraform, webhook_scaling)
 // and Cloud Run's default. Target: ratio >= 0.5 for the default configuration (no ordering key);
-// publishing with the customer id as ordering key is measured too. Each target also reports its
-// main-thread busy time per event (event-loop utilization), which says where the ratio comes from.
+// publishing with the customer id as ordering key is measured too, and so is the same webhook with
+// a publisher that resolves at once (no Pub/Sub at all): the ceiling any publish path could reach.
+// Each target also reports its main-thread busy time per event (event-loop utilization), which
+// says where the ratio comes from.
 // The caller starts the Pub/Sub emulator and sets PUBSUB_EMULATOR_HOST.
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
@@ -16,6 +18,7 @@ import { listenWithGracefulShutdown } from '@billing/shared/http/graceful-shutdo
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
+import type { EventPublisher } from '@billing/shared/ports/event-bus.js';
 import { createWebhookVerifier } from '@billing/shared/stripe/stripe-client.js';
 import { summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
 import { startLoadGenerator, type LoadRequest } from '@billing/shared/testing/load-generator-process.js';
@@ -29,7 +32,7 @@ export interface IngestBenchOptions {
   concurrency?: number;
   /** Measured time per server, split into `rounds`. Default 6000 ms. */
   durationMs?: number;
-  /** Interleaved rounds (baseline, webhook, ordered; the order rotates). Default 6. */
+  /** Interleaved rounds (baseline, webhook, ordered, unpublished; the order rotates). Default 6. */
   rounds?: number;
   /** Unmeasured load before each measurement (JIT, connections, topic). Default 2000 ms (the emulator JIT-compiles for a while). */
   warmupMs?: number;
@@ -58,6 +61,12 @@ export interface BenchResult {
   /** PUBSUB_ORDER_BY_CUSTOMER=true: the customer id as ordering key (the client batches per key). */
   ordered: Measurement;
   orderedRatio: number;
+  /**
+   * The same webhook (verification, envelope and API-version checks, access line) with a publisher
+   * that resolves at once: what the service costs before any publishing, the ceiling of the ratio.
+   */
+  unpublished: Measurement;
+  unpublishedRatio: number;
   /** webhook.eventsPerSecond / baseline.eventsPerSecond. */
   ratio: number;
 }
@@ -112,9 +121,11 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
   const publisher = createPubSubPublisher({ pubsub, topic: topicName, batching: opts.batching ?? WEBHOOK_PUBLISH_BATCHING });
   // Logs are written (info level, as in production) to a sink, so their cost is measured too.
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
-  const webhookApp = (orderByCustomer: boolean) =>
+  let published = 0;
+  const instantPublisher: EventPublisher = { publish: () => Promise.resolve(`unpublished-${++published}`), close: () => Promise.resolve() };
+  const webhookApp = (orderByCustomer: boolean, through: EventPublisher = publisher) =>
     createWebhookApp({
-      publisher,
+      publisher: through,
       verifier: createWebhookVerifier(),
       secrets: [SECRET],
       livemode: false,
@@ -129,15 +140,16 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
     baseline: await listenWithGracefulShutdown(baselineApp(), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
     webhook: await listenWithGracefulShutdown(webhookApp(false), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
     ordered: await listenWithGracefulShutdown(webhookApp(true), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
+    unpublished: await listenWithGracefulShutdown(webhookApp(false, instantPublisher), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
   };
-  const names = ['baseline', 'webhook', 'ordered'] as const;
+  const names = ['baseline', 'webhook', 'ordered', 'unpublished'] as const;
   const generator = await startLoadGenerator();
   try {
     const requests = payloads.map(postRequest);
     for (const name of names) await generator.define(name, `http://127.0.0.1:${targets[name].port}${WEBHOOK_PATH}`, requests);
     for (const name of names) await generator.run(name, settings.concurrency, settings.warmupMs);
-    const samples = { baseline: [] as LoadSample[], webhook: [] as LoadSample[], ordered: [] as LoadSample[] };
-    const busyMs = { baseline: 0, webhook: 0, ordered: 0 };
+    const samples = { baseline: [] as LoadSample[], webhook: [] as LoadSample[], ordered: [] as LoadSample[], unpublished: [] as LoadSample[] };
+    const busyMs = { baseline: 0, webhook: 0, ordered: 0, unpublished: 0 };
     for (let round = 0; round < settings.rounds; round++) {
       for (let k = 0; k < names.length; k++) {
         const name = names[(round + k) % names.length]!;
@@ -149,8 +161,19 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
     const baseline = summarize(samples.baseline, busyMs.baseline);
     const webhook = summarize(samples.webhook, busyMs.webhook);
     const ordered = summarize(samples.ordered, busyMs.ordered);
+    const unpublished = summarize(samples.unpublished, busyMs.unpublished);
     const ratio = (m: Measurement) => Math.round((m.eventsPerSecond / baseline.eventsPerSecond) * 1000) / 1000;
-    return { concurrency: settings.concurrency, durationMs: settings.durationMs, baseline, webhook, ordered, orderedRatio: ratio(ordered), ratio: ratio(webhook) };
+    return {
+      concurrency: settings.concurrency,
+      durationMs: settings.durationMs,
+      baseline,
+      webhook,
+      ordered,
+      orderedRatio: ratio(ordered),
+      unpublished,
+      unpublishedRatio: ratio(unpublished),
+      ratio: ratio(webhook),
+    };
   } finally {
     await generator.stop();
     for (const name of names) await targets[name].shutdown();

@@ -83,6 +83,15 @@ async function main(): Promise<void> {
       target: 'informative',
       ok: true,
     });
+    lines.push({
+      steal: lastSteal,
+      name: 'ingest events/s, publisher that resolves at once (no Pub/Sub): the ceiling',
+      measured: `${fmt(r.unpublished.eventsPerSecond)} (p50 ${fmt(r.unpublished.p50Ms, 2)} ms, p99 ${fmt(r.unpublished.p99Ms, 2)} ms; ${fmt(r.unpublished.serverMsPerEvent, 3)} ms main thread per event)`,
+      baseline: 'same baseline',
+      ratio: r.unpublishedRatio,
+      target: 'informative',
+      ok: true,
+    });
   }
 
   if (want('apply')) {
