@@ -17,6 +17,14 @@ interface Me {
   subscription: { id: string; status: string; interval: string; cancelAtPeriodEnd: boolean; cancelAt: number | null; currentPeriodEnd: number; trialEnd: number | null; seats: number | null } | null;
 }
 
+/** Moves the stand-in's clock past a trialing subscription's trial: it renews, paid, as active. */
+function endTrialOf(subscriptionId: string): void {
+  const sub = stack.standIn.state.subscriptions.get(subscriptionId)?.subscription;
+  if (sub?.status !== 'trialing' || sub.trial_end === null) throw new Error(`${subscriptionId} is not trialing`);
+  stack.standIn.advanceClock(sub.trial_end - stack.standIn.clock.now() + 3_600);
+  expect(stack.standIn.state.subscriptions.get(subscriptionId)?.subscription.status).toBe('active');
+}
+
 async function me(email: string): Promise<Me> {
   const res = await stack.as(email, '/api/me');
   expect(res.status).toBe(200);
@@ -152,12 +160,42 @@ describe('subscription changes', () => {
     await eventually(async () => (await me(ALICE)).subscription?.cancelAt === null);
   });
 
-  it('changes plan with proration and shows the new plan', async () => {
-    // pro_month → pro_year swaps the licensed price. (pro → team would also add the metered
-    // api_calls price; the stand-in's subscription update only swaps existing items, so that
-    // path is covered by plan-item-changes.test.ts.)
-    const res = await stack.as(ALICE, '/api/subscription/plan', json({ lookupKey: 'pro_year' }));
+  it('previews a change during the trial as free until the trial ends', async () => {
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ALICE))?.id ?? '';
+    const sub = stack.standIn.subscriptionsOf(customerId)[0];
+    expect(sub?.status).toBe('trialing');
+    const res = await stack.as(ALICE, '/api/subscription/plan/preview', json({ lookupKey: 'pro_year' }));
+    expect(await res.json()).toEqual({ currency: 'usd', invoicedNow: false, amountDueNow: 0, proration: 0, nextInvoiceAt: sub?.trial_end });
+  });
+
+  it('previews a change of billing interval as invoiced at once, for what the change then charges, changing nothing', async () => {
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ALICE))?.id ?? '';
+    endTrialOf(stack.standIn.subscriptionsOf(customerId)[0]?.id ?? '');
+    const invoicesBefore = [...stack.standIn.state.invoices.values()].filter((i) => i.customer === customerId).length;
+    const res = await stack.as(ALICE, '/api/subscription/plan/preview', json({ lookupKey: 'pro_year' }));
     expect(res.status).toBe(200);
+    const preview = (await res.json()) as { currency: string; invoicedNow: boolean; amountDueNow: number; proration: number; nextInvoiceAt: number | null };
+    expect(preview).toMatchObject({ currency: 'usd', invoicedNow: true, proration: 0, nextInvoiceAt: null });
+    const yearly = stack.standIn.state.prices.get('price_pro_year')?.unit_amount ?? 0;
+    expect(preview.amountDueNow).toBeGreaterThan(0);
+    expect(preview.amountDueNow).toBeLessThan(yearly); // less the unused time on the monthly price
+    expect(stack.standIn.subscriptionsOf(customerId)[0]?.items.data.map((i) => i.price.id)).toEqual(['price_pro_month']);
+    expect([...stack.standIn.state.invoices.values()].filter((i) => i.customer === customerId)).toHaveLength(invoicesBefore);
+    for (const [body, status] of [[{ lookupKey: 'pro_month' }, 409], [{ lookupKey: 'gold_month' }, 400], [{}, 400]] as const) {
+      expect((await stack.as(ALICE, '/api/subscription/plan/preview', json(body))).status).toBe(status);
+    }
+    expect((await stack.as(BOB, '/api/subscription/plan/preview', json({ lookupKey: 'pro_year' }))).status).toBe(409);
+
+    expect((await stack.as(ALICE, '/api/subscription/plan', json({ lookupKey: 'pro_year' }))).status).toBe(200);
+    const charged = [...stack.standIn.state.invoices.values()].filter((i) => i.customer === customerId).at(-1);
+    expect(charged?.billing_reason).toBe('subscription_update');
+    expect(charged?.amount_due).toBe(preview.amountDueNow);
+  });
+
+  it('changes plan with proration and shows the new plan', async () => {
+    // The change the test above confirmed: pro_month → pro_year swaps the licensed price. (pro →
+    // team would also add the metered api_calls price; the stand-in's subscription update only
+    // swaps existing items, so that path is covered by plan-item-changes.test.ts.)
     const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ALICE))?.id ?? '';
     expect(stack.standIn.subscriptionsOf(customerId)[0]?.items.data.map((i) => i.price.id)).toEqual(['price_pro_year']);
     await eventually(async () => (await me(ALICE)).subscription?.interval === 'year');
@@ -196,7 +234,29 @@ describe('seats (a plan priced per seat)', () => {
     await eventually(async () => (await me(CAROL)).subscription?.seats === 3);
   });
 
+  it('previews more seats as a proration on the next invoice, the one the change then carries', async () => {
+    endTrialOf(carolsSubscription().id);
+    const sub = carolsSubscription();
+    const pendingBefore = stack.standIn.state.subscriptions.get(sub.id)?.pendingProration ?? 0;
+    const res = await stack.as(CAROL, '/api/subscription/seats/preview', json({ seats: 5 }));
+    expect(res.status).toBe(200);
+    const preview = (await res.json()) as { invoicedNow: boolean; amountDueNow: number; proration: number; nextInvoiceAt: number | null };
+    expect(preview).toMatchObject({ invoicedNow: false, amountDueNow: 0, nextInvoiceAt: sub.items.data[0]?.current_period_end });
+    expect(preview.proration).toBeGreaterThan(0);
+    expect(preview.proration).toBeLessThanOrEqual(2 * 10_000); // at most two more seats for a whole period
+    expect(licensedQuantity()).toBe(3);
+    expect(stack.standIn.state.subscriptions.get(sub.id)?.pendingProration).toBe(pendingBefore);
+    expect((await stack.as(CAROL, '/api/subscription/seats/preview', json({ seats: 3 }))).status).toBe(409);
+    expect((await stack.as(CAROL, '/api/subscription/seats/preview', json({ seats: 101 }))).status).toBe(400);
+
+    expect((await stack.as(CAROL, '/api/subscription/seats', json({ seats: 5 }))).status).toBe(200);
+    expect((stack.standIn.state.subscriptions.get(sub.id)?.pendingProration ?? 0) - pendingBefore).toBe(preview.proration);
+  });
+
   it('changes the seats with proration; refuses the same count, a count out of range, and a flat plan', async () => {
+    expect(licensedQuantity()).toBe(5); // changed by the test above
+    expect((await stack.as(CAROL, '/api/subscription/seats', json({ seats: 4 }))).status).toBe(200);
+    expect(licensedQuantity()).toBe(4);
     const changed = await stack.as(CAROL, '/api/subscription/seats', json({ seats: 5 }));
     expect(changed.status).toBe(200);
     expect(await changed.json()).toMatchObject({ seats: 5 });

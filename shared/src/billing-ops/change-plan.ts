@@ -1,17 +1,29 @@
 // Upgrade/downgrade through the app's own API (the portal offers the same): swap the price with
 // proration, then store the result so the page shows the new plan at once.
+import type { SubscriptionItemChange } from '../ports/billing-gateway.js';
 import { AppError } from '../errors/app-error.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { subscriptionChangeKey } from './idempotency-keys.js';
-import { loadOwnedSubscription } from './owned-subscription.js';
+import { loadOwnedSubscription, type OwnedSubscription } from './owned-subscription.js';
 import { planItemChanges } from './plan-item-changes.js';
-import { resolvePlanPrices } from './plan-prices.js';
+import { resolvePlanPrices, type PlanPrices } from './plan-prices.js';
+
+export interface PlannedPlanChange extends OwnedSubscription {
+  target: PlanPrices;
+  items: SubscriptionItemChange[];
+}
+
+/** The user's subscription and the item changes that move it onto `lookupKey` (409 when already there). */
+export async function planPlanChange(deps: BillingOpsDeps, userId: string, lookupKey: string): Promise<PlannedPlanChange> {
+  const target = resolvePlanPrices(deps.priceIds, lookupKey);
+  const owned = await loadOwnedSubscription(deps, userId);
+  const items = planItemChanges(owned.subscription, deps.priceIds, target);
+  if (items.length === 0) throw new AppError('conflict', 'You are already on this plan');
+  return { ...owned, target, items };
+}
 
 export async function changePlan(deps: BillingOpsDeps, userId: string, lookupKey: string): Promise<{ subscriptionId: string }> {
-  const target = resolvePlanPrices(deps.priceIds, lookupKey);
-  const { subscription, revision } = await loadOwnedSubscription(deps, userId);
-  const items = planItemChanges(subscription, deps.priceIds, target);
-  if (items.length === 0) throw new AppError('conflict', 'You are already on this plan');
+  const { subscription, revision, target, items } = await planPlanChange(deps, userId, lookupKey);
   const updated = await deps.gateway.changeSubscriptionItems(
     { subscriptionId: subscription.id, items },
     subscriptionChangeKey('plan', subscription.id, target.priceId, revision),

@@ -1,26 +1,36 @@
 // Seats of a per-seat plan through the app's own API: change the licensed item's quantity with
 // proration, then store the result so the page shows the new count at once.
+import type { SubscriptionItemChange } from '../ports/billing-gateway.js';
 import { AppError } from '../errors/app-error.js';
 import { planForPriceId } from '../plans/catalog.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { subscriptionChangeKey } from './idempotency-keys.js';
 import { licensedItem } from './plan-item-changes.js';
-import { loadOwnedSubscription } from './owned-subscription.js';
+import { loadOwnedSubscription, type OwnedSubscription } from './owned-subscription.js';
 import { seatsToBuy } from './plan-seats.js';
 
-export async function changeSeats(deps: BillingOpsDeps, userId: string, seats: number): Promise<{ subscriptionId: string; seats: number }> {
-  const { subscription, revision } = await loadOwnedSubscription(deps, userId);
-  const licensed = licensedItem(subscription, deps.priceIds);
+export interface PlannedSeatsChange extends OwnedSubscription {
+  /** The seats bought: the request's, checked against the plan's range. */
+  quantity: number;
+  items: SubscriptionItemChange[];
+}
+
+/** The user's subscription and the quantity change to `seats` (409 off a per-seat catalog plan or when unchanged). */
+export async function planSeatsChange(deps: BillingOpsDeps, userId: string, seats: number): Promise<PlannedSeatsChange> {
+  const owned = await loadOwnedSubscription(deps, userId);
+  const licensed = licensedItem(owned.subscription, deps.priceIds);
   const hit = licensed ? planForPriceId(deps.priceIds, licensed.price.id) : null;
   if (!licensed || !hit) throw new AppError('conflict', 'This subscription is on a price outside the plans: change its seats in Manage billing');
   const { plan } = hit;
   if (!plan.seats) throw new AppError('conflict', `The ${plan.name} plan is not priced per seat`);
   const quantity = seatsToBuy(plan, seats);
   if ((licensed.quantity ?? 1) === quantity) throw new AppError('conflict', `You already have ${quantity} seats`);
-  const updated = await deps.gateway.changeSubscriptionItems(
-    { subscriptionId: subscription.id, items: [{ kind: 'quantity', itemId: licensed.id, quantity }] },
-    subscriptionChangeKey('seats', subscription.id, String(quantity), revision),
-  );
+  return { ...owned, quantity, items: [{ kind: 'quantity', itemId: licensed.id, quantity }] };
+}
+
+export async function changeSeats(deps: BillingOpsDeps, userId: string, seats: number): Promise<{ subscriptionId: string; seats: number }> {
+  const { subscription, revision, quantity, items } = await planSeatsChange(deps, userId, seats);
+  const updated = await deps.gateway.changeSubscriptionItems({ subscriptionId: subscription.id, items }, subscriptionChangeKey('seats', subscription.id, String(quantity), revision));
   await deps.refreshStoredSubscription(updated.id, { userIdHint: userId, livemode: updated.livemode });
   return { subscriptionId: updated.id, seats: quantity };
 }

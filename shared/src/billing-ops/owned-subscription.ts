@@ -11,6 +11,8 @@ export interface OwnedSubscription {
   subscription: Stripe.Subscription;
   /** The stored revision, the basis of idempotency keys (see idempotency-keys.ts). */
   revision: number | null;
+  /** The user's Stripe customer, which owns the subscription. */
+  customerId: string;
 }
 
 export async function loadOwnedSubscription(deps: BillingOpsDeps, userId: string): Promise<OwnedSubscription> {
@@ -25,7 +27,7 @@ export async function loadOwnedSubscription(deps: BillingOpsDeps, userId: string
   ]);
   // Defence in depth: the summary is written by our applier, but never act on a foreign customer's subscription.
   if (idOf(subscription.customer) !== user.stripeCustomerId) throw new AppError('not_found', 'Subscription not found');
-  return { subscription, revision };
+  return { subscription, revision, customerId: user.stripeCustomerId };
 }
 
 /**

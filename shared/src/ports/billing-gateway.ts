@@ -54,6 +54,19 @@ export interface InvoicePage {
   hasMore: boolean;
 }
 
+/** What a subscription change would invoice (Stripe's invoice preview); nothing is changed. */
+export interface SubscriptionChangePreview {
+  currency: string;
+  /** The change restarts the billing period (a new billing interval): Stripe invoices it at once. */
+  invoicedNow: boolean;
+  /** The previewed invoice's amount due, the customer's credit balance taken off. */
+  amountDue: number;
+  /** The change's own prorations, in cents (negative: a credit). */
+  proration: number;
+  /** The time the prorations were computed for (unix seconds). */
+  prorationDate: number | null;
+}
+
 export interface BillingGateway {
   createCustomer(input: CreateCustomerInput, idempotencyKey: string): Promise<{ id: string; livemode: boolean }>;
   /** A hosted (`ui_mode: hosted_page`) subscription Checkout Session. */
@@ -64,6 +77,8 @@ export interface BillingGateway {
   createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
   /** Apply item changes (swap the licensed price, add/remove metered prices) with proration. */
   changeSubscriptionItems(input: { subscriptionId: string; items: readonly SubscriptionItemChange[] }, idempotencyKey: string): Promise<Stripe.Subscription>;
+  /** What `changeSubscriptionItems` with these items would invoice, computed by Stripe now. */
+  previewSubscriptionChange(input: { customerId: string; subscriptionId: string; items: readonly SubscriptionItemChange[] }): Promise<SubscriptionChangePreview>;
   setCancelAtPeriodEnd(input: { subscriptionId: string; cancelAtPeriodEnd: boolean }, idempotencyKey: string): Promise<Stripe.Subscription>;
   listInvoices(input: { customerId: string; limit: number; startingAfter?: string | undefined }): Promise<InvoicePage>;
   /** Null when Stripe has no such invoice. */

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { InvoiceStatus } from '../model/documents.js';
 import { idOf } from '../model/ids.js';
-import type { BillingGateway, InvoiceView, SubscriptionItemChange } from '../ports/billing-gateway.js';
+import type { BillingGateway, InvoiceView, SubscriptionChangePreview, SubscriptionItemChange } from '../ports/billing-gateway.js';
 
 export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
   return {
@@ -56,6 +56,14 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
         { items: input.items.map(toItemParam), proration_behavior: 'create_prorations' },
         { idempotencyKey },
       ),
+    async previewSubscriptionChange(input) {
+      const invoice = await stripe.invoices.createPreview({
+        customer: input.customerId,
+        subscription: input.subscriptionId,
+        subscription_details: { items: input.items.map(toItemParam), proration_behavior: 'create_prorations' },
+      });
+      return toChangePreview(invoice);
+    },
     setCancelAtPeriodEnd: (input, idempotencyKey) =>
       stripe.subscriptions.update(input.subscriptionId, { cancel_at_period_end: input.cancelAtPeriodEnd }, { idempotencyKey }),
     async listInvoices(input) {
@@ -88,6 +96,24 @@ function toItemParam(change: SubscriptionItemChange): Stripe.SubscriptionUpdateP
     case 'remove':
       return { id: change.itemId, deleted: true };
   }
+}
+
+/**
+ * Stripe's way to pick out a change's own prorations: lines marked `proration` whose period starts
+ * at the preview's proration date. A line of the new price starting then means the billing period
+ * restarted (a new interval), which Stripe invoices at once. A preview of our plans has a handful
+ * of lines, well inside the first page Stripe includes.
+ */
+export function toChangePreview(invoice: Stripe.Invoice): SubscriptionChangePreview {
+  const prorationDate = invoice.parent?.subscription_details?.subscription_proration_date ?? null;
+  const atChange = invoice.lines.data.filter((line) => prorationDate !== null && line.period.start === prorationDate && line.parent?.subscription_item_details);
+  return {
+    currency: invoice.currency,
+    invoicedNow: atChange.some((line) => line.parent?.subscription_item_details?.proration === false),
+    amountDue: invoice.amount_due,
+    proration: atChange.filter((line) => line.parent?.subscription_item_details?.proration === true).reduce((sum, line) => sum + line.amount, 0),
+    prorationDate,
+  };
 }
 
 export function toInvoiceView(invoice: Stripe.Invoice): InvoiceView {

@@ -1,10 +1,12 @@
-// Checkout, portal and subscription changes: thin handlers over shared/src/billing-ops.
+// Checkout, portal and subscription changes (and what a change would cost, previewed before the
+// user confirms it): thin handlers over shared/src/billing-ops.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
 import { changePlan } from '@billing/shared/billing-ops/change-plan.js';
 import { changeSeats } from '@billing/shared/billing-ops/change-seats.js';
 import { openBillingPortal } from '@billing/shared/billing-ops/open-billing-portal.js';
+import { previewPlanChange, previewSeatsChange } from '@billing/shared/billing-ops/preview-subscription-change.js';
 import { setCancelAtPeriodEnd } from '@billing/shared/billing-ops/set-cancel-at-period-end.js';
 import { startCheckout } from '@billing/shared/billing-ops/start-checkout.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
@@ -43,6 +45,19 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
     const result = await changePlan(deps.billing, identity.userId, lookupKey);
     requestLogger(req, deps.logger).info({ event: 'subscription.plan_changed', userId: identity.userId, subscriptionId: result.subscriptionId, lookupKey }, 'plan changed');
     res.json(result);
+  });
+
+  // Previews change nothing (POST only for the JSON body the CSRF guard wants on every API call).
+  router.post('/subscription/plan/preview', async (req, res) => {
+    const { lookupKey } = parseInput(PlanChoice, req.body);
+    const { identity } = requestAuth(res);
+    res.json(await previewPlanChange(deps.billing, identity.userId, lookupKey));
+  });
+
+  router.post('/subscription/seats/preview', async (req, res) => {
+    const { seats } = parseInput(SeatsChoice, req.body);
+    const { identity } = requestAuth(res);
+    res.json(await previewSeatsChange(deps.billing, identity.userId, seats));
   });
 
   router.post('/subscription/seats', async (req, res) => {

@@ -1,9 +1,17 @@
-// /v1/invoices: list (by customer, subscription, status; newest first, paginated) and retrieve.
+// /v1/invoices: list (by customer, subscription, status; newest first, paginated), retrieve, and
+// create_preview for a subscription update (what the change would invoice, nothing changed).
 import { z } from 'zod';
+import { previewInvoice } from '../billing/invoice-preview.js';
 import { newestFirst } from '../billing/stand-in-state.js';
-import { listParams } from '../http/request-params.js';
+import { customerIdOf } from '../billing/subscription-changes.js';
+import { itemChangeOutcome, ProrationBehavior } from '../billing/subscription-item-changes.js';
+import { currentPeriod } from '../billing/subscription-object.js';
+import { expandParam, formInt, listParams } from '../http/request-params.js';
+import { badState, invalidParam } from '../http/stripe-error.js';
 import { endpoint, retrieveEndpoint, type ApiEndpoint } from './endpoint.js';
 import { listPage } from './list-page.js';
+import { itemChangesOf, ItemParam } from './subscription-item-params.js';
+import { subscriptionRecordOrThrow } from './subscriptions.js';
 
 const list = endpoint(
   'get',
@@ -24,4 +32,33 @@ const list = endpoint(
 
 const retrieve = retrieveEndpoint('/v1/invoices', 'invoice', (ctx, id) => ctx.state.invoices.get(id));
 
-export const endpoints: ApiEndpoint[] = [list, retrieve];
+const createPreview = endpoint(
+  'post',
+  '/v1/invoices/create_preview',
+  z.strictObject({
+    customer: z.string().optional(),
+    subscription: z.string(),
+    subscription_details: z
+      .strictObject({ items: z.array(ItemParam).max(20).optional(), proration_behavior: z.enum(ProrationBehavior).optional(), proration_date: formInt.optional() })
+      .optional(),
+    expand: expandParam,
+  }),
+  (ctx, p) => {
+    const record = subscriptionRecordOrThrow(ctx, p.subscription);
+    const sub = record.subscription;
+    if (p.customer !== undefined && p.customer !== customerIdOf(sub)) throw invalidParam('customer', `The subscription ${sub.id} does not belong to the customer ${p.customer}.`);
+    if (sub.status === 'canceled' || sub.status === 'incomplete_expired') throw badState(`The subscription ${sub.id} has ended: there is no upcoming invoice.`, 'invoice_upcoming_none');
+    const details = p.subscription_details ?? {};
+    const behaviour = details.proration_behavior ?? 'create_prorations';
+    const period = currentPeriod(sub);
+    const at = details.proration_date ?? ctx.clock.now();
+    if (details.proration_date !== undefined) {
+      if (behaviour === 'none') throw invalidParam('subscription_details[proration_date]', 'proration_date cannot be set when proration_behavior is none.');
+      if (at < period.start || at > period.end) throw invalidParam('subscription_details[proration_date]', 'proration_date must be within the current subscription period.');
+    }
+    const changes = itemChangesOf(ctx, sub, details.items ?? []);
+    return previewInvoice(ctx, record, itemChangeOutcome(sub, changes, at, behaviour), at);
+  },
+);
+
+export const endpoints: ApiEndpoint[] = [list, createPreview, retrieve];

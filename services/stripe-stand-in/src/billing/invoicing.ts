@@ -27,7 +27,7 @@ function setBalance(ctx: BillingContext, customer: Stripe.Customer, balance: num
  * credit. At finalization `ending_balance` is what the customer's balance becomes.
  * https://docs.stripe.com/billing/customer/balance
  */
-function applyCustomerBalance(invoice: Stripe.Invoice, customer: Stripe.Customer): void {
+export function applyCustomerBalance(invoice: Stripe.Invoice, customer: Stripe.Customer): void {
   const net = invoice.total + customer.balance;
   invoice.starting_balance = customer.balance;
   invoice.amount_due = Math.max(net, 0);

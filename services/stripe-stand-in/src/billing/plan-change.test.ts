@@ -196,3 +196,39 @@ describe('a plan change that leaves a net credit', () => {
     expect(((await stripe.customers.retrieve(customerId)) as Stripe.Customer).balance).toBe(-2_000);
   });
 });
+
+describe('invoice preview of a subscription update (create_preview)', () => {
+  it('shows the change’s proration at the proration date on the next invoice, and changes nothing', async () => {
+    const { stripe, standIn } = running;
+    const { customerId, subId } = await subscribe('pro_month');
+    standIn.advanceClock(Math.round(15.5 * DAY));
+    const mark = standIn.state.events.length;
+    const items = planItemChanges(await stripe.subscriptions.retrieve(subId), PRICE_IDS, resolvePlanPrices(PRICE_IDS, 'team_month'));
+    const preview = await createSdkBillingGateway(stripe).previewSubscriptionChange({ customerId, subscriptionId: subId, items });
+    const pro = standIn.state.prices.get('price_pro_month')?.unit_amount ?? 0;
+    const team = standIn.state.prices.get('price_team_month')?.unit_amount ?? 0;
+    expect(preview).toMatchObject({ currency: 'usd', invoicedNow: false, prorationDate: standIn.clock.now() });
+    expect(preview.proration).toBe(Math.round((team - pro) / 2)); // half of March left
+    expect(eventsSince(mark)).toEqual([]);
+    expect((await stripe.subscriptions.retrieve(subId)).items.data.map((i) => i.price.id)).toEqual(['price_pro_month']);
+
+    await changePlanLikeTheApp(subId, 'team_month');
+    expect(standIn.state.subscriptions.get(subId)?.pendingProration).toBe(preview.proration);
+  });
+
+  it('refuses a proration date outside the period, with proration_behavior=none, or another customer’s subscription', async () => {
+    const { stripe, standIn } = running;
+    const { customerId, subId } = await subscribe('pro_month');
+    const other = await stripe.customers.create({});
+    const at = standIn.clock.now();
+    const refusals: [Stripe.InvoiceCreatePreviewParams, string][] = [
+      [{ customer: customerId, subscription: subId, subscription_details: { proration_date: at - 40 * DAY } }, 'subscription_details[proration_date]'],
+      [{ customer: customerId, subscription: subId, subscription_details: { proration_date: at, proration_behavior: 'none' } }, 'subscription_details[proration_date]'],
+      [{ customer: other.id, subscription: subId }, 'customer'],
+    ];
+    for (const [params, param] of refusals) {
+      const err = invalid(await stripe.invoices.createPreview(params).catch((e: unknown) => e));
+      expect(err.param).toBe(param);
+    }
+  });
+});

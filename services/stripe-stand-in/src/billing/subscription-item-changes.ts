@@ -53,46 +53,61 @@ function nextItems(sub: Stripe.Subscription, changes: readonly ItemChange[], now
   return items;
 }
 
+export interface ItemChangeOutcome {
+  /** The subscription's items after the change. */
+  items: Stripe.SubscriptionItem[];
+  /** A new licensed interval restarts the billing cycle at the change: the new period. */
+  restartedPeriod: { start: number; end: number } | null;
+  /** Invoiced at once: a new interval's first period (less unused time), or `always_invoice`'s proration. */
+  invoiceNow: InvoiceLine[];
+  /** `create_prorations` on the same interval: the proration carried to the next invoice. */
+  carried: InvoiceLine | null;
+}
+
 /**
- * Same licensed interval: the period is kept and the difference in the licensed amount for the
- * rest of it is prorated (carried to the next invoice, invoiced now, or dropped). A different
- * interval restarts the billing cycle now and invoices at once, crediting the unused time (unless
- * proration_behavior=none). During a trial nothing is prorated.
+ * What an item change does, computed without changing anything (the update applies it, the invoice
+ * preview shows it). Same licensed interval: the period is kept and the difference in the licensed
+ * amount for the rest of it is prorated (carried to the next invoice, invoiced now, or dropped). A
+ * different interval restarts the billing cycle at `now` and invoices at once, crediting the
+ * unused time (unless proration_behavior=none). During a trial nothing is prorated.
  */
-export function applyItemChanges(ctx: BillingContext, record: SubscriptionRecord, changes: readonly ItemChange[], proration: ProrationBehavior): void {
-  if (changes.length === 0) return;
-  const sub = record.subscription;
-  const now = ctx.clock.now();
+export function itemChangeOutcome(sub: Stripe.Subscription, changes: readonly ItemChange[], now: number, proration: ProrationBehavior): ItemChangeOutcome {
   const period = currentPeriod(sub);
   const oldMain = licensedItem(sub);
   const oldAmount = licensedAmount(sub.items.data);
   const remaining = (period.end - now) / (period.end - period.start);
-  const trialing = sub.status === 'trialing';
-  let invoiceNow: InvoiceLine[] = [];
+  const items = nextItems(sub, changes, now);
+  const after: Stripe.Subscription = { ...sub, items: { ...sub.items, data: items } };
+  const main = licensedItem(after);
+  if (!main || !oldMain) throw new Error(`subscription ${sub.id} lost its licensed item`); // validated before
+  const unchanged: ItemChangeOutcome = { items, restartedPeriod: null, invoiceNow: [], carried: null };
+  if (sub.status === 'trialing') return unchanged;
+  if (intervalOf(main.price) !== intervalOf(oldMain.price)) {
+    const restarted = { start: now, end: addInterval(now, intervalOf(main.price)) };
+    const unused = proration === 'none' ? 0 : Math.round(oldAmount * remaining);
+    const credit: InvoiceLine[] =
+      unused > 0 ? [{ description: 'Unused time on previous plan', amount: -unused, price: null, quantity: null, subscriptionItem: oldMain.id, proration: true, period: { start: now, end: period.end } }] : [];
+    return { ...unchanged, restartedPeriod: restarted, invoiceNow: [...licensedLines(after, restarted, false), ...credit] };
+  }
+  const delta = Math.round((licensedAmount(items) - oldAmount) * remaining);
+  if (proration === 'none' || delta === 0) return unchanged;
+  const line: InvoiceLine = { description: 'Proration for plan change', amount: delta, price: main.price, quantity: main.quantity ?? 1, subscriptionItem: main.id, proration: true, period: { start: now, end: period.end } };
+  return proration === 'always_invoice' ? { ...unchanged, invoiceNow: [line] } : { ...unchanged, carried: line };
+}
+
+/** Applies an item change (see itemChangeOutcome) in one `customer.subscription.updated`. */
+export function applyItemChanges(ctx: BillingContext, record: SubscriptionRecord, changes: readonly ItemChange[], proration: ProrationBehavior): void {
+  if (changes.length === 0) return;
+  const outcome = itemChangeOutcome(record.subscription, changes, ctx.clock.now(), proration);
   changeSubscription(ctx, record, (s) => {
-    s.items.data = nextItems(s, changes, now);
-    const main = licensedItem(s);
-    if (!main || !oldMain) throw new Error(`subscription ${s.id} lost its licensed item`); // validated before
-    if (trialing) return;
-    const newAmount = licensedAmount(s.items.data);
-    if (intervalOf(main.price) !== intervalOf(oldMain.price)) {
-      const end = addInterval(now, intervalOf(main.price));
-      setPeriod(s, now, end);
-      s.billing_cycle_anchor = now;
-      const unused = proration === 'none' ? 0 : Math.round(oldAmount * remaining);
-      invoiceNow = [
-        ...licensedLines(s, { start: now, end }, false),
-        ...(unused > 0 ? [{ description: 'Unused time on previous plan', amount: -unused, price: null, quantity: null, subscriptionItem: oldMain.id, proration: true, period: { start: now, end: period.end } }] : []),
-      ];
-      return;
+    s.items.data = outcome.items;
+    if (outcome.restartedPeriod) {
+      setPeriod(s, outcome.restartedPeriod.start, outcome.restartedPeriod.end);
+      s.billing_cycle_anchor = outcome.restartedPeriod.start;
     }
-    const delta = Math.round((newAmount - oldAmount) * remaining);
-    if (proration === 'none' || delta === 0) return;
-    const line: InvoiceLine = { description: 'Proration for plan change', amount: delta, price: main.price, quantity: main.quantity ?? 1, subscriptionItem: main.id, proration: true, period: { start: now, end: period.end } };
-    if (proration === 'always_invoice') invoiceNow = [line];
-    else record.pendingProration += delta;
   });
+  if (outcome.carried) record.pendingProration += outcome.carried.amount;
   // A net credit still gets its invoice: its total is negative, nothing is due, and the credit
   // goes to the customer's balance for the next invoices, as at Stripe.
-  if (invoiceNow.length > 0) chargeNow(ctx, record, invoiceNow, 'subscription_update');
+  if (outcome.invoiceNow.length > 0) chargeNow(ctx, record, outcome.invoiceNow, 'subscription_update');
 }

@@ -60,7 +60,7 @@ function endTrial(ctx: BillingContext, record: SubscriptionRecord): void {
   chargeNow(ctx, record, licensedLines(sub, { start, end }, false), 'subscription_cycle');
 }
 
-function nextPeriod(sub: Stripe.Subscription): { start: number; end: number } {
+export function nextPeriod(sub: Stripe.Subscription): { start: number; end: number } {
   const main = licensedItem(sub) ?? sub.items.data[0];
   const interval = main?.price.recurring?.interval;
   if (!interval) throw new Error(`subscription ${sub.id} has no recurring item`);
@@ -69,7 +69,7 @@ function nextPeriod(sub: Stripe.Subscription): { start: number; end: number } {
 }
 
 /** Usage in the period that just ended, priced per unit (metered items bill in arrears). */
-function usageLines(ctx: BillingContext, sub: Stripe.Subscription, ended: { start: number; end: number }): InvoiceLine[] {
+export function usageLines(ctx: BillingContext, sub: Stripe.Subscription, ended: { start: number; end: number }): InvoiceLine[] {
   const customer = customerIdOf(sub);
   return sub.items.data.flatMap((item) => {
     const meterId = item.price.recurring?.meter;
