@@ -1,15 +1,45 @@
 // Wires the billing page's buttons and the API-key form to the JSON API. Every state change is a
 // JSON request (the API refuses anything else, as a CSRF guard); a response with a `url`
 // (Checkout, portal) navigates there, anything else reloads the page so it renders the new state
-// from the server. A new API key's secret is shown once, in place, and never reloaded.
+// from the server. A plan or seats change is confirmed with what it costs, previewed by the API.
+// A new API key's secret is shown once, in place, and never reloaded.
 'use strict';
 (function () {
+  // As the server writes them (pages/format.ts): en-US, dates in UTC.
+  function money(cents, currency) {
+    var zeroDecimal = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
+    var threeDecimal = ['bhd', 'jod', 'kwd', 'omr', 'tnd'];
+    var code = currency.toLowerCase();
+    var per = zeroDecimal.indexOf(code) >= 0 ? 1 : threeDecimal.indexOf(code) >= 0 ? 1000 : 100;
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: code.toUpperCase() }).format(cents / per);
+  }
+  function day(unixSeconds) {
+    return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(unixSeconds * 1000));
+  }
+
+  /** What a previewed change costs, in a sentence (the API's ChangePreview). */
+  function costOf(preview) {
+    var c = preview.currency;
+    if (preview.invoicedNow) {
+      return preview.amountDueNow > 0
+        ? 'You will be charged ' + money(preview.amountDueNow, c) + ' now: a new billing period starts today, and the unused time on your current plan is credited.'
+        : 'Nothing is due now: a new billing period starts today, and the credit for the unused time on your current plan covers it.';
+    }
+    var when = preview.nextInvoiceAt ? ' on ' + day(preview.nextInvoiceAt) : '';
+    if (preview.proration > 0) return money(preview.proration, c) + ' for the rest of this period will be added to your next invoice' + when + '.';
+    if (preview.proration < 0) return money(-preview.proration, c) + ' for the unused part of this period will be credited on your next invoice' + when + '.';
+    return 'Nothing is charged for the change before your next invoice' + when + '.';
+  }
+
+  /** Per `data-action`: the question to confirm (a string, or a promise of one for a previewed change). */
   var confirmations = {
     cancel: function () {
       return 'Cancel your subscription at the end of the current period?';
     },
-    'change-plan': function () {
-      return 'Switch plan now? The difference is prorated.';
+    'change-plan': function (button) {
+      return send('POST', '/api/subscription/plan/preview', { lookupKey: button.getAttribute('data-lookup-key') }).then(function (preview) {
+        return 'Switch to ' + button.getAttribute('data-change') + ' now? ' + costOf(preview);
+      });
     },
     'revoke-key': function (button) {
       return 'Revoke the API key "' + button.getAttribute('data-key-name') + '"? Programs using it are refused at once.';
@@ -95,14 +125,18 @@
     if (!action) return;
     event.preventDefault();
     var confirmation = confirmations[target.getAttribute('data-action')];
-    if (confirmation && !window.confirm(confirmation(target))) return;
-    var request = action(target);
-    if (!request) return;
-    target.disabled = true;
-    request()
-      .then(function (answer) {
-        if (answer && typeof answer.url === 'string') window.location.assign(answer.url);
-        else window.location.reload();
+    target.disabled = true; // while a preview loads, and while the request runs
+    Promise.resolve(confirmation ? confirmation(target) : null)
+      .then(function (question) {
+        var request = question === null || window.confirm(question) ? action(target) : null;
+        if (!request) {
+          target.disabled = false;
+          return;
+        }
+        return request().then(function (answer) {
+          if (answer && typeof answer.url === 'string') window.location.assign(answer.url);
+          else window.location.reload();
+        });
       })
       .catch(function (err) {
         target.disabled = false;
@@ -110,18 +144,23 @@
       });
   });
 
-  // Seats of a plan priced per seat: changed at once, with proration.
+  // Seats of a plan priced per seat: changed at once, with proration, once its cost is confirmed.
   var seatsForm = document.querySelector('form.seats-form');
   if (seatsForm) {
     seatsForm.addEventListener('submit', function (event) {
       event.preventDefault();
       var seats = Number(seatsForm.elements.seats.value);
-      if (!window.confirm('Change to ' + seats + (seats === 1 ? ' seat' : ' seats') + ' now? The difference is prorated.')) return;
       var button = seatsForm.querySelector('button[type=submit]');
       button.disabled = true;
-      send('POST', '/api/subscription/seats', { seats: seats })
-        .then(function () {
-          window.location.reload();
+      send('POST', '/api/subscription/seats/preview', { seats: seats })
+        .then(function (preview) {
+          if (!window.confirm('Change to ' + seats + (seats === 1 ? ' seat' : ' seats') + ' now? ' + costOf(preview))) {
+            button.disabled = false;
+            return;
+          }
+          return send('POST', '/api/subscription/seats', { seats: seats }).then(function () {
+            window.location.reload();
+          });
         })
         .catch(function (err) {
           button.disabled = false;

@@ -22,19 +22,32 @@ export interface ChangePreview {
   nextInvoiceAt: number | null;
 }
 
-async function preview(deps: BillingOpsDeps, change: { subscription: Stripe.Subscription; customerId: string; items: readonly SubscriptionItemChange[] }): Promise<ChangePreview> {
+interface PlannedChange {
+  subscription: Stripe.Subscription;
+  customerId: string;
+  items: readonly SubscriptionItemChange[];
+}
+
+/**
+ * `newInterval`: the change moves the licensed price to another billing interval, which restarts
+ * the billing period; Stripe then invoices at once, except during a trial (nothing is charged
+ * before it ends).
+ */
+async function preview(deps: BillingOpsDeps, change: PlannedChange, newInterval: boolean): Promise<ChangePreview> {
   const { subscription, customerId, items } = change;
   const p = await deps.gateway.previewSubscriptionChange({ customerId, subscriptionId: subscription.id, items });
-  const periodEnd = licensedItem(subscription, deps.priceIds)?.current_period_end ?? null;
-  return p.invoicedNow
+  return newInterval && subscription.status !== 'trialing'
     ? { currency: p.currency, invoicedNow: true, amountDueNow: p.amountDue, proration: 0, nextInvoiceAt: null }
-    : { currency: p.currency, invoicedNow: false, amountDueNow: 0, proration: p.proration, nextInvoiceAt: periodEnd };
+    : { currency: p.currency, invoicedNow: false, amountDueNow: 0, proration: p.proration, nextInvoiceAt: licensedItem(subscription, deps.priceIds)?.current_period_end ?? null };
 }
 
 export async function previewPlanChange(deps: BillingOpsDeps, userId: string, lookupKey: string): Promise<ChangePreview> {
-  return preview(deps, await planPlanChange(deps, userId, lookupKey));
+  const change = await planPlanChange(deps, userId, lookupKey);
+  const interval = licensedItem(change.subscription, deps.priceIds)?.price.recurring?.interval;
+  return preview(deps, change, interval !== change.target.price.interval);
 }
 
+/** Seats keep the price, and so the interval. */
 export async function previewSeatsChange(deps: BillingOpsDeps, userId: string, seats: number): Promise<ChangePreview> {
-  return preview(deps, await planSeatsChange(deps, userId, seats));
+  return preview(deps, await planSeatsChange(deps, userId, seats), false);
 }

@@ -57,9 +57,10 @@ export interface InvoicePage {
 /** What a subscription change would invoice (Stripe's invoice preview); nothing is changed. */
 export interface SubscriptionChangePreview {
   currency: string;
-  /** The change restarts the billing period (a new billing interval): Stripe invoices it at once. */
-  invoicedNow: boolean;
-  /** The previewed invoice's amount due, the customer's credit balance taken off. */
+  /**
+   * The previewed invoice's amount due, the customer's credit balance taken off: the invoice the
+   * change makes at once when it restarts the billing period, else the next renewal's.
+   */
   amountDue: number;
   /** The change's own prorations, in cents (negative: a credit). */
   proration: number;

@@ -100,20 +100,13 @@ function toItemParam(change: SubscriptionItemChange): Stripe.SubscriptionUpdateP
 
 /**
  * Stripe's way to pick out a change's own prorations: lines marked `proration` whose period starts
- * at the preview's proration date. A line of the new price starting then means the billing period
- * restarted (a new interval), which Stripe invoices at once. A preview of our plans has a handful
- * of lines, well inside the first page Stripe includes.
+ * at the preview's proration date. A preview of our plans has a handful of lines, well inside the
+ * first page Stripe includes.
  */
 export function toChangePreview(invoice: Stripe.Invoice): SubscriptionChangePreview {
   const prorationDate = invoice.parent?.subscription_details?.subscription_proration_date ?? null;
-  const atChange = invoice.lines.data.filter((line) => prorationDate !== null && line.period.start === prorationDate && line.parent?.subscription_item_details);
-  return {
-    currency: invoice.currency,
-    invoicedNow: atChange.some((line) => line.parent?.subscription_item_details?.proration === false),
-    amountDue: invoice.amount_due,
-    proration: atChange.filter((line) => line.parent?.subscription_item_details?.proration === true).reduce((sum, line) => sum + line.amount, 0),
-    prorationDate,
-  };
+  const prorations = invoice.lines.data.filter((line) => prorationDate !== null && line.period.start === prorationDate && line.parent?.subscription_item_details?.proration === true);
+  return { currency: invoice.currency, amountDue: invoice.amount_due, proration: prorations.reduce((sum, line) => sum + line.amount, 0), prorationDate };
 }
 
 export function toInvoiceView(invoice: Stripe.Invoice): InvoiceView {

@@ -1,7 +1,8 @@
 // A real browser (Debian's chromium via playwright-core) through the whole user journey: sign in
 // on the dev page, subscribe through the stand-in's hosted Checkout, come back to the plan
-// active; open the portal, cancel, come back to "Ends on <date>". And the admin revenue view, for
-// an ADMIN_EMAILS identity only. No screenshots are written.
+// active; open the portal, cancel, come back to "Ends on <date>". Per-seat plans, with changes
+// confirmed at their previewed cost; API keys; and the admin revenue view, for an ADMIN_EMAILS
+// identity only. No screenshots are written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createBillingStore } from '@billing/shared/billing/billing-store.js';
@@ -84,12 +85,29 @@ describe('billing page in a browser', () => {
     expect(await page.textContent('[data-testid=plan-name]')).toBe('Team');
     expect(await page.textContent('[data-testid=plan-price]')).toMatch(/^\$300\.00 \/ month \(3 seats × \$100\.00\)/);
 
-    page.once('dialog', (dialog) => void dialog.accept());
+    // Each change is confirmed with its previewed cost: during the trial, nothing until it ends.
+    const customerId = (await stack.firestore.doc(`users/${devSubject(email)}`).get()).get('stripeCustomerId') as string;
+    const subscription = () => stack.standIn.subscriptionsOf(customerId)[0];
+    const trialEnds = formatDate(subscription()?.trial_end ?? 0);
+    let question = '';
+    page.once('dialog', (dialog) => {
+      question = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.click('[data-plan=team] button[data-action=change-plan][data-lookup-key=team_year]');
+    await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-plan=team] button[data-lookup-key=team_year]')?.disabled);
+    expect(question).toBe(`Switch to Team at $1,000.00 / seat / year now? Nothing is charged for the change before your next invoice on ${trialEnds}.`);
+    expect(subscription()?.items.data.map((i) => i.price.id)).toContain('price_team_month'); // dismissed: unchanged
+
+    page.once('dialog', (dialog) => {
+      question = dialog.message();
+      void dialog.accept();
+    });
     await page.fill('[data-testid=seats-form] input[name=seats]', '4');
     await Promise.all([page.waitForEvent('load'), page.click('[data-testid=seats-form] button[type=submit]')]);
+    expect(question).toBe(`Change to 4 seats now? Nothing is charged for the change before your next invoice on ${trialEnds}.`);
     expect(await page.inputValue('[data-testid=seats-form] input[name=seats]')).toBe('4');
-    const customerId = (await stack.firestore.doc(`users/${devSubject(email)}`).get()).get('stripeCustomerId') as string;
-    expect(stack.standIn.subscriptionsOf(customerId)[0]?.items.data.find((i) => i.price.id === 'price_team_month')?.quantity).toBe(4);
+    expect(subscription()?.items.data.find((i) => i.price.id === 'price_team_month')?.quantity).toBe(4);
     await context.close();
   }, 60_000);
 

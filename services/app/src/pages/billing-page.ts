@@ -213,7 +213,7 @@ function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml
         const label = `${formatMoney(price.unitAmount, price.currency)} / ${plan.seats ? 'seat / ' : ''}${price.interval}`;
         if (live && price.priceId === currentPriceId) return html`<li>${label} <button disabled>Current plan</button></li>`;
         return live
-          ? html`<li>${label} <button data-action="change-plan" data-lookup-key="${price.lookupKey}">Switch</button></li>`
+          ? html`<li>${label} <button data-action="change-plan" data-lookup-key="${price.lookupKey}" data-change="${plan.name} at ${label}">Switch</button></li>`
           : html`<li>${label} <button data-action="checkout" data-lookup-key="${price.lookupKey}">Subscribe</button></li>`;
       })}
     </ul>
