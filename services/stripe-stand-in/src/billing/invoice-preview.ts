@@ -5,32 +5,24 @@
 // how Stripe says to pick out the change's own prorations.
 import type Stripe from 'stripe';
 import type { BillingContext } from './billing-context.js';
-import type { InvoiceLine } from './invoice-object.js';
 import { invoiceObject } from './invoice-object.js';
 import { applyCustomerBalance, customerOf } from './invoicing.js';
 import type { SubscriptionRecord } from './stand-in-state.js';
 import { customerIdOf, licensedLines } from './subscription-changes.js';
 import type { ItemChangeOutcome } from './subscription-item-changes.js';
 import { currentPeriod } from './subscription-object.js';
-import { nextPeriod, usageLines } from './subscription-renewals.js';
+import { nextPeriod, pendingProrationLines, usageLines } from './subscription-renewals.js';
 
 export function previewInvoice(ctx: BillingContext, record: SubscriptionRecord, outcome: ItemChangeOutcome, prorationDate: number): Stripe.Invoice {
   const sub = record.subscription;
   const after: Stripe.Subscription = { ...sub, items: { ...sub.items, data: outcome.items } };
   const customer = customerOf(ctx, customerIdOf(sub));
-  const now = outcome.restartedPeriod
-    ? { lines: outcome.invoiceNow, period: outcome.restartedPeriod, billingReason: 'subscription_update' as const }
-    : outcome.invoiceNow.length > 0
-      ? { lines: outcome.invoiceNow, period: currentPeriod(sub), billingReason: 'subscription_update' as const }
-      : null;
+  const now =
+    outcome.invoiceNow.length > 0 ? { lines: outcome.invoiceNow, period: outcome.restartedPeriod ?? currentPeriod(sub), billingReason: 'subscription_update' as const } : null;
   const renewal = () => {
     const ended = currentPeriod(sub);
-    const earlier: InvoiceLine[] =
-      record.pendingProration !== 0
-        ? [{ description: 'Prorations from the previous period', amount: record.pendingProration, price: null, quantity: null, subscriptionItem: null, proration: true, period: ended }]
-        : [];
     return {
-      lines: [...licensedLines(after, nextPeriod(after), false), ...usageLines(ctx, sub, ended), ...earlier, ...(outcome.carried ? [outcome.carried] : [])],
+      lines: [...licensedLines(after, nextPeriod(after), false), ...usageLines(ctx, sub, ended), ...pendingProrationLines(record, ended), ...(outcome.carried ? [outcome.carried] : [])],
       period: ended,
       billingReason: 'upcoming' as const,
     };
