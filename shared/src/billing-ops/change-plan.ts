@@ -1,16 +1,14 @@
 // Upgrade/downgrade through the app's own API (the portal offers the same): swap the price with
 // proration, then store the result so the page shows the new plan at once.
-import type { SubscriptionItemChange } from '../ports/billing-gateway.js';
 import { AppError } from '../errors/app-error.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { subscriptionChangeKey } from './idempotency-keys.js';
-import { loadOwnedSubscription, type OwnedSubscription } from './owned-subscription.js';
+import { loadOwnedSubscription, type PlannedSubscriptionChange } from './owned-subscription.js';
 import { planItemChanges } from './plan-item-changes.js';
 import { resolvePlanPrices, type PlanPrices } from './plan-prices.js';
 
-export interface PlannedPlanChange extends OwnedSubscription {
+export interface PlannedPlanChange extends PlannedSubscriptionChange {
   target: PlanPrices;
-  items: SubscriptionItemChange[];
 }
 
 /** The user's subscription and the item changes that move it onto `lookupKey` (409 when already there). */

@@ -1,18 +1,16 @@
 // Seats of a per-seat plan through the app's own API: change the licensed item's quantity with
 // proration, then store the result so the page shows the new count at once.
-import type { SubscriptionItemChange } from '../ports/billing-gateway.js';
 import { AppError } from '../errors/app-error.js';
 import { planForPriceId } from '../plans/catalog.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { subscriptionChangeKey } from './idempotency-keys.js';
 import { licensedItem } from './plan-item-changes.js';
-import { loadOwnedSubscription, type OwnedSubscription } from './owned-subscription.js';
+import { loadOwnedSubscription, type PlannedSubscriptionChange } from './owned-subscription.js';
 import { seatsToBuy } from './plan-seats.js';
 
-export interface PlannedSeatsChange extends OwnedSubscription {
+export interface PlannedSeatsChange extends PlannedSubscriptionChange {
   /** The seats bought: the request's, checked against the plan's range. */
   quantity: number;
-  items: SubscriptionItemChange[];
 }
 
 /** The user's subscription and the quantity change to `seats` (409 off a per-seat catalog plan or when unchanged). */

@@ -1,6 +1,7 @@
 // The signed-in user's current subscription, retrieved fresh from Stripe and checked to belong
 // to the user's own customer: the basis of every change the app makes to a subscription.
 import type Stripe from 'stripe';
+import type { SubscriptionItemChange } from '../ports/billing-gateway.js';
 import { AppError } from '../errors/app-error.js';
 import { idOf } from '../model/ids.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
@@ -13,6 +14,11 @@ export interface OwnedSubscription {
   revision: number | null;
   /** The user's Stripe customer, which owns the subscription. */
   customerId: string;
+}
+
+/** A change to the user's subscription, planned: the item changes to send Stripe (or preview). */
+export interface PlannedSubscriptionChange extends OwnedSubscription {
+  items: SubscriptionItemChange[];
 }
 
 export async function loadOwnedSubscription(deps: BillingOpsDeps, userId: string): Promise<OwnedSubscription> {

@@ -3,11 +3,10 @@
 // the next invoice (create_prorations). A new interval restarts the billing period and is invoiced
 // at once. The confirmed change prorates at its own moment, so the amount can differ from the
 // preview by the seconds in between.
-import type Stripe from 'stripe';
-import type { SubscriptionItemChange } from '../ports/billing-gateway.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { planPlanChange } from './change-plan.js';
 import { planSeatsChange } from './change-seats.js';
+import type { PlannedSubscriptionChange } from './owned-subscription.js';
 import { licensedItem } from './plan-item-changes.js';
 
 export interface ChangePreview {
@@ -22,18 +21,12 @@ export interface ChangePreview {
   nextInvoiceAt: number | null;
 }
 
-interface PlannedChange {
-  subscription: Stripe.Subscription;
-  customerId: string;
-  items: readonly SubscriptionItemChange[];
-}
-
 /**
  * `newInterval`: the change moves the licensed price to another billing interval, which restarts
  * the billing period; Stripe then invoices at once, except during a trial (nothing is charged
  * before it ends).
  */
-async function preview(deps: BillingOpsDeps, change: PlannedChange, newInterval: boolean): Promise<ChangePreview> {
+async function preview(deps: BillingOpsDeps, change: PlannedSubscriptionChange, newInterval: boolean): Promise<ChangePreview> {
   const { subscription, customerId, items } = change;
   const p = await deps.gateway.previewSubscriptionChange({ customerId, subscriptionId: subscription.id, items });
   return newInterval && subscription.status !== 'trialing'
