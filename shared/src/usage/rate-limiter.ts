@@ -1,11 +1,13 @@
-// Per-minute rate limits per API key or user: a token bucket per subject, in this instance's
+// Per-minute rate limits: a token bucket per subject (the app uses one per user, shared by all
+// their API keys and browser requests: services/app/src/usage/metered.ts), in this instance's
 // memory. Capacity = the plan's rateLimitPerMinute, refilled continuously at limit/60 per second,
 // so a subject may burst a full minute's allowance and then sustains the limit.
 //
 // Scope (stated): each app instance enforces the limit on the requests it serves. Cloud Run spreads
 // one subject's requests over instances, so the global ceiling is at most instances x limit. A
 // shared counter per request would cost a Firestore write per request (the thing quotas avoid);
-// the monthly quota, which is shared exactly, is what bounds spend.
+// the monthly quota, which is shared exactly, is what bounds spend, and the load balancer's Cloud
+// Armor rules put a global ceiling on each API key and client IP (infra/README.md).
 import type { Clock } from '../ports/clock.js';
 
 export type RateDecision = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };

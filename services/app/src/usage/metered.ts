@@ -1,6 +1,13 @@
 // Middleware that charges a request to a metered feature: first the per-minute rate limit of the
-// caller (per API key, or per user through IAP) at the owner's plan rate, then `n` units against
-// the monthly quota. A refused request records nothing. Mounted after apiKeyOrIap.
+// user at their plan's rate, then `n` units against the monthly quota. A refused request records
+// nothing. Mounted after apiKeyOrIap.
+//
+// The rate limit belongs to the user (later: the account), not to the credential: all of a
+// user's API keys and their browser (IAP) requests take from one bucket, so creating keys does
+// not multiply the plan's limit (issue 17, item 6). The bucket lives in this instance's memory
+// (shared/src/usage/rate-limiter.ts): across N instances a user gets at most N x the limit; the
+// load balancer's Cloud Armor rules (infra/terraform/app_load_balancer.tf) cap each key and
+// client IP globally.
 import type { RequestHandler } from 'express';
 import { AppError } from '@billing/shared/errors/app-error.js';
 import type { MeteredFeature } from '@billing/shared/plans/catalog.js';
@@ -14,7 +21,7 @@ export function metered(feature: MeteredFeature, deps: { metering: Metering; clo
     const { userId, keyId } = requestPrincipal(res);
     const { metering } = deps;
     const account = usageAccount(userId, await metering.billing.billing(userId), deps.clock.now());
-    const limit = metering.rateLimiter.take(keyId ? `key:${keyId}` : `user:${userId}`, account.plan.rateLimitPerMinute);
+    const limit = metering.rateLimiter.take(`user:${userId}`, account.plan.rateLimitPerMinute);
     if (!limit.ok) {
       res.set('Retry-After', String(limit.retryAfterSeconds));
       throw new AppError('rate_limited', 'Too many requests', { retryAfterSeconds: limit.retryAfterSeconds, limitPerMinute: account.plan.rateLimitPerMinute });

@@ -134,7 +134,7 @@ describe('API keys over HTTP', () => {
 });
 
 describe('/v1 metering over HTTP', () => {
-  it('rate limits per key with 429 and Retry-After, and a refused call records nothing', async () => {
+  it('rate limits with 429 and Retry-After, and a refused call records nothing', async () => {
     const frozen = Date.now(); // the bucket refills one token per second at 60/minute: stop the metering clock
     const { first, iap } = await setup(1, { now: () => frozen });
     const base = first.harness.baseUrl;
@@ -154,6 +154,30 @@ describe('/v1 metering over HTTP', () => {
         { feature: 'analyses', used: 0, limit: 10, periodEnd: calendarMonth(Date.now()).end },
       ],
     });
+  });
+
+  it('one per-minute bucket per user: several keys and the browser (IAP) path share it; another user keeps their own', async () => {
+    const frozen = Date.now(); // no refill during the test
+    const { first, iap } = await setup(1, { now: () => frozen });
+    const base = first.harness.baseUrl;
+    const gina = await iap('gina@example.com'); // free plan: 60 requests/minute
+    const keys = [await createKey(base, gina, 'a'), await createKey(base, gina, 'b'), await createKey(base, gina, 'c')];
+    const callers = [...keys.map((k) => bearer(k.key)), gina];
+    // 15 calls from each of the four callers: exactly the user's 60.
+    for (let i = 0; i < 15; i++) for (const headers of callers) expect((await call(base, '/v1/ping', { headers })).status).toBe(200);
+    for (const headers of callers) {
+      const limited = await call(base, '/v1/ping', { headers });
+      expect(limited.status).toBe(429);
+      expect(limited.body).toMatchObject({ error: { code: 'rate_limited', limitPerMinute: 60 } });
+    }
+    const key4 = await createKey(base, gina, 'd'); // a fresh key does not bring a fresh bucket
+    expect((await call(base, '/v1/ping', { headers: bearer(key4.key) })).status).toBe(429);
+
+    const henry = await iap('henry@example.com');
+    const henryKey = await createKey(base, henry);
+    for (let i = 0; i < 30; i++) expect((await call(base, '/v1/ping', { headers: bearer(henryKey.key) })).status).toBe(200);
+    for (let i = 0; i < 30; i++) expect((await call(base, '/v1/ping', { headers: henry })).status).toBe(200);
+    expect((await call(base, '/v1/ping', { headers: henry })).status).toBe(429);
   });
 
   it('admits exactly the quota, then answers 429 with feature, used, limit, periodEnd and upgradeUrl; a bad body costs nothing', async () => {
