@@ -17,6 +17,7 @@ function billing(over: Partial<BillingSummary>): BillingSummary {
     interval: 'month',
     currentPeriodStart: NOW - 10 * DAY,
     currentPeriodEnd: NOW + 20 * DAY,
+    billingCycleAnchor: NOW - 10 * DAY,
     cancelAtPeriodEnd: false,
     cancelAt: null,
     trialEnd: null,

@@ -37,6 +37,7 @@ export function computeBillingSummary(input: SummaryInputs): BillingSummary {
     interval: sub?.interval ?? null,
     currentPeriodStart: sub?.currentPeriodStart ?? null,
     currentPeriodEnd: sub?.currentPeriodEnd ?? null,
+    billingCycleAnchor: sub?.billingCycleAnchor ?? null,
     cancelAtPeriodEnd: sub?.cancelAtPeriodEnd ?? false,
     cancelAt: sub?.cancelAt ?? null,
     trialEnd: sub?.trialEnd ?? null,

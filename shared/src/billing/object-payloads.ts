@@ -47,6 +47,8 @@ export const SubscriptionPayload = z.object({
       }),
     ),
   }),
+  /** Where the subscription's months are counted from (monthly quotas); lenient for hand-made payloads. */
+  billing_cycle_anchor: unix.nullish().transform((v) => v ?? null),
   cancel_at_period_end: z.boolean(),
   cancel_at: unix.nullable(),
   canceled_at: unix.nullable(),

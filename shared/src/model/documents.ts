@@ -73,6 +73,12 @@ export const SubscriptionDoc = z.object({
   ),
   currentPeriodStart: unixSeconds.nullable(),
   currentPeriodEnd: unixSeconds.nullable(),
+  /**
+   * Stripe's `billing_cycle_anchor`: where the subscription's months are counted from (monthly
+   * quotas reset on its day of month, usage/quota-period.ts). Documents stored before it was kept
+   * read as null until their next event.
+   */
+  billingCycleAnchor: unixSeconds.nullable().default(null),
   cancelAtPeriodEnd: z.boolean(),
   cancelAt: unixSeconds.nullable(),
   canceledAt: unixSeconds.nullable(),
@@ -162,6 +168,12 @@ export const BillingSummary = z.object({
   interval: BillingInterval.nullable(),
   currentPeriodStart: unixSeconds.nullable(),
   currentPeriodEnd: unixSeconds.nullable(),
+  /**
+   * The subscription's `billing_cycle_anchor`: monthly quotas reset on its day of month whatever the
+   * billing interval. Summaries stored before it was kept read as null: usage then anchors on
+   * `currentPeriodStart` (usage-account.ts) until the next event rewrites the summary.
+   */
+  billingCycleAnchor: unixSeconds.nullable().default(null),
   cancelAtPeriodEnd: z.boolean(),
   cancelAt: unixSeconds.nullable(),
   trialEnd: unixSeconds.nullable(),

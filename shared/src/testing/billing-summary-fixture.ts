@@ -13,6 +13,7 @@ export function billingSummaryFixture(over: Partial<BillingSummary> = {}): Billi
     interval: 'month',
     currentPeriodStart: now - 86_400,
     currentPeriodEnd: now + 29 * 86_400,
+    billingCycleAnchor: now - 86_400,
     cancelAtPeriodEnd: false,
     cancelAt: null,
     trialEnd: null,

@@ -37,6 +37,7 @@ export function subscriptionFixture(
     items: [{ itemId: `si_${id}`, priceId, lookupKey, metered: false, quantity, currentPeriodStart: now - 86_400, currentPeriodEnd: now + 29 * 86_400, ...amount }],
     currentPeriodStart: now - 86_400,
     currentPeriodEnd: now + 29 * 86_400,
+    billingCycleAnchor: now - 86_400,
     cancelAtPeriodEnd: false,
     cancelAt: null,
     canceledAt: null,
