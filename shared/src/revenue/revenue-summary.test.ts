@@ -1,32 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { invoiceFixture, subscriptionFixture } from '../testing/revenue-fixtures.js';
-import { computeRevenueSummary, monthlyAmount } from './revenue-summary.js';
+import { exactAmount } from './exact-amount.js';
+import { annualAmount, computeRevenueSummary } from './revenue-summary.js';
 
 const now = 1_800_000_000;
 const day = 86_400;
 const empty = { current: [], endedInWindow: [], invoicesInWindow: [], invoicesWithIssue: [], now };
 
-describe('monthlyAmount', () => {
-  it('normalises the price of the licensed item to a month, times its quantity', () => {
-    expect(monthlyAmount(subscriptionFixture('a', 'pro_month'))).toEqual({ planId: 'pro', amount: 2_000, currency: 'usd', quantity: 1 });
-    expect(monthlyAmount(subscriptionFixture('b', 'pro_year'))?.amount).toBeCloseTo(20_000 / 12, 6);
-    expect(monthlyAmount(subscriptionFixture('c', 'pro_week'))?.amount).toBeCloseTo((500 * 52) / 12, 6);
-    expect(monthlyAmount(subscriptionFixture('d', 'pro_day'))?.amount).toBeCloseTo((100 * 365) / 12, 6);
-    expect(monthlyAmount(subscriptionFixture('e', 'team_month', {}, 3))).toEqual({ planId: 'team', amount: 30_000, currency: 'usd', quantity: 3 });
-    expect(monthlyAmount(subscriptionFixture('f', 'pro_month', {}, 1, { unitAmount: 5_400, interval: 'month', intervalCount: 3 }))?.amount).toBe(1_800);
+describe('annualAmount', () => {
+  it('normalises the price of the licensed item to a year, exactly, times its quantity', () => {
+    expect(annualAmount(subscriptionFixture('a', 'pro_month'))).toEqual({ planId: 'pro', amount: exactAmount(2_000 * 12), currency: 'usd', quantity: 1 });
+    expect(annualAmount(subscriptionFixture('b', 'pro_year'))?.amount).toEqual(exactAmount(20_000));
+    expect(annualAmount(subscriptionFixture('c', 'pro_week'))?.amount).toEqual(exactAmount(500 * 52));
+    expect(annualAmount(subscriptionFixture('d', 'pro_day'))?.amount).toEqual(exactAmount(100 * 365));
+    expect(annualAmount(subscriptionFixture('e', 'team_month', {}, 3))).toEqual({ planId: 'team', amount: exactAmount(30_000 * 12), currency: 'usd', quantity: 3 });
+    expect(annualAmount(subscriptionFixture('f', 'pro_month', {}, 1, { unitAmount: 5_400, interval: 'month', intervalCount: 3 }))?.amount).toEqual(exactAmount(21_600));
+    // Every 7 months: 12/7 of the price a year, kept as that fraction rather than 1714.2857…
+    expect(annualAmount(subscriptionFixture('g', 'pro_month', {}, 1, { unitAmount: 1_000, interval: 'month', intervalCount: 7 }))?.amount).toEqual({ numerator: 12_000n, denominator: 7n });
   });
 
   it('counts the price Stripe sent (a subscriber kept on an old price), and the catalog only when no amount is stored', () => {
-    expect(monthlyAmount(subscriptionFixture('a', 'pro_month', {}, 1, { unitAmount: 1_500 }))).toEqual({ planId: 'pro', amount: 1_500, currency: 'usd', quantity: 1 });
+    expect(annualAmount(subscriptionFixture('a', 'pro_month', {}, 1, { unitAmount: 1_500 }))).toEqual({ planId: 'pro', amount: exactAmount(18_000), currency: 'usd', quantity: 1 });
     const legacy = subscriptionFixture('b', 'pro_month', {}, 1, { unitAmount: null, currency: null, interval: null });
-    expect(monthlyAmount(legacy)).toEqual({ planId: 'pro', amount: 2_000, currency: 'usd', quantity: 1 });
-    expect(monthlyAmount(subscriptionFixture('c', null, {}, 1, { unitAmount: 4_200, currency: 'usd', interval: 'month' }))).toEqual({ planId: null, amount: 4_200, currency: 'usd', quantity: 1 });
-    expect(monthlyAmount(subscriptionFixture('d', null))).toBeNull();
+    expect(annualAmount(legacy)).toEqual({ planId: 'pro', amount: exactAmount(24_000), currency: 'usd', quantity: 1 });
+    expect(annualAmount(subscriptionFixture('c', null, {}, 1, { unitAmount: 4_200, currency: 'usd', interval: 'month' }))).toEqual({ planId: null, amount: exactAmount(50_400), currency: 'usd', quantity: 1 });
+    expect(annualAmount(subscriptionFixture('d', null))).toBeNull();
   });
 
   it('puts a custom price (no catalog lookup key) under the plan the applier stored for it', () => {
     const custom = subscriptionFixture('a', null, { planId: 'enterprise' }, 1, { unitAmount: 750_000, currency: 'usd', interval: 'year' });
-    expect(monthlyAmount(custom)).toEqual({ planId: 'enterprise', amount: 62_500, currency: 'usd', quantity: 1 });
+    expect(annualAmount(custom)).toEqual({ planId: 'enterprise', amount: exactAmount(750_000), currency: 'usd', quantity: 1 });
     const summary = computeRevenueSummary({ ...empty, current: [custom, subscriptionFixture('b', null, { planId: 'free' }, 1, { unitAmount: 100, currency: 'usd', interval: 'month' })] });
     expect(summary.byPlan.find((p) => p.planId === 'enterprise')).toMatchObject({ paying: 1, mrr: 62_500 });
     expect(summary.outsideCatalog).toEqual({ paying: 1, mrr: 100 }); // free has no prices, so no row
@@ -35,7 +38,41 @@ describe('monthlyAmount', () => {
   it('ignores metered items', () => {
     const team = subscriptionFixture('a', 'team_month');
     const metered = { ...team.items[0]!, itemId: 'si_m', priceId: 'price_team_api_calls', lookupKey: 'team_api_calls', metered: true, quantity: 0, unitAmount: null };
-    expect(monthlyAmount({ ...team, items: [metered, ...team.items] })).toEqual({ planId: 'team', amount: 10_000, currency: 'usd', quantity: 1 });
+    expect(annualAmount({ ...team, items: [metered, ...team.items] })).toEqual({ planId: 'team', amount: exactAmount(120_000), currency: 'usd', quantity: 1 });
+  });
+});
+
+describe('exact ARR and MRR, rounded only for display', () => {
+  const yearly = (id: string, unitAmount: number, over: Parameters<typeof subscriptionFixture>[2] = {}) =>
+    subscriptionFixture(id, null, { planId: 'enterprise', ...over }, 1, { unitAmount, currency: 'usd', interval: 'year' });
+
+  it('a $2,000/year subscription is an ARR of $2,000.00 (not $166.67 × 12 = $2,000.04) and an MRR of $166.67', () => {
+    const summary = computeRevenueSummary({ ...empty, current: [yearly('a', 200_000)] });
+    expect(summary.arr).toBe(200_000);
+    expect(summary.mrr).toBe(16_667);
+    expect(summary.byPlan.find((p) => p.planId === 'enterprise')?.mrr).toBe(16_667);
+  });
+
+  it('sums a mix of intervals exactly, then rounds once', () => {
+    const current = [
+      yearly('a', 200_000), // 200,000 a year
+      subscriptionFixture('b', 'pro_month'), // 2,000 × 12 = 24,000
+      subscriptionFixture('c', 'pro_week'), // 500 × 52 = 26,000
+      subscriptionFixture('d', 'pro_day'), // 100 × 365 = 36,500
+      subscriptionFixture('e', 'team_month', {}, 3), // 30,000 × 12 = 360,000
+      // three every-7-months prices of 1,000: 3 × 12,000 / 7 = 5,142.857… (rounded one by one: 5,142)
+      ...['f', 'g', 'h'].map((id) => subscriptionFixture(id, null, {}, 1, { unitAmount: 1_000, currency: 'usd', interval: 'month', intervalCount: 7 })),
+      yearly('i', 100_001, { planId: null }), // outside the catalog: 100,001 a year, 8,333.4166… a month
+    ];
+    const summary = computeRevenueSummary({ ...empty, current });
+    const exactYearly = 200_000 + 24_000 + 26_000 + 36_500 + 360_000 + 36_000 / 7 + 100_001; // 751,643.857…
+    expect(summary.arr).toBe(751_644);
+    expect(summary.arr).toBe(Math.round(exactYearly));
+    expect(summary.mrr).toBe(62_637); // 751,643.857… / 12 = 62,636.988…
+    expect(summary.outsideCatalog).toEqual({ paying: 4, mrr: 8_762 }); // (36,000 / 7 + 100,001) / 12 = 8,761.988…
+    expect(summary.byPlan.find((p) => p.planId === 'pro')?.mrr).toBe(7_208); // (24,000 + 26,000 + 36,500) / 12 = 7,208.33…
+    expect(summary.byPlan.find((p) => p.planId === 'team')?.mrr).toBe(30_000);
+    expect(summary.byPlan.find((p) => p.planId === 'enterprise')?.mrr).toBe(16_667);
   });
 });
 
@@ -57,7 +94,8 @@ describe('computeRevenueSummary', () => {
     });
     const proMrr = 2_000 + 20_000 / 12;
     expect(summary.mrr).toBe(Math.round(proMrr + 20_000 + 4_200));
-    expect(summary.arr).toBe(summary.mrr * 12);
+    expect(summary.arr).toBe(Math.round(proMrr * 12 + 20_000 * 12 + 4_200 * 12)); // 2,000 × 12 + 20,000 + …, exactly
+    expect(summary.arr).toBe(2_000 * 12 + 20_000 + 240_000 + 50_400);
     expect(summary.subscriptions).toEqual({ paying: 6, trialing: 1, pastDue: 1, paused: 1, unpaid: 1, scheduledToCancel: 2, unpriced: 2 });
     expect(summary.outsideCatalog).toEqual({ paying: 1, mrr: 4_200 });
     expect(summary.byPlan).toEqual([

@@ -2,9 +2,12 @@
 // invoices). Pure: read-revenue.ts does the reading.
 //
 // Definitions (stated on the page too):
-// - MRR: the price of the licensed item of every paying subscription (active or past_due), times
-//   its quantity, normalised to a month (year / 12, week x 52 / 12, day x 365 / 12, and divided by
-//   the price's interval count). The price is the one Stripe sent with the subscription (so a
+// - ARR: the price of the licensed item of every paying subscription (active or past_due), times
+//   its quantity, normalised to a year (year x 1, month x 12, week x 52, day x 365, each divided
+//   by the price's interval count), summed exactly (exact-amount.ts). MRR is ARR / 12. Both are
+//   rounded to the cent only as the last step, so a $2,000/year subscription is an ARR of exactly
+//   $2,000.00 (and an MRR of $166.67), never $166.67 × 12. A week is 52 of a year and a day 365
+//   (not 365.25 / 7 and 365.25): the figures a reader can check by hand. The price is the one Stripe sent with the subscription (so a
 //   subscriber kept on an old price counts at that price); the plan catalog's list price only when
 //   the stored item has no amount (documents from before amounts were stored). Discounts, tax and
 //   metered usage are not in it. Trials, paused and unpaid subscriptions pay nothing, so they are
@@ -13,6 +16,7 @@
 //   created in the window that are paid, per currency.
 import { PLANS, PlanId, planForLookupKey } from '../plans/catalog.js';
 import type { BillingInterval, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
+import { addAmounts, divideAmount, exactAmount, roundToCents, ZERO, type ExactAmount } from './exact-amount.js';
 
 export const REVENUE_WINDOW_DAYS = 30;
 /** MRR is in the catalog's currency; a subscription priced in another is counted as unpriced. */
@@ -21,8 +25,8 @@ const CURRENCY = 'usd';
 /** Statuses in which a subscription pays its price. */
 const PAYING = new Set<SubscriptionDoc['status']>(['active', 'past_due']);
 
-/** How many months one billing interval lasts (a month is 365 / 12 days). */
-const MONTHS_PER_INTERVAL: { [K in BillingInterval]: number } = { day: 12 / 365, week: 12 / 52, month: 1, year: 12 };
+/** How many of one billing interval make a year. */
+const PER_YEAR: { [K in BillingInterval]: number } = { day: 365, week: 52, month: 12, year: 1 };
 
 export interface PlanRevenue {
   planId: PlanId;
@@ -32,7 +36,7 @@ export interface PlanRevenue {
   trialing: number;
   /** On a plan priced per seat: the seats its paying subscriptions pay for; null on a flat plan. */
   seats: number | null;
-  /** Minor units (cents) per month. */
+  /** Minor units (cents) per month, rounded to the cent from the plan's exact yearly sum / 12. */
   mrr: number;
 }
 
@@ -41,8 +45,9 @@ export interface RevenueSummary {
   asOf: number;
   windowDays: number;
   currency: 'usd';
-  /** Minor units per month, rounded to the cent. */
+  /** Minor units per month: `arr` before rounding, / 12, rounded to the cent. */
   mrr: number;
+  /** Minor units per year: the exact sum of the yearly amounts, rounded to the cent. */
   arr: number;
   subscriptions: {
     paying: number;
@@ -79,38 +84,45 @@ export interface RevenueInputs {
 }
 
 /**
- * The monthly amount of one subscription's licensed item and its plan: the stored price when known,
- * else the catalog's list price; null when neither is known. The plan is the one the applier
- * stored (subscription-doc.ts decides it, from the lookup key or the price's `plan` metadata).
+ * The yearly amount of one subscription's licensed item (exact: a price every 7 months is 12/7 of
+ * it a year) and its plan: the stored price when known, else the catalog's list price; null when
+ * neither is known. The plan is the one the applier stored (subscription-doc.ts decides it, from
+ * the lookup key or the price's `plan` metadata).
  */
-export function monthlyAmount(sub: SubscriptionDoc): { planId: PlanId | null; amount: number; currency: string; quantity: number } | null {
+export function annualAmount(sub: SubscriptionDoc): { planId: PlanId | null; amount: ExactAmount; currency: string; quantity: number } | null {
   const licensed = sub.items.find((item) => !item.metered && item.priceId === sub.priceId) ?? sub.items.find((item) => !item.metered);
   if (!licensed) return null;
   const stored = PlanId.safeParse(sub.planId);
   const planId = stored.success ? stored.data : null;
   if (licensed.unitAmount !== null && licensed.interval !== null && licensed.currency !== null) {
-    const months = MONTHS_PER_INTERVAL[licensed.interval] * licensed.intervalCount;
-    return { planId, amount: (licensed.unitAmount * licensed.quantity) / months, currency: licensed.currency, quantity: licensed.quantity };
+    const amount = exactAmount(licensed.unitAmount * licensed.quantity, PER_YEAR[licensed.interval], licensed.intervalCount);
+    return { planId, amount, currency: licensed.currency, quantity: licensed.quantity };
   }
   // Documents stored before amounts were: the catalog's list price for the item's lookup key.
   const catalog = licensed.lookupKey ? planForLookupKey(licensed.lookupKey) : null;
   if (!catalog) return null;
-  return { planId, amount: (catalog.price.unitAmount * licensed.quantity) / MONTHS_PER_INTERVAL[catalog.price.interval], currency: catalog.price.currency, quantity: licensed.quantity };
+  const amount = exactAmount(catalog.price.unitAmount * licensed.quantity, PER_YEAR[catalog.price.interval]);
+  return { planId, amount, currency: catalog.price.currency, quantity: licensed.quantity };
 }
+
+/** A month of an exact yearly amount, rounded to the cent for display. */
+const monthlyCents = (yearly: ExactAmount): number => roundToCents(divideAmount(yearly, 12));
 
 export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
   const byPlan = new Map<PlanId, PlanRevenue>();
+  /** Exact yearly sums per plan row; rounded into the rows' `mrr` at the end. */
+  const yearlyByPlan = new Map<PlanId, ExactAmount>();
   for (const plan of Object.values(PLANS)) if (plan.prices.length > 0) byPlan.set(plan.id, { planId: plan.id, planName: plan.name, paying: 0, trialing: 0, seats: plan.seats ? 0 : null, mrr: 0 });
   const counts = { paying: 0, trialing: 0, pastDue: 0, paused: 0, unpaid: 0, scheduledToCancel: 0, unpriced: 0 };
-  const outsideCatalog = { paying: 0, mrr: 0 };
+  const outsideCatalog = { paying: 0, yearly: ZERO };
   /** The plan's row; none for no plan, or for a plan without prices (free). */
   const rowOf = (planId: PlanId | null) => (planId ? byPlan.get(planId) : undefined);
-  let mrr = 0;
+  let yearly = ZERO;
   for (const sub of input.current) {
     if (sub.cancelAtPeriodEnd || sub.cancelAt !== null) counts.scheduledToCancel++;
     if (sub.status === 'trialing') {
       counts.trialing++;
-      const row = rowOf(monthlyAmount(sub)?.planId ?? null);
+      const row = rowOf(annualAmount(sub)?.planId ?? null);
       if (row) row.trialing++;
       continue;
     }
@@ -119,17 +131,21 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
     if (!PAYING.has(sub.status)) continue;
     counts.paying++;
     if (sub.status === 'past_due') counts.pastDue++;
-    const priced = monthlyAmount(sub);
+    const priced = annualAmount(sub);
     if (!priced || priced.currency !== CURRENCY) {
       counts.unpriced++;
       continue;
     }
     const row = rowOf(priced.planId);
     if (row?.seats != null) row.seats += priced.quantity;
-    const into = row ?? outsideCatalog;
-    into.paying++;
-    into.mrr += priced.amount;
-    mrr += priced.amount;
+    if (row) {
+      row.paying++;
+      yearlyByPlan.set(row.planId, addAmounts(yearlyByPlan.get(row.planId) ?? ZERO, priced.amount));
+    } else {
+      outsideCatalog.paying++;
+      outsideCatalog.yearly = addAmounts(outsideCatalog.yearly, priced.amount);
+    }
+    yearly = addAmounts(yearly, priced.amount);
   }
   const since = input.now - REVENUE_WINDOW_DAYS * 86_400;
   const collected = new Map<string, number>();
@@ -137,16 +153,15 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
     if (invoice.status !== 'paid' || invoice.created < since) continue;
     collected.set(invoice.currency, (collected.get(invoice.currency) ?? 0) + invoice.amountPaid);
   }
-  const rounded = Math.round(mrr);
   return {
     asOf: input.now,
     windowDays: REVENUE_WINDOW_DAYS,
     currency: CURRENCY,
-    mrr: rounded,
-    arr: rounded * 12,
+    mrr: monthlyCents(yearly),
+    arr: roundToCents(yearly),
     subscriptions: counts,
-    byPlan: [...byPlan.values()].map((p) => ({ ...p, mrr: Math.round(p.mrr) })),
-    outsideCatalog: { paying: outsideCatalog.paying, mrr: Math.round(outsideCatalog.mrr) },
+    byPlan: [...byPlan.values()].map((p) => ({ ...p, mrr: monthlyCents(yearlyByPlan.get(p.planId) ?? ZERO) })),
+    outsideCatalog: { paying: outsideCatalog.paying, mrr: monthlyCents(outsideCatalog.yearly) },
     churnedInWindow: input.endedInWindow.filter((s) => s.endedAt !== null && s.endedAt >= since).length,
     collectedInWindow: [...collected].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount })),
     openPaymentIssues: input.invoicesWithIssue.filter((i) => i.status === 'open' && i.paymentIssue !== null).length,
