@@ -4,6 +4,7 @@
 // 5xx and network errors are retried by the SDK (maxNetworkRetries), 429s here (see below).
 import { setTimeout } from 'node:timers/promises';
 import type Stripe from 'stripe';
+import { classifyStripeError } from '@billing/shared/stripe/classify-stripe-error.js';
 
 export interface MeterEvent {
   readonly identifier: string;
@@ -14,8 +15,11 @@ export interface MeterEvent {
   readonly timestamp: number;
 }
 
-/** Why a send failed: `permanent` will fail again however often it is retried (bad customer, bad meter). */
-export type SendFailure = { readonly kind: 'transient' | 'permanent'; readonly code: string };
+/**
+ * Why a send failed: `permanent` will fail again however often it is retried (bad customer, bad
+ * meter, a refused key); `rateLimited` is worth a short backoff inside the run.
+ */
+export type SendFailure = { readonly kind: 'transient' | 'permanent'; readonly code: string; readonly rateLimited: boolean };
 
 export interface MeterEventSender {
   /** Resolves when Stripe accepted the event (or already had its identifier); rejects with a SendFailureError. */
@@ -35,16 +39,17 @@ export class SendFailureError extends Error {
 /** Stripe's error code for a meter event whose identifier it has already seen. */
 export const ALREADY_RECORDED = 'resource_already_exists';
 
-/** 4xx other than 409/429 is a request Stripe will keep refusing; anything else may pass later. */
-export function classifyStripeError(err: unknown): SendFailure {
-  const field = (name: string): unknown => (typeof err === 'object' && err !== null && name in err ? (err as Record<string, unknown>)[name] : undefined);
-  const statusCode = field('statusCode');
-  const status = typeof statusCode === 'number' ? statusCode : null;
-  const rawCode = field('code') ?? field('type');
-  const code = typeof rawCode === 'string' ? rawCode : 'unknown';
-  if (status !== null && status >= 400 && status < 500 && status !== 409 && status !== 429) return { kind: 'permanent', code };
-  if (code === ALREADY_RECORDED) return { kind: 'permanent', code };
-  return { kind: 'transient', code: status === null ? code : `${status}:${code}` };
+/**
+ * The send's reading of a failure, from the one Stripe classifier (classify-stripe-error.ts):
+ * only its `transient` is retried (by the next run); a refused key (401/403) is permanent, like
+ * any refusal, and logged at ERROR by the caller so an operator fixes it. An error that is not the
+ * SDK's (a bug in between) is treated as transient: the report stays claimed and is resent.
+ */
+export function sendFailureOf(err: unknown): SendFailure {
+  const failure = classifyStripeError(err);
+  if (failure === null) return { kind: 'transient', code: 'unknown', rateLimited: false };
+  if (failure.kind !== 'transient') return { kind: 'permanent', code: failure.code, rateLimited: false };
+  return { kind: 'transient', code: failure.status === null ? failure.code : `${failure.status}:${failure.code}`, rateLimited: failure.rateLimited };
 }
 
 /**
@@ -69,12 +74,12 @@ export function stripeMeterEventSender(stripe: Stripe, rateLimitBackoffMs: reado
           await once(event);
           return;
         } catch (err) {
-          const failure = classifyStripeError(err);
+          const failure = sendFailureOf(err);
           // A resend of an identifier Stripe already counted (we crashed after the send, or the
           // answer was lost) is refused as `resource_already_exists`: the event IS recorded, once.
           if (failure.code === ALREADY_RECORDED) return;
           const backoff = rateLimitBackoffMs[attempt];
-          if (failure.code.startsWith('429:') && backoff !== undefined) {
+          if (failure.rateLimited && backoff !== undefined) {
             await setTimeout(backoff * (0.5 + Math.random() / 2));
             continue;
           }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { zodConverter } from '../firestore/zod-converter.js';
 import { Collection } from '../model/collections.js';
 import { timestamp } from '../model/documents.js';
+import { UserText } from '../model/user-text.js';
 
 export const ApiKeyDoc = z.object({
   id: z.string(),
@@ -17,6 +18,6 @@ export const ApiKeyDoc = z.object({
 });
 export type ApiKeyDoc = z.infer<typeof ApiKeyDoc>;
 
-export const ApiKeyName = z.string().trim().min(1).max(100);
+export const ApiKeyName = UserText.trim().min(1).max(100);
 
 export const apiKeyCollection = (db: Firestore) => db.collection(Collection.apiKeys).withConverter(zodConverter(ApiKeyDoc));

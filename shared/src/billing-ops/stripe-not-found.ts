@@ -1,6 +1,6 @@
-import Stripe from 'stripe';
+import { classifyStripeError } from '../stripe/classify-stripe-error.js';
 
-/** Stripe answered 404 for the object (a made-up or foreign id): the client sees our own 404. */
+/** Stripe has no such object (a made-up or foreign id): the client sees our own 404. */
 export function isStripeNotFound(err: unknown): boolean {
-  return err instanceof Stripe.errors.StripeError && err.statusCode === 404;
+  return classifyStripeError(err)?.kind === 'not_found';
 }

@@ -30,19 +30,26 @@ const STATUS: { [K in ErrorCode]: number } = {
   internal: 500,
 };
 
+export interface AppErrorOptions extends ErrorOptions {
+  /** When a retry will do: the seconds the client should wait, sent as `Retry-After`. */
+  retryAfterSeconds?: number;
+}
+
 export class AppError extends Error {
   readonly status: number;
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly code: ErrorCode,
     /** Safe to show to the client. */
     message: string,
     /** Extra JSON fields for the client body (field errors, quota figures...). Never secrets. */
     readonly details: Record<string, unknown> = {},
-    options?: ErrorOptions,
+    options?: AppErrorOptions,
   ) {
     super(message, options);
     this.name = 'AppError';
     this.status = STATUS[code];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   toBody(): Record<string, unknown> {
@@ -54,14 +61,20 @@ export const badRequest = (message: string, details: Record<string, unknown> = {
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const unauthenticated = (message = 'Authentication required') => new AppError('unauthenticated', message);
 
+/** What a TransientError advises when its source gives no better figure. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
 /**
- * A failure worth retrying (database or upstream outage). In the event applier it makes the
- * handler throw so Pub/Sub redelivers; in a service it answers 503.
+ * A failure worth retrying (database or upstream outage, upstream rate limit). In the event
+ * applier it makes the handler throw so Pub/Sub redelivers; in a service the error handler
+ * answers 503 `upstream_unavailable` with `Retry-After: retryAfterSeconds`.
  */
 export class TransientError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'TransientError';
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
   }
 }
 

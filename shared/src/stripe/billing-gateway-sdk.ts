@@ -1,19 +1,24 @@
-import Stripe from 'stripe';
+// The BillingGateway over the Stripe SDK. SDK errors do not leave this module as they are: a
+// failure a retry may fix becomes a TransientError (the app answers 503 with Retry-After), a
+// failure the user's own input caused becomes our 4xx (an unknown `starting_after`) or our null (an
+// unknown invoice id), and the rest are our faults (callStripe, classify-stripe-error.ts).
+import type Stripe from 'stripe';
+import { badRequest } from '../errors/app-error.js';
 import { InvoiceStatus } from '../model/documents.js';
 import { idOf } from '../model/ids.js';
 import type { BillingGateway, InvoiceView, SubscriptionChangePreview, SubscriptionItemChange } from '../ports/billing-gateway.js';
+import { callStripe, classifyStripeError, stripeAdapterError } from './classify-stripe-error.js';
 
 export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
   return {
     async createCustomer(input, idempotencyKey) {
-      const customer = await stripe.customers.create(
-        { ...(input.email ? { email: input.email } : {}), metadata: { userId: input.userId } },
-        { idempotencyKey },
+      const customer = await callStripe('customer creation', () =>
+        stripe.customers.create({ ...(input.email ? { email: input.email } : {}), metadata: { userId: input.userId } }, { idempotencyKey }),
       );
       return { id: customer.id, livemode: customer.livemode };
     },
     async createCheckoutSession(input, idempotencyKey) {
-      const session = await stripe.checkout.sessions.create(
+      const session = await callStripe('checkout session creation', () => stripe.checkout.sessions.create(
         {
           mode: 'subscription',
           customer: input.customerId,
@@ -28,58 +33,73 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
           ...(input.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
         },
         { idempotencyKey },
-      );
+      ));
       if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
       return { id: session.id, url: session.url };
     },
     async expireOpenCheckoutSessions(input) {
       let expired = 0;
-      for await (const session of stripe.checkout.sessions.list({ customer: input.customerId, status: 'open', limit: 100 })) {
-        if (session.id === input.except) continue;
-        try {
-          await stripe.checkout.sessions.expire(session.id);
-          expired++;
-        } catch (err) {
-          // Completed or expired since it was listed (a concurrent request, the customer paying it): nothing to expire.
-          if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
+      try {
+        for await (const session of stripe.checkout.sessions.list({ customer: input.customerId, status: 'open', limit: 100 })) {
+          if (session.id === input.except) continue;
+          try {
+            await stripe.checkout.sessions.expire(session.id);
+            expired++;
+          } catch (err) {
+            // Completed or expired since it was listed (a concurrent request, the customer paying it): nothing to expire.
+            const kind = classifyStripeError(err)?.kind;
+            if (kind !== 'refused' && kind !== 'not_found') throw err;
+          }
         }
+      } catch (err) {
+        throw stripeAdapterError('expiring open checkout sessions', err);
       }
       return expired;
     },
     async createPortalSession(input) {
-      const session = await stripe.billingPortal.sessions.create({ customer: input.customerId, return_url: input.returnUrl });
+      const session = await callStripe('portal session creation', () => stripe.billingPortal.sessions.create({ customer: input.customerId, return_url: input.returnUrl }));
       return { url: session.url };
     },
     changeSubscriptionItems: (input, idempotencyKey) =>
-      stripe.subscriptions.update(
-        input.subscriptionId,
-        { items: input.items.map(toItemParam), proration_behavior: 'create_prorations' },
-        { idempotencyKey },
+      callStripe('subscription change', () =>
+        stripe.subscriptions.update(input.subscriptionId, { items: input.items.map(toItemParam), proration_behavior: 'create_prorations' }, { idempotencyKey }),
       ),
     async previewSubscriptionChange(input) {
-      const invoice = await stripe.invoices.createPreview({
-        customer: input.customerId,
-        subscription: input.subscriptionId,
-        subscription_details: { items: input.items.map(toItemParam), proration_behavior: 'create_prorations' },
-      });
+      const invoice = await callStripe('subscription change preview', () =>
+        stripe.invoices.createPreview({
+          customer: input.customerId,
+          subscription: input.subscriptionId,
+          subscription_details: { items: input.items.map(toItemParam), proration_behavior: 'create_prorations' },
+        }),
+      );
       return toChangePreview(invoice);
     },
     setCancelAtPeriodEnd: (input, idempotencyKey) =>
-      stripe.subscriptions.update(input.subscriptionId, { cancel_at_period_end: input.cancelAtPeriodEnd }, { idempotencyKey }),
+      callStripe('subscription cancel/resume', () => stripe.subscriptions.update(input.subscriptionId, { cancel_at_period_end: input.cancelAtPeriodEnd }, { idempotencyKey })),
     async listInvoices(input) {
-      const page = await stripe.invoices.list({
-        customer: input.customerId,
-        limit: input.limit,
-        ...(input.startingAfter ? { starting_after: input.startingAfter } : {}),
-      });
-      return { invoices: page.data.map(toInvoiceView), hasMore: page.has_more };
+      try {
+        const page = await stripe.invoices.list({
+          customer: input.customerId,
+          limit: input.limit,
+          ...(input.startingAfter ? { starting_after: input.startingAfter } : {}),
+        });
+        return { invoices: page.data.map(toInvoiceView), hasMore: page.has_more };
+      } catch (err) {
+        // The cursor is the user's input: an id Stripe does not know among this customer's invoices.
+        const failure = classifyStripeError(err);
+        if (input.startingAfter && failure?.kind === 'not_found' && (failure.param === 'starting_after' || failure.param === null)) {
+          throw badRequest('Invalid request', { fields: { starting_after: ['No such invoice'] } });
+        }
+        throw stripeAdapterError('invoice list', err);
+      }
     },
     async retrieveInvoice(id) {
       try {
         return toInvoiceView(await stripe.invoices.retrieve(id));
       } catch (err) {
-        if (err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode === 404) return null;
-        throw err;
+        // A made-up id (the user's input): the caller answers 404, as for someone else's invoice.
+        if (classifyStripeError(err)?.kind === 'not_found') return null;
+        throw stripeAdapterError('invoice', err);
       }
     },
   };
