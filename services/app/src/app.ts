@@ -18,7 +18,7 @@ import type { DevIap } from './auth/dev-iap.js';
 import { DEV_PREFIX, DEV_SIGN_IN_PATH, devSignInRouter } from './auth/dev-sign-in-router.js';
 import type { IapVerifier } from './auth/iap-verifier.js';
 import { requireJsonPost } from './http/require-json-post.js';
-import { securityHeaders } from './http/security-headers.js';
+import { noStore, securityHeaders } from './http/security-headers.js';
 import { pagesRouter } from './pages/pages-router.js';
 import type { UsageView } from './ports/usage-view.js';
 import { apiKeysRouter } from './api-keys/api-keys-router.js';
@@ -64,12 +64,13 @@ export function createApp(deps: AppDeps): Express {
 
   // No access lines: Cloud Run's request log has one per request (request-logging.ts).
   app.use(requestLogging({ logger: deps.logger, projectId: deps.projectId, accessLines: false }));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ hsts: new URL(deps.billing.publicBaseUrl).protocol === 'https:' }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
   // Routers are mounted at their prefix, so a request for another path skips them in one check.
+  app.use(['/api', '/v1'], noStore());
   if (deps.devIap) app.use(DEV_PREFIX, devSignInRouter(deps.devIap));
 
   // ---- Routes with their own authentication (e.g. `Authorization: Bearer <api key>`) go here,
