@@ -6,7 +6,7 @@ import { AppError, notFound } from '../errors/app-error.js';
 import type { UserId } from '../model/ids.js';
 import type { Clock } from '../ports/clock.js';
 import { apiKeyCollection, type ApiKeyDoc } from './api-key-documents.js';
-import { generateApiKeySecret } from './api-key-secret.js';
+import { generateApiKeySecret, type NewApiKeySecret } from './api-key-secret.js';
 
 /** A bound on keys per user, so the list stays one small query. */
 export const MAX_ACTIVE_KEYS = 25;
@@ -42,8 +42,16 @@ export const toApiKeyView = (doc: ApiKeyDoc): ApiKeyView => ({
   lastUsedAt: doc.lastUsedAt?.toDate().toISOString() ?? null,
 });
 
-export function createApiKeyStore(db: Firestore, clock: Clock): ApiKeyStore {
+export interface ApiKeyStoreOptions {
+  /** Called with a new key's hash once its document exists: the verifier stops refusing it (api-key-verifier.ts `created`). */
+  onCreated?: (hash: string) => void;
+  /** Where secrets come from (default: 32 random bytes); tests fix it to create a key whose secret they already used. */
+  generateSecret?: () => NewApiKeySecret;
+}
+
+export function createApiKeyStore(db: Firestore, clock: Clock, opts: ApiKeyStoreOptions = {}): ApiKeyStore {
   const keys = apiKeyCollection(db);
+  const generateSecret = opts.generateSecret ?? generateApiKeySecret;
 
   async function findOwned(userId: UserId, id: string) {
     const snap = await keys.where('id', '==', id).limit(1).get();
@@ -56,7 +64,7 @@ export function createApiKeyStore(db: Firestore, clock: Clock): ApiKeyStore {
     async create(userId, name) {
       const active = await keys.where('userId', '==', userId).where('revokedAt', '==', null).count().get();
       if (active.data().count >= MAX_ACTIVE_KEYS) throw new AppError('conflict', `At most ${MAX_ACTIVE_KEYS} active API keys per user`);
-      const { secret, hash, prefix } = generateApiKeySecret();
+      const { secret, hash, prefix } = generateSecret();
       const doc: ApiKeyDoc = {
         id: `key_${randomBytes(12).toString('hex')}`,
         userId,
@@ -67,6 +75,7 @@ export function createApiKeyStore(db: Firestore, clock: Clock): ApiKeyStore {
         revokedAt: null,
       };
       await keys.doc(hash).create(doc);
+      opts.onCreated?.(hash);
       return { ...toApiKeyView(doc), key: secret };
     },
     async list(userId) {

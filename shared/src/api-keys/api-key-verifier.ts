@@ -1,13 +1,20 @@
 // Resolves `Authorization: Bearer bk_...` to its owner, without a Firestore read per request and
 // without a write per request.
 //
-// Cache and revocation (stated): the first request with a key reads its document through a
-// snapshot listener that stays open while the key is in use (closed after `idleMs` without use).
-// A revocation therefore reaches every instance as soon as Firestore pushes the change (well under
-// a second), and the revoking instance evicts the key itself before answering. If a listener
-// fails, its entry is dropped and the next request reads again. Unknown and revoked keys are
-// remembered as refused for a while (a revoked key never comes back; an unknown secret cannot be
-// created later, ids are random), so replaying one costs no read.
+// Cache and revocation (stated): the first request with a key reads its document once; a key that
+// exists then gets a snapshot listener that stays open while the key is in use (closed after
+// `idleMs` without use). A revocation therefore reaches every instance as soon as Firestore pushes
+// the change (well under a second), and the revoking instance evicts the key itself before
+// answering. If a listener fails, its entry is dropped and the next request reads again.
+// Concurrent requests with the same key share one read.
+//
+// What unknown keys cost (stated bound, issue 17 item 9): an unknown key costs one document read
+// and never a listener, and is then refused without a read for `unknownKeyTtlMs` (default 60 s):
+// per instance, at most one read per distinct unknown key per TTL, and at most one read per
+// attempt whatever the keys. At most `maxRefused` (default 10,000) refused hashes are remembered,
+// oldest forgotten first (refused-api-keys.ts), so more distinct keys than that cost a read each
+// and no memory beyond the bound. Floods of distinct keys from one client are the load balancer's
+// to stop (Cloud Armor per-IP ceiling, infra/README.md). Revoked keys stay refused until pushed out.
 //
 // `lastUsedAt` is coalesced: kept in memory and written at most once per `lastUsedFlushMs` per key
 // per instance (default one minute), and at close().
@@ -18,7 +25,9 @@ import type { Logger } from '../logging/logger.js';
 import { UserId } from '../model/ids.js';
 import type { Clock } from '../ports/clock.js';
 import { apiKeyCollection, type ApiKeyDoc } from './api-key-documents.js';
+import { firestoreApiKeyLookup, type ApiKeyLookup } from './api-key-lookup.js';
 import { hashApiKeySecret, isWellFormedApiKey } from './api-key-secret.js';
+import { createRefusedApiKeys } from './refused-api-keys.js';
 
 export interface ApiKeyPrincipal {
   readonly keyId: string;
@@ -30,6 +39,8 @@ export interface ApiKeyVerifier {
   verify(secret: string): Promise<ApiKeyPrincipal | null>;
   /** Refuse the key on this instance at once (called by the revoke route). */
   evict(hash: string): void;
+  /** The key was just created on this instance: stop refusing it if it was looked up before. */
+  created(hash: string): void;
   /** Write coalesced lastUsedAt stamps. */
   flushLastUsed(): Promise<void>;
   close(): Promise<void>;
@@ -39,9 +50,14 @@ export interface ApiKeyVerifierOptions {
   db: Firestore;
   clock: Clock;
   logger: Logger;
+  /** Where keys are read and watched (default: Firestore `db`); tests wrap it to count reads. */
+  lookup?: ApiKeyLookup;
   lastUsedFlushMs?: number;
   idleMs?: number;
+  /** How many refused (unknown or revoked) hashes are remembered. */
   maxRefused?: number;
+  /** How long an unknown key is refused without a read. */
+  unknownKeyTtlMs?: number;
   /** Start the lastUsedAt/idle timer (default true). */
   autoFlush?: boolean;
 }
@@ -56,38 +72,52 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
   const { db, clock, logger } = opts;
   const lastUsedFlushMs = opts.lastUsedFlushMs ?? 60_000;
   const idleMs = opts.idleMs ?? 10 * 60_000;
-  const maxRefused = opts.maxRefused ?? 10_000;
   const keys = apiKeyCollection(db);
+  const lookup = opts.lookup ?? firestoreApiKeyLookup(db);
+  const refused = createRefusedApiKeys({ clock, maxEntries: opts.maxRefused ?? 10_000, unknownTtlMs: opts.unknownKeyTtlMs ?? 60_000 });
   const live = new Map<string, Entry>();
-  const refused = new Map<string, number>(); // hash -> when
   const lastUsed = new Map<string, number>(); // hash -> ms, not yet written
 
-  function refuse(hash: string): void {
+  function drop(hash: string): void {
     live.get(hash)?.unsubscribe();
     live.delete(hash);
-    if (refused.size >= maxRefused) refused.clear();
-    refused.set(hash, clock.now());
   }
 
-  function listen(hash: string): Entry {
-    let settle: (doc: ApiKeyDoc | null) => void = () => undefined;
-    let fail: (err: unknown) => void = () => undefined;
-    const first = new Promise<ApiKeyDoc | null>((resolve, reject) => {
-      settle = resolve;
-      fail = reject;
-    });
-    const entry: Entry = { doc: first, unsubscribe: () => undefined, lastAccess: clock.now() };
-    entry.unsubscribe = keys.doc(hash).onSnapshot(
-      (snap) => {
-        const doc = snap.exists ? (snap.data() ?? null) : null;
-        settle(doc); // first snapshot answers the waiting request; later ones replace the entry's value
+  /** Applies what a read or a snapshot found: unknown and revoked keys leave the live cache. */
+  function found(hash: string, doc: ApiKeyDoc | null): void {
+    if (doc && !doc.revokedAt) return;
+    drop(hash);
+    if (doc) refused.revoked(hash);
+    else refused.unknown(hash);
+  }
+
+  function watch(hash: string, entry: Entry): () => void {
+    return lookup.watch(
+      hash,
+      (doc) => {
         entry.doc = Promise.resolve(doc);
-        if (!doc || doc.revokedAt) refuse(hash);
+        found(hash, doc);
       },
       (err) => {
         logger.warn({ event: 'api_key.listener_failed', err }, 'API key listener failed; the next request reads again');
         if (live.get(hash) === entry) live.delete(hash);
-        fail(err);
+      },
+    );
+  }
+
+  /** One read; a listener only once the key is known to exist and still this entry's. */
+  function lookUp(hash: string): Entry {
+    const entry: Entry = { doc: Promise.resolve(null), unsubscribe: () => undefined, lastAccess: clock.now() };
+    entry.doc = lookup.read(hash).then(
+      (doc) => {
+        if (live.get(hash) !== entry) return doc; // evicted while reading: verify() sees the refusal
+        found(hash, doc);
+        if (doc && !doc.revokedAt) entry.unsubscribe = watch(hash, entry);
+        return doc;
+      },
+      (err: unknown) => {
+        if (live.get(hash) === entry) live.delete(hash); // not cached: the next request reads again
+        throw err;
       },
     );
     return entry;
@@ -130,7 +160,7 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
       if (refused.has(hash)) return null;
       let entry = live.get(hash);
       if (!entry) {
-        entry = listen(hash);
+        entry = lookUp(hash);
         live.set(hash, entry);
       }
       entry.lastAccess = clock.now();
@@ -140,8 +170,12 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
       return { keyId: doc.id, userId: UserId.parse(doc.userId) };
     },
     evict(hash) {
-      refuse(hash);
+      drop(hash);
+      refused.revoked(hash);
       lastUsed.delete(hash);
+    },
+    created(hash) {
+      refused.forget(hash);
     },
     flushLastUsed,
     async close() {
