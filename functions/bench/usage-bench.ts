@@ -111,6 +111,7 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
           billing: firestoreBillingSource(instanceDb, { clock: systemClock }),
           logger: silentLogger(),
           upgradeUrl: '/billing',
+          pastDueGraceSeconds: 3 * 86_400,
           flushIntervalMs,
           onWrite: (n) => (recorderWrites += n),
         }),

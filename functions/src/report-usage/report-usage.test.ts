@@ -49,7 +49,7 @@ async function teamUser(w: World, name: string): Promise<{ userId: UserId; custo
 
 /** Records `batches` (one flush each) through the real recorder; returns the units admitted. */
 async function use(w: World, userId: UserId, batches: number[]): Promise<number> {
-  const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', autoFlush: false, flushIntervalMs: 0 });
+  const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false, flushIntervalMs: 0 });
   let total = 0;
   for (const units of batches) {
     await Promise.all(Array.from({ length: units }, () => recorder.record({ userId }, 'api_calls')));

@@ -182,7 +182,7 @@ describe('usage reporting survives SIGKILL (issue 5)', () => {
   it('B: a reporter killed after Stripe recorded the meter event (report claimed, not marked sent) is finished by the next process, billed once', { timeout: 120_000 }, async () => {
     const w = await world('e2e-crash-report');
     const { userId, customerId } = await teamUser(w);
-    const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', autoFlush: false, flushIntervalMs: 0 });
+    const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false, flushIntervalMs: 0 });
     let units = 0;
     for (const batch of [7, 10]) {
       await Promise.all(Array.from({ length: batch }, () => recorder.record({ userId }, METER)));

@@ -44,7 +44,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
   const { verifier, devIap } = await buildIdentity(config.identity);
   if (devIap) logger.warn({ event: 'app.dev_identity' }, 'DEV_IAP: local sign-in enabled; never use in production');
   const users = createUserStateCache({ firestore, logger, ttlMs: config.accessCache.ttlMs, maxEntries: config.accessCache.maxUsers, clock });
-  const metering = createMetering({ firestore, users, clock, logger, upgradeUrl: `${config.publicBaseUrl}/billing` });
+  const metering = createMetering({ firestore, users, clock, logger, upgradeUrl: `${config.publicBaseUrl}/billing`, pastDueGraceSeconds: config.pastDueGraceSeconds });
   const app = createApp({
     logger,
     projectId: config.projectId,

@@ -30,17 +30,28 @@ export interface AccessInput {
   readonly pastDueGraceSeconds: number;
 }
 
-/** The plan the user is entitled to right now: a paid plan while the subscription grants access, else free. */
-export function effectivePlan(billing: BillingSummary | null, now: number, pastDueGraceSeconds: number): { plan: Plan; inGracePeriod: boolean } {
-  const free = { plan: PLANS.free, inGracePeriod: false };
+export interface EffectivePlan {
+  readonly plan: Plan;
+  readonly inGracePeriod: boolean;
+  /** Unix seconds: when the past-due grace ends and the plan falls to free; null outside the grace. */
+  readonly graceEndsAt: number | null;
+}
+
+/**
+ * The plan the user is entitled to right now: a paid plan while the subscription grants access, else
+ * free. The one rule for features (decideAccess) and for quotas (usage-account.ts): a past-due
+ * subscriber keeps the paid plan's features and quotas for the grace period, then both are free's.
+ */
+export function effectivePlan(billing: BillingSummary | null, now: number, pastDueGraceSeconds: number): EffectivePlan {
+  const free = { plan: PLANS.free, inGracePeriod: false, graceEndsAt: null };
   if (!billing?.status) return free;
   const planId = PlanId.safeParse(billing.planId);
   // A subscription on a price our catalog does not know (created outside the product) grants nothing.
   if (!planId.success) return free;
   const plan = PLANS[planId.data];
-  if ((PAYING_STATUSES as readonly SubscriptionStatus[]).includes(billing.status)) return { plan, inGracePeriod: false };
+  if ((PAYING_STATUSES as readonly SubscriptionStatus[]).includes(billing.status)) return { plan, inGracePeriod: false, graceEndsAt: null };
   if (billing.status === 'past_due' && billing.currentPeriodStart !== null && now < billing.currentPeriodStart + pastDueGraceSeconds) {
-    return { plan, inGracePeriod: true };
+    return { plan, inGracePeriod: true, graceEndsAt: billing.currentPeriodStart + pastDueGraceSeconds };
   }
   return free;
 }

@@ -1,25 +1,32 @@
-// What the recorder needs to know about a user to meter them: plan, whether a subscription is
-// active, the Stripe customer (for metered billing) and the current billing period. Derived from
+// What the recorder needs to know about a user to meter them: plan, whether a paid plan applies,
+// the Stripe customer (for metered billing) and the current quota month. Derived from
 // `users/{uid}.billing` (written by the event applier), never from the request.
 import type { Firestore } from '@google-cloud/firestore';
+import { effectivePlan } from '../access/access-decision.js';
 import { Collection } from '../model/collections.js';
-import { BillingSummary, type SubscriptionStatus } from '../model/documents.js';
+import { BillingSummary } from '../model/documents.js';
 import type { UserId } from '../model/ids.js';
-import { PLANS, PlanId, type Plan } from '../plans/catalog.js';
+import type { Plan } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
+import { quotaMonth } from './quota-period.js';
 
-/** Statuses under which the paid plan's quotas apply. past_due keeps them while Stripe retries the payment (dunning grace). */
-export const METERED_STATUSES = ['active', 'trialing', 'past_due'] as const satisfies readonly SubscriptionStatus[];
+/** The access policy quotas follow: the same past-due grace as features (access-decision.ts). */
+export interface UsagePolicy {
+  /** PAST_DUE_GRACE_DAYS in seconds: how long a past-due subscriber keeps the paid plan. */
+  readonly pastDueGraceSeconds: number;
+}
 
 export interface UsageAccount {
   readonly userId: UserId;
   readonly plan: Plan;
-  /** A paid subscription is in a metered status. */
+  /** A paid plan applies (the subscription grants it now, past-due grace included). */
   readonly subscribed: boolean;
   readonly customerId: string | null;
-  /** The current billing period, unix seconds, [start, end). */
+  /** The current quota month, unix seconds, [start, end): quotas are monthly whatever the billing interval. */
   readonly periodStart: number;
   readonly periodEnd: number;
+  /** Unix seconds: the account may differ from then on (the month ends, or the past-due grace does). */
+  readonly validUntil: number;
 }
 
 /** The calendar month (UTC) containing `nowMs`: the free plan's period. */
@@ -31,27 +38,24 @@ export function calendarMonth(nowMs: number): { start: number; end: number } {
 }
 
 /**
- * The account a user is metered under at `nowMs`. A subscription whose stored period already ended
- * (renewal event not applied yet) is rolled forward by its own length, so a late webhook never
- * lets the old period's counter keep growing nor resets it early.
+ * The account a user is metered under at `nowMs`. The plan is the one access control grants
+ * (effectivePlan), so quotas and features end together when a past-due grace runs out. A paid
+ * plan's quotas reset monthly on the subscription's billing-cycle anchor (summaries stored before
+ * the anchor was kept: on `currentPeriodStart`, the same day for a monthly plan); anyone else's on
+ * the calendar month. The month depends on the anchor and the time only, so a late renewal
+ * event neither extends it nor resets it early.
  */
-export function usageAccount(userId: UserId, billing: BillingSummary | null, nowMs: number): UsageAccount {
-  const planId = PlanId.safeParse(billing?.planId);
-  const active = billing?.status != null && (METERED_STATUSES as readonly string[]).includes(billing.status);
-  if (billing && active && planId.success && planId.data !== 'free' && billing.currentPeriodStart != null && billing.currentPeriodEnd != null && billing.currentPeriodEnd > billing.currentPeriodStart) {
-    let start = billing.currentPeriodStart;
-    let end = billing.currentPeriodEnd;
-    const now = Math.floor(nowMs / 1000);
-    const length = end - start;
-    if (now >= end) {
-      const skipped = Math.floor((now - end) / length) + 1;
-      start = end + (skipped - 1) * length;
-      end = start + length;
-    }
-    return { userId, plan: PLANS[planId.data], subscribed: true, customerId: billing.customerId, periodStart: start, periodEnd: end };
+export function usageAccount(userId: UserId, billing: BillingSummary | null, nowMs: number, policy: UsagePolicy): UsageAccount {
+  const now = Math.floor(nowMs / 1000);
+  const { plan, graceEndsAt } = effectivePlan(billing, now, policy.pastDueGraceSeconds);
+  const customerId = billing?.customerId ?? null;
+  const anchor = billing?.billingCycleAnchor ?? billing?.currentPeriodStart ?? null;
+  if (plan.id !== 'free') {
+    const month = anchor === null ? calendarMonth(nowMs) : quotaMonth(anchor, now);
+    return { userId, plan, subscribed: true, customerId, periodStart: month.start, periodEnd: month.end, validUntil: Math.min(month.end, graceEndsAt ?? month.end) };
   }
   const month = calendarMonth(nowMs);
-  return { userId, plan: PLANS.free, subscribed: false, customerId: billing?.customerId ?? null, periodStart: month.start, periodEnd: month.end };
+  return { userId, plan, subscribed: false, customerId, periodStart: month.start, periodEnd: month.end, validUntil: month.end };
 }
 
 /** Where the recorder reads a user's billing summary. The app may pass its own listener-backed access cache. */

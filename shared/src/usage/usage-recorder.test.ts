@@ -14,6 +14,7 @@ import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
 import { createUsageSummary } from './usage-summary.js';
 import { billingSummaryFixture, userDocFixture } from '../testing/billing-summary-fixture.js';
 
+const GRACE = 3 * 86_400;
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
@@ -26,7 +27,7 @@ function manualClock(iso: string): Clock & { set(iso: string): void } {
 
 /** A user with no subscription unless `over` says otherwise. */
 function billing(over: Partial<BillingSummary>): BillingSummary {
-  const none = { customerId: null, subscriptionId: null, status: null, planId: null, priceId: null, interval: null, currentPeriodStart: null, currentPeriodEnd: null };
+  const none = { customerId: null, subscriptionId: null, status: null, planId: null, priceId: null, interval: null, currentPeriodStart: null, currentPeriodEnd: null, billingCycleAnchor: null };
   return billingSummaryFixture({ ...none, ...over });
 }
 
@@ -36,7 +37,7 @@ async function seedUser(db: Firestore, userId: string, summary: BillingSummary |
 }
 
 function recorderOn(db: Firestore, clock: Clock, extra: Partial<Parameters<typeof createUsageRecorder>[0]> = {}): UsageRecorder {
-  const recorder = createUsageRecorder({ db, clock, billing: firestoreBillingSource(db, { clock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', autoFlush: false, ...extra });
+  const recorder = createUsageRecorder({ db, clock, billing: firestoreBillingSource(db, { clock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: GRACE, autoFlush: false, ...extra });
   cleanup.push(() => recorder.close());
   return recorder;
 }
@@ -92,20 +93,59 @@ describe('usage recorder: quota edge and period', () => {
     expect((await usageCounterRef(db, user, 'analyses', Date.parse('2026-11-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
   });
 
-  it('follows the subscription period of a paid user and rolls forward when the renewal is late', async () => {
+  it('counts a paid user’s quota per month from the billing-cycle anchor, and a late renewal event changes nothing', async () => {
     const db = testFirestore();
     cleanup.push(() => db.terminate());
     const periodStart = Date.parse('2026-11-05T08:00:00Z') / 1000;
     const periodEnd = Date.parse('2026-12-05T08:00:00Z') / 1000;
     const clock = manualClock('2026-11-20T00:00:00Z');
-    const user = await seedUser(db, 'u-pro', billing({ customerId: 'cus_pro', status: 'active', planId: 'pro', currentPeriodStart: periodStart, currentPeriodEnd: periodEnd }));
+    const user = await seedUser(db, 'u-pro', billing({ customerId: 'cus_pro', status: 'active', planId: 'pro', currentPeriodStart: periodStart, currentPeriodEnd: periodEnd, billingCycleAnchor: periodStart }));
     const recorder = recorderOn(db, clock);
     const a = await recorder.record({ userId: user }, 'exports', 1000);
     expect(a).toMatchObject({ limit: 1000, periodEnd });
     expect((await refusal(recorder.record({ userId: user }, 'exports'))).code).toBe('quota_exceeded');
     clock.set('2026-12-05T08:00:01Z'); // the renewal event has not been applied yet
     const b = await recorder.record({ userId: user }, 'exports');
-    expect(b.periodEnd).toBe(periodEnd + (periodEnd - periodStart));
+    expect(b.periodEnd).toBe(Date.parse('2027-01-05T08:00:00Z') / 1000); // December's 31 days, not November's 30 again
+  });
+
+  it('gives a yearly subscriber the monthly quota every month, not once a year', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const anchor = Date.parse('2026-01-31T10:00:00Z') / 1000;
+    const clock = manualClock('2026-02-10T00:00:00Z');
+    const user = await seedUser(
+      db,
+      'u-yearly',
+      billing({ customerId: 'cus_y', status: 'active', planId: 'pro', interval: 'year', currentPeriodStart: anchor, currentPeriodEnd: Date.parse('2027-01-31T10:00:00Z') / 1000, billingCycleAnchor: anchor }),
+    );
+    const recorder = recorderOn(db, clock);
+    expect(await recorder.record({ userId: user }, 'exports', 1000)).toMatchObject({ limit: 1000, periodEnd: Date.parse('2026-02-28T10:00:00Z') / 1000 });
+    expect((await refusal(recorder.record({ userId: user }, 'exports'))).code).toBe('quota_exceeded');
+    clock.set('2026-02-28T10:00:00Z'); // anchored on the 31st: February's month ends on its last day
+    expect(await recorder.record({ userId: user }, 'exports', 1000)).toMatchObject({ periodEnd: Date.parse('2026-03-31T10:00:00Z') / 1000 });
+    expect((await refusal(recorder.record({ userId: user }, 'exports'))).code).toBe('quota_exceeded');
+    await recorder.close();
+    expect((await usageCounterRef(db, user, 'exports', anchor).get()).data()?.used).toBe(1000);
+    expect((await usageCounterRef(db, user, 'exports', Date.parse('2026-02-28T10:00:00Z') / 1000).get()).data()?.used).toBe(1000);
+  });
+
+  it('keeps a past-due subscriber on the paid quotas within the grace period, then meters them as free', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const renewal = Date.parse('2026-11-05T08:00:00Z') / 1000;
+    const clock = manualClock('2026-11-06T08:00:00Z'); // one day into a 3-day grace
+    const user = await seedUser(
+      db,
+      'u-past-due',
+      billing({ customerId: 'cus_pd', status: 'past_due', planId: 'pro', currentPeriodStart: renewal, currentPeriodEnd: Date.parse('2026-12-05T08:00:00Z') / 1000, billingCycleAnchor: renewal }),
+    );
+    const recorder = recorderOn(db, clock);
+    expect(await recorder.record({ userId: user }, 'exports', 5)).toMatchObject({ limit: 1000 });
+    clock.set('2026-11-08T08:00:00Z'); // the grace has ended: free has no exports, and its monthly analyses
+    expect((await refusal(recorder.record({ userId: user }, 'exports'))).status).toBe(402);
+    expect(await recorder.record({ userId: user }, 'analyses', 10)).toMatchObject({ limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 });
+    expect((await refusal(recorder.record({ userId: user }, 'analyses'))).code).toBe('quota_exceeded');
   });
 
   it('answers 402 for a paid feature without an active subscription, and 402 again once canceled', async () => {
@@ -207,7 +247,7 @@ describe('usage recorder: across instances', () => {
     expect(entries.reduce((s, e) => s + e.value, 0)).toBe(admitted);
     expect(entries.length).toBeLessThanOrEqual(10); // aggregated: one entry per counter write (lease or flush), not per unit or request
 
-    const summary = createUsageSummary({ db, billing: firestoreBillingSource(db, { clock: systemClock }), clock: systemClock });
+    const summary = createUsageSummary({ db, billing: firestoreBillingSource(db, { clock: systemClock }), clock: systemClock, pastDueGraceSeconds: GRACE });
     const rows = await summary.summary(user);
     expect(rows.find((r) => r.feature === 'api_calls')).toMatchObject({ used: admitted, limit: 1_000_000 });
     expect(rows.find((r) => r.feature === 'analyses')).toMatchObject({ used: 5, limit: 10_000 });

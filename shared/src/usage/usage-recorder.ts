@@ -54,6 +54,8 @@ export interface UsageRecorderOptions {
   logger: Logger;
   /** Shown in 402/403/429 bodies. */
   upgradeUrl: string;
+  /** PAST_DUE_GRACE_DAYS in seconds: a past-due subscriber keeps the paid quotas this long, as they keep its features. */
+  pastDueGraceSeconds: number;
   /** Admitted units reach Firestore (and the outbox) at least this often. Default 1000 ms. */
   flushIntervalMs?: number;
   /** Unused lease is given back after this long without use. Default 2 x flushIntervalMs. */
@@ -238,13 +240,14 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   }
 
   // The hot path derives the account from the same cached billing object again and again: memoize
-  // it per object until its period ends (a new billing object from the source recomputes it).
+  // it per object until it may change (its month or past-due grace ends; a new billing object from
+  // the source recomputes it).
   const accounts = new WeakMap<object, UsageAccount>();
   function accountOf(userId: UserId, billing: BillingSummary | null): UsageAccount {
     const now = clock.now();
     const hit = billing ? accounts.get(billing) : undefined;
-    if (hit && hit.userId === userId && now < hit.periodEnd * 1000) return hit;
-    const account = usageAccount(userId, billing, now);
+    if (hit && hit.userId === userId && now < hit.validUntil * 1000) return hit;
+    const account = usageAccount(userId, billing, now, opts);
     if (billing) accounts.set(billing, account);
     return account;
   }

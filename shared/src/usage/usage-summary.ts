@@ -15,7 +15,7 @@ export interface FeatureUsage {
   readonly feature: MeteredFeature;
   readonly used: number;
   readonly limit: Quota;
-  /** Unix seconds: when the period (and the quota) resets. */
+  /** Unix seconds: when the quota month ends and the quota resets. */
   readonly periodEnd: number;
 }
 
@@ -28,6 +28,8 @@ export interface UsageSummaryOptions {
   billing: BillingSource;
   clock: Clock;
   recorder?: Pick<UsageRecorder, 'localUsed'>;
+  /** The same past-due grace as the recorder's, so the summary shows the quotas being enforced. */
+  pastDueGraceSeconds: number;
   ttlMs?: number;
 }
 
@@ -53,7 +55,7 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
 
   return {
     async summary(userId) {
-      const account = usageAccount(userId, await opts.billing.billing(userId), opts.clock.now());
+      const account = usageAccount(userId, await opts.billing.billing(userId), opts.clock.now(), opts);
       const periodEnd = account.periodEnd;
       const local = MeteredFeature.options.map((f) => opts.recorder?.localUsed(userId, f, account.periodStart) ?? null);
       const stored = local.every((x) => x !== null) ? null : await readCounters(userId, account.periodStart);

@@ -20,7 +20,7 @@ export function metered(feature: MeteredFeature, deps: { metering: Metering; clo
   return async (_req, res, next) => {
     const { userId, keyId } = requestPrincipal(res);
     const { metering } = deps;
-    const account = usageAccount(userId, await metering.billing.billing(userId), deps.clock.now());
+    const account = usageAccount(userId, await metering.billing.billing(userId), deps.clock.now(), metering);
     const limit = metering.rateLimiter.take(`user:${userId}`, account.plan.rateLimitPerMinute);
     if (!limit.ok) {
       res.set('Retry-After', String(limit.retryAfterSeconds));

@@ -45,7 +45,7 @@ async function instance(projectId: string, devIap: DevIap, clock: Clock): Promis
   const db = testFirestore(projectId);
   const logger = silentLogger();
   const users = createUserStateCache({ firestore: db, logger, ttlMs: 60_000, maxEntries: 100 });
-  const metering = createMetering({ firestore: db, users, clock, logger, upgradeUrl: 'http://127.0.0.1:8789/billing', autoFlush: false });
+  const metering = createMetering({ firestore: db, users, clock, logger, upgradeUrl: 'http://127.0.0.1:8789/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false });
   const harness = await startHarness({ firestore: db, verifier: createIapVerifier({ keys: devIap.keys, audience: devIap.audience }), metering });
   cleanup.push(() => db.terminate(), () => users.close(), () => metering.close(), () => harness.close());
   return { harness, metering, db };

@@ -23,6 +23,8 @@ export interface Metering {
   readonly rateLimiter: RateLimiter;
   /** Where 402/403/429 bodies send the user. */
   readonly upgradeUrl: string;
+  /** PAST_DUE_GRACE_DAYS in seconds: quotas follow the same past-due grace as features (effectivePlan). */
+  readonly pastDueGraceSeconds: number;
   /** For GET /api/me and the billing page. */
   readonly view: UsageView;
   close(): Promise<void>;
@@ -36,6 +38,8 @@ export interface MeteringOptions {
   logger: Logger;
   /** e.g. `${PUBLIC_BASE_URL}/billing`. */
   upgradeUrl: string;
+  /** The app's PAST_DUE_GRACE_DAYS in seconds, the same value access control gets. */
+  pastDueGraceSeconds: number;
   flushIntervalMs?: number;
   /** Tests drive flushes themselves. */
   autoFlush?: boolean;
@@ -50,10 +54,11 @@ export function createMetering(opts: MeteringOptions): Metering {
     clock,
     logger,
     upgradeUrl: opts.upgradeUrl,
+    pastDueGraceSeconds: opts.pastDueGraceSeconds,
     ...(opts.flushIntervalMs === undefined ? {} : { flushIntervalMs: opts.flushIntervalMs }),
     ...(opts.autoFlush === undefined ? {} : { autoFlush: opts.autoFlush }),
   });
-  const usage = createUsageSummary({ db, billing, clock, recorder });
+  const usage = createUsageSummary({ db, billing, clock, recorder, pastDueGraceSeconds: opts.pastDueGraceSeconds });
   const keys = createApiKeyStore(db, clock);
   const keyVerifier = createApiKeyVerifier({ db, clock, logger, ...(opts.autoFlush === undefined ? {} : { autoFlush: opts.autoFlush }) });
   const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -65,6 +70,7 @@ export function createMetering(opts: MeteringOptions): Metering {
     keyVerifier,
     rateLimiter: createRateLimiter(clock),
     upgradeUrl: opts.upgradeUrl,
+    pastDueGraceSeconds: opts.pastDueGraceSeconds,
     view: {
       summary: (userId) => usage.summary(userId),
       apiKeys: async (userId) =>
