@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@billing/shared/config/parse-env.js';
-import { loadConfig } from './config.js';
+import { isLoopbackHttpUrl, loadConfig } from './config.js';
 
 const base = {
   GOOGLE_CLOUD_PROJECT: 'demo-billing',
@@ -9,6 +9,8 @@ const base = {
   PUBLIC_BASE_URL: 'https://app.example.com/',
 };
 const AUDIENCE = '/projects/123/global/backendServices/456';
+/** What `npm start` runs: dev identity on this machine only. */
+const local = { ...base, PUBLIC_BASE_URL: 'http://127.0.0.1:8789', DEV_IAP: 'true' };
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -37,7 +39,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses to start with both IAP_AUDIENCE and DEV_IAP', () => {
-    expect(problems({ ...base, IAP_AUDIENCE: AUDIENCE, DEV_IAP: 'true' })).toEqual([expect.stringContaining('DEV_IAP')]);
+    expect(problems({ ...local, IAP_AUDIENCE: AUDIENCE })).toEqual([expect.stringContaining('DEV_IAP')]);
   });
 
   it('refuses to start with neither', () => {
@@ -45,7 +47,28 @@ describe('loadConfig', () => {
   });
 
   it('refuses dev identity with a live Stripe key', () => {
-    expect(problems({ ...base, STRIPE_SECRET_KEY: 'sk_live_abc', DEV_IAP: 'true' })).toEqual([expect.stringContaining('live')]);
+    expect(problems({ ...local, STRIPE_SECRET_KEY: 'sk_live_abc' })).toEqual([expect.stringContaining('live')]);
+  });
+
+  it('starts dev identity on a local http run', () => {
+    expect(loadConfig(local).identity).toEqual({ mode: 'dev', privateJwk: undefined });
+  });
+
+  it('refuses dev identity on Cloud Run (K_SERVICE set), saying why', () => {
+    expect(problems({ ...local, K_SERVICE: 'billing-app' })).toEqual(['DEV_IAP: local runs only: refused because K_SERVICE is set (billing-app): this is Cloud Run']);
+  });
+
+  it('refuses dev identity with a public or https base URL, saying why, and lists every reason at once', () => {
+    expect(problems({ ...local, PUBLIC_BASE_URL: 'https://app.example.com' })).toEqual([
+      'DEV_IAP: local runs only: refused because PUBLIC_BASE_URL https://app.example.com is not an http URL on localhost or 127.0.0.1',
+    ]);
+    const all = problems({ ...local, PUBLIC_BASE_URL: 'https://app.example.com', K_SERVICE: 'billing-app', STRIPE_SECRET_KEY: 'sk_live_abc' });
+    expect(all).toHaveLength(3);
+    for (const why of ['STRIPE_SECRET_KEY', 'K_SERVICE', 'PUBLIC_BASE_URL']) expect(all.some((p) => p.startsWith('DEV_IAP') && p.includes(why))).toBe(true);
+  });
+
+  it('reads K_SERVICE only to refuse dev identity: production (IAP) runs on Cloud Run as before', () => {
+    expect(loadConfig({ ...base, IAP_AUDIENCE: AUDIENCE, K_SERVICE: 'billing-app' }).identity).toEqual({ mode: 'iap', audience: AUDIENCE });
   });
 
   it('lists every bad key at once', () => {
@@ -53,5 +76,27 @@ describe('loadConfig', () => {
     for (const key of ['GOOGLE_CLOUD_PROJECT', 'STRIPE_SECRET_KEY', 'STRIPE_PRICE_IDS', 'PUBLIC_BASE_URL']) {
       expect(found.some((p) => p.startsWith(key))).toBe(true);
     }
+  });
+});
+
+describe('isLoopbackHttpUrl: the base URLs dev identity accepts', () => {
+  it.each([
+    ['http://localhost:8789', true],
+    ['http://127.0.0.1:8789', true],
+    ['http://127.1:8789', true], // the URL parser normalises it to 127.0.0.1
+    ['http://127.9.9.9', true],
+    ['http://[::1]:8789', true],
+    ['http://app.localhost:3000', true], // *.localhost resolves to loopback (RFC 6761)
+    ['https://localhost:8789', false], // http only, as the local stack serves
+    ['https://app.example.com', false],
+    ['http://app.example.com', false],
+    ['http://localhost.example.com', false],
+    ['http://127.0.0.1.nip.io', false], // a public name that resolves to loopback is still a public name
+    ['http://10.0.0.5:8789', false],
+    ['http://0.0.0.0:8789', false],
+    ['http://[::ffff:127.0.0.1]', false],
+    ['not a url', false],
+  ])('%s → %s', (url, accepted) => {
+    expect(isLoopbackHttpUrl(url)).toBe(accepted);
   });
 });

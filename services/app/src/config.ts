@@ -2,7 +2,10 @@
 // every bad key. Identity has exactly two modes and the production one cannot enable the other:
 //   IAP_AUDIENCE=/projects/N/global/backendServices/ID  → Google IAP (production)
 //   DEV_IAP=true                                         → local key pair + dev sign-in page
-// Both set, or neither, refuses to start; so does DEV_IAP with a live Stripe key.
+// Both set, or neither, refuses to start; so does DEV_IAP anywhere but a local run: with a live
+// Stripe key, on Cloud Run (K_SERVICE set), or with a PUBLIC_BASE_URL that is not loopback http.
+// Dev sign-in lets anyone sign in as any email (an admin's included), so a deployment that
+// forgot to drop DEV_IAP must fail to start rather than serve it.
 import { z } from 'zod';
 import { envBool, envInt, envJson, parseEnv, stripeApiBase, LogLevel } from '@billing/shared/config/parse-env.js';
 import { DEFAULT_PAST_DUE_GRACE_DAYS } from '@billing/shared/access/access-decision.js';
@@ -13,6 +16,19 @@ import { PriceIdMap } from '@billing/shared/plans/catalog.js';
 const DevJwk = z
   .object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), d: z.string(), kid: z.string().optional() })
   .transform(({ kid, ...key }) => (kid ? { ...key, kid } : key));
+
+/** http on a loopback host (localhost, *.localhost, 127.0.0.0/8, ::1): reachable only from the machine itself. */
+export function isLoopbackHttpUrl(raw: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  // WHATWG URL parsing has already normalised the host (`127.1`, `0x7f.0.0.1` → `127.0.0.1`).
+  const host = url.hostname;
+  return url.protocol === 'http:' && (host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]');
+}
 
 const Env = z
   .object({
@@ -25,6 +41,8 @@ const Env = z
     DEV_IAP: envBool.default(false),
     DEV_IAP_PRIVATE_JWK: envJson(DevJwk).optional(),
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
+    /** Set by Cloud Run on every service instance; read only to refuse DEV_IAP there. */
+    K_SERVICE: z.string().optional(),
     PAST_DUE_GRACE_DAYS: envInt.min(0).max(60).default(DEFAULT_PAST_DUE_GRACE_DAYS),
     ACCESS_CACHE_TTL_SECONDS: envInt.min(1).max(3600).default(60),
     ACCESS_CACHE_MAX_USERS: envInt.min(1).default(10_000),
@@ -41,7 +59,12 @@ const Env = z
   .superRefine((env, ctx) => {
     if (env.IAP_AUDIENCE && env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: 'cannot be enabled together with IAP_AUDIENCE' });
     if (!env.IAP_AUDIENCE && !env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['IAP_AUDIENCE'], message: 'is required (or DEV_IAP=true for local runs)' });
-    if (env.DEV_IAP && env.STRIPE_SECRET_KEY.includes('_live_')) ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: 'cannot be used with a live Stripe key' });
+    if (env.DEV_IAP) {
+      const refuse = (why: string) => ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: `local runs only: refused because ${why}` });
+      if (env.STRIPE_SECRET_KEY.includes('_live_')) refuse('STRIPE_SECRET_KEY is a live key');
+      if (env.K_SERVICE !== undefined) refuse(`K_SERVICE is set (${env.K_SERVICE}): this is Cloud Run`);
+      if (!isLoopbackHttpUrl(env.PUBLIC_BASE_URL)) refuse(`PUBLIC_BASE_URL ${env.PUBLIC_BASE_URL} is not an http URL on localhost or 127.0.0.1`);
+    }
   });
 
 export type IdentityConfig = { mode: 'iap'; audience: string } | { mode: 'dev'; privateJwk: z.output<typeof DevJwk> | undefined };

@@ -1,7 +1,8 @@
 // Local and test stand-in for IAP: an ES256 key pair whose public half is the verifier's key set
 // (createLocalJWKSet) and whose private half signs assertions exactly like IAP does (same issuer,
 // the configured audience, 10-minute expiry). The dev sign-in page issues them. Production
-// configuration cannot enable this (config.ts refuses IAP_AUDIENCE together with DEV_IAP).
+// configuration cannot enable this: config.ts refuses DEV_IAP together with IAP_AUDIENCE, with a
+// live Stripe key, on Cloud Run (K_SERVICE set) and with a PUBLIC_BASE_URL that is not loopback http.
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey, type CryptoKey } from 'jose';
 import { IAP_ISSUER } from './iap-verifier.js';

@@ -10,11 +10,29 @@ import { parseInput } from '../http/parse-input.js';
 export const DEV_PREFIX = '/dev';
 export const DEV_SIGN_IN_PATH = `${DEV_PREFIX}/sign-in`;
 
-const SignInForm = z.object({ email: z.email().max(254), next: z.string().optional() });
+const SignInForm = z.object({ email: z.email().max(254), next: z.string().max(1024).optional() });
 
-/** Only same-site paths: never an open redirect. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/billing';
+/** Where a sign-in without a usable `next` lands. */
+export const DEFAULT_NEXT = '/billing';
+/** Any origin will do: `next` is resolved against it only to see whether it leaves it. */
+const PROBE_ORIGIN = 'http://sign-in.invalid';
+
+/**
+ * A path on this origin, or the default: never an open redirect. A browser reads `\` as `/` in
+ * http URLs (`/\evil.com` is `//evil.com`, another host) and drops tabs and newlines anywhere in
+ * a URL (`/<TAB>/evil.com` is `//evil.com`), so both are refused outright, with every other
+ * control character, before the URL parser confirms the path stays on the origin. The value
+ * returned is the one checked, not a re-serialisation (which could turn `/..//x` into `//x`).
+ * Percent-escapes are left alone: `/%2F%2Fevil.com` is a path on this origin to every browser.
+ */
+export function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//')) return DEFAULT_NEXT;
+  if (/[\\\u0000-\u001f\u007f]/.test(next)) return DEFAULT_NEXT; // a backslash, or a control character
+  try {
+    return new URL(next, PROBE_ORIGIN).origin === PROBE_ORIGIN ? next : DEFAULT_NEXT;
+  } catch {
+    return DEFAULT_NEXT;
+  }
 }
 
 export function devSignInRouter(dev: DevIap): Router {
