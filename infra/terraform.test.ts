@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Collection } from '@billing/shared/model/collections.js';
+import { PLANS } from '@billing/shared/plans/catalog.js';
 import { VERIFY_FAILURES } from '../services/webhook/src/verify-stripe-event.js';
 import { TERRAFORM_DIR, attr, child, children, dig, readTerraform, resource, resourcesOf, str, type Block, type TerraformConfig } from './terraform-config.js';
 
@@ -156,6 +157,75 @@ describe('app service and its load balancer', () => {
     expect(str(users, 'role')).toBe('roles/iap.httpsResourceAccessor');
     expect(str(users, 'member')).toBe('${each.value}');
     expect(resourcesOf(tf, 'google_iap_web_cloud_run_service_iam_member').size).toBe(0);
+  });
+});
+
+describe('Cloud Armor ceilings at the load balancer (per API key, per client IP)', () => {
+  const policyRef = '${google_compute_security_policy.app.id}';
+  const policy = () => resource(tf, 'google_compute_security_policy', 'app');
+  const rules = () => children(policy(), 'rule');
+  const limits = (rule: Block | undefined) => child(rule, 'rate_limit_options');
+  const threshold = (rule: Block | undefined) => child(limits(rule), 'rate_limit_threshold');
+  const ruleKeyedOn = (key: string) => {
+    const found = rules().filter((r) => str(limits(r), 'enforce_on_key') === key);
+    expect(found, `one rule keyed on ${key}`).toHaveLength(1);
+    return found[0];
+  };
+  const defaultOf = (name: string) => attr(tf.variables.get(name), 'default');
+
+  test('one backend security policy on every backend service, /v1 and the IAP backend alike', () => {
+    expect(str(policy(), 'type')).toBe('CLOUD_ARMOR');
+    const backends = resourcesOf(tf, 'google_compute_backend_service');
+    expect([...backends.keys()].sort()).toEqual(['app', 'app_api']);
+    for (const [name, b] of backends) expect(str(b, 'security_policy'), name).toBe(policyRef);
+  });
+
+  test('requests with an Authorization header are throttled per header value (per API key), with 429, at a tunable ceiling', () => {
+    const perKey = ruleKeyedOn('HTTP_HEADER');
+    expect(str(perKey, 'action')).toBe('throttle');
+    expect(str(dig(perKey, 'match', 'expr'), 'expression')).toBe("has(request.headers['authorization'])");
+    expect(str(limits(perKey), 'enforce_on_key_name')).toBe('Authorization');
+    expect(str(limits(perKey), 'conform_action')).toBe('allow');
+    expect(str(limits(perKey), 'exceed_action')).toBe('deny(429)');
+    expect(str(threshold(perKey), 'count')).toBe('${var.edge_requests_per_minute_per_authorization}');
+    expect(attr(threshold(perKey), 'interval_sec')).toBe(60);
+  });
+
+  test('every other request is throttled per client IP, with 429, at a tunable ceiling', () => {
+    const perIp = ruleKeyedOn('IP');
+    expect(str(perIp, 'action')).toBe('throttle');
+    expect(str(dig(perIp, 'match'), 'versioned_expr')).toBe('SRC_IPS_V1');
+    expect(attr(dig(perIp, 'match', 'config'), 'src_ip_ranges')).toEqual(['*']);
+    expect(str(limits(perIp), 'conform_action')).toBe('allow');
+    expect(str(limits(perIp), 'exceed_action')).toBe('deny(429)');
+    expect(str(threshold(perIp), 'count')).toBe('${var.edge_requests_per_minute_per_client_ip}');
+    expect(attr(threshold(perIp), 'interval_sec')).toBe(60);
+  });
+
+  test('rule order: the per-key rule first (Cloud Armor applies only the first matching rule), then per IP, then the default allow', () => {
+    const priority = (r: Block | undefined) => Number(attr(r, 'priority'));
+    expect(priority(ruleKeyedOn('HTTP_HEADER'))).toBeLessThan(priority(ruleKeyedOn('IP')));
+    const all = rules().map(priority);
+    expect(new Set(all).size).toBe(all.length);
+    const last = rules().find((r) => priority(r) === 2147483647);
+    expect(str(last, 'action')).toBe('allow');
+    expect(attr(dig(last, 'match', 'config'), 'src_ip_ranges')).toEqual(['*']);
+    expect(Math.max(...all)).toBe(2147483647);
+    // Nothing else refuses traffic here: authentication stays with IAP and the app.
+    expect(rules().map((r) => str(r, 'action')).sort()).toEqual(['allow', 'throttle', 'throttle']);
+  });
+
+  test('the default ceilings sit above what any plan lets one user do, and within Cloud Armor\'s bounds', () => {
+    const highestPlanLimit = Math.max(...Object.values(PLANS).map((p) => p.rateLimitPerMinute));
+    const perKey = defaultOf('edge_requests_per_minute_per_authorization');
+    const perIp = defaultOf('edge_requests_per_minute_per_client_ip');
+    expect(perKey).toBeGreaterThan(highestPlanLimit); // the app's plan limit stays the one a customer meets
+    for (const v of [perKey, perIp]) {
+      expect(typeof v).toBe('number');
+      expect(v).toBeGreaterThanOrEqual(1);
+      expect(v).toBeLessThanOrEqual(1_000_000);
+    }
+    expect(str(tf.outputs.get('app_security_policy'), 'value')).toBe('${google_compute_security_policy.app.name}');
   });
 });
 

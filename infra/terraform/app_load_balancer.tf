@@ -13,6 +13,10 @@
 # applies to every path and would block /v1, and Cloud Run refuses IAP on both the service and a
 # load balancer in front of it. The service's ingress (INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER)
 # refuses the run.app URL, so neither path can be bypassed from the internet.
+#
+# Both backends carry one Cloud Armor policy (google_compute_security_policy.app): global ceilings
+# per API key and per client IP, which the app cannot give (its per-user rate limit is per
+# instance, services/app/src/usage/metered.ts).
 
 locals {
   # The NEG names the Cloud Run service by this literal instead of referencing the resource: the
@@ -59,6 +63,8 @@ resource "google_compute_backend_service" "app" {
     enabled = true
   }
 
+  security_policy = google_compute_security_policy.app.id
+
   log_config {
     enable      = true
     sample_rate = 1
@@ -77,9 +83,94 @@ resource "google_compute_backend_service" "app_api" {
     group = google_compute_region_network_endpoint_group.app.id
   }
 
+  security_policy = google_compute_security_policy.app.id
+
   log_config {
     enable      = true
     sample_rate = 1
+  }
+}
+
+# Global ceilings at the load balancer, on top of the app's per-user plan limit (which each
+# instance enforces on its own, so a user gets at most instances x limit):
+#
+#   priority 1000  a request with an Authorization header (an API key on /v1; an IAP programmatic
+#                  token elsewhere): at most var.edge_requests_per_minute_per_authorization per minute per
+#                  header value, i.e. per key, whichever instances serve it.
+#   priority 2000  every other request (browsers, requests without a key): at most
+#                  var.edge_requests_per_minute_per_client_ip per minute per client IP.
+#
+# Over a ceiling: 429 from the load balancer until the minute's count falls back. Cloud Armor acts
+# on the first rule a request matches (a throttle rule's "allow" ends the evaluation), so each
+# request is counted by exactly one ceiling: keyed requests per key, others per IP. Requests with
+# many distinct made-up keys therefore pass the per-key ceiling; what each costs the app is bounded
+# there (one Firestore read and no listener per unknown key, shared/src/api-keys/api-key-verifier.ts).
+# Cloud Armor counts per backend service: each of the two backends has these ceilings.
+resource "google_compute_security_policy" "app" {
+  name        = "billing-app"
+  description = "Per API key and per client IP request ceilings for the app (infra/README.md)"
+  type        = "CLOUD_ARMOR"
+
+  rule {
+    priority    = 1000
+    description = "Ceiling per API key (Authorization header value)"
+    action      = "throttle"
+
+    match {
+      expr {
+        expression = "has(request.headers['authorization'])"
+      }
+    }
+
+    rate_limit_options {
+      conform_action      = "allow"
+      exceed_action       = "deny(429)"
+      enforce_on_key      = "HTTP_HEADER"
+      enforce_on_key_name = "Authorization"
+
+      rate_limit_threshold {
+        count        = var.edge_requests_per_minute_per_authorization
+        interval_sec = 60
+      }
+    }
+  }
+
+  rule {
+    priority    = 2000
+    description = "Ceiling per client IP (requests without Authorization)"
+    action      = "throttle"
+
+    match {
+      versioned_expr = "SRC_IPS_V1"
+      config {
+        src_ip_ranges = ["*"]
+      }
+    }
+
+    rate_limit_options {
+      conform_action = "allow"
+      exceed_action  = "deny(429)"
+      enforce_on_key = "IP"
+
+      rate_limit_threshold {
+        count        = var.edge_requests_per_minute_per_client_ip
+        interval_sec = 60
+      }
+    }
+  }
+
+  # Required last rule: what no rule above refused reaches the backend (IAP and the app decide).
+  rule {
+    priority    = 2147483647
+    description = "Default: allow"
+    action      = "allow"
+
+    match {
+      versioned_expr = "SRC_IPS_V1"
+      config {
+        src_ip_ranges = ["*"]
+      }
+    }
   }
 }
 

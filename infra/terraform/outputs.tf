@@ -22,6 +22,11 @@ output "app_iap_backend_service" {
   value       = google_compute_backend_service.app.name
 }
 
+output "app_security_policy" {
+  description = "The Cloud Armor policy on both app backends (per API key and per client IP ceilings): gcloud compute security-policies describe <this>."
+  value       = google_compute_security_policy.app.name
+}
+
 output "app_api_url" {
   description = "Base URL of the API-key routes (/v1/*), routed to the backend without IAP."
   value       = "https://${var.app_domain}/v1"

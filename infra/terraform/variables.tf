@@ -130,3 +130,25 @@ variable "log_level" {
   type        = string
   default     = "info"
 }
+
+variable "edge_requests_per_minute_per_authorization" {
+  description = "Cloud Armor ceiling at the load balancer: requests per minute per API key (per Authorization header value), whichever app instances serve them. Keep it above the highest plan's rateLimitPerMinute (shared/src/plans/catalog.ts), which the app enforces per user per instance."
+  type        = number
+  default     = 12000
+
+  validation {
+    condition     = var.edge_requests_per_minute_per_authorization >= 1 && var.edge_requests_per_minute_per_authorization <= 1000000
+    error_message = "A Cloud Armor throttle threshold is 1 to 1,000,000 requests per interval."
+  }
+}
+
+variable "edge_requests_per_minute_per_client_ip" {
+  description = "Cloud Armor ceiling at the load balancer: requests per minute per client IP, for requests without an Authorization header (browsers, calls without a key). Raise it if many users share one IP (a corporate NAT)."
+  type        = number
+  default     = 3000
+
+  validation {
+    condition     = var.edge_requests_per_minute_per_client_ip >= 1 && var.edge_requests_per_minute_per_client_ip <= 1000000
+    error_message = "A Cloud Armor throttle threshold is 1 to 1,000,000 requests per interval."
+  }
+}
