@@ -59,8 +59,9 @@ export function createMetering(opts: MeteringOptions): Metering {
     ...(opts.autoFlush === undefined ? {} : { autoFlush: opts.autoFlush }),
   });
   const usage = createUsageSummary({ db, billing, clock, recorder, pastDueGraceSeconds: opts.pastDueGraceSeconds });
-  const keys = createApiKeyStore(db, clock);
   const keyVerifier = createApiKeyVerifier({ db, clock, logger, ...(opts.autoFlush === undefined ? {} : { autoFlush: opts.autoFlush }) });
+  // A key created here is admitted here at once, even if its secret was just refused as unknown.
+  const keys = createApiKeyStore(db, clock, { onCreated: (hash) => keyVerifier.created(hash) });
   const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
   return {
     billing,
