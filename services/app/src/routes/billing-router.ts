@@ -10,15 +10,22 @@ import { previewPlanChange, previewSeatsChange } from '@billing/shared/billing-o
 import { setCancelAtPeriodEnd } from '@billing/shared/billing-ops/set-cancel-at-period-end.js';
 import { startCheckout } from '@billing/shared/billing-ops/start-checkout.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
+import { UserText } from '@billing/shared/model/user-text.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
 import { requestAuth } from '../auth/request-identity.js';
 import { parseInput } from '../http/parse-input.js';
 
-const PlanChoice = z.object({ lookupKey: z.string().min(1).max(100) });
+const PlanChoice = z.object({ lookupKey: UserText.min(1).max(100) });
 /** Seats of a per-seat plan; the plan's own range is checked by the operation. */
 const Seats = z.number().int().min(1).max(10_000);
 const CheckoutChoice = PlanChoice.extend({ seats: Seats.optional() });
 const SeatsChoice = z.object({ seats: Seats });
+/**
+ * The body of a route that takes no input (the page sends `{}`): anything in it is refused, so a
+ * client that believes it passed an option (a date, a return URL) is told so instead of having the
+ * action done without it.
+ */
+const NoInput = z.strictObject({});
 
 export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger }): Router {
   const router = Router();
@@ -32,6 +39,7 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
   });
 
   router.post('/portal', async (req, res) => {
+    parseInput(NoInput, req.body);
     const { identity } = requestAuth(res);
     const session = await openBillingPortal(deps.billing, identity.userId);
     // The URL is a bearer credential: logged as an event only.
@@ -70,6 +78,7 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
 
   for (const [path, cancel] of [['/subscription/cancel', true], ['/subscription/resume', false]] as const) {
     router.post(path, async (req, res) => {
+      parseInput(NoInput, req.body);
       const { identity } = requestAuth(res);
       const result = await setCancelAtPeriodEnd(deps.billing, identity.userId, cancel);
       requestLogger(req, deps.logger).info(

@@ -8,7 +8,8 @@ import type { Firestore } from '@google-cloud/firestore';
 import { requestAuth } from '../auth/request-identity.js';
 import { parseInput } from '../http/parse-input.js';
 
-const InvoiceId = z.string().regex(/^in_[A-Za-z0-9]+$/);
+/** Stripe ids are at most 255 characters: a longer one is refused here, without asking Stripe. */
+const InvoiceId = z.string().max(255).regex(/^in_[A-Za-z0-9]+$/);
 const InvoiceQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
   starting_after: InvoiceId.optional(),
