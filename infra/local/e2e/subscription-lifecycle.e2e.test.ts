@@ -84,7 +84,7 @@ function customerOfEvent(event: Stripe.Event): string | null {
   return obj.customer ? idOf(obj.customer) : null;
 }
 
-const access = (billing: BillingSummary | null) => decideAccess({ billing, feature: 'api_access', now: p.standIn.clock.now(), pastDueGraceSeconds: GRACE_SECONDS });
+const access = (billing: BillingSummary | null) => decideAccess({ billing, feature: 'advanced_analytics', now: p.standIn.clock.now(), pastDueGraceSeconds: GRACE_SECONDS });
 
 describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> function -> Firestore', () => {
   it('checkout activates the user, portal cancel keeps access to period end, then access ends', async () => {
@@ -144,7 +144,7 @@ describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> funct
     expect(pastDue).toMatchObject({ subscriptionId: sub.id, planId: 'pro', currentPeriodStart: periodEnd, currentPeriodEnd: renewed.items.data[0]?.current_period_end });
     // Within the grace period right after the failed renewal, access holds; after it, it does not.
     expect(access(pastDue)).toMatchObject({ allow: true, inGracePeriod: true });
-    expect(decideAccess({ billing: pastDue, feature: 'api_access', now: periodEnd + GRACE_SECONDS + 1, pastDueGraceSeconds: GRACE_SECONDS })).toMatchObject({ allow: false, code: 'payment_required' });
+    expect(decideAccess({ billing: pastDue, feature: 'advanced_analytics', now: periodEnd + GRACE_SECONDS + 1, pastDueGraceSeconds: GRACE_SECONDS })).toMatchObject({ allow: false, code: 'payment_required' });
     await waitForLedger(customer.id);
     expect(await p.pullDeadLetters()).toEqual([]);
   });

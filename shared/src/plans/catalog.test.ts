@@ -21,4 +21,9 @@ describe('plan catalog', () => {
     expect(PLANS.free.prices).toHaveLength(0);
     for (const id of ['pro', 'team', 'enterprise'] as const) expect(PLANS[id].prices.length).toBeGreaterThan(0);
   });
+
+  it('includes api_access in exactly the plans that have API calls: /v1 requires the feature and charges the quota', () => {
+    for (const plan of Object.values(PLANS)) expect({ plan: plan.id, apiAccess: plan.features.includes('api_access') }).toEqual({ plan: plan.id, apiAccess: plan.quotas.api_calls !== 0 });
+    expect(PLANS.free.features).toContain('api_access');
+  });
 });

@@ -75,7 +75,8 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
     description: 'Try the product.',
     prices: [],
     trialDays: 0,
-    features: ['dashboard'],
+    // API access with its monthly quota: /v1 requires api_access, and a free tier that can try the API is the norm.
+    features: ['dashboard', 'api_access'],
     quotas: { api_calls: 1_000, exports: 0, analyses: 10 },
     rateLimitPerMinute: 60,
     retentionDays: 7,

@@ -63,6 +63,26 @@ describe('requireFeature', () => {
     }
   });
 
+  it('decides on the billing summary a route with its own authentication passes (as /v1 does for an API key owner)', async () => {
+    const app = express();
+    const policy = { clock: systemClock, pastDueGraceSeconds: 0 };
+    const pro = () => Promise.resolve(billingSummaryFixture({ planId: 'pro' }));
+    app.get('/sso', requireFeature('sso', policy, pro), (_req, res) => res.json({ ok: true }));
+    app.get('/api', requireFeature('api_access', policy, pro), (_req, res) => res.json({ ok: true }));
+    app.get('/lapsed', requireFeature('advanced_analytics', policy, () => billingSummaryFixture({ planId: 'pro', status: 'past_due' })), (_req, res) => res.json({ ok: true }));
+    app.use(errorHandler({ logger: silentLogger() }));
+    const server = await listen(app);
+    try {
+      expect((await fetch(`${server.baseUrl}/sso`)).status).toBe(403);
+      expect((await fetch(`${server.baseUrl}/api`)).status).toBe(200);
+      const lapsed = await fetch(`${server.baseUrl}/lapsed`);
+      expect(lapsed.status).toBe(402);
+      expect(await lapsed.json()).toMatchObject({ error: { code: 'payment_required', feature: 'advanced_analytics', plan: 'free' } });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a cancellation written to Firestore is enforced within seconds, without a read per request', async () => {
     const email = 'pro@example.com';
     const uid = devSubject(email);
@@ -83,6 +103,6 @@ describe('requireFeature', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     const me = await getAs(email, '/api/me');
     expect(me.body).toMatchObject({ plan: { id: 'free' }, subscription: { status: 'canceled' } });
-    expect(me.body['entitlements']).toEqual(['dashboard']);
+    expect(me.body['entitlements']).toEqual(['dashboard', 'api_access']); // the free plan's
   });
 });

@@ -1,9 +1,12 @@
 // Express face of the one access decision (shared/src/access/access-decision.ts): 402 when the
-// user has no subscription granting the feature, 403 when their plan lacks it. Reads only the
-// state `authenticate` attached (from the per-instance cache): no Firestore read per request.
-import type { RequestHandler } from 'express';
+// user has no subscription granting the feature, 403 when their plan lacks it. By default it
+// reads only the state `authenticate` attached (from the per-instance cache): no Firestore read
+// per request. Routes with their own authentication (/v1 by API key) pass where their user's
+// billing summary comes from.
+import type { RequestHandler, Response } from 'express';
 import { decideAccess, plansWithFeature } from '@billing/shared/access/access-decision.js';
 import { AppError } from '@billing/shared/errors/app-error.js';
+import type { BillingSummary } from '@billing/shared/model/documents.js';
 import type { Feature } from '@billing/shared/plans/catalog.js';
 import { nowSeconds, type Clock } from '@billing/shared/ports/clock.js';
 import { requestAuth } from '../auth/request-identity.js';
@@ -13,10 +16,16 @@ export interface AccessPolicy {
   pastDueGraceSeconds: number;
 }
 
-export function requireFeature(feature: Feature, policy: AccessPolicy): RequestHandler {
-  return (_req, res, next) => {
-    const { user } = requestAuth(res);
-    const decision = decideAccess({ billing: user?.billing ?? null, feature, now: nowSeconds(policy.clock), pastDueGraceSeconds: policy.pastDueGraceSeconds });
+/** The billing summary of the request's user (null: never subscribed). */
+export type RequestBilling = (res: Response) => BillingSummary | null | Promise<BillingSummary | null>;
+
+/** The user `authenticate` attached, as the per-instance cache last saw them. */
+const authenticatedBilling: RequestBilling = (res) => requestAuth(res).user?.billing ?? null;
+
+export function requireFeature(feature: Feature, policy: AccessPolicy, billingOf: RequestBilling = authenticatedBilling): RequestHandler {
+  return async (_req, res, next) => {
+    const billing = await billingOf(res);
+    const decision = decideAccess({ billing, feature, now: nowSeconds(policy.clock), pastDueGraceSeconds: policy.pastDueGraceSeconds });
     if (decision.allow) {
       next();
       return;

@@ -194,6 +194,51 @@ describe('/v1 metering over HTTP', () => {
     });
   });
 
+  it('answers 415 to a body that is not JSON and 400 to malformed JSON, and charges neither', async () => {
+    const { first, iap } = await setup();
+    const base = first.harness.baseUrl;
+    const user = 'ida@example.com';
+    const key = await createKey(base, await iap(user)); // free: analyses = 10
+    const post = (headers: Record<string, string>, body: string) => fetch(`${base}/v1/analyses`, { method: 'POST', headers: { ...bearer(key.key), ...headers }, body });
+    for (const [contentType, body] of [['text/plain', '{"input":"x"}'], ['application/x-www-form-urlencoded', 'input=x'], ['application/octet-stream', 'x']] as const) {
+      const res = await post({ 'content-type': contentType }, body);
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
+    }
+    expect((await post(json, '{"input":')).status).toBe(400);
+    expect((await post(json, '{"input":42}')).status).toBe(400);
+
+    await first.metering.recorder.flush();
+    expect((await usageCounterRef(first.db, devSubject(user), 'analyses', calendarMonth(Date.now()).start).get()).exists).toBe(false);
+    const usage = await call(base, '/api/usage', { headers: await iap(user) });
+    expect((usage.body as { usage: { feature: string; used: number }[] }).usage.find((u) => u.feature === 'analyses')?.used).toBe(0);
+    expect((await post(json, '{"input":"x"}')).status).toBe(201); // a well-formed call is charged as before
+  });
+
+  it('meters a past-due subscriber on the paid quotas within the grace period and as free after it, as access control does', async () => {
+    const { first, iap } = await setup();
+    const base = first.harness.baseUrl;
+    const email = 'jack@example.com';
+    const userId = devSubject(email);
+    const now = Math.floor(Date.now() / 1000);
+    const renewedAt = now - 86_400; // one day into the 3-day grace
+    await seedPlan(first.db, userId, { status: 'past_due', planId: 'pro', currentPeriodStart: renewedAt, billingCycleAnchor: renewedAt });
+    const headers = await iap(email);
+    const limits = async () => Object.fromEntries(((await call(base, '/api/usage', { headers })).body as { usage: { feature: string; limit: unknown }[] }).usage.map((u) => [u.feature, u.limit]));
+    expect(await limits()).toEqual({ api_calls: 100_000, exports: 1_000, analyses: 1_000 });
+    expect((await call(base, '/v1/ping', { headers })).status).toBe(200);
+
+    // The renewal failed four days ago: past the grace, the user is on the free plan for features and quotas alike.
+    await first.db.collection(Collection.users).doc(userId).update({ 'billing.currentPeriodStart': now - 4 * 86_400, 'billing.billingCycleAnchor': now - 4 * 86_400 });
+    const deadline = Date.now() + 3_000;
+    let seen = await limits();
+    while (seen['analyses'] !== 10 && Date.now() < deadline) seen = await limits();
+    expect(seen).toEqual({ api_calls: 1_000, exports: 0, analyses: 10 });
+    const usage = (await call(base, '/api/usage', { headers })).body as { usage: { periodEnd: number }[] };
+    expect(usage.usage[0]?.periodEnd).toBe(calendarMonth(Date.now()).end);
+    expect((await call(base, '/v1/ping', { headers })).status).toBe(200); // the free plan includes API access, with its quota
+  });
+
   it('two app instances x 64 concurrent requests on one user quota: admitted <= limit, Firestore total == admitted', async () => {
     const { all, iap } = await setup(2);
     const [a, b] = [all[0]!, all[1]!];
@@ -203,7 +248,7 @@ describe('/v1 metering over HTTP', () => {
     await a.db
       .collection(Collection.users)
       .doc(userId)
-      .update({ 'billing.currentPeriodStart': periodStart });
+      .update({ 'billing.currentPeriodStart': periodStart, 'billing.billingCycleAnchor': periodStart });
     const counter = usageCounterRef(a.db, userId, 'analyses', periodStart);
     // 950 of 1000 already used: 50 left for 128 concurrent requests.
     await counter.set({ userId, feature: 'analyses', periodStart, periodEnd: periodStart + 2 * 86_400, limit: 1000, reserved: 950, used: 950, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });

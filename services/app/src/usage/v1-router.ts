@@ -1,11 +1,14 @@
 // The programmatic API under /v1 (mounted there: its paths are relative): authenticated by API
-// key (or IAP), rate limited, metered. Each route charges its feature before doing the work, so a
-// refused call does nothing.
+// key (or IAP), gated on the plan's `api_access` by the one access decision, rate limited,
+// metered. Each route checks its input before charging its feature, and charges before doing the
+// work, so a refused call (401, 402/403, 415, 400, 429) costs nothing and does nothing.
 import { randomUUID } from 'node:crypto';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { AppError } from '@billing/shared/errors/app-error.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { IapVerifier } from '../auth/iap-verifier.js';
+import { requireFeature } from '../access/require-feature.js';
 import { apiKeyOrIap, requestPrincipal } from '../api-keys/api-key-auth.js';
 import { parseInput } from '../http/parse-input.js';
 import { metered } from './metered.js';
@@ -13,18 +16,36 @@ import type { Metering } from './metering.js';
 
 const AnalysisRequest = z.object({ input: z.string().max(10_000).default('') });
 
+/**
+ * A body that is not JSON is refused (415) before it is parsed or charged: express.json() leaves
+ * any other content type unparsed, and an unparsed body would read as `{}`, i.e. as a valid empty
+ * request.
+ */
+function requireJsonBody(): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.is('application/json')) throw new AppError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
+    next();
+  };
+}
+
 export function v1Router(deps: { metering: Metering; iap: IapVerifier; clock: Clock }): Router {
   const router = Router();
   const auth = apiKeyOrIap({ keys: deps.metering.keyVerifier, iap: deps.iap });
-  router.use(auth);
+  // The same decision as the pages and /api (decideAccess), on the API key owner's billing summary,
+  // with the same past-due grace as the quotas.
+  const apiAccess = requireFeature('api_access', { clock: deps.clock, pastDueGraceSeconds: deps.metering.pastDueGraceSeconds }, (res) =>
+    deps.metering.billing.billing(requestPrincipal(res).userId),
+  );
+  router.use(auth, apiAccess);
 
   router.get('/ping', metered('api_calls', deps), (_req, res) => {
     res.json({ ok: true, userId: requestPrincipal(res).userId });
   });
 
-  // Validate before charging: a malformed request is a 400 that costs nothing.
+  // Validate before charging: a body that is not JSON is a 415, a malformed one a 400, neither costs anything.
   router.post(
     '/analyses',
+    requireJsonBody(),
     express.json({ limit: '16kb' }),
     (req, _res, next) => {
       parseInput(AnalysisRequest, req.body);
