@@ -48,9 +48,9 @@ function freshEvent(type: Parameters<typeof fixtureEvent>[0] = 'customer.subscri
   return event;
 }
 
-/** A correctly signed delivery of a fresh event changed by `change` before signing. */
-function signedWith(change: (event: ReturnType<typeof freshEvent>) => void): { body: string; headers: Record<string, string> } {
-  const event = freshEvent();
+/** A correctly signed delivery of a fresh event (of `type`) changed by `change` before signing. */
+function signedWith(change: (event: ReturnType<typeof freshEvent>) => void, type?: Parameters<typeof fixtureEvent>[0]): { body: string; headers: Record<string, string> } {
+  const event = freshEvent(type);
   change(event);
   const { body, signature } = signEvent(event, SECRET);
   return { body, headers: { 'stripe-signature': signature } };
@@ -189,6 +189,39 @@ describe('webhook app (Pub/Sub emulator)', () => {
           return { body, headers: { 'stripe-signature': signature } };
         },
       },
+      // Ids that are no Stripe ids (shared/src/stripe/stripe-ids.ts) would name Firestore documents
+      // in the applier (`customers/../../x` is refused there as INVALID_ARGUMENT): refused at the edge.
+      ...(
+        [
+          ['customer.updated whose customer id is a path (../../x)', 'customer.updated', (o) => (o['id'] = '../../x')],
+          ['customer.updated whose id has another prefix', 'customer.updated', (o) => (o['id'] = 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw')],
+          ['subscription whose customer is a path', 'customer.subscription.updated', (o) => (o['customer'] = 'cus_x/../../y')],
+          ['subscription whose expanded customer has a reserved Firestore id', 'customer.subscription.updated', (o) => (o['customer'] = { id: '__cus__', object: 'customer' })],
+          ['subscription whose id is not a sub_ id', 'customer.subscription.updated', (o) => (o['id'] = 'sub_a.b')],
+          ['invoice whose id is empty', 'invoice.paid', (o) => (o['id'] = '')],
+          ['entitlement summary whose customer is not a cus_ id', 'entitlements.active_entitlement_summary.updated', (o) => (o['customer'] = 'x')],
+        ] as const satisfies readonly [string, Parameters<typeof fixtureEvent>[0], (object: Record<string, unknown>) => unknown][]
+      ).map(([name, type, change]) => ({
+        name: `${name}, correctly signed`,
+        status: 400,
+        logEvent: 'webhook.payload_invalid',
+        request: () => signedWith((event) => change(event.data.object as unknown as Record<string, unknown>), type),
+      })),
+      ...(
+        [
+          ['an event id that is a path', 'evt_1/../../x'],
+          ['an event id without the evt_ prefix', 'cus_QXg1o8vcGmoR32'],
+          ['an event id longer than Stripe ids are', `evt_${'a'.repeat(260)}`],
+        ] as const
+      ).map(([name, id]) => ({
+        name: `${name}, correctly signed`,
+        status: 400,
+        logEvent: 'webhook.payload_invalid',
+        request: () =>
+          signedWith((event) => {
+            event.id = id;
+          }),
+      })),
       {
         name: 'oversized body',
         status: 413,

@@ -1,16 +1,24 @@
 // The Pub/Sub message body is the verified Stripe event exactly as Stripe sent it. The applier
 // trusts nothing in it until this parses: only the fields the applier uses are validated here;
-// each handler validates its own `data.object` shape (object-payloads.ts).
+// each handler validates its own `data.object` shape (object-payloads.ts). The ids are checked with
+// the webhook's grammar (stripe-ids.ts): a message that did not come through the webhook (replayed,
+// hand-published) and carries an id that is no Stripe id is refused here, before it names a document.
 import { z } from 'zod';
 import { PermanentError } from '../errors/app-error.js';
-import { eventObjectIds as objectIdsOf, type EventObjectIds } from '../stripe/event-object-ids.js';
+import { eventObjectIdProblem, eventObjectIds as objectIdsOf, type EventObjectIds } from '../stripe/event-object-ids.js';
+import { stripeId } from '../stripe/stripe-ids.js';
 
 export const EventEnvelope = z.object({
-  id: z.string().regex(/^evt_[A-Za-z0-9]+$/),
+  id: stripeId('evt'),
   type: z.string().min(1),
   created: z.number().int().nonnegative(),
   livemode: z.boolean(),
-  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+  data: z.object({
+    object: z.record(z.string(), z.unknown()).superRefine((object, ctx) => {
+      const problem = eventObjectIdProblem(object);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  }),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 

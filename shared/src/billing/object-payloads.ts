@@ -1,19 +1,24 @@
 // zod shapes of the Stripe objects the applier reads, from event payloads and from fetches alike
 // (a fetched Stripe.Subscription goes through the same schema as an event's data.object). Only the
 // fields the applier uses are validated; a payload that fails is unprocessable (dead-lettered).
+// Ids follow the one grammar (stripe/stripe-ids.ts), except price and product ids, which an account
+// may choose (see there) and which never name a document.
 import { z } from 'zod';
 import { PermanentError } from '../errors/app-error.js';
 import { BillingInterval, InvoiceStatus, SubscriptionStatus } from '../model/documents.js';
+import { stripeId, type StripeIdPrefix } from '../stripe/stripe-ids.js';
 
 /** An expandable Stripe field: an id, or the object carrying it. */
-const expandableId = z.union([z.string(), z.looseObject({ id: z.string() })]).transform((v) => (typeof v === 'string' ? v : v.id));
+const expandable = (id: z.ZodType<string>) => z.union([id, z.looseObject({ id })]).transform((v): string => (typeof v === 'string' ? v : v.id));
+/** An expandable field holding an object of the type `prefix` names. */
+const expandableId = (prefix: StripeIdPrefix) => expandable(stripeId(prefix));
 const unix = z.number().int().nonnegative();
 const metadata = z.record(z.string(), z.string()).nullish().transform((m) => m ?? {});
 
 export const PricePayload = z.object({
   id: z.string(),
   lookup_key: z.string().nullish().transform((v) => v ?? null),
-  product: expandableId.nullish().transform((v) => v ?? null),
+  product: expandable(z.string()).nullish().transform((v) => v ?? null),
   /** Null for tiered or custom-amount prices. */
   unit_amount: z.number().int().nullish().transform((v) => v ?? null),
   currency: z.string().nullish().transform((v) => v ?? null),
@@ -31,15 +36,15 @@ export const PricePayload = z.object({
 });
 
 export const SubscriptionPayload = z.object({
-  id: z.string().regex(/^sub_/),
-  customer: expandableId,
+  id: stripeId('sub'),
+  customer: expandableId('cus'),
   status: SubscriptionStatus,
   created: unix,
   livemode: z.boolean(),
   items: z.object({
     data: z.array(
       z.object({
-        id: z.string(),
+        id: stripeId('si'),
         quantity: z.number().int().nonnegative().nullish(),
         current_period_start: unix,
         current_period_end: unix,
@@ -61,7 +66,7 @@ export type SubscriptionPayload = z.infer<typeof SubscriptionPayload>;
 
 /** A customer, or what Stripe returns for a deleted one (`{id, deleted: true}`). */
 export const CustomerPayload = z.object({
-  id: z.string().regex(/^cus_/),
+  id: stripeId('cus'),
   deleted: z.boolean().optional(),
   email: z.string().nullish().transform((v) => v ?? null),
   livemode: z.boolean().optional(),
@@ -70,8 +75,8 @@ export const CustomerPayload = z.object({
 export type CustomerPayload = z.infer<typeof CustomerPayload>;
 
 export const InvoicePayload = z.object({
-  id: z.string().regex(/^in_/),
-  customer: expandableId,
+  id: stripeId('in'),
+  customer: expandableId('cus'),
   status: InvoiceStatus.nullable(),
   number: z.string().nullable(),
   currency: z.string(),
@@ -85,16 +90,16 @@ export const InvoicePayload = z.object({
   invoice_pdf: z.string().nullish().transform((v) => v ?? null),
   // Since 2025-03-31.basil the subscription lives here, not in `invoice.subscription`.
   parent: z
-    .object({ subscription_details: z.object({ subscription: expandableId.nullish() }).nullish() })
+    .object({ subscription_details: z.object({ subscription: expandableId('sub').nullish() }).nullish() })
     .nullish(),
 });
 export type InvoicePayload = z.infer<typeof InvoicePayload>;
 
 export const CheckoutSessionPayload = z.object({
-  id: z.string(),
+  id: stripeId('cs'),
   mode: z.string(),
-  customer: expandableId.nullish().transform((v) => v ?? null),
-  subscription: expandableId.nullish().transform((v) => v ?? null),
+  customer: expandableId('cus').nullish().transform((v) => v ?? null),
+  subscription: expandableId('sub').nullish().transform((v) => v ?? null),
   client_reference_id: z.string().nullish().transform((v) => v ?? null),
   metadata,
 });
@@ -102,7 +107,7 @@ export type CheckoutSessionPayload = z.infer<typeof CheckoutSessionPayload>;
 
 /** The embedded list holds at most 10 entries; `has_more` says to list them all from Stripe. */
 export const EntitlementSummaryPayload = z.object({
-  customer: z.string().regex(/^cus_/),
+  customer: stripeId('cus'),
   entitlements: z.object({
     data: z.array(z.object({ lookup_key: z.string() })),
     has_more: z.boolean(),
