@@ -175,7 +175,7 @@ describe('usage', () => {
     const calls = p.locator('[data-feature=api_calls]');
     expect(await calls.locator('.count').textContent()).toBe('250 / 1,000');
     expect(await calls.locator('progress').getAttribute('value')).toBe('25');
-    expect(await p.getByRole('progressbar', { name: "API calls: 25% of this period's quota used" }).count()).toBe(1);
+    expect(await p.getByRole('progressbar', { name: "API calls: 25% of this month's quota used" }).count()).toBe(1);
     expect(await calls.locator('.resets').textContent()).toBe(`resets ${formatDate(PERIOD_END)}`);
   });
 });
@@ -203,7 +203,7 @@ describe('a used-up quota', () => {
     const banners = p.locator('[data-testid=quota-reached]');
     expect(await banners.count()).toBe(1);
     expect(await banners.getAttribute('data-feature')).toBe('api_calls');
-    expect(await banners.textContent()).toBe(`API calls: you have used all 100,000 of this period. More are refused until the quota resets on ${formatDate(PERIOD_END)}; a larger plan raises the quota now.`);
+    expect(await banners.textContent()).toBe(`API calls: you have used all 100,000 of this month. More are refused until the quota resets on ${formatDate(PERIOD_END)}; a larger plan raises the quota now.`);
   });
 });
 

@@ -125,13 +125,13 @@ function statusBanners(account: AccountView): SafeHtml[] {
 }
 
 /**
- * A quota used up: further use is refused (402) until the period resets. Said at the top, since the
+ * A quota used up: further use is refused (429) until the quota month resets. Said at the top, since the
  * API's refusal sends the caller here (its `upgradeUrl`).
  */
 function quotaBanner(u: UsageSummary): SafeHtml | null {
   if (typeof u.limit !== 'number' || u.limit === 0 || u.used < u.limit) return null;
   const until = u.periodEnd ? ` until the quota resets on ${formatDate(u.periodEnd)}` : '';
-  return html`<p class="banner warn" data-testid="quota-reached" data-feature="${u.feature}">${FEATURE_NAMES[u.feature]}: you have used all ${u.limit.toLocaleString('en-US')} of this period. More are refused${until}; a larger plan raises the quota now.</p>`;
+  return html`<p class="banner warn" data-testid="quota-reached" data-feature="${u.feature}">${FEATURE_NAMES[u.feature]}: you have used all ${u.limit.toLocaleString('en-US')} of this month. More are refused${until}; a larger plan raises the quota now.</p>`;
 }
 
 type ShownSubscription = NonNullable<AccountView['subscription']>;
@@ -220,6 +220,7 @@ function planCard(plan: PlanView, account: AccountView, live: boolean): SafeHtml
   </article>`;
 }
 
+/** One metered feature: used / quota for the current quota month (monthly whatever the billing interval) and when it resets. */
 function usageBar(u: UsageSummary): SafeHtml {
   const feature = FEATURE_NAMES[u.feature];
   const name = html`<span class="name">${feature}</span>`;
@@ -227,7 +228,7 @@ function usageBar(u: UsageSummary): SafeHtml {
   if (u.limit === 0 && u.used === 0) return html`<div class="usage-row" data-feature="${u.feature}">${name}<span class="not-included muted" data-testid="not-included">not included in your plan</span></div>`;
   const limit = u.limit === 'unlimited' ? null : u.limit;
   const pct = limit ? Math.min(100, Math.round((u.used / limit) * 100)) : 0;
-  const label = `${feature}: ${limit === null ? 'unlimited' : `${pct}% of this period's quota used`}`;
+  const label = `${feature}: ${limit === null ? 'unlimited' : `${pct}% of this month's quota used`}`;
   return html`<div class="usage-row" data-feature="${u.feature}">
     ${name}
     <span class="count">${u.used.toLocaleString('en-US')} / ${limit === null ? 'unlimited' : limit.toLocaleString('en-US')}</span>

@@ -8,7 +8,7 @@ export interface UsageSummary {
   feature: MeteredFeature;
   used: number;
   limit: Quota;
-  /** Unix seconds: when the counted period ends (subscription period, or calendar month for free users). */
+  /** Unix seconds: when the quota resets (the month anchored on the subscription's billing-cycle anchor, or the calendar month for free users). */
   periodEnd: number | null;
 }
 
