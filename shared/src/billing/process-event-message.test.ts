@@ -82,6 +82,33 @@ describe('processEventMessage retry policy', () => {
     expect(result.kind === 'dead_lettered' && result.reason).toMatch(/unreadable subscription/);
   });
 
+  it('dead-letters at once, before any write, a customer event whose id is a path (../../x) that reached it without the webhook', async () => {
+    const dlq = recordingPublisher();
+    const { deps } = setup(dlq);
+    const e = fixtureEvent('customer.updated');
+    e.id = randomStripeId('evt');
+    e.created = Math.floor(Date.now() / 1000);
+    (e.data.object as { id: string }).id = '../../x';
+    // Replayed or hand-published: the message carries whatever attributes its sender chose.
+    const result = await processEventMessage(deps, message(e, { eventId: e.id, type: e.type, customerId: '../../x' }));
+    expect(result).toMatchObject({ kind: 'dead_lettered', eventId: e.id });
+    expect(result.kind === 'dead_lettered' && result.reason).toMatch(/data\.object\.id is not a Stripe cus id/);
+    expect(dlq.sent).toHaveLength(1);
+    expect((await deps.store.ledger.doc(e.id).get()).exists).toBe(false);
+  });
+
+  it('dead-letters at once an event that Firestore refuses as INVALID_ARGUMENT (a retry would repeat the same write)', async () => {
+    const dlq = recordingPublisher();
+    const { deps, lines } = setup(dlq);
+    // A well-formed event whose ledger entry cannot be stored: its type alone is over Firestore's 1 MiB document limit.
+    const e = { id: randomStripeId('evt'), type: `x.${'y'.repeat(1_100_000)}`, created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: randomStripeId('cus'), object: 'customer' } } };
+    const result = await processEventMessage(deps, message(e));
+    expect(result.kind === 'dead_lettered' && result.reason).toMatch(/^Firestore refused the write: 3 INVALID_ARGUMENT/);
+    expect(dlq.sent).toHaveLength(1);
+    expect(lines.filter((l) => l['event'] === 'stripe_event.retry')).toEqual([]);
+    expect(lines.find((l) => l['event'] === 'stripe_event.dead_lettered')).toMatchObject({ severity: 'ERROR', eventId: e.id });
+  });
+
   it('throws (so Pub/Sub redelivers) when the dead-letter publish fails', async () => {
     const { deps } = setup({ publish: () => Promise.reject(new Error('pubsub down')) });
     await expect(processEventMessage(deps, { data: Buffer.from('{'), attributes: {} })).rejects.toThrow('pubsub down');

@@ -1,11 +1,14 @@
 // The retry policy, stated once. For one Pub/Sub message:
 //  - applied, duplicate, stale, ignored, unmapped, expired   -> return (acknowledge);
-//  - PermanentError (not JSON, not an event, unreadable object, livemode of the other deployment)
+//  - permanent failures (classifyFailure): PermanentError (not JSON, not an event, ids that are no
+//    Stripe ids, unreadable object, livemode of the other deployment, Stripe refusing the request)
+//    and the Firestore errors a retry cannot fix (INVALID_ARGUMENT...: classify-firestore-error.ts)
 //    -> publish the original message to the dead-letter topic with a `reason`, ERROR log, return;
 //    if that publish fails, throw (the message must not be lost);
 //  - anything else (TransientError, Firestore or Stripe outage, contention) -> throw: Pub/Sub
 //    redelivers with backoff, and its dead-letter policy ends a message that never succeeds.
 import { PermanentError } from '../errors/app-error.js';
+import { classifyFirestoreError } from '../firestore/classify-firestore-error.js';
 import type { PublishedMessage } from '../ports/event-bus.js';
 import type { DeadLetterPublisher } from '../pubsub/dead-letter-publisher.js';
 import { applyEvent, type ApplierDeps, type ApplyOutcome } from './apply-event.js';
@@ -21,6 +24,17 @@ export interface MessageDeps extends ApplierDeps {
 }
 
 export type MessageResult = { kind: 'processed'; eventId: string; outcome: ApplyOutcome } | { kind: 'dead_lettered'; eventId: string | null; reason: string };
+
+/**
+ * The one place a failure is judged: the reason to dead-letter it now, or null to throw it (retry).
+ * Stripe SDK errors arrive already classified (PermanentError or TransientError) by the Stripe read
+ * adapter; schema failures are PermanentErrors (event-envelope.ts, object-payloads.ts).
+ */
+export function permanentFailureReason(err: unknown): string | null {
+  if (err instanceof PermanentError) return err.message;
+  if (classifyFirestoreError(err) === 'permanent') return `Firestore refused the write: ${err instanceof Error ? err.message : String(err)}`;
+  return null;
+}
 
 export async function processEventMessage(deps: MessageDeps, message: PublishedMessage): Promise<MessageResult> {
   const { logger } = deps;
@@ -39,11 +53,12 @@ export async function processEventMessage(deps: MessageDeps, message: PublishedM
     return { kind: 'processed', eventId: event.id, outcome };
   } catch (err) {
     const eventId = event?.id ?? message.attributes['eventId'] ?? null;
-    if (!(err instanceof PermanentError)) {
+    const permanent = permanentFailureReason(err);
+    if (permanent === null) {
       logger.warn({ event: 'stripe_event.retry', eventId, type: event?.type ?? message.attributes['type'] ?? null, err }, 'stripe event failed; Pub/Sub will redeliver');
       throw err;
     }
-    const reason = err.message.slice(0, 1024);
+    const reason = permanent.slice(0, 1024);
     // Throws if the publish fails: then Pub/Sub redelivers and we try again.
     await deps.deadLetter.publish({ data: message.data, attributes: { ...message.attributes, reason } });
     logger.error({ event: 'stripe_event.dead_lettered', eventId, type: event?.type ?? message.attributes['type'] ?? null, reason }, `stripe event ${eventId ?? '(unparsable)'} dead-lettered`);
