@@ -2,7 +2,7 @@
 // proration, then store the result so the page shows the new plan at once.
 import { AppError } from '../errors/app-error.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
-import { subscriptionChangeKey } from './idempotency-keys.js';
+import { subscriptionItemsKey } from './idempotency-keys.js';
 import { loadOwnedSubscription, type PlannedSubscriptionChange } from './owned-subscription.js';
 import { planItemChanges } from './plan-item-changes.js';
 import { resolvePlanPrices, type PlanPrices } from './plan-prices.js';
@@ -21,11 +21,9 @@ export async function planPlanChange(deps: BillingOpsDeps, userId: string, looku
 }
 
 export async function changePlan(deps: BillingOpsDeps, userId: string, lookupKey: string): Promise<{ subscriptionId: string }> {
-  const { subscription, revision, target, items } = await planPlanChange(deps, userId, lookupKey);
-  const updated = await deps.gateway.changeSubscriptionItems(
-    { subscriptionId: subscription.id, items },
-    subscriptionChangeKey('plan', subscription.id, target.priceId, revision),
-  );
+  const { subscription, revision, items } = await planPlanChange(deps, userId, lookupKey);
+  const request = { subscriptionId: subscription.id, items };
+  const updated = await deps.gateway.changeSubscriptionItems(request, subscriptionItemsKey(request, revision));
   await deps.refreshStoredSubscription(updated.id, { userIdHint: userId, livemode: updated.livemode });
   return { subscriptionId: updated.id };
 }

@@ -3,7 +3,7 @@
 import { AppError } from '../errors/app-error.js';
 import { planForPriceId } from '../plans/catalog.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
-import { subscriptionChangeKey } from './idempotency-keys.js';
+import { subscriptionItemsKey } from './idempotency-keys.js';
 import { licensedItem } from './plan-item-changes.js';
 import { loadOwnedSubscription, type PlannedSubscriptionChange } from './owned-subscription.js';
 import { seatsToBuy } from './plan-seats.js';
@@ -28,7 +28,8 @@ export async function planSeatsChange(deps: BillingOpsDeps, userId: string, seat
 
 export async function changeSeats(deps: BillingOpsDeps, userId: string, seats: number): Promise<{ subscriptionId: string; seats: number }> {
   const { subscription, revision, quantity, items } = await planSeatsChange(deps, userId, seats);
-  const updated = await deps.gateway.changeSubscriptionItems({ subscriptionId: subscription.id, items }, subscriptionChangeKey('seats', subscription.id, String(quantity), revision));
+  const request = { subscriptionId: subscription.id, items };
+  const updated = await deps.gateway.changeSubscriptionItems(request, subscriptionItemsKey(request, revision));
   await deps.refreshStoredSubscription(updated.id, { userIdHint: userId, livemode: updated.livemode });
   return { subscriptionId: updated.id, seats: quantity };
 }

@@ -1,5 +1,5 @@
 // One Stripe customer per user, even when two checkout clicks race: the Stripe create call
-// carries an idempotency key derived from the user id (both calls get the same customer) and
+// carries an idempotency key derived from the request (both calls get the same customer) and
 // the mapping is recorded in one transaction (users/{uid}.stripeCustomerId + customers/{id}),
 // which keeps the first recorded id if a concurrent request got there first.
 import { FieldValue } from '@google-cloud/firestore';
@@ -12,7 +12,8 @@ import { customerKey } from './idempotency-keys.js';
 
 export async function ensureStripeCustomer(deps: Pick<BillingOpsDeps, 'firestore' | 'gateway'>, identity: Identity, user: UserDoc): Promise<string> {
   if (user.stripeCustomerId) return user.stripeCustomerId;
-  const customer = await deps.gateway.createCustomer({ userId: identity.userId, email: identity.email }, customerKey(identity.userId));
+  const request = { userId: identity.userId, email: identity.email };
+  const customer = await deps.gateway.createCustomer(request, customerKey(request));
   const userRef = deps.firestore.collection(Collection.users).doc(identity.userId);
   const customerRef = deps.firestore.collection(Collection.customers).doc(customer.id);
   return deps.firestore.runTransaction(async (tx) => {

@@ -2,7 +2,7 @@
 // undoes an end scheduled on a custom date (`cancel_at`, set from the Dashboard or the API):
 // `cancel_at_period_end=false` clears any scheduled cancellation in Stripe.
 import type { BillingOpsDeps } from './billing-ops-deps.js';
-import { subscriptionChangeKey } from './idempotency-keys.js';
+import { cancelAtPeriodEndKey } from './idempotency-keys.js';
 import { loadOwnedSubscription } from './owned-subscription.js';
 
 export async function setCancelAtPeriodEnd(deps: BillingOpsDeps, userId: string, cancelAtPeriodEnd: boolean): Promise<{ subscriptionId: string; cancelAtPeriodEnd: boolean }> {
@@ -13,10 +13,8 @@ export async function setCancelAtPeriodEnd(deps: BillingOpsDeps, userId: string,
     await deps.refreshStoredSubscription(subscription.id, { userIdHint: userId, livemode: subscription.livemode });
     return { subscriptionId: subscription.id, cancelAtPeriodEnd };
   }
-  const updated = await deps.gateway.setCancelAtPeriodEnd(
-    { subscriptionId: subscription.id, cancelAtPeriodEnd },
-    subscriptionChangeKey('cancel-at-period-end', subscription.id, String(cancelAtPeriodEnd), revision),
-  );
+  const request = { subscriptionId: subscription.id, cancelAtPeriodEnd };
+  const updated = await deps.gateway.setCancelAtPeriodEnd(request, cancelAtPeriodEndKey(request, revision));
   await deps.refreshStoredSubscription(updated.id, { userIdHint: userId, livemode: updated.livemode });
   return { subscriptionId: updated.id, cancelAtPeriodEnd: updated.cancel_at_period_end };
 }
