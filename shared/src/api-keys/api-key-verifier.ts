@@ -65,8 +65,13 @@ export interface ApiKeyVerifierOptions {
 interface Entry {
   doc: Promise<ApiKeyDoc | null>;
   unsubscribe: () => void;
+  /** Settles when the listener delivers its first snapshot or fails (at once for an entry without one). */
+  listening: Promise<void>;
   lastAccess: number;
 }
+
+/** How long close() waits for listeners still opening (see close()). */
+const LISTENER_OPEN_WAIT_MS = 2_000;
 
 export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifier {
   const { db, clock, logger } = opts;
@@ -92,13 +97,17 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
   }
 
   function watch(hash: string, entry: Entry): () => void {
+    let opened: () => void = () => undefined;
+    entry.listening = new Promise<void>((resolve) => (opened = resolve));
     return lookup.watch(
       hash,
       (doc) => {
+        opened();
         entry.doc = Promise.resolve(doc);
         found(hash, doc);
       },
       (err) => {
+        opened();
         logger.warn({ event: 'api_key.listener_failed', err }, 'API key listener failed; the next request reads again');
         if (live.get(hash) === entry) live.delete(hash);
       },
@@ -107,7 +116,7 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
 
   /** One read; a listener only once the key is known to exist and still this entry's. */
   function lookUp(hash: string): Entry {
-    const entry: Entry = { doc: Promise.resolve(null), unsubscribe: () => undefined, lastAccess: clock.now() };
+    const entry: Entry = { doc: Promise.resolve(null), unsubscribe: () => undefined, listening: Promise.resolve(), lastAccess: clock.now() };
     entry.doc = lookup.read(hash).then(
       (doc) => {
         if (live.get(hash) !== entry) return doc; // evicted while reading: verify() sees the refusal
@@ -181,7 +190,14 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
     async close() {
       if (timer) clearInterval(timer);
       await flushLastUsed();
-      for (const entry of live.values()) entry.unsubscribe();
+      // A listener opened a moment ago (verify answers from the read, not the first snapshot) may
+      // still be starting its stream; the Firestore client rejects that start, unhandled, if it is
+      // terminated meanwhile (server.ts terminates it right after close()). Let them open first.
+      let waited: NodeJS.Timeout | undefined;
+      const entries = [...live.values()];
+      await Promise.race([Promise.all(entries.map((e) => e.listening)), new Promise((resolve) => (waited = setTimeout(resolve, LISTENER_OPEN_WAIT_MS)))]);
+      clearTimeout(waited);
+      for (const entry of entries) entry.unsubscribe();
       live.clear();
     },
   };
