@@ -23,18 +23,23 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-/** `env`: extra app configuration (e.g. ADMIN_EMAILS). */
-export async function startTestStack(opts: { env?: Record<string, string> } = {}): Promise<TestStack> {
+/**
+ * `env`: extra app configuration (e.g. ADMIN_EMAILS). `testClockStart` (unix seconds): the stand-in's
+ * clock starts there and the app reads the time from it too, like a Stripe test clock that the
+ * product follows: advancing it moves renewals and the app's notion of "now" together.
+ */
+export async function startTestStack(opts: { env?: Record<string, string>; testClockStart?: number } = {}): Promise<TestStack> {
   const projectId = testProjectId('app');
   const firestore = testFirestore(projectId);
   await firestore.doc('warmup/stack').get(); // the first call of a fresh client is slow here
-  const standIn = createStandIn({ webhookSecret: 'whsec_app_tests' });
+  const standIn = createStandIn({ webhookSecret: 'whsec_app_tests', clockStart: opts.testClockStart });
   const stripe = await standIn.listen();
   // The app's success/return URLs name its own address, so the port is chosen before composing.
   const port = await freePort();
   const composed = await composeApp(testConfig({ projectId, stripeApiBase: stripe.url, publicBaseUrl: `http://127.0.0.1:${port}`, ...(opts.env ? { env: opts.env } : {}) }), {
     logger: process.env['APP_TEST_LOGS'] ? createLogger({ service: 'app-test', level: 'debug' }) : silentLogger(),
     firestore,
+    ...(opts.testClockStart === undefined ? {} : { clock: standIn.clock.asPort() }),
   });
   const app = await listen(composed.app, port);
   const devIap = composed.devIap;
