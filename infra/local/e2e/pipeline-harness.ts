@@ -32,6 +32,7 @@ import { WEBHOOK_PUBLISH_BATCHING } from '../../../services/webhook/src/publish-
 import { freePort } from '../src/emulators.js';
 import { createTopology, TOPOLOGY, type Topology } from '../src/pubsub-topology.js';
 import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
+import { TransientError } from '@billing/shared/errors/app-error.js';
 
 /** The applier's production default (MAX_EVENT_AGE_DAYS=30). */
 const MAX_EVENT_AGE_SECONDS = 30 * 86_400;
@@ -61,6 +62,12 @@ export interface Pipeline {
   results: MessageResult[];
   /** Every invocation that threw (Pub/Sub redelivers those): the error's message, in order. */
   failures: string[];
+  /**
+   * Makes every delivery of this event fail as an outage would (the function answers 500 before
+   * applying it), so Pub/Sub retries it until its dead-letter policy gives up. The message of each
+   * such failure names the event id.
+   */
+  failEveryAttempt(eventId: string): void;
   /** Resolves when `probe` returns a value (not undefined); else throws `describe()` after timeoutMs. */
   waitFor<T>(probe: () => Promise<T | undefined>, opts: { timeoutMs: number; intervalMs?: number; describe: () => string | Promise<string> }): Promise<T>;
   /** Pulls (and acknowledges) what reached the dead-letter topic so far. */
@@ -86,6 +93,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const pubsub = testPubSub(projectId);
   const results: MessageResult[] = [];
   const failures: string[] = [];
+  const failing = new Set<string>();
 
   // Stripe stand-in first: the applier refetches from it. Webhooks are pointed at the webhook
   // service once that listens.
@@ -110,7 +118,9 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   // clients they use are closed.
   const inFlight = new Set<Promise<void>>();
   functions.cloudEvent<MessagePublishedData>(functionName, async (event: functions.CloudEvent<MessagePublishedData>) => {
-    const work = handler(event).catch((err: unknown) => {
+    const eventId = event.data?.message?.attributes?.['eventId'];
+    const attempt = eventId !== undefined && failing.has(eventId) ? Promise.reject(new TransientError(`injected outage for ${eventId}`)) : handler(event);
+    const work = attempt.catch((err: unknown) => {
       failures.push(err instanceof Error ? err.message : String(err));
       throw err;
     });
@@ -142,6 +152,8 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     verifier: createWebhookVerifier(),
     secrets: [TEST_WEBHOOK_SECRET],
     livemode: false,
+    // With E2E_ORDERED the messages carry ordering keys; the local subscription still delivers them
+    // unordered (pubsub-topology.ts says why).
     orderByCustomer: process.env['E2E_ORDERED'] === 'true',
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
     logger: e2eLogger('webhook'),
@@ -164,6 +176,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     webhookUrl,
     results,
     failures,
+    failEveryAttempt: (eventId) => void failing.add(eventId),
     async waitFor(probe, o) {
       const deadline = Date.now() + o.timeoutMs;
       for (;;) {

@@ -43,8 +43,19 @@ export async function createTopology(pubsub: PubSub, opts: TopologyOptions): Pro
   await applierSubscription.create({
     pushConfig: { pushEndpoint: opts.pushEndpoint },
     ackDeadlineSeconds: 60,
-    // One customer's events one at a time (the webhook publishes with orderingKey = customer id).
-    enableMessageOrdering: true,
+    // No message ordering here, unlike production's subscription (infra/terraform/pubsub.tf), because
+    // the emulator cannot dead-letter on an ordered subscription. Measured on the emulator 0.8.20
+    // (push, maxDeliveryAttempts 5, backoff 1-2 s): with ordering enabled, a message that fails
+    // every attempt is pushed 5 times, is then neither forwarded to the dead-letter topic nor pushed
+    // again, and nothing published afterwards is pushed at all (a healthy message: nothing in 60 s),
+    // whether the messages carry no ordering key, the same key or different keys; acknowledged
+    // messages published behind the failing one were pushed again with it. Without ordering, the
+    // failing message reaches the dead-letter topic after its 5th attempt (with the
+    // CloudPubSubDeadLetterSource* attributes) and a healthy message is pushed ~130 ms after it is
+    // published. In production, messages without an ordering key (the webhook's default,
+    // PUBSUB_ORDER_BY_CUSTOMER=false) are delivered unordered on an ordering-enabled subscription,
+    // which is what this subscription does; correctness never rests on ordering (the applier's
+    // ledger and version guard decide, and customer-lanes.ts queues a customer's events per instance).
     deadLetterPolicy: {
       deadLetterTopic: deadLetterTopic.name,
       maxDeliveryAttempts: opts.maxDeliveryAttempts ?? 5,
