@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '@billing/shared/errors/app-error.js';
+import { UserText } from '@billing/shared/model/user-text.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { IapVerifier } from '../auth/iap-verifier.js';
 import { requireFeature } from '../access/require-feature.js';
@@ -14,7 +15,8 @@ import { parseInput } from '../http/parse-input.js';
 import { metered } from './metered.js';
 import type { Metering } from './metering.js';
 
-const AnalysisRequest = z.object({ input: z.string().max(10_000).default('') });
+// UserText: an input with a lone surrogate is refused (400, not charged) like any ill-formed text.
+const AnalysisRequest = z.object({ input: UserText.max(10_000).default('') });
 
 /**
  * A body that is not JSON is refused (415) before it is parsed or charged: express.json() leaves
