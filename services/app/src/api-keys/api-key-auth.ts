@@ -1,7 +1,8 @@
 // Authentication for programmatic routes (/v1/*): `Authorization: Bearer bk_...` (an API key), or
 // else a valid IAP assertion. An unknown, revoked or malformed key is a 401 that costs nothing:
-// no usage is recorded and nothing is written (a malformed key is not even looked up). A request
-// that carries a key is judged by the key alone, never by a cookie or header beside it.
+// no usage is recorded and nothing is written (a malformed key is not even looked up; an unknown
+// one costs one Firestore read, then nothing for a minute: api-key-verifier.ts). A request that
+// carries a key is judged by the key alone, never by a cookie or header beside it.
 //
 // Deployment note: IAP in front of the service refuses requests without a Google identity, so
 // /v1/* must reach the app through a path without IAP (a second backend or service); the app
