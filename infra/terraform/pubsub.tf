@@ -36,9 +36,16 @@ resource "google_pubsub_subscription" "stripe_events_applier" {
   ack_deadline_seconds       = 60
   message_retention_duration = "604800s"
   # Ordered delivery takes effect only if the webhook publishes with ordering keys
-  # (PUBSUB_ORDER_BY_CUSTOMER=true; off by default). Enabled here so that switch needs no new
-  # subscription (this setting cannot change after creation). Correctness never rests on it: the
-  # applier's ledger and version guard decide; a poison event is dead-lettered by the applier at once.
+  # (PUBSUB_ORDER_BY_CUSTOMER=true; off by default): Pub/Sub does not order messages whose ordering
+  # key is empty, so by default this subscription delivers (and dead-letters) like an unordered one.
+  # Enabled here so that switch needs no new subscription (this setting cannot change after
+  # creation, and replacing the subscription would drop its unacknowledged messages). With the
+  # switch on, an event that keeps failing holds back its customer's later events until it is
+  # dead-lettered (the attempts and backoff below bound that). Correctness never rests on ordering:
+  # the applier's ledger and version guard decide, and an event a retry cannot fix is dead-lettered
+  # by the applier at once. The local stack's subscription is unordered (infra/local/src/
+  # pubsub-topology.ts): the emulator stops delivering anything once an ordered message has spent
+  # its attempts (measured), where Pub/Sub forwards it to the dead-letter topic and goes on.
   enable_message_ordering = true
   retain_acked_messages   = false
   expiration_policy {
