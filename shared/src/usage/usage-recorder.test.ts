@@ -135,12 +135,11 @@ describe('usage recorder: quota edge and period', () => {
     cleanup.push(() => db.terminate());
     const renewal = Date.parse('2026-11-05T08:00:00Z') / 1000;
     const clock = manualClock('2026-11-06T08:00:00Z'); // one day into a 3-day grace
-    const user = await seedUser(
-      db,
-      'u-past-due',
-      billing({ customerId: 'cus_pd', status: 'past_due', planId: 'pro', currentPeriodStart: renewal, currentPeriodEnd: Date.parse('2026-12-05T08:00:00Z') / 1000, billingCycleAnchor: renewal }),
-    );
-    const recorder = recorderOn(db, clock);
+    const summary = billing({ customerId: 'cus_pd', status: 'past_due', planId: 'pro', currentPeriodStart: renewal, currentPeriodEnd: Date.parse('2026-12-05T08:00:00Z') / 1000, billingCycleAnchor: renewal });
+    const user = await seedUser(db, 'u-past-due', summary);
+    // The same summary object throughout, as the app's listener-backed cache serves it while nothing
+    // changes: the grace ends by the clock alone, not by a new summary.
+    const recorder = recorderOn(db, clock, { billing: { billing: () => Promise.resolve(summary) } });
     expect(await recorder.record({ userId: user }, 'exports', 5)).toMatchObject({ limit: 1000 });
     clock.set('2026-11-08T08:00:00Z'); // the grace has ended: free has no exports, and its monthly analyses
     expect((await refusal(recorder.record({ userId: user }, 'exports'))).status).toBe(402);
