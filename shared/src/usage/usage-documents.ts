@@ -13,8 +13,9 @@ const units = z.number().int().nonnegative();
 export const QuotaLimit = z.union([z.number().int().nonnegative(), z.literal('unlimited')]);
 
 /**
- * `users/{userId}/usage/{feature}_{periodStart}`: one quota counter per user, feature and billing
- * period. `reserved` counts units leased to app instances (admitted or about to be); `used` counts
+ * `users/{userId}/usage/{feature}_{periodStart}`: one quota counter per user, feature and quota
+ * month (usage-account.ts: monthly whatever the billing interval, `periodStart` its start).
+ * `reserved` counts units leased to app instances (admitted or about to be); `used` counts
  * units actually admitted and flushed. Invariant for a finite limit: used <= reserved <= limit
  * (unless the plan was downgraded mid-period). TTL field `expireAt` = period end + retention.
  */
