@@ -13,8 +13,9 @@
 // per instance, at most one read per distinct unknown key per TTL, and at most one read per
 // attempt whatever the keys. At most `maxRefused` (default 10,000) refused hashes are remembered,
 // oldest forgotten first (refused-api-keys.ts), so more distinct keys than that cost a read each
-// and no memory beyond the bound. Floods of distinct keys from one client are the load balancer's
-// to stop (Cloud Armor per-IP ceiling, infra/README.md). Revoked keys stay refused until pushed out.
+// and no memory beyond the bound. The load balancer does not stop a flood of distinct made-up keys
+// (Cloud Armor counts a keyed request per key, not per IP: infra/README.md "Request ceilings"), so
+// this bound is what such a flood costs. Revoked keys stay refused until pushed out.
 //
 // `lastUsedAt` is coalesced: kept in memory and written at most once per `lastUsedFlushMs` per key
 // per instance (default one minute), and at close().
