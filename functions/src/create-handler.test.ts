@@ -14,6 +14,7 @@ import { silentLogger } from '@billing/shared/logging/logger.js';
 import { createPubSubDeadLetterPublisher } from '@billing/shared/pubsub/dead-letter-publisher.js';
 import { testFirestore, testProjectId, testPubSub } from '@billing/shared/testing/emulator.js';
 import { fixtureEvent, randomStripeId } from '@billing/shared/testing/signed-event.js';
+import { pullAtLeast } from '@billing/shared/testing/pull-messages.js';
 import { freePort } from '../../infra/local/src/emulators.js';
 import { TOPOLOGY } from '../../infra/local/src/pubsub-topology.js';
 import { createStripeEventHandler } from './create-handler.js';
@@ -130,5 +131,21 @@ describe('applyStripeEvent behind a Pub/Sub push subscription', () => {
     expect(dead!.data.toString()).toBe('this is not json');
     expect(dead!.attributes['reason']).toMatch(/not JSON/);
     expect(results.filter((r) => r.kind === 'dead_lettered')).toHaveLength(1); // acknowledged, not retried
+  });
+
+  it('dead-letters at its first delivery a replayed customer event whose id is a path (../../x), instead of retrying it', async () => {
+    const event = fixtureEvent('customer.updated');
+    event.id = randomStripeId('evt');
+    event.created = Math.floor(Date.now() / 1000);
+    (event.data.object as { id: string }).id = '../../x';
+    // Published straight to the topic, as a replay or a hand-published message would be: the webhook refuses it.
+    await topology.topic.publishMessage({ data: Buffer.from(JSON.stringify(event)), attributes: { eventId: event.id, type: event.type, customerId: '../../x' } });
+    const dead = (await pullAtLeast(pubsub, topology.deadLetterInspect, 1, 25_000)).find((m) => m.attributes['eventId'] === event.id);
+    expect(dead?.attributes['reason']).toMatch(/data\.object\.id is not a Stripe cus id/);
+    // Dead-lettered by the applier (a reason, no CloudPubSubDeadLetter* attributes), after one delivery.
+    expect(dead?.attributes['CloudPubSubDeadLetterSourceDeliveryCount']).toBeUndefined();
+    await waitFor('the applier result', () => Promise.resolve(results.find((r) => r.eventId === event.id)));
+    await sleep(1_500); // longer than the subscription's minimum backoff: a redelivery would show by now
+    expect(results.filter((r) => r.eventId === event.id)).toEqual([expect.objectContaining({ kind: 'dead_lettered' })]);
   });
 });
