@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, badRequest } from '../errors/app-error.js';
+import { AppError, TransientError, badRequest } from '../errors/app-error.js';
 import { createLogger } from '../logging/logger.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { listenWithGracefulShutdown, type GracefulServer } from './graceful-shutdown.js';
@@ -30,6 +30,12 @@ describe('errorHandler', () => {
     });
     app.get('/unavailable', () => {
       throw new AppError('upstream_unavailable', 'Try again later', {}, { cause: new Error('db down') });
+    });
+    app.get('/stripe-down', () => {
+      throw new TransientError('Stripe unavailable for invoice list (500 api_error)', { cause: new Error('stripe says 500'), retryAfterSeconds: 7 });
+    });
+    app.get('/items/:id', (_req, res) => {
+      res.json({ ok: true });
     });
     app.get('/boom', async () => {
       await Promise.resolve();
@@ -78,6 +84,25 @@ describe('errorHandler', () => {
     const malformed = await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ error: { code: 'bad_request', message: 'Malformed request body' } });
+  });
+
+  it('answers a TransientError with 503 upstream_unavailable and its Retry-After, logged at WARNING', async () => {
+    const res = await fetch(`${base}/stripe-down`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('7');
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ error: { code: 'upstream_unavailable', message: 'Temporarily unavailable, retry later', retryAfterSeconds: 7 } });
+    expect(text).not.toContain('Stripe'); // what failed upstream stays in the log
+    const entries = logs.lines.filter((l) => JSON.stringify(l['err'] ?? null).includes('invoice list'));
+    expect(entries.map((l) => [l['event'], l['code'], l['severity']])).toEqual([['http.app_error', 'upstream_unavailable', 'WARNING']]);
+  });
+
+  it('answers a path parameter that cannot be percent-decoded with 400, not 500', async () => {
+    for (const id of ['%ZZ', '%ED%A0%80']) {
+      const res = await fetch(`${base}/items/${id}`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: { code: 'bad_request', message: 'Malformed URL' } });
+    }
   });
 
   it('answers unknown routes with a JSON 404', async () => {
