@@ -5,6 +5,8 @@
 // database or index, an expired token) is not the message's fault: retried, it succeeds once the
 // deployment is fixed, and the subscription's dead-letter policy still bounds the attempts, whereas
 // dead-lettering at once would send every event to the dead-letter topic during a misconfiguration.
+// (A role granted to the function's service account can take minutes to take effect after a
+// deploy: PERMISSION_DENIED is then gone by a later attempt.)
 
 /** gRPC status codes by name (the values are the wire numbers). */
 export const GrpcStatus = {
