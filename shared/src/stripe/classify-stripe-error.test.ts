@@ -29,6 +29,7 @@ const cases: [string, Stripe.errors.StripeError, StripeFailureKind][] = [
   ['401 key refused', answered(401, { type: 'invalid_request_error' }), 'misconfigured'],
   ['403 key lacks a permission', answered(403, { type: 'invalid_request_error' }), 'misconfigured'],
   ['500 that Stripe says a retry would only repeat', answered(500, { type: 'api_error' }, { 'stripe-should-retry': 'false' }), 'refused'],
+  ['a webhook signature that does not verify (no API call)', new Stripe.errors.StripeSignatureVerificationError('', '', { message: 'No signatures found' }), 'refused'],
   ['400 that Stripe says to retry', answered(400, { type: 'invalid_request_error' }, { 'stripe-should-retry': 'true' }), 'transient'],
 ];
 

@@ -49,15 +49,18 @@ export function classifyStripeError(err: unknown): StripeFailure | null {
   const param = err.param ?? null;
   const rateLimited = status === 429 || err instanceof Stripe.errors.StripeRateLimitError;
   const retryAfterSeconds = rateLimited ? RATE_LIMIT_RETRY_AFTER_SECONDS : OUTAGE_RETRY_AFTER_SECONDS;
-  const byStatus = kindOfStatus(status, code, rateLimited);
+  const unanswered = err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError;
+  const byStatus = kindOfAnswer(status, code, rateLimited, unanswered);
   const header = shouldRetryHeader(err);
   const kind = header === 'true' ? 'transient' : header === 'false' && byStatus === 'transient' ? 'refused' : byStatus;
   return { kind, status, code, param, rateLimited, retryAfterSeconds };
 }
 
-function kindOfStatus(status: number | null, code: string, rateLimited: boolean): StripeFailureKind {
-  // No answer at all (StripeConnectionError), or an answer the SDK could not read: may pass later.
-  if (status === null) return 'transient';
+function kindOfAnswer(status: number | null, code: string, rateLimited: boolean, unanswered: boolean): StripeFailureKind {
+  // No status: no answer came (StripeConnectionError) or the SDK could not read it (StripeAPIError),
+  // which may pass later; any other SDK error without one (a webhook signature that does not
+  // verify) is no API failure at all, and a retry will not change it.
+  if (status === null) return unanswered ? 'transient' : 'refused';
   // 409: a concurrent request with the same idempotency key, or a lock timeout; Stripe says retry.
   if (rateLimited || status === 409 || status >= 500) return 'transient';
   if (status === 404 || code === 'resource_missing') return 'not_found';
