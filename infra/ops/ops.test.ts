@@ -103,13 +103,19 @@ describe('resync and replay from Stripe', () => {
     const old = running.standIn.state.events.find((e) => e.type === 'customer.subscription.created');
     if (!old) throw new Error('no customer.subscription.created to age');
     old.api_version = '2023-10-16';
+    // One event the webhook would refuse (its object id is no Stripe id): left out and counted, the rest still replayed.
+    const odd = running.standIn.state.events.find((e) => e.type === 'customer.created');
+    if (!odd) throw new Error('no customer.created to spoil');
+    (odd.data.object as { id: string }).id = '../../x';
     const replay = await replayStripeEvents({ stripe: running.stripe, publisher, logger: silentLogger(), since: 0, dryRun: false });
     await publisher.close();
     expect(replay.published).toBeGreaterThan(0);
     expect(replay.unreadable).toEqual({ '2023-10-16': 1 });
+    expect(replay.malformed).toEqual([odd.id]);
     const messages = await pullAtLeast(pubsub, observer, replay.published);
     expect(messages).toHaveLength(replay.published);
     expect(messages.map((m) => m.attributes['eventId'])).not.toContain(old.id);
+    expect(messages.map((m) => m.attributes['eventId'])).not.toContain(odd.id);
     for (const m of messages) expect((JSON.parse(m.data.toString()) as { id: string }).id).toBe(m.attributes['eventId']);
   });
 });
