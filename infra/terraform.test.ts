@@ -516,7 +516,7 @@ describe('alerting', () => {
     const metric = resource(tf, 'google_logging_metric', 'usage_report_runs');
     expect(str(metric, 'filter')).toContain('resource.labels.service_name="${google_cloudfunctions2_function.report_usage.name}"');
     expect(str(metric, 'filter')).toContain('jsonPayload.event="usage_report.run"');
-    const run = readFileSync(new URL('../functions/src/report-usage/run-usage-report.ts', import.meta.url), 'utf8');
+    const run = readFileSync(new URL('../shared/src/usage/reporting/run-usage-report.ts', import.meta.url), 'utf8');
     expect(run).toContain("logger.info({ event: 'usage_report.run'");
     const absent = dig(policy('usage_reporting_stopped'), 'conditions', 'condition_absent');
     expect(str(absent, 'filter')).toContain('metric.type = "logging.googleapis.com/user/${google_logging_metric.usage_report_runs.name}"');

@@ -14,15 +14,15 @@ import { silentLogger } from '@billing/shared/logging/logger.js';
 import { Collection } from '@billing/shared/model/collections.js';
 import { UserId } from '@billing/shared/model/ids.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
+import { createSdkMeterEventSender } from '@billing/shared/stripe/meter-event-sender-sdk.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
 import { outboxCollection, reportCollection } from '@billing/shared/usage/usage-documents.js';
 import { createUsageRecorder, type UsageRecorder } from '@billing/shared/usage/usage-recorder.js';
+import { runUsageReport } from '@billing/shared/usage/reporting/run-usage-report.js';
 import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createStandIn } from '@billing/stripe-stand-in/stand-in.js';
-import { stripeMeterEventSender } from '../src/report-usage/meter-event-sender.js';
-import { runUsageReport } from '../src/report-usage/run-usage-report.js';
 
 export interface UsageBenchOptions {
   durationMs?: number;
@@ -132,7 +132,7 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
     const totalUnits = admittedUnits + warmUnits;
 
     const outboxBefore = (await outboxCollection(db).get()).size;
-    const report = await runUsageReport({ db, sender: stripeMeterEventSender(stripe), clock: systemClock, logger: silentLogger() });
+    const report = await runUsageReport({ db, sender: createSdkMeterEventSender(stripe), clock: systemClock, logger: silentLogger() });
     const reports = (await reportCollection(db).get()).size;
     const stripeCalls = users.reduce((sum, _, i) => sum + standIn.meterEvents(customers[i]!.id).length, 0);
     const billedUnits = users.reduce((sum, _, i) => sum + standIn.meterEvents(customers[i]!.id).reduce((s, e) => s + e.value, 0), 0);

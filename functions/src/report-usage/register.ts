@@ -5,22 +5,22 @@
 // ERROR and returns instead of throwing into a redelivery storm.
 import * as functions from '@google-cloud/functions-framework';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
-import { createLogger, type Logger } from '@billing/shared/logging/logger.js';
+import { createLogger } from '@billing/shared/logging/logger.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
+import { createSdkMeterEventSender } from '@billing/shared/stripe/meter-event-sender-sdk.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
+import { runUsageReport, type ReportUsageDeps } from '@billing/shared/usage/reporting/run-usage-report.js';
 import { loadReportUsageConfig } from './config.js';
-import { stripeMeterEventSender } from './meter-event-sender.js';
-import { runUsageReport, type ReportUsageDeps } from './run-usage-report.js';
 
 export const REPORT_USAGE_FUNCTION = 'reportUsage';
 export const USAGE_REPORT_TICK_TOPIC = 'usage-report-tick';
 
-function buildDeps(env: Record<string, string | undefined> = process.env): ReportUsageDeps & { logger: Logger } {
+function buildDeps(env: Record<string, string | undefined> = process.env): ReportUsageDeps {
   const config = loadReportUsageConfig(env);
   const logger = createLogger({ service: 'report-usage', level: config.logLevel });
   // maxNetworkRetries: the SDK retries 429 and network errors with exponential backoff.
   const stripe = createStripeClient({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase, maxNetworkRetries: 3 });
-  return { db: createFirestore(config.projectId), sender: stripeMeterEventSender(stripe), clock: systemClock, logger, concurrency: config.concurrency };
+  return { db: createFirestore(config.projectId), sender: createSdkMeterEventSender(stripe), clock: systemClock, logger, concurrency: config.concurrency };
 }
 
 /** The handler, from its dependencies (tests call this with their own). */

@@ -18,15 +18,15 @@ import { Collection } from '@billing/shared/model/collections.js';
 import { UserId } from '@billing/shared/model/ids.js';
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
+import { createSdkMeterEventSender } from '@billing/shared/stripe/meter-event-sender-sdk.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
 import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
 import { outboxCollection, reportCollection, UsageCounterDoc } from '@billing/shared/usage/usage-documents.js';
 import { createUsageRecorder } from '@billing/shared/usage/usage-recorder.js';
+import { runUsageReport } from '@billing/shared/usage/reporting/run-usage-report.js';
 import { startStandIn, type RunningStandIn } from '@billing/stripe-stand-in/testing/start-stand-in.js';
-import { stripeMeterEventSender } from '../../../functions/src/report-usage/meter-event-sender.js';
-import { runUsageReport } from '../../../functions/src/report-usage/run-usage-report.js';
 import { freePort } from '../src/emulators.js';
 import { startProcess, type ManagedProcess } from '../src/processes.js';
 import { USAGE_TICK_TOPIC } from '../src/usage-ticker.js';
@@ -59,7 +59,7 @@ async function world(label: string): Promise<World> {
   return { projectId, db, stripe };
 }
 
-/** A team subscriber (api_calls billed through the `api_calls` meter), as report-usage.test.ts sets one up. */
+/** A team subscriber (api_calls billed through the `api_calls` meter), as run-usage-report.test.ts sets one up. */
 async function teamUser(w: World): Promise<{ userId: UserId; customerId: string }> {
   const userId = `crash_${randomUUID().slice(0, 8)}`;
   const customer = await w.stripe.stripe.customers.create({ metadata: { userId } });
@@ -170,7 +170,7 @@ describe('usage reporting survives SIGKILL (issue 5)', () => {
     const total = admitted + admittedAfter;
     await vi.waitFor(async () => expect(await recorded(w, userId)).toMatchObject({ used: total, outbox: total }), { timeout: 10_000, interval: 200 });
 
-    const report = () => runUsageReport({ db: w.db, sender: stripeMeterEventSender(createStripeClient({ secretKey: SECRET_KEY, apiBase: w.stripe.url })), clock: systemClock, logger: silentLogger() });
+    const report = () => runUsageReport({ db: w.db, sender: createSdkMeterEventSender(createStripeClient({ secretKey: SECRET_KEY, apiBase: w.stripe.url })), clock: systemClock, logger: silentLogger() });
     expect(await report()).toMatchObject({ sent: 1, failed: 0, retryLater: 0, units: total });
     expect(billed(w, customerId)).toBe(total);
     expect(billedEvents(w, customerId)).toHaveLength(1);

@@ -3,19 +3,20 @@
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { afterEach, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { silentLogger } from '@billing/shared/logging/logger.js';
-import { Collection } from '@billing/shared/model/collections.js';
-import { UserId } from '@billing/shared/model/ids.js';
-import { systemClock } from '@billing/shared/ports/clock.js';
-import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
-import { testFirestore } from '@billing/shared/testing/emulator.js';
-import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
-import { outboxCollection, reportCollection } from '@billing/shared/usage/usage-documents.js';
-import { createUsageRecorder } from '@billing/shared/usage/usage-recorder.js';
-import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in.js';
+import { silentLogger } from '../../logging/logger.js';
+import { Collection } from '../../model/collections.js';
+import { UserId } from '../../model/ids.js';
+import { systemClock } from '../../ports/clock.js';
+import type { MeterEventSender } from '../../ports/meter-event-sender.js';
+import { createSdkMeterEventSender } from '../../stripe/meter-event-sender-sdk.js';
+import { createStripeClient } from '../../stripe/stripe-client.js';
+import { billingSummaryFixture, userDocFixture } from '../../testing/billing-summary-fixture.js';
+import { testFirestore } from '../../testing/emulator.js';
+import { firestoreBillingSource } from '../usage-account.js';
+import { outboxCollection, reportCollection } from '../usage-documents.js';
+import { createUsageRecorder } from '../usage-recorder.js';
 import { claimUsageReports } from './claim-usage-reports.js';
-import { stripeMeterEventSender, type MeterEventSender } from './meter-event-sender.js';
 import { runUsageReport } from './run-usage-report.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -36,7 +37,7 @@ async function world(maxNetworkRetries = 0): Promise<World> {
   const server = await standIn.listen(0);
   cleanup.push(() => db.terminate(), () => server.close());
   const stripe = createStripeClient({ secretKey: 'sk_test_usage', apiBase: server.url, maxNetworkRetries, timeoutMs: 5_000 });
-  return { db, standIn, stripe, sender: stripeMeterEventSender(stripe) };
+  return { db, standIn, stripe, sender: createSdkMeterEventSender(stripe) };
 }
 
 /** A team subscriber (api_calls billed through the `api_calls` meter) with a real stand-in customer. */

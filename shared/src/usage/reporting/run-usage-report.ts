@@ -9,11 +9,11 @@
 // however many app instances there are. Firestore is the durable queue; the function needs no
 // state of its own and any run can finish any other run's work.
 import type { Firestore } from '@google-cloud/firestore';
-import type { Logger } from '@billing/shared/logging/logger.js';
-import type { Clock } from '@billing/shared/ports/clock.js';
-import { reportCollection } from '@billing/shared/usage/usage-documents.js';
+import type { Logger } from '../../logging/logger.js';
+import type { Clock } from '../../ports/clock.js';
+import type { MeterEventSender } from '../../ports/meter-event-sender.js';
+import { reportCollection } from '../usage-documents.js';
 import { claimUsageReports, groupKey } from './claim-usage-reports.js';
-import type { MeterEventSender } from './meter-event-sender.js';
 import { sendUsageReports, type SendOutcome } from './send-usage-reports.js';
 
 export interface ReportUsageDeps {

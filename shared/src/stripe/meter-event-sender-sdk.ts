@@ -1,40 +1,10 @@
-// The one Stripe call of usage reporting: a Billing Meter event (v1 /v1/billing/meter_events).
-// The `identifier` is ours and deterministic (the usage report doc id), so a resend after a crash
-// or a timeout is deduplicated by Stripe (for at least 24 h; we resend within minutes).
-// 5xx and network errors are retried by the SDK (maxNetworkRetries), 429s here (see below).
+// The MeterEventSender over the Stripe SDK: v1 /v1/billing/meter_events. Stripe deduplicates the
+// event's `identifier` (for at least 24 h; we resend within minutes). 5xx and network errors are
+// retried by the SDK (maxNetworkRetries), 429s here (see below).
 import { setTimeout } from 'node:timers/promises';
 import type Stripe from 'stripe';
-import { classifyStripeError } from '@billing/shared/stripe/classify-stripe-error.js';
-
-export interface MeterEvent {
-  readonly identifier: string;
-  readonly eventName: string;
-  readonly customerId: string;
-  readonly value: number;
-  /** Unix seconds, inside Stripe's window (35 days back, 5 minutes ahead). */
-  readonly timestamp: number;
-}
-
-/**
- * Why a send failed: `permanent` will fail again however often it is retried (bad customer, bad
- * meter, a refused key); `rateLimited` is worth a short backoff inside the run.
- */
-export type SendFailure = { readonly kind: 'transient' | 'permanent'; readonly code: string; readonly rateLimited: boolean };
-
-export interface MeterEventSender {
-  /** Resolves when Stripe accepted the event (or already had its identifier); rejects with a SendFailureError. */
-  send(event: MeterEvent): Promise<void>;
-}
-
-export class SendFailureError extends Error {
-  constructor(
-    readonly failure: SendFailure,
-    options?: ErrorOptions,
-  ) {
-    super(`meter event not sent: ${failure.kind} ${failure.code}`, options);
-    this.name = 'SendFailureError';
-  }
-}
+import { SendFailureError, type MeterEvent, type MeterEventSender, type SendFailure } from '../ports/meter-event-sender.js';
+import { classifyStripeError } from './classify-stripe-error.js';
 
 /** Stripe's error code for a meter event whose identifier it has already seen. */
 export const ALREADY_RECORDED = 'resource_already_exists';
@@ -58,7 +28,7 @@ export function sendFailureOf(err: unknown): SendFailure {
  * `rateLimitBackoffMs[i]` (with jitter) and try again; after that the report stays claimed for the
  * next run, a minute later.
  */
-export function stripeMeterEventSender(stripe: Stripe, rateLimitBackoffMs: readonly number[] = [500, 2_000]): MeterEventSender {
+export function createSdkMeterEventSender(stripe: Stripe, rateLimitBackoffMs: readonly number[] = [500, 2_000]): MeterEventSender {
   const once = async (event: MeterEvent) => {
     await stripe.billing.meterEvents.create({
       event_name: event.eventName,

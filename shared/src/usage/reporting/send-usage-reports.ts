@@ -4,9 +4,9 @@
 // Stripe's window first: older than 35 days can no longer be billed (marked failed, logged at
 // ERROR); a clock ahead of ours is clamped to now.
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
-import type { Logger } from '@billing/shared/logging/logger.js';
-import { reportCollection, type UsageReportDoc } from '@billing/shared/usage/usage-documents.js';
-import { SendFailureError, type MeterEventSender } from './meter-event-sender.js';
+import type { Logger } from '../../logging/logger.js';
+import { SendFailureError, type MeterEventSender } from '../../ports/meter-event-sender.js';
+import { reportCollection, type UsageReportDoc } from '../usage-documents.js';
 
 /** Stripe accepts meter events up to 35 days back; keep an hour of margin for the request itself. */
 export const MAX_EVENT_AGE_SECONDS = 35 * 86_400 - 3_600;

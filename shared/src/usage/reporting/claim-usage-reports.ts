@@ -5,7 +5,7 @@
 // send of that report carries the same identifier and Stripe counts it once.
 import { createHash } from 'node:crypto';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
-import { outboxCollection, reportCollection, type UsageOutboxEntry } from '@billing/shared/usage/usage-documents.js';
+import { outboxCollection, reportCollection, type UsageOutboxEntry } from '../usage-documents.js';
 
 /** Entries per report: one transaction reads and updates all of them. */
 export const MAX_ENTRIES_PER_REPORT = 400;
