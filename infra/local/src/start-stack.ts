@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   if (!realStripe) {
     const standIn = await tsProcess(
       'stripe-stand-in',
-      'services/stripe-stand-in/src/server.ts',
+      'infra/local/stripe-stand-in/src/server.ts',
       { LOG_LEVEL: common['LOG_LEVEL']!, STAND_IN_PORT: String(PORTS.standIn), STRIPE_WEBHOOK_SECRET: webhookSecret, STAND_IN_WEBHOOK_URL: `http://127.0.0.1:${PORTS.webhook}/stripe/webhook` },
       `http://127.0.0.1:${PORTS.standIn}/`,
     );

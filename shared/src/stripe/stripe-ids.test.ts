@@ -2,7 +2,7 @@
 // stand-in generates: no real event may be refused by it; paths and look-alikes must be.
 import { describe, expect, it } from 'vitest';
 // The stand-in generates the ids of every local and end-to-end event; they must pass too.
-import { newId } from '../../../services/stripe-stand-in/src/billing/object-ids.js';
+import { newId } from '@billing/stripe-stand-in/billing/object-ids.js';
 import { EventEnvelope } from '../billing/event-envelope.js';
 import { FIXTURE_TYPES, fixtureEvent } from '../testing/signed-event.js';
 import { eventObjectIdProblem } from './event-object-ids.js';

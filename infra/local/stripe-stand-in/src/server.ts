@@ -1,4 +1,4 @@
-// Composition root of the local Stripe stand-in: `tsx services/stripe-stand-in/src/server.ts`.
+// Composition root of the local Stripe stand-in: `tsx infra/local/stripe-stand-in/src/server.ts`.
 // Never deployed. Env: STAND_IN_PORT (12111), STAND_IN_HOST, STAND_IN_PUBLIC_URL,
 // STRIPE_WEBHOOK_SECRET, STAND_IN_WEBHOOK_URL, LOG_LEVEL.
 import { createLogger } from '@billing/shared/logging/logger.js';
