@@ -6,7 +6,9 @@
 // `idleMs` without use). A revocation therefore reaches every instance as soon as Firestore pushes
 // the change (well under a second), and the revoking instance evicts the key itself before
 // answering. If a listener fails, its entry is dropped and the next request reads again.
-// Concurrent requests with the same key share one read.
+// Concurrent requests with the same key share one read. At most `maxLive` keys (default 10,000)
+// are live, least recently used closed first. The live keys are a document cache in its 'read'
+// mode (firestore/document-cache.ts).
 //
 // What unknown keys cost (stated bound, issue 17 item 9): an unknown key costs one document read
 // and never a listener, and is then refused without a read for `unknownKeyTtlMs` (default 60 s):
@@ -22,6 +24,7 @@
 //
 // Malformed keys are refused before any lookup. Nothing here ever logs a secret or a hash.
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import { createDocumentCache } from '../firestore/document-cache.js';
 import type { Logger } from '../logging/logger.js';
 import { UserId } from '../model/ids.js';
 import type { Clock } from '../ports/clock.js';
@@ -55,6 +58,8 @@ export interface ApiKeyVerifierOptions {
   lookup?: ApiKeyLookup;
   lastUsedFlushMs?: number;
   idleMs?: number;
+  /** Bound on keys kept live (one listener each), least recently used closed first. */
+  maxLive?: number;
   /** How many refused (unknown or revoked) hashes are remembered. */
   maxRefused?: number;
   /** How long an unknown key is refused without a read. */
@@ -63,75 +68,28 @@ export interface ApiKeyVerifierOptions {
   autoFlush?: boolean;
 }
 
-interface Entry {
-  doc: Promise<ApiKeyDoc | null>;
-  unsubscribe: () => void;
-  /** Settles when the listener delivers its first snapshot or fails (at once for an entry without one). */
-  listening: Promise<void>;
-  lastAccess: number;
-}
-
-/** How long close() waits for listeners still opening (see close()). */
-const LISTENER_OPEN_WAIT_MS = 2_000;
-
 export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifier {
   const { db, clock, logger } = opts;
   const lastUsedFlushMs = opts.lastUsedFlushMs ?? 60_000;
-  const idleMs = opts.idleMs ?? 10 * 60_000;
   const keys = apiKeyCollection(db);
-  const lookup = opts.lookup ?? firestoreApiKeyLookup(db);
   const refused = createRefusedApiKeys({ clock, maxEntries: opts.maxRefused ?? 10_000, unknownTtlMs: opts.unknownKeyTtlMs ?? 60_000 });
-  const live = new Map<string, Entry>();
   const lastUsed = new Map<string, number>(); // hash -> ms, not yet written
-
-  function drop(hash: string): void {
-    live.get(hash)?.unsubscribe();
-    live.delete(hash);
-  }
-
-  /** Applies what a read or a snapshot found: unknown and revoked keys leave the live cache. */
-  function found(hash: string, doc: ApiKeyDoc | null): void {
-    if (doc && !doc.revokedAt) return;
-    drop(hash);
-    if (doc) refused.revoked(hash);
-    else refused.unknown(hash);
-  }
-
-  function watch(hash: string, entry: Entry): () => void {
-    let opened: () => void = () => undefined;
-    entry.listening = new Promise<void>((resolve) => (opened = resolve));
-    return lookup.watch(
-      hash,
-      (doc) => {
-        opened();
-        entry.doc = Promise.resolve(doc);
-        found(hash, doc);
-      },
-      (err) => {
-        opened();
-        logger.warn({ event: 'api_key.listener_failed', err }, 'API key listener failed; the next request reads again');
-        if (live.get(hash) === entry) live.delete(hash);
-      },
-    );
-  }
-
-  /** One read; a listener only once the key is known to exist and still this entry's. */
-  function lookUp(hash: string): Entry {
-    const entry: Entry = { doc: Promise.resolve(null), unsubscribe: () => undefined, listening: Promise.resolve(), lastAccess: clock.now() };
-    entry.doc = lookup.read(hash).then(
-      (doc) => {
-        if (live.get(hash) !== entry) return doc; // evicted while reading: verify() sees the refusal
-        found(hash, doc);
-        if (doc && !doc.revokedAt) entry.unsubscribe = watch(hash, entry);
-        return doc;
-      },
-      (err: unknown) => {
-        if (live.get(hash) === entry) live.delete(hash); // not cached: the next request reads again
-        throw err;
-      },
-    );
-    return entry;
-  }
+  const live = createDocumentCache<ApiKeyDoc>({
+    source: opts.lookup ?? firestoreApiKeyLookup(db),
+    firstLoad: 'read', // an unknown key: one read, no listener
+    logger,
+    name: 'api_key', // no idLogField: a hash is never logged
+    maxEntries: opts.maxLive ?? 10_000,
+    idleMs: opts.idleMs ?? 10 * 60_000,
+    clock,
+    // What a read or a snapshot found: unknown and revoked keys leave the live cache for `refused`.
+    keep: (hash, doc) => {
+      if (doc && !doc.revokedAt) return true;
+      if (doc) refused.revoked(hash);
+      else refused.unknown(hash);
+      return false;
+    },
+  });
 
   async function flushLastUsed(): Promise<void> {
     const due = [...lastUsed.entries()];
@@ -146,13 +104,7 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
         for (const [hash, ms] of due.slice(i, i + 400)) if (!lastUsed.has(hash)) lastUsed.set(hash, ms);
       }
     }
-    const now = clock.now();
-    for (const [hash, entry] of live) {
-      if (now - entry.lastAccess > idleMs) {
-        entry.unsubscribe();
-        live.delete(hash);
-      }
-    }
+    live.sweep();
   }
 
   const timer =
@@ -168,19 +120,14 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
       if (!isWellFormedApiKey(secret)) return null;
       const hash = hashApiKeySecret(secret);
       if (refused.has(hash)) return null;
-      let entry = live.get(hash);
-      if (!entry) {
-        entry = lookUp(hash);
-        live.set(hash, entry);
-      }
-      entry.lastAccess = clock.now();
-      const doc = await entry.doc;
+      const doc = await live.get(hash);
+      // refused.has: evicted (revoked on this instance) while the read was in flight.
       if (!doc || doc.revokedAt || refused.has(hash)) return null;
       lastUsed.set(hash, clock.now());
       return { keyId: doc.id, userId: UserId.parse(doc.userId) };
     },
     evict(hash) {
-      drop(hash);
+      live.delete(hash);
       refused.revoked(hash);
       lastUsed.delete(hash);
     },
@@ -191,15 +138,8 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
     async close() {
       if (timer) clearInterval(timer);
       await flushLastUsed();
-      // A listener opened a moment ago (verify answers from the read, not the first snapshot) may
-      // still be starting its stream; the Firestore client rejects that start, unhandled, if it is
-      // terminated meanwhile (server.ts terminates it right after close()). Let them open first.
-      let waited: NodeJS.Timeout | undefined;
-      const entries = [...live.values()];
-      await Promise.race([Promise.all(entries.map((e) => e.listening)), new Promise((resolve) => (waited = setTimeout(resolve, LISTENER_OPEN_WAIT_MS)))]);
-      clearTimeout(waited);
-      for (const entry of entries) entry.unsubscribe();
-      live.clear();
+      await live.close(); // waits (≤ 2 s) for listeners still opening: see document-cache.ts
+
     },
   };
 }
