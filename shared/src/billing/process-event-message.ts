@@ -9,8 +9,7 @@
 //    redelivers with backoff, and its dead-letter policy ends a message that never succeeds.
 import { PermanentError } from '../errors/app-error.js';
 import { classifyFirestoreError } from '../firestore/classify-firestore-error.js';
-import type { PublishedMessage } from '../ports/event-bus.js';
-import type { DeadLetterPublisher } from '../pubsub/dead-letter-publisher.js';
+import type { DeadLetterPublisher, PublishedMessage } from '../ports/event-bus.js';
 import { applyEvent, type ApplierDeps, type ApplyOutcome } from './apply-event.js';
 import type { CustomerLanes } from './customer-lanes.js';
 import { eventObjectIds, parseEventMessage, type EventEnvelope } from './event-envelope.js';

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { StripeReader } from '../ports/stripe-reader.js';
 import type { BillingStore } from './billing-store.js';
-import { stageCustomerChange } from './billing-summary.js';
+import { stageCustomerChange } from './stage-customer-change.js';
 import { fetchSubscription } from './handlers/subscription-events.js';
 import { resolveUserId } from './resolve-user.js';
 import { subscriptionDoc } from './subscription-doc.js';

@@ -56,7 +56,7 @@ export class StagedTransaction {
    * `docsOf`). The query itself runs OUTSIDE the transaction and only its documents are read (and
    * locked) inside: a transactional query locks a whole index range (the emulator locks far more),
    * which serialises unrelated customers. The caller must make this safe against a matching
-   * document created concurrently; billing-summary.ts does it by locking the user document first.
+   * document created concurrently; stage-customer-change.ts does it by locking the user document first.
    */
   async queryDocs<T>(query: Query<T>, collectionPath: string, matches: (doc: T) => boolean): Promise<T[]> {
     this.#assertOpen();

@@ -1,10 +1,29 @@
 // The Firestore data model as zod schemas: every read goes through a converter that parses, so
 // code past the read trusts the shape. Times that come from Stripe are unix seconds (numbers),
 // exactly as Stripe sends them; times we stamp ourselves are Firestore Timestamps.
-import { Timestamp } from '@google-cloud/firestore';
 import { z } from 'zod';
 
-export const timestamp = z.instanceof(Timestamp);
+/**
+ * A time we stamp ourselves, as Firestore stores it (a Timestamp). Named by the part the code
+ * uses, and checked by shape, so that the model (and the pure domain over it) loads without the
+ * Firestore SDK; a Firestore Timestamp is one.
+ */
+export interface StoredTime {
+  readonly seconds: number;
+  readonly nanoseconds: number;
+  toMillis(): number;
+  toDate(): Date;
+  isEqual(other: StoredTime): boolean;
+}
+
+const isStoredTime = (value: unknown): value is StoredTime =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as StoredTime).seconds === 'number' &&
+  typeof (value as StoredTime).nanoseconds === 'number' &&
+  typeof (value as StoredTime).toMillis === 'function';
+
+export const timestamp = z.custom<StoredTime>(isStoredTime, { message: 'Expected a Firestore Timestamp' });
 const unixSeconds = z.number().int().nonnegative();
 
 /**
@@ -115,7 +134,7 @@ export type EntitlementsDoc = z.infer<typeof EntitlementsDoc>;
 
 /**
  * `customer_objects/{customerId}`: the applier's index of what a user's billing summary is computed
- * from, so recomputing it reads known documents in one batch instead of querying (billing-summary.ts).
+ * from, so recomputing it reads known documents in one batch instead of querying (stage-customer-change.ts).
  * Written only inside the applier's transactions, next to the documents it lists.
  */
 export const CustomerObjectsDoc = z.object({

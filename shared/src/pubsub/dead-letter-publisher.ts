@@ -2,12 +2,7 @@
 // livemode). The original bytes and attributes are kept, plus `reason`, so a message can be
 // inspected and replayed from the `stripe-events-dead-letter-inspect` subscription.
 import type { PubSub } from '@google-cloud/pubsub';
-import type { PublishedMessage } from '../ports/event-bus.js';
-
-export interface DeadLetterPublisher {
-  /** Resolves with the message id once Pub/Sub acknowledged the publish; rejects otherwise. */
-  publish(message: PublishedMessage): Promise<string>;
-}
+import type { DeadLetterPublisher } from '../ports/event-bus.js';
 
 export function createPubSubDeadLetterPublisher(pubsub: PubSub, topicName: string): DeadLetterPublisher {
   const topic = pubsub.topic(topicName);

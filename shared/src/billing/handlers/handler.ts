@@ -2,7 +2,7 @@ import type { HandledEventType } from '../../stripe/event-types.js';
 import type { LedgerOutcome } from '../../model/documents.js';
 import type { ApplyContext } from '../apply-context.js';
 import type { EventEnvelope } from '../event-envelope.js';
-import { stageCustomerChange } from '../billing-summary.js';
+import { stageCustomerChange } from '../stage-customer-change.js';
 import type { WriteResult } from '../versioned-write.js';
 
 export type EventOf<K extends HandledEventType> = EventEnvelope & { type: K };
