@@ -18,9 +18,9 @@ import { setPaymentBehaviour } from './billing/payment-methods.js';
 import { applyPatch, type Patch } from './billing/settings-patch.js';
 import { seedCatalog } from './billing/seed-catalog.js';
 import { StandInClock } from './billing/stand-in-clock.js';
-import { StandInState, type MeterEventRecord, type PaymentBehaviour } from './billing/stand-in-state.js';
+import { StandInState } from './billing/stand-in-state.js';
 import { advanceClockTo } from './billing/subscription-renewals.js';
-import { controlRoutes } from './control/control-routes.js';
+import { controlRoutes, type StandInControl } from './control/control-routes.js';
 import { stripeErrorHandler } from './http/error-handler.js';
 import { FailureInjector } from './http/failure-injection.js';
 import { IdempotencyStore } from './http/idempotency.js';
@@ -30,7 +30,7 @@ import { checkoutPages } from './pages/checkout-page.js';
 import { indexPage, routesOf } from './pages/index-page.js';
 import { invoiceDocuments } from './pages/invoice-documents.js';
 import { portalPages } from './pages/portal-page.js';
-import { DeliveryQueue, type DeliveryAttempt } from './webhooks/delivery-queue.js';
+import { DeliveryQueue } from './webhooks/delivery-queue.js';
 import type { DeliverySettings } from './webhooks/delivery-settings.js';
 
 export interface StandInOptions {
@@ -49,25 +49,14 @@ export interface StandInOptions {
   random?: () => number;
 }
 
-export interface StandIn {
+/** The control operations (clock, delivery, failures, billing, truth) plus what only code in-process gets. */
+export interface StandIn extends StandInControl {
   app: Express;
   state: StandInState;
   clock: StandInClock;
   events: EventLog;
-  delivery: {
-    configure(settings: Patch<DeliverySettings>): DeliverySettings;
-    idle(): Promise<void>;
-    attempts(): readonly DeliveryAttempt[];
-    abandoned(): readonly string[];
-  };
   failures: FailureInjector;
-  /** Runs renewals, trial ends and retries due within `seconds`; returns how many ran. */
-  advanceClock(seconds: number): number;
-  meterEvents(customerId: string, eventName?: string): MeterEventRecord[];
-  subscriptionsOf(customerId: string): Stripe.Subscription[];
-  setPaymentBehaviour(customerId: string, behaviour: PaymentBehaviour): void;
   completeCheckout(sessionId: string): Stripe.Checkout.Session;
-  configureBilling(settings: Patch<BillingSettings>): BillingSettings;
   /** Listens on 127.0.0.1 (port 0 = any free port) and sets the public URL. */
   listen(port?: number, host?: string): Promise<{ url: string; close: () => Promise<void> }>;
 }

@@ -2,15 +2,39 @@
 // the clock, webhook delivery settings, failure injection, billing (dunning) settings, a
 // customer's card behaviour, recorded meter events and the current subscriptions.
 import { json, Router } from 'express';
+import type Stripe from 'stripe';
 import { z } from 'zod';
 import { BillingSettings } from '../billing/billing-context.js';
-import { PaymentBehaviour } from '../billing/stand-in-state.js';
+import type { Patch } from '../billing/settings-patch.js';
+import type { StandInClock } from '../billing/stand-in-clock.js';
+import { PaymentBehaviour, type MeterEventRecord } from '../billing/stand-in-state.js';
 import { parseParams } from '../http/request-params.js';
-import { FailureRule } from '../http/failure-injection.js';
+import { FailureRule, type FailureInjector } from '../http/failure-injection.js';
+import type { DeliveryAttempt } from '../webhooks/delivery-queue.js';
 import { DeliverySettings } from '../webhooks/delivery-settings.js';
-import type { StandIn } from '../stand-in.js';
 
-export function controlRoutes(standIn: StandIn): Router {
+/**
+ * The operations the control routes drive. Declared here rather than taken from stand-in.ts so
+ * the dependency goes one way: the stand-in passes itself (StandIn extends this).
+ */
+export interface StandInControl {
+  clock: Pick<StandInClock, 'now'>;
+  delivery: {
+    configure(settings: Patch<DeliverySettings>): DeliverySettings;
+    idle(): Promise<void>;
+    attempts(): readonly DeliveryAttempt[];
+    abandoned(): readonly string[];
+  };
+  failures: Pick<FailureInjector, 'add' | 'clear'>;
+  /** Runs renewals, trial ends and retries due within `seconds`; returns how many ran. */
+  advanceClock(seconds: number): number;
+  meterEvents(customerId: string, eventName?: string): MeterEventRecord[];
+  subscriptionsOf(customerId: string): Stripe.Subscription[];
+  setPaymentBehaviour(customerId: string, behaviour: PaymentBehaviour): void;
+  configureBilling(settings: Patch<BillingSettings>): BillingSettings;
+}
+
+export function controlRoutes(standIn: StandInControl): Router {
   const router = Router();
   router.use('/_stand-in', json());
 
