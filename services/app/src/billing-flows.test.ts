@@ -81,6 +81,12 @@ describe('checkout', () => {
     expect(res.status).toBe(404);
   });
 
+  it('a checkout session Stripe does not have is a 404 (the reader port says not found, not an SDK error)', async () => {
+    const res = await stack.as(ALICE, '/billing/success?session_id=cs_test_madeUp0000000000000000');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
   it('the success page refreshes from Stripe before any webhook and shows the plan', async () => {
     stack.standIn.completeCheckout(aliceSession);
     const res = await stack.as(ALICE, `/billing/success?session_id=${aliceSession}`);

@@ -4,15 +4,15 @@
 // applier's compare-and-set write (so a newer state from an event is never overwritten).
 import { notFound } from '../errors/app-error.js';
 import { idOf } from '../model/ids.js';
+import { StripeObjectNotFound } from '../ports/stripe-reader.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { readUser } from './read-user.js';
-import { isStripeNotFound } from './stripe-not-found.js';
 
 export type CheckoutRefresh = { status: 'complete'; subscriptionId: string } | { status: 'open' | 'expired' };
 
 export async function refreshAfterCheckout(deps: BillingOpsDeps, userId: string, sessionId: string): Promise<CheckoutRefresh> {
   const session = await deps.reader.retrieveCheckoutSession(sessionId).catch((err: unknown) => {
-    if (isStripeNotFound(err)) throw notFound('Checkout session');
+    if (err instanceof StripeObjectNotFound) throw notFound('Checkout session');
     throw err;
   });
   const user = await readUser(deps.firestore, userId);

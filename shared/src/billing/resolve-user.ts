@@ -7,7 +7,6 @@
 import { UserId } from '../model/ids.js';
 import type { ApplyContext } from './apply-context.js';
 import { CustomerPayload, parsePayload } from './object-payloads.js';
-import { readStripe } from './stripe-read.js';
 import { fetchOutside } from './versioned-write.js';
 
 /** A user id hint found in a payload, if it is a plausible one. */
@@ -37,7 +36,7 @@ export async function resolveUserId(ctx: ApplyContext, customerId: string, opts:
   let created = 0;
   if (!userId) {
     if (!opts.fetchIfMissing) return null;
-    const fetched = fetchOutside(ctx, `customer:${customerId}`, () => readStripe('customer', () => ctx.reader.retrieveCustomer(customerId)));
+    const fetched = fetchOutside(ctx, `customer:${customerId}`, () => ctx.reader.retrieveCustomer(customerId));
     const customer = parsePayload(CustomerPayload, fetched, 'customer');
     if (customer.deleted) return null;
     userId = userIdHint(customer.metadata['userId']);

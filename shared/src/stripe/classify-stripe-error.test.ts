@@ -3,9 +3,9 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { PermanentError, TransientError } from '../errors/app-error.js';
-import { stripeReadError } from '../billing/stripe-read.js';
-import { isStripeNotFound } from '../billing-ops/stripe-not-found.js';
+import { StripeObjectNotFound } from '../ports/stripe-reader.js';
 import { classifyStripeError, stripeAdapterError, type StripeFailureKind } from './classify-stripe-error.js';
+import { stripeReadError } from './stripe-read-error.js';
 
 type RawError = Parameters<typeof Stripe.errors.StripeError.generate>[0];
 
@@ -50,12 +50,12 @@ describe('classifyStripeError', () => {
 });
 
 describe('every caller reads a failure the same way', () => {
-  it.each(cases)('%s: the applier retries it iff it is transient, the adapters make it a TransientError iff so', (_name, err, kind) => {
+  it.each(cases)('%s: the applier retries it iff it is transient, the adapters make it a TransientError iff so, the app answers 404 iff it is not_found', (_name, err, kind) => {
     const transient = kind === 'transient';
     const read = stripeReadError('subscription', err);
     expect(read).toBeInstanceOf(transient ? TransientError : PermanentError);
     expect(stripeAdapterError('invoice list', err) instanceof TransientError).toBe(transient);
-    expect(isStripeNotFound(err)).toBe(kind === 'not_found');
+    expect(read instanceof StripeObjectNotFound).toBe(kind === 'not_found');
   });
 
   it('a refused key is permanent for the applier (dead-lettered, to replay once the key is fixed), not retried in silence', () => {

@@ -2,9 +2,9 @@
 // it retries what the applier retries and gives up on what the applier dead-letters.
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { stripeReadError } from '../billing/stripe-read.js';
 import { TransientError } from '../errors/app-error.js';
 import { ALREADY_RECORDED, sendFailureOf } from './meter-event-sender-sdk.js';
+import { stripeReadError } from './stripe-read-error.js';
 
 type RawErrorType = NonNullable<Parameters<typeof Stripe.errors.StripeError.generate>[0]['type']>;
 const answered = (statusCode: number, type: RawErrorType, code?: string) => Stripe.errors.StripeError.generate({ statusCode, type, message: 'from Stripe', ...(code ? { code } : {}) });

@@ -4,7 +4,6 @@ import type { CustomerDoc, Version } from '../../model/documents.js';
 import type { ApplyContext } from '../apply-context.js';
 import { CustomerPayload, parsePayload } from '../object-payloads.js';
 import { resolveUserId, userIdHint } from '../resolve-user.js';
-import { readStripe } from '../stripe-read.js';
 import { writeVersioned } from '../versioned-write.js';
 import { finishCustomerChange, type Handler } from './handler.js';
 
@@ -32,7 +31,7 @@ export const applyCustomerEvent: Handler<CustomerEventType> = async (event, ctx)
     ctx.store.customers.doc(customer.id),
     customerDoc(ctx, customer, event.type === 'customer.deleted' || customer.deleted === true, userId, event.livemode),
     {
-      fetch: async () => parsePayload(CustomerPayload, await readStripe('customer', () => ctx.reader.retrieveCustomer(customer.id)), 'customer'),
+      fetch: async () => parsePayload(CustomerPayload, await ctx.reader.retrieveCustomer(customer.id), 'customer'),
       build: (fetched) => customerDoc(ctx, fetched, fetched.deleted === true, userId, event.livemode),
     },
   );

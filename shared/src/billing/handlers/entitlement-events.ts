@@ -4,7 +4,6 @@ import type { EntitlementsDoc, Version } from '../../model/documents.js';
 import type { ApplyContext } from '../apply-context.js';
 import { EntitlementSummaryPayload, parsePayload } from '../object-payloads.js';
 import { resolveUserId } from '../resolve-user.js';
-import { readStripe } from '../stripe-read.js';
 import { writeFetched, writeVersioned } from '../versioned-write.js';
 import { finishCustomerChange, type Handler } from './handler.js';
 
@@ -19,7 +18,7 @@ export const applyEntitlementsEvent: Handler<'entitlements.active_entitlement_su
   const customerId = summary.customer;
   const userId = await resolveUserId(ctx, customerId, { hint: null, livemode: event.livemode, fetchIfMissing: true });
   const ref = ctx.store.entitlements.doc(customerId);
-  const fetch = async () => (await readStripe('active entitlements', () => ctx.reader.listActiveEntitlements(customerId))).map((e) => e.lookup_key);
+  const fetch = async () => (await ctx.reader.listActiveEntitlements(customerId)).map((e) => e.lookup_key);
   const build = (features: string[]) => entitlementsDoc(ctx, customerId, userId, features);
   const embedded = summary.entitlements.data.map((e) => e.lookup_key);
   const written =

@@ -3,7 +3,6 @@ import type { InvoiceDoc, Version } from '../../model/documents.js';
 import { invoiceDoc, paymentIssueAfter, type PaymentIssue } from '../invoice-doc.js';
 import { InvoicePayload, parsePayload } from '../object-payloads.js';
 import { resolveUserId } from '../resolve-user.js';
-import { readStripe } from '../stripe-read.js';
 import { writeVersioned } from '../versioned-write.js';
 import { finishCustomerChange, type Handler } from './handler.js';
 
@@ -33,7 +32,7 @@ export const applyInvoiceEvent: Handler<InvoiceEventType> = async (event, ctx) =
   const build = (inv: InvoicePayload) => (version: Version, current: InvoiceDoc | undefined) =>
     invoiceDoc(inv, userId, paymentIssueAfter(raised, inv, current), version, ctx.now);
   const written = await writeVersioned(ctx, ctx.store.invoices.doc(invoice.id), build(invoice), {
-    fetch: async () => parsePayload(InvoicePayload, await readStripe('invoice', () => ctx.reader.retrieveInvoice(invoice.id)), 'invoice'),
+    fetch: async () => parsePayload(InvoicePayload, await ctx.reader.retrieveInvoice(invoice.id), 'invoice'),
     build,
   });
   return finishCustomerChange(ctx, invoice.customer, userId, written);

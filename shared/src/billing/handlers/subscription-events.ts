@@ -1,7 +1,6 @@
 // customer.subscription.*: the payload is the whole subscription; written under the order rule.
 import { parsePayload, SubscriptionPayload } from '../object-payloads.js';
 import { resolveUserId, userIdHint } from '../resolve-user.js';
-import { readStripe } from '../stripe-read.js';
 import { subscriptionDoc } from '../subscription-doc.js';
 import { writeVersioned } from '../versioned-write.js';
 import type { ApplyContext } from '../apply-context.js';
@@ -19,7 +18,7 @@ export type SubscriptionEventType =
 
 /** Fetches a subscription from Stripe, parsed like an event payload. */
 export const fetchSubscription = (ctx: Pick<ApplyContext, 'reader'>, id: string) => async () =>
-  parsePayload(SubscriptionPayload, await readStripe('subscription', () => ctx.reader.retrieveSubscription(id)), 'subscription');
+  parsePayload(SubscriptionPayload, await ctx.reader.retrieveSubscription(id), 'subscription');
 
 export const applySubscriptionEvent: Handler<SubscriptionEventType> = async (event, ctx) => {
   const sub = parsePayload(SubscriptionPayload, event.data.object, 'subscription');

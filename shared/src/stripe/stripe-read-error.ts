@@ -1,10 +1,13 @@
-// The retry policy for reads from Stripe (through the StripeReader port), in the applier's terms:
-// what classify-stripe-error.ts calls transient (an outage, a rate limit, Stripe-Should-Retry:
-// true) is a TransientError, thrown so that Pub/Sub redelivers; everything else is a
-// PermanentError, dead-lettered at once: a missing object or a request Stripe refuses stays so,
-// and a refused key (401/403) needs an operator, who replays the dead letters once it is fixed.
+// What the StripeReader over the SDK (stripe-reader-sdk.ts) throws, in the terms of its port
+// (ports/stripe-reader.ts), so that no caller reads an SDK error: what classify-stripe-error.ts
+// calls transient (an outage, a rate limit, Stripe-Should-Retry: true) is a TransientError, which
+// the applier throws so that Pub/Sub redelivers; a missing object is a StripeObjectNotFound (the
+// app answers its own 404); everything else is a PermanentError, dead-lettered at once by the
+// applier: a request Stripe refuses stays so, and a refused key (401/403) needs an operator, who
+// replays the dead letters once it is fixed.
 import { PermanentError, TransientError } from '../errors/app-error.js';
-import { classifyStripeError } from '../stripe/classify-stripe-error.js';
+import { StripeObjectNotFound } from '../ports/stripe-reader.js';
+import { classifyStripeError } from './classify-stripe-error.js';
 
 export async function readStripe<T>(what: string, read: () => Promise<T>): Promise<T> {
   try {
@@ -16,7 +19,7 @@ export async function readStripe<T>(what: string, read: () => Promise<T>): Promi
 
 export function stripeReadError(what: string, err: unknown): unknown {
   const failure = classifyStripeError(err);
-  // Not from the SDK (a TransientError of the reader adapter, a bug...): propagates (and is retried).
+  // Not from the SDK (a bug...): propagates (and is retried).
   if (failure === null) return err;
   const summary = `${failure.status ?? 'no answer'} ${failure.code}`;
   switch (failure.kind) {
@@ -25,6 +28,7 @@ export function stripeReadError(what: string, err: unknown): unknown {
     case 'misconfigured':
       return new PermanentError(`Stripe refused our API key for ${what} (${summary}): check STRIPE_SECRET_KEY and its permissions`, { cause: err });
     case 'not_found':
+      return new StripeObjectNotFound(`Stripe refused ${what} (${summary})`, { cause: err });
     case 'refused':
       return new PermanentError(`Stripe refused ${what} (${summary})`, { cause: err });
   }
