@@ -2,7 +2,8 @@
 // (HMAC-SHA256 over `${t}.${body}`, 300 s tolerance) against each configured secret, so a
 // secret can be rolled without losing events. Returns a result union instead of throwing, so
 // the route decides status codes and log lines in one place.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { isSignatureMismatch } from '@billing/shared/stripe/stripe-client.js';
 import { StripeEventEnvelope } from '@billing/shared/stripe/stripe-event-envelope.js';
 
 /** Stripe's own default; stated so a reader does not have to look it up. */
@@ -40,7 +41,7 @@ export function verifyStripeEvent(input: VerifyInput): VerifyResult {
     } catch (err) {
       // constructEvent verifies first and parses after: a SyntaxError means the signature matched.
       if (err instanceof SyntaxError) return { ok: false, reason: 'payload_invalid' };
-      if (err instanceof Stripe.errors.StripeSignatureVerificationError) continue; // try the next secret
+      if (isSignatureMismatch(err)) continue; // try the next secret
       throw err;
     }
     const envelope = StripeEventEnvelope.safeParse(parsed);

@@ -28,3 +28,8 @@ export function createStripeClient(opts: StripeClientOptions): Stripe {
 export function createWebhookVerifier(): Stripe.Webhooks {
   return new Stripe('sk_unused_for_webhook_verification').webhooks;
 }
+
+/** The verifier's error for a signature that matches no secret or is too old (not a malformed body). */
+export function isSignatureMismatch(err: unknown): boolean {
+  return err instanceof Stripe.errors.StripeSignatureVerificationError;
+}
