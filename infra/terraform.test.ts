@@ -4,6 +4,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Collection } from '@billing/shared/model/collections.js';
 import { PLANS } from '@billing/shared/plans/catalog.js';
+import { FunctionConfigSchema } from '../functions/src/config.js';
+import { ReportUsageConfigSchema } from '../functions/src/report-usage/config.js';
+import { AppConfigSchema } from '../services/app/src/config.js';
+import { WebhookConfigSchema } from '../services/webhook/src/config.js';
 import { VERIFY_FAILURES } from '../services/webhook/src/verify-stripe-event.js';
 import { TERRAFORM_DIR, attr, child, children, dig, readTerraform, resource, resourcesOf, str, type Block, type TerraformConfig } from './terraform-config.js';
 
@@ -416,6 +420,33 @@ describe('secrets', () => {
     for (const name of tf.variables.keys()) expect(name).not.toMatch(SECRETISH);
     expect([...resourcesOf(tf, 'google_secret_manager_secret').values()].map((s) => str(s, 'for_each'))).toEqual(['${local.secrets}']);
     expect(tf.locals['secrets']).toEqual({ stripe_secret_key: 'stripe-secret-key', stripe_webhook_secret: 'stripe-webhook-secret' });
+  });
+});
+
+describe('configuration of each deployable', () => {
+  /** A config schema (an env object piped into its transform), seen only as far as this test needs. */
+  type EnvSchema = { in: { shape: Record<string, { safeParse(value: unknown): { success: boolean } }> } };
+  /** The variables a deployable cannot start without: those with neither a default nor `.optional()`. */
+  const requiredVars = (schema: EnvSchema) => Object.keys(schema.in.shape).filter((key) => !schema.in.shape[key]?.safeParse(undefined).success);
+  const functionEnv = () => [...Object.keys(tf.locals['function_env'] as object), ...children(child(fn('apply_stripe_event'), 'service_config'), 'secret_environment_variables').map((s) => str(s, 'key'))];
+  const serviceEnv = (name: string) => containerEnv(run(name)).map((e) => str(e, 'name'));
+
+  test.each([
+    ['webhook', WebhookConfigSchema, () => serviceEnv('webhook')],
+    ['app', AppConfigSchema, () => serviceEnv('app')],
+    ['apply-stripe-event', FunctionConfigSchema, functionEnv],
+    ['report-usage', ReportUsageConfigSchema, functionEnv],
+  ] as const)('%s: Terraform sets every variable its config requires', (_name, schema, env) => {
+    expect(requiredVars(schema)).toContain('STRIPE_LIVEMODE');
+    expect(env()).toEqual(expect.arrayContaining(requiredVars(schema)));
+  });
+
+  test('every deployable is told STRIPE_LIVEMODE from the one stripe_livemode variable (the keys must match it)', () => {
+    for (const name of ['webhook', 'app']) {
+      expect(str(containerEnv(run(name)).find((e) => str(e, 'name') === 'STRIPE_LIVEMODE'), 'value'), name).toBe('${tostring(var.stripe_livemode)}');
+    }
+    expect((tf.locals['function_env'] as Record<string, unknown>)['STRIPE_LIVEMODE']).toBe('${tostring(var.stripe_livemode)}');
+    for (const f of resourcesOf(tf, 'google_cloudfunctions2_function').values()) expect(str(child(f, 'service_config'), 'environment_variables')).toBe('${local.function_env}');
   });
 });
 

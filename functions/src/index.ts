@@ -3,6 +3,7 @@
 // module (tests, the dev server) has no side effect beyond registering the function.
 import * as functions from '@google-cloud/functions-framework';
 import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { exitOnConfigError } from '@billing/shared/config/exit-on-config-error.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
@@ -16,7 +17,8 @@ import { createStripeEventHandler, type MessagePublishedData, type StripeEventHa
 export const FUNCTION_NAME = 'applyStripeEvent';
 
 function buildHandler(env: Record<string, string | undefined> = process.env): StripeEventHandler {
-  const config = loadConfig(env);
+  // A bad variable: one CRITICAL config.invalid line and the instance exits (the message is redelivered).
+  const config = exitOnConfigError('event-applier', () => loadConfig(env));
   const logger = createLogger({ service: 'event-applier', level: config.logLevel });
   const stripe = createStripeClient({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase });
   return createStripeEventHandler({

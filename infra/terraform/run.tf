@@ -164,6 +164,10 @@ resource "google_cloud_run_v2_service" "app" {
         value = tostring(var.checkout_promotion_codes)
       }
       env {
+        name  = "STRIPE_LIVEMODE" # must match the mode of STRIPE_SECRET_KEY, or the app refuses to start
+        value = tostring(var.stripe_livemode)
+      }
+      env {
         name  = "LOG_LEVEL"
         value = var.log_level
       }

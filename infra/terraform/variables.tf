@@ -27,7 +27,7 @@ variable "iap_members" {
 }
 
 variable "stripe_livemode" {
-  description = "true in production (live keys); events whose livemode differs are refused by the webhook."
+  description = "true in production (live keys). Every deployable is told this mode: the webhook refuses events of the other mode, and the app and functions refuse to start with a STRIPE_SECRET_KEY of the other mode."
   type        = bool
   default     = false
 }

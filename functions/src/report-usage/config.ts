@@ -1,30 +1,29 @@
 // The reportUsage function's configuration, parsed once at its composition root (register.ts).
 import { z } from 'zod';
-import { envInt, parseEnv, stripeApiBase, LogLevel } from '@billing/shared/config/parse-env.js';
+import { crossChecks, envInt, parseEnv, stripeApiBase, LogLevel, type Env } from '@billing/shared/config/parse-env.js';
+import { checkKeyMatchesLivemode, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
 
-const Schema = z.object({
-  GOOGLE_CLOUD_PROJECT: z.string().min(1),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret or restricted key'),
-  STRIPE_API_BASE: stripeApiBase,
-  USAGE_REPORT_CONCURRENCY: envInt.pipe(z.number().int().min(1).max(20)).default(4),
-  LOG_LEVEL: LogLevel.default('info'),
-});
+export const ReportUsageConfigSchema = z
+  .object({
+    GOOGLE_CLOUD_PROJECT: z.string().min(1),
+    STRIPE_SECRET_KEY: StripeSecretKey,
+    STRIPE_API_BASE: stripeApiBase,
+    STRIPE_LIVEMODE: StripeLivemode,
+    USAGE_REPORT_CONCURRENCY: envInt.min(1).max(20).default(4),
+    LOG_LEVEL: LogLevel.default('info'),
+  })
+  // A key of the other mode would send meter events where these customers do not exist: unbilled usage.
+  .superRefine(checkKeyMatchesLivemode, crossChecks)
+  .transform((env) => ({
+    projectId: env.GOOGLE_CLOUD_PROJECT,
+    stripeSecretKey: env.STRIPE_SECRET_KEY,
+    stripeApiBase: env.STRIPE_API_BASE,
+    concurrency: env.USAGE_REPORT_CONCURRENCY,
+    logLevel: env.LOG_LEVEL,
+  }));
 
-export interface ReportUsageConfig {
-  projectId: string;
-  stripeSecretKey: string;
-  stripeApiBase: string | undefined;
-  concurrency: number;
-  logLevel: string;
-}
+export type ReportUsageConfig = z.output<typeof ReportUsageConfigSchema>;
 
-export function loadReportUsageConfig(env: Record<string, string | undefined> = process.env): ReportUsageConfig {
-  const c = parseEnv(Schema, env);
-  return {
-    projectId: c.GOOGLE_CLOUD_PROJECT,
-    stripeSecretKey: c.STRIPE_SECRET_KEY,
-    stripeApiBase: c.STRIPE_API_BASE,
-    concurrency: c.USAGE_REPORT_CONCURRENCY,
-    logLevel: c.LOG_LEVEL,
-  };
+export function loadReportUsageConfig(env: Env = process.env): ReportUsageConfig {
+  return parseEnv(ReportUsageConfigSchema, env);
 }

@@ -4,6 +4,7 @@
 // retried by Pub/Sub (the next tick, a minute later, picks up everything left), so it logs at
 // ERROR and returns instead of throwing into a redelivery storm.
 import * as functions from '@google-cloud/functions-framework';
+import { exitOnConfigError } from '@billing/shared/config/exit-on-config-error.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
@@ -16,7 +17,8 @@ export const REPORT_USAGE_FUNCTION = 'reportUsage';
 export const USAGE_REPORT_TICK_TOPIC = 'usage-report-tick';
 
 function buildDeps(env: Record<string, string | undefined> = process.env): ReportUsageDeps {
-  const config = loadReportUsageConfig(env);
+  // A bad variable: one CRITICAL config.invalid line and the instance exits (the next tick retries).
+  const config = exitOnConfigError('report-usage', () => loadReportUsageConfig(env));
   const logger = createLogger({ service: 'report-usage', level: config.logLevel });
   // maxNetworkRetries: the SDK retries 429 and network errors with exponential backoff.
   const stripe = createStripeClient({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase, maxNetworkRetries: 3 });

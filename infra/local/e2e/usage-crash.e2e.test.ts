@@ -91,6 +91,7 @@ async function startApp(w: World, name: string): Promise<{ proc: ManagedProcess;
     DEV_IAP: 'true',
     PUBLIC_BASE_URL: url,
     STRIPE_SECRET_KEY: SECRET_KEY,
+    STRIPE_LIVEMODE: 'false',
     STRIPE_API_BASE: w.stripe.url,
     STRIPE_PRICE_IDS: JSON.stringify(Object.fromEntries(allLookupKeys().map((k) => [k, `price_${k}`]))),
     LOG_LEVEL,
@@ -100,7 +101,7 @@ async function startApp(w: World, name: string): Promise<{ proc: ManagedProcess;
 
 async function startFunctionHost(w: World, name: string): Promise<{ proc: ManagedProcess; tickUrl: string }> {
   const [applyPort, reportPort] = [await freePort(), await freePort()];
-  const env = { GOOGLE_CLOUD_PROJECT: w.projectId, STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_API_BASE: w.stripe.url, APPLY_PORT: String(applyPort), REPORT_USAGE_PORT: String(reportPort), LOG_LEVEL };
+  const env = { GOOGLE_CLOUD_PROJECT: w.projectId, STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_LIVEMODE: 'false', STRIPE_API_BASE: w.stripe.url, APPLY_PORT: String(applyPort), REPORT_USAGE_PORT: String(reportPort), LOG_LEVEL };
   const tickUrl = `http://127.0.0.1:${reportPort}/`;
   return { proc: await startKillable(name, 'infra/local/src/function-host.ts', env, tickUrl), tickUrl };
 }

@@ -1,11 +1,14 @@
 // The one local host of the functions in functions/ (npm start), each on its own port, the way Cloud Run functions
 // would: applyStripeEvent (Pub/Sub push from stripe-events) and reportUsage (Pub/Sub push from the
-// usage-report-tick topic that Cloud Scheduler feeds in production). Config is validated first so a
-// bad variable fails at start-up, not on the first message.
+// usage-report-tick topic that Cloud Scheduler feeds in production). Both functions' config is
+// validated first so a bad variable fails at start-up (the same CRITICAL config.invalid line as
+// every deployable), not on the first message.
 import type { Server } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { exitOnConfigError } from '@billing/shared/config/exit-on-config-error.js';
 import { loadConfig } from '../../../functions/src/config.js';
 import { FUNCTION_NAME } from '../../../functions/src/index.js';
+import { loadReportUsageConfig } from '../../../functions/src/report-usage/config.js';
 import { REPORT_USAGE_FUNCTION } from '../../../functions/src/report-usage/register.js';
 
 function listen(server: Server, port: number): Promise<void> {
@@ -15,7 +18,8 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-loadConfig(process.env);
+exitOnConfigError('event-applier', () => loadConfig());
+exitOnConfigError('report-usage', () => loadReportUsageConfig());
 const applyPort = Number(process.env['APPLY_PORT'] ?? 8788);
 const reportPort = Number(process.env['REPORT_USAGE_PORT'] ?? 8790);
 const servers = [getTestServer(FUNCTION_NAME), getTestServer(REPORT_USAGE_FUNCTION)];

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@billing/shared/config/parse-env.js';
 import { isLoopbackHttpUrl, loadConfig } from './config.js';
@@ -5,6 +7,7 @@ import { isLoopbackHttpUrl, loadConfig } from './config.js';
 const base = {
   GOOGLE_CLOUD_PROJECT: 'demo-billing',
   STRIPE_SECRET_KEY: 'sk_test_abc',
+  STRIPE_LIVEMODE: 'false',
   STRIPE_PRICE_IDS: '{"pro_month":"price_pro_month"}',
   PUBLIC_BASE_URL: 'https://app.example.com/',
 };
@@ -47,7 +50,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses dev identity with a live Stripe key', () => {
-    expect(problems({ ...local, STRIPE_SECRET_KEY: 'sk_live_abc' })).toEqual([expect.stringContaining('live')]);
+    expect(problems({ ...local, STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_LIVEMODE: 'true' })).toEqual([expect.stringContaining('live')]);
   });
 
   it('starts dev identity on a local http run', () => {
@@ -62,7 +65,7 @@ describe('loadConfig', () => {
     expect(problems({ ...local, PUBLIC_BASE_URL: 'https://app.example.com' })).toEqual([
       'DEV_IAP: local runs only: refused because PUBLIC_BASE_URL https://app.example.com is not an http URL on localhost or 127.0.0.1',
     ]);
-    const all = problems({ ...local, PUBLIC_BASE_URL: 'https://app.example.com', K_SERVICE: 'billing-app', STRIPE_SECRET_KEY: 'sk_live_abc' });
+    const all = problems({ ...local, PUBLIC_BASE_URL: 'https://app.example.com', K_SERVICE: 'billing-app', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_LIVEMODE: 'true' });
     expect(all).toHaveLength(3);
     for (const why of ['STRIPE_SECRET_KEY', 'K_SERVICE', 'PUBLIC_BASE_URL']) expect(all.some((p) => p.startsWith('DEV_IAP') && p.includes(why))).toBe(true);
   });
@@ -73,10 +76,57 @@ describe('loadConfig', () => {
 
   it('lists every bad key at once', () => {
     const found = problems({ STRIPE_PRICE_IDS: '{"nope":"price_x"}', DEV_IAP: 'true', PUBLIC_BASE_URL: 'ftp://x' });
-    for (const key of ['GOOGLE_CLOUD_PROJECT', 'STRIPE_SECRET_KEY', 'STRIPE_PRICE_IDS', 'PUBLIC_BASE_URL']) {
+    for (const key of ['GOOGLE_CLOUD_PROJECT', 'STRIPE_SECRET_KEY', 'STRIPE_LIVEMODE', 'STRIPE_PRICE_IDS', 'PUBLIC_BASE_URL']) {
       expect(found.some((p) => p.startsWith(key))).toBe(true);
     }
   });
+
+  it('lists the cross-field refusals together with the bad keys, not only once those are fixed', () => {
+    const found = problems({ ...local, GOOGLE_CLOUD_PROJECT: '', PORT: 'abc', K_SERVICE: 'billing-app', STRIPE_SECRET_KEY: 'sk_live_abc' });
+    expect(found).toEqual([
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^GOOGLE_CLOUD_PROJECT: /),
+      'STRIPE_LIVEMODE: is false but STRIPE_SECRET_KEY is a live key',
+      'DEV_IAP: local runs only: refused because STRIPE_SECRET_KEY is a live key',
+      'DEV_IAP: local runs only: refused because K_SERVICE is set (billing-app): this is Cloud Run',
+    ]);
+  });
+});
+
+describe('livemode: STRIPE_LIVEMODE is required and must match the key', () => {
+  it('takes the mode from STRIPE_LIVEMODE', () => {
+    expect(loadConfig({ ...base, IAP_AUDIENCE: AUDIENCE }).stripe.livemode).toBe(false);
+    expect(loadConfig({ ...base, IAP_AUDIENCE: AUDIENCE, STRIPE_SECRET_KEY: 'rk_live_abc', STRIPE_LIVEMODE: 'true' }).stripe.livemode).toBe(true);
+  });
+
+  it('has no default', () => {
+    const { STRIPE_LIVEMODE: _, ...without } = base;
+    expect(problems({ ...without, IAP_AUDIENCE: AUDIENCE })).toEqual([expect.stringMatching(/^STRIPE_LIVEMODE: /)]);
+  });
+
+  it('refuses a key of the other mode, in either direction, without echoing the key', () => {
+    expect(problems({ ...base, IAP_AUDIENCE: AUDIENCE, STRIPE_SECRET_KEY: 'sk_live_secret1', STRIPE_LIVEMODE: 'false' })).toEqual(['STRIPE_LIVEMODE: is false but STRIPE_SECRET_KEY is a live key']);
+    const reverse = problems({ ...base, IAP_AUDIENCE: AUDIENCE, STRIPE_SECRET_KEY: 'sk_test_secret2', STRIPE_LIVEMODE: 'true' });
+    expect(reverse).toEqual(['STRIPE_LIVEMODE: is true but STRIPE_SECRET_KEY is a test key']);
+    expect(reverse.join()).not.toContain('secret2');
+  });
+});
+
+describe('server.ts with a bad environment', () => {
+  it('exits 1 after one CRITICAL config.invalid line listing every problem', async () => {
+    const server = fileURLToPath(new URL('./server.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', server], {
+      env: { PATH: process.env['PATH'], STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_LIVEMODE: 'true', DEV_IAP: 'true', PUBLIC_BASE_URL: 'http://127.0.0.1:8789' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    const line = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    expect(line).toMatchObject({ severity: 'CRITICAL', event: 'config.invalid', service: 'app' });
+    expect((line['problems'] as string[]).map((p) => p.split(':')[0]).sort()).toEqual(['GOOGLE_CLOUD_PROJECT', 'STRIPE_LIVEMODE', 'STRIPE_PRICE_IDS']);
+  }, 60_000);
 });
 
 describe('isLoopbackHttpUrl: the base URLs dev identity accepts', () => {

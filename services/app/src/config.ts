@@ -7,10 +7,10 @@
 // Dev sign-in lets anyone sign in as any email (an admin's included), so a deployment that
 // forgot to drop DEV_IAP must fail to start rather than serve it.
 import { z } from 'zod';
-import { envBool, envInt, envJson, parseEnv, stripeApiBase, LogLevel } from '@billing/shared/config/parse-env.js';
+import { crossChecks, envBool, envInt, envJson, parseEnv, parsedKeys, stripeApiBase, LogLevel, type Env } from '@billing/shared/config/parse-env.js';
+import { checkKeyMatchesLivemode, isLiveKey, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
 import { DEFAULT_PAST_DUE_GRACE_DAYS } from '@billing/shared/access/access-decision.js';
 import { PriceIdMap } from '@billing/shared/plans/catalog.js';
-
 
 /** An EC P-256 private JWK, so dev sign-ins survive a restart (optional). */
 const DevJwk = z
@@ -30,11 +30,18 @@ export function isLoopbackHttpUrl(raw: string): boolean {
   return url.protocol === 'http:' && (host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]');
 }
 
-const Env = z
+export type IdentityConfig = { mode: 'iap'; audience: string } | { mode: 'dev'; privateJwk: z.output<typeof DevJwk> | undefined };
+
+function identityOf(audience: string | undefined, privateJwk: z.output<typeof DevJwk> | undefined): IdentityConfig {
+  return audience ? { mode: 'iap', audience } : { mode: 'dev', privateJwk };
+}
+
+export const AppConfigSchema = z
   .object({
     PORT: envInt.min(1).max(65535).default(8789),
     GOOGLE_CLOUD_PROJECT: z.string().min(1),
-    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted key'),
+    STRIPE_SECRET_KEY: StripeSecretKey,
+    STRIPE_LIVEMODE: StripeLivemode,
     STRIPE_API_BASE: stripeApiBase,
     STRIPE_PRICE_IDS: envJson(PriceIdMap),
     IAP_AUDIENCE: z.string().regex(/^\/projects\/[^/]+\/(global\/backendServices|locations\/[^/]+\/services)\/[^/]+$/, 'must be an IAP audience (/projects/NUMBER/...)').optional(),
@@ -57,47 +64,37 @@ const Env = z
       .pipe(z.array(z.email('must be a comma-separated list of emails'))),
   })
   .superRefine((env, ctx) => {
-    if (env.IAP_AUDIENCE && env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: 'cannot be enabled together with IAP_AUDIENCE' });
-    if (!env.IAP_AUDIENCE && !env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['IAP_AUDIENCE'], message: 'is required (or DEV_IAP=true for local runs)' });
-    if (env.DEV_IAP) {
-      const refuse = (why: string) => ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: `local runs only: refused because ${why}` });
-      if (env.STRIPE_SECRET_KEY.includes('_live_')) refuse('STRIPE_SECRET_KEY is a live key');
-      if (env.K_SERVICE !== undefined) refuse(`K_SERVICE is set (${env.K_SERVICE}): this is Cloud Run`);
-      if (!isLoopbackHttpUrl(env.PUBLIC_BASE_URL)) refuse(`PUBLIC_BASE_URL ${env.PUBLIC_BASE_URL} is not an http URL on localhost or 127.0.0.1`);
+    const parsed = parsedKeys(ctx);
+    checkKeyMatchesLivemode(env, ctx);
+    if (parsed('IAP_AUDIENCE', 'DEV_IAP')) {
+      if (env.IAP_AUDIENCE && env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: 'cannot be enabled together with IAP_AUDIENCE' });
+      if (!env.IAP_AUDIENCE && !env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['IAP_AUDIENCE'], message: 'is required (or DEV_IAP=true for local runs)' });
     }
-  });
+    if (parsed('DEV_IAP') && env.DEV_IAP) {
+      const refuse = (why: string) => ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: `local runs only: refused because ${why}` });
+      if (parsed('STRIPE_SECRET_KEY') && isLiveKey(env.STRIPE_SECRET_KEY)) refuse('STRIPE_SECRET_KEY is a live key');
+      if (parsed('K_SERVICE') && env.K_SERVICE !== undefined) refuse(`K_SERVICE is set (${env.K_SERVICE}): this is Cloud Run`);
+      if (parsed('PUBLIC_BASE_URL') && !isLoopbackHttpUrl(env.PUBLIC_BASE_URL)) refuse(`PUBLIC_BASE_URL ${env.PUBLIC_BASE_URL} is not an http URL on localhost or 127.0.0.1`);
+    }
+  }, crossChecks)
+  .transform((env) => ({
+    port: env.PORT,
+    projectId: env.GOOGLE_CLOUD_PROJECT,
+    stripe: { secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE, livemode: env.STRIPE_LIVEMODE },
+    priceIds: env.STRIPE_PRICE_IDS,
+    identity: identityOf(env.IAP_AUDIENCE, env.DEV_IAP_PRIVATE_JWK),
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    /** Checkout offers a promotion code field. */
+    allowPromotionCodes: env.CHECKOUT_PROMOTION_CODES,
+    pastDueGraceSeconds: env.PAST_DUE_GRACE_DAYS * 86_400,
+    accessCache: { ttlMs: env.ACCESS_CACHE_TTL_SECONDS * 1000, maxUsers: env.ACCESS_CACHE_MAX_USERS },
+    logLevel: env.LOG_LEVEL,
+    /** Lower-cased; empty: nobody sees the admin view. */
+    adminEmails: env.ADMIN_EMAILS,
+  }));
 
-export type IdentityConfig = { mode: 'iap'; audience: string } | { mode: 'dev'; privateJwk: z.output<typeof DevJwk> | undefined };
+export type AppConfig = z.output<typeof AppConfigSchema>;
 
-export interface AppConfig {
-  port: number;
-  projectId: string;
-  stripe: { secretKey: string; apiBase: string | undefined; livemode: boolean };
-  priceIds: PriceIdMap;
-  identity: IdentityConfig;
-  publicBaseUrl: string;
-  /** Checkout offers a promotion code field. */
-  allowPromotionCodes: boolean;
-  pastDueGraceSeconds: number;
-  accessCache: { ttlMs: number; maxUsers: number };
-  logLevel: z.infer<typeof LogLevel>;
-  /** Lower-cased; empty: nobody sees the admin view. */
-  adminEmails: string[];
-}
-
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const e = parseEnv(Env, env);
-  return {
-    port: e.PORT,
-    projectId: e.GOOGLE_CLOUD_PROJECT,
-    stripe: { secretKey: e.STRIPE_SECRET_KEY, apiBase: e.STRIPE_API_BASE, livemode: e.STRIPE_SECRET_KEY.includes('_live_') },
-    priceIds: e.STRIPE_PRICE_IDS,
-    identity: e.IAP_AUDIENCE ? { mode: 'iap', audience: e.IAP_AUDIENCE } : { mode: 'dev', privateJwk: e.DEV_IAP_PRIVATE_JWK },
-    publicBaseUrl: e.PUBLIC_BASE_URL,
-    allowPromotionCodes: e.CHECKOUT_PROMOTION_CODES,
-    pastDueGraceSeconds: e.PAST_DUE_GRACE_DAYS * 86_400,
-    accessCache: { ttlMs: e.ACCESS_CACHE_TTL_SECONDS * 1000, maxUsers: e.ACCESS_CACHE_MAX_USERS },
-    logLevel: e.LOG_LEVEL,
-    adminEmails: e.ADMIN_EMAILS,
-  };
+export function loadConfig(env: Env = process.env): AppConfig {
+  return parseEnv(AppConfigSchema, env);
 }

@@ -1,13 +1,14 @@
 // Composition root of the app service: load config once, build the real adapters, listen on
 // PORT, drain on SIGTERM (stop the cache's listeners and the Firestore client after in-flight
 // requests).
+import { exitOnConfigError } from '@billing/shared/config/exit-on-config-error.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { listenWithGracefulShutdown } from '@billing/shared/http/graceful-shutdown.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { composeApp } from './compose-app.js';
 import { loadConfig } from './config.js';
 
-const config = loadConfig();
+const config = exitOnConfigError('app', () => loadConfig());
 const logger = createLogger({ service: 'app', level: config.logLevel });
 const firestore = createFirestore(config.projectId);
 const composed = await composeApp(config, { logger, firestore });

@@ -22,7 +22,7 @@ function freePort(): Promise<number> {
 }
 
 describe('webhook server.ts', () => {
-  it('refuses to start with bad configuration, naming every bad key', async () => {
+  it('refuses to start with bad configuration: one CRITICAL config.invalid line naming every bad key, exit 1', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
       env: { PATH: process.env['PATH'], STRIPE_WEBHOOK_SECRETS: 'nope' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,8 +31,8 @@ describe('webhook server.ts', () => {
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    const line = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { event?: string; problems?: string[] };
-    expect(line.event).toBe('webhook.config_invalid');
+    const line = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { severity?: string; event?: string; service?: string; problems?: string[] };
+    expect(line).toMatchObject({ severity: 'CRITICAL', event: 'config.invalid', service: 'webhook' });
     expect(line.problems?.map((p) => p.split(/[.:]/)[0]).sort()).toEqual(['GOOGLE_CLOUD_PROJECT', 'STRIPE_LIVEMODE', 'STRIPE_WEBHOOK_SECRETS']);
   }, 60_000);
 

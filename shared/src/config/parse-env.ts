@@ -1,5 +1,7 @@
-// Each deployable has one `loadConfig(env = process.env)` built on this: it parses the whole
-// environment once, at the composition root, and fails listing every bad key at once.
+// Each deployable has one `loadConfig(env = process.env)` built on this: one zod schema that
+// declares every variable once and transforms straight into the config object (its type is the
+// schema's `z.output`), parsed once at the composition root, failing with every problem listed
+// at once. exit-on-config-error.ts turns that failure into one CRITICAL log line and an exit.
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -9,10 +11,25 @@ export class ConfigError extends Error {
   }
 }
 
-export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+export type Env = Record<string, string | undefined>;
+
+export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+}
+
+/**
+ * Params for the one `.superRefine(check, crossChecks)` of a schema. zod skips a refinement once
+ * any key failed to parse, so a cross-field problem would only show after the others were fixed;
+ * with these the check always runs, and reads only the keys `parsedKeys(ctx)` vouches for.
+ */
+export const crossChecks = { when: () => true };
+
+/** In a cross-field check: whether every one of `keys` parsed (only those may be read). */
+export function parsedKeys(ctx: { issues: readonly { path?: readonly PropertyKey[] | undefined }[] }): (...keys: string[]) => boolean {
+  const bad = new Set(ctx.issues.map((issue) => issue.path?.[0]));
+  return (...keys) => keys.every((key) => !bad.has(key));
 }
 
 /** Reusable env value schemas. */

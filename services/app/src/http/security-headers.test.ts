@@ -55,6 +55,7 @@ describe('behind the load balancer (https public base URL, IAP identity)', () =>
     const config = loadConfig({
       GOOGLE_CLOUD_PROJECT: projectId,
       STRIPE_SECRET_KEY: 'sk_test_hsts',
+      STRIPE_LIVEMODE: 'false',
       STRIPE_API_BASE: 'http://127.0.0.1:9', // nothing listens: no Stripe call is expected
       STRIPE_PRICE_IDS: '{"pro_month":"price_pro_month"}',
       IAP_AUDIENCE: '/projects/123/global/backendServices/456',

@@ -7,6 +7,7 @@ export function testConfig(opts: { projectId: string; stripeApiBase: string; pub
   return loadConfig({
     GOOGLE_CLOUD_PROJECT: opts.projectId,
     STRIPE_SECRET_KEY: 'sk_test_app_tests',
+    STRIPE_LIVEMODE: 'false',
     STRIPE_API_BASE: opts.stripeApiBase,
     STRIPE_PRICE_IDS: JSON.stringify(priceIds),
     DEV_IAP: 'true',
