@@ -1,18 +1,22 @@
 // Composition root of the event applier (Cloud Run functions gen2, Pub/Sub trigger). Config is
 // read and clients are built on the first invocation, never at import time, so importing this
-// module (tests, the dev server) has no side effect beyond registering the function.
+// module (tests, the dev server) has no side effect beyond registering the functions: this one
+// and reportUsage (report-usage/register.ts), the deployable's second entry point, which drains
+// the usage outbox into Stripe meter events.
 import * as functions from '@google-cloud/functions-framework';
 import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
 import { exitOnConfigError } from '@billing/shared/config/exit-on-config-error.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
 import { createPubSubDeadLetterPublisher } from '@billing/shared/pubsub/dead-letter-publisher.js';
+import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
-import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { loadConfig } from './config.js';
 import { createStripeEventHandler, type MessagePublishedData, type StripeEventHandler } from './create-handler.js';
+import './report-usage/register.js';
 
 export const FUNCTION_NAME = 'applyStripeEvent';
 
@@ -39,7 +43,3 @@ const lazyHandler: StripeEventHandler = (event) => {
   return handler(event);
 };
 functions.cloudEvent<MessagePublishedData>(FUNCTION_NAME, lazyHandler);
-
-// Second function of this deployable: drains the usage outbox into Stripe meter events (usage engineer).
-import './report-usage/register.js';
-import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
