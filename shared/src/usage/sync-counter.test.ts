@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Firestore } from '@google-cloud/firestore';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
-import { flushCounter, syncCounter, type FlushRequest } from './sync-counter.js';
+import type { FlushRequest } from './counter-state.js';
+import { flushCounter, syncCounter } from './sync-counter.js';
 import { outboxCollection, usageCounterRef } from './usage-documents.js';
 
 const open: Firestore[] = [];

@@ -6,8 +6,9 @@ import { effectivePlan } from '../access/access-decision.js';
 import { Collection } from '../model/collections.js';
 import { BillingSummary } from '../model/documents.js';
 import type { UserId } from '../model/ids.js';
-import type { Plan } from '../plans/catalog.js';
+import type { MeteredFeature, Plan } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
+import type { MeterTarget } from './counter-state.js';
 import { quotaMonth } from './quota-period.js';
 
 /** The access policy quotas follow: the same past-due grace as features (access-decision.ts). */
@@ -56,6 +57,13 @@ export function usageAccount(userId: UserId, billing: BillingSummary | null, now
   }
   const month = calendarMonth(nowMs);
   return { userId, plan, subscribed: false, customerId, periodStart: month.start, periodEnd: month.end, validUntil: month.end };
+}
+
+/** Where the account's units of `feature` are billed: a metered price of its plan, for a subscribed customer; else nowhere. */
+export function meterFor(account: UsageAccount, feature: MeteredFeature): MeterTarget | null {
+  const price = account.plan.meteredPrices.find((p) => p.feature === feature);
+  if (!price || !account.subscribed || !account.customerId) return null;
+  return { customerId: account.customerId, eventName: price.meterEventName };
 }
 
 /** Where the recorder reads a user's billing summary. The app may pass its own listener-backed access cache. */

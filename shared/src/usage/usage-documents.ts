@@ -1,4 +1,4 @@
-// Firestore documents of usage metering (see quota-design.md beside this file for how they move).
+// Firestore documents of usage metering (README.md beside this file says how they move).
 // Every read goes through a zod converter; times we stamp are Timestamps, Stripe-facing times are
 // unix seconds as Stripe takes them.
 import type { DocumentReference, Firestore } from '@google-cloud/firestore';

@@ -1,0 +1,92 @@
+// One quota counter as an app instance holds it in memory, and the writes it sends to Firestore.
+// A plain record: lease-policy.ts creates it and returns each next state; usage-recorder.ts keeps
+// the current one per counter and does the I/O; sync-counter.ts writes the requests.
+import type { MeteredFeature, Quota } from '../plans/catalog.js';
+
+/** Which counter: `users/{userId}/usage/{feature}_{periodStart}`. */
+export interface CounterKey {
+  readonly userId: string;
+  readonly feature: MeteredFeature;
+  /** Quota month, unix seconds, [start, end). */
+  readonly periodStart: number;
+  readonly periodEnd: number;
+}
+
+/** Where flushed units of a metered feature are billed: the outbox entry's customer and meter. */
+export interface MeterTarget {
+  readonly customerId: string;
+  readonly eventName: string;
+}
+
+/** One write of a counter: a flush (`need` 0, a blind increment) or a lease transaction. */
+export interface SyncRequest {
+  readonly key: CounterKey;
+  readonly limit: Exclude<Quota, 0>;
+  readonly retentionDays: number;
+  /** Admitted units to add to `used`. */
+  readonly commitUsed: number;
+  /** Leased units given back (finite limits only). */
+  readonly returnLease: number;
+  /** Units the caller needs now; nothing is granted if fewer are left. 0 = flush only. */
+  readonly need: number;
+  /** Units the caller would like to lease (>= need), to serve the next requests locally. */
+  readonly want: number;
+  /** Set for metered features of a subscribed customer: the outbox entry to write. */
+  readonly meter: MeterTarget | null;
+  /** Unique per write, and the same on every retry of it: the receipt's and the outbox entry's id. */
+  readonly writeId: string;
+  readonly nowMs: number;
+}
+
+/** A flush: a write that wants no lease. */
+export type FlushRequest = Omit<SyncRequest, 'need' | 'want'>;
+
+/** What a lease transaction answers. */
+export interface SyncResult {
+  readonly granted: number;
+  /** The counter after the transaction. */
+  readonly used: number;
+  readonly reserved: number;
+  /** What is still unleased, or 'unlimited'. */
+  readonly available: number | 'unlimited';
+  readonly wrote: boolean;
+  /** An earlier attempt of this write had committed (its receipt was found): nothing was written now. */
+  readonly replayed: boolean;
+}
+
+/** The plan's terms for a counter; a plan change within the month changes them, not the counter. */
+export interface CounterTerms {
+  readonly limit: Exclude<Quota, 0>;
+  readonly retentionDays: number;
+  readonly meter: MeterTarget | null;
+}
+
+/** Times are epoch milliseconds of the recorder's clock; `-Infinity` means never. */
+export interface CounterState extends CounterTerms {
+  readonly key: CounterKey;
+  /** Units leased from Firestore and not yet admitted. */
+  readonly lease: number;
+  /** Units admitted and not yet written. */
+  readonly pending: number;
+  /** Units being written by the write in flight or left unconfirmed (so views never dip meanwhile). */
+  readonly committing: number;
+  /** The counter as the last lease transaction saw it, moved since by this instance's own flushes. */
+  readonly usedSeen: number;
+  readonly reservedSeen: number;
+  readonly availableSeen: number | 'unlimited';
+  /** When a lease transaction last read the counter: refusals trust `availableSeen` this long. */
+  readonly checkedAt: number;
+  /** When this instance last wrote the counter (lease or flush): flushes are at most one per interval. */
+  readonly writtenAt: number;
+  /** The size of the next lease block beyond what is needed. */
+  readonly block: number;
+  readonly lastGrantAt: number;
+  readonly lastAdmitAt: number;
+  /** A write that was sent and not confirmed (in flight, or failed so may or may not have committed): the next sync repeats it first. */
+  readonly unconfirmed: SyncRequest | null;
+}
+
+/** The recorder's map key of a counter. */
+export function counterId(userId: string, feature: MeteredFeature, periodStart: number): string {
+  return `${userId}|${feature}|${periodStart}`;
+}
