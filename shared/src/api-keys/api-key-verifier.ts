@@ -120,7 +120,8 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
       if (!isWellFormedApiKey(secret)) return null;
       const hash = hashApiKeySecret(secret);
       if (refused.has(hash)) return null;
-      const doc = await live.get(hash);
+      const cached = live.peek(hash); // a live key: answered without waiting on another promise
+      const doc = cached === undefined ? await live.get(hash) : cached;
       // refused.has: evicted (revoked on this instance) while the read was in flight.
       if (!doc || doc.revokedAt || refused.has(hash)) return null;
       lastUsed.set(hash, clock.now());

@@ -124,8 +124,10 @@ describe("document cache, 'snapshot' first load", () => {
     const first = await Promise.all([cache.get('a'), cache.get('a'), cache.get('a')]);
     expect(first).toEqual([{ n: 1 }, { n: 1 }, { n: 1 }]);
     for (let i = 0; i < 20; i++) await cache.get('a');
+    expect(cache.peek('a')).toEqual({ n: 1 }); // the steady state, synchronously
+    expect(cache.peek('not-cached')).toBeUndefined();
     expect(counts).toEqual({ reads: 0, opened: 1, closed: 0 });
-    expect(cache.stats()).toEqual({ size: 1, hits: 22, loads: 1 });
+    expect(cache.stats()).toEqual({ size: 1, hits: 23, loads: 1 });
 
     await write('a', { n: 2 });
     const ms = await eventually(() => cache.get('a'), (v) => v?.n === 2, LIVE_UPDATE_MS);
@@ -218,6 +220,7 @@ describe("document cache, 'snapshot' first load", () => {
     await cache.get('t');
     expect(cache.stats().loads).toBe(1);
     clock.t += 1;
+    expect(cache.peek('t')).toBeUndefined(); // past its TTL: only a get (which reloads) answers
     await cache.get('t');
     expect(cache.stats().loads).toBe(2);
     expect(counts).toMatchObject({ opened: 2, closed: 1 });

@@ -56,6 +56,8 @@ export interface DocumentCacheOptions<T> {
 export interface DocumentCache<T> {
   /** The document, or null when it does not exist. Rejects with TransientError when Firestore does not answer, MalformedDocumentError when it does not parse. */
   get(id: string): Promise<T | null>;
+  /** The value when it is cached, loaded and within its TTL (a use, as a get), else undefined: the steady state without a promise. */
+  peek(id: string): T | null | undefined;
   /** Drops the document (closing its listener): the next get loads it again. */
   delete(id: string): void;
   /** Closes the listeners of entries idle for `idleMs` or older than `ttlMs`. */
@@ -190,6 +192,13 @@ export function createDocumentCache<T>(opts: DocumentCacheOptions<T>): DocumentC
 
   const expired = (entry: Entry<T>, now: number): boolean => opts.ttlMs !== undefined && now - entry.loadedAt >= opts.ttlMs;
 
+  function use(id: string, entry: Entry<T>, now: number): void {
+    hits += 1;
+    entries.delete(id);
+    entries.set(id, entry);
+    entry.lastAccess = now;
+  }
+
   return {
     async get(id) {
       const now = clock.now();
@@ -199,15 +208,20 @@ export function createDocumentCache<T>(opts: DocumentCacheOptions<T>): DocumentC
         entry = undefined;
       }
       if (entry) {
-        hits += 1;
-        entries.delete(id);
-        entries.set(id, entry);
-        entry.lastAccess = now;
+        use(id, entry, now);
       } else {
         entry = load(id, now);
       }
       if (!entry.loaded && !entry.error) await entry.ready;
       if (entry.error) throw entry.error;
+      return entry.value;
+    },
+    peek(id) {
+      const entry = entries.get(id);
+      if (!entry?.loaded) return undefined;
+      const now = clock.now();
+      if (expired(entry, now)) return undefined; // get drops and reloads it
+      use(id, entry, now);
       return entry.value;
     },
     delete(id) {
