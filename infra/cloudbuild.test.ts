@@ -1,5 +1,5 @@
 // cloudbuild.yaml: every step is identified, and everything it refers to in the repo exists.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
@@ -173,6 +173,12 @@ describe('services/Dockerfile', () => {
     const step = build.steps.find((s) => s.id === `image-${svc}`);
     expect(step?.args).toEqual(expect.arrayContaining(['-f', 'services/Dockerfile', '--build-arg', `SERVICE=${svc}`]));
     expect(readJson(`services/${svc}/package.json`).scripts?.['build']).toMatch(/build-deployable/);
+  });
+
+  test('services/ holds exactly the deployed services: each directory there is an image cloudbuild builds', () => {
+    const dirs = readdirSync(path.join(REPO_ROOT, 'services'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const images = build.steps.map((s) => /^image-(.+)$/.exec(s.id ?? '')?.[1]).filter((svc) => svc !== undefined);
+    expect(dirs.sort()).toEqual(images.sort());
   });
 
   test('.dockerignore sends only the deploy directories', () => {

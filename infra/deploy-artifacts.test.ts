@@ -57,10 +57,10 @@ describe.each(DEPLOYABLES)('$workspace deploy directory', ({ workspace, bundle }
     }
   });
 
-  test('the bundle carries no test code or fixtures', () => {
+  test('the bundle carries no test code, fixtures or local tooling (the Stripe stand-in, infra/)', () => {
     const map = JSON.parse(readFileSync(path.join(deployDir, `${bundle}.map`), 'utf8')) as { sources: string[] };
     expect(map.sources.length).toBeGreaterThan(0);
-    for (const source of map.sources) expect(source).not.toMatch(/\.test\.ts$|\/testing\/|\/fixtures\//);
+    for (const source of map.sources) expect(source).not.toMatch(/\.test\.ts$|\/testing\/|\/fixtures\/|(^|\/)infra\/|stripe-stand-in/);
     expect(map.sources.some((s) => s.includes('shared/src/'))).toBe(true); // workspace code is bundled in
   });
 
