@@ -5,7 +5,8 @@
 // A new API key's secret is shown once, in place, and never reloaded.
 'use strict';
 (function () {
-  // As the server writes them (pages/format.ts): en-US, dates in UTC.
+  // As the server writes them (shared/src/money/format-money.ts, pages/format.ts): en-US, dates in
+  // UTC. The browser cannot import that module: keep the currency lists the same.
   function money(cents, currency) {
     var zeroDecimal = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
     var threeDecimal = ['bhd', 'jod', 'kwd', 'omr', 'tnd'];

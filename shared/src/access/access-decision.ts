@@ -2,7 +2,8 @@
 // billing page both call it, so a page can never show as usable what the API would refuse.
 // Pure: the caller passes the user's billing summary (from Firestore, written by the event
 // applier, never by the browser), the feature and the time.
-import type { BillingSummary, SubscriptionStatus } from '../model/documents.js';
+import type { BillingSummary } from '../model/documents.js';
+import { isPaymentFailedStatus, type SubscriptionStatus } from '../model/subscription-status.js';
 import { PLANS, PlanId, type Feature, type Plan } from '../plans/catalog.js';
 
 /**
@@ -74,7 +75,7 @@ export function decideAccess(input: AccessInput): AccessDecision {
 }
 
 function reasonWithoutSubscription(status: SubscriptionStatus | null): string {
-  if (status === 'past_due' || status === 'unpaid') return 'Your last payment failed: update your payment method to restore access';
+  if (isPaymentFailedStatus(status)) return 'Your last payment failed: update your payment method to restore access';
   return 'This feature needs an active subscription';
 }
 

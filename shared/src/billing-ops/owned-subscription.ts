@@ -4,9 +4,9 @@ import type Stripe from 'stripe';
 import type { SubscriptionItemChange } from '../ports/billing-gateway.js';
 import { AppError } from '../errors/app-error.js';
 import { idOf } from '../model/ids.js';
+import { hasLiveSubscription } from '../model/subscription-status.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { readSubscriptionRevision, readUser } from './read-user.js';
-import { hasLiveSubscription } from './start-checkout.js';
 
 export interface OwnedSubscription {
   subscription: Stripe.Subscription;

@@ -8,7 +8,8 @@ import { AppError } from '../errors/app-error.js';
 import { zodConverter } from '../firestore/zod-converter.js';
 import { Collection } from '../model/collections.js';
 import type { Identity } from '../identity/identity.js';
-import { CustomerObjectsDoc, isCurrentSubscriptionStatus, type BillingSummary } from '../model/documents.js';
+import { CustomerObjectsDoc } from '../model/documents.js';
+import { hasLiveSubscription, trialAvailable } from '../model/subscription-status.js';
 import { nowSeconds } from '../ports/clock.js';
 import type { CreateCheckoutSessionInput } from '../ports/billing-gateway.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
@@ -17,16 +18,6 @@ import { checkoutKey } from './idempotency-keys.js';
 import { resolvePlanPrices } from './plan-prices.js';
 import { seatsToBuy } from './plan-seats.js';
 import { readUser } from './read-user.js';
-
-/** One trial per user: someone who subscribed before (and canceled) pays from day one. */
-export function trialAvailable(billing: BillingSummary | null): boolean {
-  return !billing?.subscriptionId;
-}
-
-/** The user still has a subscription to change rather than a new one to buy (the model's current statuses). */
-export function hasLiveSubscription(billing: BillingSummary | null): boolean {
-  return billing?.status != null && isCurrentSubscriptionStatus(billing.status);
-}
 
 /**
  * Every subscription of the customer the applier has stored, canceled ones included (the index

@@ -1,7 +1,8 @@
 // `users/{userId}.billing`: what access control reads in one read, computed from the customer's
 // subscriptions, entitlements and invoices with a payment problem. Pure: the event's transaction
 // gathers the inputs and stages the result (stage-customer-change.ts).
-import { isCurrentSubscriptionStatus, type BillingSummary, type EntitlementsDoc, type InvoiceDoc, type SubscriptionDoc } from '../model/documents.js';
+import type { BillingSummary, EntitlementsDoc, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
+import { isCurrentSubscriptionStatus } from '../model/subscription-status.js';
 
 /** Current statuses before incomplete/canceled ones; the newest subscription wins within a group. */
 export function primarySubscription(subs: readonly SubscriptionDoc[]): SubscriptionDoc | null {

@@ -5,7 +5,8 @@
 // may choose (see there) and which never name a document.
 import { z } from 'zod';
 import { PermanentError } from '../errors/app-error.js';
-import { BillingInterval, InvoiceStatus, SubscriptionStatus } from '../model/documents.js';
+import { BillingInterval, InvoiceStatus } from '../model/documents.js';
+import { SubscriptionStatus } from '../model/subscription-status.js';
 import { stripeId, type StripeIdPrefix } from '../stripe/stripe-ids.js';
 
 /** An expandable Stripe field: an id, or the object carrying it. */

@@ -2,7 +2,8 @@
 // transaction: reads ALL of the customer's subscriptions (a customer can hold an old canceled one
 // and a new active one), the entitlements and open payment problems, as this transaction leaves
 // them, and stages the summary computed from them (billing-summary.ts) when it changed.
-import { isCurrentSubscriptionStatus, type BillingSummary, type CustomerObjectsDoc, type InvoiceDoc, type SubscriptionDoc } from '../model/documents.js';
+import type { BillingSummary, CustomerObjectsDoc, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
+import { isCurrentSubscriptionStatus } from '../model/subscription-status.js';
 import type { ApplyContext } from './apply-context.js';
 import { computeBillingSummary, sameIds, sameSummary } from './billing-summary.js';
 

@@ -2,6 +2,7 @@
 // code past the read trusts the shape. Times that come from Stripe are unix seconds (numbers),
 // exactly as Stripe sends them; times we stamp ourselves are Firestore Timestamps.
 import { z } from 'zod';
+import { SubscriptionStatus } from './subscription-status.js';
 
 /**
  * A time we stamp ourselves, as Firestore stores it (a Timestamp). Named by the part the code
@@ -39,22 +40,6 @@ export const Version = z.object({
   revision: z.number().int().nonnegative(),
 });
 export type Version = z.infer<typeof Version>;
-
-export const SubscriptionStatus = z.enum([
-  'incomplete',
-  'incomplete_expired',
-  'trialing',
-  'active',
-  'past_due',
-  'canceled',
-  'unpaid',
-  'paused',
-]);
-export type SubscriptionStatus = z.infer<typeof SubscriptionStatus>;
-
-/** Statuses in which a subscription is the customer's current one (access may still be limited). */
-export const CURRENT_SUBSCRIPTION_STATUSES = ['active', 'trialing', 'past_due', 'paused', 'unpaid'] as const satisfies readonly SubscriptionStatus[];
-export const isCurrentSubscriptionStatus = (status: SubscriptionStatus): boolean => (CURRENT_SUBSCRIPTION_STATUSES as readonly SubscriptionStatus[]).includes(status);
 
 export const BillingInterval = z.enum(['day', 'week', 'month', 'year']);
 export type BillingInterval = z.infer<typeof BillingInterval>;

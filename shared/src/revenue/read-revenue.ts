@@ -3,7 +3,7 @@
 // subscription ended and per invoice created in the window. The app caches the result per
 // instance (services/app/src/admin/revenue-router.ts), so a page view rarely reads at all.
 import type { BillingStore } from '../billing/billing-store.js';
-import { CURRENT_SUBSCRIPTION_STATUSES } from '../model/documents.js';
+import { CURRENT_SUBSCRIPTION_STATUSES } from '../model/subscription-status.js';
 import { nowSeconds, type Clock } from '../ports/clock.js';
 import { computeRevenueSummary, REVENUE_WINDOW_DAYS, type RevenueSummary } from './revenue-summary.js';
 

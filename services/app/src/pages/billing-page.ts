@@ -1,13 +1,14 @@
 // The billing page: current plan and status, plan cards, subscribe / change / cancel / resume,
 // "Manage billing" (portal), usage bars, API keys and invoices. Server-rendered from the same
 // AccountView as GET /api/me; the buttons are wired by /static/billing.js.
-import { isCurrentSubscriptionStatus, type SubscriptionStatus } from '@billing/shared/model/documents.js';
+import { isCurrentSubscriptionStatus, isPaymentFailedStatus, type SubscriptionStatus } from '@billing/shared/model/subscription-status.js';
+import { formatMoney } from '@billing/shared/money/format-money.js';
 import type { InvoicePage } from '@billing/shared/ports/billing-gateway.js';
 import { FEATURE_NAMES } from '@billing/shared/plans/catalog.js';
 import type { ApiKeySummary, UsageSummary } from '../ports/usage-view.js';
 import type { AccountView } from '../routes/account-view.js';
 import type { PlanView } from '../routes/plans-view.js';
-import { formatDate, formatMoney } from './format.js';
+import { formatDate } from './format.js';
 import { html, renderDocument, type SafeHtml } from './html.js';
 
 export interface BillingPageModel {
@@ -109,7 +110,7 @@ function statusBanners(account: AccountView): SafeHtml[] {
       html`<p class="banner warn" data-testid="payment-action">Your bank asks you to confirm your last payment. Open the unpaid invoice below (View), or
         <button data-action="portal" class="link">Manage billing</button>, to confirm it.</p>`,
     );
-  } else if (sub.status === 'past_due' || sub.status === 'unpaid' || sub.paymentIssue) {
+  } else if (isPaymentFailedStatus(sub.status) || sub.paymentIssue) {
     out.push(
       html`<p class="banner warn" data-testid="past-due">Your last payment failed. ${account.inGracePeriod ? 'Access continues for a few days. ' : ''}Update your payment method in
         <button data-action="portal" class="link">Manage billing</button>.</p>`,

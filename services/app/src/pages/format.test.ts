@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatMoney } from './format.js';
+import { readFileSync } from 'node:fs';
+import { THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES } from '@billing/shared/money/format-money.js';
+import { formatDate } from './format.js';
 
-describe('formatMoney', () => {
-  it('reads Stripe amounts in the minor unit Stripe uses for the currency', () => {
-    expect(formatMoney(2000, 'usd')).toBe('$20.00');
-    expect(formatMoney(1500, 'jpy')).toBe('¥1,500'); // zero-decimal: the amount is in yen
-    expect(formatMoney(50_000, 'KRW')).toBe('₩50,000');
-    expect(formatMoney(1230, 'kwd')).toMatch(/^KWD\s1\.230$/); // three-decimal: fils
-    expect(formatMoney(500, 'isk')).toMatch(/^ISK\s5$/); // two-decimal in Stripe's API, whole krónur
+describe('billing.js', () => {
+  // The browser cannot import shared/src/money/format-money.ts: its copy must list the same currencies.
+  it('writes money with the same minor units as the server', () => {
+    const script = readFileSync(new URL('../../public/billing.js', import.meta.url), 'utf8');
+    const list = (name: string) => JSON.parse((new RegExp(`var ${name} = (\\[[^\\]]*\\]);`).exec(script)?.[1] ?? 'null').replaceAll("'", '"')) as unknown;
+    expect(list('zeroDecimal')).toEqual(ZERO_DECIMAL_CURRENCIES);
+    expect(list('threeDecimal')).toEqual(THREE_DECIMAL_CURRENCIES);
   });
 });
 

@@ -1,7 +1,7 @@
 // The admin revenue page: MRR and ARR, subscriptions by status and by plan, churn, money collected
 // and open payment problems, with the definitions beside the figures (shared/src/revenue).
+import { formatMoney } from '@billing/shared/money/format-money.js';
 import type { RevenueSummary } from '@billing/shared/revenue/revenue-summary.js';
-import { formatMoney } from './format.js';
 import { html, renderDocument, type SafeHtml } from './html.js';
 
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });

@@ -1,9 +1,9 @@
 // What the signed-in user sees about their account: the same object answers GET /api/me and
 // renders the billing page, so the page and the API cannot disagree.
-import { effectivePlan } from '@billing/shared/access/access-decision.js';
-import { trialAvailable } from '@billing/shared/billing-ops/start-checkout.js';
+import { decideAccess, effectivePlan } from '@billing/shared/access/access-decision.js';
 import type { Identity } from '@billing/shared/identity/identity.js';
 import type { BillingSummary, UserDoc } from '@billing/shared/model/documents.js';
+import { trialAvailable } from '@billing/shared/model/subscription-status.js';
 import { Feature, PlanId, PLANS } from '@billing/shared/plans/catalog.js';
 import type { UsageSummary } from '../ports/usage-view.js';
 
@@ -36,11 +36,6 @@ export interface AccountView {
 export function accountView(identity: Identity, user: UserDoc | null, usage: UsageSummary[], now: number, pastDueGraceSeconds: number): AccountView {
   const billing = user?.billing ?? null;
   const { plan, inGracePeriod } = effectivePlan(billing, now, pastDueGraceSeconds);
-  const granted = new Set<Feature>(plan.features);
-  if (plan.id !== 'free') for (const f of billing?.entitlements ?? []) {
-    const parsed = Feature.safeParse(f);
-    if (parsed.success) granted.add(parsed.data);
-  }
   return {
     user: { id: identity.userId, email: identity.email },
     plan: { id: plan.id, name: plan.name },
@@ -61,7 +56,8 @@ export function accountView(identity: Identity, user: UserDoc | null, usage: Usa
       : null,
     inGracePeriod,
     trialAvailable: trialAvailable(billing),
-    entitlements: Feature.options.filter((f) => granted.has(f)),
+    // The access decision's own answer for each feature, so the page never shows one the API refuses.
+    entitlements: Feature.options.filter((feature) => decideAccess({ billing, feature, now, pastDueGraceSeconds }).allow),
     usage,
   };
 }

@@ -5,10 +5,10 @@ import { CheckoutSessionPayload, parsePayload } from '../object-payloads.js';
 import { resolveUserId, userIdHint } from '../resolve-user.js';
 import { subscriptionDoc } from '../subscription-doc.js';
 import { writeFetched } from '../versioned-write.js';
-import { finishCustomerChange, type Handler } from './handler.js';
+import { finishCustomerChange, type EventFamily, type Handler } from './handler.js';
 import { fetchSubscription } from './subscription-events.js';
 
-export type CheckoutEventType = 'checkout.session.completed' | 'checkout.session.async_payment_succeeded' | 'checkout.session.async_payment_failed';
+export type CheckoutEventType = EventFamily<'checkout.session'>;
 
 export const applyCheckoutEvent: Handler<CheckoutEventType> = async (event, ctx) => {
   const session = parsePayload(CheckoutSessionPayload, event.data.object, 'checkout session');

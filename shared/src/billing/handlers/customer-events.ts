@@ -5,9 +5,10 @@ import type { ApplyContext } from '../apply-context.js';
 import { CustomerPayload, parsePayload } from '../object-payloads.js';
 import { resolveUserId, userIdHint } from '../resolve-user.js';
 import { writeVersioned } from '../versioned-write.js';
-import { finishCustomerChange, type Handler } from './handler.js';
+import { finishCustomerChange, type EventFamily, type Handler } from './handler.js';
 
-export type CustomerEventType = 'customer.created' | 'customer.updated' | 'customer.deleted';
+/** The customer's own events; `customer.subscription.*` are subscription-events.ts's. */
+export type CustomerEventType = Exclude<EventFamily<'customer'>, EventFamily<'customer.subscription'>>;
 
 function customerDoc(ctx: ApplyContext, customer: CustomerPayload, deleted: boolean, userId: string, livemode: boolean) {
   return (version: Version, current: CustomerDoc | undefined): CustomerDoc => ({

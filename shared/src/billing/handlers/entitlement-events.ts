@@ -5,7 +5,7 @@ import type { ApplyContext } from '../apply-context.js';
 import { EntitlementSummaryPayload, parsePayload } from '../object-payloads.js';
 import { resolveUserId } from '../resolve-user.js';
 import { writeFetched, writeVersioned } from '../versioned-write.js';
-import { finishCustomerChange, type Handler } from './handler.js';
+import { finishCustomerChange, type EventFamily, type Handler } from './handler.js';
 
 const EMBEDDED_LIMIT = 10;
 
@@ -13,7 +13,7 @@ function entitlementsDoc(ctx: ApplyContext, customerId: string, userId: string |
   return (version: Version): EntitlementsDoc => ({ customerId, userId, features: [...new Set(features)].sort(), version, updatedAt: ctx.now });
 }
 
-export const applyEntitlementsEvent: Handler<'entitlements.active_entitlement_summary.updated'> = async (event, ctx) => {
+export const applyEntitlementsEvent: Handler<EventFamily<'entitlements'>> = async (event, ctx) => {
   const summary = parsePayload(EntitlementSummaryPayload, event.data.object, 'entitlement summary');
   const customerId = summary.customer;
   const userId = await resolveUserId(ctx, customerId, { hint: null, livemode: event.livemode, fetchIfMissing: true });

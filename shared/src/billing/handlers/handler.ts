@@ -7,6 +7,9 @@ import type { WriteResult } from '../versioned-write.js';
 
 export type EventOf<K extends HandledEventType> = EventEnvelope & { type: K };
 
+/** The handled types named `${prefix}.…`: a handler's family, derived from the one enum. */
+export type EventFamily<Prefix extends string> = Extract<HandledEventType, `${Prefix}.${string}`>;
+
 /** Runs inside the event's transaction; may throw FetchRequired (see versioned-write.ts). */
 export type Handler<K extends HandledEventType> = (event: EventOf<K>, ctx: ApplyContext) => Promise<LedgerOutcome>;
 

@@ -4,16 +4,9 @@ import { invoiceDoc, paymentIssueAfter, type PaymentIssue } from '../invoice-doc
 import { InvoicePayload, parsePayload } from '../object-payloads.js';
 import { resolveUserId } from '../resolve-user.js';
 import { writeVersioned } from '../versioned-write.js';
-import { finishCustomerChange, type Handler } from './handler.js';
+import { finishCustomerChange, type EventFamily, type Handler } from './handler.js';
 
-export type InvoiceEventType =
-  | 'invoice.paid'
-  | 'invoice.payment_succeeded'
-  | 'invoice.payment_failed'
-  | 'invoice.payment_action_required'
-  | 'invoice.finalized'
-  | 'invoice.marked_uncollectible'
-  | 'invoice.voided';
+export type InvoiceEventType = EventFamily<'invoice'>;
 
 const RAISES: { readonly [K in InvoiceEventType]: PaymentIssue | null } = {
   'invoice.paid': null,

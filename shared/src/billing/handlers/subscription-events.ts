@@ -4,17 +4,9 @@ import { resolveUserId, userIdHint } from '../resolve-user.js';
 import { subscriptionDoc } from '../subscription-doc.js';
 import { writeVersioned } from '../versioned-write.js';
 import type { ApplyContext } from '../apply-context.js';
-import { finishCustomerChange, type Handler } from './handler.js';
+import { finishCustomerChange, type EventFamily, type Handler } from './handler.js';
 
-export type SubscriptionEventType =
-  | 'customer.subscription.created'
-  | 'customer.subscription.updated'
-  | 'customer.subscription.deleted'
-  | 'customer.subscription.paused'
-  | 'customer.subscription.resumed'
-  | 'customer.subscription.trial_will_end'
-  | 'customer.subscription.pending_update_applied'
-  | 'customer.subscription.pending_update_expired';
+export type SubscriptionEventType = EventFamily<'customer.subscription'>;
 
 /** Fetches a subscription from Stripe, parsed like an event payload. */
 export const fetchSubscription = (ctx: Pick<ApplyContext, 'reader'>, id: string) => async () =>
