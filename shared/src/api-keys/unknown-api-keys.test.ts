@@ -34,11 +34,13 @@ const alice = UserId.parse('alice');
 const unknownKey = () => `bk_${randomBytes(32).toString('base64url')}`;
 
 /** The real Firestore lookup, counting what it opens. */
-function countingLookup(db: Firestore): { lookup: ApiKeyLookup; opened: { reads: number; listeners: number } } {
+function countingLookup(db: Firestore): { lookup: ApiKeyLookup; opened: { reads: number; listeners: number }; closed: { listeners: number } } {
   const inner = firestoreApiKeyLookup(db);
   const opened = { reads: 0, listeners: 0 };
+  const closed = { listeners: 0 };
   return {
     opened,
+    closed,
     lookup: {
       read: (hash) => {
         opened.reads++;
@@ -46,7 +48,11 @@ function countingLookup(db: Firestore): { lookup: ApiKeyLookup; opened: { reads:
       },
       watch: (hash, onDoc, onError) => {
         opened.listeners++;
-        return inner.watch(hash, onDoc, onError);
+        const stop = inner.watch(hash, onDoc, onError);
+        return () => {
+          closed.listeners++;
+          stop();
+        };
       },
     },
   };
@@ -61,10 +67,10 @@ class SettableClock implements Clock {
 
 function setup(options: Partial<ApiKeyVerifierOptions> = {}, db: Firestore = testFirestore(testProjectId('unknown-keys'))) {
   const clock = new SettableClock(Date.now());
-  const { lookup, opened } = countingLookup(db);
+  const { lookup, opened, closed } = countingLookup(db);
   const verifier = createApiKeyVerifier({ db, clock, logger: silentLogger(), autoFlush: false, lookup, ...options });
   cleanup.push(() => db.terminate(), () => verifier.close());
-  return { db, clock, verifier, opened };
+  return { db, clock, verifier, opened, closed };
 }
 
 describe('unknown API keys', () => {
@@ -129,5 +135,25 @@ describe('unknown API keys', () => {
     expect(await b.verifier.verify(secret.secret)).toBeNull();
     b.clock.t += 30_000;
     expect(await b.verifier.verify(secret.secret)).toEqual({ keyId: created.id, userId: alice });
+  });
+
+  it('keeps at most `maxLive` keys live (least recently used closed first) and closes a key unused for `idleMs` at the next flush', async () => {
+    const { db, clock, verifier, opened, closed } = setup({ maxLive: 2, idleMs: 60_000 });
+    const store = createApiKeyStore(db, { now: () => Date.now() });
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((name) => store.create(alice, name)));
+    for (const key of [a, b, c]) expect(await verifier.verify(key!.key)).not.toBeNull();
+    expect([opened, closed]).toEqual([{ reads: 3, listeners: 3 }, { listeners: 1 }]); // a closed for c
+    for (const key of [b, c]) expect(await verifier.verify(key!.key)).not.toBeNull();
+    expect(opened.reads).toBe(3); // still live
+    expect(await verifier.verify(a!.key)).not.toBeNull();
+    expect([opened, closed]).toEqual([{ reads: 4, listeners: 4 }, { listeners: 2 }]); // a read again, b closed
+
+    clock.t += 30_000;
+    expect(await verifier.verify(a!.key)).not.toBeNull();
+    clock.t += 30_001; // c: unused for longer than idleMs; a: used 30 s ago
+    await verifier.flushLastUsed();
+    expect(closed.listeners).toBe(3);
+    expect(await verifier.verify(a!.key)).not.toBeNull();
+    expect(opened.reads).toBe(4);
   });
 });
