@@ -4,7 +4,7 @@
 // applier, never by the browser), the feature and the time.
 import type { BillingSummary } from '../model/documents.js';
 import { isPaymentFailedStatus, type SubscriptionStatus } from '../model/subscription-status.js';
-import { PLANS, PlanId, type Feature, type Plan } from '../plans/catalog.js';
+import { catalogPlan, PAID_PLAN_IDS, PLANS, type Feature, type Plan, type PlanId } from '../plans/catalog.js';
 
 /**
  * Past-due grace. When a renewal payment fails Stripe has already moved the subscription into
@@ -46,10 +46,9 @@ export interface EffectivePlan {
 export function effectivePlan(billing: BillingSummary | null, now: number, pastDueGraceSeconds: number): EffectivePlan {
   const free = { plan: PLANS.free, inGracePeriod: false, graceEndsAt: null };
   if (!billing?.status) return free;
-  const planId = PlanId.safeParse(billing.planId);
+  const plan = catalogPlan(billing.planId);
   // A subscription on a price our catalog does not know (created outside the product) grants nothing.
-  if (!planId.success) return free;
-  const plan = PLANS[planId.data];
+  if (!plan) return free;
   if ((PAYING_STATUSES as readonly SubscriptionStatus[]).includes(billing.status)) return { plan, inGracePeriod: false, graceEndsAt: null };
   if (billing.status === 'past_due' && billing.currentPeriodStart !== null && now < billing.currentPeriodStart + pastDueGraceSeconds) {
     return { plan, inGracePeriod: true, graceEndsAt: billing.currentPeriodStart + pastDueGraceSeconds };
@@ -81,5 +80,5 @@ function reasonWithoutSubscription(status: SubscriptionStatus | null): string {
 
 /** The cheapest paid plans that include the feature, for a 402/403 body ("upgrade to ..."). */
 export function plansWithFeature(feature: Feature): PlanId[] {
-  return PlanId.options.filter((id) => id !== 'free' && PLANS[id].features.includes(feature));
+  return PAID_PLAN_IDS.filter((id) => PLANS[id].features.includes(feature));
 }

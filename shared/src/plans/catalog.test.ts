@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLANS, PriceIdMap, allLookupKeys, planForLookupKey } from './catalog.js';
+import { PLANS, PriceIdMap, allLookupKeys, catalogPlan, planForLookupKey } from './catalog.js';
 
 describe('plan catalog', () => {
   it('names every lookup key once', () => {
@@ -10,6 +10,12 @@ describe('plan catalog', () => {
   it('resolves a lookup key to its plan', () => {
     expect(planForLookupKey('pro_month')?.plan.id).toBe('pro');
     expect(planForLookupKey('nope')).toBeNull();
+  });
+
+  it('reads a stored plan id as a catalog plan, and any other as none', () => {
+    expect(catalogPlan('team')).toBe(PLANS.team);
+    expect(catalogPlan('gold')).toBeNull();
+    expect(catalogPlan(null)).toBeNull();
   });
 
   it('rejects a price map with an unknown lookup key', () => {

@@ -126,6 +126,12 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
 
 export const PAID_PLAN_IDS = PlanId.options.filter((id) => id !== 'free');
 
+/** The catalog's plan for a stored plan id; null for none, or one the catalog does not know (made outside the product). */
+export function catalogPlan(planId: string | null): Plan | null {
+  const id = PlanId.safeParse(planId);
+  return id.success ? PLANS[id.data] : null;
+}
+
 /** Every price lookup key the catalog uses (licensed and metered). */
 export function allLookupKeys(): string[] {
   return Object.values(PLANS).flatMap((p) => [...p.prices.map((x) => x.lookupKey), ...p.meteredPrices.map((m) => m.lookupKey)]);

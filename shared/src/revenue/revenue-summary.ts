@@ -14,7 +14,7 @@
 //   counted but not in MRR.
 // - Churned: subscriptions that ended in the window. Collected: `amountPaid` of the invoices
 //   created in the window that are paid, per currency.
-import { PLANS, PlanId, planForLookupKey } from '../plans/catalog.js';
+import { catalogPlan, PLANS, planForLookupKey, type PlanId } from '../plans/catalog.js';
 import type { BillingInterval, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
 import { addAmounts, divideAmount, exactAmount, roundToCents, ZERO, type ExactAmount } from './exact-amount.js';
 
@@ -92,8 +92,7 @@ export interface RevenueInputs {
 export function annualAmount(sub: SubscriptionDoc): { planId: PlanId | null; amount: ExactAmount; currency: string; quantity: number } | null {
   const licensed = sub.items.find((item) => !item.metered && item.priceId === sub.priceId) ?? sub.items.find((item) => !item.metered);
   if (!licensed) return null;
-  const stored = PlanId.safeParse(sub.planId);
-  const planId = stored.success ? stored.data : null;
+  const planId = catalogPlan(sub.planId)?.id ?? null;
   if (licensed.unitAmount !== null && licensed.interval !== null && licensed.currency !== null) {
     const amount = exactAmount(licensed.unitAmount * licensed.quantity, PER_YEAR[licensed.interval], licensed.intervalCount);
     return { planId, amount, currency: licensed.currency, quantity: licensed.quantity };

@@ -4,7 +4,7 @@ import { decideAccess, effectivePlan } from '@billing/shared/access/access-decis
 import type { Identity } from '@billing/shared/identity/identity.js';
 import type { BillingSummary, UserDoc } from '@billing/shared/model/documents.js';
 import { trialAvailable } from '@billing/shared/model/subscription-status.js';
-import { Feature, PlanId, PLANS } from '@billing/shared/plans/catalog.js';
+import { catalogPlan, Feature, type PlanId } from '@billing/shared/plans/catalog.js';
 import type { UsageSummary } from '../ports/usage-view.js';
 
 export interface AccountView {
@@ -63,6 +63,5 @@ export function accountView(identity: Identity, user: UserDoc | null, usage: Usa
 }
 
 function perSeat(planId: string | null): boolean {
-  const id = PlanId.safeParse(planId);
-  return id.success && PLANS[id.data].seats !== null;
+  return (catalogPlan(planId)?.seats ?? null) !== null;
 }
