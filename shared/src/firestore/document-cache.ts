@@ -81,7 +81,8 @@ interface Entry<T> {
   opened: Promise<void>;
   unsubscribe: () => void;
   loadTimer: NodeJS.Timeout | undefined;
-  readonly loadedAt: number;
+  /** When the load started: the TTL counts from here. */
+  readonly since: number;
   lastAccess: number;
 }
 
@@ -154,20 +155,20 @@ export function createDocumentCache<T>(opts: DocumentCacheOptions<T>): DocumentC
   function load(id: string, now: number): Entry<T> {
     loads += 1;
     let settleReady = noop;
+    const ready = new Promise<void>((resolve) => (settleReady = resolve));
     const entry: Entry<T> = {
       value: null,
       error: null,
       loaded: false,
-      ready: new Promise<void>((resolve) => (settleReady = resolve)),
-      settleReady: noop,
+      ready,
+      settleReady,
       open: true,
       opened: Promise.resolve(),
       unsubscribe: noop,
       loadTimer: undefined,
-      loadedAt: now,
+      since: now,
       lastAccess: now,
     };
-    entry.settleReady = settleReady;
     entry.loadTimer = setTimeout(() => fail(id, entry, new TransientError(`${describe(id)} did not load within ${loadTimeoutMs} ms`)), loadTimeoutMs);
     entries.set(id, entry);
     if (opts.firstLoad === 'snapshot') {
@@ -190,7 +191,7 @@ export function createDocumentCache<T>(opts: DocumentCacheOptions<T>): DocumentC
     return entry;
   }
 
-  const expired = (entry: Entry<T>, now: number): boolean => opts.ttlMs !== undefined && now - entry.loadedAt >= opts.ttlMs;
+  const expired = (entry: Entry<T>, now: number): boolean => opts.ttlMs !== undefined && now - entry.since >= opts.ttlMs;
 
   function use(id: string, entry: Entry<T>, now: number): void {
     hits += 1;
