@@ -153,6 +153,20 @@ module.exports = {
       to: { path: '^services/([^/]+)/', pathNot: '^services/$1/' },
     },
     {
+      name: 'functions-and-services-apart',
+      comment: 'The functions and the services are deployed apart: what both need lives in shared/.',
+      severity: 'error',
+      from: { path: '^functions/' },
+      to: { path: '^services/' },
+    },
+    {
+      name: 'services-and-functions-apart',
+      comment: 'The functions and the services are deployed apart: what both need lives in shared/.',
+      severity: 'error',
+      from: { path: '^services/' },
+      to: { path: '^functions/' },
+    },
+    {
       name: 'deployables-not-into-infra',
       comment: 'What is deployed does not load the local tooling (tests may start the stand-in and the emulators).',
       severity: 'error',
