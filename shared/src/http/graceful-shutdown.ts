@@ -36,7 +36,17 @@ export async function listenWithGracefulShutdown(
 ): Promise<GracefulServer> {
   const { logger, drainTimeoutMs = 8000, signals = ['SIGTERM', 'SIGINT'], exit = (code: number) => process.exit(code) } = opts;
   let draining = false;
+  // Responses not yet closed. A response's 'close' comes after its 'finish' (or alone, when the
+  // client went away), and listeners run in order within one emit: once every response has
+  // emitted 'close', every listener the app attached to it (the access line) has run.
+  const open = new Set<ServerResponse>();
+  let allClosed: (() => void) | undefined;
   const server = createServer((req, res) => {
+    open.add(res);
+    res.once('close', () => {
+      open.delete(res);
+      if (open.size === 0) allClosed?.();
+    });
     if (draining) {
       // A request that arrives on a kept-alive connection while draining is served, then the
       // connection is closed so the client reconnects to another instance.
@@ -67,10 +77,13 @@ export async function listenWithGracefulShutdown(
       const cut = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
       cut.unref();
       await closed;
-      clearTimeout(cut);
       // The server reports 'close' when the last socket closed, but that socket's response may
-      // still have its 'finish'/'close' queued (the access line, written then). One turn of the
-      // event loop lets them run, so every request's line is out before `server.closed` and exit.
+      // still have its 'finish'/'close' queued: a SIGTERM read in the same loop turn as the last
+      // write's completion runs first, and a destroyed socket's 'close' comes in the loop's close
+      // phase. Wait for every response's 'close' (bounded by the same cut), then one more turn
+      // for the listeners' own deferred work, so every access line is out before `server.closed`.
+      if (open.size > 0) await new Promise<void>((resolve) => (allClosed = resolve));
+      clearTimeout(cut);
       await new Promise((resolve) => setImmediate(resolve));
       await onClose();
       logger?.info({ event: 'server.closed' }, 'closed');
