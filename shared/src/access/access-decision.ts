@@ -3,7 +3,7 @@
 // Pure: the caller passes the user's billing summary (from Firestore, written by the event
 // applier, never by the browser), the feature and the time.
 import type { BillingSummary } from '../model/documents.js';
-import { isPaymentFailedStatus, type SubscriptionStatus } from '../model/subscription-status.js';
+import { isInGoodStanding, isPaymentFailedStatus, type SubscriptionStatus } from '../model/subscription-status.js';
 import { catalogPlan, PAID_PLAN_IDS, PLANS, type Feature, type Plan, type PlanId } from '../plans/catalog.js';
 
 /**
@@ -14,9 +14,6 @@ import { catalogPlan, PAID_PLAN_IDS, PLANS, type Feature, type Plan, type PlanId
  * Default 3 days: Stripe's default Smart Retries schedule makes its first retries inside it.
  */
 export const DEFAULT_PAST_DUE_GRACE_DAYS = 3;
-
-/** Statuses that grant the plan's features. `past_due` grants them only within the grace period. */
-const PAYING_STATUSES = ['active', 'trialing'] as const satisfies readonly SubscriptionStatus[];
 
 export type AccessDecision =
   | { readonly allow: true; readonly planId: PlanId; readonly inGracePeriod: boolean }
@@ -49,7 +46,8 @@ export function effectivePlan(billing: BillingSummary | null, now: number, pastD
   const plan = catalogPlan(billing.planId);
   // A subscription on a price our catalog does not know (created outside the product) grants nothing.
   if (!plan) return free;
-  if ((PAYING_STATUSES as readonly SubscriptionStatus[]).includes(billing.status)) return { plan, inGracePeriod: false, graceEndsAt: null };
+  // In good standing grants the plan's features; `past_due` grants them only within the grace period.
+  if (isInGoodStanding(billing.status)) return { plan, inGracePeriod: false, graceEndsAt: null };
   if (billing.status === 'past_due' && billing.currentPeriodStart !== null && now < billing.currentPeriodStart + pastDueGraceSeconds) {
     return { plan, inGracePeriod: true, graceEndsAt: billing.currentPeriodStart + pastDueGraceSeconds };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasLiveSubscription, isCurrentSubscriptionStatus, isPaymentFailedStatus, SubscriptionStatus, trialAvailable } from './subscription-status.js';
+import { hasLiveSubscription, isCurrentSubscriptionStatus, isInGoodStanding, isPaymentFailedStatus, SubscriptionStatus, trialAvailable } from './subscription-status.js';
 
 describe('subscription status predicates', () => {
   it('a current subscription is one to change, not to buy again; an ended or unfinished one is not', () => {
@@ -8,6 +8,11 @@ describe('subscription status predicates', () => {
     for (const status of SubscriptionStatus.options) expect(hasLiveSubscription({ status, subscriptionId: 'sub_1' })).toBe(current.includes(status));
     expect(hasLiveSubscription(null)).toBe(false);
     expect(hasLiveSubscription({ status: null, subscriptionId: null })).toBe(false);
+  });
+
+  it('in good standing is paid up or in trial (what grants features without a grace, and renews)', () => {
+    expect(SubscriptionStatus.options.filter(isInGoodStanding)).toEqual(['trialing', 'active']);
+    expect(isInGoodStanding(null)).toBe(false);
   });
 
   it('a failed payment is past_due (Stripe retrying) or unpaid (Stripe stopped)', () => {

@@ -19,6 +19,12 @@ export type SubscriptionStatus = z.infer<typeof SubscriptionStatus>;
 export const CURRENT_SUBSCRIPTION_STATUSES = ['active', 'trialing', 'past_due', 'paused', 'unpaid'] as const satisfies readonly SubscriptionStatus[];
 export const isCurrentSubscriptionStatus = (status: SubscriptionStatus): boolean => (CURRENT_SUBSCRIPTION_STATUSES as readonly SubscriptionStatus[]).includes(status);
 
+/**
+ * In good standing: paid up (active) or in its trial. Such a subscription grants its plan's
+ * features (the access decision) and renews at the period end (the billing page's "next payment").
+ */
+export const isInGoodStanding = (status: SubscriptionStatus | null): boolean => status === 'active' || status === 'trialing';
+
 /** Stripe could not collect the last payment: it is retrying the card (past_due) or has stopped (unpaid). */
 export const isPaymentFailedStatus = (status: SubscriptionStatus | null): boolean => status === 'past_due' || status === 'unpaid';
 

@@ -1,7 +1,7 @@
 // The billing page: current plan and status, plan cards, subscribe / change / cancel / resume,
 // "Manage billing" (portal), usage bars, API keys and invoices. Server-rendered from the same
 // AccountView as GET /api/me; the buttons are wired by /static/billing.js.
-import { isCurrentSubscriptionStatus, isPaymentFailedStatus, type SubscriptionStatus } from '@billing/shared/model/subscription-status.js';
+import { isCurrentSubscriptionStatus, isInGoodStanding, isPaymentFailedStatus, type SubscriptionStatus } from '@billing/shared/model/subscription-status.js';
 import { formatMoney } from '@billing/shared/money/format-money.js';
 import type { InvoicePage } from '@billing/shared/ports/billing-gateway.js';
 import { FEATURE_NAMES } from '@billing/shared/plans/catalog.js';
@@ -173,7 +173,7 @@ function priceLine(account: AccountView, plans: readonly PlanView[]): SafeHtml |
   const amount = price && (sub.seats === null ? `${formatMoney(price.unitAmount, price.currency)} / ${price.interval}` : `${formatMoney(price.unitAmount * sub.seats, price.currency)} / ${price.interval} (${seatCount(sub.seats)} × ${formatMoney(price.unitAmount, price.currency)})`);
   const parts = [
     ...(amount ? [amount] : []),
-    ...((sub.status === 'active' || sub.status === 'trialing') && sub.currentPeriodEnd !== null && !endsBy(sub, sub.currentPeriodEnd) ? [`next payment on ${formatDate(sub.currentPeriodEnd)}`] : []),
+    ...(isInGoodStanding(sub.status) && sub.currentPeriodEnd !== null && !endsBy(sub, sub.currentPeriodEnd) ? [`next payment on ${formatDate(sub.currentPeriodEnd)}`] : []),
   ];
   return parts.length ? html`<p class="muted" data-testid="plan-price">${parts.join(' · ')}</p>` : null;
 }
