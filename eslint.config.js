@@ -1,4 +1,4 @@
-// Type-aware lint for every workspace. See STYLE.md "Tooling".
+// Type-aware lint for every workspace.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(

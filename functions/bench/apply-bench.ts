@@ -3,7 +3,7 @@
 // message processor, against a baseline of plain read-then-write transactions on distinct
 // documents run in the same process at the same concurrency. Distinct customers and
 // subscriptions, so no document is hot. Assumes FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST.
-// The emulators are for correctness, not absolute throughput (EMULATORS.md): compare the ratio.
+// The emulators are for correctness, not absolute throughput: compare the ratio.
 //
 // Interleaved rounds. The Firestore emulator gets faster for tens of thousands of transactions
 // (the JVM compiling its hot paths): measured here, an applied message cost it ~3-6 ms of CPU in

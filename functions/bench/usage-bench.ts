@@ -6,7 +6,7 @@
 // Baseline, same process, same concurrency and duration: the naive design, one
 // FieldValue.increment write per unit on the user's counter (no quota check at all).
 // Assumes FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST. The emulator is for correctness, not
-// absolute throughput (EMULATORS.md): the recorder's rate is mostly CPU, the baseline's is I/O.
+// absolute throughput: the recorder's rate is mostly CPU, the baseline's is I/O.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { FieldValue, type Firestore } from '@google-cloud/firestore';

@@ -1,5 +1,5 @@
 // Starts the real Firestore and Pub/Sub emulators that gcloud installs, offline, without
-// firebase-tools' download step (see ../shared/EMULATORS.md in the workspace notes and the README).
+// firebase-tools' download step (see the README).
 // Used by the local stack (fixed ports from firebase.json) and by the test suite (free ports).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

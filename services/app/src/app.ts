@@ -73,8 +73,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/api', '/v1'], noStore());
   if (deps.devIap) app.use(DEV_PREFIX, devSignInRouter(deps.devIap));
 
-  // ---- Routes with their own authentication (e.g. `Authorization: Bearer <api key>`) go here,
-  // ---- before IAP authentication. Usage engineer: mount API-key-authenticated routers here.
+  // Routes with their own authentication (`Authorization: Bearer <api key>`) come before IAP's.
   if (deps.metering) app.use('/v1', v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock }));
 
   // Everything below requires a valid IAP assertion.
