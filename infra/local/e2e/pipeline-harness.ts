@@ -138,7 +138,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     functionServer.listen(functionPort, '127.0.0.1', () => resolve());
   });
   const topology = await createTopology(pubsub, {
-    // The path names the topic: the emulator builds the CloudEvent's source from the push path.
+    // The path names the topic: functions-framework takes the CloudEvent's source from the push path.
     pushEndpoint: `http://127.0.0.1:${functionPort}/projects/${projectId}/topics/${TOPOLOGY.topic}`,
     maxDeliveryAttempts: opts.maxDeliveryAttempts ?? 5,
     minimumBackoffSeconds: 1,
