@@ -84,16 +84,18 @@ describe('cloudbuild.yaml', () => {
     }
   });
 
-  test('npx tools it runs are installed, and firebase deploys the files firebase.json names', () => {
+  test('npx runs an installed tool or fetches an exact version, and firebase deploys the files firebase.json names', () => {
     for (const step of build.steps.filter((s) => s.entrypoint === 'npx')) {
-      const bin = step.args?.[0] ?? '';
-      expect(existsSync(path.join(REPO_ROOT, 'node_modules/.bin', bin)), bin).toBe(true);
+      const [first = '', second = ''] = step.args ?? [];
+      // A fetched tool is pinned, so a deploy does not change with the day it runs.
+      if (first === '--yes') expect(second, step.id).toMatch(/^(@[\w-]+\/)?[\w-]+@\d+\.\d+\.\d+$/);
+      else expect(existsSync(path.join(REPO_ROOT, 'node_modules/.bin', first)), first).toBe(true);
     }
     const firebase = JSON.parse(readFileSync(path.join(REPO_ROOT, 'firebase.json'), 'utf8')) as { firestore: { rules: string; indexes: string } };
     expect(existsSync(path.join(REPO_ROOT, firebase.firestore.rules))).toBe(true);
     expect(existsSync(path.join(REPO_ROOT, firebase.firestore.indexes))).toBe(true);
     const deploy = build.steps.find((s) => s.id === 'deploy-firestore');
-    expect(commandOf(deploy ?? { name: '' })).toMatch(/firebase deploy --only firestore:rules,firestore:indexes --project \$\{_PROJECT_ID\}/);
+    expect(commandOf(deploy ?? { name: '' })).toMatch(/firebase-tools@[\d.]+ deploy --only firestore:rules,firestore:indexes --project \$\{_PROJECT_ID\}/);
   });
 
   test('functions deploy gen2 on nodejs24 with the entry points the functions source registers', () => {
