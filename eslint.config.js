@@ -18,5 +18,19 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // One typed store (shared/src/firestore/store.ts) names every Firestore path and parses every
+    // read; tests and test helpers may write raw documents (a malformed one, a literal path).
+    files: ['shared/src/**/*.ts', 'services/*/src/**/*.ts', 'functions/src/**/*.ts', 'infra/ops/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**', 'shared/src/firestore/store.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^(collection|collectionGroup)$/]", message: 'Name collections in the typed store (shared/src/firestore/store.ts).' },
+        { selector: "CallExpression[callee.property.name='doc'][arguments.0.type=/^(Literal|TemplateLiteral)$/]", message: 'Build document paths in the typed store (shared/src/firestore/store.ts).' },
+        { selector: "TSAsExpression > CallExpression[callee.property.name='data']", message: 'Read through the typed store, whose converters parse: no casts of data().' },
+      ],
+    },
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { LedgerEntry } from '@billing/shared/model/documents.js';
 import { Collection } from '@billing/shared/model/collections.js';
-import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '@billing/shared/usage/usage-documents.js';
+import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '@billing/shared/model/usage-documents.js';
 import { REPO_ROOT } from './scripts/build-deployable.js';
 
 interface IndexesFile {

@@ -17,7 +17,7 @@
 // the measured `.updated` events find customers in the state real traffic finds them in.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { processEventMessage, type MessageDeps } from '@billing/shared/billing/process-event-message.js';
 import { createFakeStripeReader } from '@billing/shared/billing/testing/fake-stripe-reader.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
@@ -107,7 +107,7 @@ function concurrencyLimit(limit: number): <T>(task: () => Promise<T>) => Promise
 }
 
 async function seedMappings(db: Firestore, count: number): Promise<void> {
-  const store = createBillingStore(db);
+  const store = createStore(db);
   const now = Timestamp.now();
   for (let start = 0; start < count; start += 400) {
     const batch = db.batch();
@@ -162,7 +162,7 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
   try {
     await seedMappings(db, events + 1); // + the streaming-pull warm-up event's customer
     const deps: MessageDeps = {
-      store: createBillingStore(db),
+      store: createStore(db),
       reader: createFakeStripeReader(), // never called: every customer is mapped, no same-second ties
       clock: { now: () => Date.now() },
       logger: silentLogger(),

@@ -18,11 +18,12 @@ import { createSdkMeterEventSender } from '@billing/shared/stripe/meter-event-se
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
-import { outboxCollection, reportCollection } from '@billing/shared/usage/usage-documents.js';
+
 import { createUsageRecorder, type UsageRecorder } from '@billing/shared/usage/usage-recorder.js';
 import { runUsageReport } from '@billing/shared/usage/reporting/run-usage-report.js';
 import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createStandIn } from '@billing/stripe-stand-in/stand-in.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 
 export interface UsageBenchOptions {
   durationMs?: number;
@@ -131,9 +132,9 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
     await Promise.all(recorders.map((r) => r.close())); // SIGTERM path: flush everything
     const totalUnits = admittedUnits + warmUnits;
 
-    const outboxBefore = (await outboxCollection(db).get()).size;
+    const outboxBefore = (await createStore(db).usageOutbox.get()).size;
     const report = await runUsageReport({ db, sender: createSdkMeterEventSender(stripe), clock: systemClock, logger: silentLogger() });
-    const reports = (await reportCollection(db).get()).size;
+    const reports = (await createStore(db).usageReports.get()).size;
     const stripeCalls = users.reduce((sum, _, i) => sum + standIn.meterEvents(customers[i]!.id).length, 0);
     const billedUnits = users.reduce((sum, _, i) => sum + standIn.meterEvents(customers[i]!.id).reduce((s, e) => s + e.value, 0), 0);
     const counters = await db.collectionGroup(Collection.usage).get();

@@ -7,7 +7,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Firestore } from '@google-cloud/firestore';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { createFakeStripeReader } from '@billing/shared/billing/testing/fake-stripe-reader.js';
 import type { MessageResult } from '@billing/shared/billing/process-event-message.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
@@ -76,7 +76,7 @@ beforeAll(async () => {
     name,
     createStripeEventHandler(
       {
-        store: { ...createBillingStore(db), db: failingOnce(db) },
+        store: { ...createStore(db), db: failingOnce(db) },
         reader,
         clock: { now: () => Date.now() },
         logger: silentLogger(),
@@ -109,7 +109,7 @@ describe('applyStripeEvent behind a Pub/Sub push subscription', () => {
     const sub = event.data.object as Stripe.Subscription;
     await topology.topic.publishMessage({ data: Buffer.from(JSON.stringify(event)), attributes: { eventId: event.id, type: event.type, created: String(event.created), livemode: 'false', objectId: sub.id } });
 
-    const store = createBillingStore(db);
+    const store = createStore(db);
     const ledger = await waitFor('ledger entry', async () => (await store.ledger.doc(event.id).get()).data());
     expect(ledger.outcome).toBe('applied');
     expect(injectedFailures).toBe(1); // the first delivery failed, so this one is a redelivery

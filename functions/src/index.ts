@@ -4,7 +4,7 @@
 // and reportUsage (report-usage/register.ts), the deployable's second entry point, which drains
 // the usage outbox into Stripe meter events.
 import * as functions from '@google-cloud/functions-framework';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
 import { exitOnConfigError } from '@billing/shared/config/exit-on-config-error.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
@@ -26,7 +26,7 @@ function buildHandler(env: Record<string, string | undefined> = process.env): St
   const logger = createLogger({ service: 'event-applier', level: config.logLevel });
   const stripe = createStripeClient({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase });
   return createStripeEventHandler({
-    store: createBillingStore(createFirestore(config.projectId)),
+    store: createStore(createFirestore(config.projectId)),
     reader: createSdkStripeReader(stripe),
     clock: systemClock,
     logger,

@@ -7,7 +7,7 @@
 // Stripe commands; PUBSUB_TOPIC, DEAD_LETTER_SUBSCRIPTION override the default names.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { parseEnv, stripeApiBase } from '@billing/shared/config/parse-env.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<void> {
         const { stripe, livemode } = stripeFrom(env);
         const firestore = createFirestore(env.GOOGLE_CLOUD_PROJECT);
         try {
-          const result = await resyncSubscriptions({ stripe, store: createBillingStore(firestore), reader: createSdkStripeReader(stripe), clock: systemClock, logger, customerId: values.customer, livemode, perSecond: Number(values['per-second']) });
+          const result = await resyncSubscriptions({ stripe, store: createStore(firestore), reader: createSdkStripeReader(stripe), clock: systemClock, logger, customerId: values.customer, livemode, perSecond: Number(values['per-second']) });
           console.log(JSON.stringify(result));
         } finally {
           await firestore.terminate();

@@ -1,7 +1,7 @@
 // The operator tools against the real emulators and the local Stripe stand-in (real SDK).
 import { afterAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { Collection } from '@billing/shared/model/collections.js';
 import { UserDoc } from '@billing/shared/model/documents.js';
@@ -81,7 +81,7 @@ describe('resync and replay from Stripe', () => {
 
     const result = await resyncSubscriptions({
       stripe: running.stripe,
-      store: createBillingStore(db),
+      store: createStore(db),
       reader: createSdkStripeReader(running.stripe),
       clock: systemClock,
       logger: silentLogger(),

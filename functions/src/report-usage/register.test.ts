@@ -8,8 +8,9 @@ import { createLogger } from '@billing/shared/logging/logger.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
 import type { MeterEventSender } from '@billing/shared/ports/meter-event-sender.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
-import { reportCollection } from '@billing/shared/usage/usage-documents.js';
+
 import { createReportUsageHandler } from './register.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 
 const dbs: Firestore[] = [];
 afterEach(async () => {
@@ -47,7 +48,7 @@ describe('reportUsage handler', () => {
   it('logs a failed run at ERROR and resolves (the tick is acknowledged; the report stays claimed for the next tick)', async () => {
     const db = freshDb();
     const now = Timestamp.now();
-    await reportCollection(db)
+    await createStore(db).usageReports
       .doc('usage_r1')
       .set({ identifier: 'usage_r1', customerId: 'cus_r1', eventName: 'api_calls', value: 3, timestamp: now.seconds, entryIds: ['e1'], state: 'claimed', attempts: 0, lastError: null, createdAt: now, sentAt: null, expireAt: now });
     // Not a SendFailureError: a bug between the run and Stripe, which fails the run.
@@ -57,6 +58,6 @@ describe('reportUsage handler', () => {
     await expect(createReportUsageHandler({ db, sender: buggy, clock: systemClock, logger })()).resolves.toBeUndefined();
     await new Promise(setImmediate);
     expect(lines).toContainEqual(expect.objectContaining({ severity: 'ERROR', event: 'usage_report.run_failed' }));
-    expect((await reportCollection(db).doc('usage_r1').get()).data()?.state).toBe('claimed');
+    expect((await createStore(db).usageReports.doc('usage_r1').get()).data()?.state).toBe('claimed');
   });
 });

@@ -12,7 +12,7 @@ import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Firestore } from '@google-cloud/firestore';
 import type Stripe from 'stripe';
-import { createBillingStore, type BillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore, type Store } from '@billing/shared/firestore/store.js';
 import type { MessageResult } from '@billing/shared/billing/process-event-message.js';
 import { createLogger, type Logger } from '@billing/shared/logging/logger.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
@@ -54,7 +54,7 @@ export interface Pipeline {
   stripe: Stripe;
   stripeUrl: string;
   db: Firestore;
-  store: BillingStore;
+  store: Store;
   pubsub: PubSub;
   topology: Topology;
   webhookUrl: string;
@@ -89,7 +89,7 @@ function closeServer(server: Server): Promise<void> {
 export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const projectId = testProjectId(opts.label);
   const db = testFirestore(projectId);
-  const store = createBillingStore(db);
+  const store = createStore(db);
   const pubsub = testPubSub(projectId);
   const results: MessageResult[] = [];
   const failures: string[] = [];

@@ -23,13 +23,14 @@ import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
 import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
-import { outboxCollection, reportCollection, UsageCounterDoc } from '@billing/shared/usage/usage-documents.js';
+import { UsageCounterDoc } from '@billing/shared/model/usage-documents.js';
 import { createUsageRecorder } from '@billing/shared/usage/usage-recorder.js';
 import { runUsageReport } from '@billing/shared/usage/reporting/run-usage-report.js';
 import { startStandIn, type RunningStandIn } from '@billing/stripe-stand-in/testing/start-stand-in.js';
 import { freePort } from '../src/emulators.js';
 import { startProcess, type ManagedProcess } from '../src/processes.js';
 import { USAGE_TICK_TOPIC } from '../src/usage-ticker.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const LOG_LEVEL = process.env['E2E_LOG_LEVEL'] ?? 'error';
@@ -138,7 +139,7 @@ async function ping(appUrl: string, apiKey: string, n: number): Promise<number> 
 async function recorded(w: World, userId: UserId): Promise<{ used: number; outbox: number; entries: number }> {
   const counters = await w.db.collection(Collection.users).doc(userId).collection(Collection.usage).get();
   const used = counters.docs.map((d) => UsageCounterDoc.parse(d.data())).reduce((sum, c) => sum + (c.feature === METER ? c.used : 0), 0);
-  const outbox = (await outboxCollection(w.db).where('userId', '==', userId).get()).docs.map((d) => d.data());
+  const outbox = (await createStore(w.db).usageOutbox.where('userId', '==', userId).get()).docs.map((d) => d.data());
   return { used, outbox: outbox.reduce((sum, e) => sum + e.value, 0), entries: outbox.length };
 }
 
@@ -203,14 +204,14 @@ describe('usage reporting survives SIGKILL (issue 5)', () => {
     await vi.waitFor(
       async () => {
         expect(billedEvents(w, customerId)).toHaveLength(1);
-        expect((await reportCollection(w.db).get()).docs.map((d) => d.data().state)).toEqual(['claimed']);
+        expect((await createStore(w.db).usageReports.get()).docs.map((d) => d.data().state)).toEqual(['claimed']);
       },
       { timeout: 30_000, interval: 100 },
     );
     await host.proc.kill();
     expect(await run).toBe('no answer'); // the run never finished
 
-    const reports = (await reportCollection(w.db).get()).docs.map((d) => d.data());
+    const reports = (await createStore(w.db).usageReports.get()).docs.map((d) => d.data());
     expect(reports).toHaveLength(1);
     const [claimed] = reports;
     expect(claimed).toMatchObject({ state: 'claimed', value: units, attempts: 0 });
@@ -218,13 +219,13 @@ describe('usage reporting survives SIGKILL (issue 5)', () => {
 
     const restarted = await startFunctionHost(w, 'functions-2');
     expect((await tick(w, restarted.tickUrl, 30_000)).ok).toBe(true);
-    const after = (await reportCollection(w.db).get()).docs.map((d) => d.data());
+    const after = (await createStore(w.db).usageReports.get()).docs.map((d) => d.data());
     expect(after).toEqual([expect.objectContaining({ identifier: claimed?.identifier, state: 'sent', value: units, attempts: 1, lastError: null })]);
     expect(billed(w, customerId)).toBe(units);
     expect(billedEvents(w, customerId)).toHaveLength(1);
 
     expect((await tick(w, restarted.tickUrl, 30_000)).ok).toBe(true); // nothing left to send
     expect(billedEvents(w, customerId)).toHaveLength(1);
-    expect((await reportCollection(w.db).get()).size).toBe(1);
+    expect((await createStore(w.db).usageReports.get()).size).toBe(1);
   });
 });

@@ -6,7 +6,7 @@ import express, { Router, type Express } from 'express';
 import type { Firestore } from '@google-cloud/firestore';
 import type { UserStateCache } from '@billing/shared/access/user-state-cache.js';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { errorHandler, notFoundHandler } from '@billing/shared/http/error-handler.js';
 import { requestLogging } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
   );
   // The admin revenue view (page and JSON), checked against ADMIN_EMAILS before anything is read.
   const isAdmin = adminCheck(deps.adminEmails);
-  const revenue = revenueRouters({ store: createBillingStore(deps.firestore), clock: deps.clock, isAdmin });
+  const revenue = revenueRouters({ store: createStore(deps.firestore), clock: deps.clock, isAdmin });
   // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
   // request never walks the API's routes, nor an API request the pages'.
   const api = Router();

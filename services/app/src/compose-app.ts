@@ -4,7 +4,7 @@
 import type { Express } from 'express';
 import type { Firestore } from '@google-cloud/firestore';
 import { createUserStateCache, type UserStateCache } from '@billing/shared/access/user-state-cache.js';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { refreshSubscription } from '@billing/shared/billing/refresh-subscription.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
@@ -40,7 +40,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
   const clock = opts.clock ?? systemClock;
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase });
   const reader = createSdkStripeReader(stripe);
-  const store = createBillingStore(firestore);
+  const store = createStore(firestore);
   const { verifier, devIap } = await buildIdentity(config.identity);
   if (devIap) logger.warn({ event: 'app.dev_identity' }, 'DEV_IAP: local sign-in enabled; never use in production');
   const users = createUserStateCache({ firestore, logger, ttlMs: config.accessCache.ttlMs, maxEntries: config.accessCache.maxUsers, clock });

@@ -7,7 +7,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEvent } from '@billing/shared/billing/apply-event.js';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { parseEventMessage } from '@billing/shared/billing/event-envelope.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
@@ -65,7 +65,7 @@ async function cancelNow(subscriptionId: string): Promise<void> {
   const deleted = stack.standIn.state.events.findLast((e: Stripe.Event) => e.type === 'customer.subscription.deleted' && (e.data.object as { id: string }).id === subscriptionId);
   if (!deleted) throw new Error(`no customer.subscription.deleted for ${subscriptionId}`);
   const deps = {
-    store: createBillingStore(stack.firestore),
+    store: createStore(stack.firestore),
     reader: createSdkStripeReader(stack.stripe),
     clock: { now: () => stack.standIn.clock.now() * 1000 },
     logger: silentLogger(),

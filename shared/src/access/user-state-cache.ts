@@ -10,10 +10,9 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { createDocumentCache, type DocumentCache } from '../firestore/document-cache.js';
 import { firestoreDocumentSource } from '../firestore/document-source.js';
-import { zodConverter } from '../firestore/zod-converter.js';
+import { createStore } from '../firestore/store.js';
 import type { Logger } from '../logging/logger.js';
-import { Collection } from '../model/collections.js';
-import { UserDoc } from '../model/documents.js';
+import type { UserDoc } from '../model/documents.js';
 import type { Clock } from '../ports/clock.js';
 
 export interface UserStateCacheOptions {
@@ -34,7 +33,7 @@ export interface UserStateCache extends Pick<DocumentCache<UserDoc>, 'get' | 'st
 }
 
 export function createUserStateCache(opts: UserStateCacheOptions): UserStateCache {
-  const users = opts.firestore.collection(Collection.users).withConverter(zodConverter(UserDoc));
+  const users = createStore(opts.firestore).users;
   const cache = createDocumentCache({
     source: firestoreDocumentSource(users, 'UserDoc'),
     firstLoad: 'snapshot',

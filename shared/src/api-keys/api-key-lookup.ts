@@ -4,8 +4,9 @@
 // keys costs in reads and listeners against the real emulator.
 import type { Firestore } from '@google-cloud/firestore';
 import { firestoreDocumentSource, type DocumentSource } from '../firestore/document-source.js';
-import { apiKeyCollection, type ApiKeyDoc } from './api-key-documents.js';
+import { type ApiKeyDoc } from '../model/api-key-documents.js';
+import { createStore } from '../firestore/store.js';
 
 export type ApiKeyLookup = DocumentSource<ApiKeyDoc>;
 
-export const firestoreApiKeyLookup = (db: Firestore): ApiKeyLookup => firestoreDocumentSource(apiKeyCollection(db), 'ApiKeyDoc');
+export const firestoreApiKeyLookup = (db: Firestore): ApiKeyLookup => firestoreDocumentSource(createStore(db).apiKeys, 'ApiKeyDoc');

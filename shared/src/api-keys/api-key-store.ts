@@ -5,8 +5,9 @@ import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { AppError, notFound } from '../errors/app-error.js';
 import type { UserId } from '../model/ids.js';
 import type { Clock } from '../ports/clock.js';
-import { apiKeyCollection, type ApiKeyDoc } from './api-key-documents.js';
+import { type ApiKeyDoc } from '../model/api-key-documents.js';
 import { generateApiKeySecret, type NewApiKeySecret } from './api-key-secret.js';
+import { createStore } from '../firestore/store.js';
 
 /** A bound on keys per user, so the list stays one small query. */
 export const MAX_ACTIVE_KEYS = 25;
@@ -50,7 +51,7 @@ export interface ApiKeyStoreOptions {
 }
 
 export function createApiKeyStore(db: Firestore, clock: Clock, opts: ApiKeyStoreOptions = {}): ApiKeyStore {
-  const keys = apiKeyCollection(db);
+  const keys = createStore(db).apiKeys;
   const generateSecret = opts.generateSecret ?? generateApiKeySecret;
 
   async function findOwned(userId: UserId, id: string) {

@@ -28,10 +28,11 @@ import { createDocumentCache } from '../firestore/document-cache.js';
 import type { Logger } from '../logging/logger.js';
 import { UserId } from '../model/ids.js';
 import type { Clock } from '../ports/clock.js';
-import { apiKeyCollection, type ApiKeyDoc } from './api-key-documents.js';
+import { type ApiKeyDoc } from '../model/api-key-documents.js';
 import { firestoreApiKeyLookup, type ApiKeyLookup } from './api-key-lookup.js';
 import { hashApiKeySecret, isWellFormedApiKey } from './api-key-secret.js';
 import { createRefusedApiKeys } from './refused-api-keys.js';
+import { createStore } from '../firestore/store.js';
 
 export interface ApiKeyPrincipal {
   readonly keyId: string;
@@ -71,7 +72,7 @@ export interface ApiKeyVerifierOptions {
 export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifier {
   const { db, clock, logger } = opts;
   const lastUsedFlushMs = opts.lastUsedFlushMs ?? 60_000;
-  const keys = apiKeyCollection(db);
+  const keys = createStore(db).apiKeys;
   const refused = createRefusedApiKeys({ clock, maxEntries: opts.maxRefused ?? 10_000, unknownTtlMs: opts.unknownKeyTtlMs ?? 60_000 });
   const lastUsed = new Map<string, number>(); // hash -> ms, not yet written
   const live = createDocumentCache<ApiKeyDoc>({

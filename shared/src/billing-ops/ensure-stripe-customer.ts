@@ -5,7 +5,7 @@
 import { FieldValue } from '@google-cloud/firestore';
 import { AppError } from '../errors/app-error.js';
 import type { Identity } from '../identity/identity.js';
-import { Collection } from '../model/collections.js';
+import { createStore } from '../firestore/store.js';
 import type { UserDoc } from '../model/documents.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { customerKey } from './idempotency-keys.js';
@@ -14,13 +14,14 @@ export async function ensureStripeCustomer(deps: Pick<BillingOpsDeps, 'firestore
   if (user.stripeCustomerId) return user.stripeCustomerId;
   const request = { userId: identity.userId, email: identity.email };
   const customer = await deps.gateway.createCustomer(request, customerKey(request));
-  const userRef = deps.firestore.collection(Collection.users).doc(identity.userId);
-  const customerRef = deps.firestore.collection(Collection.customers).doc(customer.id);
+  const store = createStore(deps.firestore);
+  const userRef = store.users.doc(identity.userId);
+  const customerRef = store.customers.doc(customer.id);
   return deps.firestore.runTransaction(async (tx) => {
     const [userSnap, customerSnap] = await Promise.all([tx.get(userRef), tx.get(customerRef)]);
     if (!userSnap.exists) throw new AppError('not_found', 'User not found');
-    const recorded: unknown = userSnap.get('stripeCustomerId');
-    if (typeof recorded === 'string' && recorded.length > 0) return recorded;
+    const recorded = userSnap.data()?.stripeCustomerId;
+    if (recorded) return recorded;
     tx.update(userRef, { stripeCustomerId: customer.id, updatedAt: FieldValue.serverTimestamp() });
     // The applier may already have stored the customer from `customer.created`; keep its version.
     if (!customerSnap.exists) {

@@ -2,14 +2,11 @@
 // these decide whether to create customers and subscriptions, so they read Firestore directly.
 import type { Firestore } from '@google-cloud/firestore';
 import { AppError } from '../errors/app-error.js';
-import { Collection } from '../model/collections.js';
-import { UserDoc } from '../model/documents.js';
-import { zodConverter } from '../firestore/zod-converter.js';
-
-export const userDocs = (firestore: Firestore) => firestore.collection(Collection.users).withConverter(zodConverter(UserDoc));
+import { createStore } from '../firestore/store.js';
+import type { UserDoc } from '../model/documents.js';
 
 export async function readUser(firestore: Firestore, userId: string): Promise<UserDoc> {
-  const snap = await userDocs(firestore).doc(userId).get();
+  const snap = await createStore(firestore).users.doc(userId).get();
   const user = snap.data();
   // The identity middleware creates the document on the first request, so this is a bug or a deleted user.
   if (!user) throw new AppError('not_found', 'User not found');
@@ -18,7 +15,6 @@ export async function readUser(firestore: Firestore, userId: string): Promise<Us
 
 /** The stored subscription's compare-and-set revision (null when not stored yet). */
 export async function readSubscriptionRevision(firestore: Firestore, subscriptionId: string): Promise<number | null> {
-  const snap = await firestore.collection(Collection.subscriptions).doc(subscriptionId).get();
-  const revision: unknown = snap.get('version.revision');
-  return typeof revision === 'number' ? revision : null;
+  const snap = await createStore(firestore).subscriptions.doc(subscriptionId).get();
+  return snap.data()?.version.revision ?? null;
 }

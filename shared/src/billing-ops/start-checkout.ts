@@ -5,10 +5,8 @@
 // otherwise both be paid, making two subscriptions.
 import type { Firestore } from '@google-cloud/firestore';
 import { AppError } from '../errors/app-error.js';
-import { zodConverter } from '../firestore/zod-converter.js';
-import { Collection } from '../model/collections.js';
+import { createStore } from '../firestore/store.js';
 import type { Identity } from '../identity/identity.js';
-import { CustomerObjectsDoc } from '../model/documents.js';
 import { hasLiveSubscription, trialAvailable } from '../model/subscription-status.js';
 import { nowSeconds } from '../ports/clock.js';
 import type { CreateCheckoutSessionInput } from '../ports/billing-gateway.js';
@@ -26,7 +24,7 @@ import { readUser } from './read-user.js';
  * the same second tie).
  */
 async function storedSubscriptionIds(firestore: Firestore, customerId: string): Promise<readonly string[]> {
-  const snap = await firestore.collection(Collection.customerObjects).withConverter(zodConverter(CustomerObjectsDoc)).doc(customerId).get();
+  const snap = await createStore(firestore).customerObjects.doc(customerId).get();
   return snap.data()?.subscriptionIds ?? [];
 }
 

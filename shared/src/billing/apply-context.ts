@@ -2,11 +2,11 @@
 import type { Timestamp } from '@google-cloud/firestore';
 import type { Logger } from '../logging/logger.js';
 import type { StripeReader } from '../ports/stripe-reader.js';
-import type { BillingStore } from './billing-store.js';
+import type { Store } from '../firestore/store.js';
 import type { VersionedContext } from './versioned-write.js';
 
 export interface ApplyContext extends VersionedContext {
-  readonly store: BillingStore;
+  readonly store: Store;
   readonly reader: StripeReader;
   readonly logger: Logger;
   /** Wall-clock stamp for `updatedAt` fields (never used for ordering). */

@@ -6,7 +6,7 @@ import { createLogger, silentLogger } from '../logging/logger.js';
 import { testFirestore } from '../testing/emulator.js';
 import { FIXTURE_TYPES, fixtureEvent, randomStripeId, type FixtureType } from '../testing/signed-event.js';
 import { applyEvent, type ApplierDeps } from './apply-event.js';
-import { createBillingStore, type BillingStore } from './billing-store.js';
+import { createStore, type Store } from '../firestore/store.js';
 import { parseEventMessage, type EventEnvelope } from './event-envelope.js';
 import { createFakeStripeReader, type FakeStripeReader } from './testing/fake-stripe-reader.js';
 
@@ -20,10 +20,10 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((db) => db.terminate()));
 });
 
-function setup(): { store: BillingStore; reader: FakeStripeReader; deps: ApplierDeps } {
+function setup(): { store: Store; reader: FakeStripeReader; deps: ApplierDeps } {
   const db = testFirestore();
   open.push(db);
-  const store = createBillingStore(db);
+  const store = createStore(db);
   const reader = createFakeStripeReader();
   // What Stripe would answer for the fixtures' customer and subscription.
   reader.customers.set(CUSTOMER, fixtureEvent('customer.created').data.object as Stripe.Customer);
@@ -48,7 +48,7 @@ function subscriptionEvent(type: FixtureType, opts: { id?: string; created?: num
 }
 
 describe('applyEvent: every handled fixture type', () => {
-  const expectations: { [K in FixtureType]: (store: BillingStore) => Promise<void> } = {
+  const expectations: { [K in FixtureType]: (store: Store) => Promise<void> } = {
     'checkout.session.completed': async (store) => {
       const sub = (await store.subscriptions.doc(SUB).get()).data();
       expect(sub?.version.source).toBe('fetch');

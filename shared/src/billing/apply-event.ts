@@ -7,7 +7,7 @@ import { nowSeconds, type Clock } from '../ports/clock.js';
 import type { StripeReader } from '../ports/stripe-reader.js';
 import { HandledEventType } from '../stripe/event-types.js';
 import type { ApplyContext } from './apply-context.js';
-import type { BillingStore } from './billing-store.js';
+import type { Store } from '../firestore/store.js';
 import { eventObjectIds, type EventEnvelope } from './event-envelope.js';
 import { eventHandlers } from './handlers/handler-map.js';
 import type { EventOf } from './handlers/handler.js';
@@ -15,7 +15,7 @@ import { userIdHint } from './resolve-user.js';
 import { runVersioned } from './versioned-write.js';
 
 export interface ApplierDeps {
-  store: BillingStore;
+  store: Store;
   reader: StripeReader;
   clock: Clock;
   logger: Logger;

@@ -5,7 +5,7 @@ import { createLogger } from '../logging/logger.js';
 import type { DeadLetterPublisher, PublishedMessage } from '../ports/event-bus.js';
 import { testFirestore } from '../testing/emulator.js';
 import { fixtureEvent, randomStripeId } from '../testing/signed-event.js';
-import { createBillingStore } from './billing-store.js';
+import { createStore } from '../firestore/store.js';
 import { processEventMessage, type MessageDeps } from './process-event-message.js';
 import { createFakeStripeReader } from './testing/fake-stripe-reader.js';
 import { Writable } from 'node:stream';
@@ -27,7 +27,7 @@ function setup(deadLetter: DeadLetterPublisher) {
     },
   });
   const deps: MessageDeps = {
-    store: createBillingStore(db),
+    store: createStore(db),
     reader: createFakeStripeReader(),
     clock: { now: () => Date.now() },
     logger: createLogger({ service: 'test', destination }),

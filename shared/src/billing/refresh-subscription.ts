@@ -6,7 +6,7 @@ import type { BillingSummary, SubscriptionDoc } from '../model/documents.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { StripeReader } from '../ports/stripe-reader.js';
-import type { BillingStore } from './billing-store.js';
+import type { Store } from '../firestore/store.js';
 import { stageCustomerChange } from './stage-customer-change.js';
 import { fetchSubscription } from './handlers/subscription-events.js';
 import { resolveUserId } from './resolve-user.js';
@@ -14,7 +14,7 @@ import { subscriptionDoc } from './subscription-doc.js';
 import { runVersioned, writeFetched } from './versioned-write.js';
 
 export interface RefreshDeps {
-  store: BillingStore;
+  store: Store;
   reader: StripeReader;
   clock: Clock;
   logger: Logger;

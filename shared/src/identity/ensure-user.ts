@@ -3,12 +3,12 @@
 // document says it does not exist, or the email changed.
 import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import { isAlreadyExists } from '../firestore/already-exists.js';
-import { Collection } from '../model/collections.js';
+import { createStore } from '../firestore/store.js';
 import type { UserDoc } from '../model/documents.js';
 import type { Identity } from './identity.js';
 
 export async function ensureUserDocument(firestore: Firestore, identity: Identity, existing: UserDoc | null): Promise<'created' | 'updated' | 'unchanged'> {
-  const ref = firestore.collection(Collection.users).doc(identity.userId);
+  const ref = createStore(firestore).users.doc(identity.userId);
   if (existing === null) {
     try {
       await ref.create({

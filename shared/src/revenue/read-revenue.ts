@@ -2,12 +2,12 @@
 // index), over the documents the applier writes. Cost: one read per current subscription, per
 // subscription ended and per invoice created in the window. The app caches the result per
 // instance (services/app/src/admin/revenue-router.ts), so a page view rarely reads at all.
-import type { BillingStore } from '../billing/billing-store.js';
+import type { Store } from '../firestore/store.js';
 import { CURRENT_SUBSCRIPTION_STATUSES } from '../model/subscription-status.js';
 import { nowSeconds, type Clock } from '../ports/clock.js';
 import { computeRevenueSummary, REVENUE_WINDOW_DAYS, type RevenueSummary } from './revenue-summary.js';
 
-export async function readRevenueSummary(store: BillingStore, clock: Clock): Promise<RevenueSummary> {
+export async function readRevenueSummary(store: Store, clock: Clock): Promise<RevenueSummary> {
   const now = nowSeconds(clock);
   const since = now - REVENUE_WINDOW_DAYS * 86_400;
   const [current, ended, invoices, issues] = await Promise.all([

@@ -4,7 +4,8 @@ import type { Firestore } from '@google-cloud/firestore';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
 import type { FlushRequest } from './counter-state.js';
 import { flushCounter, syncCounter } from './sync-counter.js';
-import { outboxCollection, usageCounterRef } from './usage-documents.js';
+import { createStore } from '../firestore/store.js';
+
 
 const open: Firestore[] = [];
 afterEach(async () => {
@@ -30,30 +31,30 @@ describe('syncCounter / flushCounter', () => {
     const a = testFirestore(projectId);
     const b = testFirestore(projectId); // a second instance: its own client
     open.push(a, b);
-    const leaseA = await syncCounter(a, { ...base({}), need: 100, want: 300 });
-    const leaseB = await syncCounter(b, { ...base({}), need: 100, want: 300 });
+    const leaseA = await syncCounter(createStore(a), { ...base({}), need: 100, want: 300 });
+    const leaseB = await syncCounter(createStore(b), { ...base({}), need: 100, want: 300 });
     expect(leaseA.granted + leaseB.granted).toBeLessThanOrEqual(1_000);
 
     await Promise.all([
-      flushCounter(a, base({ commitUsed: 40 })),
-      flushCounter(b, base({ commitUsed: 25 })),
-      flushCounter(a, base({ commitUsed: 10, returnLease: leaseA.granted - 50 })),
+      flushCounter(createStore(a), base({ commitUsed: 40 })),
+      flushCounter(createStore(b), base({ commitUsed: 25 })),
+      flushCounter(createStore(a), base({ commitUsed: 10, returnLease: leaseA.granted - 50 })),
     ]);
-    const counter = (await usageCounterRef(a, key.userId, key.feature, key.periodStart).get()).data(); // parses with the schema
+    const counter = (await createStore(a).usageCounter(key.userId, key.feature, key.periodStart).get()).data(); // parses with the schema
     expect(counter).toMatchObject({ used: 75, reserved: 50 + leaseB.granted, limit: 1_000, periodEnd: key.periodEnd });
-    const entries = (await outboxCollection(a).get()).docs.map((d) => d.data().value).sort((x, y) => x - y);
+    const entries = (await createStore(a).usageOutbox.get()).docs.map((d) => d.data().value).sort((x, y) => x - y);
     expect(entries).toEqual([10, 25, 40]);
 
     // The next lease transaction sees every flush.
-    const after = await syncCounter(b, { ...base({}), need: 1, want: 1 });
+    const after = await syncCounter(createStore(b), { ...base({}), need: 1, want: 1 });
     expect(after).toMatchObject({ used: 75, reserved: 50 + leaseB.granted + after.granted });
   });
 
   it('a flush with nothing to write writes nothing', async () => {
     const db = testFirestore();
     open.push(db);
-    expect(await flushCounter(db, base({}))).toEqual({ wrote: false, replayed: false });
-    expect((await usageCounterRef(db, key.userId, key.feature, key.periodStart).get()).exists).toBe(false);
+    expect(await flushCounter(createStore(db), base({}))).toEqual({ wrote: false, replayed: false });
+    expect((await createStore(db).usageCounter(key.userId, key.feature, key.periodStart).get()).exists).toBe(false);
   });
 });
 
@@ -62,20 +63,20 @@ describe('a write repeated under the same writeId (its first commit outcome unkn
     const db = testFirestore();
     open.push(db);
     const flush = base({ commitUsed: 7 });
-    expect(await flushCounter(db, flush)).toEqual({ wrote: true, replayed: false });
-    expect(await flushCounter(db, flush)).toEqual({ wrote: false, replayed: true });
-    expect((await usageCounterRef(db, key.userId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 7 });
-    expect((await outboxCollection(db).get()).docs.map((d) => d.data().value)).toEqual([7]);
+    expect(await flushCounter(createStore(db), flush)).toEqual({ wrote: true, replayed: false });
+    expect(await flushCounter(createStore(db), flush)).toEqual({ wrote: false, replayed: true });
+    expect((await createStore(db).usageCounter(key.userId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 7 });
+    expect((await createStore(db).usageOutbox.get()).docs.map((d) => d.data().value)).toEqual([7]);
   });
 
   it('lease transaction: applied once, the repeat reports the first grant', async () => {
     const db = testFirestore();
     open.push(db);
     const lease = { ...base({ commitUsed: 3 }), need: 10, want: 50 };
-    const once = await syncCounter(db, lease);
-    const again = await syncCounter(db, lease);
+    const once = await syncCounter(createStore(db), lease);
+    const again = await syncCounter(createStore(db), lease);
     expect(once).toMatchObject({ wrote: true, replayed: false, used: 3 });
     expect(again).toMatchObject({ wrote: false, replayed: true, granted: once.granted, used: 3, reserved: once.reserved });
-    expect((await outboxCollection(db).get()).size).toBe(1);
+    expect((await createStore(db).usageOutbox.get()).size).toBe(1);
   });
 });

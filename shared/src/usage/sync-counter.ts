@@ -14,12 +14,12 @@
 // did, so units are never counted (nor lease given back) twice.
 // The figures (what is granted, what `reserved` becomes) are the lease policy's (lease-policy.ts);
 // this module only reads and writes.
-import type { DocumentData, Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
+import type { Transaction, WriteBatch } from '@google-cloud/firestore';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import { isAlreadyExists } from '../firestore/already-exists.js';
 import type { FlushRequest, SyncRequest, SyncResult } from './counter-state.js';
 import { flushIncrements, leaseOutcome, replayedOutcome } from './lease-policy.js';
-import { outboxCollection, receiptRef, usageCounterRef, type UsageCounterDoc, type UsageWriteReceipt } from './usage-documents.js';
+import { getPair, type Store } from '../firestore/store.js';
 
 const DAY_SECONDS = 86_400;
 /** Past Stripe's 35-day meter event window: an entry older than this can no longer be billed. */
@@ -27,38 +27,35 @@ export const OUTBOX_RETENTION_DAYS = 40;
 /** A write is retried within seconds (at worst until its instance stops): a day is far beyond that. */
 const RECEIPT_RETENTION_MS = DAY_SECONDS * 1000;
 
-export async function syncCounter(db: Firestore, req: SyncRequest): Promise<SyncResult> {
+export async function syncCounter(store: Store, req: SyncRequest): Promise<SyncResult> {
   const { key } = req;
-  const ref = usageCounterRef(db, key.userId, key.feature, key.periodStart);
-  const receipt = receiptRef(db, req.writeId);
-  return db.runTransaction(async (tx) => {
-    // One round trip for both (getAll takes one document type; each reference keeps its converter).
-    const [counterSnap, receiptSnap] = await tx.getAll<unknown, DocumentData>(ref, receipt);
-    const doc = counterSnap?.data() as UsageCounterDoc | undefined;
-    const done = receiptSnap?.data() as UsageWriteReceipt | undefined;
+  const ref = store.usageCounter(key.userId, key.feature, key.periodStart);
+  const receipt = store.usageReceipts.doc(req.writeId);
+  return store.db.runTransaction(async (tx) => {
+    const [doc, done] = await getPair(tx, ref, receipt); // one round trip for both
     // An earlier attempt committed: report its grant and the counter as it is now.
     if (done) return replayedOutcome(doc ?? null, req, done.granted);
     const outcome = leaseOutcome(doc ?? null, req);
     if (outcome.wrote) {
       tx.set(ref, { ...counterFields(req), reserved: outcome.reserved, used: outcome.used });
-      writeReceiptAndOutboxEntry(db, tx, req, outcome.granted);
+      writeReceiptAndOutboxEntry(store, tx, req, outcome.granted);
     }
     return { ...outcome, replayed: false };
   });
 }
 
 /** A flush: what `syncCounter` does with `need` 0, as one blind atomic batch (see the top). */
-export async function flushCounter(db: Firestore, req: FlushRequest): Promise<{ wrote: boolean; replayed: boolean }> {
+export async function flushCounter(store: Store, req: FlushRequest): Promise<{ wrote: boolean; replayed: boolean }> {
   if (req.commitUsed <= 0 && req.returnLease <= 0) return { wrote: false, replayed: false };
   const { key } = req;
-  const batch = db.batch();
+  const batch = store.db.batch();
   const delta = flushIncrements(req);
   batch.set(
-    usageCounterRef(db, key.userId, key.feature, key.periodStart),
+    store.usageCounter(key.userId, key.feature, key.periodStart),
     { ...counterFields(req), used: FieldValue.increment(delta.used), reserved: FieldValue.increment(delta.reserved) },
     { merge: true },
   );
-  writeReceiptAndOutboxEntry(db, batch, req, 0);
+  writeReceiptAndOutboxEntry(store, batch, req, 0);
   try {
     await batch.commit();
   } catch (err) {
@@ -85,13 +82,13 @@ function counterFields(req: FlushRequest) {
 }
 
 /** The write's receipt, and for units of a metered feature its outbox entry, in the same commit as the counter. */
-function writeReceiptAndOutboxEntry(db: Firestore, writer: Transaction | WriteBatch, req: FlushRequest, granted: number): void {
+function writeReceiptAndOutboxEntry(store: Store, writer: Transaction | WriteBatch, req: FlushRequest, granted: number): void {
   const createdAt = Timestamp.fromMillis(req.nowMs);
-  writer.create(receiptRef(db, req.writeId), { granted, createdAt, expireAt: Timestamp.fromMillis(req.nowMs + RECEIPT_RETENTION_MS) });
+  writer.create(store.usageReceipts.doc(req.writeId), { granted, createdAt, expireAt: Timestamp.fromMillis(req.nowMs + RECEIPT_RETENTION_MS) });
   if (!req.meter || req.commitUsed <= 0) return;
   const { key } = req;
   const nowSeconds = Math.floor(req.nowMs / 1000);
-  writer.create(outboxCollection(db).doc(req.writeId), {
+  writer.create(store.usageOutbox.doc(req.writeId), {
     userId: key.userId,
     customerId: req.meter.customerId,
     feature: key.feature,

@@ -3,8 +3,8 @@
 // `users/{uid}.billing` (written by the event applier), never from the request.
 import type { Firestore } from '@google-cloud/firestore';
 import { effectivePlan } from '../access/access-decision.js';
-import { Collection } from '../model/collections.js';
-import { BillingSummary } from '../model/documents.js';
+import { createStore } from '../firestore/store.js';
+import type { BillingSummary } from '../model/documents.js';
 import type { UserId } from '../model/ids.js';
 import type { MeteredFeature, Plan } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
@@ -81,17 +81,17 @@ export interface FirestoreBillingSourceOptions {
 export function firestoreBillingSource(db: Firestore, opts: FirestoreBillingSourceOptions): BillingSource {
   const ttlMs = opts.ttlMs ?? 5_000;
   const cache = new Map<string, { at: number; value: Promise<BillingSummary | null> }>();
+  const users = createStore(db).users;
   return {
     billing(userId) {
       const now = opts.clock.now();
       const hit = cache.get(userId);
       if (hit && now - hit.at < ttlMs) return hit.value;
       if (cache.size > 50_000) cache.clear(); // bound memory; a cleared entry only costs one read
-      const value = db
-        .collection(Collection.users)
+      const value = users
         .doc(userId)
         .get()
-        .then((snap) => (snap.exists ? BillingSummary.nullable().parse(snap.get('billing') ?? null) : null));
+        .then((snap) => snap.data()?.billing ?? null);
       const entry = { at: now, value };
       cache.set(userId, entry);
       // A failed read is not cached: the next call retries it.

@@ -9,10 +9,11 @@ import type { MeteredFeature } from '../plans/catalog.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
 import { calendarMonth, firestoreBillingSource } from './usage-account.js';
-import { outboxCollection, usageCounterRef } from './usage-documents.js';
+
 import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
 import { createUsageSummary } from './usage-summary.js';
 import { billingSummaryFixture, userDocFixture } from '../testing/billing-summary-fixture.js';
+import { createStore } from '../firestore/store.js';
 
 const GRACE = 3 * 86_400;
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -69,7 +70,7 @@ describe('usage recorder: quota edge and period', () => {
 
     await recorder.close();
     const { start } = calendarMonth(clock.now());
-    const doc = (await usageCounterRef(db, user, 'analyses', start).get()).data();
+    const doc = (await createStore(db).usageCounter(user, 'analyses', start).get()).data();
     expect(doc).toMatchObject({ used: 10, reserved: 10, limit: 10 });
     expect(doc?.expireAt.toMillis()).toBe(Date.parse('2026-12-08T00:00:00Z')); // period end + 7 days (free retention)
 
@@ -89,8 +90,8 @@ describe('usage recorder: quota edge and period', () => {
     const ok = await recorder.record({ userId: user }, 'analyses', 10);
     expect(ok.periodEnd).toBe(Date.parse('2027-01-01T00:00:00Z') / 1000);
     await recorder.close();
-    expect((await usageCounterRef(db, user, 'analyses', Date.parse('2026-12-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
-    expect((await usageCounterRef(db, user, 'analyses', Date.parse('2026-11-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
+    expect((await createStore(db).usageCounter(user, 'analyses', Date.parse('2026-12-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
+    expect((await createStore(db).usageCounter(user, 'analyses', Date.parse('2026-11-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
   });
 
   it('counts a paid user’s quota per month from the billing-cycle anchor, and a late renewal event changes nothing', async () => {
@@ -126,8 +127,8 @@ describe('usage recorder: quota edge and period', () => {
     expect(await recorder.record({ userId: user }, 'exports', 1000)).toMatchObject({ periodEnd: Date.parse('2026-03-31T10:00:00Z') / 1000 });
     expect((await refusal(recorder.record({ userId: user }, 'exports'))).code).toBe('quota_exceeded');
     await recorder.close();
-    expect((await usageCounterRef(db, user, 'exports', anchor).get()).data()?.used).toBe(1000);
-    expect((await usageCounterRef(db, user, 'exports', Date.parse('2026-02-28T10:00:00Z') / 1000).get()).data()?.used).toBe(1000);
+    expect((await createStore(db).usageCounter(user, 'exports', anchor).get()).data()?.used).toBe(1000);
+    expect((await createStore(db).usageCounter(user, 'exports', Date.parse('2026-02-28T10:00:00Z') / 1000).get()).data()?.used).toBe(1000);
   });
 
   it('keeps a past-due subscriber on the paid quotas within the grace period, then meters them as free', async () => {
@@ -196,7 +197,7 @@ describe('usage recorder: across instances', () => {
     expect(admittedUnits).toBeGreaterThanOrEqual(500);
 
     await Promise.all([a.close(), b.close()]);
-    const ref = usageCounterRef(dbA, user, feature, calendarMonth(Date.now()).start);
+    const ref = createStore(dbA).usageCounter(user, feature, calendarMonth(Date.now()).start);
     const doc = (await ref.get()).data();
     expect(doc?.used).toBe(admittedUnits);
     expect(doc?.reserved).toBe(admittedUnits); // every unused lease was given back at close
@@ -241,7 +242,7 @@ describe('usage recorder: across instances', () => {
     }
     await recorder.record({ userId: user }, 'analyses', 5); // not metered on team: counted, not billed
     await recorder.close();
-    const entries = (await outboxCollection(db).get()).docs.map((d) => d.data());
+    const entries = (await createStore(db).usageOutbox.get()).docs.map((d) => d.data());
     expect(entries.every((e) => e.customerId === 'cus_team' && e.eventName === 'api_calls' && e.state === 'pending')).toBe(true);
     expect(entries.reduce((s, e) => s + e.value, 0)).toBe(admitted);
     expect(entries.length).toBeLessThanOrEqual(10); // aggregated: one entry per counter write (lease or flush), not per unit or request
@@ -312,7 +313,7 @@ describe('usage recorder: a write that committed but reported a failure', () => 
 
     const counter = (await real.collection('users').doc(user).collection('usage').get()).docs.find((d) => d.id.startsWith('api_calls_'))?.data();
     expect(counter?.['used']).toBe(admitted);
-    const entries = (await outboxCollection(real).get()).docs.map((d) => d.data());
+    const entries = (await createStore(real).usageOutbox.get()).docs.map((d) => d.data());
     expect(entries.reduce((s, e) => s + e.value, 0)).toBe(admitted);
     expect((await real.collection(Collection.usageReceipts).get()).size).toBeGreaterThanOrEqual(2);
   });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Firestore } from '@google-cloud/firestore';
+import { createStore } from '../firestore/store.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { BillingSummary } from '../model/documents.js';
@@ -65,7 +66,8 @@ interface Slot {
 }
 
 export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
-  const { db, clock, logger } = opts;
+  const { clock, logger } = opts;
+  const store = createStore(opts.db);
   const settings = leaseSettings(opts);
   const slots = new Map<string, Slot>();
   let closed = false;
@@ -117,12 +119,12 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     // Counter, receipt, and the outbox entry if metered.
     const documents = request.commitUsed > 0 && request.meter ? 3 : 2;
     if (request.need <= 0) {
-      const res = await flushCounter(db, request);
+      const res = await flushCounter(store, request);
       if (res.wrote) opts.onWrite?.(documents);
       slot.state = flushed(slot.state, request, clock.now());
       return;
     }
-    const res = await syncCounter(db, request);
+    const res = await syncCounter(store, request);
     if (res.wrote) opts.onWrite?.(documents);
     slot.state = leased(slot.state, request, res, clock.now());
   }

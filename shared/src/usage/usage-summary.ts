@@ -8,8 +8,9 @@ import type { UserId } from '../model/ids.js';
 import { MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import { usageAccount, type BillingSource } from './usage-account.js';
-import { usageCounterRef } from './usage-documents.js';
+
 import type { UsageRecorder } from './usage-recorder.js';
+import { createStore } from '../firestore/store.js';
 
 export interface FeatureUsage {
   readonly feature: MeteredFeature;
@@ -43,7 +44,7 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
     const hit = cache.get(key);
     if (hit && now - hit.at < ttlMs) return hit.used;
     if (cache.size > 50_000) cache.clear();
-    const refs = MeteredFeature.options.map((f) => usageCounterRef(opts.db, userId, f, periodStart));
+    const refs = MeteredFeature.options.map((f) => createStore(opts.db).usageCounter(userId, f, periodStart));
     const used = Promise.all(refs.map((ref) => ref.get())).then((snaps) => new Map<MeteredFeature, number>(snaps.map((s, i) => [MeteredFeature.options[i] as MeteredFeature, s.data()?.used ?? 0])));
     const entry = { at: now, used };
     cache.set(key, entry);

@@ -47,7 +47,12 @@ export interface StandInOptions {
   logger?: Logger;
   /** Randomness for duplicates and shuffling (a seeded function makes tests repeatable). */
   random?: () => number;
+  /** `seeded` (default): products, prices, meters and features from the plan catalog; `empty`: none, as a new Stripe account. */
+  catalog?: CatalogStart;
 }
+
+export const CatalogStart = ['seeded', 'empty'] as const;
+export type CatalogStart = (typeof CatalogStart)[number];
 
 /** The control operations (clock, delivery, failures, billing, truth) plus what only code in-process gets. */
 export interface StandIn extends StandInControl {
@@ -74,7 +79,7 @@ export function createStandIn(opts: StandInOptions): StandIn {
     settings: BillingSettings.parse(applyPatch(DEFAULT_BILLING_SETTINGS, opts.billing ?? {})),
     publicUrl: () => publicUrl ?? 'http://127.0.0.1:12111',
   };
-  seedCatalog(state, clock.now());
+  if ((opts.catalog ?? 'seeded') === 'seeded') seedCatalog(state, clock.now());
 
   const queue = new DeliveryQueue(opts.webhookSecret, logger, { ...opts.delivery, url: opts.webhookUrl ?? opts.delivery?.url ?? null }, opts.random ?? Math.random);
   events.onEvent((event) => queue.enqueue(event));

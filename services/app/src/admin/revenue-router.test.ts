@@ -2,7 +2,7 @@
 // are the documents the applier wrote, and an instance reads them at most once a minute.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Firestore } from '@google-cloud/firestore';
-import { createBillingStore, type BillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore, type Store } from '@billing/shared/firestore/store.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { invoiceFixture, subscriptionFixture } from '@billing/shared/testing/revenue-fixtures.js';
 import type { RevenueSummary } from '@billing/shared/revenue/revenue-summary.js';
@@ -13,7 +13,7 @@ import { REVENUE_CACHE_MS } from './revenue-router.js';
 
 const DAY = 86_400;
 let firestore: Firestore;
-let store: BillingStore;
+let store: Store;
 let dev: DevIap;
 let harness: Harness;
 let offsetMs = 0;
@@ -21,7 +21,7 @@ const clock = { now: () => Date.now() + offsetMs };
 
 beforeAll(async () => {
   firestore = testFirestore();
-  store = createBillingStore(firestore);
+  store = createStore(firestore);
   dev = await createDevIap();
   harness = await startHarness({ firestore, verifier: createIapVerifier({ keys: dev.keys, audience: dev.audience }), clock, adminEmails: ['ops@example.com'] });
   const now = Math.floor(Date.now() / 1000);

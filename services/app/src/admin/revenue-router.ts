@@ -3,7 +3,7 @@
 // empty). The figures are read from Firestore (shared/src/revenue) at most once a minute per
 // instance: an admin refreshing the page costs nothing, and the view is at most that much behind.
 import { Router, type RequestHandler } from 'express';
-import type { BillingStore } from '@billing/shared/billing/billing-store.js';
+import type { Store } from '@billing/shared/firestore/store.js';
 import { AppError } from '@billing/shared/errors/app-error.js';
 import type { Identity } from '@billing/shared/identity/identity.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
@@ -15,7 +15,7 @@ import { renderRevenuePage } from '../pages/revenue-page.js';
 export const REVENUE_CACHE_MS = 60_000;
 
 export interface RevenueRouterDeps {
-  store: BillingStore;
+  store: Store;
   clock: Clock;
   /** Whether an identity may open the view (`adminCheck(config.adminEmails)`). */
   isAdmin: (identity: Identity) => boolean;

@@ -3,7 +3,7 @@
 // refuse it as soon as their listener sees the change.
 import { Router } from 'express';
 import { z } from 'zod';
-import { ApiKeyName } from '@billing/shared/api-keys/api-key-documents.js';
+import { ApiKeyName } from '@billing/shared/model/api-key-documents.js';
 import { requestAuth } from '../auth/request-identity.js';
 import { parseInput } from '../http/parse-input.js';
 import type { Metering } from '../usage/metering.js';

@@ -5,7 +5,7 @@
 // identity only. No screenshots are written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { invoiceFixture, subscriptionFixture } from '@billing/shared/testing/revenue-fixtures.js';
 import { devSubject } from '../auth/dev-iap.js';
 import { formatDate } from '../pages/format.js';
@@ -167,7 +167,7 @@ describe('billing page in a browser', () => {
   }, 60_000);
 
   it('shows an admin the revenue view, and refuses it to everyone else', async () => {
-    const store = createBillingStore(stack.firestore);
+    const store = createStore(stack.firestore);
     await store.subscriptions.doc('sub_admin_view').set(subscriptionFixture('sub_admin_view', 'team_month'));
     await store.invoices.doc('in_admin_view').set(invoiceFixture('in_admin_view', { amountPaid: 10_000 }));
 

@@ -9,12 +9,13 @@ import type { BillingSummary } from '@billing/shared/model/documents.js';
 import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
 import { calendarMonth } from '@billing/shared/usage/usage-account.js';
-import { usageCounterRef } from '@billing/shared/usage/usage-documents.js';
+
 import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createDevIap, devSubject, type DevIap } from '../auth/dev-iap.js';
 import { IAP_HEADER, createIapVerifier } from '../auth/iap-verifier.js';
 import { startHarness, type Harness } from '../testing/app-harness.js';
 import { createMetering, type Metering } from './metering.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 
 // The first realtime listener of a test process takes seconds to open against the emulator
 // (measured ~6 s here, later ones ~100 ms); the user cache and the key verifier both listen, so
@@ -209,7 +210,7 @@ describe('/v1 metering over HTTP', () => {
     expect((await post(json, '{"input":42}')).status).toBe(400);
 
     await first.metering.recorder.flush();
-    expect((await usageCounterRef(first.db, devSubject(user), 'analyses', calendarMonth(Date.now()).start).get()).exists).toBe(false);
+    expect((await createStore(first.db).usageCounter(devSubject(user), 'analyses', calendarMonth(Date.now()).start).get()).exists).toBe(false);
     const usage = await call(base, '/api/usage', { headers: await iap(user) });
     expect((usage.body as { usage: { feature: string; used: number }[] }).usage.find((u) => u.feature === 'analyses')?.used).toBe(0);
     expect((await post(json, '{"input":"x"}')).status).toBe(201); // a well-formed call is charged as before
@@ -249,7 +250,7 @@ describe('/v1 metering over HTTP', () => {
       .collection(Collection.users)
       .doc(userId)
       .update({ 'billing.currentPeriodStart': periodStart, 'billing.billingCycleAnchor': periodStart });
-    const counter = usageCounterRef(a.db, userId, 'analyses', periodStart);
+    const counter = createStore(a.db).usageCounter(userId, 'analyses', periodStart);
     // 950 of 1000 already used: 50 left for 128 concurrent requests.
     await counter.set({ userId, feature: 'analyses', periodStart, periodEnd: periodStart + 2 * 86_400, limit: 1000, reserved: 950, used: 950, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });
     const key = await createKey(a.harness.baseUrl, await iap('frank@example.com'));

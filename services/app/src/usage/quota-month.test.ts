@@ -2,7 +2,7 @@
 // anchor: a yearly and a weekly Pro subscriber through the app as production composes it, the
 // Firestore emulator and the Stripe stand-in, whose test clock the app follows across months.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBillingStore } from '@billing/shared/billing/billing-store.js';
+import { createStore } from '@billing/shared/firestore/store.js';
 import { refreshSubscription } from '@billing/shared/billing/refresh-subscription.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
@@ -68,7 +68,7 @@ async function advanceTo(iso: string): Promise<void> {
   stack.standIn.advanceClock(2);
   await stack.composed.metering.recorder.flush();
   stack.standIn.advanceClock(at(iso) - stack.standIn.clock.now());
-  const deps = { store: createBillingStore(stack.firestore), reader: createSdkStripeReader(stack.stripe), clock: stack.standIn.clock.asPort(), logger: silentLogger() };
+  const deps = { store: createStore(stack.firestore), reader: createSdkStripeReader(stack.stripe), clock: stack.standIn.clock.asPort(), logger: silentLogger() };
   for (const [email, id] of subscriptions) {
     const { billing } = await refreshSubscription(deps, id, { livemode: false });
     await eventually(async () => {

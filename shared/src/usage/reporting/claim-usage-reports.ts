@@ -5,7 +5,8 @@
 // send of that report carries the same identifier and Stripe counts it once.
 import { createHash } from 'node:crypto';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
-import { outboxCollection, reportCollection, type UsageOutboxEntry } from '../usage-documents.js';
+import { type UsageOutboxEntry } from '../../model/usage-documents.js';
+import { createStore } from '../../firestore/store.js';
 
 /** Entries per report: one transaction reads and updates all of them. */
 export const MAX_ENTRIES_PER_REPORT = 400;
@@ -27,7 +28,7 @@ export const groupKey = (e: Pick<UsageOutboxEntry, 'customerId' | 'eventName'>) 
 
 /** Claims what is pending; returns the ids of the reports it created. */
 export async function claimUsageReports(db: Firestore, opts: ClaimOptions): Promise<string[]> {
-  const pending = await outboxCollection(db).where('state', '==', 'pending').limit(opts.scanLimit).get();
+  const pending = await createStore(db).usageOutbox.where('state', '==', 'pending').limit(opts.scanLimit).get();
   const groups = new Map<string, string[]>();
   for (const doc of pending.docs) {
     const e = doc.data();
@@ -46,7 +47,7 @@ export async function claimUsageReports(db: Firestore, opts: ClaimOptions): Prom
 }
 
 async function claimGroup(db: Firestore, entryIds: string[], nowMs: number): Promise<string | null> {
-  const outbox = outboxCollection(db);
+  const outbox = createStore(db).usageOutbox;
   return db.runTransaction(async (tx) => {
     const snaps = await tx.getAll(...entryIds.map((id) => outbox.doc(id)));
     // Another run may have claimed some of them since the query: claim only what is still pending.
@@ -58,7 +59,7 @@ async function claimGroup(db: Firestore, entryIds: string[], nowMs: number): Pro
     if (!first) return null;
     const identifier = reportIdentifier(still.map((s) => s.id));
     const now = Timestamp.fromMillis(nowMs);
-    tx.create(reportCollection(db).doc(identifier), {
+    tx.create(createStore(db).usageReports.doc(identifier), {
       identifier,
       customerId: first.data.customerId,
       eventName: first.data.eventName,

@@ -14,10 +14,11 @@ import { createStripeClient } from '../../stripe/stripe-client.js';
 import { billingSummaryFixture, userDocFixture } from '../../testing/billing-summary-fixture.js';
 import { testFirestore } from '../../testing/emulator.js';
 import { firestoreBillingSource } from '../usage-account.js';
-import { outboxCollection, reportCollection } from '../usage-documents.js';
+
 import { createUsageRecorder } from '../usage-recorder.js';
 import { claimUsageReports } from './claim-usage-reports.js';
 import { runUsageReport } from './run-usage-report.js';
+import { createStore } from '../../firestore/store.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -71,7 +72,7 @@ describe('reportUsage', () => {
     const b = await teamUser(w, 'ub');
     const usedA = await use(w, a.userId, [5, 7, 11]);
     const usedB = await use(w, b.userId, [3]);
-    expect((await outboxCollection(w.db).get()).size).toBeGreaterThanOrEqual(2);
+    expect((await createStore(w.db).usageOutbox.get()).size).toBeGreaterThanOrEqual(2);
 
     const result = await run(w);
     expect(result).toMatchObject({ sent: 2, failed: 0, retryLater: 0, units: usedA + usedB });
@@ -117,13 +118,13 @@ describe('reportUsage', () => {
     };
     await expect(run(w, crashAfterSend)).rejects.toThrow('process killed');
     expect(billed(w, a.customerId)).toBe(used);
-    const report = (await reportCollection(w.db).get()).docs[0]?.data();
+    const report = (await createStore(w.db).usageReports.get()).docs[0]?.data();
     expect(report?.state).toBe('claimed');
 
     expect(await run(w)).toMatchObject({ resent: 1, sent: 1 }); // Stripe answers resource_already_exists: recorded
     expect(billed(w, a.customerId)).toBe(used);
     expect(w.standIn.meterEvents(a.customerId)).toHaveLength(1);
-    expect((await reportCollection(w.db).doc(report?.identifier ?? '').get()).data()?.state).toBe('sent');
+    expect((await createStore(w.db).usageReports.doc(report?.identifier ?? '').get()).data()?.state).toBe('sent');
   });
 
   it('Stripe answering 500 several times leaves the report claimed, and a later run bills it exactly once', async () => {
@@ -136,7 +137,7 @@ describe('reportUsage', () => {
     expect(billed(w, a.customerId)).toBe(0);
     expect(await run(w)).toMatchObject({ sent: 1, units: used });
     expect(billed(w, a.customerId)).toBe(used);
-    const report = (await reportCollection(w.db).get()).docs[0]?.data();
+    const report = (await createStore(w.db).usageReports.get()).docs[0]?.data();
     expect(report).toMatchObject({ state: 'sent', attempts: 3, lastError: null });
   });
 
@@ -153,11 +154,11 @@ describe('reportUsage', () => {
     const w = await world();
     const a = await teamUser(w, 'ug');
     const old = Math.floor(Date.now() / 1000) - 40 * 86_400;
-    await outboxCollection(w.db)
+    await createStore(w.db).usageOutbox
       .doc('old-entry')
       .set({ userId: 'ug', customerId: a.customerId, feature: 'api_calls', eventName: 'api_calls', value: 5, timestamp: old, periodStart: old - 100, periodEnd: old + 100, state: 'pending', reportId: null, createdAt: Timestamp.now(), expireAt: Timestamp.now() });
     expect(await run(w)).toMatchObject({ failed: 1, sent: 0 });
     expect(billed(w, a.customerId)).toBe(0);
-    expect((await reportCollection(w.db).get()).docs[0]?.data()).toMatchObject({ state: 'failed', lastError: 'outside_stripe_window' });
+    expect((await createStore(w.db).usageReports.get()).docs[0]?.data()).toMatchObject({ state: 'failed', lastError: 'outside_stripe_window' });
   });
 });

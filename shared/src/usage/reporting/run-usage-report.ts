@@ -12,9 +12,10 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { Logger } from '../../logging/logger.js';
 import type { Clock } from '../../ports/clock.js';
 import type { MeterEventSender } from '../../ports/meter-event-sender.js';
-import { reportCollection } from '../usage-documents.js';
+
 import { claimUsageReports, groupKey } from './claim-usage-reports.js';
 import { sendUsageReports, type SendOutcome } from './send-usage-reports.js';
+import { createStore } from '../../firestore/store.js';
 
 export interface ReportUsageDeps {
   db: Firestore;
@@ -35,7 +36,7 @@ export async function runUsageReport(deps: ReportUsageDeps): Promise<ReportUsage
   const { db, logger } = deps;
   const send = (ids: readonly string[]) => sendUsageReports(db, ids, { sender: deps.sender, logger, nowMs: deps.clock.now(), concurrency: deps.concurrency ?? 4 });
 
-  const leftovers = (await reportCollection(db).where('state', '==', 'claimed').limit(deps.scanLimit ?? 2_000).get()).docs;
+  const leftovers = (await createStore(db).usageReports.where('state', '==', 'claimed').limit(deps.scanLimit ?? 2_000).get()).docs;
   const first = await send(leftovers.map((d) => d.id));
   const busy = new Set(leftovers.map((d) => groupKey(d.data()))); // already had their call this run
 

@@ -6,7 +6,8 @@
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
 import type { Logger } from '../../logging/logger.js';
 import { SendFailureError, type MeterEventSender } from '../../ports/meter-event-sender.js';
-import { reportCollection, type UsageReportDoc } from '../usage-documents.js';
+import { type UsageReportDoc } from '../../model/usage-documents.js';
+import { createStore } from '../../firestore/store.js';
 
 /** Stripe accepts meter events up to 35 days back; keep an hour of margin for the request itself. */
 export const MAX_EVENT_AGE_SECONDS = 35 * 86_400 - 3_600;
@@ -36,7 +37,7 @@ export async function sendUsageReports(db: Firestore, ids: readonly string[], op
 }
 
 async function sendOne(db: Firestore, id: string, opts: SendOptions, outcome: SendOutcome): Promise<void> {
-  const ref = reportCollection(db).doc(id);
+  const ref = createStore(db).usageReports.doc(id);
   const report = (await ref.get()).data();
   if (!report || report.state !== 'claimed') return; // another run finished it
   const nowSeconds = Math.floor(opts.nowMs / 1000);

@@ -11,6 +11,7 @@ import { emptyable, expandParam, listParams, metadataParam } from '../http/reque
 import { noSuchResource } from '../http/stripe-error.js';
 import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
 import { listPage } from './list-page.js';
+import { mergeMetadata } from './merge-metadata.js';
 
 const testPaymentMethod = z.enum(Object.keys(TEST_PAYMENT_METHODS) as [keyof typeof TEST_PAYMENT_METHODS]);
 
@@ -29,16 +30,6 @@ export function customerOrThrow(ctx: BillingContext, id: string, param = 'id'): 
   const customer = ctx.state.customers.get(id);
   if (!customer) throw noSuchResource('customer', id, param);
   return customer;
-}
-
-function mergeMetadata(current: Stripe.Metadata, update: Record<string, string> | undefined): Stripe.Metadata {
-  if (!update) return current;
-  const next = { ...current };
-  for (const [k, v] of Object.entries(update)) {
-    if (v === '') delete next[k];
-    else next[k] = v;
-  }
-  return next;
 }
 
 const create = endpoint('post', '/v1/customers', z.strictObject(fields), (ctx, p) => {

@@ -50,6 +50,8 @@ export class StandInState {
   readonly subscriptions = new Map<string, SubscriptionRecord>();
   readonly invoices = new Map<string, Stripe.Invoice>();
   readonly portalSessions = new Map<string, Stripe.BillingPortal.Session>();
+  /** Registered endpoints (kept for the API; webhooks are delivered to the stand-in's one configured URL). */
+  readonly webhookEndpoints = new Map<string, Stripe.WebhookEndpoint>();
   readonly events: Stripe.Event[] = [];
   readonly meterEvents: MeterEventRecord[] = [];
   /** identifier -> time it was first seen (stand-in clock) */

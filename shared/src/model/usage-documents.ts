@@ -1,11 +1,8 @@
-// Firestore documents of usage metering (README.md beside this file says how they move).
+// Firestore documents of usage metering (shared/src/usage/README.md says how they move).
 // Every read goes through a zod converter; times we stamp are Timestamps, Stripe-facing times are
 // unix seconds as Stripe takes them.
-import type { DocumentReference, Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { zodConverter } from '../firestore/zod-converter.js';
-import { Collection } from '../model/collections.js';
-import { timestamp } from '../model/documents.js';
+import { timestamp } from './documents.js';
 import { MeteredFeature } from '../plans/catalog.js';
 
 const unixSeconds = z.number().int().nonnegative();
@@ -14,7 +11,7 @@ export const QuotaLimit = z.union([z.number().int().nonnegative(), z.literal('un
 
 /**
  * `users/{userId}/usage/{feature}_{periodStart}`: one quota counter per user, feature and quota
- * month (usage-account.ts: monthly whatever the billing interval, `periodStart` its start).
+ * month (usage/usage-account.ts: monthly whatever the billing interval, `periodStart` its start).
  * `reserved` counts units leased to app instances (admitted or about to be); `used` counts
  * units actually admitted and flushed. Invariant for a finite limit: used <= reserved <= limit
  * (unless the plan was downgraded mid-period). TTL field `expireAt` = period end + retention.
@@ -88,16 +85,3 @@ export const UsageReportDoc = z.object({
   expireAt: timestamp,
 });
 export type UsageReportDoc = z.infer<typeof UsageReportDoc>;
-
-export const usageCounterRef = (db: Firestore, userId: string, feature: MeteredFeature, periodStart: number): DocumentReference<UsageCounterDoc> =>
-  db
-    .collection(Collection.users)
-    .doc(userId)
-    .collection(Collection.usage)
-    .doc(`${feature}_${periodStart}`)
-    .withConverter(zodConverter(UsageCounterDoc));
-
-export const receiptRef = (db: Firestore, writeId: string): DocumentReference<UsageWriteReceipt> =>
-  db.collection(Collection.usageReceipts).doc(writeId).withConverter(zodConverter(UsageWriteReceipt));
-export const outboxCollection = (db: Firestore) => db.collection(Collection.usageOutbox).withConverter(zodConverter(UsageOutboxEntry));
-export const reportCollection = (db: Firestore) => db.collection(Collection.usageReports).withConverter(zodConverter(UsageReportDoc));

@@ -1,11 +1,8 @@
 // `api_keys/{sha256(secret)}`: one API key. The id shown in the API is a separate random id, so
 // URLs and logs never carry the hash.
-import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { zodConverter } from '../firestore/zod-converter.js';
-import { Collection } from '../model/collections.js';
-import { timestamp } from '../model/documents.js';
-import { UserText } from '../model/user-text.js';
+import { timestamp } from './documents.js';
+import { UserText } from './user-text.js';
 
 export const ApiKeyDoc = z.object({
   id: z.string(),
@@ -19,5 +16,3 @@ export const ApiKeyDoc = z.object({
 export type ApiKeyDoc = z.infer<typeof ApiKeyDoc>;
 
 export const ApiKeyName = UserText.trim().min(1).max(100);
-
-export const apiKeyCollection = (db: Firestore) => db.collection(Collection.apiKeys).withConverter(zodConverter(ApiKeyDoc));

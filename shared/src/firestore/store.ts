@@ -1,0 +1,54 @@
+// The one typed store: every collection the product reads or writes, named once, each behind a
+// converter that parses (model/*), so code past a read trusts the shape. Nothing else builds a
+// Firestore path. The README's "Data model" section describes each document and who writes it.
+import type { CollectionReference, DocumentData, DocumentReference, DocumentSnapshot, Firestore, Query, Transaction } from '@google-cloud/firestore';
+import type { z } from 'zod';
+import { ApiKeyDoc } from '../model/api-key-documents.js';
+import { Collection } from '../model/collections.js';
+import { CustomerDoc, CustomerObjectsDoc, EntitlementsDoc, InvoiceDoc, LedgerEntry, SubscriptionDoc, UserDoc } from '../model/documents.js';
+import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '../model/usage-documents.js';
+import type { MeteredFeature } from '../plans/catalog.js';
+import { zodConverter } from './zod-converter.js';
+
+function typed<S extends z.ZodType<DocumentData>>(db: Firestore, name: string, schema: S): CollectionReference<z.infer<S>> {
+  return db.collection(name).withConverter(zodConverter(schema));
+}
+
+export function createStore(db: Firestore) {
+  const users = typed(db, Collection.users, UserDoc);
+  const subscriptions = typed(db, Collection.subscriptions, SubscriptionDoc);
+  const invoices = typed(db, Collection.invoices, InvoiceDoc);
+  const usageConverter = zodConverter(UsageCounterDoc);
+  return {
+    db,
+    users,
+    customers: typed(db, Collection.customers, CustomerDoc),
+    subscriptions,
+    entitlements: typed(db, Collection.entitlements, EntitlementsDoc),
+    invoices,
+    customerObjects: typed(db, Collection.customerObjects, CustomerObjectsDoc),
+    ledger: typed(db, Collection.ledger, LedgerEntry),
+    apiKeys: typed(db, Collection.apiKeys, ApiKeyDoc),
+    usageOutbox: typed(db, Collection.usageOutbox, UsageOutboxEntry),
+    usageReceipts: typed(db, Collection.usageReceipts, UsageWriteReceipt),
+    usageReports: typed(db, Collection.usageReports, UsageReportDoc),
+    /** `users/{userId}/usage/{feature}_{periodStart}`: one quota counter (model/usage-documents.ts). */
+    usageCounter: (userId: string, feature: MeteredFeature, periodStart: number): DocumentReference<UsageCounterDoc> =>
+      db.collection(Collection.users).doc(userId).collection(Collection.usage).doc(`${feature}_${periodStart}`).withConverter(usageConverter),
+    subscriptionsOfCustomer: (customerId: string): Query<SubscriptionDoc> => subscriptions.where('customerId', '==', customerId),
+    /** Invoices that still carry a payment problem (the billing page banner). */
+    invoicesWithPaymentIssue: (customerId: string): Query<InvoiceDoc> =>
+      invoices.where('customerId', '==', customerId).where('paymentIssue', 'in', ['failed', 'action_required']),
+  };
+}
+export type Store = ReturnType<typeof createStore>;
+
+/**
+ * Two documents of different types in one transactional round trip. The SDK's getAll takes one
+ * document type, but each reference keeps its own converter, so each snapshot is already parsed
+ * as its reference's type: the casts only restore what the SDK's signature forgets.
+ */
+export async function getPair<A, B>(tx: Transaction, a: DocumentReference<A>, b: DocumentReference<B>): Promise<[A | undefined, B | undefined]> {
+  const [snapA, snapB] = await tx.getAll<unknown, DocumentData>(a, b);
+  return [(snapA as DocumentSnapshot<A> | undefined)?.data(), (snapB as DocumentSnapshot<B> | undefined)?.data()];
+}
