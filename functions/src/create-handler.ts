@@ -6,11 +6,6 @@ import { z } from 'zod';
 import { processEventMessage, type MessageDeps, type MessageResult } from '@billing/shared/billing/process-event-message.js';
 
 /** The CloudEvent data of a Pub/Sub push (message.data is base64). */
-export interface MessagePublishedData {
-  message?: { data?: string; attributes?: Record<string, string>; messageId?: string; publishTime?: string };
-  subscription?: string;
-}
-
 const MessagePublished = z.object({
   message: z.object({
     data: z.string().default(''),
@@ -19,14 +14,21 @@ const MessagePublished = z.object({
   }),
 });
 
-export type StripeEventHandler = (event: CloudEvent<MessagePublishedData>) => Promise<void>;
+/** The CloudEvent's data is unknown until MessagePublished parses it (the one description of a push message). */
+export type StripeEventHandler = (event: CloudEvent<unknown>) => Promise<void>;
+
+/** The Pub/Sub message a push delivery carries, or null when the CloudEvent is not one. */
+export function pushedMessage(data: unknown): z.output<typeof MessagePublished>['message'] | null {
+  const parsed = MessagePublished.safeParse(data);
+  return parsed.success ? parsed.data.message : null;
+}
 
 export function createStripeEventHandler(deps: MessageDeps, onResult?: (result: MessageResult) => void): StripeEventHandler {
   return async (cloudEvent) => {
-    const parsed = MessagePublished.safeParse(cloudEvent.data);
+    const pushed = pushedMessage(cloudEvent.data);
     // Not a Pub/Sub message at all: nothing to dead-letter, and retrying cannot help.
-    const message = parsed.success ? parsed.data.message : { data: '', attributes: {} };
-    if (!parsed.success) deps.logger.error({ event: 'stripe_event.not_pubsub', cloudEventId: cloudEvent.id, cloudEventType: cloudEvent.type }, 'CloudEvent is not a Pub/Sub message');
+    const message = pushed ?? { data: '', attributes: {} };
+    if (!pushed) deps.logger.error({ event: 'stripe_event.not_pubsub', cloudEventId: cloudEvent.id, cloudEventType: cloudEvent.type }, 'CloudEvent is not a Pub/Sub message');
     const result = await processEventMessage(deps, { data: Buffer.from(message.data, 'base64'), attributes: message.attributes });
     onResult?.(result);
   };

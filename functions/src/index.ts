@@ -15,7 +15,7 @@ import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
 import { loadConfig } from './config.js';
-import { createStripeEventHandler, type MessagePublishedData, type StripeEventHandler } from './create-handler.js';
+import { createStripeEventHandler, type StripeEventHandler } from './create-handler.js';
 import './report-usage/register.js';
 
 export const FUNCTION_NAME = 'applyStripeEvent';
@@ -42,4 +42,4 @@ const lazyHandler: StripeEventHandler = (event) => {
   handler ??= buildHandler();
   return handler(event);
 };
-functions.cloudEvent<MessagePublishedData>(FUNCTION_NAME, lazyHandler);
+functions.cloudEvent<unknown>(FUNCTION_NAME, lazyHandler);

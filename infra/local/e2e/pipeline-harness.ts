@@ -25,7 +25,7 @@ import { testFirestore, testProjectId, testPubSub } from '@billing/shared/testin
 import { pullMessages, type PulledMessage } from '@billing/shared/testing/pull-messages.js';
 import type { StandIn, StandInOptions } from '@billing/stripe-stand-in/stand-in.js';
 import { startStandIn, TEST_WEBHOOK_SECRET } from '@billing/stripe-stand-in/testing/start-stand-in.js';
-import { createStripeEventHandler, type MessagePublishedData } from '../../../functions/src/create-handler.js';
+import { createStripeEventHandler, pushedMessage } from '../../../functions/src/create-handler.js';
 import { createWebhookApp, WEBHOOK_PATH } from '../../../services/webhook/src/app.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../../services/webhook/src/config.js';
 import { WEBHOOK_PUBLISH_BATCHING } from '../../../services/webhook/src/publish-batching.js';
@@ -117,8 +117,8 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   // Deliveries still being applied when close() cuts their connections: awaited before the
   // clients they use are closed.
   const inFlight = new Set<Promise<void>>();
-  functions.cloudEvent<MessagePublishedData>(functionName, async (event: functions.CloudEvent<MessagePublishedData>) => {
-    const eventId = event.data?.message?.attributes?.['eventId'];
+  functions.cloudEvent<unknown>(functionName, async (event: functions.CloudEvent<unknown>) => {
+    const eventId = pushedMessage(event.data)?.attributes['eventId'];
     const attempt = eventId !== undefined && failing.has(eventId) ? Promise.reject(new TransientError(`injected outage for ${eventId}`)) : handler(event);
     const work = attempt.catch((err: unknown) => {
       failures.push(err instanceof Error ? err.message : String(err));
