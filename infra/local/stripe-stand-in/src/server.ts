@@ -1,11 +1,12 @@
 // Composition root of the local Stripe stand-in: `tsx infra/local/stripe-stand-in/src/server.ts`.
 // Never deployed. Env: STAND_IN_PORT (12111), STAND_IN_HOST, STAND_IN_PUBLIC_URL,
 // STRIPE_WEBHOOK_SECRET, STAND_IN_WEBHOOK_URL, LOG_LEVEL.
+import { exitOnConfigError } from '@billing/shared/config/exit-on-config-error.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { loadConfig } from './config.js';
 import { createStandIn } from './stand-in.js';
 
-const config = loadConfig();
+const config = exitOnConfigError('stripe-stand-in', () => loadConfig());
 const logger = createLogger({ service: 'stripe-stand-in', level: config.logLevel });
 const standIn = createStandIn({ webhookSecret: config.webhookSecret, webhookUrl: config.webhookUrl, publicUrl: config.publicUrl, logger });
 const { url, close } = await standIn.listen(config.port, config.host);
