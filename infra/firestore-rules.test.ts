@@ -14,7 +14,7 @@ const DOC_PATHS = [
   ...Object.values(Collection)
     .filter((name) => name !== Collection.usage)
     .map((name) => `${name}/doc-1`),
-  `${Collection.users}/user-1/${Collection.usage}/api_calls_1700000000`,
+  `${Collection.accounts}/user-1/${Collection.usage}/api_calls_1700000000`,
 ];
 
 let env: RulesTestEnvironment;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   });
   // Seed through the rules-bypassing context so reads hit existing documents.
   await env.withSecurityRulesDisabled(async (ctx) => {
-    for (const path of DOC_PATHS) await setDoc(doc(ctx.firestore(), path), { seeded: true, userId: 'user-1' });
+    for (const path of DOC_PATHS) await setDoc(doc(ctx.firestore(), path), { seeded: true, accountId: 'user-1' });
   });
 });
 
@@ -56,8 +56,8 @@ describe('firestore.rules', () => {
         await assertFails(getDocs(collection(db(), path.split('/').slice(0, -1).join('/'))));
       });
       test.each(DOC_PATHS)('cannot create, overwrite or delete %s', async (path) => {
-        await assertFails(setDoc(doc(db(), `${path}-new`), { userId: 'user-1' }));
-        await assertFails(setDoc(doc(db(), path), { userId: 'user-1', billing: { status: 'active' } }));
+        await assertFails(setDoc(doc(db(), `${path}-new`), { accountId: 'user-1' }));
+        await assertFails(setDoc(doc(db(), path), { accountId: 'user-1', billing: { status: 'active' } }));
         await assertFails(deleteDoc(doc(db(), path)));
       });
     });

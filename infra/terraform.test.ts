@@ -461,7 +461,7 @@ describe('Firestore', () => {
     expect(child(ttl, 'ttl_config')).toBeDefined();
     expect(child(ttl, 'index_config')).toBeDefined();
     const ttlCollections = tf.locals['ttl_collections'] as string[];
-    // The ledger, the usage counters (users/{uid}/usage: a collection group), the outbox, the write receipts and the reports.
+    // The ledger, the usage counters (accounts/{accountId}/usage: a collection group), the outbox, the write receipts and the reports.
     expect([...ttlCollections].sort()).toEqual([Collection.ledger, Collection.usage, Collection.usageOutbox, Collection.usageReceipts, Collection.usageReports].sort());
     const exempt = indexes.fieldOverrides.filter((o) => o.fieldPath === 'expireAt' && o.indexes.length === 0).map((o) => o.collectionGroup);
     expect([...exempt].sort()).toEqual([...ttlCollections].sort());

@@ -13,7 +13,7 @@ export function subscriptionEvent(i: number, created: number, type: Subscription
   const sub = e.data.object as Stripe.Subscription;
   sub.id = `sub_bench${i}`;
   sub.customer = `cus_bench${i}`;
-  sub.metadata = { userId: `user_bench${i}` };
+  sub.metadata = { accountId: `user_bench${i}` };
   return e;
 }
 

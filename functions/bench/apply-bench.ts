@@ -114,14 +114,14 @@ async function seedMappings(db: Firestore, count: number): Promise<void> {
     for (let i = start; i < Math.min(count, start + 400); i++) {
       batch.set(store.customers.doc(`cus_bench${i}`), {
         customerId: `cus_bench${i}`,
-        userId: `user_bench${i}`,
+        accountId: `user_bench${i}`,
         email: null,
         deleted: false,
         livemode: false,
         version: { created: 0, eventId: null, source: 'fetch', revision: 1 },
         updatedAt: now,
       });
-      batch.set(store.users.doc(`user_bench${i}`), { userId: `user_bench${i}`, email: null, stripeCustomerId: null, billing: null, createdAt: now, updatedAt: now });
+      batch.set(store.accounts.doc(`user_bench${i}`), { accountId: `user_bench${i}`, kind: 'personal', name: null, email: null, stripeCustomerId: null, billing: null, createdAt: now, updatedAt: now });
     }
     await batch.commit();
   }

@@ -12,7 +12,7 @@ import os from 'node:os';
 import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { Collection } from '@billing/shared/model/collections.js';
-import { UserId } from '@billing/shared/model/ids.js';
+import { AccountId } from '@billing/shared/model/ids.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
 import { createSdkMeterEventSender } from '@billing/shared/stripe/meter-event-sender-sdk.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
@@ -21,7 +21,7 @@ import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
 
 import { createUsageRecorder, type UsageRecorder } from '@billing/shared/usage/usage-recorder.js';
 import { runUsageReport } from '@billing/shared/usage/reporting/run-usage-report.js';
-import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
+import { billingSummaryFixture, accountDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createStandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { createStore } from '@billing/shared/firestore/store.js';
 
@@ -64,10 +64,10 @@ export interface BenchResult {
 
 async function seedTeamUsers(db: Firestore, ids: string[], customers: string[]): Promise<void> {
   await Promise.all(
-    ids.map((userId, i) => {
+    ids.map((accountId, i) => {
       // team: api_calls 1,000,000 per period, billed through the api_calls meter
       const billing = billingSummaryFixture({ customerId: customers[i] ?? null, subscriptionId: `sub_bench${i}`, planId: 'team', priceId: 'price_team_month' });
-      return db.collection(Collection.users).doc(userId).set(userDocFixture(userId, billing, { email: null }));
+      return db.collection(Collection.accounts).doc(accountId).set(accountDocFixture(accountId, billing, { email: null }));
     }),
   );
 }
@@ -99,8 +99,8 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
   const stripe = createStripeClient({ secretKey: 'sk_test_bench', apiBase: server.url });
   const recorders: UsageRecorder[] = [];
   try {
-    const customers = await Promise.all(Array.from({ length: userCount }, (_, i) => stripe.customers.create({ metadata: { userId: `bench-user-${i}` } })));
-    const users = customers.map((_, i) => UserId.parse(`bench-user-${i}`));
+    const customers = await Promise.all(Array.from({ length: userCount }, (_, i) => stripe.customers.create({ metadata: { accountId: `bench-user-${i}` } })));
+    const users = customers.map((_, i) => AccountId.parse(`bench-user-${i}`));
     await seedTeamUsers(db, users, customers.map((c) => c.id));
 
     let recorderWrites = 0;
@@ -119,13 +119,13 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
       );
     }
     // Warm-up: first lease and billing read per user and instance, outside the measurement.
-    await Promise.all(recorders.flatMap((r) => users.map((userId) => r.record({ userId }, 'api_calls'))));
+    await Promise.all(recorders.flatMap((r) => users.map((accountId) => r.record({ accountId }, 'api_calls'))));
     const warmUnits = recorders.length * users.length;
 
     const cpuBefore = process.cpuUsage();
     const started = Date.now();
     const deadline = started + durationMs;
-    const admittedPerInstance = await Promise.all(recorders.map((r) => loop(deadline, concurrency, (i) => r.record({ userId: users[i % users.length]! }, 'api_calls').then(() => undefined))));
+    const admittedPerInstance = await Promise.all(recorders.map((r) => loop(deadline, concurrency, (i) => r.record({ accountId: users[i % users.length]! }, 'api_calls').then(() => undefined))));
     const elapsed = Date.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const admittedUnits = admittedPerInstance.reduce((a, b) => a + b, 0);

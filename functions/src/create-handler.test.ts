@@ -114,7 +114,7 @@ describe('applyStripeEvent behind a Pub/Sub push subscription', () => {
     expect(ledger.outcome).toBe('applied');
     expect(injectedFailures).toBe(1); // the first delivery failed, so this one is a redelivery
     expect((await store.subscriptions.doc(sub.id).get()).data()?.version.revision).toBe(1);
-    expect((await store.users.doc('user_123').get()).data()?.billing?.status).toBe('active');
+    expect((await store.accounts.doc('user_123').get()).data()?.billing?.status).toBe('active');
   });
 
   it('sends a poison message to the dead-letter topic and acknowledges it', async () => {

@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import { createStore } from '@billing/shared/firestore/store.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { Collection } from '@billing/shared/model/collections.js';
-import { UserDoc } from '@billing/shared/model/documents.js';
+import { AccountDoc } from '@billing/shared/model/account-documents.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
 import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
@@ -21,13 +21,13 @@ afterAll(async () => {
   for (const fn of cleanup.reverse()) await fn();
 });
 
-async function subscribedCustomer(running: RunningStandIn, userId: string): Promise<{ customer: Stripe.Customer; subscriptionId: string }> {
+async function subscribedCustomer(running: RunningStandIn, accountId: string): Promise<{ customer: Stripe.Customer; subscriptionId: string }> {
   const { stripe, standIn } = running;
-  const customer = await stripe.customers.create({ email: `${userId}@example.com`, metadata: { userId } });
+  const customer = await stripe.customers.create({ email: `${accountId}@example.com`, metadata: { accountId } });
   const session = await stripe.checkout.sessions.create({
     mode: 'subscription',
     customer: customer.id,
-    client_reference_id: userId,
+    client_reference_id: accountId,
     line_items: [{ price: 'price_pro_month', quantity: 1 }],
     success_url: 'http://127.0.0.1/success?session_id={CHECKOUT_SESSION_ID}',
     cancel_url: 'http://127.0.0.1/cancel',
@@ -77,7 +77,7 @@ describe('resync and replay from Stripe', () => {
     cleanup.push(() => db.terminate());
     const { customer, subscriptionId } = await subscribedCustomer(running, 'user-resync');
     // The product's mapping, as the app writes it when it creates the customer.
-    await db.doc(`${Collection.users}/user-resync`).set({ userId: 'user-resync', email: 'user-resync@example.com', stripeCustomerId: customer.id, billing: null, createdAt: new Date(), updatedAt: new Date() });
+    await db.doc(`${Collection.accounts}/user-resync`).set({ accountId: 'user-resync', email: 'user-resync@example.com', stripeCustomerId: customer.id, billing: null, createdAt: new Date(), updatedAt: new Date() });
 
     const result = await resyncSubscriptions({
       stripe: running.stripe,
@@ -90,8 +90,8 @@ describe('resync and replay from Stripe', () => {
     });
     expect(result).toEqual({ subscriptions: 1, unmapped: 0 });
     const sub = (await db.doc(`${Collection.subscriptions}/${subscriptionId}`).get()).data();
-    expect(sub).toMatchObject({ status: 'active', customerId: customer.id, userId: 'user-resync', planId: 'pro' });
-    const user = UserDoc.parse((await db.doc(`${Collection.users}/user-resync`).get()).data());
+    expect(sub).toMatchObject({ status: 'active', customerId: customer.id, accountId: 'user-resync', planId: 'pro' });
+    const user = AccountDoc.parse((await db.doc(`${Collection.accounts}/user-resync`).get()).data());
     expect(user.billing).toMatchObject({ subscriptionId, status: 'active', planId: 'pro' });
 
     const pubsub = createPubSubClient({ projectId: testProjectId('ops') });

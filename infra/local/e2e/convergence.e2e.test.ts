@@ -78,7 +78,7 @@ function expectedPrimary(subs: readonly Stripe.Subscription[]): Stripe.Subscript
 
 /** Every difference between Firestore and the stand-in, one line each (empty = converged). */
 async function mismatches(customers: readonly Customer[]): Promise<string[]> {
-  const [subSnap, userSnaps] = await Promise.all([p.store.subscriptions.get(), Promise.all(customers.map((c) => p.store.users.doc(c.userId).get()))]);
+  const [subSnap, userSnaps] = await Promise.all([p.store.subscriptions.get(), Promise.all(customers.map((c) => p.store.accounts.doc(c.accountId).get()))]);
   const docs = new Map(subSnap.docs.map((d) => [d.id, d.data()]));
   const out: string[] = [];
   customers.forEach((c, i) => {
@@ -94,7 +94,7 @@ async function mismatches(customers: readonly Customer[]): Promise<string[]> {
     const billing = userSnaps[i]?.data()?.billing ?? null;
     const wantBilling = { subscriptionId: primary?.id ?? null, status: primary?.status ?? null, planId: primary ? truth(primary).planId : null };
     const gotBilling = billing ? { subscriptionId: billing.subscriptionId, status: billing.status, planId: billing.planId } : null;
-    if (subs.length > 0 && JSON.stringify(gotBilling) !== JSON.stringify(wantBilling)) out.push(`#${c.index} ${c.userId} billing: want ${JSON.stringify(wantBilling)} got ${JSON.stringify(gotBilling)}`);
+    if (subs.length > 0 && JSON.stringify(gotBilling) !== JSON.stringify(wantBilling)) out.push(`#${c.index} ${c.accountId} billing: want ${JSON.stringify(wantBilling)} got ${JSON.stringify(gotBilling)}`);
   });
   for (const id of docs.keys()) out.push(`${id}: in Firestore but unknown to the stand-in`);
   return out;
@@ -131,9 +131,9 @@ describe('convergence under duplicated, shuffled, retried delivery', () => {
       const created = await Promise.all(
         Array.from({ length: Math.min(BATCH, CUSTOMERS - i) }, async (_, k) => {
           const index = i + k;
-          const userId = `user_${index}_${randomUUID().slice(0, 6)}`;
-          const customer = await p.stripe.customers.create({ email: `${userId}@example.com`, metadata: { userId } });
-          return { index, userId, customerId: customer.id, random: seededRandom(SEED + 7919 * (index + 1)), steps: [] };
+          const accountId = `user_${index}_${randomUUID().slice(0, 6)}`;
+          const customer = await p.stripe.customers.create({ email: `${accountId}@example.com`, metadata: { accountId } });
+          return { index, accountId, customerId: customer.id, random: seededRandom(SEED + 7919 * (index + 1)), steps: [] };
         }),
       );
       customers.push(...created);

@@ -71,22 +71,22 @@ describe('dead-letter path', () => {
     expect((await p.store.ledger.doc(poison.id).get()).exists).toBe(false);
 
     // The pipeline still works: a real checkout on the stand-in reaches Firestore.
-    const userId = `user_${randomUUID().slice(0, 8)}`;
-    const customer = await p.stripe.customers.create({ email: `${userId}@example.com`, metadata: { userId } });
+    const accountId = `user_${randomUUID().slice(0, 8)}`;
+    const customer = await p.stripe.customers.create({ email: `${accountId}@example.com`, metadata: { accountId } });
     const session = await p.stripe.checkout.sessions.create({
       mode: 'subscription',
       customer: customer.id,
-      client_reference_id: userId,
+      client_reference_id: accountId,
       line_items: [{ price: 'price_pro_month', quantity: 1 }],
       success_url: 'http://app.local/billing',
     });
     const subscriptionId = idOf(p.standIn.completeCheckout(session.id).subscription);
     const billing = await p.waitFor(
       async () => {
-        const b = (await p.store.users.doc(userId).get()).data()?.billing;
+        const b = (await p.store.accounts.doc(accountId).get()).data()?.billing;
         return b?.status === 'active' ? b : undefined;
       },
-      { timeoutMs: 30_000, describe: () => `user ${userId} never became active` },
+      { timeoutMs: 30_000, describe: () => `user ${accountId} never became active` },
     );
     expect(billing).toMatchObject({ subscriptionId, planId: 'pro' });
     expect(p.results.filter((r) => r.kind === 'dead_lettered')).toHaveLength(1);

@@ -31,7 +31,7 @@ export const LICENSED_PRICES = ['price_pro_month', 'price_pro_year', 'price_pro_
 
 export interface Customer {
   index: number;
-  userId: string;
+  accountId: string;
   customerId: string;
   random: () => number;
   /** What this customer did, for the failure report. */
@@ -55,7 +55,7 @@ export async function randomStep(stripe: Stripe, standIn: StandIn, c: Customer):
     const session = await stripe.checkout.sessions.create({
       mode: 'subscription',
       customer: c.customerId,
-      client_reference_id: c.userId,
+      client_reference_id: c.accountId,
       line_items: [{ price, quantity: 1 }],
       success_url: 'http://app.local/billing?session={CHECKOUT_SESSION_ID}',
       cancel_url: 'http://app.local/billing',

@@ -22,18 +22,18 @@ afterAll(async () => {
 });
 
 /** A product user with a Stripe customer created the way the product creates it. */
-async function newCustomer(): Promise<{ userId: string; customer: Stripe.Customer }> {
-  const userId = `user_${randomUUID().slice(0, 8)}`;
-  const customer = await p.stripe.customers.create({ email: `${userId}@example.com`, metadata: { userId } });
-  return { userId, customer };
+async function newCustomer(): Promise<{ accountId: string; customer: Stripe.Customer }> {
+  const accountId = `user_${randomUUID().slice(0, 8)}`;
+  const customer = await p.stripe.customers.create({ email: `${accountId}@example.com`, metadata: { accountId } });
+  return { accountId, customer };
 }
 
 /** Creates a Checkout Session and pays it on the stand-in's hosted page (a real form POST). */
-async function subscribeThroughCheckout(userId: string, customerId: string): Promise<Stripe.Subscription> {
+async function subscribeThroughCheckout(accountId: string, customerId: string): Promise<Stripe.Subscription> {
   const session = await p.stripe.checkout.sessions.create({
     mode: 'subscription',
     customer: customerId,
-    client_reference_id: userId,
+    client_reference_id: accountId,
     line_items: [{ price: 'price_pro_month', quantity: 1 }],
     success_url: 'http://app.local/billing?session={CHECKOUT_SESSION_ID}',
     cancel_url: 'http://app.local/billing',
@@ -47,16 +47,16 @@ async function subscribeThroughCheckout(userId: string, customerId: string): Pro
   return p.stripe.subscriptions.retrieve(idOf(completed.subscription));
 }
 
-async function billingOf(userId: string): Promise<BillingSummary | null> {
-  return (await p.store.users.doc(userId).get()).data()?.billing ?? null;
+async function billingOf(accountId: string): Promise<BillingSummary | null> {
+  return (await p.store.accounts.doc(accountId).get()).data()?.billing ?? null;
 }
 
 /** Polls the user's billing summary until `accept` holds; the timeout message shows the last one seen. */
-async function waitForBilling(userId: string, what: string, accept: (b: BillingSummary) => boolean): Promise<BillingSummary> {
+async function waitForBilling(accountId: string, what: string, accept: (b: BillingSummary) => boolean): Promise<BillingSummary> {
   let last: BillingSummary | null = null;
   return p.waitFor(
     async () => {
-      last = await billingOf(userId);
+      last = await billingOf(accountId);
       return last && accept(last) ? last : undefined;
     },
     { ...WAIT, describe: () => `${what}; last billing summary: ${JSON.stringify(last)}` },
@@ -88,12 +88,12 @@ const access = (billing: BillingSummary | null) => decideAccess({ billing, featu
 
 describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> function -> Firestore', () => {
   it('checkout activates the user, portal cancel keeps access to period end, then access ends', async () => {
-    const { userId, customer } = await newCustomer();
-    const sub = await subscribeThroughCheckout(userId, customer.id);
+    const { accountId, customer } = await newCustomer();
+    const sub = await subscribeThroughCheckout(accountId, customer.id);
     const periodEnd = sub.items.data[0]?.current_period_end;
     expect(periodEnd).toBeGreaterThan(p.standIn.clock.now());
 
-    const active = await waitForBilling(userId, 'status active', (b) => b.status === 'active');
+    const active = await waitForBilling(accountId, 'status active', (b) => b.status === 'active');
     expect(active).toMatchObject({
       customerId: customer.id,
       subscriptionId: sub.id,
@@ -111,19 +111,19 @@ describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> funct
     const types = ledger.map((d) => d.data()?.type);
     expect(types).toEqual(expect.arrayContaining(['customer.created', 'customer.subscription.created', 'invoice.paid', 'checkout.session.completed']));
     // The mapping was recovered from the customer's metadata (nothing else wrote it here).
-    expect((await p.store.customers.doc(customer.id).get()).data()?.userId).toBe(userId);
+    expect((await p.store.customers.doc(customer.id).get()).data()?.accountId).toBe(accountId);
 
     // Cancel in the portal, as the user would.
     const portal = await p.stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://app.local/billing' });
     const cancel = await fetch(`${portal.url}/cancel`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ subscription: sub.id }) });
     expect(cancel.status).toBe(303);
-    const canceling = await waitForBilling(userId, 'cancelAtPeriodEnd', (b) => b.cancelAtPeriodEnd);
+    const canceling = await waitForBilling(accountId, 'cancelAtPeriodEnd', (b) => b.cancelAtPeriodEnd);
     expect(canceling).toMatchObject({ status: 'active', cancelAt: periodEnd, currentPeriodEnd: periodEnd });
     expect(access(canceling)).toMatchObject({ allow: true, planId: 'pro' });
 
     // Past the period end on the stand-in's clock: Stripe ends the subscription.
     p.standIn.advanceClock((periodEnd ?? 0) - p.standIn.clock.now() + 60);
-    const ended = await waitForBilling(userId, 'status canceled', (b) => b.status === 'canceled');
+    const ended = await waitForBilling(accountId, 'status canceled', (b) => b.status === 'canceled');
     expect(ended.subscriptionId).toBe(sub.id);
     expect(access(ended)).toMatchObject({ allow: false, code: 'payment_required', planId: 'free' });
     expect((await p.store.subscriptions.doc(sub.id).get()).data()).toMatchObject({ status: 'canceled', cancelAtPeriodEnd: true });
@@ -131,14 +131,14 @@ describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> funct
   });
 
   it('a failed renewal makes the user past_due with a failed payment issue', async () => {
-    const { userId, customer } = await newCustomer();
-    const sub = await subscribeThroughCheckout(userId, customer.id);
+    const { accountId, customer } = await newCustomer();
+    const sub = await subscribeThroughCheckout(accountId, customer.id);
     const periodEnd = sub.items.data[0]?.current_period_end ?? 0;
-    await waitForBilling(userId, 'status active', (b) => b.status === 'active');
+    await waitForBilling(accountId, 'status active', (b) => b.status === 'active');
 
     p.standIn.setPaymentBehaviour(customer.id, 'fails');
     p.standIn.advanceClock(periodEnd - p.standIn.clock.now() + 60);
-    const pastDue = await waitForBilling(userId, 'past_due with a failed payment', (b) => b.status === 'past_due' && b.paymentIssue === 'failed');
+    const pastDue = await waitForBilling(accountId, 'past_due with a failed payment', (b) => b.status === 'past_due' && b.paymentIssue === 'failed');
     const renewed = await p.stripe.subscriptions.retrieve(sub.id);
     expect(renewed.status).toBe('past_due');
     expect(pastDue).toMatchObject({ subscriptionId: sub.id, planId: 'pro', currentPeriodStart: periodEnd, currentPeriodEnd: renewed.items.data[0]?.current_period_end });

@@ -15,12 +15,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiKeyStore } from '@billing/shared/api-keys/api-key-store.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { Collection } from '@billing/shared/model/collections.js';
-import { UserId } from '@billing/shared/model/ids.js';
+import { AccountId } from '@billing/shared/model/ids.js';
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
 import { createSdkMeterEventSender } from '@billing/shared/stripe/meter-event-sender-sdk.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
-import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
+import { billingSummaryFixture, accountDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
 import { firestoreBillingSource } from '@billing/shared/usage/usage-account.js';
 import { UsageCounterDoc } from '@billing/shared/model/usage-documents.js';
@@ -61,12 +61,12 @@ async function world(label: string): Promise<World> {
 }
 
 /** A team subscriber (api_calls billed through the `api_calls` meter), as run-usage-report.test.ts sets one up. */
-async function teamUser(w: World): Promise<{ userId: UserId; customerId: string }> {
-  const userId = `crash_${randomUUID().slice(0, 8)}`;
-  const customer = await w.stripe.stripe.customers.create({ metadata: { userId } });
+async function teamUser(w: World): Promise<{ accountId: AccountId; customerId: string }> {
+  const accountId = `crash_${randomUUID().slice(0, 8)}`;
+  const customer = await w.stripe.stripe.customers.create({ metadata: { accountId } });
   const billing = billingSummaryFixture({ customerId: customer.id, subscriptionId: 'sub_crash', planId: 'team', priceId: 'price_team_month' });
-  await w.db.collection(Collection.users).doc(userId).set(userDocFixture(userId, billing, { email: null }));
-  return { userId: UserId.parse(userId), customerId: customer.id };
+  await w.db.collection(Collection.accounts).doc(accountId).set(accountDocFixture(accountId, billing, { email: null }));
+  return { accountId: AccountId.parse(accountId), customerId: customer.id };
 }
 
 /** `entry` as its own node process; its `kill` (SIGKILL) also checks that a signal, not an exit, ended it. */
@@ -136,10 +136,10 @@ async function ping(appUrl: string, apiKey: string, n: number): Promise<number> 
 }
 
 /** What Firestore holds for the user: the counter's `used` and the outbox entries (units and count). */
-async function recorded(w: World, userId: UserId): Promise<{ used: number; outbox: number; entries: number }> {
-  const counters = await w.db.collection(Collection.users).doc(userId).collection(Collection.usage).get();
+async function recorded(w: World, accountId: AccountId): Promise<{ used: number; outbox: number; entries: number }> {
+  const counters = await w.db.collection(Collection.accounts).doc(accountId).collection(Collection.usage).get();
   const used = counters.docs.map((d) => UsageCounterDoc.parse(d.data())).reduce((sum, c) => sum + (c.feature === METER ? c.used : 0), 0);
-  const outbox = (await createStore(w.db).usageOutbox.where('userId', '==', userId).get()).docs.map((d) => d.data());
+  const outbox = (await createStore(w.db).usageOutbox.where('accountId', '==', accountId).get()).docs.map((d) => d.data());
   return { used, outbox: outbox.reduce((sum, e) => sum + e.value, 0), entries: outbox.length };
 }
 
@@ -149,8 +149,8 @@ const billed = (w: World, customerId: string) => billedEvents(w, customerId).red
 describe('usage reporting survives SIGKILL (issue 5)', () => {
   it('A: an app instance killed after recording loses nothing; after a restart every admitted unit is billed once', { timeout: 120_000 }, async () => {
     const w = await world('e2e-crash-app');
-    const { userId, customerId } = await teamUser(w);
-    const { key } = await createApiKeyStore(w.db, systemClock).create(userId, 'crash test');
+    const { accountId, customerId } = await teamUser(w);
+    const { key } = await createApiKeyStore(w.db, systemClock).create(accountId, accountId, 'crash test');
 
     const first = await startApp(w, 'app-1');
     let admitted = 0;
@@ -159,10 +159,10 @@ describe('usage reporting survives SIGKILL (issue 5)', () => {
       await sleep(1_100); // spread over several flushes (every 1 s): several outbox entries
     }
     expect(admitted).toBeGreaterThan(0);
-    await vi.waitFor(async () => expect(await recorded(w, userId)).toMatchObject({ used: admitted, outbox: admitted }), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect(await recorded(w, accountId)).toMatchObject({ used: admitted, outbox: admitted }), { timeout: 10_000, interval: 200 });
 
     await first.proc.kill();
-    expect(await recorded(w, userId)).toMatchObject({ used: admitted, outbox: admitted });
+    expect(await recorded(w, accountId)).toMatchObject({ used: admitted, outbox: admitted });
     expect(billed(w, customerId)).toBe(0);
 
     // The restart: a fresh instance serves the same key and flushes into the same counter.
@@ -170,7 +170,7 @@ describe('usage reporting survives SIGKILL (issue 5)', () => {
     const admittedAfter = await ping(second.url, key, 20);
     expect(admittedAfter).toBeGreaterThan(0);
     const total = admitted + admittedAfter;
-    await vi.waitFor(async () => expect(await recorded(w, userId)).toMatchObject({ used: total, outbox: total }), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect(await recorded(w, accountId)).toMatchObject({ used: total, outbox: total }), { timeout: 10_000, interval: 200 });
 
     const report = () => runUsageReport({ db: w.db, sender: createSdkMeterEventSender(createStripeClient({ secretKey: SECRET_KEY, apiBase: w.stripe.url })), clock: systemClock, logger: silentLogger() });
     expect(await report()).toMatchObject({ sent: 1, failed: 0, retryLater: 0, units: total });
@@ -183,16 +183,16 @@ describe('usage reporting survives SIGKILL (issue 5)', () => {
 
   it('B: a reporter killed after Stripe recorded the meter event (report claimed, not marked sent) is finished by the next process, billed once', { timeout: 120_000 }, async () => {
     const w = await world('e2e-crash-report');
-    const { userId, customerId } = await teamUser(w);
+    const { accountId, customerId } = await teamUser(w);
     const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false, flushIntervalMs: 0 });
     let units = 0;
     for (const batch of [7, 10]) {
-      await Promise.all(Array.from({ length: batch }, () => recorder.record({ userId }, METER)));
+      await Promise.all(Array.from({ length: batch }, () => recorder.record({ accountId }, METER)));
       units += batch;
       await recorder.flush();
     }
     await recorder.close();
-    expect(await recorded(w, userId)).toEqual({ used: units, outbox: units, entries: 2 });
+    expect(await recorded(w, accountId)).toEqual({ used: units, outbox: units, entries: 2 });
 
     // Stripe records the next meter event at once but holds its answer for two minutes.
     w.stripe.standIn.failures.add({ method: 'POST', path: '/v1/billing/meter_events', holdMs: 120_000, count: 1 });

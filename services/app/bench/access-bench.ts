@@ -16,7 +16,7 @@ import { startLoadGenerator } from '@billing/shared/testing/load-generator-proce
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { testProjectId } from '@billing/shared/testing/emulator.js';
-import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
+import { billingSummaryFixture, accountDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { composeApp } from '../src/compose-app.js';
 import { devSubject } from '../src/auth/dev-iap.js';
 import { IAP_HEADER } from '../src/auth/iap-verifier.js';
@@ -70,7 +70,7 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
   if (!devIap) throw new Error('bench runs in dev identity mode');
   const email = 'bench@example.com';
   const uid = devSubject(email);
-  await firestore.doc(`users/${uid}`).set(userDocFixture(uid, billingSummaryFixture(), { email }));
+  await firestore.doc(`accounts/${uid}`).set(accountDocFixture(uid, billingSummaryFixture(), { email }));
 
   // The baseline is its own Express app on the same server; a request goes through exactly one
   // app, as in production (mounting the app inside another one would add a sub-app hop to every
@@ -78,7 +78,7 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
   const baselineApp = express();
   baselineApp.get(BASELINE_PATH, async (req, res) => {
     const identity = await composed.verifier.verify(req.get(IAP_HEADER) ?? '');
-    res.json({ userId: identity.userId });
+    res.json({ accountId: identity.userId });
   });
   const server = await listenHandler((req, res) => {
     if (req.url === BASELINE_PATH) baselineApp(req, res);

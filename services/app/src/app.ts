@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Express } from 'express';
 import type { Firestore } from '@google-cloud/firestore';
-import type { UserStateCache } from '@billing/shared/access/user-state-cache.js';
+import type { AccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
 import { createStore } from '@billing/shared/firestore/store.js';
 import { errorHandler, notFoundHandler } from '@billing/shared/http/error-handler.js';
@@ -13,7 +13,7 @@ import type { Logger } from '@billing/shared/logging/logger.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { AccessPolicy } from './access/require-feature.js';
 import { adminCheck, revenueRouters } from './admin/revenue-router.js';
-import { authenticate } from './auth/authenticate.js';
+import { accountChooser, authenticate } from './auth/authenticate.js';
 import type { DevIap } from './auth/dev-iap.js';
 import { DEV_PREFIX, DEV_SIGN_IN_PATH, devSignInRouter } from './auth/dev-sign-in-router.js';
 import type { IapVerifier } from './auth/iap-verifier.js';
@@ -42,7 +42,7 @@ export interface AppDeps {
   verifier: IapVerifier;
   /** Dev mode (DEV_IAP=true): the local key pair, sign-in page and `__dev_iap` cookie. Null in production. */
   devIap: DevIap | null;
-  users: UserStateCache;
+  accounts: AccountStateCache;
   firestore: Firestore;
   billing: BillingOpsDeps;
   usage: UsageView;
@@ -74,13 +74,13 @@ export function createApp(deps: AppDeps): Express {
   if (deps.devIap) app.use(DEV_PREFIX, devSignInRouter(deps.devIap));
 
   // Routes with their own authentication (`Authorization: Bearer <api key>`) come before IAP's.
-  if (deps.metering) app.use('/v1', v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock }));
+  if (deps.metering) app.use('/v1', v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock, choose: accountChooser({ accounts: deps.accounts, firestore: deps.firestore }) }));
 
   // Everything below requires a valid IAP assertion.
   app.use(
     authenticate({
       verifier: deps.verifier,
-      users: deps.users,
+      accounts: deps.accounts,
       firestore: deps.firestore,
       devCookie: deps.devIap !== null,
       signInPath: deps.devIap ? DEV_SIGN_IN_PATH : undefined,

@@ -58,11 +58,11 @@ describe('checkout', () => {
     expect(urlA).toBe(urlB);
     aliceSession = sessionIdOf(urlA);
     expect(stack.standIn.state.checkoutSessions.get(aliceSession)?.status).toBe('open'); // not expired by its own double
-    const customers = [...stack.standIn.state.customers.values()].filter((c) => c.metadata['userId'] === devSubject(ALICE));
+    const customers = [...stack.standIn.state.customers.values()].filter((c) => c.metadata['accountId'] === devSubject(ALICE));
     expect(customers).toHaveLength(1);
-    const user = await stack.firestore.doc(`users/${devSubject(ALICE)}`).get();
+    const user = await stack.firestore.doc(`accounts/${devSubject(ALICE)}`).get();
     expect(user.get('stripeCustomerId')).toBe(customers[0]?.id);
-    expect((await stack.firestore.doc(`customers/${customers[0]?.id}`).get()).get('userId')).toBe(devSubject(ALICE));
+    expect((await stack.firestore.doc(`customers/${customers[0]?.id}`).get()).get('accountId')).toBe(devSubject(ALICE));
   });
 
   it('rejects bad input with field errors, and a non-JSON post', async () => {
@@ -111,7 +111,7 @@ describe('checkout', () => {
     expect(stack.standIn.state.checkoutSessions.get(proTab)?.status).toBe('expired');
     expect(() => stack.standIn.completeCheckout(proTab)).toThrow(/is expired/);
     stack.standIn.completeCheckout(teamTab);
-    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ERIK))?.id ?? '';
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['accountId'] === devSubject(ERIK))?.id ?? '';
     expect(stack.standIn.subscriptionsOf(customerId)).toHaveLength(1);
   });
 
@@ -157,7 +157,7 @@ describe('subscription changes', () => {
   });
 
   it('resume also undoes an end scheduled on a custom date (cancel_at, e.g. from the Dashboard)', async () => {
-    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ALICE))?.id ?? '';
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['accountId'] === devSubject(ALICE))?.id ?? '';
     const subscription = stack.standIn.subscriptionsOf(customerId)[0];
     const endsOn = (subscription?.items.data[0]?.current_period_end ?? 0) + 10 * 86_400;
     await stack.stripe.subscriptions.update(subscription?.id ?? '', { cancel_at: endsOn });
@@ -167,7 +167,7 @@ describe('subscription changes', () => {
   });
 
   it('previews a change during the trial as free until the trial ends', async () => {
-    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ALICE))?.id ?? '';
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['accountId'] === devSubject(ALICE))?.id ?? '';
     const sub = stack.standIn.subscriptionsOf(customerId)[0];
     expect(sub?.status).toBe('trialing');
     const res = await stack.as(ALICE, '/api/subscription/plan/preview', json({ lookupKey: 'pro_year' }));
@@ -175,7 +175,7 @@ describe('subscription changes', () => {
   });
 
   it('previews a change of billing interval as invoiced at once, for what the change then charges, changing nothing', async () => {
-    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ALICE))?.id ?? '';
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['accountId'] === devSubject(ALICE))?.id ?? '';
     endTrialOf(stack.standIn.subscriptionsOf(customerId)[0]?.id ?? '');
     const invoicesBefore = [...stack.standIn.state.invoices.values()].filter((i) => i.customer === customerId).length;
     const res = await stack.as(ALICE, '/api/subscription/plan/preview', json({ lookupKey: 'pro_year' }));
@@ -202,7 +202,7 @@ describe('subscription changes', () => {
     // The change the test above confirmed: pro_month → pro_year swaps the licensed price. (pro →
     // team would also add the metered api_calls price; the stand-in's subscription update only
     // swaps existing items, so that path is covered by plan-item-changes.test.ts.)
-    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(ALICE))?.id ?? '';
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['accountId'] === devSubject(ALICE))?.id ?? '';
     expect(stack.standIn.subscriptionsOf(customerId)[0]?.items.data.map((i) => i.price.id)).toEqual(['price_pro_year']);
     await eventually(async () => (await me(ALICE)).subscription?.interval === 'year');
     expect((await stack.as(ALICE, '/api/subscription/plan', json({ lookupKey: 'pro_year' }))).status).toBe(409);
@@ -217,7 +217,7 @@ describe('subscription changes', () => {
 describe('seats (a plan priced per seat)', () => {
   const CAROL = 'carol@example.com';
   const carolsSubscription = () => {
-    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['userId'] === devSubject(CAROL))?.id ?? '';
+    const customerId = [...stack.standIn.state.customers.values()].find((c) => c.metadata['accountId'] === devSubject(CAROL))?.id ?? '';
     const sub = stack.standIn.subscriptionsOf(customerId)[0];
     if (!sub) throw new Error('Carol has no subscription');
     return sub;

@@ -3,7 +3,7 @@
 // emulators and the Stripe stand-in).
 import type { Express } from 'express';
 import type { Firestore } from '@google-cloud/firestore';
-import { createUserStateCache, type UserStateCache } from '@billing/shared/access/user-state-cache.js';
+import { createAccountStateCache, type AccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import { createStore } from '@billing/shared/firestore/store.js';
 import { refreshSubscription } from '@billing/shared/billing/refresh-subscription.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
@@ -20,7 +20,7 @@ import { createMetering, type Metering } from './usage/metering.js';
 
 export interface ComposedApp {
   app: Express;
-  users: UserStateCache;
+  accounts: AccountStateCache;
   /** Null in production (IAP) mode. */
   devIap: DevIap | null;
   verifier: IapVerifier;
@@ -43,15 +43,15 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
   const store = createStore(firestore);
   const { verifier, devIap } = await buildIdentity(config.identity);
   if (devIap) logger.warn({ event: 'app.dev_identity' }, 'DEV_IAP: local sign-in enabled; never use in production');
-  const users = createUserStateCache({ firestore, logger, ttlMs: config.accessCache.ttlMs, maxEntries: config.accessCache.maxUsers, clock });
-  const metering = createMetering({ firestore, users, clock, logger, upgradeUrl: `${config.publicBaseUrl}/billing`, pastDueGraceSeconds: config.pastDueGraceSeconds });
+  const accounts = createAccountStateCache({ firestore, logger, ttlMs: config.accessCache.ttlMs, maxEntries: config.accessCache.maxUsers, clock });
+  const metering = createMetering({ firestore, accounts, clock, logger, upgradeUrl: `${config.publicBaseUrl}/billing`, pastDueGraceSeconds: config.pastDueGraceSeconds });
   const app = createApp({
     logger,
     projectId: config.projectId,
     clock,
     verifier,
     devIap,
-    users,
+    accounts,
     firestore,
     billing: {
       firestore,
@@ -73,13 +73,13 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
   });
   return {
     app,
-    users,
+    accounts,
     devIap,
     verifier,
     metering,
     close: async () => {
       await metering.close();
-      users.close();
+      accounts.close();
     },
   };
 }

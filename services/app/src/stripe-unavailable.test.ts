@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
-import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
+import { billingSummaryFixture, accountDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createDevIap, devSubject } from './auth/dev-iap.js';
 import { createIapVerifier, IAP_HEADER } from './auth/iap-verifier.js';
 import { composeApp, type ComposedApp } from './compose-app.js';
@@ -95,7 +95,7 @@ describe('Stripe failing: 503 with Retry-After, at WARNING, and service again on
 
     const retried = await as(BOB, '/api/checkout', json({ lookupKey: 'pro_month' }));
     expect(retried.status).toBe(200);
-    const customers = [...standIn.state.customers.values()].filter((c) => c.metadata['userId'] === devSubject(BOB));
+    const customers = [...standIn.state.customers.values()].filter((c) => c.metadata['accountId'] === devSubject(BOB));
     expect(customers).toHaveLength(1);
     expect([...standIn.state.checkoutSessions.values()].filter((s) => s.customer === customers[0]?.id && s.status === 'open')).toHaveLength(1);
   });
@@ -118,7 +118,7 @@ describe('Stripe not answering at all', () => {
     const harness = await startHarness({ firestore: db, verifier: createIapVerifier({ keys: dev.keys, audience: dev.audience }) });
     try {
       const uid = devSubject(ALICE);
-      await db.doc(`users/${uid}`).set(userDocFixture(uid, billingSummaryFixture({ customerId: 'cus_unreachable' })));
+      await db.doc(`accounts/${uid}`).set(accountDocFixture(uid, billingSummaryFixture({ customerId: 'cus_unreachable' })));
       const res = await fetch(`${harness.baseUrl}/api/invoices`, { headers: { [IAP_HEADER]: await dev.sign(ALICE) } });
       await expectUnavailable(res, 5);
     } finally {

@@ -20,7 +20,7 @@ export type AccessDecision =
   | { readonly allow: false; readonly code: 'payment_required' | 'forbidden'; readonly planId: PlanId; readonly reason: string };
 
 export interface AccessInput {
-  /** `users/{uid}.billing`; null for a user who never subscribed. */
+  /** `accounts/{accountId}.billing`; null for a user who never subscribed. */
   readonly billing: BillingSummary | null;
   readonly feature: Feature;
   /** Unix seconds. */

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { AppError, notFound } from '../errors/app-error.js';
-import type { UserId } from '../model/ids.js';
+import type { AccountId } from '../model/ids.js';
 import type { Clock } from '../ports/clock.js';
 import { type ApiKeyDoc } from '../model/api-key-documents.js';
 import { generateApiKeySecret, type NewApiKeySecret } from './api-key-secret.js';
@@ -17,6 +17,8 @@ export interface ApiKeyView {
   readonly id: string;
   readonly name: string;
   readonly prefix: string;
+  /** The member who created it; null for keys made before accounts (by the personal account's user). */
+  readonly createdBy: string | null;
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
 }
@@ -27,18 +29,20 @@ export interface CreatedApiKey extends ApiKeyView {
 }
 
 export interface ApiKeyStore {
-  create(userId: UserId, name: string): Promise<CreatedApiKey>;
+  /** `createdBy`: the member who creates it (shown in the list). */
+  create(accountId: AccountId, createdBy: string, name: string): Promise<CreatedApiKey>;
   /** Active (not revoked) keys, newest first. */
-  list(userId: UserId): Promise<ApiKeyView[]>;
-  rename(userId: UserId, id: string, name: string): Promise<ApiKeyView>;
+  list(accountId: AccountId): Promise<ApiKeyView[]>;
+  rename(accountId: AccountId, id: string, name: string): Promise<ApiKeyView>;
   /** Idempotent for the owner; another user's or an unknown id is 404. Returns the key's hash for cache eviction. */
-  revoke(userId: UserId, id: string): Promise<{ hash: string }>;
+  revoke(accountId: AccountId, id: string): Promise<{ hash: string }>;
 }
 
 export const toApiKeyView = (doc: ApiKeyDoc): ApiKeyView => ({
   id: doc.id,
   name: doc.name,
   prefix: doc.prefix,
+  createdBy: doc.createdBy,
   createdAt: doc.createdAt.toDate().toISOString(),
   lastUsedAt: doc.lastUsedAt?.toDate().toISOString() ?? null,
 });
@@ -54,21 +58,22 @@ export function createApiKeyStore(db: Firestore, clock: Clock, opts: ApiKeyStore
   const keys = createStore(db).apiKeys;
   const generateSecret = opts.generateSecret ?? generateApiKeySecret;
 
-  async function findOwned(userId: UserId, id: string) {
+  async function findOwned(accountId: AccountId, id: string) {
     const snap = await keys.where('id', '==', id).limit(1).get();
     const doc = snap.docs[0];
-    if (!doc || doc.data().userId !== userId) throw notFound('API key'); // never confirm another user's key exists
+    if (!doc || doc.data().accountId !== accountId) throw notFound('API key'); // never confirm another account's key exists
     return doc;
   }
 
   return {
-    async create(userId, name) {
-      const active = await keys.where('userId', '==', userId).where('revokedAt', '==', null).count().get();
-      if (active.data().count >= MAX_ACTIVE_KEYS) throw new AppError('conflict', `At most ${MAX_ACTIVE_KEYS} active API keys per user`);
+    async create(accountId, createdBy, name) {
+      const active = await keys.where('accountId', '==', accountId).where('revokedAt', '==', null).count().get();
+      if (active.data().count >= MAX_ACTIVE_KEYS) throw new AppError('conflict', `At most ${MAX_ACTIVE_KEYS} active API keys per account`);
       const { secret, hash, prefix } = generateSecret();
       const doc: ApiKeyDoc = {
         id: `key_${randomBytes(12).toString('hex')}`,
-        userId,
+        accountId,
+        createdBy,
         name,
         prefix,
         createdAt: Timestamp.fromMillis(clock.now()),
@@ -79,21 +84,21 @@ export function createApiKeyStore(db: Firestore, clock: Clock, opts: ApiKeyStore
       opts.onCreated?.(hash);
       return { ...toApiKeyView(doc), key: secret };
     },
-    async list(userId) {
-      const snap = await keys.where('userId', '==', userId).where('revokedAt', '==', null).get();
+    async list(accountId) {
+      const snap = await keys.where('accountId', '==', accountId).where('revokedAt', '==', null).get();
       return snap.docs
         .map((d) => d.data())
         .sort((a, b) => b.createdAt.toMillis() - a.createdAt.toMillis())
         .map(toApiKeyView);
     },
-    async rename(userId, id, name) {
-      const doc = await findOwned(userId, id);
+    async rename(accountId, id, name) {
+      const doc = await findOwned(accountId, id);
       if (doc.data().revokedAt) throw notFound('API key');
       await doc.ref.update({ name });
       return toApiKeyView({ ...doc.data(), name });
     },
-    async revoke(userId, id) {
-      const doc = await findOwned(userId, id);
+    async revoke(accountId, id) {
+      const doc = await findOwned(accountId, id);
       if (!doc.data().revokedAt) await doc.ref.update({ revokedAt: Timestamp.fromMillis(clock.now()) });
       return { hash: doc.id };
     },

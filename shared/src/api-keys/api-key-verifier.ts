@@ -26,7 +26,7 @@
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { createDocumentCache } from '../firestore/document-cache.js';
 import type { Logger } from '../logging/logger.js';
-import { UserId } from '../model/ids.js';
+import { AccountId } from '../model/ids.js';
 import type { Clock } from '../ports/clock.js';
 import { type ApiKeyDoc } from '../model/api-key-documents.js';
 import { firestoreApiKeyLookup, type ApiKeyLookup } from './api-key-lookup.js';
@@ -36,11 +36,13 @@ import { createStore } from '../firestore/store.js';
 
 export interface ApiKeyPrincipal {
   readonly keyId: string;
-  readonly userId: UserId;
+  readonly accountId: AccountId;
+  /** The member who created the key (null: made before accounts). */
+  readonly createdBy: string | null;
 }
 
 export interface ApiKeyVerifier {
-  /** The key's owner, or null for a malformed, unknown or revoked key. */
+  /** The key's account, or null for a malformed, unknown or revoked key. */
   verify(secret: string): Promise<ApiKeyPrincipal | null>;
   /** Refuse the key on this instance at once (called by the revoke route). */
   evict(hash: string): void;
@@ -126,7 +128,7 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
       // refused.has: evicted (revoked on this instance) while the read was in flight.
       if (!doc || doc.revokedAt || refused.has(hash)) return null;
       lastUsed.set(hash, clock.now());
-      return { keyId: doc.id, userId: UserId.parse(doc.userId) };
+      return { keyId: doc.id, accountId: AccountId.parse(doc.accountId), createdBy: doc.createdBy };
     },
     evict(hash) {
       live.delete(hash);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error.js';
 import { silentLogger } from '../logging/logger.js';
 import { Collection } from '../model/collections.js';
-import { UserId } from '../model/ids.js';
+import { AccountId } from '../model/ids.js';
 import { systemClock } from '../ports/clock.js';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
 import { isWellFormedApiKey } from './api-key-secret.js';
@@ -28,8 +28,8 @@ function setup() {
   return { dbA, dbB, store: createApiKeyStore(dbA, systemClock), a: verifier(dbA), b: verifier(dbB) };
 }
 
-const alice = UserId.parse('alice');
-const bob = UserId.parse('bob');
+const alice = AccountId.parse('alice');
+const bob = AccountId.parse('bob');
 
 async function until(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
   const end = Date.now() + ms;
@@ -42,7 +42,7 @@ async function until(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
 describe('API keys', () => {
   it('shows the secret once and stores only its SHA-256 hash and a display prefix', async () => {
     const { dbA, store } = setup();
-    const created = await store.create(alice, 'ci');
+    const created = await store.create(alice, alice, 'ci');
     expect(isWellFormedApiKey(created.key)).toBe(true);
     expect(created.prefix).toBe(created.key.slice(0, 11));
     const hash = createHash('sha256').update(created.key).digest('hex');
@@ -51,17 +51,17 @@ describe('API keys', () => {
     const raw = JSON.stringify(stored.data());
     expect(raw).not.toContain(created.key);
     expect(raw).not.toContain(created.key.slice(11));
-    expect(Object.keys(stored.data() ?? {}).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'userId']);
+    expect(Object.keys(stored.data() ?? {}).sort()).toEqual(['accountId', 'createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
 
     const listed = await store.list(alice);
-    expect(listed).toEqual([{ id: created.id, name: 'ci', prefix: created.prefix, createdAt: created.createdAt, lastUsedAt: null }]);
+    expect(listed).toEqual([{ id: created.id, name: 'ci', createdBy: alice, prefix: created.prefix, createdAt: created.createdAt, lastUsedAt: null }]);
     expect(JSON.stringify(listed)).not.toContain(created.key);
     expect(await store.list(bob)).toEqual([]);
   });
 
   it('renames and revokes only the owner key; another user gets 404', async () => {
     const { store } = setup();
-    const created = await store.create(alice, 'old');
+    const created = await store.create(alice, alice, 'old');
     expect((await store.rename(alice, created.id, 'new')).name).toBe('new');
     const err = await store.revoke(bob, created.id).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
@@ -73,9 +73,9 @@ describe('API keys', () => {
 
   it('verifies a key on two instances and refuses it on both as soon as it is revoked', async () => {
     const { store, a, b } = setup();
-    const created = await store.create(alice, 'prod');
-    expect(await a.verify(created.key)).toEqual({ keyId: created.id, userId: alice });
-    expect(await b.verify(created.key)).toEqual({ keyId: created.id, userId: alice });
+    const created = await store.create(alice, alice, 'prod');
+    expect(await a.verify(created.key)).toEqual({ keyId: created.id, accountId: alice, createdBy: alice });
+    expect(await b.verify(created.key)).toEqual({ keyId: created.id, accountId: alice, createdBy: alice });
 
     const { hash } = await store.revoke(alice, created.id);
     a.evict(hash); // what the revoke route does on its own instance
@@ -87,7 +87,7 @@ describe('API keys', () => {
 
   it('refuses malformed and unknown keys without writing anything, and coalesces lastUsedAt', async () => {
     const { dbA, store, a } = setup();
-    const created = await store.create(alice, 'x');
+    const created = await store.create(alice, alice, 'x');
     const ref = dbA.collection(Collection.apiKeys).doc(createHash('sha256').update(created.key).digest('hex'));
     const before = (await ref.get()).updateTime;
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logging/logger.js';
-import { UserId } from '../model/ids.js';
+import { AccountId } from '../model/ids.js';
 import type { Clock } from '../ports/clock.js';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
 import { firestoreApiKeyLookup, type ApiKeyLookup } from './api-key-lookup.js';
@@ -30,7 +30,7 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-const alice = UserId.parse('alice');
+const alice = AccountId.parse('alice');
 const unknownKey = () => `bk_${randomBytes(32).toString('base64url')}`;
 
 /** The real Firestore lookup, counting what it opens. */
@@ -87,8 +87,8 @@ describe('unknown API keys', () => {
 
   it('a key that exists costs one read and one listener, however often it is used', async () => {
     const { db, verifier, opened } = setup();
-    const created = await createApiKeyStore(db, { now: () => Date.now() }).create(alice, 'ci');
-    for (let i = 0; i < 20; i++) expect(await verifier.verify(created.key)).toEqual({ keyId: created.id, userId: alice });
+    const created = await createApiKeyStore(db, { now: () => Date.now() }).create(alice, alice, 'ci');
+    for (let i = 0; i < 20; i++) expect(await verifier.verify(created.key)).toEqual({ keyId: created.id, accountId: alice, createdBy: alice });
     expect(opened).toEqual({ reads: 1, listeners: 1 });
   });
 
@@ -126,21 +126,21 @@ describe('unknown API keys', () => {
 
     // What the app wires (services/app/src/usage/metering.ts): the store tells its own instance's verifier.
     const store = createApiKeyStore(a.db, a.clock, { generateSecret: () => secret, onCreated: (hash) => a.verifier.created(hash) });
-    const created = await store.create(alice, 'ci');
+    const created = await store.create(alice, alice, 'ci');
     expect(created.key).toBe(secret.secret);
-    expect(await a.verifier.verify(secret.secret)).toEqual({ keyId: created.id, userId: alice });
+    expect(await a.verifier.verify(secret.secret)).toEqual({ keyId: created.id, accountId: alice, createdBy: alice });
 
     // Instance b cannot know (impossible in practice: a secret is random; possible for a document
     // restored from a backup): it refuses for the rest of the TTL, then reads and admits.
     expect(await b.verifier.verify(secret.secret)).toBeNull();
     b.clock.t += 30_000;
-    expect(await b.verifier.verify(secret.secret)).toEqual({ keyId: created.id, userId: alice });
+    expect(await b.verifier.verify(secret.secret)).toEqual({ keyId: created.id, accountId: alice, createdBy: alice });
   });
 
   it('keeps at most `maxLive` keys live (least recently used closed first) and closes a key unused for `idleMs` at the next flush', async () => {
     const { db, clock, verifier, opened, closed } = setup({ maxLive: 2, idleMs: 60_000 });
     const store = createApiKeyStore(db, { now: () => Date.now() });
-    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((name) => store.create(alice, name)));
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((name) => store.create(alice, alice, name)));
     for (const key of [a, b, c]) expect(await verifier.verify(key!.key)).not.toBeNull();
     expect([opened, closed]).toEqual([{ reads: 3, listeners: 3 }, { listeners: 1 }]); // a closed for c
     for (const key of [b, c]) expect(await verifier.verify(key!.key)).not.toBeNull();

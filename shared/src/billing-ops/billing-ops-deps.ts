@@ -11,7 +11,7 @@ import type { PriceIdMap } from '../plans/catalog.js';
  * refresh-subscription.ts), so the app's writes and the applier's never overwrite a newer state
  * with an older one.
  */
-export type RefreshStoredSubscription = (subscriptionId: string, opts: { userIdHint: string; livemode: boolean }) => Promise<void>;
+export type RefreshStoredSubscription = (subscriptionId: string, opts: { accountIdHint: string; livemode: boolean }) => Promise<void>;
 
 export interface BillingOpsDeps {
   firestore: Firestore;

@@ -12,18 +12,18 @@ export interface PlannedPlanChange extends PlannedSubscriptionChange {
 }
 
 /** The user's subscription and the item changes that move it onto `lookupKey` (409 when already there). */
-export async function planPlanChange(deps: BillingOpsDeps, userId: string, lookupKey: string): Promise<PlannedPlanChange> {
+export async function planPlanChange(deps: BillingOpsDeps, accountId: string, lookupKey: string): Promise<PlannedPlanChange> {
   const target = resolvePlanPrices(deps.priceIds, lookupKey);
-  const owned = await loadOwnedSubscription(deps, userId);
+  const owned = await loadOwnedSubscription(deps, accountId);
   const items = planItemChanges(owned.subscription, deps.priceIds, target);
   if (items.length === 0) throw new AppError('conflict', 'You are already on this plan');
   return { ...owned, target, items };
 }
 
-export async function changePlan(deps: BillingOpsDeps, userId: string, lookupKey: string): Promise<{ subscriptionId: string }> {
-  const { subscription, revision, items } = await planPlanChange(deps, userId, lookupKey);
+export async function changePlan(deps: BillingOpsDeps, accountId: string, lookupKey: string): Promise<{ subscriptionId: string }> {
+  const { subscription, revision, items } = await planPlanChange(deps, accountId, lookupKey);
   const request = { subscriptionId: subscription.id, items };
   const updated = await deps.gateway.changeSubscriptionItems(request, subscriptionItemsKey(request, revision));
-  await deps.refreshStoredSubscription(updated.id, { userIdHint: userId, livemode: updated.livemode });
+  await deps.refreshStoredSubscription(updated.id, { accountIdHint: accountId, livemode: updated.livemode });
   return { subscriptionId: updated.id };
 }

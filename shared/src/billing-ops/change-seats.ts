@@ -14,8 +14,8 @@ export interface PlannedSeatsChange extends PlannedSubscriptionChange {
 }
 
 /** The user's subscription and the quantity change to `seats` (409 off a per-seat catalog plan or when unchanged). */
-export async function planSeatsChange(deps: BillingOpsDeps, userId: string, seats: number): Promise<PlannedSeatsChange> {
-  const owned = await loadOwnedSubscription(deps, userId);
+export async function planSeatsChange(deps: BillingOpsDeps, accountId: string, seats: number): Promise<PlannedSeatsChange> {
+  const owned = await loadOwnedSubscription(deps, accountId);
   const licensed = licensedItem(owned.subscription, deps.priceIds);
   const hit = licensed ? planForPriceId(deps.priceIds, licensed.price.id) : null;
   if (!licensed || !hit) throw new AppError('conflict', 'This subscription is on a price outside the plans: change its seats in Manage billing');
@@ -26,10 +26,10 @@ export async function planSeatsChange(deps: BillingOpsDeps, userId: string, seat
   return { ...owned, quantity, items: [{ kind: 'quantity', itemId: licensed.id, quantity }] };
 }
 
-export async function changeSeats(deps: BillingOpsDeps, userId: string, seats: number): Promise<{ subscriptionId: string; seats: number }> {
-  const { subscription, revision, quantity, items } = await planSeatsChange(deps, userId, seats);
+export async function changeSeats(deps: BillingOpsDeps, accountId: string, seats: number): Promise<{ subscriptionId: string; seats: number }> {
+  const { subscription, revision, quantity, items } = await planSeatsChange(deps, accountId, seats);
   const request = { subscriptionId: subscription.id, items };
   const updated = await deps.gateway.changeSubscriptionItems(request, subscriptionItemsKey(request, revision));
-  await deps.refreshStoredSubscription(updated.id, { userIdHint: userId, livemode: updated.livemode });
+  await deps.refreshStoredSubscription(updated.id, { accountIdHint: accountId, livemode: updated.livemode });
   return { subscriptionId: updated.id, seats: quantity };
 }

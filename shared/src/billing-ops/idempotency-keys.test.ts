@@ -8,7 +8,7 @@ import { CHECKOUT_BUCKET_SECONDS, cancelAtPeriodEndKey, checkoutKey, customerKey
 const NOW = 1_800_000_000 - (1_800_000_000 % CHECKOUT_BUCKET_SECONDS) + 10; // early in a window
 const checkout: CreateCheckoutSessionInput = {
   customerId: 'cus_A',
-  userId: 'accounts.google.com:1',
+  accountId: 'accounts.google.com:1',
   prices: [
     { priceId: 'price_team_month', metered: false, quantity: 3 },
     { priceId: 'price_team_api_calls', metered: true },
@@ -29,7 +29,7 @@ describe('checkoutKey', () => {
   const changes: [string, Partial<CreateCheckoutSessionInput>][] = [
     ['no trial (the second subscription)', { trialDays: 0 }],
     ['another customer', { customerId: 'cus_B' }],
-    ['another user', { userId: 'accounts.google.com:2' }],
+    ['another user', { accountId: 'accounts.google.com:2' }],
     ['another price', { prices: [{ priceId: 'price_team_year', metered: false, quantity: 3 }, { priceId: 'price_team_api_calls', metered: true }] }],
     ['other seats', { prices: [{ priceId: 'price_team_month', metered: false, quantity: 4 }, { priceId: 'price_team_api_calls', metered: true }] }],
     ['without the metered price', { prices: [{ priceId: 'price_team_month', metered: false, quantity: 3 }] }],
@@ -54,11 +54,11 @@ describe('checkoutKey', () => {
 
 describe('the other keys', () => {
   it('customerKey: the same for the same user and email, another for another email', () => {
-    const request = { userId: 'accounts.google.com:1', email: 'a@example.com' };
-    expect(customerKey({ email: 'a@example.com', userId: 'accounts.google.com:1' })).toBe(customerKey(request));
+    const request = { accountId: 'accounts.google.com:1', email: 'a@example.com' };
+    expect(customerKey({ email: 'a@example.com', accountId: 'accounts.google.com:1' })).toBe(customerKey(request));
     expect(customerKey({ ...request, email: 'b@example.com' })).not.toBe(customerKey(request));
     expect(customerKey({ ...request, email: null })).not.toBe(customerKey(request));
-    expect(customerKey({ ...request, userId: 'accounts.google.com:2' })).not.toBe(customerKey(request));
+    expect(customerKey({ ...request, accountId: 'accounts.google.com:2' })).not.toBe(customerKey(request));
   });
 
   it('subscriptionItemsKey: covers the items (price swaps, quantities) and the revision decided on', () => {
@@ -82,7 +82,7 @@ describe('the other keys', () => {
   it('never equal across operations', () => {
     const request = { subscriptionId: 'sub_1', cancelAtPeriodEnd: true };
     expect(cancelAtPeriodEndKey(request, 1).split(':')[0]).toBe('subscription-cancel-at-period-end');
-    expect(customerKey({ userId: 'u', email: null }).split(':')[0]).toBe('customer-create');
+    expect(customerKey({ accountId: 'u', email: null }).split(':')[0]).toBe('customer-create');
   });
 });
 

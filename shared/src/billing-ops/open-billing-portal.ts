@@ -2,10 +2,10 @@
 // it is returned to the user and never logged.
 import { AppError } from '../errors/app-error.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
-import { readUser } from './read-user.js';
+import { readAccount } from './read-account.js';
 
-export async function openBillingPortal(deps: BillingOpsDeps, userId: string): Promise<{ url: string }> {
-  const user = await readUser(deps.firestore, userId);
+export async function openBillingPortal(deps: BillingOpsDeps, accountId: string): Promise<{ url: string }> {
+  const user = await readAccount(deps.firestore, accountId);
   if (!user.stripeCustomerId) throw new AppError('conflict', 'No billing account yet: subscribe first');
   return deps.gateway.createPortalSession({ customerId: user.stripeCustomerId, returnUrl: `${deps.publicBaseUrl}/billing/portal-return` });
 }

@@ -6,7 +6,7 @@ import { AppError } from '../errors/app-error.js';
 import { idOf } from '../model/ids.js';
 import { hasLiveSubscription } from '../model/subscription-status.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
-import { readSubscriptionRevision, readUser } from './read-user.js';
+import { readSubscriptionRevision, readAccount } from './read-account.js';
 
 export interface OwnedSubscription {
   subscription: Stripe.Subscription;
@@ -21,8 +21,8 @@ export interface PlannedSubscriptionChange extends OwnedSubscription {
   items: SubscriptionItemChange[];
 }
 
-export async function loadOwnedSubscription(deps: BillingOpsDeps, userId: string): Promise<OwnedSubscription> {
-  const user = await readUser(deps.firestore, userId);
+export async function loadOwnedSubscription(deps: BillingOpsDeps, accountId: string): Promise<OwnedSubscription> {
+  const user = await readAccount(deps.firestore, accountId);
   const subscriptionId = user.billing?.subscriptionId;
   if (!subscriptionId || !user.stripeCustomerId || !hasLiveSubscription(user.billing)) {
     throw new AppError('conflict', 'No active subscription: subscribe first');
@@ -41,9 +41,9 @@ export async function loadOwnedSubscription(deps: BillingOpsDeps, userId: string
  * user may have canceled or switched plan). No-op without one. The id comes from the user's own
  * billing summary, never from the request.
  */
-export async function refreshUserSubscription(deps: BillingOpsDeps, userId: string): Promise<void> {
-  const user = await readUser(deps.firestore, userId);
+export async function refreshAccountSubscription(deps: BillingOpsDeps, accountId: string): Promise<void> {
+  const user = await readAccount(deps.firestore, accountId);
   const subscriptionId = user.billing?.subscriptionId;
   if (!subscriptionId || !user.stripeCustomerId) return;
-  await deps.refreshStoredSubscription(subscriptionId, { userIdHint: userId, livemode: deps.livemode });
+  await deps.refreshStoredSubscription(subscriptionId, { accountIdHint: accountId, livemode: deps.livemode });
 }

@@ -34,13 +34,13 @@ async function preview(deps: BillingOpsDeps, change: PlannedSubscriptionChange, 
     : { currency: p.currency, invoicedNow: false, amountDueNow: 0, proration: p.proration, nextInvoiceAt: licensedItem(subscription, deps.priceIds)?.current_period_end ?? null };
 }
 
-export async function previewPlanChange(deps: BillingOpsDeps, userId: string, lookupKey: string): Promise<ChangePreview> {
-  const change = await planPlanChange(deps, userId, lookupKey);
+export async function previewPlanChange(deps: BillingOpsDeps, accountId: string, lookupKey: string): Promise<ChangePreview> {
+  const change = await planPlanChange(deps, accountId, lookupKey);
   const interval = licensedItem(change.subscription, deps.priceIds)?.price.recurring?.interval;
   return preview(deps, change, interval !== change.target.price.interval);
 }
 
 /** Seats keep the price, and so the interval. */
-export async function previewSeatsChange(deps: BillingOpsDeps, userId: string, seats: number): Promise<ChangePreview> {
-  return preview(deps, await planSeatsChange(deps, userId, seats), false);
+export async function previewSeatsChange(deps: BillingOpsDeps, accountId: string, seats: number): Promise<ChangePreview> {
+  return preview(deps, await planSeatsChange(deps, accountId, seats), false);
 }

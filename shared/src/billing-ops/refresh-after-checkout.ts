@@ -6,21 +6,21 @@ import { notFound } from '../errors/app-error.js';
 import { idOf } from '../model/ids.js';
 import { StripeObjectNotFound } from '../ports/stripe-reader.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
-import { readUser } from './read-user.js';
+import { readAccount } from './read-account.js';
 
 export type CheckoutRefresh = { status: 'complete'; subscriptionId: string } | { status: 'open' | 'expired' };
 
-export async function refreshAfterCheckout(deps: BillingOpsDeps, userId: string, sessionId: string): Promise<CheckoutRefresh> {
+export async function refreshAfterCheckout(deps: BillingOpsDeps, accountId: string, sessionId: string): Promise<CheckoutRefresh> {
   const session = await deps.reader.retrieveCheckoutSession(sessionId).catch((err: unknown) => {
     if (err instanceof StripeObjectNotFound) throw notFound('Checkout session');
     throw err;
   });
-  const user = await readUser(deps.firestore, userId);
+  const user = await readAccount(deps.firestore, accountId);
   const customerId = idOf(session.customer);
   // Someone else's session id answers exactly like a made-up one.
-  if (session.client_reference_id !== userId || !user.stripeCustomerId || customerId !== user.stripeCustomerId) throw notFound('Checkout session');
+  if (session.client_reference_id !== accountId || !user.stripeCustomerId || customerId !== user.stripeCustomerId) throw notFound('Checkout session');
   const subscriptionId = idOf(session.subscription);
   if (session.status !== 'complete' || !subscriptionId) return { status: session.status === 'expired' ? 'expired' : 'open' };
-  await deps.refreshStoredSubscription(subscriptionId, { userIdHint: userId, livemode: session.livemode });
+  await deps.refreshStoredSubscription(subscriptionId, { accountIdHint: accountId, livemode: session.livemode });
   return { status: 'complete', subscriptionId };
 }

@@ -5,16 +5,16 @@ import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { cancelAtPeriodEndKey } from './idempotency-keys.js';
 import { loadOwnedSubscription } from './owned-subscription.js';
 
-export async function setCancelAtPeriodEnd(deps: BillingOpsDeps, userId: string, cancelAtPeriodEnd: boolean): Promise<{ subscriptionId: string; cancelAtPeriodEnd: boolean }> {
-  const { subscription, revision } = await loadOwnedSubscription(deps, userId);
+export async function setCancelAtPeriodEnd(deps: BillingOpsDeps, accountId: string, cancelAtPeriodEnd: boolean): Promise<{ subscriptionId: string; cancelAtPeriodEnd: boolean }> {
+  const { subscription, revision } = await loadOwnedSubscription(deps, accountId);
   const scheduledToEnd = subscription.cancel_at_period_end || subscription.cancel_at !== null;
   if (cancelAtPeriodEnd ? subscription.cancel_at_period_end : !scheduledToEnd) {
     // Already in the asked state (a doubled click): store what Stripe says, change nothing.
-    await deps.refreshStoredSubscription(subscription.id, { userIdHint: userId, livemode: subscription.livemode });
+    await deps.refreshStoredSubscription(subscription.id, { accountIdHint: accountId, livemode: subscription.livemode });
     return { subscriptionId: subscription.id, cancelAtPeriodEnd };
   }
   const request = { subscriptionId: subscription.id, cancelAtPeriodEnd };
   const updated = await deps.gateway.setCancelAtPeriodEnd(request, cancelAtPeriodEndKey(request, revision));
-  await deps.refreshStoredSubscription(updated.id, { userIdHint: userId, livemode: updated.livemode });
+  await deps.refreshStoredSubscription(updated.id, { accountIdHint: accountId, livemode: updated.livemode });
   return { subscriptionId: updated.id, cancelAtPeriodEnd: updated.cancel_at_period_end };
 }

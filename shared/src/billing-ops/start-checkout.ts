@@ -1,12 +1,11 @@
-// Checkout: customer first (our user id in its metadata), then a hosted subscription Checkout
-// Session carrying client_reference_id = user id. A user who already has a live subscription
+// Checkout: customer first (our account id in its metadata), then a hosted subscription Checkout
+// Session carrying client_reference_id = account id. An account that already has a live subscription
 // gets 409: plan changes go through changePlan, never through a second subscription. And each new
 // session expires the customer's other open ones: a Pro tab and a Team tab left open could
 // otherwise both be paid, making two subscriptions.
 import type { Firestore } from '@google-cloud/firestore';
 import { AppError } from '../errors/app-error.js';
 import { createStore } from '../firestore/store.js';
-import type { Identity } from '../identity/identity.js';
 import { hasLiveSubscription, trialAvailable } from '../model/subscription-status.js';
 import { nowSeconds } from '../ports/clock.js';
 import type { CreateCheckoutSessionInput } from '../ports/billing-gateway.js';
@@ -15,7 +14,7 @@ import { ensureStripeCustomer } from './ensure-stripe-customer.js';
 import { checkoutKey } from './idempotency-keys.js';
 import { resolvePlanPrices } from './plan-prices.js';
 import { seatsToBuy } from './plan-seats.js';
-import { readUser } from './read-user.js';
+import { readAccount } from './read-account.js';
 
 /**
  * Every subscription of the customer the applier has stored, canceled ones included (the index
@@ -29,18 +28,18 @@ async function storedSubscriptionIds(firestore: Firestore, customerId: string): 
 }
 
 /** `seats`: for a per-seat plan (default: its minimum); a flat plan takes none (or 1). */
-export async function startCheckout(deps: BillingOpsDeps, identity: Identity, lookupKey: string, seats?: number): Promise<{ sessionId: string; url: string }> {
+export async function startCheckout(deps: BillingOpsDeps, accountId: string, lookupKey: string, seats?: number): Promise<{ sessionId: string; url: string }> {
   const target = resolvePlanPrices(deps.priceIds, lookupKey);
   const quantity = seatsToBuy(target.plan, seats);
-  const user = await readUser(deps.firestore, identity.userId);
-  if (hasLiveSubscription(user.billing)) {
-    throw new AppError('conflict', 'You already have a subscription: change its plan instead', { subscriptionId: user.billing?.subscriptionId ?? null });
+  const account = await readAccount(deps.firestore, accountId);
+  if (hasLiveSubscription(account.billing)) {
+    throw new AppError('conflict', 'You already have a subscription: change its plan instead', { subscriptionId: account.billing?.subscriptionId ?? null });
   }
-  const customerId = await ensureStripeCustomer(deps, identity, user);
-  const trialDays = trialAvailable(user.billing) ? target.plan.trialDays : 0;
+  const customerId = await ensureStripeCustomer(deps, account);
+  const trialDays = trialAvailable(account.billing) ? target.plan.trialDays : 0;
   const request: CreateCheckoutSessionInput = {
     customerId,
-    userId: identity.userId,
+    accountId,
     prices: [{ priceId: target.priceId, metered: false, quantity }, ...target.meteredPriceIds.map((priceId) => ({ priceId, metered: true as const }))],
     trialDays,
     successUrl: `${deps.publicBaseUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,

@@ -52,27 +52,27 @@ describe('applyEvent: every handled fixture type', () => {
     'checkout.session.completed': async (store) => {
       const sub = (await store.subscriptions.doc(SUB).get()).data();
       expect(sub?.version.source).toBe('fetch');
-      expect(sub?.userId).toBe(USER);
-      expect((await store.customers.doc(CUSTOMER).get()).data()?.userId).toBe(USER);
-      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('active');
+      expect(sub?.accountId).toBe(USER);
+      expect((await store.customers.doc(CUSTOMER).get()).data()?.accountId).toBe(USER);
+      expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('active');
     },
     'customer.created': async (store) => {
-      expect((await store.customers.doc(CUSTOMER).get()).data()).toMatchObject({ userId: USER, email: 'jenny.rosen@example.com', deleted: false });
-      expect((await store.users.doc(USER).get()).data()).toMatchObject({ stripeCustomerId: CUSTOMER, billing: { status: null } });
+      expect((await store.customers.doc(CUSTOMER).get()).data()).toMatchObject({ accountId: USER, email: 'jenny.rosen@example.com', deleted: false });
+      expect((await store.accounts.doc(USER).get()).data()).toMatchObject({ stripeCustomerId: CUSTOMER, billing: { status: null } });
     },
     'customer.updated': async (store) => {
       expect((await store.customers.doc(CUSTOMER).get()).data()?.email).toBe('jenny.r@example.com');
     },
     'customer.deleted': async (store) => {
       expect((await store.customers.doc(CUSTOMER).get()).data()?.deleted).toBe(true);
-      expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: null, status: null, entitlements: [] });
+      expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: null, status: null, entitlements: [] });
     },
     'customer.subscription.created': async (store) => {
       const sub = (await store.subscriptions.doc(SUB).get()).data();
       expect(sub).toMatchObject({
         status: 'active',
         customerId: CUSTOMER,
-        userId: USER,
+        accountId: USER,
         priceId: 'price_1PgafmB7WZ01zgkW6dKueIc5',
         productId: 'prod_QXg1hqf4jFNsqG',
         planId: 'pro',
@@ -97,34 +97,34 @@ describe('applyEvent: every handled fixture type', () => {
           intervalCount: 1,
         },
       ]);
-      expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ status: 'active', planId: 'pro', currentPeriodEnd: 1785283200, cancelAtPeriodEnd: true });
+      expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({ status: 'active', planId: 'pro', currentPeriodEnd: 1785283200, cancelAtPeriodEnd: true });
     },
     'customer.subscription.updated': async (store) => {
       expect((await store.subscriptions.doc(SUB).get()).data()?.status).toBe('active');
     },
     'customer.subscription.deleted': async (store) => {
       expect((await store.subscriptions.doc(SUB).get()).data()).toMatchObject({ status: 'canceled', endedAt: 1785283200 });
-      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('canceled');
+      expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('canceled');
     },
     'customer.subscription.paused': async (store) => {
-      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('paused');
+      expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('paused');
     },
     'customer.subscription.resumed': async (store) => {
-      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('active');
+      expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('active');
     },
     'customer.subscription.trial_will_end': async (store) => {
-      expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ status: 'trialing', trialEnd: 1785542400 });
+      expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({ status: 'trialing', trialEnd: 1785542400 });
     },
     'entitlements.active_entitlement_summary.updated': async (store) => {
       expect((await store.entitlements.doc(CUSTOMER).get()).data()?.features).toEqual(['pro-features']);
-      expect((await store.users.doc(USER).get()).data()?.billing?.entitlements).toEqual(['pro-features']);
+      expect((await store.accounts.doc(USER).get()).data()?.billing?.entitlements).toEqual(['pro-features']);
     },
     'invoice.paid': async (store) => {
-      expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({ status: 'paid', subscriptionId: SUB, paymentIssue: null, userId: USER });
+      expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({ status: 'paid', subscriptionId: SUB, paymentIssue: null, accountId: USER });
     },
     'invoice.payment_failed': async (store) => {
       expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({ status: 'open', paymentIssue: 'failed' });
-      expect((await store.users.doc(USER).get()).data()?.billing?.paymentIssue).toBe('failed');
+      expect((await store.accounts.doc(USER).get()).data()?.billing?.paymentIssue).toBe('failed');
     },
     'invoice.payment_succeeded': async (store) => {
       expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({ status: 'paid', amountPaid: 1000 });
@@ -166,7 +166,7 @@ describe('applyEvent: exactly once, in order', () => {
     const sub = (await store.subscriptions.doc(SUB).get()).data();
     expect(sub?.status).toBe('past_due');
     expect(sub?.version).toMatchObject({ created: NOW - 90, eventId: updated.id, source: 'event', revision: 1 });
-    expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('past_due');
+    expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('past_due');
     expect((await store.ledger.doc(created.id).get()).data()?.outcome).toBe('stale');
   });
 
@@ -186,7 +186,7 @@ describe('applyEvent: exactly once, in order', () => {
       const sub = (await store.subscriptions.doc(SUB).get()).data();
       expect(sub?.status).toBe('unpaid');
       expect(sub?.version).toMatchObject({ created: NOW - 50, eventId: second.id, source: 'fetch', revision: 2 });
-      expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('unpaid');
+      expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('unpaid');
       // A redelivery of either is a duplicate; an older event is stale; a newer one applies.
       expect(await applyEvent(deps, first)).toBe('duplicate');
       expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 51 }))).toBe('stale');
@@ -223,7 +223,7 @@ describe('applyEvent: plans across price changes', () => {
     expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 90, lookupKey: null }))).toBe('applied');
     let sub = (await store.subscriptions.doc(SUB).get()).data();
     expect(sub).toMatchObject({ planId: 'pro', items: [expect.objectContaining({ lookupKey: 'pro_month' })] });
-    expect((await store.users.doc(USER).get()).data()?.billing?.planId).toBe('pro');
+    expect((await store.accounts.doc(USER).get()).data()?.billing?.planId).toBe('pro');
 
     // Moved to a different price that has no lookup key (made outside the product): no plan.
     const other = fixtureEvent('customer.subscription.updated');
@@ -235,7 +235,7 @@ describe('applyEvent: plans across price changes', () => {
     expect(await applyEvent(deps, envelope(other))).toBe('applied');
     sub = (await store.subscriptions.doc(SUB).get()).data();
     expect(sub).toMatchObject({ planId: null, priceId: 'price_made_elsewhere', items: [expect.objectContaining({ lookupKey: null })] });
-    expect((await store.users.doc(USER).get()).data()?.billing?.planId).toBeNull();
+    expect((await store.accounts.doc(USER).get()).data()?.billing?.planId).toBeNull();
   });
 
   it("names the plan of a price made outside the catalog from the price's plan metadata, and only a catalog plan", async () => {
@@ -252,7 +252,7 @@ describe('applyEvent: plans across price changes', () => {
     };
     expect(await applyEvent(deps, custom(NOW - 100, 'enterprise'))).toBe('applied');
     expect((await store.subscriptions.doc(SUB).get()).data()).toMatchObject({ planId: 'enterprise', priceId: 'price_negotiated' });
-    expect((await store.users.doc(USER).get()).data()?.billing?.planId).toBe('enterprise');
+    expect((await store.accounts.doc(USER).get()).data()?.billing?.planId).toBe('enterprise');
 
     expect(await applyEvent(deps, custom(NOW - 90, 'platinum'))).toBe('applied');
     expect((await store.subscriptions.doc(SUB).get()).data()?.planId).toBeNull();
@@ -263,14 +263,14 @@ describe('applyEvent: customers and users', () => {
   it('recovers a missing mapping from the customer fetched from Stripe', async () => {
     const { store, reader, deps } = setup();
     const e = subscriptionEvent('customer.subscription.created');
-    // No userId in the subscription metadata either: only Stripe's customer knows the user.
+    // No accountId in the subscription metadata either: only Stripe's customer knows the user.
     const raw = JSON.parse(JSON.stringify(fixtureEvent('customer.subscription.created'))) as Stripe.Event;
     (raw.data.object as Stripe.Subscription).metadata = {};
     raw.id = e.id;
     expect(await applyEvent(deps, envelope(raw))).toBe('applied');
     expect(reader.calls).toEqual([`customer:${CUSTOMER}`]);
-    expect((await store.customers.doc(CUSTOMER).get()).data()?.userId).toBe(USER);
-    expect((await store.users.doc(USER).get()).data()?.stripeCustomerId).toBe(CUSTOMER);
+    expect((await store.customers.doc(CUSTOMER).get()).data()?.accountId).toBe(USER);
+    expect((await store.accounts.doc(USER).get()).data()?.stripeCustomerId).toBe(CUSTOMER);
     // The mapping is now stored: the next event needs no fetch.
     expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 10 }))).toBe('applied');
     expect(reader.calls).toHaveLength(1);
@@ -284,19 +284,19 @@ describe('applyEvent: customers and users', () => {
     const raw = fixtureEvent('customer.subscription.created');
     (raw.data.object as Stripe.Subscription).metadata = {};
     expect(await applyEvent(deps, envelope(raw))).toBe('unmapped');
-    expect((await store.subscriptions.doc(SUB).get()).data()).toMatchObject({ userId: null, status: 'active' });
-    expect((await store.users.get()).size).toBe(0);
+    expect((await store.subscriptions.doc(SUB).get()).data()).toMatchObject({ accountId: null, status: 'active' });
+    expect((await store.accounts.get()).size).toBe(0);
     expect((await store.ledger.doc(raw.id).get()).data()?.outcome).toBe('unmapped');
   });
 
   it('drops the user to no subscription when the customer is deleted', async () => {
     const { store, deps } = setup();
     await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100 }));
-    expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('active');
+    expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('active');
     const del = fixtureEvent('customer.deleted');
     del.created = NOW - 50;
     expect(await applyEvent(deps, envelope(del))).toBe('applied');
-    expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: null, status: null });
+    expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: null, status: null });
   });
 
   it('prefers the current subscription over a newer canceled one', async () => {
@@ -308,7 +308,7 @@ describe('applyEvent: customers and users', () => {
     otherSub.created += 1000;
     reader.subscriptions.set('sub_second', otherSub);
     expect(await applyEvent(deps, envelope(other))).toBe('applied');
-    expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: SUB, status: 'active' });
+    expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: SUB, status: 'active' });
   });
 });
 
@@ -330,7 +330,7 @@ describe('applyEvent: the customer index and the user summary', () => {
     // The first subscription ends: the summary must find the second one through the index.
     const ended = subscriptionEvent('customer.subscription.deleted', { created: NOW - 80 });
     await applyEvent(deps, ended);
-    expect((await store.users.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: 'sub_second', status: 'active' });
+    expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: 'sub_second', status: 'active' });
 
     const failed = fixtureEvent('invoice.payment_failed');
     failed.created = NOW - 70;
@@ -340,7 +340,7 @@ describe('applyEvent: the customer index and the user summary', () => {
     paid.created = NOW - 60;
     await applyEvent(deps, envelope(paid));
     expect((await store.customerObjects.doc(CUSTOMER).get()).data()?.paymentIssueInvoiceIds).toEqual([]);
-    expect((await store.users.doc(USER).get()).data()?.billing?.paymentIssue).toBeNull();
+    expect((await store.accounts.doc(USER).get()).data()?.billing?.paymentIssue).toBeNull();
   });
 
   it('logs an ERROR while one customer pays for two live subscriptions, and stops once one ends', async () => {
@@ -364,7 +364,7 @@ describe('applyEvent: the customer index and the user summary', () => {
     reader.subscriptions.set('sub_second', secondSub);
     await applyEvent({ ...deps, logger }, envelope(second));
     expect(several()).toHaveLength(1);
-    expect(several()[0]).toMatchObject({ severity: 'ERROR', customerId: CUSTOMER, userId: USER, subscriptionIds: [SUB, 'sub_second'].sort() });
+    expect(several()[0]).toMatchObject({ severity: 'ERROR', customerId: CUSTOMER, accountId: USER, subscriptionIds: [SUB, 'sub_second'].sort() });
 
     await applyEvent({ ...deps, logger }, subscriptionEvent('customer.subscription.deleted', { created: NOW - 80 }));
     expect(several()).toHaveLength(1);
@@ -390,13 +390,13 @@ describe('applyEvent: the customer index and the user summary', () => {
   it('leaves the user document untouched when an event does not change the summary', async () => {
     const { store, deps } = setup();
     await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100 }));
-    const before = (await store.users.doc(USER).get()).updateTime;
+    const before = (await store.accounts.doc(USER).get()).updateTime;
     expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 50, status: 'active' }))).toBe('applied');
     expect((await store.subscriptions.doc(SUB).get()).data()?.version.created).toBe(NOW - 50);
-    expect((await store.users.doc(USER).get()).updateTime?.isEqual(before!)).toBe(true);
+    expect((await store.accounts.doc(USER).get()).updateTime?.isEqual(before!)).toBe(true);
     // A change that matters is written.
     expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 40, status: 'past_due' }))).toBe('applied');
-    expect((await store.users.doc(USER).get()).data()?.billing?.status).toBe('past_due');
+    expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('past_due');
   });
 });
 
@@ -406,12 +406,12 @@ describe('applyEvent: payment issues and entitlements', () => {
     const failed = fixtureEvent('invoice.payment_failed');
     failed.created = NOW - 100;
     await applyEvent(deps, envelope(failed));
-    expect((await store.users.doc(USER).get()).data()?.billing?.paymentIssue).toBe('failed');
+    expect((await store.accounts.doc(USER).get()).data()?.billing?.paymentIssue).toBe('failed');
     const paid = fixtureEvent('invoice.paid');
     paid.created = NOW - 50;
     await applyEvent(deps, envelope(paid));
     expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()?.paymentIssue).toBeNull();
-    expect((await store.users.doc(USER).get()).data()?.billing?.paymentIssue).toBeNull();
+    expect((await store.accounts.doc(USER).get()).data()?.billing?.paymentIssue).toBeNull();
   });
 
   it('lists all active entitlements when the event says there are more', async () => {

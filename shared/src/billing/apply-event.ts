@@ -11,7 +11,7 @@ import type { Store } from '../firestore/store.js';
 import { eventObjectIds, type EventEnvelope } from './event-envelope.js';
 import { eventHandlers } from './handlers/handler-map.js';
 import type { EventOf } from './handlers/handler.js';
-import { userIdHint } from './resolve-user.js';
+import { accountIdHint, metadataAccountId } from './resolve-account.js';
 import { runVersioned } from './versioned-write.js';
 
 export interface ApplierDeps {
@@ -28,14 +28,14 @@ export type ApplyOutcome = LedgerOutcome | 'duplicate';
 
 const DAY = 86_400;
 
-/** The user id our checkout puts on the session and in the metadata of customers and subscriptions, if present. */
-function payloadUserIdHint(event: EventEnvelope): string | null {
+/** The account id our checkout puts on the session and in the metadata of customers and subscriptions, if present. */
+function payloadAccountIdHint(event: EventEnvelope): string | null {
   const obj = event.data.object;
   const metadata = obj['metadata'];
-  const fromMetadata = metadata && typeof metadata === 'object' && 'userId' in metadata && typeof metadata.userId === 'string' ? metadata.userId : null;
+  const fromMetadata = metadata && typeof metadata === 'object' ? metadataAccountId(metadata as Record<string, unknown>) : null;
   const reference = typeof obj['client_reference_id'] === 'string' ? obj['client_reference_id'] : null;
   // The order the checkout handler uses (client_reference_id first), so the guess is its choice.
-  return userIdHint(reference, fromMetadata);
+  return accountIdHint(reference, fromMetadata);
 }
 
 function dispatch<K extends HandledEventType>(type: K, event: EventEnvelope, ctx: ApplyContext): Promise<LedgerOutcome> {
@@ -65,13 +65,13 @@ export async function applyEvent(deps: ApplierDeps, event: EventEnvelope): Promi
     expireAt: Timestamp.fromMillis((event.created + deps.maxEventAgeSeconds + DAY) * 1000),
   });
 
-  const userHint = payloadUserIdHint(event);
+  const userHint = payloadAccountIdHint(event);
   const likelyReads = [
     ledgerRef,
     ...(customerId ? [store.customers.doc(customerId), store.entitlements.doc(customerId), store.customerObjects.doc(customerId)] : []),
     // The user is known for sure only from the customer mapping; the payload's hint is right in
     // the common case and saves a round trip (a wrong guess only adds a document to the read set).
-    ...(userHint ? [store.users.doc(userHint)] : []),
+    ...(userHint ? [store.accounts.doc(userHint)] : []),
     ...(objectId && event.type.startsWith('customer.subscription.') ? [store.subscriptions.doc(objectId)] : []),
     ...(objectId && event.type.startsWith('invoice.') ? [store.invoices.doc(objectId)] : []),
   ];

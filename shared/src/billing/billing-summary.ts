@@ -1,4 +1,4 @@
-// `users/{userId}.billing`: what access control reads in one read, computed from the customer's
+// `accounts/{accountId}.billing`: what access control reads in one read, computed from the customer's
 // subscriptions, entitlements and invoices with a payment problem. Pure: the event's transaction
 // gathers the inputs and stages the result (stage-customer-change.ts).
 import type { BillingSummary, EntitlementsDoc, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';

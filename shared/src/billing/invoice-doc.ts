@@ -16,7 +16,7 @@ export function paymentIssueAfter(raised: PaymentIssue | null, invoice: InvoiceP
 
 export function invoiceDoc(
   invoice: InvoicePayload,
-  userId: string | null,
+  accountId: string | null,
   paymentIssue: PaymentIssue | null,
   version: Version,
   now: Timestamp,
@@ -24,7 +24,7 @@ export function invoiceDoc(
   return {
     invoiceId: invoice.id,
     customerId: invoice.customer,
-    userId,
+    accountId,
     subscriptionId: invoice.parent?.subscription_details?.subscription ?? null,
     number: invoice.number,
     status: invoice.status,

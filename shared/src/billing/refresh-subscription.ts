@@ -9,7 +9,7 @@ import type { StripeReader } from '../ports/stripe-reader.js';
 import type { Store } from '../firestore/store.js';
 import { stageCustomerChange } from './stage-customer-change.js';
 import { fetchSubscription } from './handlers/subscription-events.js';
-import { resolveUserId } from './resolve-user.js';
+import { resolveAccountId } from './resolve-account.js';
 import { subscriptionDoc } from './subscription-doc.js';
 import { runVersioned, writeFetched } from './versioned-write.js';
 
@@ -26,7 +26,7 @@ export interface RefreshResult {
   billing: BillingSummary | null;
 }
 
-export async function refreshSubscription(deps: RefreshDeps, subscriptionId: string, opts: { userIdHint?: string; livemode: boolean }): Promise<RefreshResult> {
+export async function refreshSubscription(deps: RefreshDeps, subscriptionId: string, opts: { accountIdHint?: string; livemode: boolean }): Promise<RefreshResult> {
   const now = Timestamp.fromMillis(deps.clock.now());
   return runVersioned(deps.store.db, { eventId: null, created: 0 }, async (v) => {
     const ctx = { ...v, store: deps.store, reader: deps.reader, logger: deps.logger, now };
@@ -38,9 +38,9 @@ export async function refreshSubscription(deps: RefreshDeps, subscriptionId: str
     const written = await ctx.tx.get(ref);
     if (!written) throw new Error('unreachable: the subscription was staged above');
     const customerId = written.customerId;
-    const userId = await resolveUserId(ctx, customerId, { hint: opts.userIdHint ?? null, livemode: opts.livemode, fetchIfMissing: true });
-    if (userId) ctx.tx.set(ref, { ...written, userId });
-    const billing = await stageCustomerChange(ctx, customerId, userId);
-    return { subscription: userId ? { ...written, userId } : written, billing };
+    const accountId = await resolveAccountId(ctx, customerId, { hint: opts.accountIdHint ?? null, livemode: opts.livemode, fetchIfMissing: true });
+    if (accountId) ctx.tx.set(ref, { ...written, accountId });
+    const billing = await stageCustomerChange(ctx, customerId, accountId);
+    return { subscription: accountId ? { ...written, accountId } : written, billing };
   });
 }

@@ -1,7 +1,8 @@
-// Keeps `users/{userId}.billing` in step with the customer's objects inside the event's
+// Keeps `accounts/{accountId}.billing` in step with the customer's objects inside the event's
 // transaction: reads ALL of the customer's subscriptions (a customer can hold an old canceled one
 // and a new active one), the entitlements and open payment problems, as this transaction leaves
 // them, and stages the summary computed from them (billing-summary.ts) when it changed.
+import { accountKindOf } from '../model/account-documents.js';
 import type { BillingSummary, CustomerObjectsDoc, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
 import { isCurrentSubscriptionStatus } from '../model/subscription-status.js';
 import type { ApplyContext } from './apply-context.js';
@@ -21,7 +22,7 @@ interface CustomerObjects {
  * Why the index is complete: every transaction that writes a subscription or an invoice of a
  * customer also reads and rewrites the index (stageCustomerChange, from finishCustomerChange and
  * the refresh), so two such transactions conflict on it and the second one sees the first's ids.
- * The query fallback is made safe by the caller's lock on the user document (see below).
+ * The query fallback is made safe by the caller's lock on the account document (see below).
  */
 async function readCustomerObjects(ctx: ApplyContext, customerId: string, index: CustomerObjectsDoc | undefined): Promise<CustomerObjects> {
   const { store, tx } = ctx;
@@ -53,17 +54,17 @@ function stageIndex(ctx: ApplyContext, customerId: string, index: CustomerObject
 }
 
 /**
- * After a write of one of the customer's objects: recomputes and stages the user's summary, or, for
- * a customer that maps to no user, keeps the index complete. Returns the summary (null: no user).
+ * After a write of one of the customer's objects: recomputes and stages the account's summary, or, for
+ * a customer that maps to no account, keeps the index complete. Returns the summary (null: no account).
  */
-export async function stageCustomerChange(ctx: ApplyContext, customerId: string, userId: string | null): Promise<BillingSummary | null> {
-  if (userId !== null) return stageBillingSummary(ctx, customerId, userId);
+export async function stageCustomerChange(ctx: ApplyContext, customerId: string, accountId: string | null): Promise<BillingSummary | null> {
+  if (accountId !== null) return stageBillingSummary(ctx, customerId, accountId);
   await stageCustomerObjects(ctx, customerId);
   return null;
 }
 
 /**
- * For a customer that maps to no user: keeps an existing index up to date with the objects this
+ * For a customer that maps to no account: keeps an existing index up to date with the objects this
  * transaction writes (no index yet: the first summary builds it by querying, which finds them).
  */
 async function stageCustomerObjects(ctx: ApplyContext, customerId: string): Promise<void> {
@@ -71,20 +72,20 @@ async function stageCustomerObjects(ctx: ApplyContext, customerId: string): Prom
   if (index) stageIndex(ctx, customerId, index, await readCustomerObjects(ctx, customerId, index));
 }
 
-/** Reads what the summary depends on (staged writes included) and stages the user document. */
-async function stageBillingSummary(ctx: ApplyContext, customerId: string, userId: string): Promise<BillingSummary> {
+/** Reads what the summary depends on (staged writes included) and stages the account document. */
+async function stageBillingSummary(ctx: ApplyContext, customerId: string, accountId: string): Promise<BillingSummary> {
   const { store, tx } = ctx;
-  const userRef = store.users.doc(userId);
+  const accountRef = store.accounts.doc(accountId);
   const customerRef = store.customers.doc(customerId);
   const entitlementsRef = store.entitlements.doc(customerId);
   const indexRef = store.customerObjects.doc(customerId);
   // Usually all prefetched with the event's first read; otherwise one round trip for the rest.
-  await tx.prefetch([userRef, customerRef, entitlementsRef, indexRef]);
-  // Read (lock) the user document before looking anything up outside the transaction: every
+  await tx.prefetch([accountRef, customerRef, entitlementsRef, indexRef]);
+  // Read (lock) the account document before looking anything up outside the transaction: every
   // transaction that changes a subscription or invoice of this customer also writes this document,
   // so a concurrent one either committed before this lock (and the look-up sees its document) or
   // waits for / conflicts with this transaction and recomputes after it.
-  const user = await tx.get(userRef);
+  const account = await tx.get(accountRef);
   const customer = await tx.get(customerRef);
   const entitlements = await tx.get(entitlementsRef);
   const index = await tx.get(indexRef);
@@ -98,12 +99,14 @@ async function stageBillingSummary(ctx: ApplyContext, customerId: string, userId
     now: ctx.now,
   });
   stageIndex(ctx, customerId, index, objects);
-  warnOfSeveralLiveSubscriptions(ctx, customerId, userId, objects.subscriptions);
+  warnOfSeveralLiveSubscriptions(ctx, customerId, accountId, objects.subscriptions);
   // Most events (invoice.paid, a metadata change, a replay) leave the summary as it was: writing
-  // it anyway would cost a write and wake every app instance's listener on this user for nothing.
-  if (user?.billing && user.stripeCustomerId === customerId && sameSummary(user.billing, billing)) return user.billing;
-  if (user) tx.update(userRef, { billing, stripeCustomerId: customerId, updatedAt: ctx.now });
-  else tx.set(userRef, { userId, email: null, stripeCustomerId: customerId, billing, createdAt: ctx.now, updatedAt: ctx.now });
+  // it anyway would cost a write and wake every app instance's listener on this account for nothing.
+  if (account?.billing && account.stripeCustomerId === customerId && sameSummary(account.billing, billing)) return account.billing;
+  if (account) tx.update(accountRef, { billing, stripeCustomerId: customerId, updatedAt: ctx.now });
+  // No account document: a customer whose account was never created or not yet migrated; its user's
+  // first request finds the billing already there.
+  else tx.set(accountRef, { accountId, kind: accountKindOf(accountId), name: null, email: null, stripeCustomerId: customerId, billing, createdAt: ctx.now, updatedAt: ctx.now });
   return billing;
 }
 
@@ -113,11 +116,11 @@ async function stageBillingSummary(ctx: ApplyContext, customerId: string, userId
  * ERROR (alerted) with every event of the customer until one is canceled; logged from inside the
  * transaction, so a retried attempt may log it twice.
  */
-function warnOfSeveralLiveSubscriptions(ctx: ApplyContext, customerId: string, userId: string, subscriptions: readonly SubscriptionDoc[]): void {
+function warnOfSeveralLiveSubscriptions(ctx: ApplyContext, customerId: string, accountId: string, subscriptions: readonly SubscriptionDoc[]): void {
   const live = subscriptions.filter((s) => isCurrentSubscriptionStatus(s.status)).map((s) => s.subscriptionId);
   if (live.length < 2) return;
   ctx.logger.error(
-    { event: 'billing.several_live_subscriptions', customerId, userId, subscriptionIds: live.sort() },
+    { event: 'billing.several_live_subscriptions', customerId, accountId, subscriptionIds: live.sort() },
     'customer pays for several live subscriptions: cancel (and refund) the one not meant',
   );
 }

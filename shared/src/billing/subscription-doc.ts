@@ -27,7 +27,7 @@ function metadataPlan(item: Item): PlanId | null {
  * negotiated for one customer, a price adopted from before the catalog), which have no catalog
  * lookup key: without it their subscribers would have no plan and no access.
  */
-export function subscriptionDoc(sub: SubscriptionPayload, userId: string | null, version: Version, now: Timestamp, current?: SubscriptionDoc): SubscriptionDoc {
+export function subscriptionDoc(sub: SubscriptionPayload, accountId: string | null, version: Version, now: Timestamp, current?: SubscriptionDoc): SubscriptionDoc {
   const lookupKeyOf = (item: Item): string | null => item.price.lookup_key ?? current?.items.find((stored) => stored.priceId === item.price.id)?.lookupKey ?? null;
   const licensed = sub.items.data.find((i) => !isMetered(i)) ?? null;
   const periodItem = licensed ?? sub.items.data[0] ?? null;
@@ -35,7 +35,7 @@ export function subscriptionDoc(sub: SubscriptionPayload, userId: string | null,
   return {
     subscriptionId: sub.id,
     customerId: sub.customer,
-    userId,
+    accountId,
     livemode: sub.livemode,
     status: sub.status,
     priceId: licensed?.price.id ?? null,

@@ -1,5 +1,5 @@
 // A per-instance cache of single documents, each kept current by its own snapshot listener, so the
-// steady state costs no Firestore read per request. What the user-state cache (users/{uid}) and the
+// steady state costs no Firestore read per request. What the account-state cache (accounts/{accountId}) and the
 // API-key verifier (api_keys/{hash}) are built on.
 //
 // Staleness bound (stated): a cached value follows its document with the listener's latency (well

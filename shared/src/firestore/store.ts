@@ -5,7 +5,8 @@ import type { CollectionReference, DocumentData, DocumentReference, DocumentSnap
 import type { z } from 'zod';
 import { ApiKeyDoc } from '../model/api-key-documents.js';
 import { Collection } from '../model/collections.js';
-import { CustomerDoc, CustomerObjectsDoc, EntitlementsDoc, InvoiceDoc, LedgerEntry, SubscriptionDoc, UserDoc } from '../model/documents.js';
+import { AccountDoc, InvitationDoc, LegacyUserDoc, MembershipDoc, membershipId } from '../model/account-documents.js';
+import { CustomerDoc, CustomerObjectsDoc, EntitlementsDoc, InvoiceDoc, LedgerEntry, SubscriptionDoc } from '../model/documents.js';
 import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '../model/usage-documents.js';
 import type { MeteredFeature } from '../plans/catalog.js';
 import { zodConverter } from './zod-converter.js';
@@ -15,13 +16,24 @@ function typed<S extends z.ZodType<DocumentData>>(db: Firestore, name: string, s
 }
 
 export function createStore(db: Firestore) {
-  const users = typed(db, Collection.users, UserDoc);
+  const accounts = typed(db, Collection.accounts, AccountDoc);
+  const memberships = typed(db, Collection.memberships, MembershipDoc);
+  const invitations = typed(db, Collection.invitations, InvitationDoc);
   const subscriptions = typed(db, Collection.subscriptions, SubscriptionDoc);
   const invoices = typed(db, Collection.invoices, InvoiceDoc);
   const usageConverter = zodConverter(UsageCounterDoc);
   return {
     db,
-    users,
+    accounts,
+    memberships,
+    /** `memberships/{accountId}|{userId}`. */
+    membership: (accountId: string, userId: string): DocumentReference<MembershipDoc> => memberships.doc(membershipId(accountId, userId)),
+    membershipsOfUser: (userId: string): Query<MembershipDoc> => memberships.where('userId', '==', userId),
+    membersOfAccount: (accountId: string): Query<MembershipDoc> => memberships.where('accountId', '==', accountId),
+    invitations,
+    pendingInvitationsOfAccount: (accountId: string): Query<InvitationDoc> => invitations.where('accountId', '==', accountId).where('status', '==', 'pending'),
+    pendingInvitationsForEmail: (email: string): Query<InvitationDoc> => invitations.where('email', '==', email).where('status', '==', 'pending'),
+    legacyUsers: typed(db, Collection.legacyUsers, LegacyUserDoc),
     customers: typed(db, Collection.customers, CustomerDoc),
     subscriptions,
     entitlements: typed(db, Collection.entitlements, EntitlementsDoc),
@@ -32,9 +44,12 @@ export function createStore(db: Firestore) {
     usageOutbox: typed(db, Collection.usageOutbox, UsageOutboxEntry),
     usageReceipts: typed(db, Collection.usageReceipts, UsageWriteReceipt),
     usageReports: typed(db, Collection.usageReports, UsageReportDoc),
-    /** `users/{userId}/usage/{feature}_{periodStart}`: one quota counter (model/usage-documents.ts). */
-    usageCounter: (userId: string, feature: MeteredFeature, periodStart: number): DocumentReference<UsageCounterDoc> =>
-      db.collection(Collection.users).doc(userId).collection(Collection.usage).doc(`${feature}_${periodStart}`).withConverter(usageConverter),
+    /** A legacy user's counters, `users/{userId}/usage` (the migration copies them). */
+    legacyUsageCounters: (userId: string): CollectionReference<UsageCounterDoc> =>
+      db.collection(Collection.legacyUsers).doc(userId).collection(Collection.usage).withConverter(usageConverter),
+    /** `accounts/{accountId}/usage/{feature}_{periodStart}`: one quota counter (model/usage-documents.ts). */
+    usageCounter: (accountId: string, feature: MeteredFeature, periodStart: number): DocumentReference<UsageCounterDoc> =>
+      db.collection(Collection.accounts).doc(accountId).collection(Collection.usage).doc(`${feature}_${periodStart}`).withConverter(usageConverter),
     subscriptionsOfCustomer: (customerId: string): Query<SubscriptionDoc> => subscriptions.where('customerId', '==', customerId),
     /** Invoices that still carry a payment problem (the billing page banner). */
     invoicesWithPaymentIssue: (customerId: string): Query<InvoiceDoc> =>

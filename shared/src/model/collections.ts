@@ -1,7 +1,14 @@
 // Every Firestore collection the product uses, named once. The README's "Data model" section
 // describes each document and who writes it.
 export const Collection = {
-  users: 'users',
+  /** `accounts/{accountId}`: a billing account (personal or team) and its billing summary. */
+  accounts: 'accounts',
+  /** `memberships/{accountId}|{userId}`: a user's role in an account. */
+  memberships: 'memberships',
+  /** `invitations/{invitationId}`: an invitation to a team, by email. */
+  invitations: 'invitations',
+  /** `users/{userId}`: each user's own billing as stored before accounts; read by the migration only. */
+  legacyUsers: 'users',
   customers: 'customers',
   subscriptions: 'subscriptions',
   entitlements: 'entitlements',
@@ -9,7 +16,7 @@ export const Collection = {
   /** `customer_objects/{customerId}`: ids of the customer's subscriptions and of its invoices with a payment issue. */
   customerObjects: 'customer_objects',
   ledger: 'stripe_events',
-  /** `users/{userId}/usage/{feature}_{periodStart}`: quota counters (a subcollection; TTL on the `usage` group). */
+  /** `accounts/{accountId}/usage/{feature}_{periodStart}`: quota counters (a subcollection; TTL on the `usage` group). */
   usage: 'usage',
   /** `usage_outbox/{id}`: metered usage waiting to be reported to Stripe (written with the counter). */
   usageOutbox: 'usage_outbox',

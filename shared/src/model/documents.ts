@@ -28,6 +28,18 @@ export const timestamp = z.custom<StoredTime>(isStoredTime, { message: 'Expected
 const unixSeconds = z.number().int().nonnegative();
 
 /**
+ * Documents written before billing accounts named their owner `userId`; a personal account's id is
+ * its user's id, so such a document reads as owned by that account. New writes carry `accountId`.
+ */
+export function ownedByAccount<S extends z.ZodObject>(schema: S) {
+  return z.preprocess((value) => {
+    if (typeof value !== 'object' || value === null || 'accountId' in value || !('userId' in value)) return value;
+    const { userId, ...rest } = value;
+    return { ...rest, accountId: userId };
+  }, schema);
+}
+
+/**
  * Order guard carried by every document the event applier writes (see README "Ordering").
  * `created` is the Stripe `event.created` of the newest event applied (or the stamp of a
  * refetch); `revision` increments on every write and is the compare-and-set token for writes of
@@ -45,10 +57,10 @@ export const BillingInterval = z.enum(['day', 'week', 'month', 'year']);
 export type BillingInterval = z.infer<typeof BillingInterval>;
 
 /** `subscriptions/{subscriptionId}`: written by the event applier (and the app's post-checkout refresh). */
-export const SubscriptionDoc = z.object({
+export const SubscriptionDoc = ownedByAccount(z.object({
   subscriptionId: z.string(),
   customerId: z.string(),
-  userId: z.string().nullable(),
+  accountId: z.string().nullable(),
   livemode: z.boolean(),
   status: SubscriptionStatus,
   /** The licensed (non-metered) item's price: what decides the plan. */
@@ -92,29 +104,29 @@ export const SubscriptionDoc = z.object({
   created: unixSeconds,
   version: Version,
   updatedAt: timestamp,
-});
+}));
 export type SubscriptionDoc = z.infer<typeof SubscriptionDoc>;
 
 /** `customers/{stripeCustomerId}`: the customer <-> user mapping. App writes it when it creates the customer; the applier keeps it current. */
-export const CustomerDoc = z.object({
+export const CustomerDoc = ownedByAccount(z.object({
   customerId: z.string(),
-  userId: z.string(),
+  accountId: z.string(),
   email: z.string().nullable(),
   deleted: z.boolean(),
   livemode: z.boolean(),
   version: Version,
   updatedAt: timestamp,
-});
+}));
 export type CustomerDoc = z.infer<typeof CustomerDoc>;
 
 /** `entitlements/{stripeCustomerId}`: Stripe's active entitlements (feature lookup keys), all pages. */
-export const EntitlementsDoc = z.object({
+export const EntitlementsDoc = ownedByAccount(z.object({
   customerId: z.string(),
-  userId: z.string().nullable(),
+  accountId: z.string().nullable(),
   features: z.array(z.string()),
   version: Version,
   updatedAt: timestamp,
-});
+}));
 export type EntitlementsDoc = z.infer<typeof EntitlementsDoc>;
 
 /**
@@ -136,10 +148,10 @@ export const InvoiceStatus = z.enum(['draft', 'open', 'paid', 'uncollectible', '
 export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 
 /** `invoices/{invoiceId}`: written by the applier from invoice events (admin revenue view, payment notices). */
-export const InvoiceDoc = z.object({
+export const InvoiceDoc = ownedByAccount(z.object({
   invoiceId: z.string(),
   customerId: z.string(),
-  userId: z.string().nullable(),
+  accountId: z.string().nullable(),
   subscriptionId: z.string().nullable(),
   number: z.string().nullable(),
   status: InvoiceStatus.nullable(),
@@ -156,7 +168,7 @@ export const InvoiceDoc = z.object({
   paymentIssue: z.enum(['failed', 'action_required']).nullable(),
   version: Version,
   updatedAt: timestamp,
-});
+}));
 export type InvoiceDoc = z.infer<typeof InvoiceDoc>;
 
 /**
@@ -193,16 +205,6 @@ export const BillingSummary = z.object({
 });
 export type BillingSummary = z.infer<typeof BillingSummary>;
 
-/** `users/{userId}` (userId = IAP subject). App creates it on first request; the applier writes `billing` and `stripeCustomerId`. */
-export const UserDoc = z.object({
-  userId: z.string(),
-  email: z.string().nullable(),
-  stripeCustomerId: z.string().nullable(),
-  billing: BillingSummary.nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
-export type UserDoc = z.infer<typeof UserDoc>;
 
 export const LedgerOutcome = z.enum([
   'applied', // state written

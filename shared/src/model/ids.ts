@@ -3,8 +3,24 @@
 import { z } from 'zod';
 import { stripeId } from '../stripe/stripe-ids.js';
 
-export const UserId = z.string().min(1).max(128).brand<'UserId'>();
+// No '/' (it would name a subcollection), '|' (the membership id's separator) or white space: an
+// identity carrying one is refused at sign-in rather than building a wrong document path.
+export const UserId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^/|\s]+$/, 'must be a user id')
+  .brand<'UserId'>();
 export type UserId = z.infer<typeof UserId>;
+
+/** A billing account: a personal account's id is its user's id, a team's is `team_` and random characters. */
+export const AccountId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^/|\s]+$/, 'must be an account id')
+  .brand<'AccountId'>();
+export type AccountId = z.infer<typeof AccountId>;
 
 export const StripeCustomerId = stripeId('cus').brand<'StripeCustomerId'>();
 export type StripeCustomerId = z.infer<typeof StripeCustomerId>;

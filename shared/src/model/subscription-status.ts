@@ -28,7 +28,7 @@ export const isInGoodStanding = (status: SubscriptionStatus | null): boolean => 
 /** Stripe could not collect the last payment: it is retrying the card (past_due) or has stopped (unpaid). */
 export const isPaymentFailedStatus = (status: SubscriptionStatus | null): boolean => status === 'past_due' || status === 'unpaid';
 
-/** What these predicates read of the user's billing summary (`users/{uid}.billing`); null: never subscribed. */
+/** What these predicates read of the user's billing summary (`accounts/{accountId}.billing`); null: never subscribed. */
 export type SubscriptionState = { readonly status: SubscriptionStatus | null; readonly subscriptionId: string | null } | null;
 
 /** The user still has a subscription to change rather than a new one to buy (a current status). */

@@ -2,7 +2,7 @@
 // Every read goes through a zod converter; times we stamp are Timestamps, Stripe-facing times are
 // unix seconds as Stripe takes them.
 import { z } from 'zod';
-import { timestamp } from './documents.js';
+import { ownedByAccount, timestamp } from './documents.js';
 import { MeteredFeature } from '../plans/catalog.js';
 
 const unixSeconds = z.number().int().nonnegative();
@@ -10,14 +10,14 @@ const units = z.number().int().nonnegative();
 export const QuotaLimit = z.union([z.number().int().nonnegative(), z.literal('unlimited')]);
 
 /**
- * `users/{userId}/usage/{feature}_{periodStart}`: one quota counter per user, feature and quota
+ * `accounts/{accountId}/usage/{feature}_{periodStart}`: one quota counter per account, feature and quota
  * month (usage/usage-account.ts: monthly whatever the billing interval, `periodStart` its start).
  * `reserved` counts units leased to app instances (admitted or about to be); `used` counts
  * units actually admitted and flushed. Invariant for a finite limit: used <= reserved <= limit
  * (unless the plan was downgraded mid-period). TTL field `expireAt` = period end + retention.
  */
-export const UsageCounterDoc = z.object({
-  userId: z.string(),
+export const UsageCounterDoc = ownedByAccount(z.object({
+  accountId: z.string(),
   feature: MeteredFeature,
   periodStart: unixSeconds,
   periodEnd: unixSeconds,
@@ -26,7 +26,7 @@ export const UsageCounterDoc = z.object({
   used: units,
   expireAt: timestamp,
   updatedAt: timestamp,
-});
+}));
 export type UsageCounterDoc = z.infer<typeof UsageCounterDoc>;
 
 export const OutboxState = z.enum(['pending', 'claimed']);
@@ -36,8 +36,8 @@ export type OutboxState = z.infer<typeof OutboxState>;
  * `usage_outbox/{id}`: units of a metered feature admitted by one flush of one instance, written in
  * the same transaction as the counter increment, so recorded usage is never lost before reporting.
  */
-export const UsageOutboxEntry = z.object({
-  userId: z.string(),
+export const UsageOutboxEntry = ownedByAccount(z.object({
+  accountId: z.string(),
   customerId: z.string(),
   feature: MeteredFeature,
   eventName: z.string(),
@@ -50,7 +50,7 @@ export const UsageOutboxEntry = z.object({
   reportId: z.string().nullable(),
   createdAt: timestamp,
   expireAt: timestamp,
-});
+}));
 export type UsageOutboxEntry = z.infer<typeof UsageOutboxEntry>;
 
 /**

@@ -5,13 +5,13 @@ import type Stripe from 'stripe';
 import type { InvoiceStatus } from '../model/documents.js';
 
 export interface CreateCustomerInput {
-  userId: string;
+  accountId: string;
   email: string | null;
 }
 
 export interface CreateCheckoutSessionInput {
   customerId: string;
-  userId: string;
+  accountId: string;
   /** The plan's licensed price (quantity: seats, else 1) and its metered prices (no quantity). */
   prices: readonly CheckoutPrice[];
   /** 0 = no trial. */

@@ -13,7 +13,7 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
   return {
     async createCustomer(input, idempotencyKey) {
       const customer = await callStripe('customer creation', () =>
-        stripe.customers.create({ ...(input.email ? { email: input.email } : {}), metadata: { userId: input.userId } }, { idempotencyKey }),
+        stripe.customers.create({ ...(input.email ? { email: input.email } : {}), metadata: { accountId: input.accountId } }, { idempotencyKey }),
       );
       return { id: customer.id, livemode: customer.livemode };
     },
@@ -22,10 +22,10 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
         {
           mode: 'subscription',
           customer: input.customerId,
-          client_reference_id: input.userId,
+          client_reference_id: input.accountId,
           line_items: input.prices.map((p) => (p.metered ? { price: p.priceId } : { price: p.priceId, quantity: p.quantity })),
           subscription_data: {
-            metadata: { userId: input.userId },
+            metadata: { accountId: input.accountId },
             ...(input.trialDays > 0 ? { trial_period_days: input.trialDays } : {}),
           },
           success_url: input.successUrl,

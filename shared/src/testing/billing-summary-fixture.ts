@@ -1,6 +1,7 @@
 // A user's billing summary as the event applier writes it, for tests of access control.
 import { Timestamp } from '@google-cloud/firestore';
-import type { BillingSummary, UserDoc } from '../model/documents.js';
+import type { AccountDoc } from '../model/account-documents.js';
+import type { BillingSummary } from '../model/documents.js';
 
 export function billingSummaryFixture(over: Partial<BillingSummary> = {}): BillingSummary {
   const now = Math.floor(Date.now() / 1000);
@@ -25,10 +26,12 @@ export function billingSummaryFixture(over: Partial<BillingSummary> = {}): Billi
   };
 }
 
-export function userDocFixture(userId: string, billing: BillingSummary | null, over: Partial<UserDoc> = {}): UserDoc {
+export function accountDocFixture(accountId: string, billing: BillingSummary | null, over: Partial<AccountDoc> = {}): AccountDoc {
   return {
-    userId,
-    email: `${userId.replace(/[^a-z0-9]/gi, '')}@example.com`,
+    accountId,
+    kind: 'personal',
+    name: null,
+    email: `${accountId.replace(/[^a-z0-9]/gi, '')}@example.com`,
     stripeCustomerId: billing?.customerId ?? null,
     billing,
     createdAt: Timestamp.now(),

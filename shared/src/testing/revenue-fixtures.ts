@@ -26,7 +26,7 @@ export function subscriptionFixture(
   return {
     subscriptionId: id,
     customerId: `cus_${id}`,
-    userId: `user_${id}`,
+    accountId: `user_${id}`,
     livemode: false,
     status: 'active',
     priceId,
@@ -56,7 +56,7 @@ export function invoiceFixture(id: string, over: Partial<InvoiceDoc> = {}): Invo
   return {
     invoiceId: id,
     customerId: `cus_${id}`,
-    userId: null,
+    accountId: null,
     subscriptionId: null,
     number: null,
     status: 'paid',

@@ -3,9 +3,9 @@
 // the current one per counter and does the I/O; sync-counter.ts writes the requests.
 import type { MeteredFeature, Quota } from '../plans/catalog.js';
 
-/** Which counter: `users/{userId}/usage/{feature}_{periodStart}`. */
+/** Which counter: `accounts/{accountId}/usage/{feature}_{periodStart}`. */
 export interface CounterKey {
-  readonly userId: string;
+  readonly accountId: string;
   readonly feature: MeteredFeature;
   /** Quota month, unix seconds, [start, end). */
   readonly periodStart: number;
@@ -87,6 +87,6 @@ export interface CounterState extends CounterTerms {
 }
 
 /** The recorder's map key of a counter. */
-export function counterId(userId: string, feature: MeteredFeature, periodStart: number): string {
-  return `${userId}|${feature}|${periodStart}`;
+export function counterId(accountId: string, feature: MeteredFeature, periodStart: number): string {
+  return `${accountId}|${feature}|${periodStart}`;
 }

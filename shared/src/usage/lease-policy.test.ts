@@ -24,7 +24,7 @@ import {
 
 const settings = leaseSettings(); // flush 1 s, idle return 2 s, lease target 1 s, blocks 16..10,000
 const NOW = Date.parse('2026-11-10T12:00:00Z');
-const key = { userId: 'u-policy', feature: 'analyses' as const, periodStart: Date.parse('2026-11-01T00:00:00Z') / 1000, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 };
+const key = { accountId: 'u-policy', feature: 'analyses' as const, periodStart: Date.parse('2026-11-01T00:00:00Z') / 1000, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 };
 const NEVER = Number.NEGATIVE_INFINITY;
 
 /** A counter of limit 10 opened at NOW, with `over` applied. */

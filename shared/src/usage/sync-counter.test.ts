@@ -12,7 +12,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((db) => db.terminate()));
 });
 
-const key = { userId: 'u-sync', feature: 'api_calls' as const, periodStart: 1_780_000_000, periodEnd: 1_782_592_000 };
+const key = { accountId: 'u-sync', feature: 'api_calls' as const, periodStart: 1_780_000_000, periodEnd: 1_782_592_000 };
 const base = (over: Partial<FlushRequest>): FlushRequest => ({
   key,
   limit: 1_000,
@@ -40,7 +40,7 @@ describe('syncCounter / flushCounter', () => {
       flushCounter(createStore(b), base({ commitUsed: 25 })),
       flushCounter(createStore(a), base({ commitUsed: 10, returnLease: leaseA.granted - 50 })),
     ]);
-    const counter = (await createStore(a).usageCounter(key.userId, key.feature, key.periodStart).get()).data(); // parses with the schema
+    const counter = (await createStore(a).usageCounter(key.accountId, key.feature, key.periodStart).get()).data(); // parses with the schema
     expect(counter).toMatchObject({ used: 75, reserved: 50 + leaseB.granted, limit: 1_000, periodEnd: key.periodEnd });
     const entries = (await createStore(a).usageOutbox.get()).docs.map((d) => d.data().value).sort((x, y) => x - y);
     expect(entries).toEqual([10, 25, 40]);
@@ -54,7 +54,7 @@ describe('syncCounter / flushCounter', () => {
     const db = testFirestore();
     open.push(db);
     expect(await flushCounter(createStore(db), base({}))).toEqual({ wrote: false, replayed: false });
-    expect((await createStore(db).usageCounter(key.userId, key.feature, key.periodStart).get()).exists).toBe(false);
+    expect((await createStore(db).usageCounter(key.accountId, key.feature, key.periodStart).get()).exists).toBe(false);
   });
 });
 
@@ -65,7 +65,7 @@ describe('a write repeated under the same writeId (its first commit outcome unkn
     const flush = base({ commitUsed: 7 });
     expect(await flushCounter(createStore(db), flush)).toEqual({ wrote: true, replayed: false });
     expect(await flushCounter(createStore(db), flush)).toEqual({ wrote: false, replayed: true });
-    expect((await createStore(db).usageCounter(key.userId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 7 });
+    expect((await createStore(db).usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 7 });
     expect((await createStore(db).usageOutbox.get()).docs.map((d) => d.data().value)).toEqual([7]);
   });
 

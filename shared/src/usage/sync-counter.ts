@@ -29,7 +29,7 @@ const RECEIPT_RETENTION_MS = DAY_SECONDS * 1000;
 
 export async function syncCounter(store: Store, req: SyncRequest): Promise<SyncResult> {
   const { key } = req;
-  const ref = store.usageCounter(key.userId, key.feature, key.periodStart);
+  const ref = store.usageCounter(key.accountId, key.feature, key.periodStart);
   const receipt = store.usageReceipts.doc(req.writeId);
   return store.db.runTransaction(async (tx) => {
     const [doc, done] = await getPair(tx, ref, receipt); // one round trip for both
@@ -51,7 +51,7 @@ export async function flushCounter(store: Store, req: FlushRequest): Promise<{ w
   const batch = store.db.batch();
   const delta = flushIncrements(req);
   batch.set(
-    store.usageCounter(key.userId, key.feature, key.periodStart),
+    store.usageCounter(key.accountId, key.feature, key.periodStart),
     { ...counterFields(req), used: FieldValue.increment(delta.used), reserved: FieldValue.increment(delta.reserved) },
     { merge: true },
   );
@@ -71,7 +71,7 @@ export async function flushCounter(store: Store, req: FlushRequest): Promise<{ w
 function counterFields(req: FlushRequest) {
   const { key } = req;
   return {
-    userId: key.userId,
+    accountId: key.accountId,
     feature: key.feature,
     periodStart: key.periodStart,
     periodEnd: key.periodEnd,
@@ -89,7 +89,7 @@ function writeReceiptAndOutboxEntry(store: Store, writer: Transaction | WriteBat
   const { key } = req;
   const nowSeconds = Math.floor(req.nowMs / 1000);
   writer.create(store.usageOutbox.doc(req.writeId), {
-    userId: key.userId,
+    accountId: key.accountId,
     customerId: req.meter.customerId,
     feature: key.feature,
     eventName: req.meter.eventName,

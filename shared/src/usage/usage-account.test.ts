@@ -2,13 +2,13 @@
 // interval, anchored on the billing-cycle anchor, and follow the access decision's past-due grace.
 import { describe, expect, it } from 'vitest';
 import type { BillingSummary } from '../model/documents.js';
-import { UserId } from '../model/ids.js';
+import { AccountId } from '../model/ids.js';
 import { billingSummaryFixture } from '../testing/billing-summary-fixture.js';
 import { usageAccount } from './usage-account.js';
 
 const DAY = 86_400;
 const GRACE = 3 * DAY;
-const user = UserId.parse('u-1');
+const user = AccountId.parse('u-1');
 const at = (iso: string) => Date.parse(iso) / 1000;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 

@@ -1,11 +1,11 @@
 // What the recorder needs to know about a user to meter them: plan, whether a paid plan applies,
 // the Stripe customer (for metered billing) and the current quota month. Derived from
-// `users/{uid}.billing` (written by the event applier), never from the request.
+// `accounts/{accountId}.billing` (written by the event applier), never from the request.
 import type { Firestore } from '@google-cloud/firestore';
 import { effectivePlan } from '../access/access-decision.js';
 import { createStore } from '../firestore/store.js';
 import type { BillingSummary } from '../model/documents.js';
-import type { UserId } from '../model/ids.js';
+import type { AccountId } from '../model/ids.js';
 import type { MeteredFeature, Plan } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import type { MeterTarget } from './counter-state.js';
@@ -18,7 +18,7 @@ export interface UsagePolicy {
 }
 
 export interface UsageAccount {
-  readonly userId: UserId;
+  readonly accountId: AccountId;
   readonly plan: Plan;
   /** A paid plan applies (the subscription grants it now, past-due grace included). */
   readonly subscribed: boolean;
@@ -46,17 +46,17 @@ export function calendarMonth(nowMs: number): { start: number; end: number } {
  * the calendar month. The month depends on the anchor and the time only, so a late renewal
  * event neither extends it nor resets it early.
  */
-export function usageAccount(userId: UserId, billing: BillingSummary | null, nowMs: number, policy: UsagePolicy): UsageAccount {
+export function usageAccount(accountId: AccountId, billing: BillingSummary | null, nowMs: number, policy: UsagePolicy): UsageAccount {
   const now = Math.floor(nowMs / 1000);
   const { plan, graceEndsAt } = effectivePlan(billing, now, policy.pastDueGraceSeconds);
   const customerId = billing?.customerId ?? null;
   const anchor = billing?.billingCycleAnchor ?? billing?.currentPeriodStart ?? null;
   if (plan.id !== 'free') {
     const month = anchor === null ? calendarMonth(nowMs) : quotaMonth(anchor, now);
-    return { userId, plan, subscribed: true, customerId, periodStart: month.start, periodEnd: month.end, validUntil: Math.min(month.end, graceEndsAt ?? month.end) };
+    return { accountId, plan, subscribed: true, customerId, periodStart: month.start, periodEnd: month.end, validUntil: Math.min(month.end, graceEndsAt ?? month.end) };
   }
   const month = calendarMonth(nowMs);
-  return { userId, plan, subscribed: false, customerId, periodStart: month.start, periodEnd: month.end, validUntil: month.end };
+  return { accountId, plan, subscribed: false, customerId, periodStart: month.start, periodEnd: month.end, validUntil: month.end };
 }
 
 /** Where the account's units of `feature` are billed: a metered price of its plan, for a subscribed customer; else nowhere. */
@@ -66,9 +66,9 @@ export function meterFor(account: UsageAccount, feature: MeteredFeature): MeterT
   return { customerId: account.customerId, eventName: price.meterEventName };
 }
 
-/** Where the recorder reads a user's billing summary. The app may pass its own listener-backed access cache. */
+/** Where the recorder reads an account's billing summary. The app may pass its own listener-backed access cache. */
 export interface BillingSource {
-  billing(userId: UserId): Promise<BillingSummary | null>;
+  billing(accountId: AccountId): Promise<BillingSummary | null>;
 }
 
 export interface FirestoreBillingSourceOptions {
@@ -77,26 +77,26 @@ export interface FirestoreBillingSourceOptions {
   ttlMs?: number;
 }
 
-/** Reads `users/{uid}.billing`, reusing each read for `ttlMs` (default 5 s) and sharing concurrent reads. */
+/** Reads `accounts/{accountId}.billing`, reusing each read for `ttlMs` (default 5 s) and sharing concurrent reads. */
 export function firestoreBillingSource(db: Firestore, opts: FirestoreBillingSourceOptions): BillingSource {
   const ttlMs = opts.ttlMs ?? 5_000;
   const cache = new Map<string, { at: number; value: Promise<BillingSummary | null> }>();
-  const users = createStore(db).users;
+  const accounts = createStore(db).accounts;
   return {
-    billing(userId) {
+    billing(accountId) {
       const now = opts.clock.now();
-      const hit = cache.get(userId);
+      const hit = cache.get(accountId);
       if (hit && now - hit.at < ttlMs) return hit.value;
       if (cache.size > 50_000) cache.clear(); // bound memory; a cleared entry only costs one read
-      const value = users
-        .doc(userId)
+      const value = accounts
+        .doc(accountId)
         .get()
         .then((snap) => snap.data()?.billing ?? null);
       const entry = { at: now, value };
-      cache.set(userId, entry);
+      cache.set(accountId, entry);
       // A failed read is not cached: the next call retries it.
       void value.catch(() => {
-        if (cache.get(userId) === entry) cache.delete(userId);
+        if (cache.get(accountId) === entry) cache.delete(accountId);
       });
       return value;
     },

@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.js';
 import { silentLogger } from '../logging/logger.js';
 import { Collection } from '../model/collections.js';
 import type { BillingSummary } from '../model/documents.js';
-import { UserId } from '../model/ids.js';
+import { AccountId } from '../model/ids.js';
 import type { MeteredFeature } from '../plans/catalog.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
@@ -12,7 +12,7 @@ import { calendarMonth, firestoreBillingSource } from './usage-account.js';
 
 import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
 import { createUsageSummary } from './usage-summary.js';
-import { billingSummaryFixture, userDocFixture } from '../testing/billing-summary-fixture.js';
+import { billingSummaryFixture, accountDocFixture } from '../testing/billing-summary-fixture.js';
 import { createStore } from '../firestore/store.js';
 
 const GRACE = 3 * 86_400;
@@ -32,9 +32,9 @@ function billing(over: Partial<BillingSummary>): BillingSummary {
   return billingSummaryFixture({ ...none, ...over });
 }
 
-async function seedUser(db: Firestore, userId: string, summary: BillingSummary | null): Promise<UserId> {
-  await db.collection(Collection.users).doc(userId).set(userDocFixture(userId, summary, { email: null }));
-  return UserId.parse(userId);
+async function seedUser(db: Firestore, accountId: string, summary: BillingSummary | null): Promise<AccountId> {
+  await db.collection(Collection.accounts).doc(accountId).set(accountDocFixture(accountId, summary, { email: null }));
+  return AccountId.parse(accountId);
 }
 
 function recorderOn(db: Firestore, clock: Clock, extra: Partial<Parameters<typeof createUsageRecorder>[0]> = {}): UsageRecorder {
@@ -60,10 +60,10 @@ describe('usage recorder: quota edge and period', () => {
     const user = await seedUser(db, 'u-edge', null); // free: analyses = 10 per calendar month
     const recorder = recorderOn(db, clock);
 
-    await recorder.record({ userId: user }, 'analyses', 7);
-    await recorder.record({ userId: user }, 'analyses', 2);
-    await recorder.record({ userId: user }, 'analyses', 1); // exactly at the limit
-    const err = await refusal(recorder.record({ userId: user }, 'analyses', 1));
+    await recorder.record({ accountId: user }, 'analyses', 7);
+    await recorder.record({ accountId: user }, 'analyses', 2);
+    await recorder.record({ accountId: user }, 'analyses', 1); // exactly at the limit
+    const err = await refusal(recorder.record({ accountId: user }, 'analyses', 1));
     expect(err.code).toBe('quota_exceeded');
     expect(err.status).toBe(429);
     expect(err.details).toEqual({ feature: 'analyses', used: 10, limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000, upgradeUrl: '/billing' });
@@ -75,7 +75,7 @@ describe('usage recorder: quota edge and period', () => {
     expect(doc?.expireAt.toMillis()).toBe(Date.parse('2026-12-08T00:00:00Z')); // period end + 7 days (free retention)
 
     const restarted = recorderOn(db, clock);
-    expect((await refusal(restarted.record({ userId: user }, 'analyses'))).code).toBe('quota_exceeded');
+    expect((await refusal(restarted.record({ accountId: user }, 'analyses'))).code).toBe('quota_exceeded');
   });
 
   it('rolls over to a fresh quota with the calendar month for a free user', async () => {
@@ -84,10 +84,10 @@ describe('usage recorder: quota edge and period', () => {
     const clock = manualClock('2026-11-30T23:59:58Z');
     const user = await seedUser(db, 'u-roll', null);
     const recorder = recorderOn(db, clock);
-    await recorder.record({ userId: user }, 'analyses', 10);
-    expect((await refusal(recorder.record({ userId: user }, 'analyses'))).code).toBe('quota_exceeded');
+    await recorder.record({ accountId: user }, 'analyses', 10);
+    expect((await refusal(recorder.record({ accountId: user }, 'analyses'))).code).toBe('quota_exceeded');
     clock.set('2026-12-01T00:00:00Z');
-    const ok = await recorder.record({ userId: user }, 'analyses', 10);
+    const ok = await recorder.record({ accountId: user }, 'analyses', 10);
     expect(ok.periodEnd).toBe(Date.parse('2027-01-01T00:00:00Z') / 1000);
     await recorder.close();
     expect((await createStore(db).usageCounter(user, 'analyses', Date.parse('2026-12-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
@@ -102,11 +102,11 @@ describe('usage recorder: quota edge and period', () => {
     const clock = manualClock('2026-11-20T00:00:00Z');
     const user = await seedUser(db, 'u-pro', billing({ customerId: 'cus_pro', status: 'active', planId: 'pro', currentPeriodStart: periodStart, currentPeriodEnd: periodEnd, billingCycleAnchor: periodStart }));
     const recorder = recorderOn(db, clock);
-    const a = await recorder.record({ userId: user }, 'exports', 1000);
+    const a = await recorder.record({ accountId: user }, 'exports', 1000);
     expect(a).toMatchObject({ limit: 1000, periodEnd });
-    expect((await refusal(recorder.record({ userId: user }, 'exports'))).code).toBe('quota_exceeded');
+    expect((await refusal(recorder.record({ accountId: user }, 'exports'))).code).toBe('quota_exceeded');
     clock.set('2026-12-05T08:00:01Z'); // the renewal event has not been applied yet
-    const b = await recorder.record({ userId: user }, 'exports');
+    const b = await recorder.record({ accountId: user }, 'exports');
     expect(b.periodEnd).toBe(Date.parse('2027-01-05T08:00:00Z') / 1000); // December's 31 days, not November's 30 again
   });
 
@@ -121,11 +121,11 @@ describe('usage recorder: quota edge and period', () => {
       billing({ customerId: 'cus_y', status: 'active', planId: 'pro', interval: 'year', currentPeriodStart: anchor, currentPeriodEnd: Date.parse('2027-01-31T10:00:00Z') / 1000, billingCycleAnchor: anchor }),
     );
     const recorder = recorderOn(db, clock);
-    expect(await recorder.record({ userId: user }, 'exports', 1000)).toMatchObject({ limit: 1000, periodEnd: Date.parse('2026-02-28T10:00:00Z') / 1000 });
-    expect((await refusal(recorder.record({ userId: user }, 'exports'))).code).toBe('quota_exceeded');
+    expect(await recorder.record({ accountId: user }, 'exports', 1000)).toMatchObject({ limit: 1000, periodEnd: Date.parse('2026-02-28T10:00:00Z') / 1000 });
+    expect((await refusal(recorder.record({ accountId: user }, 'exports'))).code).toBe('quota_exceeded');
     clock.set('2026-02-28T10:00:00Z'); // anchored on the 31st: February's month ends on its last day
-    expect(await recorder.record({ userId: user }, 'exports', 1000)).toMatchObject({ periodEnd: Date.parse('2026-03-31T10:00:00Z') / 1000 });
-    expect((await refusal(recorder.record({ userId: user }, 'exports'))).code).toBe('quota_exceeded');
+    expect(await recorder.record({ accountId: user }, 'exports', 1000)).toMatchObject({ periodEnd: Date.parse('2026-03-31T10:00:00Z') / 1000 });
+    expect((await refusal(recorder.record({ accountId: user }, 'exports'))).code).toBe('quota_exceeded');
     await recorder.close();
     expect((await createStore(db).usageCounter(user, 'exports', anchor).get()).data()?.used).toBe(1000);
     expect((await createStore(db).usageCounter(user, 'exports', Date.parse('2026-02-28T10:00:00Z') / 1000).get()).data()?.used).toBe(1000);
@@ -141,11 +141,11 @@ describe('usage recorder: quota edge and period', () => {
     // The same summary object throughout, as the app's listener-backed cache serves it while nothing
     // changes: the grace ends by the clock alone, not by a new summary.
     const recorder = recorderOn(db, clock, { billing: { billing: () => Promise.resolve(summary) } });
-    expect(await recorder.record({ userId: user }, 'exports', 5)).toMatchObject({ limit: 1000 });
+    expect(await recorder.record({ accountId: user }, 'exports', 5)).toMatchObject({ limit: 1000 });
     clock.set('2026-11-08T08:00:00Z'); // the grace has ended: free has no exports, and its monthly analyses
-    expect((await refusal(recorder.record({ userId: user }, 'exports'))).status).toBe(402);
-    expect(await recorder.record({ userId: user }, 'analyses', 10)).toMatchObject({ limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 });
-    expect((await refusal(recorder.record({ userId: user }, 'analyses'))).code).toBe('quota_exceeded');
+    expect((await refusal(recorder.record({ accountId: user }, 'exports'))).status).toBe(402);
+    expect(await recorder.record({ accountId: user }, 'analyses', 10)).toMatchObject({ limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 });
+    expect((await refusal(recorder.record({ accountId: user }, 'analyses'))).code).toBe('quota_exceeded');
   });
 
   it('answers 402 for a paid feature without an active subscription, and 402 again once canceled', async () => {
@@ -155,12 +155,12 @@ describe('usage recorder: quota edge and period', () => {
     const free = await seedUser(db, 'u-free', null);
     const canceled = await seedUser(db, 'u-canceled', billing({ customerId: 'cus_c', status: 'canceled', planId: 'pro', currentPeriodStart: 1, currentPeriodEnd: 2 }));
     const recorder = recorderOn(db, clock);
-    for (const userId of [free, canceled]) {
-      const err = await refusal(recorder.record({ userId }, 'exports'));
+    for (const accountId of [free, canceled]) {
+      const err = await refusal(recorder.record({ accountId }, 'exports'));
       expect(err.status).toBe(402);
       expect(err.details).toMatchObject({ feature: 'exports', upgradeUrl: '/billing' });
     }
-    expect((await refusal(recorder.record({ userId: free }, 'exports', 0))).code).toBe('bad_request');
+    expect((await refusal(recorder.record({ accountId: free }, 'exports', 0))).code).toBe('bad_request');
     await recorder.close();
     expect((await db.collectionGroup(Collection.usage).get()).size).toBe(0); // refusals write nothing
   });
@@ -181,7 +181,7 @@ describe('usage recorder: across instances', () => {
     const outcomes = await Promise.all(
       [a, b].flatMap((recorder) =>
         Array.from({ length: 64 }, () =>
-          recorder.record({ userId: user }, feature, perRequest).then(
+          recorder.record({ accountId: user }, feature, perRequest).then(
             () => 'admitted' as const,
             (err: unknown) => {
               if (err instanceof AppError && err.code === 'quota_exceeded') return 'refused' as const;
@@ -205,8 +205,8 @@ describe('usage recorder: across instances', () => {
     // Under-admission is transient: once leases are back, exactly the rest of the quota is admitted.
     const c = recorderOn(dbB, systemClock);
     const rest = 1000 - admittedUnits;
-    if (rest > 0) await c.record({ userId: user }, feature, rest);
-    expect((await refusal(c.record({ userId: user }, feature, 1))).code).toBe('quota_exceeded');
+    if (rest > 0) await c.record({ accountId: user }, feature, rest);
+    expect((await refusal(c.record({ accountId: user }, feature, 1))).code).toBe('quota_exceeded');
     await c.close();
     expect((await ref.get()).data()?.used).toBe(1000);
   });
@@ -218,10 +218,10 @@ describe('usage recorder: across instances', () => {
     const user = await seedUser(db, 'u-flush', null); // free plan: calendar-month quota
     const recorder = recorderOn(db, clock);
     cleanup.push(() => recorder.close());
-    const used = async () => (await db.collection('users').doc(user).collection('usage').get()).docs.reduce((sum, d) => sum + ((d.get('used') as number | undefined) ?? 0), 0);
+    const used = async () => (await db.collection('accounts').doc(user).collection('usage').get()).docs.reduce((sum, d) => sum + ((d.get('used') as number | undefined) ?? 0), 0);
     let admitted = 0;
     for (let round = 1; round <= 3; round++) {
-      await recorder.record({ userId: user }, 'api_calls', round);
+      await recorder.record({ accountId: user }, 'api_calls', round);
       admitted += round;
       clock.set(`2026-03-10T12:00:0${round * 2}Z`); // one flush interval (1 s) and more later
       await recorder.flush();
@@ -237,10 +237,10 @@ describe('usage recorder: across instances', () => {
     const recorder = recorderOn(db, systemClock);
     let admitted = 0;
     for (let round = 0; round < 3; round++) {
-      await Promise.all(Array.from({ length: 50 }, () => recorder.record({ userId: user }, 'api_calls', 3).then(() => (admitted += 3))));
+      await Promise.all(Array.from({ length: 50 }, () => recorder.record({ accountId: user }, 'api_calls', 3).then(() => (admitted += 3))));
       await recorder.flush();
     }
-    await recorder.record({ userId: user }, 'analyses', 5); // not metered on team: counted, not billed
+    await recorder.record({ accountId: user }, 'analyses', 5); // not metered on team: counted, not billed
     await recorder.close();
     const entries = (await createStore(db).usageOutbox.get()).docs.map((d) => d.data());
     expect(entries.every((e) => e.customerId === 'cus_team' && e.eventName === 'api_calls' && e.state === 'pending')).toBe(true);
@@ -297,21 +297,21 @@ describe('usage recorder: a write that committed but reported a failure', () => 
     const recorder = recorderOn(db, clock);
 
     // Lease transaction fails after committing: the caller gets a 503, nothing of theirs counted.
-    const first = await recorder.record({ userId: user }, 'api_calls', 4).then(() => null, (e: unknown) => e);
+    const first = await recorder.record({ accountId: user }, 'api_calls', 4).then(() => null, (e: unknown) => e);
     expect(first).toBeInstanceOf(AppError);
     let admitted = 0;
     for (let i = 0; i < 10; i++) {
-      await recorder.record({ userId: user }, 'api_calls', 2); // the repeat finds the receipt, then leases
+      await recorder.record({ accountId: user }, 'api_calls', 2); // the repeat finds the receipt, then leases
       admitted += 2;
     }
     clock.set(new Date(now * 1000 + 2_000).toISOString()); // a flush interval later
     await recorder.flush(); // commits, then fails (logged): the units stay unconfirmed
     expect(db.failuresLeft()).toBe(0);
-    await recorder.record({ userId: user }, 'api_calls', 1);
+    await recorder.record({ accountId: user }, 'api_calls', 1);
     admitted += 1;
     await recorder.close(); // repeats the unconfirmed flush (a no-op), then flushes the last unit
 
-    const counter = (await real.collection('users').doc(user).collection('usage').get()).docs.find((d) => d.id.startsWith('api_calls_'))?.data();
+    const counter = (await real.collection('accounts').doc(user).collection('usage').get()).docs.find((d) => d.id.startsWith('api_calls_'))?.data();
     expect(counter?.['used']).toBe(admitted);
     const entries = (await createStore(real).usageOutbox.get()).docs.map((d) => d.data());
     expect(entries.reduce((s, e) => s + e.value, 0)).toBe(admitted);

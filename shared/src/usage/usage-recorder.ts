@@ -10,7 +10,7 @@ import { createStore } from '../firestore/store.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { BillingSummary } from '../model/documents.js';
-import type { UserId } from '../model/ids.js';
+import type { AccountId } from '../model/ids.js';
 import { PAID_PLAN_IDS, PLANS, type MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import { counterId, type CounterState, type SyncRequest } from './counter-state.js';
@@ -19,7 +19,7 @@ import { flushCounter, syncCounter } from './sync-counter.js';
 import { meterFor, usageAccount, type BillingSource, type UsageAccount } from './usage-account.js';
 
 export interface UsageSubject {
-  readonly userId: UserId;
+  readonly accountId: AccountId;
   /** The API key the request came with, if any (logs only: keys inherit the owner's quota). */
   readonly keyId?: string | null;
 }
@@ -52,7 +52,7 @@ export interface UsageRecorder {
   /** Record `n` units (default 1). Resolves when admitted; throws AppError 402/403/429/503 otherwise. */
   record(subject: UsageSubject, feature: MeteredFeature, n?: number): Promise<Admission>;
   /** This instance's view of a counter (its flushed figure from Firestore plus its own unflushed units). */
-  localUsed(userId: UserId, feature: MeteredFeature, periodStart: number): number | null;
+  localUsed(accountId: AccountId, feature: MeteredFeature, periodStart: number): number | null;
   /** Write admitted units (and give back idle lease). close() also gives back every lease. */
   flush(): Promise<void>;
   /** SIGTERM: stop the timer and flush everything. */
@@ -74,13 +74,13 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
 
   function slotFor(account: UsageAccount, feature: MeteredFeature, limit: Exclude<Quota, 0>): Slot {
     const terms = { limit, retentionDays: account.plan.retentionDays, meter: meterFor(account, feature) };
-    const id = counterId(account.userId, feature, account.periodStart);
+    const id = counterId(account.accountId, feature, account.periodStart);
     const slot = slots.get(id);
     if (slot) {
       slot.state = withTerms(slot.state, terms);
       return slot;
     }
-    const key = { userId: account.userId, feature, periodStart: account.periodStart, periodEnd: account.periodEnd };
+    const key = { accountId: account.accountId, feature, periodStart: account.periodStart, periodEnd: account.periodEnd };
     const created: Slot = { state: openCounter(key, terms, clock.now(), settings), inflight: null };
     slots.set(id, created);
     return created;
@@ -133,11 +133,11 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   // it per object until it may change (its month or past-due grace ends; a new billing object from
   // the source recomputes it).
   const accounts = new WeakMap<object, UsageAccount>();
-  function accountOf(userId: UserId, billing: BillingSummary | null): UsageAccount {
+  function accountOf(accountId: AccountId, billing: BillingSummary | null): UsageAccount {
     const now = clock.now();
     const hit = billing ? accounts.get(billing) : undefined;
-    if (hit && hit.userId === userId && now < hit.validUntil * 1000) return hit;
-    const account = usageAccount(userId, billing, now, opts);
+    if (hit && hit.accountId === accountId && now < hit.validUntil * 1000) return hit;
+    const account = usageAccount(accountId, billing, now, opts);
     if (billing) accounts.set(billing, account);
     return account;
   }
@@ -147,7 +147,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     if (!shouldLeaseAhead(slot.state, clock.now(), slot.inflight !== null, settings)) return;
     void exclusive(slot, () => sync(slot, 1, false)).catch((err: unknown) => {
       const { key } = slot.state;
-      logger.warn({ event: 'usage.refill_failed', userId: key.userId, feature: key.feature, err }, 'background lease refill failed');
+      logger.warn({ event: 'usage.refill_failed', accountId: key.accountId, feature: key.feature, err }, 'background lease refill failed');
     });
   }
 
@@ -161,7 +161,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   async function record(subject: UsageSubject, feature: MeteredFeature, n = 1): Promise<Admission> {
     if (!Number.isSafeInteger(n) || n < 1) throw new AppError('bad_request', 'units must be a positive integer');
     if (closed) throw new AppError('upstream_unavailable', 'Shutting down');
-    const account = accountOf(subject.userId, await opts.billing.billing(subject.userId));
+    const account = accountOf(subject.accountId, await opts.billing.billing(subject.accountId));
     const limit = account.plan.quotas[feature];
     if (limit === 0) throw refusal(account, feature);
     const slot = slotFor(account, feature, limit);
@@ -188,7 +188,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
           try {
             await exclusive(slot, () => sync(slot, decision.need, false));
           } catch (err) {
-            logger.error({ event: 'usage.sync_failed', userId: subject.userId, feature, err }, 'quota counter sync failed');
+            logger.error({ event: 'usage.sync_failed', accountId: subject.accountId, feature, err }, 'quota counter sync failed');
             throw new AppError('upstream_unavailable', 'Usage accounting is unavailable, retry shortly', {}, { cause: err });
           }
           break;
@@ -206,7 +206,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         work.push(
           exclusive(slot, () => sync(slot, 0, step.giveBack)).catch((err: unknown) => {
             const { key, pending } = slot.state;
-            logger.warn({ event: 'usage.flush_failed', userId: key.userId, feature: key.feature, pending, err }, 'usage flush failed; will retry');
+            logger.warn({ event: 'usage.flush_failed', accountId: key.accountId, feature: key.feature, pending, err }, 'usage flush failed; will retry');
           }),
         );
       } else if (step.kind === 'forget') {
@@ -237,8 +237,8 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
 
   return {
     record,
-    localUsed(userId, feature, periodStart) {
-      const slot = slots.get(counterId(userId, feature, periodStart));
+    localUsed(accountId, feature, periodStart) {
+      const slot = slots.get(counterId(accountId, feature, periodStart));
       return slot ? localUsed(slot.state, clock.now(), settings) : null;
     },
     flush: () => flush(false),

@@ -4,7 +4,7 @@
 // (one read each, in parallel), reused for `ttlMs`. Other instances' unflushed units show up within one
 // flush interval.
 import type { Firestore } from '@google-cloud/firestore';
-import type { UserId } from '../model/ids.js';
+import type { AccountId } from '../model/ids.js';
 import { MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import { usageAccount, type BillingSource } from './usage-account.js';
@@ -21,7 +21,7 @@ export interface FeatureUsage {
 }
 
 export interface UsageSummary {
-  summary(userId: UserId): Promise<FeatureUsage[]>;
+  summary(accountId: AccountId): Promise<FeatureUsage[]>;
 }
 
 export interface UsageSummaryOptions {
@@ -38,13 +38,13 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
   const ttlMs = opts.ttlMs ?? 5_000;
   const cache = new Map<string, { at: number; used: Promise<Map<MeteredFeature, number>> }>();
 
-  function readCounters(userId: UserId, periodStart: number): Promise<Map<MeteredFeature, number>> {
-    const key = `${userId}|${periodStart}`;
+  function readCounters(accountId: AccountId, periodStart: number): Promise<Map<MeteredFeature, number>> {
+    const key = `${accountId}|${periodStart}`;
     const now = opts.clock.now();
     const hit = cache.get(key);
     if (hit && now - hit.at < ttlMs) return hit.used;
     if (cache.size > 50_000) cache.clear();
-    const refs = MeteredFeature.options.map((f) => createStore(opts.db).usageCounter(userId, f, periodStart));
+    const refs = MeteredFeature.options.map((f) => createStore(opts.db).usageCounter(accountId, f, periodStart));
     const used = Promise.all(refs.map((ref) => ref.get())).then((snaps) => new Map<MeteredFeature, number>(snaps.map((s, i) => [MeteredFeature.options[i] as MeteredFeature, s.data()?.used ?? 0])));
     const entry = { at: now, used };
     cache.set(key, entry);
@@ -55,11 +55,11 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
   }
 
   return {
-    async summary(userId) {
-      const account = usageAccount(userId, await opts.billing.billing(userId), opts.clock.now(), opts);
+    async summary(accountId) {
+      const account = usageAccount(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
       const periodEnd = account.periodEnd;
-      const local = MeteredFeature.options.map((f) => opts.recorder?.localUsed(userId, f, account.periodStart) ?? null);
-      const stored = local.every((x) => x !== null) ? null : await readCounters(userId, account.periodStart);
+      const local = MeteredFeature.options.map((f) => opts.recorder?.localUsed(accountId, f, account.periodStart) ?? null);
+      const stored = local.every((x) => x !== null) ? null : await readCounters(accountId, account.periodStart);
       return MeteredFeature.options.map((feature, i) => ({
         feature,
         used: local[i] ?? stored?.get(feature) ?? 0,

@@ -5,10 +5,10 @@ import express from 'express';
 import type { Firestore } from '@google-cloud/firestore';
 import { errorHandler } from '@billing/shared/http/error-handler.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
-import { UserId } from '@billing/shared/model/ids.js';
+import { AccountId, UserId } from '@billing/shared/model/ids.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
-import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
+import { billingSummaryFixture, accountDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createDevIap, devSubject, type DevIap } from '../auth/dev-iap.js';
 import { IAP_HEADER, createIapVerifier } from '../auth/iap-verifier.js';
 import { startHarness, type Harness } from '../testing/app-harness.js';
@@ -46,7 +46,7 @@ describe('requireFeature', () => {
   it('403 when the active plan lacks the feature', async () => {
     const app = express();
     app.use((_req, res, next) => {
-      setRequestAuth(res, { identity: { userId: UserId.parse('u-team'), email: null }, user: userDocFixture('u-team', billingSummaryFixture({ planId: 'team' })) });
+      setRequestAuth(res, { identity: { userId: UserId.parse('u-team'), email: null }, accountId: AccountId.parse('u-team'), role: 'owner', account: accountDocFixture('u-team', billingSummaryFixture({ planId: 'team' })) });
       next();
     });
     app.get('/sso', requireFeature('sso', { clock: systemClock, pastDueGraceSeconds: 0 }), (_req, res) => res.json({ ok: true }));
@@ -86,13 +86,13 @@ describe('requireFeature', () => {
   it('a cancellation written to Firestore is enforced within seconds, without a read per request', async () => {
     const email = 'pro@example.com';
     const uid = devSubject(email);
-    await firestore.doc(`users/${uid}`).set(userDocFixture(uid, billingSummaryFixture(), { email }));
+    await firestore.doc(`accounts/${uid}`).set(accountDocFixture(uid, billingSummaryFixture(), { email }));
     expect((await getAs(email, '/api/reports/advanced')).status).toBe(200);
-    const loads = harness.users.stats().loads;
+    const loads = harness.accounts.stats().loads;
     for (let i = 0; i < 20; i++) expect((await getAs(email, '/api/reports/advanced')).status).toBe(200);
-    expect(harness.users.stats().loads).toBe(loads);
+    expect(harness.accounts.stats().loads).toBe(loads);
 
-    await firestore.doc(`users/${uid}`).update({ 'billing.status': 'canceled' });
+    await firestore.doc(`accounts/${uid}`).update({ 'billing.status': 'canceled' });
     const started = Date.now();
     let status = 200;
     while (status === 200 && Date.now() - started < 3_000) {

@@ -16,11 +16,11 @@ export interface AccessPolicy {
   pastDueGraceSeconds: number;
 }
 
-/** The billing summary of the request's user (null: never subscribed). */
+/** The billing summary of the request's account (null: never subscribed). */
 export type RequestBilling = (res: Response) => BillingSummary | null | Promise<BillingSummary | null>;
 
-/** The user `authenticate` attached, as the per-instance cache last saw them. */
-const authenticatedBilling: RequestBilling = (res) => requestAuth(res).user?.billing ?? null;
+/** The account `authenticate` attached, as the per-instance cache last saw it. */
+const authenticatedBilling: RequestBilling = (res) => requestAuth(res).account?.billing ?? null;
 
 export function requireFeature(feature: Feature, policy: AccessPolicy, billingOf: RequestBilling = authenticatedBilling): RequestHandler {
   return async (_req, res, next) => {

@@ -10,11 +10,14 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ApiKeyVerifier } from '@billing/shared/api-keys/api-key-verifier.js';
 import { unauthenticated } from '@billing/shared/errors/app-error.js';
-import type { UserId } from '@billing/shared/model/ids.js';
+import type { AccountId } from '@billing/shared/model/ids.js';
+import type { AccountChooser } from '../auth/authenticate.js';
 import { IAP_HEADER, type IapVerifier } from '../auth/iap-verifier.js';
 
 export interface Principal {
-  readonly userId: UserId;
+  readonly accountId: AccountId;
+  /** The member the usage is attributed to: the IAP user, or the member who created the key (null: a key made before accounts). */
+  readonly userId: string | null;
   /** The API key's id, or null when the caller came through IAP. */
   readonly keyId: string | null;
 }
@@ -34,20 +37,22 @@ function bearerOf(req: Request): string | null {
   return match?.[1] ?? '';
 }
 
-export function apiKeyOrIap(opts: { keys: ApiKeyVerifier; iap: IapVerifier }): RequestHandler {
+export function apiKeyOrIap(opts: { keys: ApiKeyVerifier; iap: IapVerifier; choose: AccountChooser }): RequestHandler {
   return async (req, res, next) => {
     const bearer = bearerOf(req);
     if (bearer !== null) {
       const key = bearer === '' ? null : await opts.keys.verify(bearer);
       if (!key) throw unauthenticated('Invalid API key');
-      principals.set(res, { userId: key.userId, keyId: key.keyId });
+      principals.set(res, { accountId: key.accountId, userId: key.createdBy, keyId: key.keyId });
       next();
       return;
     }
     const assertion = req.get(IAP_HEADER);
     if (!assertion) throw unauthenticated('Send Authorization: Bearer <API key>');
     const identity = await opts.iap.verify(assertion);
-    principals.set(res, { userId: identity.userId, keyId: null });
+    // Through IAP the caller acts for the account it chooses, as on the page (X-Billing-Account).
+    const { accountId } = await opts.choose(req, identity);
+    principals.set(res, { accountId, userId: identity.userId, keyId: null });
     next();
   };
 }

@@ -1,4 +1,4 @@
-// The user's API keys, behind IAP: create (the secret is in this one response only), list,
+// The active account's API keys, behind IAP, for any of its members: create (the secret is in this one response only), list,
 // rename, revoke. Revoking evicts the key on this instance before answering; other instances
 // refuse it as soon as their listener sees the change.
 import { Router } from 'express';
@@ -17,20 +17,21 @@ export function apiKeysRouter(deps: { metering: Metering }): Router {
 
   router.post('/keys', async (req, res) => {
     const { name } = parseInput(NameBody, req.body);
-    const created = await keys.create(requestAuth(res).identity.userId, name);
+    const { accountId, identity } = requestAuth(res);
+    const created = await keys.create(accountId, identity.userId, name);
     res.status(201).set('Cache-Control', 'no-store').json(created);
   });
   router.get('/keys', async (_req, res) => {
-    res.json({ keys: await keys.list(requestAuth(res).identity.userId) });
+    res.json({ keys: await keys.list(requestAuth(res).accountId) });
   });
   router.patch('/keys/:id', async (req, res) => {
     const { id } = parseInput(KeyParams, req.params);
     const { name } = parseInput(NameBody, req.body);
-    res.json(await keys.rename(requestAuth(res).identity.userId, id, name));
+    res.json(await keys.rename(requestAuth(res).accountId, id, name));
   });
   router.delete('/keys/:id', async (req, res) => {
     const { id } = parseInput(KeyParams, req.params);
-    const { hash } = await keys.revoke(requestAuth(res).identity.userId, id);
+    const { hash } = await keys.revoke(requestAuth(res).accountId, id);
     keyVerifier.evict(hash);
     res.status(204).end();
   });

@@ -88,11 +88,11 @@ describe('IAP assertion', () => {
     const body = (await res.json()) as { user: { id: string; email: string }; plan: { id: string } };
     expect(body.user).toEqual({ id: 'accounts.google.com:1001', email: 'alice@example.com' });
     expect(body.plan.id).toBe('free');
-    const snap = await firestore.doc('users/accounts.google.com:1001').get();
+    const snap = await firestore.doc('accounts/accounts.google.com:1001').get();
     expect(snap.get('email')).toBe('alice@example.com');
     const created = snap.createTime;
     expect((await me({ [IAP_HEADER]: await token() })).status).toBe(200);
-    expect((await firestore.doc('users/accounts.google.com:1001').get()).updateTime).toEqual(snap.updateTime);
+    expect((await firestore.doc('accounts/accounts.google.com:1001').get()).updateTime).toEqual(snap.updateTime);
     expect(created).toBeDefined();
   });
 });

@@ -66,7 +66,7 @@ describe('billing page in a browser', () => {
     await page.click('#return');
     await page.waitForURL(`${stack.baseUrl}/billing`);
 
-    const billing = (await stack.firestore.doc(`users/${devSubject(email)}`).get()).get('billing') as { cancelAtPeriodEnd: boolean; cancelAt: number | null; currentPeriodEnd: number };
+    const billing = (await stack.firestore.doc(`accounts/${devSubject(email)}`).get()).get('billing') as { cancelAtPeriodEnd: boolean; cancelAt: number | null; currentPeriodEnd: number };
     expect(billing.cancelAtPeriodEnd).toBe(true);
     expect(await page.textContent('[data-testid=ends-on]')).toBe(`Ends on ${formatDate(billing.cancelAt ?? billing.currentPeriodEnd)}`);
     expect(await page.isVisible('button[data-action=resume]')).toBe(true);
@@ -86,7 +86,7 @@ describe('billing page in a browser', () => {
     expect(await page.textContent('[data-testid=plan-price]')).toMatch(/^\$300\.00 \/ month \(3 seats × \$100\.00\)/);
 
     // Each change is confirmed with its previewed cost: during the trial, nothing until it ends.
-    const customerId = (await stack.firestore.doc(`users/${devSubject(email)}`).get()).get('stripeCustomerId') as string;
+    const customerId = (await stack.firestore.doc(`accounts/${devSubject(email)}`).get()).get('stripeCustomerId') as string;
     const subscription = () => stack.standIn.subscriptionsOf(customerId)[0];
     const trialEnds = formatDate(subscription()?.trial_end ?? 0);
     let question = '';

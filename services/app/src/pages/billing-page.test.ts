@@ -16,6 +16,7 @@ const PERIOD_END = 1_798_675_200; // 2026-12-31
 function account(subscription: Partial<NonNullable<AccountView['subscription']>> | null, usage: AccountView['usage'] = []): AccountView {
   return {
     user: { id: 'u1', email: 'u1@example.com' },
+    account: { id: 'u1', kind: 'personal', name: null, role: 'owner', canManageBilling: true },
     plan: subscription ? { id: 'pro', name: 'Pro' } : { id: 'free', name: 'Free' },
     subscription: subscription && {
       id: 'sub_1',

@@ -1,7 +1,7 @@
 // What the app shows about usage and API keys (GET /api/me, the billing page). The metering
 // implements it (services/app/src/usage/metering.ts over shared/src/usage); `noUsageView` shows
 // nothing, for test harnesses of routes that involve no usage.
-import type { UserId } from '@billing/shared/model/ids.js';
+import type { AccountId } from '@billing/shared/model/ids.js';
 import type { MeteredFeature, Quota } from '@billing/shared/plans/catalog.js';
 
 export interface UsageSummary {
@@ -23,8 +23,8 @@ export interface ApiKeySummary {
 }
 
 export interface UsageView {
-  summary(userId: UserId): Promise<UsageSummary[]>;
-  apiKeys(userId: UserId): Promise<ApiKeySummary[]>;
+  summary(accountId: AccountId): Promise<UsageSummary[]>;
+  apiKeys(accountId: AccountId): Promise<ApiKeySummary[]>;
 }
 
 export const noUsageView: UsageView = {

@@ -1,14 +1,17 @@
-// What the signed-in user sees about their account: the same object answers GET /api/me and
-// renders the billing page, so the page and the API cannot disagree.
+// What the signed-in user sees about the account they act for: the same object answers GET /api/me
+// and renders the billing page, so the page and the API cannot disagree.
 import { decideAccess, effectivePlan } from '@billing/shared/access/access-decision.js';
-import type { Identity } from '@billing/shared/identity/identity.js';
-import type { BillingSummary, UserDoc } from '@billing/shared/model/documents.js';
+import { canManageBilling, type AccountKind, type Role } from '@billing/shared/model/account-documents.js';
+import type { BillingSummary } from '@billing/shared/model/documents.js';
 import { trialAvailable } from '@billing/shared/model/subscription-status.js';
 import { catalogPlan, Feature, type PlanId } from '@billing/shared/plans/catalog.js';
+import type { RequestAuth } from '../auth/request-identity.js';
 import type { UsageSummary } from '../ports/usage-view.js';
 
 export interface AccountView {
   user: { id: string; email: string | null };
+  /** The account the request acts for, and the user's role in it. */
+  account: { id: string; kind: AccountKind; name: string | null; role: Role; canManageBilling: boolean };
   plan: { id: PlanId; name: string };
   /** The subscription as stored (may differ from `plan` when it no longer grants access). */
   subscription: {
@@ -26,18 +29,20 @@ export interface AccountView {
     seats: number | null;
   } | null;
   inGracePeriod: boolean;
-  /** A plan's free trial applies to a Checkout now (one trial per user). */
+  /** A plan's free trial applies to a Checkout now (one trial per account). */
   trialAvailable: boolean;
   /** Every feature usable now: the plan's plus Stripe entitlements while the plan is paid. */
   entitlements: Feature[];
   usage: UsageSummary[];
 }
 
-export function accountView(identity: Identity, user: UserDoc | null, usage: UsageSummary[], now: number, pastDueGraceSeconds: number): AccountView {
-  const billing = user?.billing ?? null;
+export function accountView(auth: RequestAuth, usage: UsageSummary[], now: number, pastDueGraceSeconds: number): AccountView {
+  const { identity, account } = auth;
+  const billing = account?.billing ?? null;
   const { plan, inGracePeriod } = effectivePlan(billing, now, pastDueGraceSeconds);
   return {
     user: { id: identity.userId, email: identity.email },
+    account: { id: auth.accountId, kind: account?.kind ?? 'personal', name: account?.name ?? null, role: auth.role, canManageBilling: canManageBilling(auth.role) },
     plan: { id: plan.id, name: plan.name },
     subscription: billing?.status
       ? {

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
 import { refreshAfterCheckout } from '@billing/shared/billing-ops/refresh-after-checkout.js';
-import { refreshUserSubscription } from '@billing/shared/billing-ops/owned-subscription.js';
+import { refreshAccountSubscription } from '@billing/shared/billing-ops/owned-subscription.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
 import { requestAuth } from '../auth/request-identity.js';
@@ -16,15 +16,15 @@ export function billingReturnRouter(deps: { billing: BillingOpsDeps; logger: Log
   const router = Router();
   router.get('/billing/success', async (req, res) => {
     const { session_id: sessionId } = parseInput(SuccessQuery, req.query);
-    const { identity } = requestAuth(res);
-    const refresh = await refreshAfterCheckout(deps.billing, identity.userId, sessionId);
-    requestLogger(req, deps.logger).info({ event: 'checkout.returned', userId: identity.userId, sessionId, status: refresh.status }, 'returned from checkout');
+    const { accountId } = requestAuth(res);
+    const refresh = await refreshAfterCheckout(deps.billing, accountId, sessionId);
+    requestLogger(req, deps.logger).info({ event: 'checkout.returned', accountId, sessionId, status: refresh.status }, 'returned from checkout');
     res.redirect(303, `/billing?checkout=${refresh.status === 'complete' ? 'success' : refresh.status}`);
   });
   router.get('/billing/portal-return', async (req, res) => {
-    const { identity } = requestAuth(res);
-    await refreshUserSubscription(deps.billing, identity.userId);
-    requestLogger(req, deps.logger).info({ event: 'portal.returned', userId: identity.userId }, 'returned from portal');
+    const { accountId } = requestAuth(res);
+    await refreshAccountSubscription(deps.billing, accountId);
+    requestLogger(req, deps.logger).info({ event: 'portal.returned', accountId }, 'returned from portal');
     res.redirect(303, '/billing');
   });
   return router;

@@ -1,5 +1,6 @@
 // Checkout, portal and subscription changes (and what a change would cost, previewed before the
-// user confirms it): thin handlers over shared/src/billing-ops.
+// user confirms it): thin handlers over shared/src/billing-ops, for the active account's owners
+// and admins only (a member gets 403).
 import { Router } from 'express';
 import { z } from 'zod';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
@@ -12,7 +13,7 @@ import { startCheckout } from '@billing/shared/billing-ops/start-checkout.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import { UserText } from '@billing/shared/model/user-text.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
-import { requestAuth } from '../auth/request-identity.js';
+import { billingManager } from '../auth/request-identity.js';
 import { parseInput } from '../http/parse-input.js';
 
 const PlanChoice = z.object({ lookupKey: UserText.min(1).max(100) });
@@ -32,57 +33,57 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
 
   router.post('/checkout', async (req, res) => {
     const { lookupKey, seats } = parseInput(CheckoutChoice, req.body);
-    const { identity } = requestAuth(res);
-    const session = await startCheckout(deps.billing, identity, lookupKey, seats);
-    requestLogger(req, deps.logger).info({ event: 'checkout.session_created', userId: identity.userId, sessionId: session.sessionId, lookupKey, seats: seats ?? null }, 'checkout session created');
+    const { accountId } = billingManager(res);
+    const session = await startCheckout(deps.billing, accountId, lookupKey, seats);
+    requestLogger(req, deps.logger).info({ event: 'checkout.session_created', accountId, sessionId: session.sessionId, lookupKey, seats: seats ?? null }, 'checkout session created');
     res.json({ url: session.url });
   });
 
   router.post('/portal', async (req, res) => {
     parseInput(NoInput, req.body);
-    const { identity } = requestAuth(res);
-    const session = await openBillingPortal(deps.billing, identity.userId);
+    const { accountId } = billingManager(res);
+    const session = await openBillingPortal(deps.billing, accountId);
     // The URL is a bearer credential: logged as an event only.
-    requestLogger(req, deps.logger).info({ event: 'portal.session_created', userId: identity.userId }, 'portal session created');
+    requestLogger(req, deps.logger).info({ event: 'portal.session_created', accountId }, 'portal session created');
     res.json({ url: session.url });
   });
 
   router.post('/subscription/plan', async (req, res) => {
     const { lookupKey } = parseInput(PlanChoice, req.body);
-    const { identity } = requestAuth(res);
-    const result = await changePlan(deps.billing, identity.userId, lookupKey);
-    requestLogger(req, deps.logger).info({ event: 'subscription.plan_changed', userId: identity.userId, subscriptionId: result.subscriptionId, lookupKey }, 'plan changed');
+    const { accountId } = billingManager(res);
+    const result = await changePlan(deps.billing, accountId, lookupKey);
+    requestLogger(req, deps.logger).info({ event: 'subscription.plan_changed', accountId, subscriptionId: result.subscriptionId, lookupKey }, 'plan changed');
     res.json(result);
   });
 
   // Previews change nothing (POST only for the JSON body the CSRF guard wants on every API call).
   router.post('/subscription/plan/preview', async (req, res) => {
     const { lookupKey } = parseInput(PlanChoice, req.body);
-    const { identity } = requestAuth(res);
-    res.json(await previewPlanChange(deps.billing, identity.userId, lookupKey));
+    const { accountId } = billingManager(res);
+    res.json(await previewPlanChange(deps.billing, accountId, lookupKey));
   });
 
   router.post('/subscription/seats/preview', async (req, res) => {
     const { seats } = parseInput(SeatsChoice, req.body);
-    const { identity } = requestAuth(res);
-    res.json(await previewSeatsChange(deps.billing, identity.userId, seats));
+    const { accountId } = billingManager(res);
+    res.json(await previewSeatsChange(deps.billing, accountId, seats));
   });
 
   router.post('/subscription/seats', async (req, res) => {
     const { seats } = parseInput(SeatsChoice, req.body);
-    const { identity } = requestAuth(res);
-    const result = await changeSeats(deps.billing, identity.userId, seats);
-    requestLogger(req, deps.logger).info({ event: 'subscription.seats_changed', userId: identity.userId, subscriptionId: result.subscriptionId, seats: result.seats }, 'seats changed');
+    const { accountId } = billingManager(res);
+    const result = await changeSeats(deps.billing, accountId, seats);
+    requestLogger(req, deps.logger).info({ event: 'subscription.seats_changed', accountId, subscriptionId: result.subscriptionId, seats: result.seats }, 'seats changed');
     res.json(result);
   });
 
   for (const [path, cancel] of [['/subscription/cancel', true], ['/subscription/resume', false]] as const) {
     router.post(path, async (req, res) => {
       parseInput(NoInput, req.body);
-      const { identity } = requestAuth(res);
-      const result = await setCancelAtPeriodEnd(deps.billing, identity.userId, cancel);
+      const { accountId } = billingManager(res);
+      const result = await setCancelAtPeriodEnd(deps.billing, accountId, cancel);
       requestLogger(req, deps.logger).info(
-        { event: cancel ? 'subscription.cancel_requested' : 'subscription.resumed', userId: identity.userId, subscriptionId: result.subscriptionId },
+        { event: cancel ? 'subscription.cancel_requested' : 'subscription.resumed', accountId, subscriptionId: result.subscriptionId },
         cancel ? 'cancel at period end' : 'resumed',
       );
       res.json(result);

@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { notFound } from '@billing/shared/errors/app-error.js';
 import type { BillingGateway } from '@billing/shared/ports/billing-gateway.js';
-import { listUserInvoices, userInvoicePdfUrl } from '@billing/shared/billing-ops/user-invoices.js';
-import { readUser } from '@billing/shared/billing-ops/read-user.js';
+import { accountInvoicePdfUrl, listAccountInvoices } from '@billing/shared/billing-ops/account-invoices.js';
+import { readAccount } from '@billing/shared/billing-ops/read-account.js';
 import type { Firestore } from '@google-cloud/firestore';
-import { requestAuth } from '../auth/request-identity.js';
+import { billingManager } from '../auth/request-identity.js';
 import { parseInput } from '../http/parse-input.js';
 
 /** Stripe ids are at most 255 characters: a longer one is refused here, without asking Stripe. */
@@ -18,21 +18,21 @@ const InvoiceQuery = z.object({
 export function invoicesRouter(deps: { gateway: BillingGateway; firestore: Firestore }): Router {
   const router = Router();
   // The customer id is read fresh: it decides whose invoices are shown.
-  const userOf = (userId: string) => readUser(deps.firestore, userId);
+  const accountOf = (accountId: string) => readAccount(deps.firestore, accountId);
 
   router.get('/invoices', async (req, res) => {
     const query = parseInput(InvoiceQuery, req.query);
-    const { identity } = requestAuth(res);
-    const page = await listUserInvoices(deps, await userOf(identity.userId), { limit: query.limit, startingAfter: query.starting_after });
+    const { accountId } = billingManager(res);
+    const page = await listAccountInvoices(deps, await accountOf(accountId), { limit: query.limit, startingAfter: query.starting_after });
     res.json(page);
   });
 
   router.get('/invoices/:id/pdf', async (req, res) => {
-    const { identity } = requestAuth(res);
+    const { accountId } = billingManager(res);
     const id = InvoiceId.safeParse(req.params['id']);
     // A malformed id answers like someone else's: 404.
     if (!id.success) throw notFound('Invoice');
-    const url = await userInvoicePdfUrl(deps, await userOf(identity.userId), id.data);
+    const url = await accountInvoicePdfUrl(deps, await accountOf(accountId), id.data);
     res.redirect(302, url);
   });
   return router;

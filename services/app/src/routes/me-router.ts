@@ -10,9 +10,9 @@ import { plansView } from './plans-view.js';
 export function meRouter(deps: { policy: AccessPolicy; usage: UsageView; priceIds: PriceIdMap }): Router {
   const router = Router();
   router.get('/me', async (_req, res) => {
-    const { identity, user } = requestAuth(res);
-    const usage = await deps.usage.summary(identity.userId);
-    res.json(accountView(identity, user, usage, nowSeconds(deps.policy.clock), deps.policy.pastDueGraceSeconds));
+    const auth = requestAuth(res);
+    const usage = await deps.usage.summary(auth.accountId);
+    res.json(accountView(auth, usage, nowSeconds(deps.policy.clock), deps.policy.pastDueGraceSeconds));
   });
   const plans = plansView(deps.priceIds);
   router.get('/plans', (_req, res) => {

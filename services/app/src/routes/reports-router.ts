@@ -6,8 +6,8 @@ import { requestAuth } from '../auth/request-identity.js';
 export function reportsRouter(deps: { policy: AccessPolicy }): Router {
   const router = Router();
   router.get('/reports/advanced', requireFeature('advanced_analytics', deps.policy), (_req, res) => {
-    const { identity } = requestAuth(res);
-    res.json({ report: 'advanced', userId: identity.userId, generatedAt: new Date(deps.policy.clock.now()).toISOString() });
+    const { accountId } = requestAuth(res);
+    res.json({ report: 'advanced', accountId, generatedAt: new Date(deps.policy.clock.now()).toISOString() });
   });
   return router;
 }

@@ -1,7 +1,7 @@
 // Builds the real app (real Firestore emulator, real Stripe SDK adapters) around a given
 // identity verifier, for tests that exercise authentication and access without Stripe calls.
 import type { Firestore } from '@google-cloud/firestore';
-import { createUserStateCache, type UserStateCache } from '@billing/shared/access/user-state-cache.js';
+import { createAccountStateCache, type AccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import { createLogger, silentLogger } from '@billing/shared/logging/logger.js';
 import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
 import { createSdkBillingGateway } from '@billing/shared/stripe/billing-gateway-sdk.js';
@@ -18,20 +18,20 @@ import { listen, type Listening } from './listen.js';
 const NO_STRIPE = 'http://127.0.0.1:9';
 
 export interface Harness extends Listening {
-  users: UserStateCache;
+  accounts: AccountStateCache;
 }
 
 export async function startHarness(opts: { firestore: Firestore; verifier: IapVerifier; clock?: Clock; usage?: UsageView; metering?: Metering; adminEmails?: string[] }): Promise<Harness> {
   const logger = process.env['APP_TEST_LOGS'] ? createLogger({ service: 'app-test', level: 'debug' }) : silentLogger();
   const clock = opts.clock ?? systemClock;
   const stripe = createStripeClient({ secretKey: 'sk_test_harness', apiBase: NO_STRIPE, maxNetworkRetries: 0, timeoutMs: 1000 });
-  const users = createUserStateCache({ firestore: opts.firestore, logger, ttlMs: 60_000, maxEntries: 1000, clock });
+  const accounts = createAccountStateCache({ firestore: opts.firestore, logger, ttlMs: 60_000, maxEntries: 1000, clock });
   const app = createApp({
     logger,
     clock,
     verifier: opts.verifier,
     devIap: null,
-    users,
+    accounts,
     firestore: opts.firestore,
     billing: {
       firestore: opts.firestore,
@@ -52,9 +52,9 @@ export async function startHarness(opts: { firestore: Firestore; verifier: IapVe
   const server = await listen(app);
   return {
     ...server,
-    users,
+    accounts,
     close: async () => {
-      users.close();
+      accounts.close();
       await server.close();
     },
   };

@@ -18,15 +18,15 @@ import type { Metering } from './metering.js';
 
 export function metered(feature: MeteredFeature, deps: { metering: Metering; clock: Clock }, units = 1): RequestHandler {
   return async (_req, res, next) => {
-    const { userId, keyId } = requestPrincipal(res);
+    const { accountId, keyId } = requestPrincipal(res);
     const { metering } = deps;
-    const account = usageAccount(userId, await metering.billing.billing(userId), deps.clock.now(), metering);
-    const limit = metering.rateLimiter.take(`user:${userId}`, account.plan.rateLimitPerMinute);
+    const account = usageAccount(accountId, await metering.billing.billing(accountId), deps.clock.now(), metering);
+    const limit = metering.rateLimiter.take(`user:${accountId}`, account.plan.rateLimitPerMinute);
     if (!limit.ok) {
       res.set('Retry-After', String(limit.retryAfterSeconds));
       throw new AppError('rate_limited', 'Too many requests', { retryAfterSeconds: limit.retryAfterSeconds, limitPerMinute: account.plan.rateLimitPerMinute });
     }
-    await metering.recorder.record({ userId, keyId }, feature, units);
+    await metering.recorder.record({ accountId, keyId }, feature, units);
     next();
   };
 }

@@ -2,7 +2,7 @@
 // verification with the dev key pair: API keys, /v1 metering, quotas, rate limits, two instances.
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createUserStateCache } from '@billing/shared/access/user-state-cache.js';
+import { createAccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { Collection } from '@billing/shared/model/collections.js';
 import type { BillingSummary } from '@billing/shared/model/documents.js';
@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
 import { calendarMonth } from '@billing/shared/usage/usage-account.js';
 
-import { billingSummaryFixture, userDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
+import { billingSummaryFixture, accountDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createDevIap, devSubject, type DevIap } from '../auth/dev-iap.js';
 import { IAP_HEADER, createIapVerifier } from '../auth/iap-verifier.js';
 import { startHarness, type Harness } from '../testing/app-harness.js';
@@ -45,8 +45,8 @@ interface Instance {
 async function instance(projectId: string, devIap: DevIap, clock: Clock): Promise<Instance> {
   const db = testFirestore(projectId);
   const logger = silentLogger();
-  const users = createUserStateCache({ firestore: db, logger, ttlMs: 60_000, maxEntries: 100 });
-  const metering = createMetering({ firestore: db, users, clock, logger, upgradeUrl: 'http://127.0.0.1:8789/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false });
+  const users = createAccountStateCache({ firestore: db, logger, ttlMs: 60_000, maxEntries: 100 });
+  const metering = createMetering({ firestore: db, accounts: users, clock, logger, upgradeUrl: 'http://127.0.0.1:8789/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false });
   const harness = await startHarness({ firestore: db, verifier: createIapVerifier({ keys: devIap.keys, audience: devIap.audience }), metering });
   cleanup.push(() => db.terminate(), () => users.close(), () => metering.close(), () => harness.close());
   return { harness, metering, db };
@@ -70,9 +70,9 @@ async function call(base: string, path: string, init: { method?: string; headers
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
 }
 
-async function seedPlan(db: Firestore, userId: string, billing: Partial<BillingSummary>): Promise<void> {
+async function seedPlan(db: Firestore, accountId: string, billing: Partial<BillingSummary>): Promise<void> {
   const summary = billingSummaryFixture({ customerId: null, subscriptionId: 'sub_1', currentPeriodEnd: Math.floor(Date.now() / 1000) + 86_400, ...billing });
-  await db.collection(Collection.users).doc(userId).set(userDocFixture(userId, summary, { email: null }));
+  await db.collection(Collection.accounts).doc(accountId).set(accountDocFixture(accountId, summary, { email: null }));
 }
 
 async function createKey(base: string, headers: Record<string, string>, name = 'ci'): Promise<{ key: string; id: string; prefix: string }> {
@@ -98,7 +98,7 @@ describe('API keys over HTTP', () => {
     expect(renamed.body).toMatchObject({ id: created.id, name: 'prod' });
     expect((await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'PATCH', headers: { ...alice, ...json }, body: { name: '' } })).status).toBe(400);
 
-    expect((await call(a.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).body).toEqual({ ok: true, userId: devSubject('alice@example.com') });
+    expect((await call(a.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).body).toEqual({ ok: true, accountId: devSubject('alice@example.com') });
     expect((await call(b.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).status).toBe(200);
 
     const bob = await iap('bob@example.com');
@@ -220,17 +220,17 @@ describe('/v1 metering over HTTP', () => {
     const { first, iap } = await setup();
     const base = first.harness.baseUrl;
     const email = 'jack@example.com';
-    const userId = devSubject(email);
+    const accountId = devSubject(email);
     const now = Math.floor(Date.now() / 1000);
     const renewedAt = now - 86_400; // one day into the 3-day grace
-    await seedPlan(first.db, userId, { status: 'past_due', planId: 'pro', currentPeriodStart: renewedAt, billingCycleAnchor: renewedAt });
+    await seedPlan(first.db, accountId, { status: 'past_due', planId: 'pro', currentPeriodStart: renewedAt, billingCycleAnchor: renewedAt });
     const headers = await iap(email);
     const limits = async () => Object.fromEntries(((await call(base, '/api/usage', { headers })).body as { usage: { feature: string; limit: unknown }[] }).usage.map((u) => [u.feature, u.limit]));
     expect(await limits()).toEqual({ api_calls: 100_000, exports: 1_000, analyses: 1_000 });
     expect((await call(base, '/v1/ping', { headers })).status).toBe(200);
 
     // The renewal failed four days ago: past the grace, the user is on the free plan for features and quotas alike.
-    await first.db.collection(Collection.users).doc(userId).update({ 'billing.currentPeriodStart': now - 4 * 86_400, 'billing.billingCycleAnchor': now - 4 * 86_400 });
+    await first.db.collection(Collection.accounts).doc(accountId).update({ 'billing.currentPeriodStart': now - 4 * 86_400, 'billing.billingCycleAnchor': now - 4 * 86_400 });
     const deadline = Date.now() + 3_000;
     let seen = await limits();
     while (seen['analyses'] !== 10 && Date.now() < deadline) seen = await limits();
@@ -243,16 +243,16 @@ describe('/v1 metering over HTTP', () => {
   it('two app instances x 64 concurrent requests on one user quota: admitted <= limit, Firestore total == admitted', async () => {
     const { all, iap } = await setup(2);
     const [a, b] = [all[0]!, all[1]!];
-    const userId = devSubject('frank@example.com');
-    await seedPlan(a.db, userId, {}); // pro: analyses = 1000 per period, 600 requests/minute
+    const accountId = devSubject('frank@example.com');
+    await seedPlan(a.db, accountId, {}); // pro: analyses = 1000 per period, 600 requests/minute
     const periodStart = Math.floor(Date.now() / 1000) - 86_400;
     await a.db
-      .collection(Collection.users)
-      .doc(userId)
+      .collection(Collection.accounts)
+      .doc(accountId)
       .update({ 'billing.currentPeriodStart': periodStart, 'billing.billingCycleAnchor': periodStart });
-    const counter = createStore(a.db).usageCounter(userId, 'analyses', periodStart);
+    const counter = createStore(a.db).usageCounter(accountId, 'analyses', periodStart);
     // 950 of 1000 already used: 50 left for 128 concurrent requests.
-    await counter.set({ userId, feature: 'analyses', periodStart, periodEnd: periodStart + 2 * 86_400, limit: 1000, reserved: 950, used: 950, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });
+    await counter.set({ accountId, feature: 'analyses', periodStart, periodEnd: periodStart + 2 * 86_400, limit: 1000, reserved: 950, used: 950, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });
     const key = await createKey(a.harness.baseUrl, await iap('frank@example.com'));
 
     const results = await Promise.all(

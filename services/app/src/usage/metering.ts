@@ -3,7 +3,7 @@
 // UsageView the app's /api/me and billing page read. close() is for SIGTERM: it flushes admitted
 // units and lastUsedAt stamps and gives back quota leases.
 import type { Firestore } from '@google-cloud/firestore';
-import type { UserStateCache } from '@billing/shared/access/user-state-cache.js';
+import type { AccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import { createApiKeyStore, type ApiKeyStore } from '@billing/shared/api-keys/api-key-store.js';
 import { createApiKeyVerifier, type ApiKeyVerifier } from '@billing/shared/api-keys/api-key-verifier.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
@@ -32,8 +32,8 @@ export interface Metering {
 
 export interface MeteringOptions {
   firestore: Firestore;
-  /** The app's listener-backed user cache: plan changes reach quotas as soon as it sees them. */
-  users: Pick<UserStateCache, 'get'>;
+  /** The app's listener-backed account cache: plan changes reach quotas as soon as it sees them. */
+  accounts: Pick<AccountStateCache, 'get'>;
   clock: Clock;
   logger: Logger;
   /** e.g. `${PUBLIC_BASE_URL}/billing`. */
@@ -47,7 +47,7 @@ export interface MeteringOptions {
 
 export function createMetering(opts: MeteringOptions): Metering {
   const { firestore: db, clock, logger } = opts;
-  const billing: BillingSource = { billing: async (userId) => (await opts.users.get(userId))?.billing ?? null };
+  const billing: BillingSource = { billing: async (accountId) => (await opts.accounts.get(accountId))?.billing ?? null };
   const recorder = createUsageRecorder({
     db,
     billing,
@@ -73,9 +73,9 @@ export function createMetering(opts: MeteringOptions): Metering {
     upgradeUrl: opts.upgradeUrl,
     pastDueGraceSeconds: opts.pastDueGraceSeconds,
     view: {
-      summary: (userId) => usage.summary(userId),
-      apiKeys: async (userId) =>
-        (await keys.list(userId)).map((k) => ({
+      summary: (accountId) => usage.summary(accountId),
+      apiKeys: async (accountId) =>
+        (await keys.list(accountId)).map((k) => ({
           id: k.id,
           name: k.name,
           prefix: k.prefix,

@@ -6,8 +6,7 @@ import type { Metering } from './metering.js';
 export function usageRouter(deps: { metering: Metering }): Router {
   const router = Router();
   router.get('/usage', async (_req, res) => {
-    const { identity } = requestAuth(res);
-    res.json({ usage: await deps.metering.usage.summary(identity.userId) });
+    res.json({ usage: await deps.metering.usage.summary(requestAuth(res).accountId) });
   });
   return router;
 }

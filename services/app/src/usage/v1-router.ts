@@ -11,6 +11,7 @@ import type { Clock } from '@billing/shared/ports/clock.js';
 import type { IapVerifier } from '../auth/iap-verifier.js';
 import { requireFeature } from '../access/require-feature.js';
 import { apiKeyOrIap, requestPrincipal } from '../api-keys/api-key-auth.js';
+import type { AccountChooser } from '../auth/authenticate.js';
 import { parseInput } from '../http/parse-input.js';
 import { metered } from './metered.js';
 import type { Metering } from './metering.js';
@@ -30,18 +31,18 @@ function requireJsonBody(): RequestHandler {
   };
 }
 
-export function v1Router(deps: { metering: Metering; iap: IapVerifier; clock: Clock }): Router {
+export function v1Router(deps: { metering: Metering; iap: IapVerifier; clock: Clock; choose: AccountChooser }): Router {
   const router = Router();
-  const auth = apiKeyOrIap({ keys: deps.metering.keyVerifier, iap: deps.iap });
+  const auth = apiKeyOrIap({ keys: deps.metering.keyVerifier, iap: deps.iap, choose: deps.choose });
   // The same decision as the pages and /api (decideAccess), on the API key owner's billing summary,
   // with the same past-due grace as the quotas.
   const apiAccess = requireFeature('api_access', { clock: deps.clock, pastDueGraceSeconds: deps.metering.pastDueGraceSeconds }, (res) =>
-    deps.metering.billing.billing(requestPrincipal(res).userId),
+    deps.metering.billing.billing(requestPrincipal(res).accountId),
   );
   router.use(auth, apiAccess);
 
   router.get('/ping', metered('api_calls', deps), (_req, res) => {
-    res.json({ ok: true, userId: requestPrincipal(res).userId });
+    res.json({ ok: true, accountId: requestPrincipal(res).accountId });
   });
 
   // Validate before charging: a body that is not JSON is a 415, a malformed one a 400, neither costs anything.

@@ -1,8 +1,8 @@
-// checkout.session.*: the session names our user (client_reference_id / metadata.userId) and the
+// checkout.session.*: the session names our user (client_reference_id / metadata.accountId) and the
 // subscription, but carries no subscription state, so the subscription is fetched (compare-and-set
 // write) and access shows even before customer.subscription.created lands.
 import { CheckoutSessionPayload, parsePayload } from '../object-payloads.js';
-import { resolveUserId, userIdHint } from '../resolve-user.js';
+import { accountIdHint, metadataAccountId, resolveAccountId } from '../resolve-account.js';
 import { subscriptionDoc } from '../subscription-doc.js';
 import { writeFetched } from '../versioned-write.js';
 import { finishCustomerChange, type EventFamily, type Handler } from './handler.js';
@@ -14,12 +14,12 @@ export const applyCheckoutEvent: Handler<CheckoutEventType> = async (event, ctx)
   const session = parsePayload(CheckoutSessionPayload, event.data.object, 'checkout session');
   if (session.customer === null) return 'ignored'; // guest payment: nothing to map or grant
   const customerId = session.customer;
-  const hint = userIdHint(session.client_reference_id, session.metadata['userId']);
-  const userId = await resolveUserId(ctx, customerId, { hint, livemode: event.livemode, fetchIfMissing: true });
+  const hint = accountIdHint(session.client_reference_id, metadataAccountId(session.metadata));
+  const accountId = await resolveAccountId(ctx, customerId, { hint, livemode: event.livemode, fetchIfMissing: true });
   if (session.mode === 'subscription' && session.subscription !== null) {
     await writeFetched(ctx, ctx.store.subscriptions.doc(session.subscription), fetchSubscription(ctx, session.subscription), (sub) => (version, current) =>
-      subscriptionDoc(sub, userId, version, ctx.now, current),
+      subscriptionDoc(sub, accountId, version, ctx.now, current),
     );
   }
-  return finishCustomerChange(ctx, customerId, userId, 'written');
+  return finishCustomerChange(ctx, customerId, accountId, 'written');
 };

@@ -3,18 +3,18 @@
 import type { CustomerDoc, Version } from '../../model/documents.js';
 import type { ApplyContext } from '../apply-context.js';
 import { CustomerPayload, parsePayload } from '../object-payloads.js';
-import { resolveUserId, userIdHint } from '../resolve-user.js';
+import { accountIdHint, metadataAccountId, resolveAccountId } from '../resolve-account.js';
 import { writeVersioned } from '../versioned-write.js';
 import { finishCustomerChange, type EventFamily, type Handler } from './handler.js';
 
 /** The customer's own events; `customer.subscription.*` are subscription-events.ts's. */
 export type CustomerEventType = Exclude<EventFamily<'customer'>, EventFamily<'customer.subscription'>>;
 
-function customerDoc(ctx: ApplyContext, customer: CustomerPayload, deleted: boolean, userId: string, livemode: boolean) {
+function customerDoc(ctx: ApplyContext, customer: CustomerPayload, deleted: boolean, accountId: string, livemode: boolean) {
   return (version: Version, current: CustomerDoc | undefined): CustomerDoc => ({
     customerId: customer.id,
     // The mapping written at creation is authoritative; metadata can be edited in the Dashboard.
-    userId: current?.userId ?? userId,
+    accountId: current?.accountId ?? accountId,
     email: deleted ? (current?.email ?? null) : customer.email,
     deleted,
     livemode,
@@ -25,16 +25,16 @@ function customerDoc(ctx: ApplyContext, customer: CustomerPayload, deleted: bool
 
 export const applyCustomerEvent: Handler<CustomerEventType> = async (event, ctx) => {
   const customer = parsePayload(CustomerPayload, event.data.object, 'customer');
-  const userId = await resolveUserId(ctx, customer.id, { hint: userIdHint(customer.metadata['userId']), livemode: event.livemode, fetchIfMissing: false });
-  if (userId === null) return 'unmapped';
+  const accountId = await resolveAccountId(ctx, customer.id, { hint: accountIdHint(metadataAccountId(customer.metadata)), livemode: event.livemode, fetchIfMissing: false });
+  if (accountId === null) return 'unmapped';
   const written = await writeVersioned(
     ctx,
     ctx.store.customers.doc(customer.id),
-    customerDoc(ctx, customer, event.type === 'customer.deleted' || customer.deleted === true, userId, event.livemode),
+    customerDoc(ctx, customer, event.type === 'customer.deleted' || customer.deleted === true, accountId, event.livemode),
     {
       fetch: async () => parsePayload(CustomerPayload, await ctx.reader.retrieveCustomer(customer.id), 'customer'),
-      build: (fetched) => customerDoc(ctx, fetched, fetched.deleted === true, userId, event.livemode),
+      build: (fetched) => customerDoc(ctx, fetched, fetched.deleted === true, accountId, event.livemode),
     },
   );
-  return finishCustomerChange(ctx, customer.id, userId, written);
+  return finishCustomerChange(ctx, customer.id, accountId, written);
 };

@@ -2,7 +2,7 @@
 import type { InvoiceDoc, Version } from '../../model/documents.js';
 import { invoiceDoc, paymentIssueAfter, type PaymentIssue } from '../invoice-doc.js';
 import { InvoicePayload, parsePayload } from '../object-payloads.js';
-import { resolveUserId } from '../resolve-user.js';
+import { resolveAccountId } from '../resolve-account.js';
 import { writeVersioned } from '../versioned-write.js';
 import { finishCustomerChange, type EventFamily, type Handler } from './handler.js';
 
@@ -21,12 +21,12 @@ const RAISES: { readonly [K in InvoiceEventType]: PaymentIssue | null } = {
 export const applyInvoiceEvent: Handler<InvoiceEventType> = async (event, ctx) => {
   const invoice = parsePayload(InvoicePayload, event.data.object, 'invoice');
   const raised = RAISES[event.type];
-  const userId = await resolveUserId(ctx, invoice.customer, { hint: null, livemode: event.livemode, fetchIfMissing: true });
+  const accountId = await resolveAccountId(ctx, invoice.customer, { hint: null, livemode: event.livemode, fetchIfMissing: true });
   const build = (inv: InvoicePayload) => (version: Version, current: InvoiceDoc | undefined) =>
-    invoiceDoc(inv, userId, paymentIssueAfter(raised, inv, current), version, ctx.now);
+    invoiceDoc(inv, accountId, paymentIssueAfter(raised, inv, current), version, ctx.now);
   const written = await writeVersioned(ctx, ctx.store.invoices.doc(invoice.id), build(invoice), {
     fetch: async () => parsePayload(InvoicePayload, await ctx.reader.retrieveInvoice(invoice.id), 'invoice'),
     build,
   });
-  return finishCustomerChange(ctx, invoice.customer, userId, written);
+  return finishCustomerChange(ctx, invoice.customer, accountId, written);
 };

@@ -1,6 +1,6 @@
 // customer.subscription.*: the payload is the whole subscription; written under the order rule.
 import { parsePayload, SubscriptionPayload } from '../object-payloads.js';
-import { resolveUserId, userIdHint } from '../resolve-user.js';
+import { accountIdHint, metadataAccountId, resolveAccountId } from '../resolve-account.js';
 import { subscriptionDoc } from '../subscription-doc.js';
 import { writeVersioned } from '../versioned-write.js';
 import type { ApplyContext } from '../apply-context.js';
@@ -14,12 +14,12 @@ export const fetchSubscription = (ctx: Pick<ApplyContext, 'reader'>, id: string)
 
 export const applySubscriptionEvent: Handler<SubscriptionEventType> = async (event, ctx) => {
   const sub = parsePayload(SubscriptionPayload, event.data.object, 'subscription');
-  const userId = await resolveUserId(ctx, sub.customer, { hint: userIdHint(sub.metadata['userId']), livemode: event.livemode, fetchIfMissing: true });
+  const accountId = await resolveAccountId(ctx, sub.customer, { hint: accountIdHint(metadataAccountId(sub.metadata)), livemode: event.livemode, fetchIfMissing: true });
   const written = await writeVersioned(
     ctx,
     ctx.store.subscriptions.doc(sub.id),
-    (version, current) => subscriptionDoc(sub, userId, version, ctx.now, current),
-    { fetch: fetchSubscription(ctx, sub.id), build: (fetched) => (version, current) => subscriptionDoc(fetched, userId, version, ctx.now, current) },
+    (version, current) => subscriptionDoc(sub, accountId, version, ctx.now, current),
+    { fetch: fetchSubscription(ctx, sub.id), build: (fetched) => (version, current) => subscriptionDoc(fetched, accountId, version, ctx.now, current) },
   );
-  return finishCustomerChange(ctx, sub.customer, userId, written);
+  return finishCustomerChange(ctx, sub.customer, accountId, written);
 };

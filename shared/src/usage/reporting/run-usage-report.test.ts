@@ -6,12 +6,12 @@ import type Stripe from 'stripe';
 import { createStandIn, type StandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { silentLogger } from '../../logging/logger.js';
 import { Collection } from '../../model/collections.js';
-import { UserId } from '../../model/ids.js';
+import { AccountId } from '../../model/ids.js';
 import { systemClock } from '../../ports/clock.js';
 import type { MeterEventSender } from '../../ports/meter-event-sender.js';
 import { createSdkMeterEventSender } from '../../stripe/meter-event-sender-sdk.js';
 import { createStripeClient } from '../../stripe/stripe-client.js';
-import { billingSummaryFixture, userDocFixture } from '../../testing/billing-summary-fixture.js';
+import { billingSummaryFixture, accountDocFixture } from '../../testing/billing-summary-fixture.js';
 import { testFirestore } from '../../testing/emulator.js';
 import { firestoreBillingSource } from '../usage-account.js';
 
@@ -42,19 +42,19 @@ async function world(maxNetworkRetries = 0): Promise<World> {
 }
 
 /** A team subscriber (api_calls billed through the `api_calls` meter) with a real stand-in customer. */
-async function teamUser(w: World, name: string): Promise<{ userId: UserId; customerId: string }> {
-  const customer = await w.stripe.customers.create({ metadata: { userId: name } });
+async function teamUser(w: World, name: string): Promise<{ accountId: AccountId; customerId: string }> {
+  const customer = await w.stripe.customers.create({ metadata: { accountId: name } });
   const billing = billingSummaryFixture({ customerId: customer.id, subscriptionId: 'sub_x', planId: 'team', priceId: 'price_team_month', currentPeriodEnd: Math.floor(Date.now() / 1000) + 86_400 });
-  await w.db.collection(Collection.users).doc(name).set(userDocFixture(name, billing, { email: null }));
-  return { userId: UserId.parse(name), customerId: customer.id };
+  await w.db.collection(Collection.accounts).doc(name).set(accountDocFixture(name, billing, { email: null }));
+  return { accountId: AccountId.parse(name), customerId: customer.id };
 }
 
 /** Records `batches` (one flush each) through the real recorder; returns the units admitted. */
-async function use(w: World, userId: UserId, batches: number[]): Promise<number> {
+async function use(w: World, accountId: AccountId, batches: number[]): Promise<number> {
   const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false, flushIntervalMs: 0 });
   let total = 0;
   for (const units of batches) {
-    await Promise.all(Array.from({ length: units }, () => recorder.record({ userId }, 'api_calls')));
+    await Promise.all(Array.from({ length: units }, () => recorder.record({ accountId }, 'api_calls')));
     total += units;
     await recorder.flush();
   }
@@ -70,8 +70,8 @@ describe('reportUsage', () => {
     const w = await world();
     const a = await teamUser(w, 'ua');
     const b = await teamUser(w, 'ub');
-    const usedA = await use(w, a.userId, [5, 7, 11]);
-    const usedB = await use(w, b.userId, [3]);
+    const usedA = await use(w, a.accountId, [5, 7, 11]);
+    const usedB = await use(w, b.accountId, [3]);
     expect((await createStore(w.db).usageOutbox.get()).size).toBeGreaterThanOrEqual(2);
 
     const result = await run(w);
@@ -91,13 +91,13 @@ describe('reportUsage', () => {
   it('a reporter that dies after claiming (before sending) is finished by the next run, exactly once', async () => {
     const w = await world();
     const a = await teamUser(w, 'uc');
-    const used = await use(w, a.userId, [4, 6]);
+    const used = await use(w, a.accountId, [4, 6]);
     const claimed = await claimUsageReports(w.db, { nowMs: Date.now(), scanLimit: 100, busy: new Set() });
     expect(claimed).toHaveLength(1);
     // ...and the process dies here: nothing sent.
     expect(billed(w, a.customerId)).toBe(0);
 
-    const more = await use(w, a.userId, [2]); // new usage meanwhile waits for the run after
+    const more = await use(w, a.accountId, [2]); // new usage meanwhile waits for the run after
     const second = await run(w);
     expect(second).toMatchObject({ resent: 1, sent: 1 });
     expect(billed(w, a.customerId)).toBe(used);
@@ -109,7 +109,7 @@ describe('reportUsage', () => {
   it('a reporter that dies after Stripe accepted (before marking sent) resends the same identifier; Stripe counts it once', async () => {
     const w = await world();
     const a = await teamUser(w, 'ud');
-    const used = await use(w, a.userId, [9]);
+    const used = await use(w, a.accountId, [9]);
     const crashAfterSend: MeterEventSender = {
       async send(event) {
         await w.sender.send(event);
@@ -130,7 +130,7 @@ describe('reportUsage', () => {
   it('Stripe answering 500 several times leaves the report claimed, and a later run bills it exactly once', async () => {
     const w = await world(0);
     const a = await teamUser(w, 'ue');
-    const used = await use(w, a.userId, [8]);
+    const used = await use(w, a.accountId, [8]);
     w.standIn.failures.add({ method: 'POST', path: '/v1/billing/meter_events', status: 500, count: 2 });
     expect(await run(w)).toMatchObject({ sent: 0, retryLater: 1 });
     expect(await run(w)).toMatchObject({ sent: 0, retryLater: 1 });
@@ -144,7 +144,7 @@ describe('reportUsage', () => {
   it('a 429 is backed off and retried inside one run', async () => {
     const w = await world(2);
     const a = await teamUser(w, 'uf');
-    const used = await use(w, a.userId, [3]);
+    const used = await use(w, a.accountId, [3]);
     w.standIn.failures.add({ method: 'POST', path: '/v1/billing/meter_events', status: 429, count: 1 });
     expect(await run(w)).toMatchObject({ sent: 1, units: used });
     expect(billed(w, a.customerId)).toBe(used);
@@ -156,7 +156,7 @@ describe('reportUsage', () => {
     const old = Math.floor(Date.now() / 1000) - 40 * 86_400;
     await createStore(w.db).usageOutbox
       .doc('old-entry')
-      .set({ userId: 'ug', customerId: a.customerId, feature: 'api_calls', eventName: 'api_calls', value: 5, timestamp: old, periodStart: old - 100, periodEnd: old + 100, state: 'pending', reportId: null, createdAt: Timestamp.now(), expireAt: Timestamp.now() });
+      .set({ accountId: 'ug', customerId: a.customerId, feature: 'api_calls', eventName: 'api_calls', value: 5, timestamp: old, periodStart: old - 100, periodEnd: old + 100, state: 'pending', reportId: null, createdAt: Timestamp.now(), expireAt: Timestamp.now() });
     expect(await run(w)).toMatchObject({ failed: 1, sent: 0 });
     expect(billed(w, a.customerId)).toBe(0);
     expect((await createStore(w.db).usageReports.get()).docs[0]?.data()).toMatchObject({ state: 'failed', lastError: 'outside_stripe_window' });

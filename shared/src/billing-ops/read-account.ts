@@ -3,14 +3,15 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { AppError } from '../errors/app-error.js';
 import { createStore } from '../firestore/store.js';
-import type { UserDoc } from '../model/documents.js';
+import type { AccountDoc } from '../model/account-documents.js';
 
-export async function readUser(firestore: Firestore, userId: string): Promise<UserDoc> {
-  const snap = await createStore(firestore).users.doc(userId).get();
-  const user = snap.data();
-  // The identity middleware creates the document on the first request, so this is a bug or a deleted user.
-  if (!user) throw new AppError('not_found', 'User not found');
-  return user;
+export async function readAccount(firestore: Firestore, accountId: string): Promise<AccountDoc> {
+  const snap = await createStore(firestore).accounts.doc(accountId).get();
+  const account = snap.data();
+  // The identity middleware creates a personal account on the first request, and a team exists
+  // before anyone acts for it: missing is a bug or a deleted account.
+  if (!account) throw new AppError('not_found', 'Account not found');
+  return account;
 }
 
 /** The stored subscription's compare-and-set revision (null when not stored yet). */

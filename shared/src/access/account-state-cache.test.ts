@@ -2,11 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Firestore } from '@google-cloud/firestore';
 import { silentLogger } from '../logging/logger.js';
 import { testFirestore } from '../testing/emulator.js';
-import { billingSummaryFixture, userDocFixture } from '../testing/billing-summary-fixture.js';
-import { createUserStateCache, type UserStateCache } from './user-state-cache.js';
+import { billingSummaryFixture, accountDocFixture } from '../testing/billing-summary-fixture.js';
+import { createAccountStateCache, type AccountStateCache } from './account-state-cache.js';
 
 let firestore: Firestore;
-let cache: UserStateCache;
+let cache: AccountStateCache;
 
 beforeAll(async () => {
   firestore = testFirestore();
@@ -29,28 +29,28 @@ async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, wi
 
 describe('user state cache', () => {
   it('serves repeated reads from one listener and sees a cancellation within seconds', async () => {
-    cache = createUserStateCache({ firestore, logger: silentLogger(), ttlMs: 60_000, maxEntries: 100 });
-    await firestore.doc('users/u1').set(userDocFixture('u1', billingSummaryFixture()));
+    cache = createAccountStateCache({ firestore, logger: silentLogger(), ttlMs: 60_000, maxEntries: 100 });
+    await firestore.doc('accounts/u1').set(accountDocFixture('u1', billingSummaryFixture()));
     expect((await cache.get('u1'))?.billing?.status).toBe('active');
     for (let i = 0; i < 50; i++) await cache.get('u1');
     expect(cache.stats()).toMatchObject({ loads: 1, hits: 50 });
 
-    await firestore.doc('users/u1').update({ 'billing.status': 'canceled' });
+    await firestore.doc('accounts/u1').update({ 'billing.status': 'canceled' });
     const { ms } = await eventually(() => cache.get('u1'), (u) => u?.billing?.status === 'canceled', 3_000);
     expect(ms).toBeLessThan(3_000);
     expect(cache.stats().loads).toBe(1);
   });
 
   it('reports a missing document as null, then picks up its creation', async () => {
-    cache = createUserStateCache({ firestore, logger: silentLogger(), ttlMs: 60_000, maxEntries: 100 });
+    cache = createAccountStateCache({ firestore, logger: silentLogger(), ttlMs: 60_000, maxEntries: 100 });
     expect(await cache.get('u2')).toBeNull();
-    await firestore.doc('users/u2').set(userDocFixture('u2', null));
-    await eventually(() => cache.get('u2'), (u) => u?.userId === 'u2', 3_000);
+    await firestore.doc('accounts/u2').set(accountDocFixture('u2', null));
+    await eventually(() => cache.get('u2'), (u) => u?.accountId === 'u2', 3_000);
   });
 
   it('bounds the number of listeners (LRU) and re-subscribes after the TTL', async () => {
     let now = 1_000_000;
-    cache = createUserStateCache({ firestore, logger: silentLogger(), ttlMs: 10_000, maxEntries: 2, clock: { now: () => now } });
+    cache = createAccountStateCache({ firestore, logger: silentLogger(), ttlMs: 10_000, maxEntries: 2, clock: { now: () => now } });
     await Promise.all(['a', 'b', 'c'].map((id) => cache.get(id)));
     await cache.get('d');
     expect(cache.stats().size).toBe(2);
@@ -63,9 +63,9 @@ describe('user state cache', () => {
   });
 
   it('fails loudly on a malformed document instead of caching it', async () => {
-    cache = createUserStateCache({ firestore, logger: silentLogger(), ttlMs: 60_000, maxEntries: 100 });
-    await firestore.doc('users/bad').set({ userId: 'bad', billing: 'nope' });
-    await expect(cache.get('bad')).rejects.toThrow(/UserDoc schema/);
+    cache = createAccountStateCache({ firestore, logger: silentLogger(), ttlMs: 60_000, maxEntries: 100 });
+    await firestore.doc('accounts/bad').set({ accountId: 'bad', billing: 'nope' });
+    await expect(cache.get('bad')).rejects.toThrow(/AccountDoc schema/);
     expect(cache.stats().size).toBe(0);
   });
 });

@@ -1,18 +1,21 @@
-// First request of a user creates `users/{uid}`: create-if-absent, never a write per request.
-// The caller (the app's identity middleware) only calls this when its cached view of the
-// document says it does not exist, or the email changed.
+// A user's first request creates their personal account, `accounts/{userId}`: create-if-absent,
+// never a write per request. The personal account's only member is its user (its id says so: no
+// membership document). The caller (the app's identity middleware) only calls this when its cached
+// view of the account says it does not exist, or the user's email changed.
 import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import { isAlreadyExists } from '../firestore/already-exists.js';
 import { createStore } from '../firestore/store.js';
-import type { UserDoc } from '../model/documents.js';
-import type { Identity } from './identity.js';
+import type { Identity } from '../identity/identity.js';
+import type { AccountDoc } from '../model/account-documents.js';
 
-export async function ensureUserDocument(firestore: Firestore, identity: Identity, existing: UserDoc | null): Promise<'created' | 'updated' | 'unchanged'> {
-  const ref = createStore(firestore).users.doc(identity.userId);
+export async function ensurePersonalAccount(firestore: Firestore, identity: Identity, existing: AccountDoc | null): Promise<'created' | 'updated' | 'unchanged'> {
+  const ref = createStore(firestore).accounts.doc(identity.userId);
   if (existing === null) {
     try {
       await ref.create({
-        userId: identity.userId,
+        accountId: identity.userId,
+        kind: 'personal',
+        name: null,
         email: identity.email,
         stripeCustomerId: null,
         billing: null,
