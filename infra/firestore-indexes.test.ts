@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { InvitationDoc } from '@billing/shared/model/account-documents.js';
 import { LedgerEntry } from '@billing/shared/model/documents.js';
 import { Collection } from '@billing/shared/model/collections.js';
 import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '@billing/shared/model/usage-documents.js';
@@ -114,6 +115,7 @@ describe('index exemptions', () => {
     [Collection.usageOutbox]: UsageOutboxEntry,
     [Collection.usageReceipts]: UsageWriteReceipt,
     [Collection.usageReports]: UsageReportDoc,
+    [Collection.invitations]: InvitationDoc,
   };
 
   test('every exemption names a real collection group and a field its documents have', () => {

@@ -455,14 +455,14 @@ describe('Firestore', () => {
     fieldOverrides: { collectionGroup: string; fieldPath: string; indexes: unknown[]; ttl?: boolean }[];
   };
 
-  test('TTL policies on expireAt cover the ledger and the usage collections, and those fields are exempt from indexing', () => {
+  test('TTL policies on expireAt cover the ledger, the usage collections and invitations, and those fields are exempt from indexing', () => {
     const ttl = resource(tf, 'google_firestore_field', 'ttl');
     expect(str(ttl, 'field')).toBe('expireAt');
     expect(child(ttl, 'ttl_config')).toBeDefined();
     expect(child(ttl, 'index_config')).toBeDefined();
     const ttlCollections = tf.locals['ttl_collections'] as string[];
-    // The ledger, the usage counters (accounts/{accountId}/usage: a collection group), the outbox, the write receipts and the reports.
-    expect([...ttlCollections].sort()).toEqual([Collection.ledger, Collection.usage, Collection.usageOutbox, Collection.usageReceipts, Collection.usageReports].sort());
+    // The ledger, the usage counters (accounts/{accountId}/usage: a collection group), the outbox, the write receipts, the reports and invitations.
+    expect([...ttlCollections].sort()).toEqual([Collection.ledger, Collection.usage, Collection.usageOutbox, Collection.usageReceipts, Collection.usageReports, Collection.invitations].sort());
     const exempt = indexes.fieldOverrides.filter((o) => o.fieldPath === 'expireAt' && o.indexes.length === 0).map((o) => o.collectionGroup);
     expect([...exempt].sort()).toEqual([...ttlCollections].sort());
     // TTL is owned by Terraform: the indexes file must not toggle it.

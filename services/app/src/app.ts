@@ -30,6 +30,7 @@ import { billingRouter } from './routes/billing-router.js';
 import { invoicesRouter } from './routes/invoices-router.js';
 import { meRouter } from './routes/me-router.js';
 import { reportsRouter } from './routes/reports-router.js';
+import { teamsRouter } from './routes/teams-router.js';
 
 /** `public/` sits next to `src/` in the workspace and next to `dist/` in the deploy directory. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -64,7 +65,8 @@ export function createApp(deps: AppDeps): Express {
 
   // No access lines: Cloud Run's request log has one per request (request-logging.ts).
   app.use(requestLogging({ logger: deps.logger, projectId: deps.projectId, accessLines: false }));
-  app.use(securityHeaders({ hsts: new URL(deps.billing.publicBaseUrl).protocol === 'https:' }));
+  const secureCookies = new URL(deps.billing.publicBaseUrl).protocol === 'https:';
+  app.use(securityHeaders({ hsts: secureCookies }));
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
@@ -88,7 +90,8 @@ export function createApp(deps: AppDeps): Express {
   );
   // The admin revenue view (page and JSON), checked against ADMIN_EMAILS before anything is read.
   const isAdmin = adminCheck(deps.adminEmails);
-  const revenue = revenueRouters({ store: createStore(deps.firestore), clock: deps.clock, isAdmin });
+  const store = createStore(deps.firestore);
+  const revenue = revenueRouters({ store, clock: deps.clock, isAdmin });
   // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
   // request never walks the API's routes, nor an API request the pages'.
   const api = Router();
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(billingRouter(routeDeps));
   api.use(invoicesRouter({ gateway: deps.billing.gateway, firestore: deps.firestore }));
   api.use(reportsRouter(routeDeps));
+  api.use(teamsRouter({ teams: { store, clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds }, logger: deps.logger, secureCookies }));
   if (deps.metering) api.use(usageRouter({ metering: deps.metering }), apiKeysRouter({ metering: deps.metering }));
   api.use('/admin', revenue.api);
   app.use('/api', api);

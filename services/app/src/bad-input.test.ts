@@ -8,6 +8,7 @@
 import type { Express } from 'express';
 import type { DocumentReference, Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devSubject } from './auth/dev-iap.js';
 import { startTestStack, type TestStack } from './testing/stack.js';
 
 let stack: TestStack;
@@ -16,11 +17,13 @@ const ALICE = 'alice-bad-input@example.com';
 /** Signed in once, never subscribed: no Stripe customer (a checkout would create one). */
 const BOB = 'bob-bad-input@example.com';
 let aliceKey = '';
+/** Alice's team (no subscription: one seat, hers). */
+let aliceTeam = '';
 let aliceKeyId = '';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-/** `iap`: Alice's (or Bob's) IAP assertion; `key`: Alice's API key; `none`: no credentials. */
-type Caller = 'alice' | 'bob' | 'alice-key' | 'none' | { bearer: string };
+/** `iap`: Alice's (or Bob's) IAP assertion; `alice-team`: Alice acting for her team; `key`: Alice's API key; `none`: no credentials. */
+type Caller = 'alice' | 'alice-team' | 'bob' | 'alice-key' | 'none' | { bearer: string };
 
 interface Row {
   /** The route as the app declares it (`GET /api/invoices/:id/pdf`). */
@@ -33,6 +36,7 @@ interface Row {
   /** A raw body (sent as is, so that JSON escapes such as `\ud800` reach the parser). */
   body?: string;
   contentType?: string;
+  headers?: Record<string, string>;
   /** `4xx`: the input must be refused; `not-5xx`: the route ignores this input (a read answers normally). */
   expect: '4xx' | 'not-5xx';
 }
@@ -136,6 +140,50 @@ const JSON_ROUTES: { route: string; path: string; caller: Caller; field: string;
     ],
   },
   {
+    route: 'POST /api/teams',
+    path: '/api/teams',
+    caller: 'alice',
+    field: 'name',
+    extra: [
+      { name: 'an empty name', body: '{"name":""}' },
+      { name: 'a name of 81 characters', body: JSON.stringify({ name: 't'.repeat(81) }) },
+      { name: 'a stray field', body: '{"name":"ok","owner":"someone"}' },
+    ],
+  },
+  {
+    route: 'POST /api/accounts/active',
+    path: '/api/accounts/active',
+    caller: 'alice',
+    field: 'accountId',
+    extra: [
+      { name: 'an account that does not exist', body: '{"accountId":"team_doesnotexist00000000"}' },
+      { name: 'someone else’s personal account', body: '{"accountId":"accounts.google.com:999"}' },
+      { name: 'an id with a slash', body: '{"accountId":"team_a/b"}' },
+      { name: 'an id of 129 characters', body: JSON.stringify({ accountId: 'a'.repeat(129) }) },
+    ],
+  },
+  {
+    route: 'POST /api/team/invitations',
+    path: '/api/team/invitations',
+    caller: 'alice-team',
+    field: 'email',
+    extra: [
+      { name: 'not an email', body: '{"email":"nobody"}' },
+      { name: 'an email of 300 characters', body: JSON.stringify({ email: `${'e'.repeat(290)}@example.com` }) },
+      { name: 'role owner', body: '{"email":"x@example.com","role":"owner"}' },
+      { name: 'an unknown role', body: '{"email":"x@example.com","role":"boss"}' },
+      { name: 'past the paid seats', body: '{"email":"x@example.com"}' },
+    ],
+  },
+  {
+    route: 'POST /api/team/leave',
+    path: '/api/team/leave',
+    caller: 'alice-team',
+    field: 'userId',
+    emptyBodyIsValid: true,
+    extra: [{ name: 'the last owner leaving', body: '{}' }],
+  },
+  {
     route: 'POST /v1/analyses',
     path: '/v1/analyses',
     caller: 'alice-key',
@@ -164,6 +212,18 @@ function idRows(): Row[] {
     rows.push({ route: 'DELETE /api/keys/:id', name, method: 'DELETE', path: `/api/keys/${id('key_')}`, caller: 'alice', body: '{}', expect: '4xx' });
     rows.push({ route: 'PATCH /api/keys/:id', name, method: 'PATCH', path: `/api/keys/${id('key_')}`, caller: 'alice', body: '{"name":"renamed"}', expect: '4xx' });
   }
+  for (const [name, id] of ids) {
+    rows.push({ route: 'DELETE /api/team/invitations/:id', name, method: 'DELETE', path: `/api/team/invitations/${id('inv_')}`, caller: 'alice-team', body: '{}', expect: '4xx' });
+    rows.push({ route: 'POST /api/invitations/:id/accept', name, method: 'POST', path: `/api/invitations/${id('inv_')}/accept`, caller: 'bob', body: '{}', expect: '4xx' });
+    rows.push({ route: 'PATCH /api/team/members/:userId', name, method: 'PATCH', path: `/api/team/members/${id('')}`, caller: 'alice-team', body: '{"role":"admin"}', expect: '4xx' });
+    rows.push({ route: 'DELETE /api/team/members/:userId', name, method: 'DELETE', path: `/api/team/members/${id('')}`, caller: 'alice-team', body: '{}', expect: '4xx' });
+  }
+  for (const b of [...jsonBodies('role'), { name: 'role: an unknown role', body: '{"role":"boss"}' }]) {
+    rows.push({ route: 'PATCH /api/team/members/:userId', name: b.name, method: 'PATCH', path: '/api/team/members/{aliceId}', caller: 'alice-team', body: b.body, ...(b.contentType ? { contentType: b.contentType } : {}), expect: '4xx' });
+  }
+  // Alice is her team's last owner: she can neither step down nor be removed.
+  rows.push({ route: 'PATCH /api/team/members/:userId', name: 'the last owner stepping down', method: 'PATCH', path: '/api/team/members/{aliceId}', caller: 'alice-team', body: '{"role":"member"}', expect: '4xx' });
+  rows.push({ route: 'DELETE /api/team/members/:userId', name: 'the last owner removed', method: 'DELETE', path: '/api/team/members/{aliceId}', caller: 'alice-team', body: '{}', expect: '4xx' });
   rows.push({ route: 'DELETE /api/keys/:id', name: 'another user’s key', method: 'DELETE', path: `/api/keys/${ALICE_KEY_ID}`, caller: 'bob', body: '{}', expect: '4xx' });
   for (const b of jsonBodies('name')) {
     rows.push({ route: 'PATCH /api/keys/:id', name: b.name, method: 'PATCH', path: `/api/keys/${ALICE_KEY_ID}`, caller: 'alice', body: b.body, ...(b.contentType ? { contentType: b.contentType } : {}), expect: '4xx' });
@@ -203,11 +263,31 @@ const READ_ROUTES: { route: string; path: string; caller: Caller }[] = [
   { route: 'GET /api/usage', path: '/api/usage', caller: 'alice' },
   { route: 'GET /api/keys', path: '/api/keys', caller: 'alice' },
   { route: 'GET /api/admin/revenue', path: '/api/admin/revenue', caller: 'alice' },
+  { route: 'GET /api/accounts', path: '/api/accounts', caller: 'alice' },
+  { route: 'GET /api/team', path: '/api/team', caller: 'alice-team' },
   { route: 'GET /v1/ping', path: '/v1/ping', caller: 'none' },
 ];
 
+/** The account header is input too: refused when malformed or naming an account the caller is not in. */
+function accountHeaderRows(): Row[] {
+  const values: [string, string][] = [
+    ['a malformed account id', 'team_a/b'],
+    ['an account id of 500 characters', 'a'.repeat(500)],
+    ['an account the caller is not a member of', 'team_doesnotexist00000000'],
+    ['someone else’s personal account', 'accounts.google.com:999'],
+  ];
+  const rows: Row[] = [];
+  for (const [name, value] of values) {
+    for (const route of ['GET /api/me', 'GET /api/team', 'GET /api/usage']) {
+      rows.push({ route, name: `X-Billing-Account: ${name}`, method: 'GET', path: route.split(' ')[1] ?? '', caller: 'alice', headers: { 'x-billing-account': value }, expect: '4xx' });
+    }
+    rows.push({ route: 'POST /v1/analyses', name: `X-Billing-Account: ${name} (through IAP)`, method: 'POST', path: '/v1/analyses', caller: 'alice', headers: { 'x-billing-account': value }, body: '{}', expect: '4xx' });
+  }
+  return rows;
+}
+
 function table(): Row[] {
-  const rows: Row[] = [...invoiceListRows(), ...idRows()];
+  const rows: Row[] = [...invoiceListRows(), ...idRows(), ...accountHeaderRows()];
   for (const r of JSON_ROUTES) {
     const bodies: { name: string; body: string; contentType?: string }[] = [...jsonBodies(r.field, { emptyBodyIsValid: r.emptyBodyIsValid ?? false }), ...r.extra];
     for (const b of bodies) {
@@ -262,11 +342,12 @@ function declaredRoutes(app: Express): string[] {
 }
 
 async function send(row: Row): Promise<Response> {
-  const path = row.path.replace(ALICE_KEY_ID, aliceKeyId);
-  const headers = new Headers();
+  const path = row.path.replace(ALICE_KEY_ID, aliceKeyId).replace('{aliceId}', encodeURIComponent(devSubject(ALICE)));
+  const headers = new Headers(row.headers);
+  if (row.caller === 'alice-team') headers.set('x-billing-account', aliceTeam);
   if (row.body !== undefined) headers.set('content-type', row.contentType ?? 'application/json');
   const init: RequestInit = { method: row.method, headers, ...(row.body !== undefined ? { body: row.body } : {}) };
-  if (row.caller === 'alice' || row.caller === 'bob') return stack.as(row.caller === 'alice' ? ALICE : BOB, path, init);
+  if (row.caller === 'alice' || row.caller === 'alice-team' || row.caller === 'bob') return stack.as(row.caller === 'bob' ? BOB : ALICE, path, init);
   if (row.caller === 'alice-key') headers.set('authorization', `Bearer ${aliceKey}`);
   else if (row.caller !== 'none') headers.set('authorization', `Bearer ${row.caller.bearer}`);
   return fetch(`${stack.baseUrl}${path}`, { redirect: 'manual', ...init });
@@ -318,6 +399,9 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   ({ key: aliceKey, id: aliceKeyId } = (await created.json()) as { key: string; id: string });
   expect((await stack.as(BOB, '/api/me')).status).toBe(200);
+  const team = await stack.as(ALICE, '/api/teams', json({ name: 'Alice & co' }));
+  expect(team.status).toBe(201);
+  aliceTeam = ((await team.json()) as { account: { id: string } }).account.id;
   const invoices = (await (await stack.as(ALICE, '/api/invoices')).json()) as { invoices: unknown[] };
   expect(invoices.invoices.length).toBeGreaterThan(0);
 });

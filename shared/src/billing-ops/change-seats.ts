@@ -1,6 +1,8 @@
 // Seats of a per-seat plan through the app's own API: change the licensed item's quantity with
 // proration, then store the result so the page shows the new count at once.
+import { refuseSeatsBelowUse, seatsInUse } from '../accounts/seats.js';
 import { AppError } from '../errors/app-error.js';
+import { createStore } from '../firestore/store.js';
 import { planForPriceId } from '../plans/catalog.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { subscriptionItemsKey } from './idempotency-keys.js';
@@ -13,7 +15,7 @@ export interface PlannedSeatsChange extends PlannedSubscriptionChange {
   quantity: number;
 }
 
-/** The user's subscription and the quantity change to `seats` (409 off a per-seat catalog plan or when unchanged). */
+/** The account's subscription and the quantity change to `seats` (409 off a per-seat catalog plan, when unchanged, or below the seats in use). */
 export async function planSeatsChange(deps: BillingOpsDeps, accountId: string, seats: number): Promise<PlannedSeatsChange> {
   const owned = await loadOwnedSubscription(deps, accountId);
   const licensed = licensedItem(owned.subscription, deps.priceIds);
@@ -23,6 +25,8 @@ export async function planSeatsChange(deps: BillingOpsDeps, accountId: string, s
   if (!plan.seats) throw new AppError('conflict', `The ${plan.name} plan is not priced per seat`);
   const quantity = seatsToBuy(plan, seats);
   if ((licensed.quantity ?? 1) === quantity) throw new AppError('conflict', `You already have ${quantity} seats`);
+  // Fewer seats than members and invitations: refused until members are removed.
+  if (quantity < (licensed.quantity ?? 1)) refuseSeatsBelowUse(quantity, await seatsInUse(createStore(deps.firestore), accountId, deps.clock.now()));
   return { ...owned, quantity, items: [{ kind: 'quantity', itemId: licensed.id, quantity }] };
 }
 
