@@ -309,3 +309,50 @@ describe('portal and invoices', () => {
     expect((await stack.as(ALICE, '/api/invoices?limit=500')).status).toBe(400);
   });
 });
+
+describe('a team account through Checkout, Stripe and the applier', () => {
+  const OWNER = 'dana-team@example.com';
+  const MEMBER = 'erin-team@example.com';
+  let team = '';
+  const asTeam = (email: string, path: string, init: RequestInit = {}) => stack.as(email, path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), 'x-billing-account': team } });
+
+  it('the team buys seats; its customer carries the account id; a member gets the plan', async () => {
+    const created = await stack.as(OWNER, '/api/teams', json({ name: 'Dana & Erin' }));
+    expect(created.status).toBe(201);
+    team = ((await created.json()) as { account: { id: string } }).account.id;
+    const checkout = await asTeam(OWNER, '/api/checkout', json({ lookupKey: 'team_month', seats: 2 }));
+    expect(checkout.status).toBe(200);
+    const sessionId = sessionIdOf(((await checkout.json()) as { url: string }).url);
+    stack.standIn.completeCheckout(sessionId);
+    expect((await asTeam(OWNER, `/billing/success?session_id=${sessionId}`)).status).toBe(303);
+    const session = stack.standIn.state.checkoutSessions.get(sessionId);
+    expect(session?.client_reference_id).toBe(team);
+    const customer = stack.standIn.state.customers.get(String(session?.customer));
+    expect(customer?.metadata).toEqual({ accountId: team });
+    // The owner's personal account is untouched.
+    expect((await me(OWNER)).plan.id).toBe('free');
+
+    const invited = await asTeam(OWNER, '/api/team/invitations', json({ email: MEMBER }));
+    expect(invited.status).toBe(201);
+    const { invitation } = (await invited.json()) as { invitation: { id: string } };
+    expect((await stack.as(MEMBER, `/api/invitations/${invitation.id}/accept`, json({}))).status).toBe(200);
+    const memberView = (await (await asTeam(MEMBER, '/api/me')).json()) as Me & { account: { role: string } };
+    expect(memberView).toMatchObject({ plan: { id: 'team' }, account: { role: 'member' } });
+  });
+
+  it('refuses fewer seats, or a flat plan, while the members use them; allows it once a member is removed', async () => {
+    const fewer = await asTeam(OWNER, '/api/subscription/seats', json({ seats: 1 }));
+    expect(fewer.status).toBe(409);
+    expect(await fewer.json()).toMatchObject({ error: { code: 'conflict', reason: 'seats_in_use', seats: { requested: 1, used: 2 } } });
+    expect((await asTeam(OWNER, '/api/subscription/seats/preview', json({ seats: 1 }))).status).toBe(409);
+    expect((await asTeam(OWNER, '/api/subscription/plan', json({ lookupKey: 'pro_month' }))).status).toBe(409);
+    // More seats are always fine.
+    expect((await asTeam(OWNER, '/api/subscription/seats', json({ seats: 3 }))).status).toBe(200);
+
+    expect((await asTeam(OWNER, `/api/team/members/${encodeURIComponent(devSubject(MEMBER))}`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(204);
+    expect((await asTeam(OWNER, '/api/subscription/seats', json({ seats: 1 }))).status).toBe(200);
+    const teamDoc = await stack.firestore.doc(`accounts/${team}`).get();
+    await eventually(async () => (((await stack.firestore.doc(`accounts/${team}`).get()).get('billing.quantity') as number | undefined) ?? 0) === 1);
+    expect(teamDoc.get('kind')).toBe('team');
+  });
+});
