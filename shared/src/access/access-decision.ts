@@ -1,6 +1,6 @@
 // The ONE access decision of the product: the API middleware `requireFeature(feature)` and the
 // billing page both call it, so a page can never show as usable what the API would refuse.
-// Pure: the caller passes the user's billing summary (from Firestore, written by the event
+// Pure: the caller passes the account's billing summary (from Firestore, written by the event
 // applier, never by the browser), the feature and the time.
 import type { BillingSummary } from '../model/documents.js';
 import { isInGoodStanding, isPaymentFailedStatus, type SubscriptionStatus } from '../model/subscription-status.js';

@@ -1,4 +1,4 @@
-// Create, list, rename and revoke a user's API keys. Revocation keeps the document (with
+// Create, list, rename and revoke an account's API keys. Revocation keeps the document (with
 // `revokedAt`) so every instance's listener sees it and refuses the key (api-key-verifier.ts).
 import { randomBytes } from 'node:crypto';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
@@ -9,7 +9,7 @@ import { type ApiKeyDoc } from '../model/api-key-documents.js';
 import { generateApiKeySecret, type NewApiKeySecret } from './api-key-secret.js';
 import { createStore } from '../firestore/store.js';
 
-/** A bound on keys per user, so the list stays one small query. */
+/** A bound on keys per account, so the list stays one small query. */
 export const MAX_ACTIVE_KEYS = 25;
 
 /** What the API and the billing page show: never the secret nor the hash. */

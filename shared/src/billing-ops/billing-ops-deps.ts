@@ -6,7 +6,7 @@ import type { StripeReader } from '../ports/stripe-reader.js';
 import type { PriceIdMap } from '../plans/catalog.js';
 
 /**
- * Retrieves the subscription from Stripe and stores it (and the user's billing summary derived
+ * Retrieves the subscription from Stripe and stores it (and the account's billing summary derived
  * from it) with the event applier's compare-and-set primitive (shared/src/billing/
  * refresh-subscription.ts), so the app's writes and the applier's never overwrite a newer state
  * with an older one.

@@ -27,7 +27,7 @@ function requestKey(operation: string, request: object, decidedOn: object = {}):
 }
 
 /**
- * Covers the customer's user id and email. One customer per user comes first from Firestore
+ * Covers the customer's account id and email. One customer per account comes first from Firestore
  * (ensure-stripe-customer.ts creates only when none is recorded); the key makes two racing first
  * checkouts share one. Another email (the account's changed) is another request, so another key:
  * a second customer then needs the first one's id to have been lost before it was recorded.

@@ -1,4 +1,4 @@
-// A Customer Portal session for the user's own customer only. The URL is a bearer credential:
+// A Customer Portal session for the account's own customer only. The URL is a bearer credential:
 // it is returned to the user and never logged.
 import { AppError } from '../errors/app-error.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';

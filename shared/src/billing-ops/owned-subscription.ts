@@ -1,5 +1,5 @@
 // The signed-in user's current subscription, retrieved fresh from Stripe and checked to belong
-// to the user's own customer: the basis of every change the app makes to a subscription.
+// to the account's own customer: the basis of every change the app makes to a subscription.
 import type Stripe from 'stripe';
 import type { SubscriptionItemChange } from '../ports/billing-gateway.js';
 import { AppError } from '../errors/app-error.js';
@@ -16,7 +16,7 @@ export interface OwnedSubscription {
   customerId: string;
 }
 
-/** A change to the user's subscription, planned: the item changes to send Stripe (or preview). */
+/** A change to the account's subscription, planned: the item changes to send Stripe (or preview). */
 export interface PlannedSubscriptionChange extends OwnedSubscription {
   items: SubscriptionItemChange[];
 }
@@ -37,8 +37,8 @@ export async function loadOwnedSubscription(deps: BillingOpsDeps, accountId: str
 }
 
 /**
- * Re-reads the user's subscription from Stripe and stores it (return from the portal, where the
- * user may have canceled or switched plan). No-op without one. The id comes from the user's own
+ * Re-reads the account's subscription from Stripe and stores it (return from the portal, where the
+ * user may have canceled or switched plan). No-op without one. The id comes from the account's own
  * billing summary, never from the request.
  */
 export async function refreshAccountSubscription(deps: BillingOpsDeps, accountId: string): Promise<void> {

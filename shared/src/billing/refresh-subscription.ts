@@ -1,5 +1,5 @@
 // The app's post-checkout refresh: fetch the subscription from Stripe and write it through the
-// same compare-and-set path the applier uses (versioned-write.ts), then recompute the user's
+// same compare-and-set path the applier uses (versioned-write.ts), then recompute the account's
 // summary. No event, so no ledger entry and the version stamp's eventId is null.
 import { Timestamp } from '@google-cloud/firestore';
 import type { BillingSummary, SubscriptionDoc } from '../model/documents.js';

@@ -1,5 +1,5 @@
 // Firestore transactions require every read before the first write. The applier's handlers read
-// and write in the natural order (write the subscription, then recompute the user's summary from
+// and write in the natural order (write the subscription, then recompute the account's summary from
 // all subscriptions), so writes are staged here and flushed at the end of the transaction.
 // A staged `set` is visible to later reads through this wrapper (read-your-writes), which is what
 // lets the summary be computed from the state this very transaction is about to commit.

@@ -1,4 +1,4 @@
-// Where Stripe sends the browser back. Both paths refresh the user's subscription from Stripe
+// Where Stripe sends the browser back. Both paths refresh the account's subscription from Stripe
 // (never from the URL), so the page shows the new state before the webhook lands.
 import { Router } from 'express';
 import { z } from 'zod';

@@ -16,7 +16,7 @@ export type Handler<K extends HandledEventType> = (event: EventOf<K>, ctx: Apply
 /** A type added to HandledEventType without a handler here does not compile. */
 export type HandlerMap = { [K in HandledEventType]: Handler<K> };
 
-/** After an object write: recompute the user's summary, or report the customer as unmapped. */
+/** After an object write: recompute the account's summary, or report the customer as unmapped. */
 export async function finishCustomerChange(ctx: ApplyContext, customerId: string, accountId: string | null, written: WriteResult): Promise<LedgerOutcome> {
   if (written === 'stale') return 'stale';
   const billing = await stageCustomerChange(ctx, customerId, accountId);
