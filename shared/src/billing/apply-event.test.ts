@@ -276,6 +276,22 @@ describe('applyEvent: customers and users', () => {
     expect(reader.calls).toHaveLength(1);
   });
 
+  it('maps a customer by metadata.accountId (a team), before the userId older customers carry', async () => {
+    const { store, reader, deps } = setup();
+    const team = 'team_AbCdEfGhIjKlMnOp';
+    const customer = fixtureEvent('customer.created').data.object as Stripe.Customer;
+    customer.metadata = { accountId: team, userId: USER };
+    reader.customers.set(CUSTOMER, customer);
+    const raw = fixtureEvent('customer.subscription.created');
+    (raw.data.object as Stripe.Subscription).metadata = {};
+    expect(await applyEvent(deps, envelope(raw))).toBe('applied');
+    expect((await store.customers.doc(CUSTOMER).get()).data()?.accountId).toBe(team);
+    expect((await store.subscriptions.doc(SUB).get()).data()?.accountId).toBe(team);
+    // The applier keeps the summary even before the app wrote the account: a team, by its id.
+    expect((await store.accounts.doc(team).get()).data()).toMatchObject({ kind: 'team', stripeCustomerId: CUSTOMER, billing: { status: 'active' } });
+    expect((await store.accounts.doc(USER).get()).exists).toBe(false);
+  });
+
   it('stores objects of a customer created outside the product and records it as unmapped', async () => {
     const { store, reader, deps } = setup();
     const stranger = fixtureEvent('customer.created').data.object as Stripe.Customer;
