@@ -25,6 +25,9 @@ import { billingSummaryFixture, accountDocFixture } from '@billing/shared/testin
 import { createStandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { createStore } from '@billing/shared/firestore/store.js';
 
+/** Members per account whose units the counters keep apart (`byMember`). */
+const MEMBERS = 4;
+
 export interface UsageBenchOptions {
   durationMs?: number;
   instances?: number;
@@ -119,13 +122,18 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
       );
     }
     // Warm-up: first lease and billing read per user and instance, outside the measurement.
-    await Promise.all(recorders.flatMap((r) => users.map((accountId) => r.record({ accountId }, 'api_calls'))));
+    await Promise.all(recorders.flatMap((r) => users.map((accountId) => r.record({ accountId, userId: accountId }, 'api_calls'))));
     const warmUnits = recorders.length * users.length;
 
     const cpuBefore = process.cpuUsage();
     const started = Date.now();
     const deadline = started + durationMs;
-    const admittedPerInstance = await Promise.all(recorders.map((r) => loop(deadline, concurrency, (i) => r.record({ accountId: users[i % users.length]! }, 'api_calls').then(() => undefined))));
+    // Each account's calls come from MEMBERS members in turn, so the per-member bookkeeping is measured too.
+    const subject = (i: number) => {
+      const accountId = users[i % users.length]!;
+      return { accountId, userId: `${accountId}:member-${Math.floor(i / users.length) % MEMBERS}` };
+    };
+    const admittedPerInstance = await Promise.all(recorders.map((r) => loop(deadline, concurrency, (i) => r.record(subject(i), 'api_calls').then(() => undefined))));
     const elapsed = Date.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const admittedUnits = admittedPerInstance.reduce((a, b) => a + b, 0);

@@ -187,7 +187,7 @@ describe('usage reporting survives SIGKILL (issue 5)', () => {
     const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false, flushIntervalMs: 0 });
     let units = 0;
     for (const batch of [7, 10]) {
-      await Promise.all(Array.from({ length: batch }, () => recorder.record({ accountId }, METER)));
+      await Promise.all(Array.from({ length: batch }, () => recorder.record({ accountId, userId: accountId }, METER)));
       units += batch;
       await recorder.flush();
     }

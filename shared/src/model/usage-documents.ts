@@ -14,7 +14,10 @@ export const QuotaLimit = z.union([z.number().int().nonnegative(), z.literal('un
  * month (usage/usage-account.ts: monthly whatever the billing interval, `periodStart` its start).
  * `reserved` counts units leased to app instances (admitted or about to be); `used` counts
  * units actually admitted and flushed. Invariant for a finite limit: used <= reserved <= limit
- * (unless the plan was downgraded mid-period). TTL field `expireAt` = period end + retention.
+ * (unless the plan was downgraded mid-period). `byMember` splits `used` by the member (user id) who
+ * made the units, written in the same commits: it sums to `used` for units flushed since it exists
+ * (a counter stored before reads as {}, and keeps its earlier units unattributed). TTL field
+ * `expireAt` = period end + retention.
  */
 export const UsageCounterDoc = ownedByAccount(z.object({
   accountId: z.string(),
@@ -24,6 +27,8 @@ export const UsageCounterDoc = ownedByAccount(z.object({
   limit: QuotaLimit,
   reserved: units,
   used: units,
+  /** User id -> units: a map keyed by id, never a dotted path (ids contain ':' and '.'). */
+  byMember: z.record(z.string(), units).default({}),
   expireAt: timestamp,
   updatedAt: timestamp,
 }));

@@ -3,6 +3,12 @@
 // the current one per counter and does the I/O; sync-counter.ts writes the requests.
 import type { MeteredFeature, Quota } from '../plans/catalog.js';
 
+/**
+ * Units per member of the account: user id -> units. User ids are keys, never field paths (they
+ * contain ':' and '.'); sync-counter.ts writes them as nested map keys.
+ */
+export type MemberUnits = Readonly<Record<string, number>>;
+
 /** Which counter: `accounts/{accountId}/usage/{feature}_{periodStart}`. */
 export interface CounterKey {
   readonly accountId: string;
@@ -25,6 +31,8 @@ export interface SyncRequest {
   readonly retentionDays: number;
   /** Admitted units to add to `used`. */
   readonly commitUsed: number;
+  /** The same units by the member who made them (user id -> units; sums to commitUsed), added to `byMember`. */
+  readonly commitByMember: MemberUnits;
   /** Leased units given back (finite limits only). */
   readonly returnLease: number;
   /** Units the caller needs now; nothing is granted if fewer are left. 0 = flush only. */
@@ -46,6 +54,7 @@ export interface SyncResult {
   readonly granted: number;
   /** The counter after the transaction. */
   readonly used: number;
+  readonly byMember: MemberUnits;
   readonly reserved: number;
   /** What is still unleased, or 'unlimited'. */
   readonly available: number | 'unlimited';
@@ -68,10 +77,13 @@ export interface CounterState extends CounterTerms {
   readonly lease: number;
   /** Units admitted and not yet written. */
   readonly pending: number;
+  /** The same units by member (sums to `pending`): the next write carries them as `commitByMember`. */
+  readonly pendingByMember: MemberUnits;
   /** Units being written by the write in flight or left unconfirmed (so views never dip meanwhile). */
   readonly committing: number;
   /** The counter as the last lease transaction saw it, moved since by this instance's own flushes. */
   readonly usedSeen: number;
+  readonly byMemberSeen: MemberUnits;
   readonly reservedSeen: number;
   readonly availableSeen: number | 'unlimited';
   /** When a lease transaction last read the counter: refusals trust `availableSeen` this long. */

@@ -3,16 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import type { CounterState, SyncRequest, SyncResult } from './counter-state.js';
 import {
+  addMemberUnits,
   admit,
   decideAdmission,
   flushed,
+  flushIncrements,
   flushStep,
   grantFor,
   isDrained,
   leased,
   leaseOutcome,
   leaseSettings,
-  localUsed,
+  localUsage,
   needAfterRepeat,
   openCounter,
   planSync,
@@ -26,14 +28,19 @@ const settings = leaseSettings(); // flush 1 s, idle return 2 s, lease target 1 
 const NOW = Date.parse('2026-11-10T12:00:00Z');
 const key = { accountId: 'u-policy', feature: 'analyses' as const, periodStart: Date.parse('2026-11-01T00:00:00Z') / 1000, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 };
 const NEVER = Number.NEGATIVE_INFINITY;
+// Two members of the account, with the ':' and '.' of real user ids.
+const ALICE = 'accounts.google.com:alice';
+const BOB = 'accounts.google.com:bob.b';
 
 /** A counter of limit 10 opened at NOW, with `over` applied. */
 function counter(over: Partial<CounterState> = {}): CounterState {
   return { ...openCounter(key, { limit: 10, retentionDays: 7, meter: null }, NOW, settings), ...over };
 }
 
+const sum = (units: Readonly<Record<string, number>>) => Object.values(units).reduce((a, b) => a + b, 0);
+
 function result(over: Partial<SyncResult>): SyncResult {
-  return { granted: 0, used: 0, reserved: 0, available: 10, wrote: true, replayed: false, ...over };
+  return { granted: 0, used: 0, byMember: {}, reserved: 0, available: 10, wrote: true, replayed: false, ...over };
 }
 
 describe('openCounter', () => {
@@ -45,7 +52,7 @@ describe('openCounter', () => {
   ])('starts a limit of $limit with no lease and a block of $block', ({ limit, block }) => {
     const state = openCounter(key, { limit, retentionDays: 7, meter: null }, NOW, settings);
     expect(state).toMatchObject({ lease: 0, pending: 0, committing: 0, availableSeen: limit, block, lastAdmitAt: NOW, unconfirmed: null });
-    expect(localUsed(state, NOW, settings)).toBeNull(); // never read: nothing to show yet
+    expect(localUsage(state, NOW, settings)).toBeNull(); // never read: nothing to show yet
   });
 
   it('keeps the counter (lease, pending) across a plan change within the month, and the same object when nothing changed', () => {
@@ -91,8 +98,8 @@ describe('admit', () => {
     { limit: 10, lease: 6, n: 4, lease2: 2 },
     { limit: 'unlimited' as const, lease: 0, n: 4, lease2: 0 },
   ])('limit $limit: takes $n out of lease $lease and into pending', ({ limit, lease, n, lease2 }) => {
-    const after = admit(counter({ limit, lease, pending: 1 }), n, NOW + 5);
-    expect(after).toMatchObject({ lease: lease2, pending: 1 + n, lastAdmitAt: NOW + 5 });
+    const after = admit(counter({ limit, lease, pending: 1, pendingByMember: { [BOB]: 1 } }), ALICE, n, NOW + 5);
+    expect(after).toMatchObject({ lease: lease2, pending: 1 + n, pendingByMember: { [BOB]: 1, [ALICE]: n }, lastAdmitAt: NOW + 5 });
   });
 });
 
@@ -119,9 +126,9 @@ describe('planSync: what a write contains', () => {
   });
 
   it('a flush carries every pending unit, and keeps them committing and the write unconfirmed until answered', () => {
-    const planned = planSync(counter({ pending: 7, committing: 0, lease: 3 }), 0, false, NOW, 'w1', settings);
-    expect(planned?.request).toEqual({ key, limit: 10, retentionDays: 7, commitUsed: 7, returnLease: 0, need: 0, want: 0, meter: null, writeId: 'w1', nowMs: NOW });
-    expect(planned?.state).toMatchObject({ pending: 0, committing: 7, lease: 3, unconfirmed: planned?.request });
+    const planned = planSync(counter({ pending: 7, pendingByMember: { [ALICE]: 5, [BOB]: 2 }, committing: 0, lease: 3 }), 0, false, NOW, 'w1', settings);
+    expect(planned?.request).toEqual({ key, limit: 10, retentionDays: 7, commitUsed: 7, commitByMember: { [ALICE]: 5, [BOB]: 2 }, returnLease: 0, need: 0, want: 0, meter: null, writeId: 'w1', nowMs: NOW });
+    expect(planned?.state).toMatchObject({ pending: 0, pendingByMember: {}, committing: 7, lease: 3, unconfirmed: planned?.request });
   });
 
   it('a give-back returns the whole lease with the pending units', () => {
@@ -158,15 +165,15 @@ describe('applying a write’s answer', () => {
 
   it('a full grant becomes lease, and the counter is seen as the transaction left it', () => {
     const { state, request } = leasing({ pending: 2 }, 4);
-    const after = leased(state, request, result({ granted: 10, used: 2, reserved: 10, available: 0 }), NOW + 30);
-    expect(after).toMatchObject({ lease: 10, committing: 0, pending: 0, usedSeen: 2, reservedSeen: 10, availableSeen: 0, checkedAt: NOW + 30, writtenAt: NOW + 30, lastGrantAt: NOW, unconfirmed: null });
+    const after = leased(state, request, result({ granted: 10, used: 2, byMember: { [ALICE]: 2 }, reserved: 10, available: 0 }), NOW + 30);
+    expect(after).toMatchObject({ lease: 10, committing: 0, pending: 0, usedSeen: 2, byMemberSeen: { [ALICE]: 2 }, reservedSeen: 10, availableSeen: 0, checkedAt: NOW + 30, writtenAt: NOW + 30, lastGrantAt: NOW, unconfirmed: null });
   });
 
   it('a partial grant covers the need only: the next larger request asks again', () => {
     const { state, request } = leasing({}, 4);
     const after = leased(state, request, result({ granted: 4, reserved: 9, available: 1 }), NOW + 30);
     expect(decideAdmission(after, 4, NOW + 30, false, settings)).toEqual({ kind: 'admit' });
-    expect(decideAdmission(admit(after, 4, NOW + 30), 2, NOW + 30, false, settings)).toEqual({ kind: 'refuse', used: 9 });
+    expect(decideAdmission(admit(after, ALICE, 4, NOW + 30), 2, NOW + 30, false, settings)).toEqual({ kind: 'refuse', used: 9 });
   });
 
   it('a refusal (nothing granted) leaves the lease and block clock as they were, and refuses for a flush interval', () => {
@@ -183,10 +190,10 @@ describe('applying a write’s answer', () => {
   });
 
   it('a failed write changes nothing: its units stay committing and the write unconfirmed until a repeat is answered', () => {
-    const planned = planSync(counter({ pending: 4 }), 0, false, NOW, 'w1', settings);
+    const planned = planSync(counter({ pending: 4, pendingByMember: { [ALICE]: 4 } }), 0, false, NOW, 'w1', settings);
     if (!planned) throw new Error('expected a write');
     expect(isDrained(planned.state)).toBe(false);
-    expect(localUsed({ ...planned.state, checkedAt: NOW }, NOW, settings)).toBe(4); // the view does not dip meanwhile
+    expect(localUsage({ ...planned.state, checkedAt: NOW }, NOW, settings)).toEqual({ used: 4, byMember: { [ALICE]: 4 } }); // the view does not dip meanwhile
     expect(flushStep(planned.state, NOW + 1_000, false, false, settings)).toEqual({ kind: 'write', giveBack: false });
   });
 
@@ -194,10 +201,17 @@ describe('applying a write’s answer', () => {
     { limit: 10, returnLease: 3, reservedSeen: 5, availableSeen: 8 },
     { limit: 'unlimited' as const, returnLease: 0, reservedSeen: 12, availableSeen: 'unlimited' as const },
   ])('a flush of limit $limit moves the view by what this instance wrote', ({ limit, returnLease, reservedSeen, availableSeen }) => {
-    const planned = planSync(counter({ limit, availableSeen: limit === 'unlimited' ? 'unlimited' : 5, usedSeen: 1, reservedSeen: 8, pending: 4, lease: returnLease }), 0, true, NOW, 'w1', settings);
+    const planned = planSync(
+      counter({ limit, availableSeen: limit === 'unlimited' ? 'unlimited' : 5, usedSeen: 1, byMemberSeen: { [ALICE]: 1 }, reservedSeen: 8, pending: 4, pendingByMember: { [ALICE]: 1, [BOB]: 3 }, lease: returnLease }),
+      0,
+      true,
+      NOW,
+      'w1',
+      settings,
+    );
     if (!planned) throw new Error('expected a write');
     const after = flushed(planned.state, planned.request, NOW + 20);
-    expect(after).toMatchObject({ usedSeen: 5, reservedSeen, availableSeen, committing: 0, unconfirmed: null, writtenAt: NOW + 20 });
+    expect(after).toMatchObject({ usedSeen: 5, byMemberSeen: { [ALICE]: 2, [BOB]: 3 }, reservedSeen, availableSeen, committing: 0, unconfirmed: null, writtenAt: NOW + 20 });
   });
 });
 
@@ -215,7 +229,7 @@ describe('concurrent requests while a write is in flight', () => {
     state = leased(state, planned.request, result({ granted: 8, reserved: 8, available: 92 }), NOW + 40);
     for (const n of [3, 4]) {
       expect(decideAdmission(state, n, NOW + 40, false, settings)).toEqual({ kind: 'admit' });
-      state = admit(state, n, NOW + 40);
+      state = admit(state, ALICE, n, NOW + 40);
     }
     expect(state).toMatchObject({ lease: 1, pending: 7 });
     expect(decideAdmission(state, 3, NOW + 40, false, settings)).toEqual({ kind: 'lease', need: 2 });
@@ -224,10 +238,51 @@ describe('concurrent requests while a write is in flight', () => {
   it('units admitted while a flush is in flight stay pending for the next one', () => {
     const planned = planSync(counter({ lease: 6, pending: 5 }), 0, false, NOW, 'w1', settings);
     if (!planned) throw new Error('expected a write');
-    const during = admit(planned.state, 3, NOW + 1);
+    const during = admit(planned.state, BOB, 3, NOW + 1);
     const after = flushed(during, planned.request, NOW + 2);
-    expect(after).toMatchObject({ pending: 3, committing: 0, lease: 3, usedSeen: 5 });
-    expect(planSync(after, 0, false, NOW + 2, 'w2', settings)?.request.commitUsed).toBe(3);
+    expect(after).toMatchObject({ pending: 3, pendingByMember: { [BOB]: 3 }, committing: 0, lease: 3, usedSeen: 5 });
+    expect(planSync(after, 0, false, NOW + 2, 'w2', settings)?.request).toMatchObject({ commitUsed: 3, commitByMember: { [BOB]: 3 } });
+  });
+});
+
+describe('attribution: units by the member who made them', () => {
+  it('a write moves every pending member into commitByMember, summing to commitUsed, and starts the next with none', () => {
+    let state = counter({ lease: 10 });
+    for (const [member, n] of [[ALICE, 2], [BOB, 3], [ALICE, 1]] as const) state = admit(state, member, n, NOW);
+    const planned = planSync(state, 0, false, NOW, 'w1', settings);
+    if (!planned) throw new Error('expected a write');
+    expect(planned.request.commitByMember).toEqual({ [ALICE]: 3, [BOB]: 3 });
+    expect(sum(planned.request.commitByMember)).toBe(planned.request.commitUsed);
+    expect(planned.state).toMatchObject({ pending: 0, pendingByMember: {} });
+    expect(flushIncrements(planned.request).byMember).toEqual({ [ALICE]: 3, [BOB]: 3 });
+  });
+
+  it('a failed write is repeated with the same members and units; what was admitted meanwhile goes in the next write', () => {
+    const planned = planSync(counter({ lease: 10, pending: 4, pendingByMember: { [ALICE]: 4 } }), 0, false, NOW, 'w1', settings);
+    if (!planned) throw new Error('expected a write');
+    // The write failed: the state keeps it unconfirmed, and the recorder repeats `unconfirmed` verbatim.
+    const during = admit(planned.state, BOB, 2, NOW + 1);
+    expect(during.unconfirmed).toBe(planned.request);
+    expect(during.unconfirmed?.commitByMember).toEqual({ [ALICE]: 4 });
+    const repeated = flushed(during, planned.request, NOW + 1_000);
+    const next = planSync(repeated, 0, false, NOW + 1_000, 'w2', settings);
+    expect(next?.request).toMatchObject({ commitUsed: 2, commitByMember: { [BOB]: 2 } });
+    expect(next?.state.byMemberSeen).toEqual({ [ALICE]: 4 });
+  });
+
+  it('the local view adds this instance’s unconfirmed and pending units, by member, to what it saw', () => {
+    const seen = counter({ checkedAt: NOW, usedSeen: 5, byMemberSeen: { [ALICE]: 5 }, lease: 10 });
+    const planned = planSync(admit(seen, BOB, 2, NOW), 0, false, NOW, 'w1', settings);
+    if (!planned) throw new Error('expected a write');
+    const view = localUsage(admit(planned.state, ALICE, 1, NOW), NOW, settings);
+    expect(view).toEqual({ used: 8, byMember: { [ALICE]: 6, [BOB]: 2 } });
+    expect(sum(view?.byMember ?? {})).toBe(view?.used);
+  });
+
+  it('adds units of any user id, even one named like an object property', () => {
+    expect(addMemberUnits({ constructor: 1 }, { constructor: 2, [ALICE]: 1 })).toEqual({ constructor: 3, [ALICE]: 1 });
+    const odd = addMemberUnits({}, Object.fromEntries([['__proto__', 3]]));
+    expect(Object.entries(odd)).toEqual([['__proto__', 3]]);
   });
 });
 
@@ -278,27 +333,51 @@ describe('inside the lease transaction', () => {
     expect(grantFor(available, need, want)).toBe(granted);
   });
 
-  const request = (over: Partial<SyncRequest>): SyncRequest => ({ key, limit: 10, retentionDays: 7, commitUsed: 0, returnLease: 0, need: 0, want: 0, meter: null, writeId: 'w1', nowMs: NOW, ...over });
+  const request = (over: Partial<SyncRequest>): SyncRequest => ({ key, limit: 10, retentionDays: 7, commitUsed: 0, commitByMember: {}, returnLease: 0, need: 0, want: 0, meter: null, writeId: 'w1', nowMs: NOW, ...over });
   it.each([
-    { name: 'a first lease on a counter never written', stored: null, req: { need: 2, want: 18 }, want: { granted: 5, used: 0, reserved: 5, available: 5, wrote: true } },
-    { name: 'commit and give back in the same write, then grant', stored: { used: 3, reserved: 8 }, req: { commitUsed: 2, returnLease: 4, need: 1, want: 17 }, want: { granted: 3, used: 5, reserved: 7, available: 3, wrote: true } },
-    { name: 'the limit reached: refused, nothing written', stored: { used: 10, reserved: 10 }, req: { need: 1, want: 17 }, want: { granted: 0, used: 10, reserved: 10, available: 0, wrote: false } },
-    { name: 'refused, but units committed: written', stored: { used: 6, reserved: 10 }, req: { commitUsed: 2, need: 1, want: 17 }, want: { granted: 0, used: 8, reserved: 10, available: 0, wrote: true } },
-    { name: 'a downgrade left reserved above the limit: nothing granted', stored: { used: 40, reserved: 50 }, req: { need: 1, want: 17 }, want: { granted: 0, used: 40, reserved: 50, available: 0, wrote: false } },
-    { name: 'unlimited: reserved follows used', stored: { used: 5, reserved: 5 }, req: { limit: 'unlimited' as const, commitUsed: 3, need: 1, want: 17 }, want: { granted: 0, used: 8, reserved: 8, available: 'unlimited', wrote: true } },
+    { name: 'a first lease on a counter never written', stored: null, req: { need: 2, want: 18 }, want: { granted: 5, used: 0, byMember: {}, reserved: 5, available: 5, wrote: true } },
+    {
+      name: 'commit and give back in the same write, then grant',
+      stored: { used: 3, reserved: 8, byMember: { [ALICE]: 3 } },
+      req: { commitUsed: 2, commitByMember: { [ALICE]: 1, [BOB]: 1 }, returnLease: 4, need: 1, want: 17 },
+      want: { granted: 3, used: 5, byMember: { [ALICE]: 4, [BOB]: 1 }, reserved: 7, available: 3, wrote: true },
+    },
+    { name: 'the limit reached: refused, nothing written', stored: { used: 10, reserved: 10, byMember: { [ALICE]: 10 } }, req: { need: 1, want: 17 }, want: { granted: 0, used: 10, byMember: { [ALICE]: 10 }, reserved: 10, available: 0, wrote: false } },
+    {
+      name: 'refused, but units committed: written',
+      stored: { used: 6, reserved: 10, byMember: { [ALICE]: 6 } },
+      req: { commitUsed: 2, commitByMember: { [BOB]: 2 }, need: 1, want: 17 },
+      want: { granted: 0, used: 8, byMember: { [ALICE]: 6, [BOB]: 2 }, reserved: 10, available: 0, wrote: true },
+    },
+    { name: 'a downgrade left reserved above the limit: nothing granted', stored: { used: 40, reserved: 50, byMember: {} }, req: { need: 1, want: 17 }, want: { granted: 0, used: 40, byMember: {}, reserved: 50, available: 0, wrote: false } },
+    {
+      name: 'unlimited: reserved follows used',
+      stored: { used: 5, reserved: 5, byMember: { [BOB]: 5 } },
+      req: { limit: 'unlimited' as const, commitUsed: 3, commitByMember: { [BOB]: 3 }, need: 1, want: 17 },
+      want: { granted: 0, used: 8, byMember: { [BOB]: 8 }, reserved: 8, available: 'unlimited', wrote: true },
+    },
   ])('leaseOutcome: $name', ({ stored, req, want }) => {
     expect(leaseOutcome(stored, request(req))).toEqual(want);
   });
 
   it('replayedOutcome: the first attempt’s grant, the counter as it is now, nothing written', () => {
-    expect(replayedOutcome({ used: 4, reserved: 9 }, request({ need: 2 }), 5)).toEqual({ granted: 5, used: 4, reserved: 9, available: 1, wrote: false, replayed: true });
+    expect(replayedOutcome({ used: 4, reserved: 9, byMember: { [ALICE]: 4 } }, request({ need: 2, commitUsed: 1, commitByMember: { [ALICE]: 1 } }), 5)).toEqual({
+      granted: 5,
+      used: 4,
+      byMember: { [ALICE]: 4 },
+      reserved: 9,
+      available: 1,
+      wrote: false,
+      replayed: true,
+    });
   });
 
   it('two instances taking turns on one counter never admit past the limit, and close with the counter holding exactly what was admitted', () => {
     const limit = 50;
-    let stored: StoredCounter = { used: 0, reserved: 0 };
+    let stored: StoredCounter = { used: 0, reserved: 0, byMember: {} };
     const instances = [0, 1].map(() => openCounter(key, { limit, retentionDays: 7, meter: null }, NOW, settings));
     let admitted = 0;
+    const admittedBy = new Map<string, number>();
     let t = NOW;
     // A deterministic interleaving of requests of 1..4 units, each lease answered at once.
     for (let i = 0; i < 200; i++, t += 7) {
@@ -307,13 +386,16 @@ describe('inside the lease transaction', () => {
       let state = instances[at]!;
       const decision = decideAdmission(state, n, t, false, settings);
       if (decision.kind === 'admit') {
-        state = admit(state, n, t);
+        const member = i % 3 === 0 ? BOB : ALICE; // both members on both instances
+        state = admit(state, member, n, t);
         admitted += n;
+        admittedBy.set(member, (admittedBy.get(member) ?? 0) + n);
       } else if (decision.kind === 'lease') {
         const planned = planSync(state, decision.need, false, t, `w${i}`, settings);
         if (!planned) throw new Error('expected a write');
+        expect(sum(planned.request.commitByMember)).toBe(planned.request.commitUsed);
         const outcome = leaseOutcome(stored, planned.request);
-        stored = { used: outcome.used, reserved: outcome.reserved };
+        stored = { used: outcome.used, reserved: outcome.reserved, byMember: outcome.byMember };
         state = leased(planned.state, planned.request, { ...outcome, replayed: false }, t);
       }
       instances[at] = state;
@@ -324,10 +406,11 @@ describe('inside the lease transaction', () => {
     for (const state of instances) {
       const planned = planSync(state, 0, true, t, 'close', settings);
       if (!planned) continue;
-      stored = { used: stored.used + planned.request.commitUsed, reserved: stored.reserved - planned.request.returnLease };
+      const increments = flushIncrements(planned.request);
+      stored = { used: stored.used + increments.used, reserved: stored.reserved + increments.reserved, byMember: addMemberUnits(stored.byMember, increments.byMember) };
       expect(isDrained(flushed(planned.state, planned.request, t))).toBe(true);
     }
-    expect(stored).toEqual({ used: admitted, reserved: admitted });
+    expect(stored).toEqual({ used: admitted, reserved: admitted, byMember: Object.fromEntries(admittedBy) });
     expect(admitted).toBe(limit); // this interleaving ends with every unit of the quota admitted, none beyond
   });
 
@@ -338,16 +421,16 @@ describe('inside the lease transaction', () => {
       const planned = planSync(state, need, giveBack, NOW, 'w', settings);
       if (!planned) throw new Error('expected a write');
       const outcome = leaseOutcome(stored, planned.request);
-      return { state: leased(planned.state, planned.request, { ...outcome, replayed: false }, NOW), stored: { used: outcome.used, reserved: outcome.reserved } };
+      return { state: leased(planned.state, planned.request, { ...outcome, replayed: false }, NOW), stored: { used: outcome.used, reserved: outcome.reserved, byMember: outcome.byMember } };
     };
-    let a = take(open(), { used: 0, reserved: 0 }, 4); // a holds 5 (half of what is left), uses 4
-    a = { ...a, state: admit(a.state, 4, NOW) };
+    let a = take(open(), { used: 0, reserved: 0, byMember: {} }, 4); // a holds 5 (half of what is left), uses 4
+    a = { ...a, state: admit(a.state, ALICE, 4, NOW) };
     let b = take(open(), a.stored, 3); // b gets 3 of the 5 left (its need beats half)
-    b = { ...b, state: admit(b.state, 3, NOW) };
+    b = { ...b, state: admit(b.state, BOB, 3, NOW) };
     expect(decideAdmission(b.state, 3, NOW, false, settings)).toEqual({ kind: 'refuse', used: 8 }); // 2 left, 1 parked on a
     const back = take(a.state, b.stored, 0, true); // a's idle return: commits its 4, gives back 1
     const again = take(b.state, back.stored, 3);
     expect(again.state.lease).toBe(3);
-    expect(again.stored).toEqual({ used: 7, reserved: 10 }); // both instances' admitted units committed, the whole limit leased
+    expect(again.stored).toEqual({ used: 7, reserved: 10, byMember: { [ALICE]: 4, [BOB]: 3 } }); // both instances' admitted units committed, the whole limit leased
   });
 });

@@ -4,7 +4,7 @@
 // give lease back, or forget a counter; and, inside the lease transaction, how much is granted.
 // No I/O, no timers, no clock: the caller passes the time, and whether a write of the counter is
 // in flight (usage-recorder.ts runs one at a time per counter).
-import type { CounterKey, CounterState, CounterTerms, FlushRequest, SyncRequest, SyncResult } from './counter-state.js';
+import type { CounterKey, CounterState, CounterTerms, FlushRequest, MemberUnits, SyncRequest, SyncResult } from './counter-state.js';
 
 export interface LeaseSettings {
   /** Admitted units are written at least this often, and refusals trust a lease read this long. Default 1000 ms. */
@@ -30,6 +30,17 @@ export function leaseSettings(over: Partial<LeaseSettings> = {}): LeaseSettings 
   };
 }
 
+const NO_UNITS: MemberUnits = Object.freeze({});
+
+/** `a` + `b`, member by member (neither is changed). Summed in a Map, so no user id is read as an inherited property (`constructor`). */
+export function addMemberUnits(a: MemberUnits, b: MemberUnits): MemberUnits {
+  const added = Object.entries(b);
+  if (added.length === 0) return a;
+  const sum = new Map(Object.entries(a));
+  for (const [member, n] of added) sum.set(member, (sum.get(member) ?? 0) + n);
+  return Object.fromEntries(sum);
+}
+
 /** A counter this instance has not touched yet: no lease, nothing seen, nothing written. */
 export function openCounter(key: CounterKey, terms: CounterTerms, nowMs: number, settings: LeaseSettings): CounterState {
   const { limit } = terms;
@@ -38,8 +49,10 @@ export function openCounter(key: CounterKey, terms: CounterTerms, nowMs: number,
     ...terms,
     lease: 0,
     pending: 0,
+    pendingByMember: NO_UNITS,
     committing: 0,
     usedSeen: 0,
+    byMemberSeen: NO_UNITS,
     reservedSeen: 0,
     availableSeen: limit,
     checkedAt: Number.NEGATIVE_INFINITY,
@@ -84,9 +97,15 @@ export function decideAdmission(state: CounterState, n: number, nowMs: number, w
   return { kind: 'lease', need: n - state.lease };
 }
 
-/** `n` units admitted (after decideAdmission said 'admit'): out of the lease, into the next flush. */
-export function admit(state: CounterState, n: number, nowMs: number): CounterState {
-  return { ...state, lease: state.limit === 'unlimited' ? state.lease : state.lease - n, pending: state.pending + n, lastAdmitAt: nowMs };
+/** `n` units of `member` admitted (after decideAdmission said 'admit'): out of the lease, into the next flush. */
+export function admit(state: CounterState, member: string, n: number, nowMs: number): CounterState {
+  return {
+    ...state,
+    lease: state.limit === 'unlimited' ? state.lease : state.lease - n,
+    pending: state.pending + n,
+    pendingByMember: addMemberUnits(state.pendingByMember, { [member]: n }),
+    lastAdmitAt: nowMs,
+  };
 }
 
 /**
@@ -100,14 +119,15 @@ export function shouldLeaseAhead(state: CounterState, nowMs: number, writeInFlig
 }
 
 /**
- * The next write of a counter: every pending unit, the whole lease when `giveBack`, and a lease of
- * `need` plus a block when `need` > 0 (a lease transaction; otherwise a flush). Null when there is
+ * The next write of a counter: every pending unit (by member too), the whole lease when `giveBack`,
+ * and a lease of `need` plus a block when `need` > 0 (a lease transaction; otherwise a flush). Null when there is
  * nothing to write. The returned state counts the units as committing and the write as unconfirmed
  * until its answer is applied (flushed / leased); if the write fails they stay so, and the next sync
  * repeats it first (its receipt makes the repeat a no-op if it had committed after all).
  */
 export function planSync(state: CounterState, need: number, giveBack: boolean, nowMs: number, writeId: string, settings: LeaseSettings): { state: CounterState; request: SyncRequest } | null {
   const commitUsed = state.pending;
+  const commitByMember = state.pendingByMember;
   const returnLease = giveBack && state.limit !== 'unlimited' ? state.lease : 0;
   if (need <= 0 && commitUsed <= 0 && returnLease <= 0) return null;
   let { block } = state;
@@ -117,10 +137,10 @@ export function planSync(state: CounterState, need: number, giveBack: boolean, n
     want = need + block;
   }
   const { key, limit, retentionDays, meter } = state;
-  const request: SyncRequest = { key, limit, retentionDays, commitUsed, returnLease, need, want, meter, writeId, nowMs };
+  const request: SyncRequest = { key, limit, retentionDays, commitUsed, commitByMember, returnLease, need, want, meter, writeId, nowMs };
   return {
     request,
-    state: { ...state, block, pending: state.pending - commitUsed, committing: state.committing + commitUsed, lease: state.lease - returnLease, unconfirmed: request },
+    state: { ...state, block, pending: 0, pendingByMember: NO_UNITS, committing: state.committing + commitUsed, lease: state.lease - returnLease, unconfirmed: request },
   };
 }
 
@@ -142,6 +162,7 @@ export function flushed(state: CounterState, request: FlushRequest, nowMs: numbe
     committing: state.committing - commitUsed,
     writtenAt: nowMs,
     usedSeen: state.usedSeen + commitUsed,
+    byMemberSeen: addMemberUnits(state.byMemberSeen, request.commitByMember),
     reservedSeen: unlimited ? state.reservedSeen + commitUsed : state.reservedSeen - returnLease,
     availableSeen: unlimited || state.availableSeen === 'unlimited' ? state.availableSeen : state.availableSeen + returnLease,
   };
@@ -156,6 +177,7 @@ export function leased(state: CounterState, request: SyncRequest, result: SyncRe
     writtenAt: result.wrote || result.replayed ? nowMs : state.writtenAt,
     lease: state.lease + result.granted,
     usedSeen: result.used,
+    byMemberSeen: result.byMember,
     reservedSeen: result.reserved,
     availableSeen: result.available,
     checkedAt: nowMs,
@@ -186,10 +208,20 @@ export function flushStep(state: CounterState, nowMs: number, closing: boolean, 
   return KEEP;
 }
 
-/** This instance's view of the counter's `used` (its last read plus its own unwritten units), or null when too old to show. */
-export function localUsed(state: CounterState, nowMs: number, settings: LeaseSettings): number | null {
+/** A counter's figures as this instance sees them. */
+export interface LocalUsage {
+  readonly used: number;
+  readonly byMember: MemberUnits;
+}
+
+/**
+ * This instance's view of the counter (its last read plus its own unwritten units, in total and by
+ * member), or null when too old to show. The units committing are those of the one unconfirmed write.
+ */
+export function localUsage(state: CounterState, nowMs: number, settings: LeaseSettings): LocalUsage | null {
   if (nowMs - state.checkedAt > 5 * settings.flushIntervalMs) return null;
-  return state.usedSeen + state.committing + state.pending;
+  const written = addMemberUnits(state.byMemberSeen, state.unconfirmed?.commitByMember ?? NO_UNITS);
+  return { used: state.usedSeen + state.committing + state.pending, byMember: addMemberUnits(written, state.pendingByMember) };
 }
 
 /** Nothing left to write or give back: what a shutdown waits for. */
@@ -214,30 +246,32 @@ export function grantFor(available: number, need: number, want: number): number 
 export interface StoredCounter {
   readonly used: number;
   readonly reserved: number;
+  readonly byMember: MemberUnits;
 }
 
 /** What a lease transaction writes and answers: commit, give back, then grant out of what is left under the limit. */
 export function leaseOutcome(stored: StoredCounter | null, req: SyncRequest): Omit<SyncResult, 'replayed'> {
   const used = (stored?.used ?? 0) + req.commitUsed;
+  const byMember = addMemberUnits(stored?.byMember ?? NO_UNITS, req.commitByMember);
   const held = Math.max(0, (stored?.reserved ?? 0) - req.returnLease);
   if (req.limit === 'unlimited') {
     // Nothing to lease: keep `reserved` = units admitted so a later switch to a finite plan starts right.
     const reserved = Math.max(held + req.commitUsed, used);
-    return { granted: 0, used, reserved, available: 'unlimited', wrote: req.commitUsed > 0 || req.returnLease > 0 };
+    return { granted: 0, used, byMember, reserved, available: 'unlimited', wrote: req.commitUsed > 0 || req.returnLease > 0 };
   }
   const granted = grantFor(Math.max(0, req.limit - held), req.need, req.want);
   const reserved = held + granted;
-  return { granted, used, reserved, available: Math.max(0, req.limit - reserved), wrote: req.commitUsed > 0 || req.returnLease > 0 || granted > 0 };
+  return { granted, used, byMember, reserved, available: Math.max(0, req.limit - reserved), wrote: req.commitUsed > 0 || req.returnLease > 0 || granted > 0 };
 }
 
 /** The answer to the repeat of a lease transaction that had committed: its grant, and the counter as it is now. */
 export function replayedOutcome(stored: StoredCounter | null, req: SyncRequest, granted: number): SyncResult {
   const reserved = stored?.reserved ?? 0;
   const available = req.limit === 'unlimited' ? 'unlimited' : Math.max(0, req.limit - reserved);
-  return { granted, used: stored?.used ?? 0, reserved, available, wrote: false, replayed: true };
+  return { granted, used: stored?.used ?? 0, byMember: stored?.byMember ?? NO_UNITS, reserved, available, wrote: false, replayed: true };
 }
 
 /** A flush's increments: unlimited quotas lease nothing, so `reserved` follows `used` (see leaseOutcome). */
 export function flushIncrements(req: FlushRequest): StoredCounter {
-  return { used: req.commitUsed, reserved: req.limit === 'unlimited' ? req.commitUsed : -req.returnLease };
+  return { used: req.commitUsed, reserved: req.limit === 'unlimited' ? req.commitUsed : -req.returnLease, byMember: req.commitByMember };
 }

@@ -1,6 +1,6 @@
 // The counter's two write paths against the emulator: the lease transaction and the blind flush.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Firestore } from '@google-cloud/firestore';
+import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
 import type { FlushRequest } from './counter-state.js';
 import { flushCounter, syncCounter } from './sync-counter.js';
@@ -12,12 +12,16 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((db) => db.terminate()));
 });
 
+// User ids carry ':' and '.': a dotted field path would split them.
+const ALICE = 'accounts.google.com:alice';
+const BOB = 'accounts.google.com:bob.b';
 const key = { accountId: 'u-sync', feature: 'api_calls' as const, periodStart: 1_780_000_000, periodEnd: 1_782_592_000 };
 const base = (over: Partial<FlushRequest>): FlushRequest => ({
   key,
   limit: 1_000,
   retentionDays: 30,
   commitUsed: 0,
+  commitByMember: {},
   returnLease: 0,
   meter: { customerId: 'cus_sync', eventName: 'api_calls' },
   writeId: crypto.randomUUID(),
@@ -36,18 +40,41 @@ describe('syncCounter / flushCounter', () => {
     expect(leaseA.granted + leaseB.granted).toBeLessThanOrEqual(1_000);
 
     await Promise.all([
-      flushCounter(createStore(a), base({ commitUsed: 40 })),
-      flushCounter(createStore(b), base({ commitUsed: 25 })),
-      flushCounter(createStore(a), base({ commitUsed: 10, returnLease: leaseA.granted - 50 })),
+      flushCounter(createStore(a), base({ commitUsed: 40, commitByMember: { [ALICE]: 30, [BOB]: 10 } })),
+      flushCounter(createStore(b), base({ commitUsed: 25, commitByMember: { [BOB]: 25 } })),
+      flushCounter(createStore(a), base({ commitUsed: 10, commitByMember: { [ALICE]: 10 }, returnLease: leaseA.granted - 50 })),
     ]);
     const counter = (await createStore(a).usageCounter(key.accountId, key.feature, key.periodStart).get()).data(); // parses with the schema
-    expect(counter).toMatchObject({ used: 75, reserved: 50 + leaseB.granted, limit: 1_000, periodEnd: key.periodEnd });
+    expect(counter).toMatchObject({ used: 75, byMember: { [ALICE]: 40, [BOB]: 35 }, reserved: 50 + leaseB.granted, limit: 1_000, periodEnd: key.periodEnd });
     const entries = (await createStore(a).usageOutbox.get()).docs.map((d) => d.data().value).sort((x, y) => x - y);
     expect(entries).toEqual([10, 25, 40]);
 
     // The next lease transaction sees every flush.
-    const after = await syncCounter(createStore(b), { ...base({}), need: 1, want: 1 });
-    expect(after).toMatchObject({ used: 75, reserved: 50 + leaseB.granted + after.granted });
+    const after = await syncCounter(createStore(b), { ...base({ commitUsed: 5, commitByMember: { [ALICE]: 5 } }), need: 1, want: 1 });
+    expect(after).toMatchObject({ used: 80, byMember: { [ALICE]: 45, [BOB]: 35 }, reserved: 50 + leaseB.granted + after.granted });
+    expect((await createStore(a).usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 80, byMember: { [ALICE]: 45, [BOB]: 35 } });
+  });
+
+  it('a give-back alone leaves the members’ figures as they are', async () => {
+    const db = testFirestore();
+    open.push(db);
+    const store = createStore(db);
+    const lease = await syncCounter(store, { ...base({ commitUsed: 3, commitByMember: { [ALICE]: 3 } }), need: 10, want: 10 });
+    await flushCounter(store, base({ returnLease: lease.granted }));
+    expect((await store.usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 3, reserved: 0, byMember: { [ALICE]: 3 } });
+  });
+
+  it('a counter stored before attribution reads with no members, and keeps its earlier units in `used` only', async () => {
+    const db = testFirestore();
+    open.push(db);
+    const store = createStore(db);
+    const ref = store.usageCounter(key.accountId, key.feature, key.periodStart);
+    await ref.set({ accountId: key.accountId, feature: key.feature, periodStart: key.periodStart, periodEnd: key.periodEnd, limit: 1_000, reserved: 12, used: 12, byMember: {}, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });
+    await ref.update({ byMember: FieldValue.delete() }); // as written before byMember existed
+    expect((await ref.get()).data()?.byMember).toEqual({});
+    await flushCounter(store, base({ commitUsed: 2, commitByMember: { [BOB]: 2 } }));
+    await syncCounter(store, { ...base({ commitUsed: 1, commitByMember: { [ALICE]: 1 } }), need: 1, want: 1 });
+    expect((await ref.get()).data()).toMatchObject({ used: 15, byMember: { [ALICE]: 1, [BOB]: 2 } });
   });
 
   it('a flush with nothing to write writes nothing', async () => {
@@ -62,21 +89,21 @@ describe('a write repeated under the same writeId (its first commit outcome unkn
   it('flush: applied once, the repeat reports replayed', async () => {
     const db = testFirestore();
     open.push(db);
-    const flush = base({ commitUsed: 7 });
+    const flush = base({ commitUsed: 7, commitByMember: { [ALICE]: 7 } });
     expect(await flushCounter(createStore(db), flush)).toEqual({ wrote: true, replayed: false });
     expect(await flushCounter(createStore(db), flush)).toEqual({ wrote: false, replayed: true });
-    expect((await createStore(db).usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 7 });
+    expect((await createStore(db).usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 7, byMember: { [ALICE]: 7 } });
     expect((await createStore(db).usageOutbox.get()).docs.map((d) => d.data().value)).toEqual([7]);
   });
 
   it('lease transaction: applied once, the repeat reports the first grant', async () => {
     const db = testFirestore();
     open.push(db);
-    const lease = { ...base({ commitUsed: 3 }), need: 10, want: 50 };
+    const lease = { ...base({ commitUsed: 3, commitByMember: { [BOB]: 3 } }), need: 10, want: 50 };
     const once = await syncCounter(createStore(db), lease);
     const again = await syncCounter(createStore(db), lease);
-    expect(once).toMatchObject({ wrote: true, replayed: false, used: 3 });
-    expect(again).toMatchObject({ wrote: false, replayed: true, granted: once.granted, used: 3, reserved: once.reserved });
+    expect(once).toMatchObject({ wrote: true, replayed: false, used: 3, byMember: { [BOB]: 3 } });
+    expect(again).toMatchObject({ wrote: false, replayed: true, granted: once.granted, used: 3, byMember: { [BOB]: 3 }, reserved: once.reserved });
     expect((await createStore(db).usageOutbox.get()).size).toBe(1);
   });
 });

@@ -5,6 +5,7 @@
 //    lease wanted): both are commutative increments, so it needs no read, takes no lock and never
 //    contends with other instances' flushes of the same counter (the lease transactions are the
 //    only read-modify-write, and they are what keeps over-admission at zero).
+// Both add the units of each member (user id) who made them to the counter's `byMember` map.
 // Both write, for metered features, the outbox entry that the `reportUsage` function turns into a
 // Stripe meter event, in the same commit as the counter: admitted usage that reached Firestore is
 // always reported.
@@ -17,7 +18,7 @@
 import type { Transaction, WriteBatch } from '@google-cloud/firestore';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import { isAlreadyExists } from '../firestore/already-exists.js';
-import type { FlushRequest, SyncRequest, SyncResult } from './counter-state.js';
+import type { FlushRequest, MemberUnits, SyncRequest, SyncResult } from './counter-state.js';
 import { flushIncrements, leaseOutcome, replayedOutcome } from './lease-policy.js';
 import { getPair, type Store } from '../firestore/store.js';
 
@@ -37,7 +38,8 @@ export async function syncCounter(store: Store, req: SyncRequest): Promise<SyncR
     if (done) return replayedOutcome(doc ?? null, req, done.granted);
     const outcome = leaseOutcome(doc ?? null, req);
     if (outcome.wrote) {
-      tx.set(ref, { ...counterFields(req), reserved: outcome.reserved, used: outcome.used });
+      // The transaction read the whole counter: it writes it whole, the members' figures included.
+      tx.set(ref, { ...counterFields(req), reserved: outcome.reserved, used: outcome.used, byMember: outcome.byMember });
       writeReceiptAndOutboxEntry(store, tx, req, outcome.granted);
     }
     return { ...outcome, replayed: false };
@@ -52,7 +54,7 @@ export async function flushCounter(store: Store, req: FlushRequest): Promise<{ w
   const delta = flushIncrements(req);
   batch.set(
     store.usageCounter(key.accountId, key.feature, key.periodStart),
-    { ...counterFields(req), used: FieldValue.increment(delta.used), reserved: FieldValue.increment(delta.reserved) },
+    { ...counterFields(req), used: FieldValue.increment(delta.used), reserved: FieldValue.increment(delta.reserved), ...memberIncrements(delta.byMember) },
     { merge: true },
   );
   writeReceiptAndOutboxEntry(store, batch, req, 0);
@@ -65,6 +67,17 @@ export async function flushCounter(store: Store, req: FlushRequest): Promise<{ w
     throw err;
   }
   return { wrote: true, replayed: false };
+}
+
+/**
+ * `byMember: { [userId]: increment(n) }` as a nested map, which a merge applies key by key: a user id
+ * (with its ':' and '.') stays one key, where a dotted field path would split it. No members (a
+ * give-back only): no field at all, since a merged empty map would replace the stored one.
+ */
+function memberIncrements(byMember: MemberUnits): { byMember?: Record<string, FieldValue> } {
+  const entries = Object.entries(byMember);
+  if (entries.length === 0) return {};
+  return { byMember: Object.fromEntries(entries.map(([member, n]) => [member, FieldValue.increment(n)])) };
 }
 
 /** The counter's descriptive fields, written with every change (merge keeps them current). */

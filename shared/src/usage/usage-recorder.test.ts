@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
 import { calendarMonth, firestoreBillingSource } from './usage-account.js';
 
-import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
+import { createUsageRecorder, type UsageRecorder, type UsageSubject } from './usage-recorder.js';
 import { createUsageSummary } from './usage-summary.js';
 import { billingSummaryFixture, accountDocFixture } from '../testing/billing-summary-fixture.js';
 import { createStore } from '../firestore/store.js';
@@ -37,6 +37,9 @@ async function seedUser(db: Firestore, accountId: string, summary: BillingSummar
   return AccountId.parse(accountId);
 }
 
+/** Usage made by the user of a personal account (the account's id is the user's). */
+const personal = (accountId: AccountId): UsageSubject => ({ accountId, userId: accountId });
+
 function recorderOn(db: Firestore, clock: Clock, extra: Partial<Parameters<typeof createUsageRecorder>[0]> = {}): UsageRecorder {
   const recorder = createUsageRecorder({ db, clock, billing: firestoreBillingSource(db, { clock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: GRACE, autoFlush: false, ...extra });
   cleanup.push(() => recorder.close());
@@ -60,10 +63,10 @@ describe('usage recorder: quota edge and period', () => {
     const user = await seedUser(db, 'u-edge', null); // free: analyses = 10 per calendar month
     const recorder = recorderOn(db, clock);
 
-    await recorder.record({ accountId: user }, 'analyses', 7);
-    await recorder.record({ accountId: user }, 'analyses', 2);
-    await recorder.record({ accountId: user }, 'analyses', 1); // exactly at the limit
-    const err = await refusal(recorder.record({ accountId: user }, 'analyses', 1));
+    await recorder.record(personal(user), 'analyses', 7);
+    await recorder.record(personal(user), 'analyses', 2);
+    await recorder.record(personal(user), 'analyses', 1); // exactly at the limit
+    const err = await refusal(recorder.record(personal(user), 'analyses', 1));
     expect(err.code).toBe('quota_exceeded');
     expect(err.status).toBe(429);
     expect(err.details).toEqual({ feature: 'analyses', used: 10, limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000, upgradeUrl: '/billing' });
@@ -75,7 +78,7 @@ describe('usage recorder: quota edge and period', () => {
     expect(doc?.expireAt.toMillis()).toBe(Date.parse('2026-12-08T00:00:00Z')); // period end + 7 days (free retention)
 
     const restarted = recorderOn(db, clock);
-    expect((await refusal(restarted.record({ accountId: user }, 'analyses'))).code).toBe('quota_exceeded');
+    expect((await refusal(restarted.record(personal(user), 'analyses'))).code).toBe('quota_exceeded');
   });
 
   it('rolls over to a fresh quota with the calendar month for a free user', async () => {
@@ -84,10 +87,10 @@ describe('usage recorder: quota edge and period', () => {
     const clock = manualClock('2026-11-30T23:59:58Z');
     const user = await seedUser(db, 'u-roll', null);
     const recorder = recorderOn(db, clock);
-    await recorder.record({ accountId: user }, 'analyses', 10);
-    expect((await refusal(recorder.record({ accountId: user }, 'analyses'))).code).toBe('quota_exceeded');
+    await recorder.record(personal(user), 'analyses', 10);
+    expect((await refusal(recorder.record(personal(user), 'analyses'))).code).toBe('quota_exceeded');
     clock.set('2026-12-01T00:00:00Z');
-    const ok = await recorder.record({ accountId: user }, 'analyses', 10);
+    const ok = await recorder.record(personal(user), 'analyses', 10);
     expect(ok.periodEnd).toBe(Date.parse('2027-01-01T00:00:00Z') / 1000);
     await recorder.close();
     expect((await createStore(db).usageCounter(user, 'analyses', Date.parse('2026-12-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
@@ -102,11 +105,11 @@ describe('usage recorder: quota edge and period', () => {
     const clock = manualClock('2026-11-20T00:00:00Z');
     const user = await seedUser(db, 'u-pro', billing({ customerId: 'cus_pro', status: 'active', planId: 'pro', currentPeriodStart: periodStart, currentPeriodEnd: periodEnd, billingCycleAnchor: periodStart }));
     const recorder = recorderOn(db, clock);
-    const a = await recorder.record({ accountId: user }, 'exports', 1000);
+    const a = await recorder.record(personal(user), 'exports', 1000);
     expect(a).toMatchObject({ limit: 1000, periodEnd });
-    expect((await refusal(recorder.record({ accountId: user }, 'exports'))).code).toBe('quota_exceeded');
+    expect((await refusal(recorder.record(personal(user), 'exports'))).code).toBe('quota_exceeded');
     clock.set('2026-12-05T08:00:01Z'); // the renewal event has not been applied yet
-    const b = await recorder.record({ accountId: user }, 'exports');
+    const b = await recorder.record(personal(user), 'exports');
     expect(b.periodEnd).toBe(Date.parse('2027-01-05T08:00:00Z') / 1000); // December's 31 days, not November's 30 again
   });
 
@@ -121,11 +124,11 @@ describe('usage recorder: quota edge and period', () => {
       billing({ customerId: 'cus_y', status: 'active', planId: 'pro', interval: 'year', currentPeriodStart: anchor, currentPeriodEnd: Date.parse('2027-01-31T10:00:00Z') / 1000, billingCycleAnchor: anchor }),
     );
     const recorder = recorderOn(db, clock);
-    expect(await recorder.record({ accountId: user }, 'exports', 1000)).toMatchObject({ limit: 1000, periodEnd: Date.parse('2026-02-28T10:00:00Z') / 1000 });
-    expect((await refusal(recorder.record({ accountId: user }, 'exports'))).code).toBe('quota_exceeded');
+    expect(await recorder.record(personal(user), 'exports', 1000)).toMatchObject({ limit: 1000, periodEnd: Date.parse('2026-02-28T10:00:00Z') / 1000 });
+    expect((await refusal(recorder.record(personal(user), 'exports'))).code).toBe('quota_exceeded');
     clock.set('2026-02-28T10:00:00Z'); // anchored on the 31st: February's month ends on its last day
-    expect(await recorder.record({ accountId: user }, 'exports', 1000)).toMatchObject({ periodEnd: Date.parse('2026-03-31T10:00:00Z') / 1000 });
-    expect((await refusal(recorder.record({ accountId: user }, 'exports'))).code).toBe('quota_exceeded');
+    expect(await recorder.record(personal(user), 'exports', 1000)).toMatchObject({ periodEnd: Date.parse('2026-03-31T10:00:00Z') / 1000 });
+    expect((await refusal(recorder.record(personal(user), 'exports'))).code).toBe('quota_exceeded');
     await recorder.close();
     expect((await createStore(db).usageCounter(user, 'exports', anchor).get()).data()?.used).toBe(1000);
     expect((await createStore(db).usageCounter(user, 'exports', Date.parse('2026-02-28T10:00:00Z') / 1000).get()).data()?.used).toBe(1000);
@@ -141,11 +144,11 @@ describe('usage recorder: quota edge and period', () => {
     // The same summary object throughout, as the app's listener-backed cache serves it while nothing
     // changes: the grace ends by the clock alone, not by a new summary.
     const recorder = recorderOn(db, clock, { billing: { billing: () => Promise.resolve(summary) } });
-    expect(await recorder.record({ accountId: user }, 'exports', 5)).toMatchObject({ limit: 1000 });
+    expect(await recorder.record(personal(user), 'exports', 5)).toMatchObject({ limit: 1000 });
     clock.set('2026-11-08T08:00:00Z'); // the grace has ended: free has no exports, and its monthly analyses
-    expect((await refusal(recorder.record({ accountId: user }, 'exports'))).status).toBe(402);
-    expect(await recorder.record({ accountId: user }, 'analyses', 10)).toMatchObject({ limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 });
-    expect((await refusal(recorder.record({ accountId: user }, 'analyses'))).code).toBe('quota_exceeded');
+    expect((await refusal(recorder.record(personal(user), 'exports'))).status).toBe(402);
+    expect(await recorder.record(personal(user), 'analyses', 10)).toMatchObject({ limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 });
+    expect((await refusal(recorder.record(personal(user), 'analyses'))).code).toBe('quota_exceeded');
   });
 
   it('answers 402 for a paid feature without an active subscription, and 402 again once canceled', async () => {
@@ -156,11 +159,11 @@ describe('usage recorder: quota edge and period', () => {
     const canceled = await seedUser(db, 'u-canceled', billing({ customerId: 'cus_c', status: 'canceled', planId: 'pro', currentPeriodStart: 1, currentPeriodEnd: 2 }));
     const recorder = recorderOn(db, clock);
     for (const accountId of [free, canceled]) {
-      const err = await refusal(recorder.record({ accountId }, 'exports'));
+      const err = await refusal(recorder.record(personal(accountId), 'exports'));
       expect(err.status).toBe(402);
       expect(err.details).toMatchObject({ feature: 'exports', upgradeUrl: '/billing' });
     }
-    expect((await refusal(recorder.record({ accountId: free }, 'exports', 0))).code).toBe('bad_request');
+    expect((await refusal(recorder.record(personal(free), 'exports', 0))).code).toBe('bad_request');
     await recorder.close();
     expect((await db.collectionGroup(Collection.usage).get()).size).toBe(0); // refusals write nothing
   });
@@ -181,7 +184,7 @@ describe('usage recorder: across instances', () => {
     const outcomes = await Promise.all(
       [a, b].flatMap((recorder) =>
         Array.from({ length: 64 }, () =>
-          recorder.record({ accountId: user }, feature, perRequest).then(
+          recorder.record(personal(user), feature, perRequest).then(
             () => 'admitted' as const,
             (err: unknown) => {
               if (err instanceof AppError && err.code === 'quota_exceeded') return 'refused' as const;
@@ -205,8 +208,8 @@ describe('usage recorder: across instances', () => {
     // Under-admission is transient: once leases are back, exactly the rest of the quota is admitted.
     const c = recorderOn(dbB, systemClock);
     const rest = 1000 - admittedUnits;
-    if (rest > 0) await c.record({ accountId: user }, feature, rest);
-    expect((await refusal(c.record({ accountId: user }, feature, 1))).code).toBe('quota_exceeded');
+    if (rest > 0) await c.record(personal(user), feature, rest);
+    expect((await refusal(c.record(personal(user), feature, 1))).code).toBe('quota_exceeded');
     await c.close();
     expect((await ref.get()).data()?.used).toBe(1000);
   });
@@ -221,7 +224,7 @@ describe('usage recorder: across instances', () => {
     const used = async () => (await db.collection('accounts').doc(user).collection('usage').get()).docs.reduce((sum, d) => sum + ((d.get('used') as number | undefined) ?? 0), 0);
     let admitted = 0;
     for (let round = 1; round <= 3; round++) {
-      await recorder.record({ accountId: user }, 'api_calls', round);
+      await recorder.record(personal(user), 'api_calls', round);
       admitted += round;
       clock.set(`2026-03-10T12:00:0${round * 2}Z`); // one flush interval (1 s) and more later
       await recorder.flush();
@@ -237,10 +240,10 @@ describe('usage recorder: across instances', () => {
     const recorder = recorderOn(db, systemClock);
     let admitted = 0;
     for (let round = 0; round < 3; round++) {
-      await Promise.all(Array.from({ length: 50 }, () => recorder.record({ accountId: user }, 'api_calls', 3).then(() => (admitted += 3))));
+      await Promise.all(Array.from({ length: 50 }, () => recorder.record(personal(user), 'api_calls', 3).then(() => (admitted += 3))));
       await recorder.flush();
     }
-    await recorder.record({ accountId: user }, 'analyses', 5); // not metered on team: counted, not billed
+    await recorder.record(personal(user), 'analyses', 5); // not metered on team: counted, not billed
     await recorder.close();
     const entries = (await createStore(db).usageOutbox.get()).docs.map((d) => d.data());
     expect(entries.every((e) => e.customerId === 'cus_team' && e.eventName === 'api_calls' && e.state === 'pending')).toBe(true);
@@ -255,11 +258,11 @@ describe('usage recorder: across instances', () => {
 });
 
 /**
- * A Firestore whose first transaction and first batch commit commit for real and then report a
- * failure, as a deadline or a dropped connection after the commit does.
+ * A Firestore whose first transaction and first batch commit (or as many as `failures` says) commit
+ * for real and then report a failure, as a deadline or a dropped connection after the commit does.
  */
-function committingButFailing(real: Firestore): Firestore & { failuresLeft(): number } {
-  const left = { transactions: 1, batches: 1 };
+function committingButFailing(real: Firestore, failures = { transactions: 1, batches: 1 }): Firestore & { failuresLeft(): number } {
+  const left = { ...failures };
   /** Runs the real commit; the first `kind` commit then reports a lost answer. */
   const thenFail = async <T>(kind: keyof typeof left, commit: () => Promise<T>): Promise<T> => {
     const result = await commit();
@@ -297,17 +300,17 @@ describe('usage recorder: a write that committed but reported a failure', () => 
     const recorder = recorderOn(db, clock);
 
     // Lease transaction fails after committing: the caller gets a 503, nothing of theirs counted.
-    const first = await recorder.record({ accountId: user }, 'api_calls', 4).then(() => null, (e: unknown) => e);
+    const first = await recorder.record(personal(user), 'api_calls', 4).then(() => null, (e: unknown) => e);
     expect(first).toBeInstanceOf(AppError);
     let admitted = 0;
     for (let i = 0; i < 10; i++) {
-      await recorder.record({ accountId: user }, 'api_calls', 2); // the repeat finds the receipt, then leases
+      await recorder.record(personal(user), 'api_calls', 2); // the repeat finds the receipt, then leases
       admitted += 2;
     }
     clock.set(new Date(now * 1000 + 2_000).toISOString()); // a flush interval later
     await recorder.flush(); // commits, then fails (logged): the units stay unconfirmed
     expect(db.failuresLeft()).toBe(0);
-    await recorder.record({ accountId: user }, 'api_calls', 1);
+    await recorder.record(personal(user), 'api_calls', 1);
     admitted += 1;
     await recorder.close(); // repeats the unconfirmed flush (a no-op), then flushes the last unit
 
@@ -316,5 +319,84 @@ describe('usage recorder: a write that committed but reported a failure', () => 
     const entries = (await createStore(real).usageOutbox.get()).docs.map((d) => d.data());
     expect(entries.reduce((s, e) => s + e.value, 0)).toBe(admitted);
     expect((await real.collection(Collection.usageReceipts).get()).size).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('usage recorder: attribution to the member who made the usage', () => {
+  // Real user ids carry ':' and '.': they are map keys in the counter, never field paths.
+  const ALICE = 'accounts.google.com:alice';
+  const BOB = 'accounts.google.com:bob.b';
+
+  it('two members on two instances, one flush committed but reported failed: used is the sum of byMember, each member exact, the summary lists both', async () => {
+    const projectId = testProjectId('members');
+    const realA = testFirestore(projectId);
+    const dbB = testFirestore(projectId);
+    cleanup.push(() => realA.terminate(), () => dbB.terminate());
+    const now = Date.now();
+    const team = AccountId.parse('team_members1');
+    const summaryDoc = billing({ customerId: 'cus_members', status: 'active', planId: 'team', currentPeriodStart: Math.floor(now / 1000 - 86_400), currentPeriodEnd: Math.floor(now / 1000 + 86_400) });
+    await realA.collection(Collection.accounts).doc(team).set(accountDocFixture(team, summaryDoc, { kind: 'team', name: 'Members', email: null }));
+    const clock = manualClock(new Date(now).toISOString());
+    const later = (ms: number) => clock.set(new Date(clock.now() + ms).toISOString());
+    // Instance A's first flush commits, then reports a failure: it stays unconfirmed and is repeated.
+    const dbA = committingButFailing(realA, { transactions: 0, batches: 1 });
+    const a = recorderOn(dbA, clock);
+    const b = recorderOn(dbB, clock);
+    const expected = new Map<string, number>();
+    const record = async (recorder: UsageRecorder, userId: string, n: number) => {
+      await recorder.record({ accountId: team, userId }, 'api_calls', n);
+      expected.set(userId, (expected.get(userId) ?? 0) + n);
+    };
+
+    await Promise.all([record(a, ALICE, 2), record(a, BOB, 5), record(a, ALICE, 2), record(b, BOB, 4), record(b, ALICE, 1)]);
+    later(2_000);
+    await Promise.all([a.flush(), b.flush()]); // A's commits, then fails (logged)
+    expect(dbA.failuresLeft()).toBe(0);
+    await Promise.all([record(a, BOB, 3), record(a, ALICE, 7), record(b, ALICE, 6)]); // admitted while A's write is unconfirmed
+    later(2_000);
+    await Promise.all([a.flush(), b.flush()]); // A repeats its write (a no-op under its receipt), then flushes the rest
+    await record(a, ALICE, 1);
+    await Promise.all([a.close(), b.close()]);
+
+    const counter = (await createStore(realA).usageCounter(team, 'api_calls', Math.floor(now / 1000 - 86_400)).get()).data();
+    const total = [...expected.values()].reduce((x, y) => x + y, 0);
+    expect(counter?.used).toBe(total);
+    expect(counter?.byMember).toEqual(Object.fromEntries(expected));
+    expect(Object.values(counter?.byMember ?? {}).reduce((x, y) => x + y, 0)).toBe(counter?.used);
+    const entries = (await createStore(realA).usageOutbox.get()).docs.map((d) => d.data());
+    expect(entries.reduce((sum, e) => sum + e.value, 0)).toBe(total); // billed once too
+
+    const summary = createUsageSummary({ db: realA, billing: firestoreBillingSource(realA, { clock }), clock, pastDueGraceSeconds: GRACE });
+    const row = (await summary.summary(team)).find((r) => r.feature === 'api_calls');
+    expect(row).toMatchObject({
+      used: total,
+      byMember: [
+        { userId: ALICE, used: expected.get(ALICE) },
+        { userId: BOB, used: expected.get(BOB) },
+      ],
+    });
+  });
+
+  it('an instance’s summary shows its own unflushed units by member, consistent with its total', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const team = AccountId.parse('team_local1');
+    await db.collection(Collection.accounts).doc(team).set(accountDocFixture(team, null, { kind: 'team', name: 'Local', email: null }));
+    const clock = manualClock('2026-11-10T12:00:00Z');
+    const recorder = recorderOn(db, clock);
+    await recorder.record({ accountId: team, userId: ALICE }, 'analyses', 2);
+    await recorder.record({ accountId: team, userId: BOB }, 'analyses', 3); // not flushed
+    const summary = createUsageSummary({ db, billing: firestoreBillingSource(db, { clock }), clock, recorder, pastDueGraceSeconds: GRACE });
+    const row = (await summary.summary(team)).find((r) => r.feature === 'analyses');
+    expect(row).toEqual({
+      feature: 'analyses',
+      used: 5,
+      limit: 10,
+      periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000,
+      byMember: [
+        { userId: BOB, used: 3 },
+        { userId: ALICE, used: 2 },
+      ],
+    });
   });
 });

@@ -14,12 +14,14 @@ import type { AccountId } from '../model/ids.js';
 import { PAID_PLAN_IDS, PLANS, type MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import { counterId, type CounterState, type SyncRequest } from './counter-state.js';
-import { admit, decideAdmission, type LeaseSettings, flushed, flushStep, isDrained, leased, leaseSettings, localUsed, needAfterRepeat, openCounter, planSync, shouldLeaseAhead, withTerms } from './lease-policy.js';
+import { admit, decideAdmission, type LeaseSettings, flushed, flushStep, isDrained, leased, leaseSettings, localUsage, type LocalUsage, needAfterRepeat, openCounter, planSync, shouldLeaseAhead, withTerms } from './lease-policy.js';
 import { flushCounter, syncCounter } from './sync-counter.js';
 import { meterFor, usageAccount, type BillingSource, type UsageAccount } from './usage-account.js';
 
 export interface UsageSubject {
   readonly accountId: AccountId;
+  /** The member (user id) who made the usage: the counter keeps each member's units (`byMember`). */
+  readonly userId: string;
   /** The API key the request came with, if any (logs only: keys inherit the owner's quota). */
   readonly keyId?: string | null;
 }
@@ -51,8 +53,8 @@ export interface UsageRecorderOptions extends Partial<LeaseSettings> {
 export interface UsageRecorder {
   /** Record `n` units (default 1). Resolves when admitted; throws AppError 402/403/429/503 otherwise. */
   record(subject: UsageSubject, feature: MeteredFeature, n?: number): Promise<Admission>;
-  /** This instance's view of a counter (its flushed figure from Firestore plus its own unflushed units). */
-  localUsed(accountId: AccountId, feature: MeteredFeature, periodStart: number): number | null;
+  /** This instance's view of a counter (its flushed figures from Firestore plus its own unflushed units, by member too), or null. */
+  localUsage(accountId: AccountId, feature: MeteredFeature, periodStart: number): LocalUsage | null;
   /** Write admitted units (and give back idle lease). close() also gives back every lease. */
   flush(): Promise<void>;
   /** SIGTERM: stop the timer and flush everything. */
@@ -160,6 +162,8 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
 
   async function record(subject: UsageSubject, feature: MeteredFeature, n = 1): Promise<Admission> {
     if (!Number.isSafeInteger(n) || n < 1) throw new AppError('bad_request', 'units must be a positive integer');
+    // A caller's bug, and Firestore refuses an empty map key: caught here, it cannot stall the counter's writes.
+    if (subject.userId === '') throw new Error('usage must name the member who made it');
     if (closed) throw new AppError('upstream_unavailable', 'Shutting down');
     const account = accountOf(subject.accountId, await opts.billing.billing(subject.accountId));
     const limit = account.plan.quotas[feature];
@@ -169,7 +173,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
       const decision = decideAdmission(slot.state, n, clock.now(), slot.inflight !== null, settings);
       switch (decision.kind) {
         case 'admit':
-          slot.state = admit(slot.state, n, clock.now());
+          slot.state = admit(slot.state, subject.userId, n, clock.now());
           leaseAhead(slot);
           return { feature, n, limit, periodEnd: account.periodEnd };
         case 'refuse':
@@ -237,9 +241,9 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
 
   return {
     record,
-    localUsed(accountId, feature, periodStart) {
+    localUsage(accountId, feature, periodStart) {
       const slot = slots.get(counterId(accountId, feature, periodStart));
-      return slot ? localUsed(slot.state, clock.now(), settings) : null;
+      return slot ? localUsage(slot.state, clock.now(), settings) : null;
     },
     flush: () => flush(false),
     async close() {

@@ -10,6 +10,13 @@ export interface UsageSummary {
   limit: Quota;
   /** Unix seconds: when the quota resets (the month anchored on the subscription's billing-cycle anchor, or the calendar month for free users). */
   periodEnd: number | null;
+  /** `used` by the member (user id) who made it, largest first; units counted before attribution are in `used` only. */
+  byMember: readonly MemberUsage[];
+}
+
+export interface MemberUsage {
+  userId: string;
+  used: number;
 }
 
 export interface ApiKeySummary {

@@ -8,6 +8,10 @@
 // (shared/src/usage/rate-limiter.ts): across N instances a user gets at most N x the limit; the
 // load balancer's Cloud Armor rules (infra/terraform/app_load_balancer.tf) cap each key and
 // client IP globally.
+//
+// The units are attributed to the member who made them (the IAP user, or the member who created
+// the API key), so the account's usage can be shown per member. A key made before accounts has no
+// creator: its units go to the account's id, which for a personal account is its user.
 import type { RequestHandler } from 'express';
 import { AppError } from '@billing/shared/errors/app-error.js';
 import type { MeteredFeature } from '@billing/shared/plans/catalog.js';
@@ -18,7 +22,7 @@ import type { Metering } from './metering.js';
 
 export function metered(feature: MeteredFeature, deps: { metering: Metering; clock: Clock }, units = 1): RequestHandler {
   return async (_req, res, next) => {
-    const { accountId, keyId } = requestPrincipal(res);
+    const { accountId, userId, keyId } = requestPrincipal(res);
     const { metering } = deps;
     const account = usageAccount(accountId, await metering.billing.billing(accountId), deps.clock.now(), metering);
     const limit = metering.rateLimiter.take(`user:${accountId}`, account.plan.rateLimitPerMinute);
@@ -26,7 +30,7 @@ export function metered(feature: MeteredFeature, deps: { metering: Metering; clo
       res.set('Retry-After', String(limit.retryAfterSeconds));
       throw new AppError('rate_limited', 'Too many requests', { retryAfterSeconds: limit.retryAfterSeconds, limitPerMinute: account.plan.rateLimitPerMinute });
     }
-    await metering.recorder.record({ accountId, keyId }, feature, units);
+    await metering.recorder.record({ accountId, userId: userId ?? accountId, keyId }, feature, units);
     next();
   };
 }

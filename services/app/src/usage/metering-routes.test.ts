@@ -150,9 +150,10 @@ describe('/v1 metering over HTTP', () => {
     const usage = await call(base, '/api/usage', { headers: await iap('dave@example.com') });
     expect(usage.body).toEqual({
       usage: [
-        { feature: 'api_calls', used: 60, limit: 1000, periodEnd: calendarMonth(Date.now()).end },
-        { feature: 'exports', used: 0, limit: 0, periodEnd: calendarMonth(Date.now()).end },
-        { feature: 'analyses', used: 0, limit: 10, periodEnd: calendarMonth(Date.now()).end },
+        // The key's creator made the calls: a personal account's only member.
+        { feature: 'api_calls', used: 60, limit: 1000, periodEnd: calendarMonth(Date.now()).end, byMember: [{ userId: devSubject('dave@example.com'), used: 60 }] },
+        { feature: 'exports', used: 0, limit: 0, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
+        { feature: 'analyses', used: 0, limit: 10, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
       ],
     });
   });
@@ -252,7 +253,7 @@ describe('/v1 metering over HTTP', () => {
       .update({ 'billing.currentPeriodStart': periodStart, 'billing.billingCycleAnchor': periodStart });
     const counter = createStore(a.db).usageCounter(accountId, 'analyses', periodStart);
     // 950 of 1000 already used: 50 left for 128 concurrent requests.
-    await counter.set({ accountId, feature: 'analyses', periodStart, periodEnd: periodStart + 2 * 86_400, limit: 1000, reserved: 950, used: 950, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });
+    await counter.set({ accountId, feature: 'analyses', periodStart, periodEnd: periodStart + 2 * 86_400, limit: 1000, reserved: 950, used: 950, byMember: {}, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });
     const key = await createKey(a.harness.baseUrl, await iap('frank@example.com'));
 
     const results = await Promise.all(
@@ -267,5 +268,46 @@ describe('/v1 metering over HTTP', () => {
     const stored = (await counter.get()).data();
     expect(stored?.used).toBe(950 + admitted);
     expect(stored?.reserved).toBe(950 + admitted);
+    expect(stored?.byMember).toEqual({ [accountId]: admitted }); // the 950 stored before attribution stay in `used` only
+  });
+});
+
+describe('usage by member over HTTP', () => {
+  it('attributes a team’s calls to the member who made them, through IAP or their API key, on two instances; GET /api/usage lists both', async () => {
+    const { all, iap } = await setup(3);
+    const [a, b, c] = [all[0]!, all[1]!, all[2]!];
+    const owner = 'olga@example.com';
+    const member = 'mike@example.com';
+    const asOwner = await iap(owner);
+    const asMember = await iap(member);
+    const created = await call(a.harness.baseUrl, '/api/teams', { method: 'POST', headers: { ...asOwner, ...json }, body: { name: 'Metered' } });
+    expect(created.status).toBe(201);
+    const team = (created.body?.['account'] as { id: string }).id;
+    const forTeam = { 'x-billing-account': team };
+    await a.db.collection(Collection.accounts).doc(team).update({ billing: billingSummaryFixture({ planId: 'team', quantity: 3, customerId: null }) });
+    const invited = await call(a.harness.baseUrl, '/api/team/invitations', { method: 'POST', headers: { ...asOwner, ...forTeam, ...json }, body: { email: member, role: 'member' } });
+    expect(invited.status).toBe(201);
+    const invitationId = (invited.body?.['invitation'] as { id: string }).id;
+    expect((await call(b.harness.baseUrl, `/api/invitations/${invitationId}/accept`, { method: 'POST', headers: { ...asMember, ...json }, body: {} })).status).toBe(200);
+    const memberKey = await createKey(b.harness.baseUrl, { ...asMember, ...forTeam }); // the team's key, created by the member
+
+    const ping = async (base: string, headers: Record<string, string>, times: number) => {
+      for (let i = 0; i < times; i++) expect((await call(base, '/v1/ping', { headers })).status).toBe(200);
+    };
+    await ping(a.harness.baseUrl, { ...asOwner, ...forTeam }, 3);
+    await ping(b.harness.baseUrl, bearer(memberKey.key), 5);
+    await ping(a.harness.baseUrl, { ...asMember, ...forTeam }, 2);
+    await Promise.all([a.metering.close(), b.metering.close()]); // flush both instances
+
+    // A third instance never recorded for the team: it answers from the counter as stored.
+    const usage = await call(c.harness.baseUrl, '/api/usage', { headers: { ...asOwner, ...forTeam } });
+    const apiCalls = (usage.body as { usage: { feature: string; used: number; byMember: unknown }[] }).usage.find((u) => u.feature === 'api_calls');
+    expect(apiCalls).toMatchObject({
+      used: 10,
+      byMember: [
+        { userId: devSubject(member), used: 7 },
+        { userId: devSubject(owner), used: 3 },
+      ],
+    });
   });
 });

@@ -6,6 +6,7 @@ import { createStore } from '@billing/shared/firestore/store.js';
 import { refreshSubscription } from '@billing/shared/billing/refresh-subscription.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
+import { devSubject } from '../auth/dev-iap.js';
 import { formatDate } from '../pages/format.js';
 import { startTestStack, type TestStack } from '../testing/stack.js';
 
@@ -92,7 +93,7 @@ describe('monthly quotas on the billing-cycle anchor, whatever the billing inter
     for (const email of [YEARLY, WEEKLY]) {
       expect(stack.standIn.state.subscriptions.get(subscriptions.get(email) ?? '')?.subscription.billing_cycle_anchor).toBe(at('2028-01-31T09:30:00Z'));
       await callApi(email, 3);
-      expect(await apiCalls(email)).toEqual({ feature: 'api_calls', used: 3, limit: 100_000, periodEnd: at('2028-01-31T09:30:00Z') });
+      expect(await apiCalls(email)).toEqual({ feature: 'api_calls', used: 3, limit: 100_000, periodEnd: at('2028-01-31T09:30:00Z'), byMember: [{ userId: devSubject(email), used: 3 }] });
     }
   });
 
@@ -106,7 +107,7 @@ describe('monthly quotas on the billing-cycle anchor, whatever the billing inter
     await advanceTo('2028-02-15T12:00:00Z'); // the weekly subscription renewed on Feb 7 and Feb 14
     expect(stack.standIn.state.subscriptions.get(subscriptions.get(WEEKLY) ?? '')?.subscription.items.data[0]?.current_period_start).toBe(at('2028-02-14T09:30:00Z'));
     for (const email of [YEARLY, WEEKLY]) {
-      expect(await apiCalls(email)).toEqual({ feature: 'api_calls', used: 5, limit: 100_000, periodEnd: at('2028-02-29T09:30:00Z') });
+      expect(await apiCalls(email)).toEqual({ feature: 'api_calls', used: 5, limit: 100_000, periodEnd: at('2028-02-29T09:30:00Z'), byMember: [{ userId: devSubject(email), used: 5 }] });
       await callApi(email, 1);
     }
 

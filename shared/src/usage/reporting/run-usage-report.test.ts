@@ -54,7 +54,7 @@ async function use(w: World, accountId: AccountId, batches: number[]): Promise<n
   const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false, flushIntervalMs: 0 });
   let total = 0;
   for (const units of batches) {
-    await Promise.all(Array.from({ length: units }, () => recorder.record({ accountId }, 'api_calls')));
+    await Promise.all(Array.from({ length: units }, () => recorder.record({ accountId, userId: accountId }, 'api_calls')));
     total += units;
     await recorder.flush();
   }
