@@ -31,6 +31,8 @@ import { invoicesRouter } from './routes/invoices-router.js';
 import { meRouter } from './routes/me-router.js';
 import { reportsRouter } from './routes/reports-router.js';
 import { teamsRouter } from './routes/teams-router.js';
+import type { DevServiceIdentity, ServiceTokenVerifier } from './service-api/service-identity.js';
+import { serviceRouter } from './service-api/service-router.js';
 
 /** `public/` sits next to `src/` in the workspace and next to `dist/` in the deploy directory. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -52,6 +54,8 @@ export interface AppDeps {
   pastDueGraceSeconds: number;
   /** Who may open the admin revenue view (lower-cased emails); empty: nobody. */
   adminEmails: readonly string[];
+  /** The service API's caller identity (mounted with metering); `dev`: the local token signer (dev mode). */
+  service?: { verifier: ServiceTokenVerifier; dev: DevServiceIdentity | null; audience: string } | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -73,9 +77,13 @@ export function createApp(deps: AppDeps): Express {
   });
   // Routers are mounted at their prefix, so a request for another path skips them in one check.
   app.use(['/api', '/v1'], noStore());
-  if (deps.devIap) app.use(DEV_PREFIX, devSignInRouter(deps.devIap));
+  if (deps.devIap) app.use(DEV_PREFIX, devSignInRouter(deps.devIap, deps.service?.dev ? { dev: deps.service.dev, audience: deps.service.audience } : null));
 
-  // Routes with their own authentication (`Authorization: Bearer <api key>`) come before IAP's.
+  // Routes with their own authentication (a service's Google ID token; a user's API key) come before IAP's.
+  const store = createStore(deps.firestore);
+  if (deps.metering && deps.service) {
+    app.use('/v1', serviceRouter({ verifier: deps.service.verifier, accounts: deps.accounts, metering: deps.metering, store, clock: deps.clock, logger: deps.logger, upgradeUrl: `${deps.billing.publicBaseUrl}/billing` }));
+  }
   if (deps.metering) app.use('/v1', v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock, choose: accountChooser({ accounts: deps.accounts, firestore: deps.firestore }) }));
 
   // Everything below requires a valid IAP assertion.
@@ -90,7 +98,6 @@ export function createApp(deps: AppDeps): Express {
   );
   // The admin revenue view (page and JSON), checked against ADMIN_EMAILS before anything is read.
   const isAdmin = adminCheck(deps.adminEmails);
-  const store = createStore(deps.firestore);
   const revenue = revenueRouters({ store, clock: deps.clock, isAdmin });
   // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
   // request never walks the API's routes, nor an API request the pages'.

@@ -19,11 +19,14 @@ const BOB = 'bob-bad-input@example.com';
 let aliceKey = '';
 /** Alice's team (no subscription: one seat, hers). */
 let aliceTeam = '';
+let serviceToken = '';
 let aliceKeyId = '';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** `iap`: Alice's (or Bob's) IAP assertion; `alice-team`: Alice acting for her team; `key`: Alice's API key; `none`: no credentials. */
-type Caller = 'alice' | 'alice-team' | 'bob' | 'alice-key' | 'none' | { bearer: string };
+type Caller = 'alice' | 'alice-team' | 'bob' | 'alice-key' | 'service' | 'none' | { bearer: string };
+/** A listed service account: its ID tokens (from /dev/service-token) may call the service API. */
+const SERVICE = 'host@bad-input.iam.gserviceaccount.com';
 
 interface Row {
   /** The route as the app declares it (`GET /api/invoices/:id/pdf`). */
@@ -184,6 +187,32 @@ const JSON_ROUTES: { route: string; path: string; caller: Caller; field: string;
     extra: [{ name: 'the last owner leaving', body: '{}' }],
   },
   {
+    route: 'POST /v1/check',
+    path: '/v1/check',
+    caller: 'service',
+    field: 'feature',
+    extra: [
+      { name: 'an unknown feature', body: '{"account":"{aliceId}","feature":"teleport"}' },
+      { name: 'both account and user', body: '{"account":"{aliceId}","user":"{aliceId}","feature":"sso"}' },
+      { name: 'an unknown account', body: '{"account":"acct_nobody","feature":"sso"}' },
+      { name: 'units: -1', body: '{"account":"{aliceId}","feature":"api_calls","units":-1}' },
+      { name: 'units: 1e12', body: '{"account":"{aliceId}","feature":"api_calls","units":1e12}' },
+    ],
+  },
+  {
+    route: 'POST /v1/track',
+    path: '/v1/track',
+    caller: 'service',
+    field: 'idempotencyKey',
+    extra: [
+      { name: 'no idempotencyKey', body: '{"account":"{aliceId}","feature":"api_calls","units":1}' },
+      { name: 'a feature that is not metered', body: '{"account":"{aliceId}","feature":"sso","units":1,"idempotencyKey":"k"}' },
+      { name: 'units: 0', body: '{"account":"{aliceId}","feature":"api_calls","units":0,"idempotencyKey":"k"}' },
+      { name: 'a timestamp in the future', body: '{"account":"{aliceId}","feature":"api_calls","units":1,"idempotencyKey":"k","timestamp":99999999999}' },
+      { name: 'an unknown account', body: '{"account":"acct_nobody","feature":"api_calls","units":1,"idempotencyKey":"k"}' },
+    ],
+  },
+  {
     route: 'POST /v1/analyses',
     path: '/v1/analyses',
     caller: 'alice-key',
@@ -224,6 +253,9 @@ function idRows(): Row[] {
   // Alice is her team's last owner: she can neither step down nor be removed.
   rows.push({ route: 'PATCH /api/team/members/:userId', name: 'the last owner stepping down', method: 'PATCH', path: '/api/team/members/{aliceId}', caller: 'alice-team', body: '{"role":"member"}', expect: '4xx' });
   rows.push({ route: 'DELETE /api/team/members/:userId', name: 'the last owner removed', method: 'DELETE', path: '/api/team/members/{aliceId}', caller: 'alice-team', body: '{}', expect: '4xx' });
+  for (const [name, id] of ids) {
+    rows.push({ route: 'GET /v1/accounts/:id', name, method: 'GET', path: `/v1/accounts/${id('acct_')}`, caller: 'service', expect: '4xx' });
+  }
   rows.push({ route: 'DELETE /api/keys/:id', name: 'another user’s key', method: 'DELETE', path: `/api/keys/${ALICE_KEY_ID}`, caller: 'bob', body: '{}', expect: '4xx' });
   for (const b of jsonBodies('name')) {
     rows.push({ route: 'PATCH /api/keys/:id', name: b.name, method: 'PATCH', path: `/api/keys/${ALICE_KEY_ID}`, caller: 'alice', body: b.body, ...(b.contentType ? { contentType: b.contentType } : {}), expect: '4xx' });
@@ -266,6 +298,7 @@ const READ_ROUTES: { route: string; path: string; caller: Caller }[] = [
   { route: 'GET /api/accounts', path: '/api/accounts', caller: 'alice' },
   { route: 'GET /api/team', path: '/api/team', caller: 'alice-team' },
   { route: 'GET /v1/ping', path: '/v1/ping', caller: 'none' },
+  { route: 'GET /v1/accounts/:id', path: '/v1/accounts/{aliceId}', caller: 'service' },
 ];
 
 /** The account header is input too: refused when malformed or naming an account the caller is not in. */
@@ -343,12 +376,14 @@ function declaredRoutes(app: Express): string[] {
 
 async function send(row: Row): Promise<Response> {
   const path = row.path.replace(ALICE_KEY_ID, aliceKeyId).replace('{aliceId}', encodeURIComponent(devSubject(ALICE)));
+  const body = row.body?.replaceAll('{aliceId}', devSubject(ALICE));
   const headers = new Headers(row.headers);
   if (row.caller === 'alice-team') headers.set('x-billing-account', aliceTeam);
-  if (row.body !== undefined) headers.set('content-type', row.contentType ?? 'application/json');
-  const init: RequestInit = { method: row.method, headers, ...(row.body !== undefined ? { body: row.body } : {}) };
+  if (body !== undefined) headers.set('content-type', row.contentType ?? 'application/json');
+  const init: RequestInit = { method: row.method, headers, ...(body !== undefined ? { body } : {}) };
   if (row.caller === 'alice' || row.caller === 'alice-team' || row.caller === 'bob') return stack.as(row.caller === 'bob' ? BOB : ALICE, path, init);
   if (row.caller === 'alice-key') headers.set('authorization', `Bearer ${aliceKey}`);
+  else if (row.caller === 'service') headers.set('authorization', `Bearer ${serviceToken}`);
   else if (row.caller !== 'none') headers.set('authorization', `Bearer ${row.caller.bearer}`);
   return fetch(`${stack.baseUrl}${path}`, { redirect: 'manual', ...init });
 }
@@ -388,7 +423,8 @@ function stripeState(): string {
 const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ env: { SERVICE_ACCOUNTS: SERVICE } });
+  serviceToken = await (await fetch(`${stack.baseUrl}/dev/service-token?email=${SERVICE}`)).text();
   // Alice: a customer with a subscription (so invoices, a cursor to page) and an API key.
   expect((await stack.as(ALICE, '/api/me')).status).toBe(200);
   const checkout = await stack.as(ALICE, '/api/checkout', json({ lookupKey: 'pro_month' }));

@@ -12,6 +12,7 @@ import { createSdkBillingGateway } from '@billing/shared/stripe/billing-gateway-
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
 import { createApp } from './app.js';
+import { createServiceTokenVerifier, devServiceIdentity, googleIdTokenKeys, type DevServiceIdentity, type ServiceTokenVerifier } from './service-api/service-identity.js';
 import { createDevIap, type DevIap } from './auth/dev-iap.js';
 import { createIapVerifier, googleIapKeys, type IapVerifier } from './auth/iap-verifier.js';
 import type { AppConfig, IdentityConfig } from './config.js';
@@ -29,6 +30,12 @@ export interface ComposedApp {
   close(): Promise<void>;
 }
 
+/** Google's ID-token keys in production; in dev mode a local key pair that /dev/service-token signs with. */
+async function buildServiceIdentity(identity: IdentityConfig, serviceApi: AppConfig['serviceApi']): Promise<{ verifier: ServiceTokenVerifier; dev: DevServiceIdentity | null }> {
+  const dev = identity.mode === 'dev' ? await devServiceIdentity() : null;
+  return { verifier: createServiceTokenVerifier({ keys: dev ? dev.keys : googleIdTokenKeys(), ...serviceApi }), dev };
+}
+
 export async function buildIdentity(identity: IdentityConfig): Promise<{ verifier: IapVerifier; devIap: DevIap | null }> {
   if (identity.mode === 'iap') return { verifier: createIapVerifier({ keys: googleIapKeys(), audience: identity.audience }), devIap: null };
   const devIap = await createDevIap({ privateJwk: identity.privateJwk });
@@ -42,6 +49,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
   const reader = createSdkStripeReader(stripe);
   const store = createStore(firestore);
   const { verifier, devIap } = await buildIdentity(config.identity);
+  const service = await buildServiceIdentity(config.identity, config.serviceApi);
   if (devIap) logger.warn({ event: 'app.dev_identity' }, 'DEV_IAP: local sign-in enabled; never use in production');
   const accounts = createAccountStateCache({ firestore, logger, ttlMs: config.accessCache.ttlMs, maxEntries: config.accessCache.maxUsers, clock });
   const metering = createMetering({ firestore, accounts, clock, logger, upgradeUrl: `${config.publicBaseUrl}/billing`, pastDueGraceSeconds: config.pastDueGraceSeconds });
@@ -70,6 +78,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
     metering,
     pastDueGraceSeconds: config.pastDueGraceSeconds,
     adminEmails: config.adminEmails,
+    service: { verifier: service.verifier, dev: service.dev, audience: config.serviceApi.audience },
   });
   return {
     app,

@@ -62,6 +62,12 @@ export const AppConfigSchema = z
       .default('')
       .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
       .pipe(z.array(z.email('must be a comma-separated list of emails'))),
+    /** Comma-separated service account emails whose Google ID tokens may call the service API (/v1/check, /v1/track, /v1/accounts). */
+    SERVICE_ACCOUNTS: z
+      .string()
+      .default('')
+      .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.email('must be a comma-separated list of service account emails'))),
   })
   .superRefine((env, ctx) => {
     const parsed = parsedKeys(ctx);
@@ -91,6 +97,8 @@ export const AppConfigSchema = z
     logLevel: env.LOG_LEVEL,
     /** Lower-cased; empty: nobody sees the admin view. */
     adminEmails: env.ADMIN_EMAILS,
+    /** The service API: callers' ID tokens name PUBLIC_BASE_URL as their audience. */
+    serviceApi: { serviceAccounts: env.SERVICE_ACCOUNTS, audience: env.PUBLIC_BASE_URL },
   }));
 
 export type AppConfig = z.output<typeof AppConfigSchema>;

@@ -7,6 +7,7 @@ import { ApiKeyDoc } from '../model/api-key-documents.js';
 import { Collection } from '../model/collections.js';
 import { AccountDoc, InvitationDoc, LegacyUserDoc, MembershipDoc, membershipId } from '../model/account-documents.js';
 import { CustomerDoc, CustomerObjectsDoc, EntitlementsDoc, InvoiceDoc, LedgerEntry, SubscriptionDoc } from '../model/documents.js';
+import { TrackKeyDoc } from '../model/service-documents.js';
 import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '../model/usage-documents.js';
 import type { MeteredFeature } from '../plans/catalog.js';
 import { zodConverter } from './zod-converter.js';
@@ -41,6 +42,7 @@ export function createStore(db: Firestore) {
     customerObjects: typed(db, Collection.customerObjects, CustomerObjectsDoc),
     ledger: typed(db, Collection.ledger, LedgerEntry),
     apiKeys: typed(db, Collection.apiKeys, ApiKeyDoc),
+    trackKeys: typed(db, Collection.trackKeys, TrackKeyDoc),
     usageOutbox: typed(db, Collection.usageOutbox, UsageOutboxEntry),
     usageReceipts: typed(db, Collection.usageReceipts, UsageWriteReceipt),
     usageReports: typed(db, Collection.usageReports, UsageReportDoc),

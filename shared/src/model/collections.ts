@@ -26,5 +26,7 @@ export const Collection = {
   usageReports: 'usage_reports',
   /** `api_keys/{sha256(secret)}`: API keys, hash only. */
   apiKeys: 'api_keys',
+  /** `track_keys/{sha256(accountId, idempotencyKey)}`: the service API's `track` outcomes, for idempotency (TTL: the window). */
+  trackKeys: 'track_keys',
 } as const;
 export type Collection = (typeof Collection)[keyof typeof Collection];

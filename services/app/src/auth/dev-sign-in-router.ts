@@ -3,6 +3,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { DEV_IAP_COOKIE, type DevIap } from './dev-iap.js';
+import type { DevServiceIdentity } from '../service-api/service-identity.js';
 import { html, renderDocument } from '../pages/html.js';
 import { parseInput } from '../http/parse-input.js';
 
@@ -35,8 +36,21 @@ export function safeNext(next: string | undefined): string {
   }
 }
 
-export function devSignInRouter(dev: DevIap): Router {
+const ServiceTokenQuery = z.object({ email: z.email().max(254) });
+
+/**
+ * `service`: the local stand-in for Google's token service. `GET /dev/service-token?email=<service
+ * account>` answers a Google-shaped ID token for the app's audience, as a Cloud Run caller's
+ * metadata server would (the email must still be listed in SERVICE_ACCOUNTS to be let in).
+ */
+export function devSignInRouter(dev: DevIap, service: { dev: DevServiceIdentity; audience: string } | null = null): Router {
   const router = Router();
+  if (service) {
+    router.get('/service-token', async (req, res) => {
+      const { email } = parseInput(ServiceTokenQuery, req.query);
+      res.type('text/plain').set('Cache-Control', 'no-store').send(await service.dev.sign(email, service.audience));
+    });
+  }
   router.get('/sign-in', (req, res) => {
     const next = safeNext(typeof req.query['next'] === 'string' ? req.query['next'] : undefined);
     res.type('html').send(

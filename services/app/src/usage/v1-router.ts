@@ -3,33 +3,21 @@
 // metered. Each route checks its input before charging its feature, and charges before doing the
 // work, so a refused call (401, 402/403, 415, 400, 429) costs nothing and does nothing.
 import { randomUUID } from 'node:crypto';
-import express, { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { AppError } from '@billing/shared/errors/app-error.js';
 import { UserText } from '@billing/shared/model/user-text.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { IapVerifier } from '../auth/iap-verifier.js';
 import { requireFeature } from '../access/require-feature.js';
 import { apiKeyOrIap, requestPrincipal } from '../api-keys/api-key-auth.js';
 import type { AccountChooser } from '../auth/authenticate.js';
+import { jsonBody } from '../http/json-body.js';
 import { parseInput } from '../http/parse-input.js';
 import { metered } from './metered.js';
 import type { Metering } from './metering.js';
 
 // UserText: an input with a lone surrogate is refused (400, not charged) like any ill-formed text.
 const AnalysisRequest = z.object({ input: UserText.max(10_000).default('') });
-
-/**
- * A body that is not JSON is refused (415) before it is parsed or charged: express.json() leaves
- * any other content type unparsed, and an unparsed body would read as `{}`, i.e. as a valid empty
- * request.
- */
-function requireJsonBody(): RequestHandler {
-  return (req, _res, next) => {
-    if (!req.is('application/json')) throw new AppError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
-    next();
-  };
-}
 
 export function v1Router(deps: { metering: Metering; iap: IapVerifier; clock: Clock; choose: AccountChooser }): Router {
   const router = Router();
@@ -48,8 +36,7 @@ export function v1Router(deps: { metering: Metering; iap: IapVerifier; clock: Cl
   // Validate before charging: a body that is not JSON is a 415, a malformed one a 400, neither costs anything.
   router.post(
     '/analyses',
-    requireJsonBody(),
-    express.json({ limit: '16kb' }),
+    ...jsonBody(),
     (req, _res, next) => {
       parseInput(AnalysisRequest, req.body);
       next();

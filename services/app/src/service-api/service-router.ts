@@ -1,0 +1,159 @@
+// The service API: how the team's own services gate on a plan and meter usage (Autumn's check /
+// track, native to Google Cloud). Callers are services, authenticated by a Google-signed ID token
+// (service-identity.ts), never by a user's IAP assertion or a user's API key.
+//   POST /v1/check        {account | user, feature, units?}  may it? (charges nothing)
+//   POST /v1/track        {account | user, feature, units, idempotencyKey, timestamp?}  admit and count
+//   GET  /v1/accounts/:id  plan, status, features, quotas and usage: what a host caches
+// `user` names a user's personal account (its id is the user's id); `account` any account.
+import { Router, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { AccountStateCache } from '@billing/shared/access/account-state-cache.js';
+import { decideAccess, effectivePlan } from '@billing/shared/access/access-decision.js';
+import { CheckableFeature, decideCheck, remainingOf, type CheckUsage } from '@billing/shared/access/check-decision.js';
+import { AppError, notFound, unauthenticated } from '@billing/shared/errors/app-error.js';
+import type { Store } from '@billing/shared/firestore/store.js';
+import { requestLogger } from '@billing/shared/http/request-logging.js';
+import type { Logger } from '@billing/shared/logging/logger.js';
+import type { AccountDoc } from '@billing/shared/model/account-documents.js';
+import { AccountId, UserId } from '@billing/shared/model/ids.js';
+import { UserText } from '@billing/shared/model/user-text.js';
+import { Feature, MeteredFeature } from '@billing/shared/plans/catalog.js';
+import { nowSeconds, type Clock } from '@billing/shared/ports/clock.js';
+import { idempotentTrack } from '@billing/shared/service-api/idempotent-track.js';
+import { usageAccount } from '@billing/shared/usage/usage-account.js';
+import type { FeatureUsage } from '@billing/shared/usage/usage-summary.js';
+import { jsonBody } from '../http/json-body.js';
+import { parseInput } from '../http/parse-input.js';
+import type { Metering } from '../usage/metering.js';
+import type { ServicePrincipal, ServiceTokenVerifier } from './service-identity.js';
+
+const MAX_UNITS = 1_000_000;
+const Subject = z.strictObject({ account: AccountId.optional(), user: UserId.optional() });
+const oneSubject = (v: { account?: unknown; user?: unknown }) => (v.account === undefined) !== (v.user === undefined);
+const SUBJECT_MESSAGE = { message: 'Give exactly one of account and user', path: ['account'] };
+const CheckBody = Subject.extend({ feature: CheckableFeature, units: z.number().int().min(0).max(MAX_UNITS).default(0) }).refine(oneSubject, SUBJECT_MESSAGE);
+const TrackBody = Subject.extend({
+  feature: MeteredFeature,
+  units: z.number().int().min(1).max(MAX_UNITS),
+  idempotencyKey: UserText.min(1).max(255),
+  /** Unix seconds: when the usage happened (default now); it must fall in the account's current quota month. */
+  timestamp: z.number().int().nonnegative().optional(),
+}).refine(oneSubject, SUBJECT_MESSAGE);
+const AccountParams = z.object({ id: AccountId });
+/** How far ahead of our clock a caller's timestamp may be (clock skew). */
+const FUTURE_SKEW_SECONDS = 300;
+
+export interface ServiceRouterDeps {
+  verifier: ServiceTokenVerifier;
+  accounts: Pick<AccountStateCache, 'get'>;
+  metering: Metering;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Where a refused check sends the account's people: `${PUBLIC_BASE_URL}/billing`. */
+  upgradeUrl: string;
+}
+
+const principals = new WeakMap<Response, ServicePrincipal>();
+
+function serviceAuth(verifier: ServiceTokenVerifier): RequestHandler {
+  return async (req, res, next) => {
+    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    if (!match?.[1]) throw unauthenticated('Send Authorization: Bearer <Google ID token of a listed service account>');
+    principals.set(res, await verifier.verify(match[1]));
+    next();
+  };
+}
+
+/** Contract of `usage` in every answer: null for a feature that is not metered. */
+function usageBody(usage: CheckUsage | null) {
+  return usage && { used: usage.used, limit: usage.limit, remaining: remainingOf(usage), resetsAt: new Date(usage.resetsAt * 1000).toISOString() };
+}
+
+const toCheckUsage = (u: FeatureUsage): CheckUsage => ({ used: u.used, limit: u.limit, resetsAt: u.periodEnd });
+
+export function serviceRouter(deps: ServiceRouterDeps): Router {
+  const router = Router();
+  const auth = serviceAuth(deps.verifier);
+  // After the caller is known: an anonymous body is never parsed.
+  const json = jsonBody();
+  const { metering, clock } = deps;
+
+  async function accountOf(subject: { account?: AccountId | undefined; user?: UserId | undefined }): Promise<AccountDoc> {
+    const id = subject.account ?? AccountId.parse(subject.user);
+    const account = await deps.accounts.get(id);
+    if (!account) throw notFound('Account');
+    return account;
+  }
+
+  async function usageOf(account: AccountDoc, feature: MeteredFeature): Promise<CheckUsage> {
+    const all = await metering.usage.summary(AccountId.parse(account.accountId));
+    const found = all.find((u) => u.feature === feature);
+    if (!found) throw new Error(`no usage figure for ${feature}`);
+    return toCheckUsage(found);
+  }
+
+  router.post('/check', auth, ...json, async (req, res) => {
+    const body = parseInput(CheckBody, req.body);
+    const account = await accountOf(body);
+    const metered = MeteredFeature.safeParse(body.feature);
+    const usage = metered.success ? await usageOf(account, metered.data) : null;
+    const decision = decideCheck({ billing: account.billing, feature: body.feature, units: body.units, usage, now: nowSeconds(clock), pastDueGraceSeconds: metering.pastDueGraceSeconds });
+    res.json({
+      allowed: decision.allowed,
+      reason: decision.reason,
+      plan: decision.plan,
+      status: account.billing?.status ?? null,
+      usage: usageBody(usage),
+      upgradeUrl: decision.allowed ? null : deps.upgradeUrl,
+    });
+  });
+
+  router.post('/track', auth, ...json, async (req, res) => {
+    const body = parseInput(TrackBody, req.body);
+    const account = await accountOf(body);
+    const accountId = AccountId.parse(account.accountId);
+    const principal = principals.get(res);
+    const plan = usageAccount(accountId, account.billing, clock.now(), metering);
+    // Checked before the key is claimed: a corrected retry with the same key is not a repeat.
+    if (body.timestamp !== undefined && (body.timestamp < plan.periodStart || body.timestamp > nowSeconds(clock) + FUTURE_SKEW_SECONDS)) {
+      throw new AppError('bad_request', 'timestamp must fall in the account’s current quota month, and not in the future', { periodStart: plan.periodStart });
+    }
+    const outcome = await idempotentTrack({ store: deps.store, clock }, { accountId, idempotencyKey: body.idempotencyKey, feature: body.feature, units: body.units }, async () => {
+      const limit = metering.rateLimiter.take(`user:${accountId}`, plan.plan.rateLimitPerMinute);
+      if (!limit.ok) {
+        throw new AppError('rate_limited', 'Too many requests', { reason: 'rate_limited', retryAfterSeconds: limit.retryAfterSeconds, limitPerMinute: plan.plan.rateLimitPerMinute }, { retryAfterSeconds: limit.retryAfterSeconds });
+      }
+      // Usage a service tracks is attributed to the user it names, else to the calling service.
+      await metering.recorder.record({ accountId, userId: body.user ?? `service:${principal?.serviceAccount ?? 'unknown'}` }, body.feature, body.units);
+      return { allowed: true, units: body.units, usage: usageBody(await usageOf(account, body.feature)) };
+    });
+    requestLogger(req, deps.logger).info({ event: 'service.track', accountId, feature: body.feature, units: body.units, status: outcome.status, replayed: outcome.replayed, serviceAccount: principal?.serviceAccount }, 'tracked');
+    const retryAfter = (outcome.body['error'] as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
+    res.status(outcome.status).json({ ...outcome.body, replayed: outcome.replayed });
+  });
+
+  router.get('/accounts/:id', auth, async (req, res) => {
+    const { id } = parseInput(AccountParams, req.params);
+    const account = await accountOf({ account: id });
+    const now = nowSeconds(clock);
+    const { plan, inGracePeriod, graceEndsAt } = effectivePlan(account.billing, now, metering.pastDueGraceSeconds);
+    const usage = await metering.usage.summary(id);
+    res.json({
+      account: { id: account.accountId, kind: account.kind, name: account.name },
+      plan: { id: plan.id, name: plan.name },
+      status: account.billing?.status ?? null,
+      inGracePeriod,
+      graceEndsAt,
+      currentPeriodEnd: account.billing?.currentPeriodEnd ?? null,
+      cancelAtPeriodEnd: account.billing?.cancelAtPeriodEnd ?? false,
+      seats: plan.seats && account.billing ? account.billing.quantity : null,
+      features: Feature.options.filter((feature) => decideAccess({ billing: account.billing, feature, now, pastDueGraceSeconds: metering.pastDueGraceSeconds }).allow),
+      quotas: plan.quotas,
+      usage: usage.map((u) => ({ feature: u.feature, ...usageBody(toCheckUsage(u)) })),
+      rateLimitPerMinute: plan.rateLimitPerMinute,
+    });
+  });
+  return router;
+}

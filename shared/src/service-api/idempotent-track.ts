@@ -1,0 +1,98 @@
+// `track` with an idempotency key: a repeat of the key for the same account within the window
+// answers what the first call answered and never counts again. The outcome is kept in
+// `track_keys/{sha256(accountId, key)}` (TTL = the window):
+//   1. claim the key: write the document `pending` in a transaction (a concurrent repeat finds it
+//      and is told to retry shortly);
+//   2. admit the units (the same recorder and quota leases as the app's own metering: zero
+//      over-admission across instances);
+//   3. store the answer, `admitted` or `refused` (refused units are never counted, never billed).
+// If step 2 fails for a reason a retry can fix (Firestore unavailable, shutting down), the
+// document is deleted so the retry runs it again; if the process dies between 1 and 3, the
+// document stays pending and a repeat after `staleMs` takes it over and runs it again.
+// A key reused for other units or another feature is a 409, as Stripe does for its own keys.
+import { createHash } from 'node:crypto';
+import { Timestamp } from '@google-cloud/firestore';
+import { AppError } from '../errors/app-error.js';
+import type { Store } from '../firestore/store.js';
+import type { TrackKeyDoc } from '../model/service-documents.js';
+import type { Clock } from '../ports/clock.js';
+
+/** How long a key is remembered. */
+export const TRACK_IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+/** A pending key older than this belonged to a call that died: a repeat runs it again. */
+const STALE_PENDING_MS = 30_000;
+
+export interface TrackOutcome {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  /** This answer is a repeat of the first call's. */
+  readonly replayed: boolean;
+}
+
+export interface IdempotentTrackDeps {
+  store: Store;
+  clock: Clock;
+  windowMs?: number;
+}
+
+export interface TrackKey {
+  accountId: string;
+  idempotencyKey: string;
+  feature: string;
+  units: number;
+}
+
+const keyDocId = (k: TrackKey) => createHash('sha256').update(`${k.accountId}\n${k.idempotencyKey}`).digest('hex');
+
+/**
+ * Runs `admit` at most once per key within the window. `admit` answers the success body, or throws
+ * an AppError whose 4xx is the remembered refusal; any other error is not remembered.
+ */
+export async function idempotentTrack(deps: IdempotentTrackDeps, key: TrackKey, admit: () => Promise<Record<string, unknown>>): Promise<TrackOutcome> {
+  const { store, clock } = deps;
+  const ref = store.trackKeys.doc(keyDocId(key));
+  const now = clock.now();
+  const pending: TrackKeyDoc = {
+    accountId: key.accountId,
+    feature: key.feature,
+    units: key.units,
+    state: 'pending',
+    outcome: null,
+    createdAt: Timestamp.fromMillis(now),
+    updatedAt: Timestamp.fromMillis(now),
+    expireAt: Timestamp.fromMillis(now + (deps.windowMs ?? TRACK_IDEMPOTENCY_WINDOW_MS)),
+  };
+  // Read and claim in one transaction: two repeats of a stale key cannot both take it over.
+  const remembered = await store.db.runTransaction(async (tx) => {
+    const seen = (await tx.get(ref)).data();
+    const repeat = seen ? answerRepeat(seen, key, now) : null;
+    if (!repeat) tx.set(ref, pending); // new, expired, or pending too long: this call runs it
+    return repeat;
+  });
+  if (remembered) return remembered;
+  let outcome: { status: number; body: Record<string, unknown> };
+  try {
+    outcome = { status: 200, body: await admit() };
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) {
+      await ref.delete().catch(() => undefined); // the retry runs it again; if this fails, it goes stale and is taken over
+      throw err;
+    }
+    outcome = { status: err.status, body: err.toBody() };
+  }
+  await ref.update({ state: outcome.status === 200 ? 'admitted' : 'refused', outcome, updatedAt: Timestamp.fromMillis(clock.now()) });
+  return { ...outcome, replayed: false };
+}
+
+/** The remembered answer; null when the key may be run (again). */
+function answerRepeat(seen: TrackKeyDoc, key: TrackKey, now: number): TrackOutcome | null {
+  if (seen.expireAt.toMillis() <= now) return null;
+  if (seen.feature !== key.feature || seen.units !== key.units) {
+    throw new AppError('conflict', 'This idempotencyKey was used with other parameters', { idempotencyKey: key.idempotencyKey });
+  }
+  if (seen.state === 'pending') {
+    if (now - seen.createdAt.toMillis() > STALE_PENDING_MS) return null;
+    throw new AppError('conflict', 'A call with this idempotencyKey is in progress: retry shortly', { reason: 'in_progress' }, { retryAfterSeconds: 1 });
+  }
+  return seen.outcome ? { ...seen.outcome, replayed: true } : null;
+}
