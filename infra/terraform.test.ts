@@ -144,12 +144,13 @@ describe('app service and its load balancer', () => {
     }
   });
 
-  test('invoker: check disabled for the non-IAP /v1 path, no allUsers grant, and the IAP service agent is the only invoker', () => {
+  test('invoker: check disabled for the non-IAP /v1 path, no allUsers grant; the IAP service agent and the listed service accounts are the only invokers', () => {
     // Requests through the /v1 backend carry no Google identity, and Cloud Run's invoker check is
     // per service: the check is off instead of granting run.invoker to allUsers (infra/README.md).
     expect(attr(run('app'), 'invoker_iam_disabled')).toBe(true);
     const invokers = invokersOf('google_cloud_run_v2_service.app.name');
-    expect(invokers).toEqual(['serviceAccount:${google_project_service_identity.iap.email}']);
+    expect([...invokers].sort()).toEqual(['serviceAccount:${each.value}', 'serviceAccount:${google_project_service_identity.iap.email}']);
+    expect(resource(tf, 'google_cloud_run_v2_service_iam_member', 'app_invoked_by_services')['for_each']).toBe('${toset(var.service_accounts)}');
     for (const [id, block] of grants()) {
       expect(str(block, 'member'), id).not.toMatch(/^all(Users|AuthenticatedUsers)$/);
     }
@@ -455,14 +456,14 @@ describe('Firestore', () => {
     fieldOverrides: { collectionGroup: string; fieldPath: string; indexes: unknown[]; ttl?: boolean }[];
   };
 
-  test('TTL policies on expireAt cover the ledger, the usage collections and invitations, and those fields are exempt from indexing', () => {
+  test('TTL policies on expireAt cover the ledger, the usage collections, invitations and track keys, and those fields are exempt from indexing', () => {
     const ttl = resource(tf, 'google_firestore_field', 'ttl');
     expect(str(ttl, 'field')).toBe('expireAt');
     expect(child(ttl, 'ttl_config')).toBeDefined();
     expect(child(ttl, 'index_config')).toBeDefined();
     const ttlCollections = tf.locals['ttl_collections'] as string[];
     // The ledger, the usage counters (accounts/{accountId}/usage: a collection group), the outbox, the write receipts, the reports and invitations.
-    expect([...ttlCollections].sort()).toEqual([Collection.ledger, Collection.usage, Collection.usageOutbox, Collection.usageReceipts, Collection.usageReports, Collection.invitations].sort());
+    expect([...ttlCollections].sort()).toEqual([Collection.ledger, Collection.usage, Collection.usageOutbox, Collection.usageReceipts, Collection.usageReports, Collection.invitations, Collection.trackKeys].sort());
     const exempt = indexes.fieldOverrides.filter((o) => o.fieldPath === 'expireAt' && o.indexes.length === 0).map((o) => o.collectionGroup);
     expect([...exempt].sort()).toEqual([...ttlCollections].sort());
     // TTL is owned by Terraform: the indexes file must not toggle it.

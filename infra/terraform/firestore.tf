@@ -34,9 +34,10 @@ resource "google_firestore_backup_schedule" "daily" {
 locals {
   # Collection groups with an `expireAt` TTL field (see shared/src/model and shared/src/usage):
   # the event ledger, the per-account usage counters (accounts/{a}/usage), the usage outbox, the
-  # usage write receipts, the meter-event reports and team invitations (30 days after they expire).
-  # TTL deletes are best effort (typically within 24 h of expiry).
-  ttl_collections = ["stripe_events", "usage", "usage_outbox", "usage_receipts", "usage_reports", "invitations"]
+  # usage write receipts, the meter-event reports, team invitations (30 days after they expire) and
+  # the service API's track idempotency keys (24 h). TTL deletes are best effort (typically within
+  # 24 h of expiry).
+  ttl_collections = ["stripe_events", "usage", "usage_outbox", "usage_receipts", "usage_reports", "invitations", "track_keys"]
 }
 
 resource "google_firestore_field" "ttl" {

@@ -109,6 +109,17 @@ resource "google_cloud_run_v2_service_iam_member" "app_invoked_by_iap" {
   member   = "serviceAccount:${google_project_service_identity.iap.email}"
 }
 
+# The team's services that call the service API (/v1/check, /v1/track, /v1/accounts): the app
+# verifies their Google ID tokens and SERVICE_ACCOUNTS itself (the /v1 backend has no IAP); this
+# grant is what Cloud Run's own invoker check would ask of them if it were turned on.
+resource "google_cloud_run_v2_service_iam_member" "app_invoked_by_services" {
+  for_each = toset(var.service_accounts)
+  location = google_cloud_run_v2_service.app.location
+  name     = google_cloud_run_v2_service.app.name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${each.value}"
+}
+
 # Who gets through IAP: the accessor role on the IAP-enabled backend service only (the /v1 backend
 # has no IAP and no IAP policy).
 resource "google_iap_web_backend_service_iam_member" "app_users" {

@@ -160,6 +160,10 @@ resource "google_cloud_run_v2_service" "app" {
         value = join(",", var.admin_emails)
       }
       env {
+        name  = "SERVICE_ACCOUNTS" # callers of the service API (the app verifies their ID tokens)
+        value = join(",", var.service_accounts)
+      }
+      env {
         name  = "CHECKOUT_PROMOTION_CODES"
         value = tostring(var.checkout_promotion_codes)
       }

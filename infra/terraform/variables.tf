@@ -43,6 +43,16 @@ variable "admin_emails" {
   default     = []
 }
 
+variable "service_accounts" {
+  description = "Service account emails of the team's own services that may call the service API (/v1/check, /v1/track, /v1/accounts) with a Google-signed ID token for the app's URL."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for e in var.service_accounts : can(regex("^[^@\\s]+@[^@\\s]+\\.iam\\.gserviceaccount\\.com$", e))])
+    error_message = "Each entry is a service account email (name@project.iam.gserviceaccount.com)."
+  }
+}
+
 variable "checkout_promotion_codes" {
   description = "Show a promotion code field in Stripe Checkout (the codes are created in the Stripe Dashboard)."
   type        = bool
