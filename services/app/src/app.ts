@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
   // Routes with their own authentication (a service's Google ID token; a user's API key) come before IAP's.
   const store = createStore(deps.firestore);
   if (deps.metering && deps.service) {
-    app.use('/v1', serviceRouter({ verifier: deps.service.verifier, accounts: deps.accounts, metering: deps.metering, store, clock: deps.clock, logger: deps.logger, upgradeUrl: `${deps.billing.publicBaseUrl}/billing` }));
+    app.use('/v1', serviceRouter({ verifier: deps.service.verifier, accounts: deps.accounts, metering: deps.metering, store, clock: deps.clock, logger: deps.logger, upgradeUrl: `${deps.billing.publicBaseUrl}/billing`, serverUrl: deps.billing.publicBaseUrl }));
   }
   if (deps.metering) app.use('/v1', v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock, choose: accountChooser({ accounts: deps.accounts, firestore: deps.firestore }) }));
 

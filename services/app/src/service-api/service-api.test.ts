@@ -10,6 +10,10 @@ import { composeApp, type ComposedApp } from '../compose-app.js';
 import { listen, type Listening } from '../testing/listen.js';
 import { startTestStack, type TestStack } from '../testing/stack.js';
 import { testConfig } from '../testing/test-config.js';
+import { createServiceClient, ServiceApiError } from '@billing/shared/service-api/client.js';
+import { SERVICE_ROUTES } from '@billing/shared/service-api/contract.js';
+import { openApiPath } from '@billing/shared/service-api/openapi.js';
+import { serviceRouter } from './service-router.js';
 
 const HOST = 'host@example-project.iam.gserviceaccount.com';
 const STRANGER = 'other@example-project.iam.gserviceaccount.com';
@@ -206,5 +210,38 @@ describe('GET /v1/accounts/:id', () => {
     expect((res.body['usage'] as { feature: string }[]).map((u) => u.feature).sort()).toEqual(['analyses', 'api_calls', 'exports']);
     expect((await call(stack.baseUrl, 'GET', '/v1/accounts/acct_nobody')).status).toBe(404);
     expect((await call(stack.baseUrl, 'GET', '/v1/accounts/a%2Fb')).status).toBe(400);
+  });
+});
+
+describe('the contract', () => {
+  it('the typed client gets responses the contract parses, and refusals as ServiceApiError with Retry-After', async () => {
+    const client = createServiceClient({ baseUrl: stack.baseUrl, idToken: () => tokenFrom(stack.baseUrl) });
+    expect(await client.check({ account: 'acct_pro', feature: 'exports', units: 2 })).toMatchObject({ allowed: true, plan: 'pro' });
+    expect(await client.track({ account: 'acct_pro', feature: 'analyses', units: 2, idempotencyKey: 'client-1' })).toMatchObject({ allowed: true, units: 2, replayed: false });
+    expect((await client.account('acct_pro')).plan.id).toBe('pro');
+    const refused = await client.track({ account: 'acct_free', feature: 'exports', units: 1, idempotencyKey: 'client-2' }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ServiceApiError);
+    expect(refused).toMatchObject({ status: 402, code: 'payment_required' });
+    await expect(client.account('acct_nobody')).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  });
+
+  it('GET /v1/openapi.json is OpenAPI 3.1, generated from the schemas, and lists exactly the routes the router serves', async () => {
+    const res = await fetch(`${stack.baseUrl}/v1/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> } }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.servers).toEqual([{ url: stack.baseUrl }]);
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    // The routes the router declares (its Express stack), but the document itself.
+    const router = serviceRouter({} as never);
+    const served = (router.stack as { route?: { path: string; methods: Record<string, boolean> } }[])
+      .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${openApiPath(`/v1${layer.route?.path ?? ''}`)}`) : []))
+      .filter((r) => r !== 'GET /v1/openapi.json')
+      .sort();
+    expect(documented).toEqual(served);
+    expect(served).toEqual(SERVICE_ROUTES.map((r) => `${r.method.toUpperCase()} ${openApiPath(r.path)}`).sort());
+    const track = doc.paths['/v1/track']?.['post']?.requestBody?.content['application/json']?.schema;
+    expect(Object.keys(track?.properties ?? {}).sort()).toEqual(['account', 'feature', 'idempotencyKey', 'timestamp', 'units', 'user']);
+    expect(track?.required?.sort()).toEqual(['feature', 'idempotencyKey', 'units']);
   });
 });

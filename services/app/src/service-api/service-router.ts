@@ -4,22 +4,24 @@
 //   POST /v1/check        {account | user, feature, units?}  may it? (charges nothing)
 //   POST /v1/track        {account | user, feature, units, idempotencyKey, timestamp?}  admit and count
 //   GET  /v1/accounts/:id  plan, status, features, quotas and usage: what a host caches
+//   GET  /v1/openapi.json  this contract, generated from the schemas (shared/src/service-api/contract.ts)
 // `user` names a user's personal account (its id is the user's id); `account` any account.
 import { Router, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
 import type { AccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import { decideAccess, effectivePlan } from '@billing/shared/access/access-decision.js';
-import { CheckableFeature, decideCheck, remainingOf, type CheckUsage } from '@billing/shared/access/check-decision.js';
+import { decideCheck, remainingOf, type CheckUsage } from '@billing/shared/access/check-decision.js';
 import { AppError, notFound, unauthenticated } from '@billing/shared/errors/app-error.js';
 import type { Store } from '@billing/shared/firestore/store.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { AccountDoc } from '@billing/shared/model/account-documents.js';
-import { AccountId, UserId } from '@billing/shared/model/ids.js';
-import { UserText } from '@billing/shared/model/user-text.js';
+import type { UserId } from '@billing/shared/model/ids.js';
+import { AccountId } from '@billing/shared/model/ids.js';
 import { Feature, MeteredFeature } from '@billing/shared/plans/catalog.js';
 import { nowSeconds, type Clock } from '@billing/shared/ports/clock.js';
+import { AccountParams, CheckRequest, TrackRequest, type AccountResponse, type CheckResponse, type TrackResponse, type UsageFigure } from '@billing/shared/service-api/contract.js';
 import { idempotentTrack } from '@billing/shared/service-api/idempotent-track.js';
+import { serviceOpenApi } from '@billing/shared/service-api/openapi.js';
 import { usageAccount } from '@billing/shared/usage/usage-account.js';
 import type { FeatureUsage } from '@billing/shared/usage/usage-summary.js';
 import { jsonBody } from '../http/json-body.js';
@@ -27,19 +29,6 @@ import { parseInput } from '../http/parse-input.js';
 import type { Metering } from '../usage/metering.js';
 import type { ServicePrincipal, ServiceTokenVerifier } from './service-identity.js';
 
-const MAX_UNITS = 1_000_000;
-const Subject = z.strictObject({ account: AccountId.optional(), user: UserId.optional() });
-const oneSubject = (v: { account?: unknown; user?: unknown }) => (v.account === undefined) !== (v.user === undefined);
-const SUBJECT_MESSAGE = { message: 'Give exactly one of account and user', path: ['account'] };
-const CheckBody = Subject.extend({ feature: CheckableFeature, units: z.number().int().min(0).max(MAX_UNITS).default(0) }).refine(oneSubject, SUBJECT_MESSAGE);
-const TrackBody = Subject.extend({
-  feature: MeteredFeature,
-  units: z.number().int().min(1).max(MAX_UNITS),
-  idempotencyKey: UserText.min(1).max(255),
-  /** Unix seconds: when the usage happened (default now); it must fall in the account's current quota month. */
-  timestamp: z.number().int().nonnegative().optional(),
-}).refine(oneSubject, SUBJECT_MESSAGE);
-const AccountParams = z.object({ id: AccountId });
 /** How far ahead of our clock a caller's timestamp may be (clock skew). */
 const FUTURE_SKEW_SECONDS = 300;
 
@@ -52,6 +41,8 @@ export interface ServiceRouterDeps {
   logger: Logger;
   /** Where a refused check sends the account's people: `${PUBLIC_BASE_URL}/billing`. */
   upgradeUrl: string;
+  /** PUBLIC_BASE_URL: the OpenAPI document's server. */
+  serverUrl: string;
 }
 
 const principals = new WeakMap<Response, ServicePrincipal>();
@@ -66,8 +57,8 @@ function serviceAuth(verifier: ServiceTokenVerifier): RequestHandler {
 }
 
 /** Contract of `usage` in every answer: null for a feature that is not metered. */
-function usageBody(usage: CheckUsage | null) {
-  return usage && { used: usage.used, limit: usage.limit, remaining: remainingOf(usage), resetsAt: new Date(usage.resetsAt * 1000).toISOString() };
+function usageBody(usage: CheckUsage): UsageFigure {
+  return { used: usage.used, limit: usage.limit, remaining: remainingOf(usage), resetsAt: new Date(usage.resetsAt * 1000).toISOString() };
 }
 
 const toCheckUsage = (u: FeatureUsage): CheckUsage => ({ used: u.used, limit: u.limit, resetsAt: u.periodEnd });
@@ -78,6 +69,12 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
   // After the caller is known: an anonymous body is never parsed.
   const json = jsonBody();
   const { metering, clock } = deps;
+
+  // The contract, generated from the same schemas the routes parse (public: it holds no data).
+  const openApi = serviceOpenApi(deps.serverUrl);
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
 
   async function accountOf(subject: { account?: AccountId | undefined; user?: UserId | undefined }): Promise<AccountDoc> {
     const id = subject.account ?? AccountId.parse(subject.user);
@@ -94,7 +91,7 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
   }
 
   router.post('/check', auth, ...json, async (req, res) => {
-    const body = parseInput(CheckBody, req.body);
+    const body = parseInput(CheckRequest, req.body);
     const account = await accountOf(body);
     const metered = MeteredFeature.safeParse(body.feature);
     const usage = metered.success ? await usageOf(account, metered.data) : null;
@@ -104,13 +101,13 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
       reason: decision.reason,
       plan: decision.plan,
       status: account.billing?.status ?? null,
-      usage: usageBody(usage),
+      usage: usage && usageBody(usage),
       upgradeUrl: decision.allowed ? null : deps.upgradeUrl,
-    });
+    } satisfies CheckResponse);
   });
 
   router.post('/track', auth, ...json, async (req, res) => {
-    const body = parseInput(TrackBody, req.body);
+    const body = parseInput(TrackRequest, req.body);
     const account = await accountOf(body);
     const accountId = AccountId.parse(account.accountId);
     const principal = principals.get(res);
@@ -126,7 +123,7 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
       }
       // Usage a service tracks is attributed to the user it names, else to the calling service.
       await metering.recorder.record({ accountId, userId: body.user ?? `service:${principal?.serviceAccount ?? 'unknown'}` }, body.feature, body.units);
-      return { allowed: true, units: body.units, usage: usageBody(await usageOf(account, body.feature)) };
+      return { allowed: true, units: body.units, usage: usageBody(await usageOf(account, body.feature)), replayed: false } satisfies TrackResponse;
     });
     requestLogger(req, deps.logger).info({ event: 'service.track', accountId, feature: body.feature, units: body.units, status: outcome.status, replayed: outcome.replayed, serviceAccount: principal?.serviceAccount }, 'tracked');
     const retryAfter = (outcome.body['error'] as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
@@ -153,7 +150,7 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
       quotas: plan.quotas,
       usage: usage.map((u) => ({ feature: u.feature, ...usageBody(toCheckUsage(u)) })),
       rateLimitPerMinute: plan.rateLimitPerMinute,
-    });
+    } satisfies AccountResponse);
   });
   return router;
 }
