@@ -2,7 +2,8 @@
 // JSON request (the API refuses anything else, as a CSRF guard); a response with a `url`
 // (Checkout, portal) navigates there, anything else reloads the page so it renders the new state
 // from the server. A plan or seats change is confirmed with what it costs, previewed by the API.
-// A new API key's secret is shown once, in place, and never reloaded.
+// A new API key's secret is shown once, in place, and never reloaded. The account switcher and the
+// team section (members, invitations) work the same way; so does the invitation page's Accept.
 'use strict';
 (function () {
   // As the server writes them (shared/src/money/format-money.ts, pages/format.ts): en-US, dates in
@@ -45,6 +46,15 @@
     'revoke-key': function (button) {
       return 'Revoke the API key "' + button.getAttribute('data-key-name') + '"? Programs using it are refused at once.';
     },
+    'remove-member': function (button) {
+      return 'Remove ' + button.getAttribute('data-member') + ' from the team? They lose its plan at once.';
+    },
+    'leave-team': function () {
+      return 'Leave this team? You lose its plan at once, and need a new invitation to come back.';
+    },
+    'revoke-invitation': function (button) {
+      return 'Revoke the invitation to ' + button.getAttribute('data-member') + '? Its link stops working.';
+    },
   };
 
   /** Shows an error in the section the control sits in (else at the top of the page). */
@@ -56,7 +66,10 @@
     el.hidden = false;
   }
 
-  /** Sends JSON; resolves with the parsed answer (null for 204), rejects with the API's message. */
+  /**
+   * Sends JSON; resolves with the parsed answer (null for 204), rejects with the API's message (the
+   * error's other fields, such as a refusal's `reason`, in `details`).
+   */
   function send(method, url, body) {
     return fetch(url, {
       method: method,
@@ -71,7 +84,11 @@
           return null; // not JSON (e.g. a proxy's error page)
         })
         .then(function (answer) {
-          if (!res.ok) throw new Error((answer && answer.error && answer.error.message) || 'Request failed (' + res.status + ')');
+          if (!res.ok) {
+            var err = new Error((answer && answer.error && answer.error.message) || 'Request failed (' + res.status + ')');
+            err.details = (answer && answer.error) || {};
+            throw err;
+          }
           return answer;
         });
     });
@@ -79,6 +96,13 @@
 
   function keyUrl(button) {
     return '/api/keys/' + encodeURIComponent(button.getAttribute('data-key-id'));
+  }
+
+  /** A request whose answer needs nothing but a reload of the page. */
+  function request(method, url) {
+    return function () {
+      return send(method, url);
+    };
   }
 
   /**
@@ -116,6 +140,24 @@
       if (name === null || name.trim() === '') return null;
       return function () {
         return send('PATCH', keyUrl(button), { name: name.trim() });
+      };
+    },
+    'remove-member': function (button) {
+      return request('DELETE', '/api/team/members/' + encodeURIComponent(button.getAttribute('data-user-id')));
+    },
+    // The server makes the personal account active again: the reload shows it.
+    'leave-team': function () {
+      return request('POST', '/api/team/leave');
+    },
+    'revoke-invitation': function (button) {
+      return request('DELETE', '/api/team/invitations/' + encodeURIComponent(button.getAttribute('data-invitation-id')));
+    },
+    // The server makes the team the active account: the billing page then shows it.
+    'accept-invitation': function (button) {
+      return function () {
+        return send('POST', '/api/invitations/' + encodeURIComponent(button.getAttribute('data-invitation-id')) + '/accept').then(function () {
+          return { url: '/billing' };
+        });
       };
     },
   };
@@ -211,4 +253,128 @@
       window.location.reload();
     });
   }
+
+  // The account switcher: the choice is a cookie the server sets; the page is then rendered for it
+  // (at /billing, so that a Checkout return's banner is not shown for another account).
+  var switcher = document.querySelector('select[data-role=switch-account]');
+  if (switcher) {
+    var active = switcher.value;
+    switcher.addEventListener('change', function () {
+      switcher.disabled = true;
+      send('POST', '/api/accounts/active', { accountId: switcher.value })
+        .then(function () {
+          window.location.assign('/billing');
+        })
+        .catch(function (err) {
+          switcher.value = active;
+          switcher.disabled = false;
+          flash(switcher, err.message || 'Something went wrong');
+        });
+    });
+  }
+
+  /** Submits a form's fields as JSON with its button disabled meanwhile; `done` gets the answer. */
+  function jsonForm(form, body, done, failed) {
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var button = form.querySelector('button[type=submit]');
+      button.disabled = true;
+      body()
+        .then(done)
+        .catch(function (err) {
+          button.disabled = false;
+          if (!failed || !failed(err)) flash(form, err.message || 'Something went wrong');
+        });
+    });
+  }
+
+  // A new team becomes the active account (the server sets the cookie).
+  var createTeam = document.querySelector('form.create-team');
+  if (createTeam) {
+    jsonForm(
+      createTeam,
+      function () {
+        return send('POST', '/api/teams', { name: createTeam.elements.name.value });
+      },
+      function () {
+        window.location.assign('/billing');
+      },
+    );
+  }
+
+  // Inviting: the reload lists the invitation with its acceptance link to copy. A refusal for want
+  // of seats says so with "Add seats", which goes to the seats form (or, without a per-seat
+  // subscription, to the plans) with the seats needed filled in.
+  var invite = document.querySelector('form.invite-form');
+  var exhausted = document.querySelector('[data-testid=seats-exhausted]');
+  if (invite) {
+    jsonForm(
+      invite,
+      function () {
+        if (exhausted) exhausted.hidden = true;
+        return send('POST', '/api/team/invitations', { email: invite.elements.email.value, role: invite.elements.role.value });
+      },
+      function () {
+        window.location.reload();
+      },
+      function (err) {
+        if (!exhausted || !err.details || err.details.reason !== 'seats_exhausted') return false;
+        exhausted.querySelector('[data-role=message]').textContent = err.message;
+        exhausted.setAttribute('data-seats-needed', String(((err.details.seats && err.details.seats.used) || 0) + 1));
+        exhausted.hidden = false;
+        return true;
+      },
+    );
+  }
+  if (exhausted) {
+    exhausted.querySelector('[data-role=add-seats]').addEventListener('click', function () {
+      var target = document.getElementById('seats') || document.getElementById('plans');
+      if (!target) return;
+      var seats = document.querySelector('#seats input[name=seats]') || document.querySelector('#plans [data-plan=team] input[name=seats]');
+      var needed = Number(exhausted.getAttribute('data-seats-needed'));
+      if (seats && needed > Number(seats.value) && needed <= Number(seats.max)) seats.value = String(needed);
+      target.scrollIntoView({ block: 'center' });
+      if (seats) seats.focus();
+    });
+  }
+
+  // A member's role: changed at once; one's own is confirmed first (an admin who steps down loses
+  // billing and members, and cannot undo it).
+  document.addEventListener('change', function (event) {
+    var select = event.target instanceof Element ? event.target.closest('select[data-role=member-role]') : null;
+    if (!select) return;
+    var was = select.querySelector('option[selected]');
+    if (select.getAttribute('data-self') === 'true' && !window.confirm('Change your own role to ' + select.value + '? You may not be able to change it back.')) {
+      if (was) select.value = was.value;
+      return;
+    }
+    select.disabled = true;
+    send('PATCH', '/api/team/members/' + encodeURIComponent(select.getAttribute('data-user-id')), { role: select.value })
+      .then(function () {
+        window.location.reload();
+      })
+      .catch(function (err) {
+        if (was) select.value = was.value;
+        select.disabled = false;
+        flash(select, err.message || 'Something went wrong');
+      });
+  });
+
+  // An invitation's acceptance link, copied to send to the invitee (no email is sent).
+  document.addEventListener('click', function (event) {
+    var copy = event.target instanceof Element ? event.target.closest('button[data-role=copy-link]') : null;
+    var link = copy && copy.parentElement.querySelector('input[data-role=invite-link]');
+    if (!link) return;
+    var copied = navigator.clipboard ? navigator.clipboard.writeText(link.value) : Promise.reject(new Error('no clipboard'));
+    copied.then(
+      function () {
+        copy.textContent = 'Copied';
+      },
+      function () {
+        // No clipboard access: select it for Ctrl-C.
+        link.focus();
+        link.select();
+      },
+    );
+  });
 })();

@@ -327,7 +327,7 @@ describe('a team account through Checkout, Stripe and the applier', () => {
     expect((await asTeam(OWNER, `/billing/success?session_id=${sessionId}`)).status).toBe(303);
     const session = stack.standIn.state.checkoutSessions.get(sessionId);
     expect(session?.client_reference_id).toBe(team);
-    const customer = stack.standIn.state.customers.get(String(session?.customer));
+    const customer = stack.standIn.state.customers.get(typeof session?.customer === 'string' ? session.customer : '');
     expect(customer?.metadata).toEqual({ accountId: team });
     // The owner's personal account is untouched.
     expect((await me(OWNER)).plan.id).toBe('free');

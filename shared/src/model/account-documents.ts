@@ -47,6 +47,9 @@ export const MembershipDoc = z.object({
 });
 export type MembershipDoc = z.infer<typeof MembershipDoc>;
 
+/** An invitation's id as it appears in a URL: `inv_` and 24 base64url characters. */
+export const InvitationId = z.string().regex(/^inv_[\w-]{24}$/);
+
 export const InvitationStatus = z.enum(['pending', 'accepted', 'revoked']);
 export type InvitationStatus = z.infer<typeof InvitationStatus>;
 

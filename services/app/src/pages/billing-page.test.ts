@@ -42,7 +42,7 @@ function account(subscription: Partial<NonNullable<AccountView['subscription']>>
 const browser = pageBrowserForFile();
 
 function render(acc: AccountView, over: Partial<BillingPageModel> = {}, width?: number): Promise<Page> {
-  return browser().show(renderBillingPage({ account: acc, plans, invoices: { invoices: [], hasMore: false }, apiKeys: [], hasBillingAccount: true, checkoutOutcome: null, devSignOut: false, showAdminLink: false, ...over }), width);
+  return browser().show(renderBillingPage({ account: acc, plans, invoices: { invoices: [], hasMore: false }, apiKeys: [], hasBillingAccount: true, checkoutOutcome: null, devSignOut: false, showAdminLink: false, accounts: [{ id: 'u1', kind: 'personal', name: null, role: 'owner' }], team: null, publicBaseUrl: 'https://billing.example', ...over }), width);
 }
 
 async function text(p: Page, testId: string): Promise<string | null> {
@@ -152,8 +152,8 @@ describe('the plan cards', () => {
 });
 
 const usage: AccountView['usage'] = [
-  { feature: 'exports', used: 0, limit: 0, periodEnd: PERIOD_END },
-  { feature: 'api_calls', used: 250, limit: 1000, periodEnd: PERIOD_END },
+  { feature: 'exports', used: 0, limit: 0, periodEnd: PERIOD_END, byMember: [] },
+  { feature: 'api_calls', used: 250, limit: 1000, periodEnd: PERIOD_END, byMember: [] },
 ];
 
 describe('payment problems', () => {
@@ -197,9 +197,9 @@ describe('the end of a trial', () => {
 describe('a used-up quota', () => {
   it('says at the top that more is refused until the reset, for that feature only', async () => {
     const p = await render(account({}, [
-      { feature: 'api_calls', used: 100_000, limit: 100_000, periodEnd: PERIOD_END },
-      { feature: 'analyses', used: 999, limit: 1_000, periodEnd: PERIOD_END },
-      { feature: 'exports', used: 5, limit: 'unlimited', periodEnd: PERIOD_END },
+      { feature: 'api_calls', used: 100_000, limit: 100_000, periodEnd: PERIOD_END, byMember: [] },
+      { feature: 'analyses', used: 999, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
+      { feature: 'exports', used: 5, limit: 'unlimited', periodEnd: PERIOD_END, byMember: [] },
     ]));
     const banners = p.locator('[data-testid=quota-reached]');
     expect(await banners.count()).toBe(1);

@@ -1,15 +1,20 @@
-// The billing page: current plan and status, plan cards, subscribe / change / cancel / resume,
-// "Manage billing" (portal), usage bars, API keys and invoices. Server-rendered from the same
-// AccountView as GET /api/me; the buttons are wired by /static/billing.js.
+// The billing page: the account switcher, current plan and status, plan cards, subscribe / change /
+// cancel / resume, "Manage billing" (portal), a team's members and invitations, usage bars, API keys
+// and invoices. Server-rendered from the same AccountView as GET /api/me; the buttons are wired by
+// /static/billing.js. Billing actions and invoices are for the account's owners and admins
+// (`canManageBilling`, as the API decides); a team's members see the plan and usage only.
 import { isCurrentSubscriptionStatus, isInGoodStanding, isPaymentFailedStatus, type SubscriptionStatus } from '@billing/shared/model/subscription-status.js';
+import type { AccountListEntry, TeamView } from '@billing/shared/accounts/teams.js';
 import { formatMoney } from '@billing/shared/money/format-money.js';
 import type { InvoicePage } from '@billing/shared/ports/billing-gateway.js';
 import { FEATURE_NAMES } from '@billing/shared/plans/catalog.js';
 import type { ApiKeySummary, UsageSummary } from '../ports/usage-view.js';
 import type { AccountView } from '../routes/account-view.js';
 import type { PlanView } from '../routes/plans-view.js';
+import { accountSwitcher } from './account-switcher.js';
 import { formatDate } from './format.js';
 import { html, renderDocument, type SafeHtml } from './html.js';
+import { teamSection } from './team-section.js';
 
 export interface BillingPageModel {
   account: AccountView;
@@ -23,6 +28,12 @@ export interface BillingPageModel {
   devSignOut: boolean;
   /** The signed-in identity may open the admin revenue view. */
   showAdminLink: boolean;
+  /** The accounts the user can act for, for the switcher: their personal account first. */
+  accounts: AccountListEntry[];
+  /** The active team's seats, members and invitations; null for a personal account. */
+  team: TeamView | null;
+  /** The app's public origin: an invitation's acceptance link is shown in full, to be copied. */
+  publicBaseUrl: string;
 }
 
 
@@ -30,31 +41,40 @@ export function renderBillingPage(model: BillingPageModel): string {
   const { account } = model;
   const sub = account.subscription;
   const live = sub !== null && isCurrentSubscriptionStatus(sub.status);
+  const manage = account.account.canManageBilling;
+  const me = account.user.email ?? account.user.id;
   return renderDocument(
     'Billing',
     html`<main>
       <header class="top">
         <h1>Billing</h1>
-        <span class="who">${account.user.email ?? account.user.id}</span>
+        ${accountSwitcher(model.accounts, account.account.id, me)}
+        <span class="who">${me}</span>
         ${model.showAdminLink ? html`<a href="/admin" data-testid="admin-link">Revenue</a>` : null}
         ${model.devSignOut ? html`<form method="post" action="/dev/sign-out"><button type="submit" class="link">Sign out</button></form>` : null}
       </header>
       <div id="flash" class="banner warn" role="alert" hidden></div>
-      ${checkoutBanner(model.checkoutOutcome, account)} ${statusBanners(account)} ${account.usage.map(quotaBanner)}
+      ${checkoutBanner(model.checkoutOutcome, account)} ${statusBanners(account, manage)} ${account.usage.map((u) => quotaBanner(u, manage))}
       <section class="current" data-testid="current-plan">
         <h2>Current plan</h2>
         <p><strong data-testid="plan-name">${account.plan.name}</strong> <span class="status" data-testid="plan-status">${statusLabel(account)}</span></p>
-        ${priceLine(account, model.plans)} ${seatsForm(account, model.plans, live)}
-        <p class="actions">
-          ${model.hasBillingAccount ? html`<button data-action="portal">Manage billing</button>` : null}
-          ${live && sub && scheduledEnd(sub) === null ? html`<button data-action="cancel" class="secondary">Cancel subscription</button>` : null}
-          ${live && sub && scheduledEnd(sub) !== null ? html`<button data-action="resume">Resume subscription</button>` : null}
-        </p>
+        ${priceLine(account, model.plans)}
+        ${manage
+          ? html`${seatsForm(account, model.plans, live)}
+            <p class="actions">
+              ${model.hasBillingAccount ? html`<button data-action="portal">Manage billing</button>` : null}
+              ${live && sub && scheduledEnd(sub) === null ? html`<button data-action="cancel" class="secondary">Cancel subscription</button>` : null}
+              ${live && sub && scheduledEnd(sub) !== null ? html`<button data-action="resume">Resume subscription</button>` : null}
+            </p>`
+          : html`<p class="muted" data-testid="managed-by">Billing is managed by the team's owners and admins.</p>`}
       </section>
-      <section class="plans">
-        <h2>Plans</h2>
-        <div class="cards">${model.plans.filter((p) => p.prices.length > 0).map((p) => planCard(p, account, live))}</div>
-      </section>
+      ${manage
+        ? html`<section class="plans" id="plans">
+            <h2>Plans</h2>
+            <div class="cards">${model.plans.filter((p) => p.prices.length > 0).map((p) => planCard(p, account, live))}</div>
+          </section>`
+        : null}
+      ${model.team ? teamSection(model.team, { userId: account.user.id, role: account.account.role }, model.publicBaseUrl) : null}
       <section class="usage">
         <h2>Usage</h2>
         ${account.usage.length ? account.usage.map(usageBar) : html`<p class="muted">No usage recorded yet.</p>`}
@@ -70,11 +90,13 @@ export function renderBillingPage(model: BillingPageModel): string {
         </form>
         <div class="table-wrap">${apiKeysTable(model.apiKeys)}</div>
       </section>
-      <section class="invoices">
-        <h2>Invoices</h2>
-        <div class="table-wrap">${invoicesTable(model.invoices)}</div>
-        ${model.invoices?.hasMore ? html`<p class="muted" data-testid="older-invoices">Older invoices are in <button data-action="portal" class="link">Manage billing</button>.</p>` : null}
-      </section>
+      ${manage
+        ? html`<section class="invoices">
+            <h2>Invoices</h2>
+            <div class="table-wrap">${invoicesTable(model.invoices)}</div>
+            ${model.invoices?.hasMore ? html`<p class="muted" data-testid="older-invoices">Older invoices are in <button data-action="portal" class="link">Manage billing</button>.</p>` : null}
+          </section>`
+        : null}
     </main>`,
   );
 }
@@ -99,11 +121,14 @@ function checkoutBanner(outcome: BillingPageModel['checkoutOutcome'], account: A
   }
 }
 
-function statusBanners(account: AccountView): SafeHtml[] {
+/** `manage`: the viewer can act on billing; a team's member is told who can instead. */
+function statusBanners(account: AccountView, manage: boolean): SafeHtml[] {
   const sub = account.subscription;
   if (!sub) return [];
   const out: SafeHtml[] = [];
-  if (sub.paymentIssue === 'action_required') {
+  if (!manage && (sub.paymentIssue || isPaymentFailedStatus(sub.status))) {
+    out.push(html`<p class="banner warn" data-testid="payment-problem">The last payment did not go through. The team's owners and admins can settle it in Manage billing.</p>`);
+  } else if (sub.paymentIssue === 'action_required') {
     // Strong customer authentication (3D Secure): the card is fine, the bank wants the payer to
     // confirm. Stripe's hosted invoice page (the invoice's "View" link) or the portal does it.
     out.push(
@@ -121,7 +146,9 @@ function statusBanners(account: AccountView): SafeHtml[] {
   const endsOn = isCurrentSubscriptionStatus(sub.status) ? scheduledEnd(sub) : null;
   if (endsOn !== null) out.push(html`<p class="banner" data-testid="ends-on">Ends on ${formatDate(endsOn)}</p>`);
   if (sub.status === 'paused') out.push(html`<p class="banner warn" data-testid="paused">Your subscription is paused: its features are off until it resumes.</p>`);
-  if (sub.status === 'canceled' || sub.status === 'incomplete_expired') out.push(html`<p class="banner" data-testid="ended">Your subscription has ended. Choose a plan below to subscribe again.</p>`);
+  if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
+    out.push(manage ? html`<p class="banner" data-testid="ended">Your subscription has ended. Choose a plan below to subscribe again.</p>` : html`<p class="banner" data-testid="ended">The subscription has ended.</p>`);
+  }
   return out;
 }
 
@@ -129,10 +156,11 @@ function statusBanners(account: AccountView): SafeHtml[] {
  * A quota used up: further use is refused (429) until the quota month resets. Said at the top, since the
  * API's refusal sends the caller here (its `upgradeUrl`).
  */
-function quotaBanner(u: UsageSummary): SafeHtml | null {
+function quotaBanner(u: UsageSummary, manage: boolean): SafeHtml | null {
   if (typeof u.limit !== 'number' || u.limit === 0 || u.used < u.limit) return null;
   const until = u.periodEnd ? ` until the quota resets on ${formatDate(u.periodEnd)}` : '';
-  return html`<p class="banner warn" data-testid="quota-reached" data-feature="${u.feature}">${FEATURE_NAMES[u.feature]}: you have used all ${u.limit.toLocaleString('en-US')} of this month. More are refused${until}; a larger plan raises the quota now.</p>`;
+  const larger = manage ? 'a larger plan raises the quota now' : "a larger plan, which the team's owners and admins can choose, raises the quota now";
+  return html`<p class="banner warn" data-testid="quota-reached" data-feature="${u.feature}">${FEATURE_NAMES[u.feature]}: ${manage ? 'you have' : 'the team has'} used all ${u.limit.toLocaleString('en-US')} of this month. More are refused${until}; ${larger}.</p>`;
 }
 
 type ShownSubscription = NonNullable<AccountView['subscription']>;
@@ -189,7 +217,7 @@ function seatsForm(account: AccountView, plans: readonly PlanView[], live: boole
   const plan = plans.find((p) => p.prices.some((price) => price.priceId === sub?.priceId));
   const range = plan?.seats;
   if (!live || !sub || sub.seats === null || !range) return null;
-  return html`<form class="seats-form" data-testid="seats-form">
+  return html`<form class="seats-form" id="seats" data-testid="seats-form">
     <label>Seats <input type="number" name="seats" min="${range.min}" max="${range.max}" step="1" value="${sub.seats}" required></label>
     <button type="submit" class="secondary">Update seats</button>
   </form>`;

@@ -8,14 +8,13 @@ import { acceptInvitation, accountsOf, changeRole, createTeam, invite, readTeamV
 import { notFound } from '@billing/shared/errors/app-error.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
-import { Role, TeamName } from '@billing/shared/model/account-documents.js';
+import { InvitationId, Role, TeamName } from '@billing/shared/model/account-documents.js';
 import { AccountId, UserId } from '@billing/shared/model/ids.js';
 import { ACCOUNT_COOKIE } from '../auth/authenticate.js';
 import { requestAuth } from '../auth/request-identity.js';
 import { parseInput } from '../http/parse-input.js';
 
 const Email = z.string().trim().max(254).pipe(z.email());
-const InvitationId = z.string().regex(/^inv_[\w-]{24}$/);
 const InviteBody = z.strictObject({ email: Email, role: Role.exclude(['owner']).default('member') });
 const CreateTeamBody = z.strictObject({ name: TeamName });
 const ActiveBody = z.strictObject({ accountId: AccountId });
