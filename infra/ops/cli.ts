@@ -3,6 +3,7 @@
 //   replay-dead-letters [--max 1000] [--dry-run] [--type customer.subscription.updated ...]
 //   replay-stripe-events --since 2026-11-20T00:00:00Z [--dry-run]
 //   resync [--customer cus_...] [--per-second 10]
+//   migrate-accounts [--dry-run] [--batch 200] [--after <userId>]   (issue 19: users -> accounts)
 // Environment: GOOGLE_CLOUD_PROJECT; STRIPE_SECRET_KEY (+ STRIPE_API_BASE for the stand-in) for the
 // Stripe commands; PUBSUB_TOPIC, DEAD_LETTER_SUBSCRIPTION override the default names.
 import { parseArgs } from 'node:util';
@@ -16,6 +17,8 @@ import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
+import { migrateAccounts } from '@billing/shared/accounts/migrate-accounts.js';
+import { UserId } from '@billing/shared/model/ids.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 import { replayStripeEvents } from './replay-stripe-events.js';
 import { resyncSubscriptions } from './resync-subscriptions.js';
@@ -28,7 +31,10 @@ const Env = z.object({
   STRIPE_API_BASE: stripeApiBase,
 });
 
-const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync']);
+const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync', 'migrate-accounts']);
+
+/** Users per page of `migrate-accounts`: each page is one query, and a killed run redoes at most one. */
+const Batch = z.coerce.number().int().min(1).max(1000);
 
 function stripeFrom(env: z.infer<typeof Env>) {
   if (!env.STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is required for this command');
@@ -42,6 +48,13 @@ function parseSince(raw: string | undefined): number {
   return seconds;
 }
 
+/** A flag's value parsed with its schema; the error names the flag. */
+function flag<T>(name: string, schema: z.ZodType<T>, raw: string | undefined): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${name}: cannot read "${raw ?? ''}" (${parsed.error.issues.map((i) => i.message).join('; ')})`);
+  return parsed.data;
+}
+
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -53,6 +66,8 @@ async function main(argv: string[]): Promise<void> {
       since: { type: 'string' },
       customer: { type: 'string' },
       'per-second': { type: 'string', default: '10' },
+      batch: { type: 'string', default: '200' },
+      after: { type: 'string' },
     },
   });
   const command = Command.parse(positionals[0]);
@@ -82,6 +97,19 @@ async function main(argv: string[]): Promise<void> {
         try {
           const result = await resyncSubscriptions({ stripe, store: createStore(firestore), reader: createSdkStripeReader(stripe), clock: systemClock, logger, customerId: values.customer, livemode, perSecond: Number(values['per-second']) });
           console.log(JSON.stringify(result));
+        } finally {
+          await firestore.terminate();
+        }
+        break;
+      }
+      case 'migrate-accounts': {
+        const batch = flag('--batch', Batch, values.batch);
+        const after = values.after === undefined ? null : flag('--after', UserId, values.after);
+        const firestore = createFirestore(env.GOOGLE_CLOUD_PROJECT);
+        try {
+          // Progress: one `ops.migrate_accounts_page` log line per page, with the lastUserId to resume after.
+          const result = await migrateAccounts({ store: createStore(firestore), clock: systemClock, logger, batch, after, dryRun: values['dry-run'] });
+          console.log(JSON.stringify(result, null, 2));
         } finally {
           await firestore.terminate();
         }
