@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // emulators once on free ports; every test file isolates itself with its own demo-* project id.
 export default defineConfig({
   test: {
-    include: ['{shared,functions,services,infra}/**/*.test.ts'],
+    include: ['{shared,functions,services,infra,examples}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: ['infra/local/src/testing/vitest-global-setup.ts'],
     testTimeout: 30_000,

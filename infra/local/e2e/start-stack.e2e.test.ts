@@ -43,6 +43,9 @@ describe('npm start', () => {
       expect(await status(`http://127.0.0.1:${STACK_PORTS.webhook}/health`)).toBe(200);
       expect(await status(`http://127.0.0.1:${STACK_PORTS.app}/health`)).toBe(200);
       expect(await status(`http://127.0.0.1:${STACK_PORTS.app}/dev/sign-in`)).toBe(200);
+      // The example host reaches the service API with a local ID token: an unknown account is the API's 404, not a 401/403.
+      expect(await status(`http://127.0.0.1:${STACK_PORTS.exampleHost}/reports/acct_nobody`)).toBe(404);
+      expect(output).toContain('/dev/service-token?email=');
       for (const port of ports) expect(await listening(port), `port ${port} while up`).toBe(true);
 
       process.kill(-stack.pid!, 'SIGINT');

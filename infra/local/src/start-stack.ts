@@ -21,6 +21,8 @@ const PROJECT = 'demo-billing';
 const LOCAL_WEBHOOK_SECRET = 'whsec_local_stack_not_a_secret';
 /** Who may open /admin locally (dev sign-in takes any email); ADMIN_EMAILS overrides it. */
 const LOCAL_ADMIN = 'admin@example.com';
+/** The example host's service account: listed in the app's SERVICE_ACCOUNTS, its ID tokens from /dev/service-token. */
+const EXAMPLE_HOST_SA = 'example-host@demo-billing.iam.gserviceaccount.com';
 
 const stopFns: Array<() => Promise<void>> = [];
 let stopping: Promise<never> | undefined;
@@ -104,12 +106,20 @@ async function main(): Promise<void> {
   const app = await tsProcess(
     'app',
     'services/app/src/server.ts',
-    { ...common, ...stripe, PORT: String(PORTS.app), DEV_IAP: 'true', STRIPE_PRICE_IDS: priceIds, PUBLIC_BASE_URL: `http://127.0.0.1:${PORTS.app}`, ADMIN_EMAILS: process.env['ADMIN_EMAILS'] ?? LOCAL_ADMIN },
+    { ...common, ...stripe, PORT: String(PORTS.app), DEV_IAP: 'true', STRIPE_PRICE_IDS: priceIds, PUBLIC_BASE_URL: `http://127.0.0.1:${PORTS.app}`, ADMIN_EMAILS: process.env['ADMIN_EMAILS'] ?? LOCAL_ADMIN, SERVICE_ACCOUNTS: process.env['SERVICE_ACCOUNTS'] ?? EXAMPLE_HOST_SA },
     `http://127.0.0.1:${PORTS.app}/health`,
   );
   stopFns.push(app.stop);
 
-  for (const p of [functions, webhook, app]) void p.exited.then(() => stopping ?? stopAll(1));
+  const exampleHost = await tsProcess(
+    'example-host',
+    'examples/host-service/src/server.ts',
+    { PORT: String(PORTS.exampleHost), BILLING_URL: `http://127.0.0.1:${PORTS.app}`, DEV_SERVICE_ACCOUNT: EXAMPLE_HOST_SA },
+    `http://127.0.0.1:${PORTS.exampleHost}/health`,
+  );
+  stopFns.push(exampleHost.stop);
+
+  for (const p of [functions, webhook, app, exampleHost]) void p.exited.then(() => stopping ?? stopAll(1));
 
   const lines = [
     '',
@@ -119,6 +129,9 @@ async function main(): Promise<void> {
     `  webhook service          http://127.0.0.1:${PORTS.webhook}/stripe/webhook`,
     `  event applier function   http://127.0.0.1:${PORTS.apply}/  (push from ${PROJECT}/stripe-events)`,
     `  usage reporter function  http://127.0.0.1:${PORTS.reportUsage}/  (ticked every 60 s)`,
+    `  service API              http://127.0.0.1:${PORTS.app}/v1/openapi.json   a local ID token for a listed service account:`,
+    `                           curl 'http://127.0.0.1:${PORTS.app}/dev/service-token?email=${EXAMPLE_HOST_SA}'`,
+    `  example host service     http://127.0.0.1:${PORTS.exampleHost}/reports/<accountId>  (check)   POST /exports/<accountId>  (track)`,
     realStripe
       ? `  Stripe                   your account; run: stripe listen --latest --forward-to http://127.0.0.1:${PORTS.webhook}/stripe/webhook`
       : `  Stripe stand-in          http://127.0.0.1:${PORTS.standIn}/  (STRIPE_API_BASE for the SDK)`,

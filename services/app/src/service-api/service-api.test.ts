@@ -234,7 +234,7 @@ describe('the contract', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
     // The routes the router declares (its Express stack), but the document itself.
     const router = serviceRouter({} as never);
-    const served = (router.stack as { route?: { path: string; methods: Record<string, boolean> } }[])
+    const served = (router.stack as unknown as { route?: { path: string; methods: Record<string, boolean> } }[])
       .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${openApiPath(`/v1${layer.route?.path ?? ''}`)}`) : []))
       .filter((r) => r !== 'GET /v1/openapi.json')
       .sort();
