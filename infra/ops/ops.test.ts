@@ -77,7 +77,7 @@ describe('resync and replay from Stripe', () => {
     cleanup.push(() => db.terminate());
     const { customer, subscriptionId } = await subscribedCustomer(running, 'user-resync');
     // The product's mapping, as the app writes it when it creates the customer.
-    await db.doc(`${Collection.accounts}/user-resync`).set({ accountId: 'user-resync', email: 'user-resync@example.com', stripeCustomerId: customer.id, billing: null, createdAt: new Date(), updatedAt: new Date() });
+    await db.doc(`${Collection.accounts}/user-resync`).set({ accountId: 'user-resync', kind: 'personal', name: null, email: 'user-resync@example.com', stripeCustomerId: customer.id, billing: null, createdAt: new Date(), updatedAt: new Date() });
 
     const result = await resyncSubscriptions({
       stripe: running.stripe,
