@@ -74,7 +74,7 @@ export function renderBillingPage(model: BillingPageModel): string {
             <div class="cards">${model.plans.filter((p) => p.prices.length > 0).map((p) => planCard(p, account, live))}</div>
           </section>`
         : null}
-      ${model.team ? teamSection(model.team, { userId: account.user.id, role: account.account.role }, model.publicBaseUrl) : null}
+      ${model.team ? teamSection(model.team, { userId: account.user.id, role: account.account.role }, model.publicBaseUrl, account.usage) : null}
       <section class="usage">
         <h2>Usage</h2>
         ${account.usage.length ? account.usage.map(usageBar) : html`<p class="muted">No usage recorded yet.</p>`}

@@ -145,6 +145,31 @@ describe("a team's seats and members", () => {
   });
 });
 
+describe('usage by member', () => {
+  it("lists this month's units of each metered feature by whoever made them: members by email, a service, a former member by id", async () => {
+    const account = teamAccount('member', MIA);
+    account.usage = [
+      { feature: 'api_calls', used: 130, limit: 100_000, periodEnd: PERIOD_END, byMember: [{ userId: 'u_mia', used: 100 }, { userId: 'service:host@p.iam.gserviceaccount.com', used: 20 }, { userId: 'u_gone', used: 10 }] },
+      { feature: 'exports', used: 0, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
+      { feature: 'analyses', used: 7, limit: 1_000, periodEnd: PERIOD_END, byMember: [{ userId: 'u_olga', used: 7 }] },
+    ];
+    const page = await render(account, team('member'));
+    const table = page.locator('[data-testid=usage-by-member]');
+    expect(await table.locator('thead th').allTextContents()).toEqual(['Member', 'API calls', 'Analyses']);
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)))).toEqual([
+      ['mia@example.com', '100', '0'],
+      ['Service host@p.iam.gserviceaccount.com', '20', '0'],
+      ['u_gone', '10', '0'],
+      ['olga@example.com', '0', '7'],
+    ]);
+  });
+
+  it('is left out when nobody used anything', async () => {
+    const page = await render(teamAccount('owner'), team('owner'));
+    expect(await page.locator('[data-testid=usage-by-member]').count()).toBe(0);
+  });
+});
+
 describe('pending invitations', () => {
   it('lists each with its full acceptance link to copy and Revoke, beside the invite form', async () => {
     const p = await render(teamAccount('owner'), team('owner'));

@@ -5,6 +5,8 @@
 // and the server refuses the rest anyway. Wired by /static/billing.js.
 import type { InvitationView, MemberView, TeamView } from '@billing/shared/accounts/teams.js';
 import { canManageBilling, type Role } from '@billing/shared/model/account-documents.js';
+import { FEATURE_NAMES } from '@billing/shared/plans/catalog.js';
+import type { UsageSummary } from '../ports/usage-view.js';
 import { formatDate } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -23,7 +25,7 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en
 /** Owners change anyone's role; admins change admins' and members' (and never make an owner). */
 const mayChangeRole = (viewer: TeamViewer, member: MemberView) => canManageBilling(viewer.role) && (member.role !== 'owner' || viewer.role === 'owner');
 
-export function teamSection(team: TeamView, viewer: TeamViewer, publicBaseUrl: string): SafeHtml {
+export function teamSection(team: TeamView, viewer: TeamViewer, publicBaseUrl: string, usage: readonly UsageSummary[] = []): SafeHtml {
   const { seats } = team;
   const manage = canManageBilling(viewer.role);
   return html`<section class="team" id="team" data-testid="team">
@@ -35,6 +37,7 @@ export function teamSection(team: TeamView, viewer: TeamViewer, publicBaseUrl: s
       <thead><tr><th>Member</th><th>Role</th><th>Joined</th><th></th></tr></thead>
       <tbody>${team.members.map((m) => memberRow(m, viewer))}</tbody>
     </table></div>
+    ${usageByMember(team.members, usage)}
     ${manage && team.invitations ? invitations(team.invitations, publicBaseUrl) : null}
     ${manage ? inviteForm() : null}
   </section>`;
@@ -61,6 +64,24 @@ function roleSelect(member: MemberView, viewer: TeamViewer, who: string, self: b
   return html`<select data-role="member-role" data-user-id="${member.userId}" data-self="${self ? 'true' : 'false'}" aria-label="Role of ${who}">
     ${roles.map((r) => html`<option value="${r}"${r === member.role ? html` selected` : null}>${ROLE_LABELS[r]}</option>`)}
   </select>`;
+}
+
+/**
+ * This month's usage of each metered feature by whoever made it: members by email, a service that
+ * tracked usage without naming a user as "Service <account>", anyone else (a removed member) by id.
+ */
+function usageByMember(members: readonly MemberView[], usage: readonly UsageSummary[]): SafeHtml | null {
+  const used = usage.filter((u) => u.byMember.length > 0);
+  if (used.length === 0) return null;
+  const emails = new Map(members.map((m) => [m.userId, m.email ?? m.userId]));
+  const who = (id: string) => emails.get(id) ?? (id.startsWith('service:') ? `Service ${id.slice('service:'.length)}` : id);
+  const people = [...new Set(used.flatMap((u) => u.byMember.map((m) => m.userId)))];
+  const units = (feature: UsageSummary, userId: string) => feature.byMember.find((m) => m.userId === userId)?.used ?? 0;
+  return html`<h3>Usage this month by member</h3>
+    <div class="table-wrap"><table data-testid="usage-by-member">
+      <thead><tr><th>Member</th>${used.map((u) => html`<th>${FEATURE_NAMES[u.feature]}</th>`)}</tr></thead>
+      <tbody>${people.map((id) => html`<tr data-user-id="${id}"><td class="who">${who(id)}</td>${used.map((u) => html`<td>${units(u, id).toLocaleString('en-US')}</td>`)}</tr>`)}</tbody>
+    </table></div>`;
 }
 
 function invitations(pending: InvitationView[], publicBaseUrl: string): SafeHtml {
