@@ -156,7 +156,7 @@ describe('usage by member', () => {
     const page = await render(account, team('member'));
     const table = page.locator('[data-testid=usage-by-member]');
     expect(await table.locator('thead th').allTextContents()).toEqual(['Member', 'API calls', 'Analyses']);
-    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)))).toEqual([
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent)))).toEqual([
       ['mia@example.com', '100', '0'],
       ['Service host@p.iam.gserviceaccount.com', '20', '0'],
       ['u_gone', '10', '0'],
