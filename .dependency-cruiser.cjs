@@ -18,7 +18,9 @@ const S = '^shared/src/';
 const DOMAIN = [
   `${S}plans/`,
   `${S}model/`,
-  `${S}access/access-decision\\.ts$`,
+  `${S}access/(access-decision|check-decision)\\.ts$`,
+  `${S}notifications/messages\\.ts$`,
+  `${S}service-api/contract\\.ts$`,
   `${S}billing/billing-summary\\.ts$`,
   `${S}revenue/(revenue-summary|exact-amount)\\.ts$`,
   `${S}money/`,

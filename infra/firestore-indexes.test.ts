@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { InvitationDoc } from '@billing/shared/model/account-documents.js';
 import { LedgerEntry } from '@billing/shared/model/documents.js';
-import { TrackKeyDoc } from '@billing/shared/model/service-documents.js';
+import { NotificationOutboxDoc, TrackKeyDoc } from '@billing/shared/model/service-documents.js';
 import { Collection } from '@billing/shared/model/collections.js';
 import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '@billing/shared/model/usage-documents.js';
 import { REPO_ROOT } from './scripts/build-deployable.js';
@@ -118,6 +118,7 @@ describe('index exemptions', () => {
     [Collection.usageReports]: UsageReportDoc,
     [Collection.invitations]: InvitationDoc,
     [Collection.trackKeys]: TrackKeyDoc,
+    [Collection.notificationOutbox]: NotificationOutboxDoc,
   };
 
   test('every exemption names a real collection group and a field its documents have', () => {

@@ -463,7 +463,7 @@ describe('Firestore', () => {
     expect(child(ttl, 'index_config')).toBeDefined();
     const ttlCollections = tf.locals['ttl_collections'] as string[];
     // The ledger, the usage counters (accounts/{accountId}/usage: a collection group), the outbox, the write receipts, the reports and invitations.
-    expect([...ttlCollections].sort()).toEqual([Collection.ledger, Collection.usage, Collection.usageOutbox, Collection.usageReceipts, Collection.usageReports, Collection.invitations, Collection.trackKeys].sort());
+    expect([...ttlCollections].sort()).toEqual([Collection.ledger, Collection.usage, Collection.usageOutbox, Collection.usageReceipts, Collection.usageReports, Collection.invitations, Collection.trackKeys, Collection.notificationOutbox].sort());
     const exempt = indexes.fieldOverrides.filter((o) => o.fieldPath === 'expireAt' && o.indexes.length === 0).map((o) => o.collectionGroup);
     expect([...exempt].sort()).toEqual([...ttlCollections].sort());
     // TTL is owned by Terraform: the indexes file must not toggle it.

@@ -24,13 +24,14 @@ describe('applier loadConfig', () => {
       livemode: false,
       deadLetterTopic: 'stripe-events-dead-letter',
       maxEventAgeSeconds: 30 * 86_400,
+      notificationsTopic: 'billing-notifications',
       logLevel: 'info',
     });
   });
 
   it('reads every override', () => {
-    const config = loadConfig({ ...minimal, STRIPE_SECRET_KEY: 'rk_live_abc', STRIPE_LIVEMODE: 'true', STRIPE_API_BASE: 'http://127.0.0.1:12111', DEAD_LETTER_TOPIC: 'dlq', MAX_EVENT_AGE_DAYS: '7', LOG_LEVEL: 'debug' });
-    expect(config).toMatchObject({ livemode: true, stripeApiBase: 'http://127.0.0.1:12111', deadLetterTopic: 'dlq', maxEventAgeSeconds: 7 * 86_400, logLevel: 'debug' });
+    const config = loadConfig({ ...minimal, STRIPE_SECRET_KEY: 'rk_live_abc', STRIPE_LIVEMODE: 'true', STRIPE_API_BASE: 'http://127.0.0.1:12111', DEAD_LETTER_TOPIC: 'dlq', MAX_EVENT_AGE_DAYS: '7', LOG_LEVEL: 'debug', NOTIFICATIONS_TOPIC: 'notes' });
+    expect(config).toMatchObject({ livemode: true, stripeApiBase: 'http://127.0.0.1:12111', deadLetterTopic: 'dlq', notificationsTopic: 'notes', maxEventAgeSeconds: 7 * 86_400, logLevel: 'debug' });
   });
 
   it('lists every bad key at once, the livemode mismatch included, without echoing the key', () => {

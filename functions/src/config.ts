@@ -11,6 +11,8 @@ export const FunctionConfigSchema = z
     STRIPE_LIVEMODE: StripeLivemode,
     DEAD_LETTER_TOPIC: z.string().min(1).default('stripe-events-dead-letter'),
     MAX_EVENT_AGE_DAYS: envInt.min(1).max(365).default(30),
+    /** Where notifications for hosts are published (notifications/messages.ts). */
+    NOTIFICATIONS_TOPIC: z.string().min(1).default('billing-notifications'),
     LOG_LEVEL: LogLevel.default('info'),
   })
   // A key of the other mode would refetch objects from the wrong Stripe mode.
@@ -23,6 +25,7 @@ export const FunctionConfigSchema = z
     livemode: env.STRIPE_LIVEMODE,
     deadLetterTopic: env.DEAD_LETTER_TOPIC,
     maxEventAgeSeconds: env.MAX_EVENT_AGE_DAYS * 86_400,
+    notificationsTopic: env.NOTIFICATIONS_TOPIC,
     logLevel: env.LOG_LEVEL,
   }));
 

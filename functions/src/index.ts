@@ -11,7 +11,9 @@ import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
 import { createPubSubDeadLetterPublisher } from '@billing/shared/pubsub/dead-letter-publisher.js';
+import { pubSubNotificationPublisher } from '@billing/shared/pubsub/notification-publisher.js';
 import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
+import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
 import { loadConfig } from './config.js';
@@ -25,13 +27,15 @@ function buildHandler(env: Record<string, string | undefined> = process.env): St
   const config = exitOnConfigError('event-applier', () => loadConfig(env));
   const logger = createLogger({ service: 'event-applier', level: config.logLevel });
   const stripe = createStripeClient({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase });
+  const pubsub = createPubSubClient({ projectId: config.projectId });
   return createStripeEventHandler({
     store: createStore(createFirestore(config.projectId)),
     reader: createSdkStripeReader(stripe),
     clock: systemClock,
     logger,
     maxEventAgeSeconds: config.maxEventAgeSeconds,
-    deadLetter: createPubSubDeadLetterPublisher(createPubSubClient({ projectId: config.projectId }), config.deadLetterTopic),
+    deadLetter: createPubSubDeadLetterPublisher(pubsub, config.deadLetterTopic),
+    notifications: pubSubNotificationPublisher(createPubSubPublisher({ pubsub, topic: config.notificationsTopic })),
     livemode: config.livemode,
     lanes: createCustomerLanes(),
   });

@@ -35,9 +35,9 @@ locals {
   # Collection groups with an `expireAt` TTL field (see shared/src/model and shared/src/usage):
   # the event ledger, the per-account usage counters (accounts/{a}/usage), the usage outbox, the
   # usage write receipts, the meter-event reports, team invitations (30 days after they expire) and
-  # the service API's track idempotency keys (24 h). TTL deletes are best effort (typically within
+  # the service API's track idempotency keys (24 h) and the notification outbox (30 d). TTL deletes are best effort (typically within
   # 24 h of expiry).
-  ttl_collections = ["stripe_events", "usage", "usage_outbox", "usage_receipts", "usage_reports", "invitations", "track_keys"]
+  ttl_collections = ["stripe_events", "usage", "usage_outbox", "usage_receipts", "usage_reports", "invitations", "track_keys", "notification_outbox"]
 }
 
 resource "google_firestore_field" "ttl" {

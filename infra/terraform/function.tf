@@ -49,6 +49,7 @@ locals {
     STRIPE_LIVEMODE      = tostring(var.stripe_livemode)
     LOG_LEVEL            = var.log_level
     DEAD_LETTER_TOPIC    = google_pubsub_topic.stripe_events_dead_letter.name
+    NOTIFICATIONS_TOPIC  = google_pubsub_topic.billing_notifications.name
   }
 }
 

@@ -68,6 +68,15 @@ resource "google_pubsub_topic_iam_member" "applier_publishes_dead_letters" {
   member = "serviceAccount:${google_service_account.sa["applier"].email}"
 }
 
+# The applier publishes notifications after each commit; the usage reporter's tick publishes what
+# is left in the outbox (quota thresholds, the app's refreshes). The app itself never publishes.
+resource "google_pubsub_topic_iam_member" "notifications_publishers" {
+  for_each = toset(["applier", "usage_reporter"])
+  topic    = google_pubsub_topic.billing_notifications.name
+  role     = "roles/pubsub.publisher"
+  member   = "serviceAccount:${google_service_account.sa[each.value].email}"
+}
+
 # Pub/Sub mints the push subscription's OIDC token as this account (needed on projects created
 # before April 2021; harmless after).
 resource "google_service_account_iam_member" "pubsub_agent_mints_push_token" {

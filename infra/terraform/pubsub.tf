@@ -29,6 +29,17 @@ resource "google_pubsub_topic" "stripe_events_dead_letter" {
   depends_on = [google_project_service.apis]
 }
 
+# Notifications for the team's own services (shared/src/notifications/messages.ts): typed,
+# versioned JSON with `type`, `version`, `accountId` and `notificationId` attributes. Hosts add their
+# own subscriptions (a filter such as attributes.type = "quota.threshold_crossed" selects a type)
+# and dedupe on notificationId: delivery is at least once.
+resource "google_pubsub_topic" "billing_notifications" {
+  name                       = "billing-notifications"
+  message_retention_duration = "604800s" # a new host subscription can seek back a week
+
+  depends_on = [google_project_service.apis]
+}
+
 resource "google_pubsub_subscription" "stripe_events_applier" {
   name  = "stripe-events-applier"
   topic = google_pubsub_topic.stripe_events.id

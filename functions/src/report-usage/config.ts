@@ -10,6 +10,8 @@ export const ReportUsageConfigSchema = z
     STRIPE_API_BASE: stripeApiBase,
     STRIPE_LIVEMODE: StripeLivemode,
     USAGE_REPORT_CONCURRENCY: envInt.min(1).max(20).default(4),
+    /** Where notifications for hosts are published (notifications/messages.ts). */
+    NOTIFICATIONS_TOPIC: z.string().min(1).default('billing-notifications'),
     LOG_LEVEL: LogLevel.default('info'),
   })
   // A key of the other mode would send meter events where these customers do not exist: unbilled usage.
@@ -19,6 +21,7 @@ export const ReportUsageConfigSchema = z
     stripeSecretKey: env.STRIPE_SECRET_KEY,
     stripeApiBase: env.STRIPE_API_BASE,
     concurrency: env.USAGE_REPORT_CONCURRENCY,
+    notificationsTopic: env.NOTIFICATIONS_TOPIC,
     logLevel: env.LOG_LEVEL,
   }));
 

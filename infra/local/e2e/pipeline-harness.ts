@@ -30,6 +30,7 @@ import { createWebhookApp, WEBHOOK_PATH } from '../../../services/webhook/src/ap
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../../services/webhook/src/config.js';
 import { WEBHOOK_PUBLISH_BATCHING } from '../../../services/webhook/src/publish-batching.js';
 import { freePort } from '../src/emulators.js';
+import { pubSubNotificationPublisher } from '@billing/shared/pubsub/notification-publisher.js';
 import { createTopology, TOPOLOGY, type Topology } from '../src/pubsub-topology.js';
 import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
 import { TransientError } from '@billing/shared/errors/app-error.js';
@@ -72,6 +73,8 @@ export interface Pipeline {
   waitFor<T>(probe: () => Promise<T | undefined>, opts: { timeoutMs: number; intervalMs?: number; describe: () => string | Promise<string> }): Promise<T>;
   /** Pulls (and acknowledges) what reached the dead-letter topic so far. */
   pullDeadLetters(): Promise<PulledMessage[]>;
+  /** Pulls (and acknowledges) the notifications for hosts published so far (billing-notifications). */
+  pullNotifications(): Promise<PulledMessage[]>;
   close(): Promise<void>;
 }
 
@@ -100,6 +103,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const running = await startStandIn({ ...opts.standIn, ...(opts.random ? { random: opts.random } : {}), maxNetworkRetries: 2 });
 
   // The event applier, as functions/src/index.ts builds it, served by functions-framework.
+  const notificationsPublisher = createPubSubPublisher({ pubsub, topic: TOPOLOGY.notificationsTopic });
   const functionName = `applyStripeEvent_${projectId.replace(/-/g, '_')}`;
   const handler = createStripeEventHandler(
     {
@@ -109,6 +113,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
       logger: e2eLogger('event-applier'),
       maxEventAgeSeconds: MAX_EVENT_AGE_SECONDS,
       deadLetter: createPubSubDeadLetterPublisher(pubsub, TOPOLOGY.deadLetterTopic),
+      notifications: pubSubNotificationPublisher(notificationsPublisher),
       livemode: false,
       lanes: createCustomerLanes(),
     },
@@ -187,6 +192,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
       }
     },
     pullDeadLetters: () => pullMessages(pubsub, topology.deadLetterInspect, { maxMessages: 1000 }),
+    pullNotifications: () => pullMessages(pubsub, topology.notifications, { maxMessages: 1000 }),
     async close() {
       // No new deliveries, then let the ones being applied finish while Stripe and Firestore are
       // still up (a delivery cut short would only log a retryable failure), then upstream first.
@@ -196,6 +202,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
       await closeServer(webhookServer);
       await publisher.close();
       await closeServer(functionServer);
+      await notificationsPublisher.close();
       await pubsub.close();
       await db.terminate();
     },

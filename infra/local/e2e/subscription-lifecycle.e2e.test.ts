@@ -7,6 +7,7 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideAccess, DEFAULT_PAST_DUE_GRACE_DAYS } from '@billing/shared/access/access-decision.js';
 import type { BillingSummary } from '@billing/shared/model/documents.js';
+import { Notification } from '@billing/shared/notifications/messages.js';
 import { idOf } from '@billing/stripe-stand-in/testing/start-stand-in.js';
 import { startPipeline, type Pipeline } from './pipeline-harness.js';
 
@@ -128,6 +129,26 @@ describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> funct
     expect(access(ended)).toMatchObject({ allow: false, code: 'payment_required', planId: 'free' });
     expect((await p.store.subscriptions.doc(sub.id).get()).data()).toMatchObject({ status: 'canceled', cancelAtPeriodEnd: true });
     await waitForLedger(customer.id);
+
+    // Hosts were told each change on billing-notifications, with attributes to filter on.
+    const seen: Notification[] = [];
+    await p.waitFor(
+      async () => {
+        for (const m of await p.pullNotifications()) {
+          const n = Notification.parse(JSON.parse(m.data.toString('utf8')));
+          expect(m.attributes).toEqual({ type: n.type, version: '1', accountId: n.accountId, notificationId: n.notificationId });
+          if (n.accountId === accountId) seen.push(n);
+        }
+        const statuses = seen.flatMap((n) => (n.type === 'subscription.changed' ? [`${n.after.status}${n.after.cancelAtPeriodEnd ? ' canceling' : ''}`] : []));
+        return ['active', 'active canceling', 'canceled canceling'].every((x) => statuses.includes(x)) ? statuses : undefined;
+      },
+      { ...WAIT, describe: () => `notifications seen: ${JSON.stringify(seen.map((n) => n.type))}` },
+    );
+    // The outbox holds each once, all published.
+    const outbox = await p.store.notificationOutbox.get();
+    const mine = outbox.docs.map((d) => d.data()).filter((d) => d.notification.accountId === accountId);
+    expect(mine.length).toBeGreaterThanOrEqual(3);
+    expect(mine.every((d) => d.publishedAt !== null)).toBe(true);
   });
 
   it('a failed renewal makes the user past_due with a failed payment issue', async () => {

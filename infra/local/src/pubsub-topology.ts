@@ -7,6 +7,9 @@ export const TOPOLOGY = {
   deadLetterTopic: 'stripe-events-dead-letter',
   applierSubscription: 'stripe-events-applier',
   deadLetterInspectSubscription: 'stripe-events-dead-letter-inspect',
+  /** Notifications for hosts (shared/src/notifications/messages.ts), and a pull subscription a local host (or a test) reads. */
+  notificationsTopic: 'billing-notifications',
+  notificationsSubscription: 'billing-notifications-local',
 } as const;
 
 export interface TopologyOptions {
@@ -22,6 +25,7 @@ export interface Topology {
   deadLetterTopic: Topic;
   applierSubscription: Subscription;
   deadLetterInspect: Subscription;
+  notifications: Subscription;
 }
 
 async function ensureTopic(pubsub: PubSub, name: string): Promise<Topic> {
@@ -65,5 +69,9 @@ export async function createTopology(pubsub: PubSub, opts: TopologyOptions): Pro
       maximumBackoff: { seconds: opts.maximumBackoffSeconds ?? 10 },
     },
   });
-  return { topic, deadLetterTopic, applierSubscription, deadLetterInspect };
+  const notificationsTopic = await ensureTopic(pubsub, TOPOLOGY.notificationsTopic);
+  const notifications = notificationsTopic.subscription(TOPOLOGY.notificationsSubscription);
+  const [notificationsExist] = await notifications.exists();
+  if (!notificationsExist) await notifications.create();
+  return { topic, deadLetterTopic, applierSubscription, deadLetterInspect, notifications };
 }

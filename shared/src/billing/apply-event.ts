@@ -1,7 +1,13 @@
 // Applies one parsed Stripe event to Firestore: exactly once (ledger `stripe_events/{id}` checked
-// and written in the same transaction as the state) and order-safe (versioned-write.ts).
+// and written in the same transaction as the state) and order-safe (versioned-write.ts). What the
+// change tells hosts (notifications/messages.ts) is written to the notification outbox in the same
+// transaction and published right after the commit; a failed publish is left to the usage
+// reporter's minute sweep (notification-outbox.ts), never to a redelivery of the event.
 import { Timestamp } from '@google-cloud/firestore';
 import type { LedgerEntry, LedgerOutcome } from '../model/documents.js';
+import type { Notification } from '../notifications/messages.js';
+import { publishNow, stageNotification } from '../notifications/notification-outbox.js';
+import type { NotificationPublisher } from '../ports/notification-publisher.js';
 import type { Logger } from '../logging/logger.js';
 import { nowSeconds, type Clock } from '../ports/clock.js';
 import type { StripeReader } from '../ports/stripe-reader.js';
@@ -21,6 +27,8 @@ export interface ApplierDeps {
   logger: Logger;
   /** Events older than this are dropped (ledger `expired`); the ledger keeps entries this long too. */
   maxEventAgeSeconds: number;
+  /** Where notifications go; none are published without it. */
+  notifications?: NotificationPublisher | undefined;
 }
 
 /** `duplicate`: the ledger already held the event, nothing was done. */
@@ -75,15 +83,27 @@ export async function applyEvent(deps: ApplierDeps, event: EventEnvelope): Promi
     ...(objectId && event.type.startsWith('customer.subscription.') ? [store.subscriptions.doc(objectId)] : []),
     ...(objectId && event.type.startsWith('invoice.') ? [store.invoices.doc(objectId)] : []),
   ];
-  return runVersioned(store.db, { eventId: event.id, created: event.created }, async (v) => {
+  let notifications: Notification[] = [];
+  const outcome = await runVersioned(store.db, { eventId: event.id, created: event.created }, async (v): Promise<ApplyOutcome> => {
+    notifications = []; // a retried attempt starts over
     // One round trip for the documents this event will almost certainly read.
     await v.tx.prefetch(likelyReads);
     if (await v.tx.get(ledgerRef)) return 'duplicate';
-    let outcome: LedgerOutcome;
-    if (expired) outcome = 'expired';
-    else if (!handled.success) outcome = 'ignored';
-    else outcome = await dispatch(handled.data, event, { ...v, store, reader: deps.reader, logger: deps.logger, now });
-    v.tx.set(ledgerRef, ledgerEntry(outcome));
-    return outcome;
+    const notify = (n: Notification) => {
+      stageNotification(store, v.tx, n, clock.now());
+      notifications.push(n);
+    };
+    let result: LedgerOutcome;
+    if (expired) result = 'expired';
+    else if (!handled.success) result = 'ignored';
+    else result = await dispatch(handled.data, event, { ...v, store, reader: deps.reader, logger: deps.logger, now, notify });
+    v.tx.set(ledgerRef, ledgerEntry(result));
+    return result;
   });
+  if (deps.notifications) {
+    await publishNow({ store, publisher: deps.notifications, clock }, notifications).catch((err: unknown) => {
+      deps.logger.warn({ event: 'notifications.publish_deferred', eventId: event.id, count: notifications.length, err }, 'notifications not published now; the minute sweep publishes them');
+    });
+  }
+  return outcome;
 }

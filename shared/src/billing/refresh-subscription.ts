@@ -10,6 +10,8 @@ import type { Store } from '../firestore/store.js';
 import { stageCustomerChange } from './stage-customer-change.js';
 import { fetchSubscription } from './handlers/subscription-events.js';
 import { resolveAccountId } from './resolve-account.js';
+import type { Notification } from '../notifications/messages.js';
+import { stageNotification } from '../notifications/notification-outbox.js';
 import { subscriptionDoc } from './subscription-doc.js';
 import { runVersioned, writeFetched } from './versioned-write.js';
 
@@ -29,7 +31,10 @@ export interface RefreshResult {
 export async function refreshSubscription(deps: RefreshDeps, subscriptionId: string, opts: { accountIdHint?: string; livemode: boolean }): Promise<RefreshResult> {
   const now = Timestamp.fromMillis(deps.clock.now());
   return runVersioned(deps.store.db, { eventId: null, created: 0 }, async (v) => {
-    const ctx = { ...v, store: deps.store, reader: deps.reader, logger: deps.logger, now };
+    // Notifications of a change this refresh finds go to the outbox with it; the usage reporter's
+    // minute sweep publishes them (the app holds no Pub/Sub client).
+    const notify = (n: Notification) => stageNotification(deps.store, v.tx, n, deps.clock.now());
+    const ctx = { ...v, store: deps.store, reader: deps.reader, logger: deps.logger, now, notify };
     const ref = deps.store.subscriptions.doc(subscriptionId);
     const fetch = fetchSubscription(ctx, subscriptionId);
     // The customer (and so the user) is known only once the subscription is fetched: write it

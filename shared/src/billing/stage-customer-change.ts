@@ -6,6 +6,7 @@ import { accountKindOf } from '../model/account-documents.js';
 import type { BillingSummary, CustomerObjectsDoc, InvoiceDoc, SubscriptionDoc } from '../model/documents.js';
 import { isCurrentSubscriptionStatus } from '../model/subscription-status.js';
 import type { ApplyContext } from './apply-context.js';
+import { notifySummaryChange } from './billing-notifications.js';
 import { computeBillingSummary, sameIds, sameSummary } from './billing-summary.js';
 
 /** The customer's subscriptions and invoices with a payment issue, as this transaction leaves them. */
@@ -103,6 +104,7 @@ async function stageBillingSummary(ctx: ApplyContext, customerId: string, accoun
   // Most events (invoice.paid, a metadata change, a replay) leave the summary as it was: writing
   // it anyway would cost a write and wake every app instance's listener on this account for nothing.
   if (account?.billing && account.stripeCustomerId === customerId && sameSummary(account.billing, billing)) return account.billing;
+  notifySummaryChange(ctx, accountId, account?.billing ?? null, billing);
   if (account) tx.update(accountRef, { billing, stripeCustomerId: customerId, updatedAt: ctx.now });
   // No account document: a customer whose account was never created or not yet migrated; its user's
   // first request finds the billing already there.

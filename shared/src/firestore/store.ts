@@ -7,7 +7,7 @@ import { ApiKeyDoc } from '../model/api-key-documents.js';
 import { Collection } from '../model/collections.js';
 import { AccountDoc, InvitationDoc, LegacyUserDoc, MembershipDoc, membershipId } from '../model/account-documents.js';
 import { CustomerDoc, CustomerObjectsDoc, EntitlementsDoc, InvoiceDoc, LedgerEntry, SubscriptionDoc } from '../model/documents.js';
-import { TrackKeyDoc } from '../model/service-documents.js';
+import { NotificationOutboxDoc, TrackKeyDoc } from '../model/service-documents.js';
 import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '../model/usage-documents.js';
 import type { MeteredFeature } from '../plans/catalog.js';
 import { zodConverter } from './zod-converter.js';
@@ -22,6 +22,7 @@ export function createStore(db: Firestore) {
   const invitations = typed(db, Collection.invitations, InvitationDoc);
   const subscriptions = typed(db, Collection.subscriptions, SubscriptionDoc);
   const invoices = typed(db, Collection.invoices, InvoiceDoc);
+  const notificationOutbox = typed(db, Collection.notificationOutbox, NotificationOutboxDoc);
   const usageConverter = zodConverter(UsageCounterDoc);
   return {
     db,
@@ -43,6 +44,9 @@ export function createStore(db: Firestore) {
     ledger: typed(db, Collection.ledger, LedgerEntry),
     apiKeys: typed(db, Collection.apiKeys, ApiKeyDoc),
     trackKeys: typed(db, Collection.trackKeys, TrackKeyDoc),
+    notificationOutbox,
+    /** Notifications not yet published. */
+    unpublishedNotifications: (): Query<NotificationOutboxDoc> => notificationOutbox.where('publishedAt', '==', null),
     usageOutbox: typed(db, Collection.usageOutbox, UsageOutboxEntry),
     usageReceipts: typed(db, Collection.usageReceipts, UsageWriteReceipt),
     usageReports: typed(db, Collection.usageReports, UsageReportDoc),

@@ -28,5 +28,7 @@ export const Collection = {
   apiKeys: 'api_keys',
   /** `track_keys/{sha256(accountId, idempotencyKey)}`: the service API's `track` outcomes, for idempotency (TTL: the window). */
   trackKeys: 'track_keys',
+  /** `notification_outbox/{notificationId}`: notifications for hosts, until published (TTL 30 d). */
+  notificationOutbox: 'notification_outbox',
 } as const;
 export type Collection = (typeof Collection)[keyof typeof Collection];

@@ -1,5 +1,6 @@
 // Documents of the service API (services/app/src/service-api).
 import { z } from 'zod';
+import { Notification } from '../notifications/messages.js';
 import { timestamp } from './documents.js';
 
 /**
@@ -19,3 +20,17 @@ export const TrackKeyDoc = z.object({
   expireAt: timestamp,
 });
 export type TrackKeyDoc = z.infer<typeof TrackKeyDoc>;
+
+/**
+ * `notification_outbox/{notificationId}`: a notification for hosts (notifications/messages.ts),
+ * written in the same commit as the change it tells of (or, for a quota threshold, created once by
+ * the app instance that noticed it), and stamped `publishedAt` once published: by the applier right
+ * after its commit, else by the usage reporter's minute tick. TTL `expireAt`: 30 days.
+ */
+export const NotificationOutboxDoc = z.object({
+  notification: Notification,
+  createdAt: timestamp,
+  publishedAt: timestamp.nullable(),
+  expireAt: timestamp,
+});
+export type NotificationOutboxDoc = z.infer<typeof NotificationOutboxDoc>;

@@ -16,6 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import { counterId, type CounterState, type SyncRequest } from './counter-state.js';
 import { admit, decideAdmission, type LeaseSettings, flushed, flushStep, isDrained, leased, leaseSettings, localUsage, type LocalUsage, needAfterRepeat, openCounter, planSync, shouldLeaseAhead, withTerms } from './lease-policy.js';
 import { flushCounter, syncCounter } from './sync-counter.js';
+import type { UsageObservation } from '../notifications/quota-thresholds.js';
 import { meterFor, usageAccount, type BillingSource, type UsageAccount } from './usage-account.js';
 
 export interface UsageSubject {
@@ -48,6 +49,8 @@ export interface UsageRecorderOptions extends Partial<LeaseSettings> {
   autoFlush?: boolean;
   /** Observability: called with the number of documents each committed sync wrote (counter + outbox entry). */
   onWrite?: (documents: number) => void;
+  /** After each admission, and each refusal at the quota: the account's usage as this instance sees it (quota notifications). */
+  onUsage?: (usage: UsageObservation) => void;
 }
 
 export interface UsageRecorder {
@@ -160,6 +163,10 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     return new AppError('forbidden', `Your plan does not include ${feature}`, details);
   }
 
+  function observe(account: UsageAccount, feature: MeteredFeature, used: number, limit: Quota): void {
+    opts.onUsage?.({ accountId: account.accountId, feature, used, limit, planId: account.plan.id, periodStart: account.periodStart, periodEnd: account.periodEnd });
+  }
+
   async function record(subject: UsageSubject, feature: MeteredFeature, n = 1): Promise<Admission> {
     if (!Number.isSafeInteger(n) || n < 1) throw new AppError('bad_request', 'units must be a positive integer');
     // A caller's bug, and Firestore refuses an empty map key: caught here, it cannot stall the counter's writes.
@@ -175,8 +182,11 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         case 'admit':
           slot.state = admit(slot.state, subject.userId, n, clock.now());
           leaseAhead(slot);
+          // What this instance knows was used: the counter as last read, plus its own units since.
+          observe(account, feature, slot.state.usedSeen + slot.state.committing + slot.state.pending, limit);
           return { feature, n, limit, periodEnd: account.periodEnd };
         case 'refuse':
+          observe(account, feature, decision.used, limit);
           throw new AppError('quota_exceeded', `Monthly quota for ${feature} exceeded`, {
             feature,
             used: decision.used,

@@ -12,6 +12,8 @@ import { createRateLimiter, type RateLimiter } from '@billing/shared/usage/rate-
 import type { BillingSource } from '@billing/shared/usage/usage-account.js';
 import { createUsageRecorder, type UsageRecorder } from '@billing/shared/usage/usage-recorder.js';
 import { createUsageSummary, type UsageSummary } from '@billing/shared/usage/usage-summary.js';
+import { createStore } from '@billing/shared/firestore/store.js';
+import { createQuotaThresholdWatcher } from '@billing/shared/notifications/quota-thresholds.js';
 import type { UsageView } from '../ports/usage-view.js';
 
 export interface Metering {
@@ -48,7 +50,9 @@ export interface MeteringOptions {
 export function createMetering(opts: MeteringOptions): Metering {
   const { firestore: db, clock, logger } = opts;
   const billing: BillingSource = { billing: async (accountId) => (await opts.accounts.get(accountId))?.billing ?? null };
+  const quotaThresholds = createQuotaThresholdWatcher({ store: createStore(db), clock, logger });
   const recorder = createUsageRecorder({
+    onUsage: (usage) => quotaThresholds.observe(usage),
     db,
     billing,
     clock,

@@ -1,5 +1,6 @@
 // invoice.*: `invoices/{id}` and the payment problem shown on the billing page.
 import type { InvoiceDoc, Version } from '../../model/documents.js';
+import { notifyPaymentProblem } from '../billing-notifications.js';
 import { invoiceDoc, paymentIssueAfter, type PaymentIssue } from '../invoice-doc.js';
 import { InvoicePayload, parsePayload } from '../object-payloads.js';
 import { resolveAccountId } from '../resolve-account.js';
@@ -28,5 +29,7 @@ export const applyInvoiceEvent: Handler<InvoiceEventType> = async (event, ctx) =
     fetch: async () => parsePayload(InvoicePayload, await ctx.reader.retrieveInvoice(invoice.id), 'invoice'),
     build,
   });
+  // A failure told of by an older event than the stored invoice (paid since) is not news.
+  if (raised && accountId && written !== 'stale') notifyPaymentProblem(ctx, accountId, raised, invoice);
   return finishCustomerChange(ctx, invoice.customer, accountId, written);
 };

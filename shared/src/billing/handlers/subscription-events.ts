@@ -1,4 +1,5 @@
 // customer.subscription.*: the payload is the whole subscription; written under the order rule.
+import { notifyTrialEnding } from '../billing-notifications.js';
 import { parsePayload, SubscriptionPayload } from '../object-payloads.js';
 import { accountIdHint, metadataAccountId, resolveAccountId } from '../resolve-account.js';
 import { subscriptionDoc } from '../subscription-doc.js';
@@ -21,5 +22,6 @@ export const applySubscriptionEvent: Handler<SubscriptionEventType> = async (eve
     (version, current) => subscriptionDoc(sub, accountId, version, ctx.now, current),
     { fetch: fetchSubscription(ctx, sub.id), build: (fetched) => (version, current) => subscriptionDoc(fetched, accountId, version, ctx.now, current) },
   );
+  if (event.type === 'customer.subscription.trial_will_end' && accountId && sub.trial_end !== null && written !== 'stale') notifyTrialEnding(ctx, accountId, sub.id, sub.trial_end);
   return finishCustomerChange(ctx, sub.customer, accountId, written);
 };
