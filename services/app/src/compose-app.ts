@@ -25,6 +25,8 @@ export interface ComposedApp {
   /** Null in production (IAP) mode. */
   devIap: DevIap | null;
   verifier: IapVerifier;
+  /** Verifies the service API's callers (Google ID tokens of SERVICE_ACCOUNTS). */
+  serviceVerifier: ServiceTokenVerifier;
   metering: Metering;
   /** Flushes admitted usage, returns held quota, stops listeners (the Firestore client belongs to the caller). */
   close(): Promise<void>;
@@ -85,6 +87,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
     accounts,
     devIap,
     verifier,
+    serviceVerifier: service.verifier,
     metering,
     close: async () => {
       await metering.close();

@@ -1,8 +1,8 @@
 // `track` with an idempotency key: a repeat of the key for the same account within the window
 // answers what the first call answered and never counts again. The outcome is kept in
 // `track_keys/{sha256(accountId, key)}` (TTL = the window):
-//   1. claim the key: write the document `pending` in a transaction (a concurrent repeat finds it
-//      and is told to retry shortly);
+//   1. claim the key: create the document `pending` (a concurrent repeat finds it and is told to
+//      retry shortly);
 //   2. admit the units (the same recorder and quota leases as the app's own metering: zero
 //      over-admission across instances);
 //   3. store the answer, `admitted` or `refused` (refused units are never counted, never billed).
@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { Timestamp } from '@google-cloud/firestore';
 import { AppError } from '../errors/app-error.js';
+import { isAlreadyExists } from '../firestore/already-exists.js';
 import type { Store } from '../firestore/store.js';
 import type { TrackKeyDoc } from '../model/service-documents.js';
 import type { Clock } from '../ports/clock.js';
@@ -62,14 +63,21 @@ export async function idempotentTrack(deps: IdempotentTrackDeps, key: TrackKey, 
     updatedAt: Timestamp.fromMillis(now),
     expireAt: Timestamp.fromMillis(now + (deps.windowMs ?? TRACK_IDEMPOTENCY_WINDOW_MS)),
   };
-  // Read and claim in one transaction: two repeats of a stale key cannot both take it over.
-  const remembered = await store.db.runTransaction(async (tx) => {
-    const seen = (await tx.get(ref)).data();
-    const repeat = seen ? answerRepeat(seen, key, now) : null;
-    if (!repeat) tx.set(ref, pending); // new, expired, or pending too long: this call runs it
-    return repeat;
-  });
-  if (remembered) return remembered;
+  // The common case, a key never seen: claimed by one create (no transaction). A key seen before
+  // is read and, when it may run again, taken over in a transaction, so that two repeats of a
+  // stale key cannot both run it.
+  try {
+    await ref.create(pending);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    const remembered = await store.db.runTransaction(async (tx) => {
+      const seen = (await tx.get(ref)).data();
+      const repeat = seen ? answerRepeat(seen, key, now) : null;
+      if (!repeat) tx.set(ref, pending); // gone, expired, or pending too long: this call runs it
+      return repeat;
+    });
+    if (remembered) return remembered;
+  }
   let outcome: { status: number; body: Record<string, unknown> };
   try {
     outcome = { status: 200, body: await admit() };

@@ -5,6 +5,7 @@ import { runIngestBench } from '../../../../services/webhook/bench/ingest-bench.
 import { runApplyBench, type BenchResult as ApplyBenchResult } from '../../../../functions/bench/apply-bench.js';
 import { runUsageBench } from '../../../../functions/bench/usage-bench.js';
 import { runAccessBench } from '../../../../services/app/bench/access-bench.js';
+import { runServiceApiBench } from '../../../../services/app/bench/service-api-bench.js';
 import { measureSteal } from './cpu-steal.js';
 import { cpuSampler, type CpuSample } from '@billing/shared/testing/process-cpu.js';
 import { startFirestoreEmulator, startPubSubEmulator, type RunningEmulator } from '../emulators.js';
@@ -141,6 +142,36 @@ async function main(): Promise<void> {
       ratio: r.speedup,
       target: '>= 5,000 units/s',
       ok: r.admittedUnitsPerSecond >= r.target,
+    });
+  }
+
+  if (want('service')) {
+    const r = await withFreshEmulators(() => runServiceApiBench({ concurrency: 4 }));
+    console.log('\n## service API (check, track)\n', JSON.stringify(r, null, 2));
+    for (const [name, route, ratio] of [
+      ['POST /v1/check (a plan feature) req/s', r.check, r.checkRatio],
+      ['POST /v1/check (a metered feature, units) req/s', r.checkMetered, r.checkMeteredRatio],
+    ] as const) {
+      lines.push({
+        steal: lastSteal,
+        name,
+        measured: `${fmt(route.requestsPerSecond)} (p99 ${fmt(route.p99Ms, 2)} ms)`,
+        baseline: `${fmt(r.baseline.requestsPerSecond)} (p99 ${fmt(r.baseline.p99Ms, 2)} ms) ID token only`,
+        ratio,
+        target: '>= 0.90, p99 < 5 ms',
+        ok: ratio >= 0.9 && route.p99Ms < 5,
+      });
+    }
+    const t = r.track;
+    const agree = t.admittedUnits === t.countedUnits && t.countedUnits === t.billedUnits;
+    lines.push({
+      steal: lastSteal,
+      name: `POST /v1/track admitted units/s (${t.instances} instances, ${t.unitsPerCall} units per call, quotas on)`,
+      measured: `${fmt(t.admittedUnitsPerSecond)} (${fmt(t.calls.requestsPerSecond)} calls/s, p99 ${fmt(t.calls.p99Ms, 1)} ms; admitted ${fmt(t.admittedUnits)} = counted ${fmt(t.countedUnits)} = billed ${fmt(t.billedUnits)}: ${agree ? 'yes' : 'NO'})`,
+      baseline: 'n/a',
+      ratio: t.admittedUnitsPerSecond / 20_000,
+      target: '>= 20,000 units/s, admitted = counted = billed',
+      ok: t.admittedUnitsPerSecond >= 20_000 && agree,
     });
   }
 
