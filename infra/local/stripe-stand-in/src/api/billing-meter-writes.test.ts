@@ -1,21 +1,13 @@
 // Billing Meters created and renamed through the real SDK; one active meter per event name.
 import type Stripe from 'stripe';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
+import { describe, expect, it } from 'vitest';
+import { emptyStandInPerTest, refusal } from '../testing/empty-stand-in.js';
 
-let running: RunningStandIn;
-beforeEach(async () => {
-  running = await startStandIn({ catalog: 'empty' });
-});
-afterEach(async () => {
-  await running.close();
-});
-
-const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Stripe.errors.StripeError);
+const current = emptyStandInPerTest();
 
 describe('POST /v1/billing/meters', () => {
   it('creates a meter with Stripe defaults that accepts meter events, and renames it', async () => {
-    const { stripe, standIn } = running;
+    const { stripe, standIn } = current();
     const meter = await stripe.billing.meters.create({ display_name: 'API calls', event_name: 'api_calls', default_aggregation: { formula: 'sum' } });
     expect(meter).toMatchObject({ object: 'billing.meter', status: 'active', customer_mapping: { type: 'by_id', event_payload_key: 'stripe_customer_id' }, value_settings: { event_payload_key: 'value' } });
     const customer = await stripe.customers.create({});
@@ -26,7 +18,7 @@ describe('POST /v1/billing/meters', () => {
   });
 
   it('refuses a second active meter for an event name, a bad formula, a missing display name and a changed event name', async () => {
-    const { stripe, standIn } = running;
+    const { stripe, standIn } = current();
     const meter = await stripe.billing.meters.create({ display_name: 'API calls', event_name: 'api_calls', default_aggregation: { formula: 'sum' } });
     expect(await refusal(stripe.billing.meters.create({ display_name: 'Again', event_name: 'api_calls', default_aggregation: { formula: 'sum' } }))).toMatchObject({ statusCode: 400, param: 'event_name' });
     const badFormula = { display_name: 'x', event_name: 'x', default_aggregation: { formula: 'median' } } as unknown as Stripe.Billing.MeterCreateParams;

@@ -1,22 +1,14 @@
 // Entitlements features created, read and updated through the real SDK; lookup keys unique among
 // active features.
 import type Stripe from 'stripe';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
+import { describe, expect, it } from 'vitest';
+import { emptyStandInPerTest, refusal } from '../testing/empty-stand-in.js';
 
-let running: RunningStandIn;
-beforeEach(async () => {
-  running = await startStandIn({ catalog: 'empty' });
-});
-afterEach(async () => {
-  await running.close();
-});
-
-const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Stripe.errors.StripeError);
+const current = emptyStandInPerTest();
 
 describe('/v1/entitlements/features', () => {
   it('creates a feature, finds it by lookup key, renames it, and frees the key once archived', async () => {
-    const { stripe } = running;
+    const { stripe } = current();
     const sso = await stripe.entitlements.features.create({ name: 'SSO', lookup_key: 'sso' });
     expect(sso).toMatchObject({ object: 'entitlements.feature', active: true, lookup_key: 'sso', name: 'SSO' });
     expect((await stripe.entitlements.features.list({ lookup_key: 'sso' })).data.map((f) => f.id)).toEqual([sso.id]);
@@ -29,7 +21,7 @@ describe('/v1/entitlements/features', () => {
   });
 
   it('refuses a missing lookup key, an over-long name, a changed lookup key and an unknown feature', async () => {
-    const { stripe, standIn } = running;
+    const { stripe, standIn } = current();
     expect(await refusal(stripe.entitlements.features.create({ name: 'x' } as Stripe.Entitlements.FeatureCreateParams))).toMatchObject({ statusCode: 400, param: 'lookup_key' });
     expect(await refusal(stripe.entitlements.features.create({ name: 'x'.repeat(81), lookup_key: 'k' }))).toMatchObject({ statusCode: 400, param: 'name' });
     const f = await stripe.entitlements.features.create({ name: 'x', lookup_key: 'k' });

@@ -1,24 +1,19 @@
 // Prices created through the real SDK: one price per lookup key, moved only by transfer_lookup_key;
 // bad input refused with Stripe's 400 and nothing created.
 import Stripe from 'stripe';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { emptyStandInPerTest, refusal } from '../testing/empty-stand-in.js';
 
-let running: RunningStandIn;
+const current = emptyStandInPerTest();
 let product: Stripe.Product;
 beforeEach(async () => {
-  running = await startStandIn({ catalog: 'empty' });
-  product = await running.stripe.products.create({ name: 'Pro' });
-});
-afterEach(async () => {
-  await running.close();
+  product = await current().stripe.products.create({ name: 'Pro' });
 });
 
-const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Stripe.errors.StripeError);
 
 describe('POST /v1/prices', () => {
   it('creates a recurring price findable by its lookup key', async () => {
-    const { stripe } = running;
+    const { stripe } = current();
     const price = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 2_000, recurring: { interval: 'month' }, lookup_key: 'pro_month' });
     expect(price).toMatchObject({ type: 'recurring', unit_amount: 2_000, lookup_key: 'pro_month', recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed', meter: null } });
     expect(price.unit_amount_decimal?.toString()).toBe('2000');
@@ -26,7 +21,7 @@ describe('POST /v1/prices', () => {
   });
 
   it('refuses a lookup key another price holds, and moves it with transfer_lookup_key', async () => {
-    const { stripe, standIn } = running;
+    const { stripe, standIn } = current();
     const old = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 2_000, recurring: { interval: 'month' }, lookup_key: 'pro_month' });
     const taken = await refusal(stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 2_500, recurring: { interval: 'month' }, lookup_key: 'pro_month' }));
     expect(taken).toMatchObject({ statusCode: 400, param: 'lookup_key' });
@@ -38,7 +33,7 @@ describe('POST /v1/prices', () => {
   });
 
   it('creates a metered price on an active meter, with a decimal unit amount', async () => {
-    const { stripe } = running;
+    const { stripe } = current();
     const meter = await stripe.billing.meters.create({ display_name: 'API calls', event_name: 'api_calls', default_aggregation: { formula: 'sum' } });
     const price = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount_decimal: stripe.Decimal.from('0.01'), recurring: { interval: 'month', usage_type: 'metered', meter: meter.id }, lookup_key: 'pro_api_calls' });
     expect(price).toMatchObject({ unit_amount: null, recurring: { usage_type: 'metered', meter: meter.id } });
@@ -58,7 +53,7 @@ describe('POST /v1/prices', () => {
     ['an unknown product', { unit_amount: 1, product: 'prod_nope' }, 'product'],
     ['a bad currency', { unit_amount: 1, currency: 'US dollars' }, 'currency'],
   ])('refuses %s with a 4xx naming %s, creating nothing', async (_what, params, param) => {
-    const { stripe, standIn } = running;
+    const { stripe, standIn } = current();
     const err = await refusal(stripe.prices.create({ product: product.id, currency: 'usd', ...params } as unknown as Stripe.PriceCreateParams));
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(err?.param).toBe(param);
@@ -68,7 +63,7 @@ describe('POST /v1/prices', () => {
 
 describe('POST /v1/prices/:id', () => {
   it('archives a price and moves a lookup key to it with transfer_lookup_key', async () => {
-    const { stripe } = running;
+    const { stripe } = current();
     const a = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 100, lookup_key: 'k' });
     const b = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 200 });
     expect(await refusal(stripe.prices.update(b.id, { lookup_key: 'k' }))).toMatchObject({ statusCode: 400, param: 'lookup_key' });

@@ -1,21 +1,13 @@
 // Products created and updated through the real SDK, and refused bad input (Stripe's 4xx shape).
 import type Stripe from 'stripe';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
+import { describe, expect, it } from 'vitest';
+import { emptyStandInPerTest, refusal } from '../testing/empty-stand-in.js';
 
-let running: RunningStandIn;
-beforeEach(async () => {
-  running = await startStandIn({ catalog: 'empty' });
-});
-afterEach(async () => {
-  await running.close();
-});
-
-const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Stripe.errors.StripeError);
+const current = emptyStandInPerTest();
 
 describe('POST /v1/products', () => {
   it('creates a product, lists it, and updates its name, description and metadata (a key sent as "" is removed)', async () => {
-    const { stripe, standIn } = running;
+    const { stripe, standIn } = current();
     const created = await stripe.products.create({ name: 'Pro', description: 'For professionals.', metadata: { planId: 'pro', team: 'billing' } });
     expect(created).toMatchObject({ object: 'product', name: 'Pro', description: 'For professionals.', active: true, metadata: { planId: 'pro', team: 'billing' } });
     expect((await stripe.products.list()).data.map((p) => p.id)).toEqual([created.id]);
@@ -25,7 +17,7 @@ describe('POST /v1/products', () => {
   });
 
   it('refuses a missing name, an unknown parameter, a taken id and an unknown product with a 4xx naming the parameter', async () => {
-    const { stripe } = running;
+    const { stripe } = current();
     const noName = await refusal(stripe.products.create({} as Stripe.ProductCreateParams));
     expect(noName).toMatchObject({ statusCode: 400, param: 'name', code: 'parameter_missing' });
     const unknown = await refusal(stripe.products.create({ name: 'x', colour: 'red' } as Stripe.ProductCreateParams));
@@ -33,13 +25,13 @@ describe('POST /v1/products', () => {
     await stripe.products.create({ name: 'x', id: 'prod_fixed' });
     expect(await refusal(stripe.products.create({ name: 'y', id: 'prod_fixed' }))).toMatchObject({ statusCode: 400, param: 'id' });
     expect(await refusal(stripe.products.update('prod_missing', { name: 'z' }))).toMatchObject({ statusCode: 404, code: 'resource_missing' });
-    expect(running.standIn.state.products.size).toBe(1);
+    expect(current().standIn.state.products.size).toBe(1);
   });
 });
 
 describe('/v1/products/:id/features', () => {
   it('attaches features (entitling subscribers), lists and detaches them, and refuses a feature attached twice', async () => {
-    const { stripe } = running;
+    const { stripe } = current();
     const product = await stripe.products.create({ name: 'Pro' });
     const sso = await stripe.entitlements.features.create({ name: 'SSO', lookup_key: 'sso' });
     const attached = await stripe.products.createFeature(product.id, { entitlement_feature: sso.id });

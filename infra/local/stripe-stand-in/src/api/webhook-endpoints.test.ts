@@ -1,23 +1,15 @@
 // Webhook endpoints registered through the real SDK: the secret only at creation, the API version
 // fixed at creation, bad input refused with Stripe's 400.
 import Stripe from 'stripe';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStandIn, type RunningStandIn } from '../testing/start-stand-in.js';
+import { describe, expect, it } from 'vitest';
+import { emptyStandInPerTest, refusal } from '../testing/empty-stand-in.js';
 
-let running: RunningStandIn;
-beforeEach(async () => {
-  running = await startStandIn({ catalog: 'empty' });
-});
-afterEach(async () => {
-  await running.close();
-});
-
-const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Stripe.errors.StripeError);
+const current = emptyStandInPerTest();
 const url = 'https://billing.example.com/stripe/webhook';
 
 describe('/v1/webhook_endpoints', () => {
   it('creates an endpoint with its API version and returns the secret only then; lists, updates and deletes it', async () => {
-    const { stripe } = running;
+    const { stripe } = current();
     const we = await stripe.webhookEndpoints.create({ url, enabled_events: ['invoice.paid'], api_version: Stripe.API_VERSION });
     expect(we).toMatchObject({ object: 'webhook_endpoint', url, enabled_events: ['invoice.paid'], api_version: Stripe.API_VERSION, status: 'enabled' });
     expect(we.secret).toMatch(/^whsec_/);
@@ -32,7 +24,7 @@ describe('/v1/webhook_endpoints', () => {
   });
 
   it('refuses a bad URL, no events, a malformed event type or API version, and a version change, creating nothing', async () => {
-    const { stripe, standIn } = running;
+    const { stripe, standIn } = current();
     const create = (params: object) => refusal(stripe.webhookEndpoints.create({ url, enabled_events: ['invoice.paid'], ...params }));
     expect(await create({ url: 'not a url' })).toMatchObject({ statusCode: 400, param: 'url' });
     expect(await create({ url: 'ftp://example.com/x' })).toMatchObject({ statusCode: 400, param: 'url' });
@@ -47,7 +39,7 @@ describe('/v1/webhook_endpoints', () => {
   });
 
   it('refuses a seventeenth endpoint, as Stripe limits an account to sixteen', async () => {
-    const { stripe } = running;
+    const { stripe } = current();
     for (let i = 0; i < 16; i++) await stripe.webhookEndpoints.create({ url: `${url}/${i}`, enabled_events: ['*'] });
     expect(await refusal(stripe.webhookEndpoints.create({ url, enabled_events: ['*'] }))).toMatchObject({ statusCode: 400 });
   });
