@@ -4,12 +4,13 @@
 //   replay-stripe-events --since 2026-11-20T00:00:00Z [--dry-run]
 //   resync [--customer cus_...] [--per-second 10]
 //   migrate-accounts [--dry-run] [--batch 200] [--after <userId>]   (issue 19: users -> accounts)
-// Environment: GOOGLE_CLOUD_PROJECT; STRIPE_SECRET_KEY (+ STRIPE_API_BASE for the stand-in) for the
-// Stripe commands; PUBSUB_TOPIC, DEAD_LETTER_SUBSCRIPTION override the default names.
+// Environment: GOOGLE_CLOUD_PROJECT; STRIPE_SECRET_KEY and STRIPE_LIVEMODE (+ STRIPE_API_BASE for the
+// stand-in) for the Stripe commands; PUBSUB_TOPIC, DEAD_LETTER_SUBSCRIPTION override the default names.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createStore } from '@billing/shared/firestore/store.js';
-import { parseEnv, stripeApiBase } from '@billing/shared/config/parse-env.js';
+import { crossChecks, parseEnv, stripeApiBase } from '@billing/shared/config/parse-env.js';
+import { checkKeyMatchesLivemode, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { systemClock } from '@billing/shared/ports/clock.js';
@@ -27,9 +28,13 @@ const Env = z.object({
   GOOGLE_CLOUD_PROJECT: z.string().min(1),
   PUBSUB_TOPIC: z.string().min(1).default('stripe-events'),
   DEAD_LETTER_SUBSCRIPTION: z.string().min(1).default('stripe-events-dead-letter-inspect'),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/).optional(),
+  STRIPE_SECRET_KEY: StripeSecretKey.optional(),
+  // The one livemode rule (shared/src/config/stripe-mode.ts): stated, and checked against the key.
+  STRIPE_LIVEMODE: StripeLivemode.optional(),
   STRIPE_API_BASE: stripeApiBase,
-});
+}).superRefine((env, ctx) => {
+  if (env.STRIPE_SECRET_KEY !== undefined && env.STRIPE_LIVEMODE !== undefined) checkKeyMatchesLivemode({ STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_LIVEMODE: env.STRIPE_LIVEMODE }, ctx);
+}, crossChecks);
 
 const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync', 'migrate-accounts']);
 
@@ -38,7 +43,8 @@ const Batch = z.coerce.number().int().min(1).max(1000);
 
 function stripeFrom(env: z.infer<typeof Env>) {
   if (!env.STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is required for this command');
-  return { stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }), livemode: env.STRIPE_SECRET_KEY.includes('_live_') };
+  if (env.STRIPE_LIVEMODE === undefined) throw new Error('STRIPE_LIVEMODE (true or false, the deployment\'s mode) is required for this command');
+  return { stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }), livemode: env.STRIPE_LIVEMODE };
 }
 
 function parseSince(raw: string | undefined): number {
