@@ -3,6 +3,7 @@
 //   replay-dead-letters [--max 1000] [--dry-run] [--type customer.subscription.updated ...]
 //   replay-stripe-events --since 2026-11-20T00:00:00Z [--dry-run]
 //   resync [--customer cus_...] [--per-second 10]
+//   service-key create --name <caller> [--scopes check,track,read] | service-key list | service-key revoke --id svckey_...
 //   migrate-accounts [--dry-run] [--batch 200] [--after <userId>]   (issue 19: users -> accounts)
 // Environment: GOOGLE_CLOUD_PROJECT; STRIPE_SECRET_KEY and STRIPE_LIVEMODE (+ STRIPE_API_BASE for the
 // stand-in) for the Stripe commands; PUBSUB_TOPIC, DEAD_LETTER_SUBSCRIPTION override the default names.
@@ -23,6 +24,8 @@ import { UserId } from '@billing/shared/model/ids.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 import { replayStripeEvents } from './replay-stripe-events.js';
 import { resyncSubscriptions } from './resync-subscriptions.js';
+import { ServiceKeyScope } from '@billing/shared/model/service-documents.js';
+import { createServiceKey, listServiceKeys, revokeServiceKey } from '@billing/shared/service-api/service-keys.js';
 
 const Env = z.object({
   GOOGLE_CLOUD_PROJECT: z.string().min(1),
@@ -36,7 +39,13 @@ const Env = z.object({
   if (env.STRIPE_SECRET_KEY !== undefined && env.STRIPE_LIVEMODE !== undefined) checkKeyMatchesLivemode({ STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_LIVEMODE: env.STRIPE_LIVEMODE }, ctx);
 }, crossChecks);
 
-const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync', 'migrate-accounts']);
+const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync', 'migrate-accounts', 'service-key']);
+const ServiceKeyAction = z.enum(['create', 'list', 'revoke']);
+const ServiceKeyName = z.string().trim().min(1).max(100);
+const Scopes = z
+  .string()
+  .transform((list) => list.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(ServiceKeyScope).min(1));
 
 /** Users per page of `migrate-accounts`: each page is one query, and a killed run redoes at most one. */
 const Batch = z.coerce.number().int().min(1).max(1000);
@@ -74,6 +83,9 @@ async function main(argv: string[]): Promise<void> {
       'per-second': { type: 'string', default: '10' },
       batch: { type: 'string', default: '200' },
       after: { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string', default: 'check,track,read' },
+      id: { type: 'string' },
     },
   });
   const command = Command.parse(positionals[0]);
@@ -116,6 +128,24 @@ async function main(argv: string[]): Promise<void> {
           // Progress: one `ops.migrate_accounts_page` log line per page, with the lastUserId to resume after.
           const result = await migrateAccounts({ store: createStore(firestore), clock: systemClock, logger, batch, after, dryRun: values['dry-run'] });
           console.log(JSON.stringify(result, null, 2));
+        } finally {
+          await firestore.terminate();
+        }
+        break;
+      }
+      case 'service-key': {
+        const action = flag('service-key <action>', ServiceKeyAction, positionals[1]);
+        const firestore = createFirestore(env.GOOGLE_CLOUD_PROJECT);
+        const deps = { store: createStore(firestore), clock: systemClock };
+        try {
+          if (action === 'create') {
+            // The secret is printed here once; only its hash is stored.
+            console.log(JSON.stringify(await createServiceKey(deps, flag('--name', ServiceKeyName, values.name), flag('--scopes', Scopes, values.scopes)), null, 2));
+          } else if (action === 'list') {
+            console.log(JSON.stringify(await listServiceKeys(deps.store), null, 2));
+          } else {
+            console.log(JSON.stringify(await revokeServiceKey(deps, flag('--id', z.string().regex(/^svckey_[0-9a-f]{24}$/), values.id)), null, 2));
+          }
         } finally {
           await firestore.terminate();
         }

@@ -33,6 +33,7 @@ import { reportsRouter } from './routes/reports-router.js';
 import { teamsRouter } from './routes/teams-router.js';
 import type { DevServiceIdentity, ServiceTokenVerifier } from './service-api/service-identity.js';
 import { serviceRouter } from './service-api/service-router.js';
+import { createServiceKeyVerifier } from '@billing/shared/service-api/service-keys.js';
 
 /** `public/` sits next to `src/` in the workspace and next to `dist/` in the deploy directory. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -82,7 +83,7 @@ export function createApp(deps: AppDeps): Express {
   // Routes with their own authentication (a service's Google ID token; a user's API key) come before IAP's.
   const store = createStore(deps.firestore);
   if (deps.metering && deps.service) {
-    app.use('/v1', serviceRouter({ verifier: deps.service.verifier, accounts: deps.accounts, metering: deps.metering, store, clock: deps.clock, logger: deps.logger, upgradeUrl: `${deps.billing.publicBaseUrl}/billing`, serverUrl: deps.billing.publicBaseUrl }));
+    app.use('/v1', serviceRouter({ verifier: deps.service.verifier, serverKeys: createServiceKeyVerifier({ store, clock: deps.clock }), accounts: deps.accounts, metering: deps.metering, store, clock: deps.clock, logger: deps.logger, upgradeUrl: `${deps.billing.publicBaseUrl}/billing`, serverUrl: deps.billing.publicBaseUrl }));
   }
   if (deps.metering) app.use('/v1', v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock, choose: accountChooser({ accounts: deps.accounts, firestore: deps.firestore }) }));
 

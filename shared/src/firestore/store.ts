@@ -7,7 +7,7 @@ import { ApiKeyDoc } from '../model/api-key-documents.js';
 import { Collection } from '../model/collections.js';
 import { AccountDoc, InvitationDoc, LegacyUserDoc, MembershipDoc, membershipId } from '../model/account-documents.js';
 import { CustomerDoc, CustomerObjectsDoc, EntitlementsDoc, InvoiceDoc, LedgerEntry, SubscriptionDoc } from '../model/documents.js';
-import { NotificationOutboxDoc, TrackKeyDoc } from '../model/service-documents.js';
+import { NotificationOutboxDoc, ServiceKeyDoc, TrackKeyDoc } from '../model/service-documents.js';
 import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '../model/usage-documents.js';
 import type { MeteredFeature } from '../plans/catalog.js';
 import { zodConverter } from './zod-converter.js';
@@ -44,6 +44,7 @@ export function createStore(db: Firestore) {
     ledger: typed(db, Collection.ledger, LedgerEntry),
     apiKeys: typed(db, Collection.apiKeys, ApiKeyDoc),
     trackKeys: typed(db, Collection.trackKeys, TrackKeyDoc),
+    serviceKeys: typed(db, Collection.serviceKeys, ServiceKeyDoc),
     notificationOutbox,
     /** Notifications not yet published. */
     unpublishedNotifications: (): Query<NotificationOutboxDoc> => notificationOutbox.where('publishedAt', '==', null),

@@ -28,6 +28,8 @@ export const Collection = {
   apiKeys: 'api_keys',
   /** `track_keys/{sha256(accountId, idempotencyKey)}`: the service API's `track` outcomes, for idempotency (TTL: the window). */
   trackKeys: 'track_keys',
+  /** `service_keys/{sha256(secret)}`: server keys of service API callers outside Google Cloud, hash only. */
+  serviceKeys: 'service_keys',
   /** `notification_outbox/{notificationId}`: notifications for hosts, until published (TTL 30 d). */
   notificationOutbox: 'notification_outbox',
 } as const;

@@ -34,3 +34,21 @@ export const NotificationOutboxDoc = z.object({
   expireAt: timestamp,
 });
 export type NotificationOutboxDoc = z.infer<typeof NotificationOutboxDoc>;
+
+export const ServiceKeyScope = z.enum(['check', 'track', 'read']);
+export type ServiceKeyScope = z.infer<typeof ServiceKeyScope>;
+
+/**
+ * `service_keys/{sha256(secret)}`: a server key for a caller of the service API outside Google
+ * Cloud (service-api/service-keys.ts). Hash only; scoped; revocable. Made and revoked by operators
+ * (`npm run ops -- service-key ...`).
+ */
+export const ServiceKeyDoc = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(ServiceKeyScope).min(1),
+  createdAt: timestamp,
+  revokedAt: timestamp.nullable(),
+});
+export type ServiceKeyDoc = z.infer<typeof ServiceKeyDoc>;

@@ -17,7 +17,7 @@ function operation(route: ServiceRoute) {
   return {
     summary: route.summary,
     operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
-    security: [{ googleIdToken: [] }],
+    security: [{ googleIdToken: [] }, { serverKey: [] }],
     ...(params
       ? { parameters: Object.entries(params.properties ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema })) }
       : {}),
@@ -42,7 +42,10 @@ export function serviceOpenApi(serverUrl: string): Record<string, unknown> {
     servers: [{ url: serverUrl }],
     paths,
     components: {
-      securitySchemes: { googleIdToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Google-signed OIDC ID token (Cloud Run service-to-service).' } },
+      securitySchemes: {
+        googleIdToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Google-signed OIDC ID token (Cloud Run service-to-service) of a service account in SERVICE_ACCOUNTS: every route.' },
+        serverKey: { type: 'http', scheme: 'bearer', description: 'A server key (`bsk_...`, `npm run ops -- service-key create`) for callers outside Google Cloud: the routes of its scopes (check, track, read).' },
+      },
       responses: { Error: { description: 'An error: `{error: {code, message, ...}}`. 429 carries Retry-After.', content: { 'application/json': { schema: jsonSchema(ErrorResponse, 'output') } } } },
     },
   };

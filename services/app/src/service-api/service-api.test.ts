@@ -12,6 +12,7 @@ import { startTestStack, type TestStack } from '../testing/stack.js';
 import { testConfig } from '../testing/test-config.js';
 import { createServiceClient, ServiceApiError } from '@billing/shared/service-api/client.js';
 import { SERVICE_ROUTES } from '@billing/shared/service-api/contract.js';
+import { createServiceKey, listServiceKeys, revokeServiceKey } from '@billing/shared/service-api/service-keys.js';
 import { openApiPath } from '@billing/shared/service-api/openapi.js';
 import { serviceRouter } from './service-router.js';
 
@@ -243,5 +244,39 @@ describe('the contract', () => {
     const track = doc.paths['/v1/track']?.['post']?.requestBody?.content['application/json']?.schema;
     expect(Object.keys(track?.properties ?? {}).sort()).toEqual(['account', 'feature', 'idempotencyKey', 'timestamp', 'units', 'user']);
     expect(track?.required?.sort()).toEqual(['feature', 'idempotencyKey', 'units']);
+  });
+});
+
+describe('server keys (callers outside Google Cloud)', () => {
+  it('a key reaches the routes of its scopes only; an unknown, malformed or revoked key is a 401', async () => {
+    const deps = { store: store(), clock: { now: () => Date.now() } };
+    const checkOnly = await createServiceKey(deps, 'crm', ['check']);
+    expect(checkOnly.key).toMatch(/^bsk_[\w-]{43}$/);
+    expect((await call(stack.baseUrl, 'POST', '/v1/check', { account: 'acct_pro', feature: 'sso' }, checkOnly.key)).body).toMatchObject({ allowed: false, reason: 'feature_not_in_plan' });
+    const track = await call(stack.baseUrl, 'POST', '/v1/track', { account: 'acct_pro', feature: 'exports', units: 1, idempotencyKey: 'key-scope' }, checkOnly.key);
+    expect(track.status).toBe(403);
+    expect(track.body).toMatchObject({ error: { code: 'forbidden', scope: 'track' } });
+    expect((await call(stack.baseUrl, 'GET', '/v1/accounts/acct_pro', undefined, checkOnly.key)).status).toBe(403);
+
+    const full = await createServiceKey(deps, 'worker', ['check', 'track', 'read']);
+    const tracked = await call(stack.baseUrl, 'POST', '/v1/track', { account: 'acct_pro', feature: 'analyses', units: 3, idempotencyKey: 'key-track' }, full.key);
+    expect(tracked.status).toBe(200);
+    expect((await call(stack.baseUrl, 'GET', '/v1/accounts/acct_pro', undefined, full.key)).status).toBe(200);
+    await flushAll();
+    const counter = (await store().accounts.doc('acct_pro').collection('usage').get()).docs.find((d) => d.id.startsWith('analyses_'));
+    expect(counter?.get('byMember')).toMatchObject({ 'service:key:worker': 3 });
+
+    const revoked = await createServiceKey(deps, 'old', ['check']);
+    await revokeServiceKey(deps, revoked.id);
+    for (const key of [revoked.key, `bsk_${'A'.repeat(43)}`, 'bsk_short']) {
+      expect((await call(stack.baseUrl, 'POST', '/v1/check', { account: 'acct_pro', feature: 'sso' }, key)).status).toBe(401);
+    }
+    expect((await listServiceKeys(store())).map((k) => [k.name, k.scopes, k.revokedAt !== null])).toEqual(
+      expect.arrayContaining([
+        ['crm', ['check'], false],
+        ['worker', ['check', 'track', 'read'], false],
+        ['old', ['check'], true],
+      ]),
+    );
   });
 });

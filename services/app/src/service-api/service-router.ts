@@ -1,6 +1,8 @@
 // The service API: how the team's own services gate on a plan and meter usage (Autumn's check /
-// track, native to Google Cloud). Callers are services, authenticated by a Google-signed ID token
-// (service-identity.ts), never by a user's IAP assertion or a user's API key.
+// track, native to Google Cloud). Callers are services: a Google-signed ID token of a listed
+// service account (service-identity.ts; every route), or, outside Google Cloud, a scoped server key
+// (shared/src/service-api/service-keys.ts; the routes of its scopes). Never a user's IAP assertion
+// or a user's API key.
 //   POST /v1/check        {account | user, feature, units?}  may it? (charges nothing)
 //   POST /v1/track        {account | user, feature, units, idempotencyKey, timestamp?}  admit and count
 //   GET  /v1/accounts/:id  plan, status, features, quotas and usage: what a host caches
@@ -27,13 +29,16 @@ import type { FeatureUsage } from '@billing/shared/usage/usage-summary.js';
 import { jsonBody } from '../http/json-body.js';
 import { parseInput } from '../http/parse-input.js';
 import type { Metering } from '../usage/metering.js';
-import type { ServicePrincipal, ServiceTokenVerifier } from './service-identity.js';
+import type { ServiceKeyScope } from '@billing/shared/model/service-documents.js';
+import { isServiceKey, type ServiceKeyVerifier } from '@billing/shared/service-api/service-keys.js';
+import type { ServiceTokenVerifier } from './service-identity.js';
 
 /** How far ahead of our clock a caller's timestamp may be (clock skew). */
 const FUTURE_SKEW_SECONDS = 300;
 
 export interface ServiceRouterDeps {
   verifier: ServiceTokenVerifier;
+  serverKeys: ServiceKeyVerifier;
   accounts: Pick<AccountStateCache, 'get'>;
   metering: Metering;
   store: Store;
@@ -45,13 +50,28 @@ export interface ServiceRouterDeps {
   serverUrl: string;
 }
 
-const principals = new WeakMap<Response, ServicePrincipal>();
+/** Who called: a service account (every scope) or a server key (its scopes); `name` attributes usage. */
+interface Caller {
+  name: string;
+  scopes: ReadonlySet<ServiceKeyScope> | 'all';
+}
+const callers = new WeakMap<Response, Caller>();
 
-function serviceAuth(verifier: ServiceTokenVerifier): RequestHandler {
+function serviceAuth(deps: Pick<ServiceRouterDeps, 'verifier' | 'serverKeys'>, scope: ServiceKeyScope): RequestHandler {
   return async (req, res, next) => {
     const match = /^Bearer[ ]+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    if (!match?.[1]) throw unauthenticated('Send Authorization: Bearer <Google ID token of a listed service account>');
-    principals.set(res, await verifier.verify(match[1]));
+    const credential = match?.[1];
+    if (!credential) throw unauthenticated('Send Authorization: Bearer <Google ID token of a listed service account, or a server key>');
+    let caller: Caller;
+    if (isServiceKey(credential)) {
+      const key = await deps.serverKeys.verify(credential);
+      if (!key) throw unauthenticated('Invalid server key');
+      caller = { name: `key:${key.name}`, scopes: new Set(key.scopes) };
+    } else {
+      caller = { name: (await deps.verifier.verify(credential)).serviceAccount, scopes: 'all' };
+    }
+    if (caller.scopes !== 'all' && !caller.scopes.has(scope)) throw new AppError('forbidden', `This server key lacks the ${scope} scope`, { scope });
+    callers.set(res, caller);
     next();
   };
 }
@@ -65,7 +85,7 @@ const toCheckUsage = (u: FeatureUsage): CheckUsage => ({ used: u.used, limit: u.
 
 export function serviceRouter(deps: ServiceRouterDeps): Router {
   const router = Router();
-  const auth = serviceAuth(deps.verifier);
+  const auth = (scope: ServiceKeyScope) => serviceAuth(deps, scope);
   // After the caller is known: an anonymous body is never parsed.
   const json = jsonBody();
   const { metering, clock } = deps;
@@ -90,7 +110,7 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
     return toCheckUsage(found);
   }
 
-  router.post('/check', auth, ...json, async (req, res) => {
+  router.post('/check', auth('check'), ...json, async (req, res) => {
     const body = parseInput(CheckRequest, req.body);
     const account = await accountOf(body);
     const metered = MeteredFeature.safeParse(body.feature);
@@ -106,11 +126,11 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
     } satisfies CheckResponse);
   });
 
-  router.post('/track', auth, ...json, async (req, res) => {
+  router.post('/track', auth('track'), ...json, async (req, res) => {
     const body = parseInput(TrackRequest, req.body);
     const account = await accountOf(body);
     const accountId = AccountId.parse(account.accountId);
-    const principal = principals.get(res);
+    const caller = callers.get(res);
     const plan = usageAccount(accountId, account.billing, clock.now(), metering);
     // Checked before the key is claimed: a corrected retry with the same key is not a repeat.
     if (body.timestamp !== undefined && (body.timestamp < plan.periodStart || body.timestamp > nowSeconds(clock) + FUTURE_SKEW_SECONDS)) {
@@ -122,16 +142,16 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
         throw new AppError('rate_limited', 'Too many requests', { reason: 'rate_limited', retryAfterSeconds: limit.retryAfterSeconds, limitPerMinute: plan.plan.rateLimitPerMinute }, { retryAfterSeconds: limit.retryAfterSeconds });
       }
       // Usage a service tracks is attributed to the user it names, else to the calling service.
-      await metering.recorder.record({ accountId, userId: body.user ?? `service:${principal?.serviceAccount ?? 'unknown'}` }, body.feature, body.units);
+      await metering.recorder.record({ accountId, userId: body.user ?? `service:${caller?.name ?? 'unknown'}` }, body.feature, body.units);
       return { allowed: true, units: body.units, usage: usageBody(await usageOf(account, body.feature)), replayed: false } satisfies TrackResponse;
     });
-    requestLogger(req, deps.logger).info({ event: 'service.track', accountId, feature: body.feature, units: body.units, status: outcome.status, replayed: outcome.replayed, serviceAccount: principal?.serviceAccount }, 'tracked');
+    requestLogger(req, deps.logger).info({ event: 'service.track', accountId, feature: body.feature, units: body.units, status: outcome.status, replayed: outcome.replayed, caller: caller?.name }, 'tracked');
     const retryAfter = (outcome.body['error'] as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     res.status(outcome.status).json({ ...outcome.body, replayed: outcome.replayed });
   });
 
-  router.get('/accounts/:id', auth, async (req, res) => {
+  router.get('/accounts/:id', auth('read'), async (req, res) => {
     const { id } = parseInput(AccountParams, req.params);
     const account = await accountOf({ account: id });
     const now = nowSeconds(clock);
