@@ -3,6 +3,7 @@
 //   replay-dead-letters [--max 1000] [--dry-run] [--type customer.subscription.updated ...]
 //   replay-stripe-events --since 2026-11-20T00:00:00Z [--dry-run]
 //   resync [--customer cus_...] [--per-second 10]
+//   stripe-setup [--dry-run] [--webhook-url https://<app>/stripe/webhook]
 //   service-key create --name <caller> [--scopes check,track,read] | service-key list | service-key revoke --id svckey_...
 //   migrate-accounts [--dry-run] [--batch 200] [--after <userId>]   (issue 19: users -> accounts)
 // Environment: GOOGLE_CLOUD_PROJECT; STRIPE_SECRET_KEY and STRIPE_LIVEMODE (+ STRIPE_API_BASE for the
@@ -24,6 +25,7 @@ import { UserId } from '@billing/shared/model/ids.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 import { replayStripeEvents } from './replay-stripe-events.js';
 import { resyncSubscriptions } from './resync-subscriptions.js';
+import { stripeSetup } from './stripe-setup.js';
 import { ServiceKeyScope } from '@billing/shared/model/service-documents.js';
 import { createServiceKey, listServiceKeys, revokeServiceKey } from '@billing/shared/service-api/service-keys.js';
 
@@ -39,7 +41,7 @@ const Env = z.object({
   if (env.STRIPE_SECRET_KEY !== undefined && env.STRIPE_LIVEMODE !== undefined) checkKeyMatchesLivemode({ STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_LIVEMODE: env.STRIPE_LIVEMODE }, ctx);
 }, crossChecks);
 
-const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync', 'migrate-accounts', 'service-key']);
+const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync', 'migrate-accounts', 'service-key', 'stripe-setup']);
 const ServiceKeyAction = z.enum(['create', 'list', 'revoke']);
 const ServiceKeyName = z.string().trim().min(1).max(100);
 const Scopes = z
@@ -86,6 +88,7 @@ async function main(argv: string[]): Promise<void> {
       name: { type: 'string' },
       scopes: { type: 'string', default: 'check,track,read' },
       id: { type: 'string' },
+      'webhook-url': { type: 'string' },
     },
   });
   const command = Command.parse(positionals[0]);
@@ -131,6 +134,14 @@ async function main(argv: string[]): Promise<void> {
         } finally {
           await firestore.terminate();
         }
+        break;
+      }
+      case 'stripe-setup': {
+        const { stripe } = stripeFrom(env);
+        const webhookUrl = values['webhook-url'] === undefined ? undefined : flag('--webhook-url', z.url({ protocol: /^https?$/ }), values['webhook-url']);
+        const result = await stripeSetup({ stripe, dryRun: values['dry-run'], webhookUrl });
+        console.log(JSON.stringify(result, null, 2));
+        console.log(`\nSTRIPE_PRICE_IDS='${JSON.stringify(result.priceIds)}'`);
         break;
       }
       case 'service-key': {
