@@ -3,6 +3,7 @@
 //   replay-dead-letters [--max 1000] [--dry-run] [--type customer.subscription.updated ...]
 //   replay-stripe-events --since 2026-11-20T00:00:00Z [--dry-run]
 //   resync [--customer cus_...] [--per-second 10]
+//   drift [--customer cus_...] [--since 2026-11-20T00:00:00Z] [--json] [--fix]
 //   stripe-setup [--dry-run] [--webhook-url https://<app>/stripe/webhook]
 //   service-key create --name <caller> [--scopes check,track,read] | service-key list | service-key revoke --id svckey_...
 //   migrate-accounts [--dry-run] [--batch 200] [--after <userId>]   (issue 19: users -> accounts)
@@ -26,6 +27,7 @@ import { replayDeadLetters } from './replay-dead-letters.js';
 import { replayStripeEvents } from './replay-stripe-events.js';
 import { resyncSubscriptions } from './resync-subscriptions.js';
 import { stripeSetup } from './stripe-setup.js';
+import { driftLines, findDrift } from './drift.js';
 import { ServiceKeyScope } from '@billing/shared/model/service-documents.js';
 import { createServiceKey, listServiceKeys, revokeServiceKey } from '@billing/shared/service-api/service-keys.js';
 
@@ -41,7 +43,7 @@ const Env = z.object({
   if (env.STRIPE_SECRET_KEY !== undefined && env.STRIPE_LIVEMODE !== undefined) checkKeyMatchesLivemode({ STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_LIVEMODE: env.STRIPE_LIVEMODE }, ctx);
 }, crossChecks);
 
-const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync', 'migrate-accounts', 'service-key', 'stripe-setup']);
+const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync', 'migrate-accounts', 'service-key', 'stripe-setup', 'drift']);
 const ServiceKeyAction = z.enum(['create', 'list', 'revoke']);
 const ServiceKeyName = z.string().trim().min(1).max(100);
 const Scopes = z
@@ -89,6 +91,8 @@ async function main(argv: string[]): Promise<void> {
       scopes: { type: 'string', default: 'check,track,read' },
       id: { type: 'string' },
       'webhook-url': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      fix: { type: 'boolean', default: false },
     },
   });
   const command = Command.parse(positionals[0]);
@@ -131,6 +135,29 @@ async function main(argv: string[]): Promise<void> {
           // Progress: one `ops.migrate_accounts_page` log line per page, with the lastUserId to resume after.
           const result = await migrateAccounts({ store: createStore(firestore), clock: systemClock, logger, batch, after, dryRun: values['dry-run'] });
           console.log(JSON.stringify(result, null, 2));
+        } finally {
+          await firestore.terminate();
+        }
+        break;
+      }
+      case 'drift': {
+        const { stripe, livemode } = stripeFrom(env);
+        const firestore = createFirestore(env.GOOGLE_CLOUD_PROJECT);
+        const store = createStore(firestore);
+        try {
+          const since = values.since === undefined ? undefined : parseSince(values.since);
+          const result = await findDrift({ stripe, store, customerId: values.customer, since });
+          console.log(values.json ? JSON.stringify(result, null, 2) : driftLines(result).join('\n'));
+          if (values.fix) {
+            for (const d of result.drifted) {
+              await resyncSubscriptions({ stripe, store, reader: createSdkStripeReader(stripe), clock: systemClock, logger, customerId: d.customerId, livemode, perSecond: Number(values['per-second']) });
+            }
+            const after = await findDrift({ stripe, store, customerId: values.customer, since });
+            console.log(values.json ? JSON.stringify({ afterFix: after }, null, 2) : ['after --fix:', ...driftLines(after)].join('\n'));
+            if (after.drifted.length > 0) process.exitCode = 1;
+          } else if (result.drifted.length > 0) {
+            process.exitCode = 1;
+          }
         } finally {
           await firestore.terminate();
         }
