@@ -4,11 +4,12 @@
 // confirmed at their previewed cost; API keys; and the admin revenue view, for an ADMIN_EMAILS
 // identity only. No screenshots are written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createStore } from '@billing/shared/firestore/store.js';
 import { invoiceFixture, subscriptionFixture } from '@billing/shared/testing/revenue-fixtures.js';
 import { devSubject } from '../auth/dev-iap.js';
 import { formatDate } from '../pages/format.js';
+import { launchChromium, signedInContext } from '../testing/browser-session.js';
 import { startTestStack, type TestStack } from '../testing/stack.js';
 
 let stack: TestStack;
@@ -16,10 +17,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   stack = await startTestStack({ env: { ADMIN_EMAILS: 'ops@example.com' } });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -27,16 +25,7 @@ afterAll(async () => {
 });
 
 /** A fresh browser context signed in on the dev sign-in page, on /billing. */
-async function signedIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${stack.baseUrl}/billing`);
-  await page.fill('input[name=email]', email);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${stack.baseUrl}/billing`);
-  return { context, page };
-}
+const signedIn = (email: string) => signedInContext(browser, stack.baseUrl, email);
 
 describe('billing page in a browser', () => {
   it('signs in, subscribes through Checkout, cancels in the portal and shows the end date', async () => {

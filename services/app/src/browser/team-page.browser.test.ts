@@ -5,9 +5,10 @@
 // seats; the owner removes the member, whose page falls back to their personal account. And the
 // team section fits a desktop and a phone. No screenshots are written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { billingSummaryFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { devSubject } from '../auth/dev-iap.js';
+import { launchChromium, signedInContext } from '../testing/browser-session.js';
 import { startTestStack, type TestStack } from '../testing/stack.js';
 
 let stack: TestStack;
@@ -15,10 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -26,17 +24,7 @@ afterAll(async () => {
 });
 
 /** A fresh browser context that opens `path` and signs in as `email` on the dev sign-in page it is sent to. */
-async function signedIn(email: string, path = '/billing'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${stack.baseUrl}${path}`);
-  expect(new URL(page.url()).pathname).toBe('/dev/sign-in');
-  await page.fill('input[name=email]', email);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${stack.baseUrl}${path}`);
-  return { context, page };
-}
+const signedIn = (email: string, path = '/billing') => signedInContext(browser, stack.baseUrl, email, path);
 
 /** Clicks a button whose action reloads (or navigates), answering its confirmation with OK. */
 async function clickConfirmed(page: Page, selector: string): Promise<string> {
