@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { decideAccess, effectivePlan } from './access-decision.js';
 import type { BillingSummary } from '../model/documents.js';
+import { isPaymentFailedStatus } from '../model/subscription-status.js';
 import { Feature, MeteredFeature, type PlanId, type Quota } from '../plans/catalog.js';
 
 export const CheckReason = z.enum(['no_subscription', 'feature_not_in_plan', 'quota_exceeded', 'rate_limited', 'past_due_grace_over']);
@@ -42,7 +43,7 @@ export interface CheckDecision {
 
 /** Why an account without a plan that grants anything is refused: never subscribed, or a failed payment past its grace. */
 function withoutPlan(billing: BillingSummary | null): CheckReason {
-  return billing?.status === 'past_due' || billing?.status === 'unpaid' ? 'past_due_grace_over' : 'no_subscription';
+  return isPaymentFailedStatus(billing?.status ?? null) ? 'past_due_grace_over' : 'no_subscription';
 }
 
 export function decideCheck(input: CheckInput): CheckDecision {

@@ -28,6 +28,7 @@ import { usageAccount } from '@billing/shared/usage/usage-account.js';
 import type { FeatureUsage } from '@billing/shared/usage/usage-summary.js';
 import { jsonBody } from '../http/json-body.js';
 import { parseInput } from '../http/parse-input.js';
+import { takeRateLimit } from '../usage/metered.js';
 import type { Metering } from '../usage/metering.js';
 import type { ServiceKeyScope } from '@billing/shared/model/service-documents.js';
 import { isServiceKey, type ServiceKeyVerifier } from '@billing/shared/service-api/service-keys.js';
@@ -137,10 +138,7 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
       throw new AppError('bad_request', 'timestamp must fall in the account’s current quota month, and not in the future', { periodStart: plan.periodStart });
     }
     const outcome = await idempotentTrack({ store: deps.store, clock }, { accountId, idempotencyKey: body.idempotencyKey, feature: body.feature, units: body.units }, async () => {
-      const limit = metering.rateLimiter.take(`user:${accountId}`, plan.plan.rateLimitPerMinute);
-      if (!limit.ok) {
-        throw new AppError('rate_limited', 'Too many requests', { reason: 'rate_limited', retryAfterSeconds: limit.retryAfterSeconds, limitPerMinute: plan.plan.rateLimitPerMinute }, { retryAfterSeconds: limit.retryAfterSeconds });
-      }
+      takeRateLimit(metering, plan);
       // Usage a service tracks is attributed to the user it names, else to the calling service.
       await metering.recorder.record({ accountId, userId: body.user ?? `service:${caller?.name ?? 'unknown'}` }, body.feature, body.units);
       return { allowed: true, units: body.units, usage: usageBody(await usageOf(account, body.feature)), replayed: false } satisfies TrackResponse;

@@ -16,20 +16,26 @@ import type { RequestHandler } from 'express';
 import { AppError } from '@billing/shared/errors/app-error.js';
 import type { MeteredFeature } from '@billing/shared/plans/catalog.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
-import { usageAccount } from '@billing/shared/usage/usage-account.js';
+import { usageAccount, type UsageAccount } from '@billing/shared/usage/usage-account.js';
 import { requestPrincipal } from '../api-keys/api-key-auth.js';
 import type { Metering } from './metering.js';
+
+/**
+ * The account's per-minute rate limit at its plan's rate, one token per request: a 429 with
+ * Retry-After when the bucket is empty. The one rule for the app's metered routes and /v1/track.
+ */
+export function takeRateLimit(metering: Pick<Metering, 'rateLimiter'>, account: UsageAccount): void {
+  const limit = metering.rateLimiter.take(`user:${account.accountId}`, account.plan.rateLimitPerMinute);
+  if (limit.ok) return;
+  const { retryAfterSeconds } = limit;
+  throw new AppError('rate_limited', 'Too many requests', { reason: 'rate_limited', retryAfterSeconds, limitPerMinute: account.plan.rateLimitPerMinute }, { retryAfterSeconds });
+}
 
 export function metered(feature: MeteredFeature, deps: { metering: Metering; clock: Clock }, units = 1): RequestHandler {
   return async (_req, res, next) => {
     const { accountId, userId, keyId } = requestPrincipal(res);
     const { metering } = deps;
-    const account = usageAccount(accountId, await metering.billing.billing(accountId), deps.clock.now(), metering);
-    const limit = metering.rateLimiter.take(`user:${accountId}`, account.plan.rateLimitPerMinute);
-    if (!limit.ok) {
-      res.set('Retry-After', String(limit.retryAfterSeconds));
-      throw new AppError('rate_limited', 'Too many requests', { retryAfterSeconds: limit.retryAfterSeconds, limitPerMinute: account.plan.rateLimitPerMinute });
-    }
+    takeRateLimit(metering, usageAccount(accountId, await metering.billing.billing(accountId), deps.clock.now(), metering));
     await metering.recorder.record({ accountId, userId: userId ?? accountId, keyId }, feature, units);
     next();
   };
