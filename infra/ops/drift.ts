@@ -8,11 +8,15 @@
 // follow the customer's next event, or `replay-stripe-events`.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Stripe from 'stripe';
+
 import { Timestamp } from '@google-cloud/firestore';
 import { SubscriptionPayload, parsePayload } from '@billing/shared/billing/object-payloads.js';
 import { subscriptionDoc } from '@billing/shared/billing/subscription-doc.js';
 import type { Store } from '@billing/shared/firestore/store.js';
 import type { SubscriptionDoc } from '@billing/shared/model/documents.js';
+
+/** Every page of a list (the SDK's own paging); far above any count these tools meet. */
+const ALL = { limit: 10_000 };
 
 export interface Difference {
   /** `subscription sub_...: status`, `entitlements`, `open invoices`. */
@@ -40,12 +44,6 @@ export interface DriftOptions {
 /** The fields compared on each subscription: what access, seats and the pages read. */
 const COMPARED = ['status', 'priceId', 'planId', 'quantity', 'currentPeriodEnd', 'cancelAtPeriodEnd', 'cancelAt', 'trialEnd'] as const satisfies readonly (keyof SubscriptionDoc)[];
 
-async function all<T>(list: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of list) out.push(item);
-  return out;
-}
-
 const sorted = (xs: readonly string[]) => [...xs].sort();
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -53,9 +51,9 @@ export async function customerDrift(opts: Pick<DriftOptions, 'stripe' | 'store'>
   const { stripe, store } = opts;
   const differences: Difference[] = [];
   const [subscriptions, entitlements, openInvoices] = await Promise.all([
-    all(stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 })),
-    all(stripe.entitlements.activeEntitlements.list({ customer: customerId, limit: 100 })),
-    all(stripe.invoices.list({ customer: customerId, status: 'open', limit: 100 })),
+    stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 }).autoPagingToArray(ALL),
+    stripe.entitlements.activeEntitlements.list({ customer: customerId, limit: 100 }).autoPagingToArray(ALL),
+    stripe.invoices.list({ customer: customerId, status: 'open', limit: 100 }).autoPagingToArray(ALL),
   ]);
   const now = Timestamp.now();
   const version = { created: 0, eventId: null, source: 'fetch' as const, revision: 0 };

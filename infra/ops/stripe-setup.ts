@@ -11,9 +11,13 @@
 //     different version cannot be changed: reported, to register a new endpoint).
 // Prints what it did (or, with --dry-run, would do) and the STRIPE_PRICE_IDS it leads to.
 import type Stripe from 'stripe';
+
 import { Feature, PLANS, type MeteredPrice, type Plan, type PlanPrice } from '@billing/shared/plans/catalog.js';
 import { PINNED_API_VERSION } from '@billing/shared/stripe/api-version.js';
 import { HandledEventType } from '@billing/shared/stripe/event-types.js';
+
+/** Every page of a list (the SDK's own paging); far above any count these tools meet. */
+const ALL = { limit: 10_000 };
 
 export interface SetupAction {
   action: 'create' | 'update' | 'attach' | 'transfer' | 'report';
@@ -35,12 +39,6 @@ const NEW = '(new)';
 const SOLD_PLANS = Object.values(PLANS).filter((p) => p.prices.length > 0);
 const lookupKeysOf = (plan: Plan) => [...plan.prices.map((p) => p.lookupKey), ...plan.meteredPrices.map((m) => m.lookupKey)];
 
-async function all<T>(list: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of list) out.push(item);
-  return out;
-}
-
 /** What a catalog price asks of a Stripe price. */
 function sameLicensed(p: Stripe.Price, want: PlanPrice, productId: string): boolean {
   return p.active && p.product === productId && p.currency === want.currency && p.unit_amount === want.unitAmount && p.recurring?.interval === want.interval && (p.recurring.interval_count ?? 1) === 1 && p.recurring.usage_type === 'licensed';
@@ -58,7 +56,7 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
   };
 
   // Features.
-  const features = new Map((await all(stripe.entitlements.features.list({ limit: 100 }))).map((f) => [f.lookup_key, f.id]));
+  const features = new Map((await stripe.entitlements.features.list({ limit: 100 }).autoPagingToArray(ALL)).map((f) => [f.lookup_key, f.id]));
   for (const feature of Feature.options) {
     if (features.has(feature)) continue;
     const created = await act({ action: 'create', object: 'feature', key: feature }, () => stripe.entitlements.features.create({ name: feature.replaceAll('_', ' '), lookup_key: feature }));
@@ -66,7 +64,7 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
   }
 
   // Products, and the features each plan grants.
-  const products = await all(stripe.products.list({ limit: 100, active: true }));
+  const products = await stripe.products.list({ limit: 100, active: true }).autoPagingToArray(ALL);
   const productIds = new Map<string, string>();
   for (const plan of SOLD_PLANS) {
     const found = products.find((p) => p.metadata['planId'] === plan.id);
@@ -80,7 +78,7 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
       }
     }
     const productId = productIds.get(plan.id) ?? NEW;
-    const attached = productId === NEW ? new Set<string>() : new Set((await all(stripe.products.listFeatures(productId, { limit: 100 }))).map((pf) => pf.entitlement_feature.lookup_key));
+    const attached = productId === NEW ? new Set<string>() : new Set((await stripe.products.listFeatures(productId, { limit: 100 }).autoPagingToArray(ALL)).map((pf) => pf.entitlement_feature.lookup_key));
     for (const feature of plan.features) {
       if (attached.has(feature)) continue;
       await act({ action: 'attach', object: 'product_feature', key: `${plan.id}:${feature}` }, () => stripe.products.createFeature(productId, { entitlement_feature: features.get(feature) ?? NEW }));
@@ -88,7 +86,7 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
   }
 
   // Billing Meters, by event name.
-  const meters = new Map((await all(stripe.billing.meters.list({ limit: 100, status: 'active' }))).map((m) => [m.event_name, m.id]));
+  const meters = new Map((await stripe.billing.meters.list({ limit: 100, status: 'active' }).autoPagingToArray(ALL)).map((m) => [m.event_name, m.id]));
   for (const metered of SOLD_PLANS.flatMap((p) => p.meteredPrices)) {
     if (meters.has(metered.meterEventName)) continue;
     const created = await act({ action: 'create', object: 'meter', key: metered.meterEventName }, () =>
@@ -100,7 +98,7 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
   // Prices, by lookup key (Stripe filters at most 10 keys per call).
   const keys = SOLD_PLANS.flatMap(lookupKeysOf);
   const existing = new Map<string, Stripe.Price>();
-  for (let i = 0; i < keys.length; i += 10) for (const p of await all(stripe.prices.list({ lookup_keys: keys.slice(i, i + 10), limit: 100 }))) if (p.lookup_key) existing.set(p.lookup_key, p);
+  for (let i = 0; i < keys.length; i += 10) for (const p of await stripe.prices.list({ lookup_keys: keys.slice(i, i + 10), limit: 100 }).autoPagingToArray(ALL)) if (p.lookup_key) existing.set(p.lookup_key, p);
   const priceIds: Record<string, string> = {};
   for (const plan of SOLD_PLANS) {
     const productId = productIds.get(plan.id) ?? NEW;
@@ -141,7 +139,7 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
   if (opts.webhookUrl) {
     const url = opts.webhookUrl;
     const events = [...HandledEventType.options].sort();
-    const endpoint = (await all(stripe.webhookEndpoints.list({ limit: 100 }))).find((e) => e.url === url);
+    const endpoint = (await stripe.webhookEndpoints.list({ limit: 100 }).autoPagingToArray(ALL)).find((e) => e.url === url);
     if (!endpoint) {
       const created = await act({ action: 'create', object: 'webhook_endpoint', key: url }, () =>
         stripe.webhookEndpoints.create({ url, enabled_events: events, api_version: PINNED_API_VERSION as Stripe.WebhookEndpointCreateParams.ApiVersion }),
