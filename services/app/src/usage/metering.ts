@@ -1,7 +1,7 @@
 // Everything the app needs for metering, built once at the composition root from the clients it
 // already has: the quota recorder, the usage summary, API keys, the rate limiter, and the
 // UsageView the app's /api/me and billing page read. close() is for SIGTERM: it flushes admitted
-// units and lastUsedAt stamps and gives back quota leases.
+// units and lastUsedAt stamps, gives back quota leases and finishes recording quota notifications.
 import type { Firestore } from '@google-cloud/firestore';
 import type { AccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import { createApiKeyStore, type ApiKeyStore } from '@billing/shared/api-keys/api-key-store.js';
@@ -89,6 +89,8 @@ export function createMetering(opts: MeteringOptions): Metering {
     },
     async close() {
       await Promise.all([recorder.close(), keyVerifier.close()]);
+      // A quota notification noticed just before SIGTERM is written to the outbox before the exit.
+      await quotaThresholds.idle();
     },
   };
 }
