@@ -10,6 +10,7 @@ import { emptyable, expandParam, formBool, metadataParam } from '../http/request
 import { invalidParam, noSuchResource } from '../http/stripe-error.js';
 import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
 import { mergeMetadata } from './merge-metadata.js';
+import { productObject } from '../billing/product-object.js';
 
 const name = z.string().min(1).max(250);
 const description = emptyable(z.string().max(40_000));
@@ -36,27 +37,18 @@ const create = endpoint(
     const id = p.id ?? newId('prod', 14);
     if (ctx.state.products.has(id)) throw invalidParam('id', `Product already exists.`, 'resource_already_exists');
     const now = ctx.clock.now();
-    const product: Stripe.Product = {
-      id,
-      object: 'product',
-      active: p.active ?? true,
-      created: now,
-      default_price: null,
-      description: p.description === undefined || p.description === '' ? null : p.description,
-      images: [],
-      livemode: false,
-      marketing_features: [],
-      metadata: mergeMetadata({}, p.metadata),
-      name: p.name,
-      package_dimensions: null,
-      shippable: null,
-      tax_code: null,
-      tax_details: null,
-      type: 'service',
-      unit_label: null,
-      updated: now,
-      url: null,
-    };
+    const product = productObject(
+      {
+        id,
+        active: p.active ?? true,
+        default_price: null,
+        description: p.description === undefined || p.description === '' ? null : p.description,
+        marketing_features: [],
+        metadata: mergeMetadata({}, p.metadata),
+        name: p.name,
+      },
+      now,
+    );
     ctx.state.products.set(id, product);
     ctx.events.emit('product.created', product);
     return product;

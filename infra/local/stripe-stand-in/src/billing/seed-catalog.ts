@@ -3,6 +3,7 @@
 // `mtr_<event_name>`, `feat_<feature>` (so STRIPE_PRICE_IDS is {"pro_month":"price_pro_month",...}).
 import Stripe from 'stripe';
 import { Feature, PLANS, type MeteredPrice, type Plan, type PlanPrice } from '@billing/shared/plans/catalog.js';
+import { productObject } from './product-object.js';
 import type { StandInState } from './stand-in-state.js';
 
 export const productIdFor = (planId: string) => `prod_${planId}`;
@@ -14,7 +15,7 @@ export function seedCatalog(state: StandInState, now: number): void {
   for (const feature of Feature.options) state.features.set(featureIdFor(feature), featureObject(feature));
   for (const plan of Object.values(PLANS)) {
     if (plan.prices.length === 0) continue; // the free plan is not sold through Stripe
-    state.products.set(productIdFor(plan.id), productObject(plan, now));
+    state.products.set(productIdFor(plan.id), planProduct(plan, now));
     state.productFeatures.set(productIdFor(plan.id), plan.features.map(featureIdFor));
     for (const price of plan.prices) state.prices.set(priceIdFor(price.lookupKey), licensedPrice(plan, price, now));
     for (const metered of plan.meteredPrices) {
@@ -29,28 +30,19 @@ function featureObject(feature: Feature): Stripe.Entitlements.Feature {
   return { id: featureIdFor(feature), object: 'entitlements.feature', active: true, livemode: false, lookup_key: feature, metadata: {}, name: feature.replaceAll('_', ' ') };
 }
 
-function productObject(plan: Plan, now: number): Stripe.Product {
-  return {
-    id: productIdFor(plan.id),
-    object: 'product',
-    active: true,
-    created: now,
-    default_price: plan.prices[0] ? priceIdFor(plan.prices[0].lookupKey) : null,
-    description: plan.description,
-    images: [],
-    livemode: false,
-    marketing_features: plan.features.map((f) => ({ name: f })),
-    metadata: { planId: plan.id },
-    name: plan.name,
-    package_dimensions: null,
-    shippable: null,
-    tax_code: null,
-    tax_details: null,
-    type: 'service',
-    unit_label: null,
-    updated: now,
-    url: null,
-  };
+function planProduct(plan: Plan, now: number): Stripe.Product {
+  return productObject(
+    {
+      id: productIdFor(plan.id),
+      active: true,
+      default_price: plan.prices[0] ? priceIdFor(plan.prices[0].lookupKey) : null,
+      description: plan.description,
+      marketing_features: plan.features.map((f) => ({ name: f })),
+      metadata: { planId: plan.id },
+      name: plan.name,
+    },
+    now,
+  );
 }
 
 function basePrice(plan: Plan, id: string, lookupKey: string, now: number): Omit<Stripe.Price, 'recurring' | 'unit_amount' | 'unit_amount_decimal'> {
