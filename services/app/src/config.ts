@@ -30,6 +30,14 @@ export function isLoopbackHttpUrl(raw: string): boolean {
   return url.protocol === 'http:' && (host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]');
 }
 
+/** A comma-separated list of emails, lower-cased; empty by default. */
+const emailList = (message: string) =>
+  z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.email(message)));
+
 export type IdentityConfig = { mode: 'iap'; audience: string } | { mode: 'dev'; privateJwk: z.output<typeof DevJwk> | undefined };
 
 function identityOf(audience: string | undefined, privateJwk: z.output<typeof DevJwk> | undefined): IdentityConfig {
@@ -57,17 +65,9 @@ export const AppConfigSchema = z
     /** Show a promotion code field in Checkout (codes are made in the Stripe Dashboard). */
     CHECKOUT_PROMOTION_CODES: envBool.default(false),
     /** Comma-separated emails (as IAP asserts them) that may open the admin revenue view. */
-    ADMIN_EMAILS: z
-      .string()
-      .default('')
-      .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
-      .pipe(z.array(z.email('must be a comma-separated list of emails'))),
+    ADMIN_EMAILS: emailList('must be a comma-separated list of emails'),
     /** Comma-separated service account emails whose Google ID tokens may call the service API (/v1/check, /v1/track, /v1/accounts). */
-    SERVICE_ACCOUNTS: z
-      .string()
-      .default('')
-      .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
-      .pipe(z.array(z.email('must be a comma-separated list of service account emails'))),
+    SERVICE_ACCOUNTS: emailList('must be a comma-separated list of service account emails'),
   })
   .superRefine((env, ctx) => {
     const parsed = parsedKeys(ctx);
