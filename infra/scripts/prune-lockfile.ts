@@ -8,8 +8,8 @@
 // 3. Lay the graph out again under a fresh root, npm style: a package goes to the top level
 //    unless another version of it is already visible from its dependent, in which case it nests
 //    under that dependent. Breadth-first, so a node's own subtree is laid out after the node.
-// No zod here: infra/ is build tooling outside the workspaces, and the zod hoisted at the root is
-// firebase-tools' v3, not the v4 the product uses. The lockfile is npm's own output; one shape check.
+// No zod here: infra/ is build tooling outside the workspaces, and no zod is hoisted at the root
+// (each workspace declares its own). The lockfile is npm's own output; one shape check.
 
 export interface LockEntry {
   readonly name?: string;

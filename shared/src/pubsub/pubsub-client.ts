@@ -3,7 +3,7 @@
 // Why the explicit `grpc`: @google-cloud/pubsub 6 creates the emulator's insecure credentials
 // with the grpc-js of its own google-gax, while the generated clients it calls
 // (@google-cloud/pubsub-api) load their own google-gax and grpc-js whenever npm cannot dedupe
-// them (here: firebase-tools keeps google-gax 5 at the root). grpc-js then refuses the
+// them (it happened while firebase-tools kept google-gax 5 at the root). grpc-js then refuses the
 // credentials ("Channel credentials must be a ChannelCredentials object") and every call fails.
 // Handing one grpc module to both (PubSub and the gax GrpcClient honour `grpc`) removes the
 // mismatch; in production it changes nothing but which copy is loaded.
@@ -14,8 +14,8 @@ export function createPubSubClient(config: ClientConfig = {}): PubSub {
   return new PubSub({ grpc, ...config });
 }
 
-// Workspaces reach the library through shared (the root node_modules holds another major of it
-// for firebase-tools), so they take its types from here too.
+// Workspaces reach the library through shared, the one workspace that depends on it for building
+// clients, so they take its types from here too.
 export type { PubSub, Subscription, Topic } from '@google-cloud/pubsub';
 /**
  * The generated subscriber client (synchronous pull: tools and tests), built from a PubSub
