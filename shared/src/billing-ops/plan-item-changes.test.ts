@@ -22,15 +22,17 @@ describe('planItemChanges', () => {
     expect(planItemChanges(subscription('price_pro_month'), priceIds, resolvePlanPrices(priceIds, 'team_month'))).toEqual([
       { kind: 'swap', itemId: 'si_0', priceId: 'price_team_month', quantity: 1 },
       { kind: 'add', priceId: 'price_team_api_calls', metered: true },
+      { kind: 'add', priceId: 'price_team_tokens', metered: true },
     ]);
   });
 
   it('removes metered prices the target plan does not bill and keeps shared ones', () => {
-    expect(planItemChanges(subscription('price_team_month', 'price_team_api_calls'), priceIds, resolvePlanPrices(priceIds, 'pro_month'))).toEqual([
+    expect(planItemChanges(subscription('price_team_month', 'price_team_api_calls', 'price_team_tokens'), priceIds, resolvePlanPrices(priceIds, 'pro_month'))).toEqual([
       { kind: 'swap', itemId: 'si_0', priceId: 'price_pro_month', quantity: 1 },
       { kind: 'remove', itemId: 'si_1' },
+      { kind: 'remove', itemId: 'si_2' },
     ]);
-    expect(planItemChanges(subscription('price_team_month', 'price_team_api_calls'), priceIds, resolvePlanPrices(priceIds, 'team_year'))).toEqual([
+    expect(planItemChanges(subscription('price_team_month', 'price_team_api_calls', 'price_team_tokens'), priceIds, resolvePlanPrices(priceIds, 'team_year'))).toEqual([
       { kind: 'swap', itemId: 'si_0', priceId: 'price_team_year', quantity: 1 },
     ]);
   });

@@ -7,16 +7,29 @@ import type { BillingInterval } from '../model/documents.js';
 export const PlanId = z.enum(['free', 'pro', 'team', 'enterprise']);
 export type PlanId = z.infer<typeof PlanId>;
 
-/** Features counted per unit, with monthly quotas per plan. */
-export const MeteredFeature = z.enum(['api_calls', 'exports', 'analyses']);
+/**
+ * The metered features, declared once: this is where a team adds its own product's meters
+ * (README "Your own meters"). Each key is counted per unit against a monthly quota that every plan
+ * states below (`quotas`), can be checked and tracked through the service API (/v1/check,
+ * /v1/track), and is billed per unit through the Stripe Billing Meter named `eventName` on the
+ * plans that list it in `meteredPrices`. `npm run ops -- stripe-setup` creates the meters and
+ * prices in Stripe; the local stand-in seeds them from here.
+ */
+export const METERS = {
+  api_calls: { name: 'API calls', eventName: 'api_calls' },
+  exports: { name: 'Exports', eventName: 'exports' },
+  analyses: { name: 'Analyses', eventName: 'analyses' },
+  tokens: { name: 'AI tokens', eventName: 'tokens' },
+} as const satisfies Record<string, { readonly name: string; readonly eventName: string }>;
+
+export const MeteredFeature = z.enum(Object.keys(METERS) as [keyof typeof METERS, ...(keyof typeof METERS)[]]);
 export type MeteredFeature = z.infer<typeof MeteredFeature>;
 
 /** On/off features. Their keys are also the Stripe Entitlements feature lookup keys. */
 export const Feature = z.enum(['dashboard', 'api_access', 'exports', 'advanced_analytics', 'team_seats', 'sso', 'priority_support']);
 export type Feature = z.infer<typeof Feature>;
 
-/** What the pages call each feature (on/off and metered alike). */
-export const FEATURE_NAMES: { readonly [K in Feature | MeteredFeature]: string } = {
+const ON_OFF_NAMES: { readonly [K in Feature]: string } = {
   dashboard: 'Dashboard',
   api_access: 'API access',
   exports: 'Exports',
@@ -24,8 +37,12 @@ export const FEATURE_NAMES: { readonly [K in Feature | MeteredFeature]: string }
   team_seats: 'Team seats',
   sso: 'Single sign-on (SSO)',
   priority_support: 'Priority support',
-  api_calls: 'API calls',
-  analyses: 'Analyses',
+};
+
+/** What the pages call each feature (on/off and metered alike; a key that is both keeps one name). */
+export const FEATURE_NAMES: { readonly [K in Feature | MeteredFeature]: string } = {
+  ...(Object.fromEntries(MeteredFeature.options.map((key) => [key, METERS[key].name])) as { readonly [K in MeteredFeature]: string }),
+  ...ON_OFF_NAMES,
 };
 
 /** A quota: a number of units per billing period, or unlimited. 0 means the plan does not include it. */
@@ -40,7 +57,7 @@ export interface PlanPrice {
 
 export interface MeteredPrice {
   readonly feature: MeteredFeature;
-  /** Stripe Billing Meter `event_name`. */
+  /** Stripe Billing Meter `event_name`: the meter's, from METERS. */
   readonly meterEventName: string;
   readonly lookupKey: string;
   readonly unitAmountDecimal: string; // per unit, in cents, as Stripe takes it
@@ -67,6 +84,7 @@ export interface Plan {
 }
 
 const price = (lookupKey: string, interval: BillingInterval, unitAmount: number): PlanPrice => ({ lookupKey, interval, unitAmount, currency: 'usd' });
+const metered = (feature: MeteredFeature, lookupKey: string, unitAmountDecimal: string): MeteredPrice => ({ feature, meterEventName: METERS[feature].eventName, lookupKey, unitAmountDecimal });
 
 export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
   free: {
@@ -77,7 +95,7 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
     trialDays: 0,
     // API access with its monthly quota: /v1 requires api_access, and a free tier that can try the API is the norm.
     features: ['dashboard', 'api_access'],
-    quotas: { api_calls: 1_000, exports: 0, analyses: 10 },
+    quotas: { api_calls: 1_000, exports: 0, analyses: 10, tokens: 10_000 },
     rateLimitPerMinute: 60,
     retentionDays: 7,
     meteredPrices: [],
@@ -90,7 +108,7 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
     prices: [price('pro_day', 'day', 100), price('pro_week', 'week', 500), price('pro_month', 'month', 2_000), price('pro_year', 'year', 20_000)],
     trialDays: 14,
     features: ['dashboard', 'api_access', 'exports', 'advanced_analytics'],
-    quotas: { api_calls: 100_000, exports: 1_000, analyses: 1_000 },
+    quotas: { api_calls: 100_000, exports: 1_000, analyses: 1_000, tokens: 1_000_000 },
     rateLimitPerMinute: 600,
     retentionDays: 90,
     meteredPrices: [],
@@ -99,14 +117,15 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
   team: {
     id: 'team',
     name: 'Team',
-    description: 'Priced per seat, with API usage billed per call.',
+    description: 'Priced per seat, with API calls and AI tokens billed per use.',
     prices: [price('team_month', 'month', 10_000), price('team_year', 'year', 100_000)],
     trialDays: 14,
     features: ['dashboard', 'api_access', 'exports', 'advanced_analytics', 'team_seats'],
-    quotas: { api_calls: 1_000_000, exports: 10_000, analyses: 10_000 },
+    quotas: { api_calls: 1_000_000, exports: 10_000, analyses: 10_000, tokens: 50_000_000 },
     rateLimitPerMinute: 3_000,
     retentionDays: 365,
-    meteredPrices: [{ feature: 'api_calls', meterEventName: 'api_calls', lookupKey: 'team_api_calls', unitAmountDecimal: '0.01' }],
+    // $0.0001 per API call and $2 per million tokens.
+    meteredPrices: [metered('api_calls', 'team_api_calls', '0.01'), metered('tokens', 'team_tokens', '0.0002')],
     seats: { min: 1, max: 100 },
   },
   enterprise: {
@@ -116,10 +135,10 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
     prices: [price('enterprise_year', 'year', 1_000_000)],
     trialDays: 0,
     features: ['dashboard', 'api_access', 'exports', 'advanced_analytics', 'team_seats', 'sso', 'priority_support'],
-    quotas: { api_calls: 'unlimited', exports: 'unlimited', analyses: 'unlimited' },
+    quotas: { api_calls: 'unlimited', exports: 'unlimited', analyses: 'unlimited', tokens: 'unlimited' },
     rateLimitPerMinute: 10_000,
     retentionDays: 730,
-    meteredPrices: [{ feature: 'api_calls', meterEventName: 'api_calls', lookupKey: 'enterprise_api_calls', unitAmountDecimal: '0.005' }],
+    meteredPrices: [metered('api_calls', 'enterprise_api_calls', '0.005'), metered('tokens', 'enterprise_tokens', '0.0001')],
     seats: null,
   },
 };

@@ -206,9 +206,9 @@ describe('GET /v1/accounts/:id', () => {
       plan: { id: 'pro', name: 'Pro' },
       status: 'active',
       features: ['dashboard', 'api_access', 'exports', 'advanced_analytics'],
-      quotas: { api_calls: 100_000, exports: 1_000, analyses: 1_000 },
+      quotas: { api_calls: 100_000, exports: 1_000, analyses: 1_000, tokens: 1_000_000 },
     });
-    expect((res.body['usage'] as { feature: string }[]).map((u) => u.feature).sort()).toEqual(['analyses', 'api_calls', 'exports']);
+    expect((res.body['usage'] as { feature: string }[]).map((u) => u.feature).sort()).toEqual(['analyses', 'api_calls', 'exports', 'tokens']);
     expect((await call(stack.baseUrl, 'GET', '/v1/accounts/acct_nobody')).status).toBe(404);
     expect((await call(stack.baseUrl, 'GET', '/v1/accounts/a%2Fb')).status).toBe(400);
   });
