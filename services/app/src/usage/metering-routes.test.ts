@@ -154,6 +154,7 @@ describe('/v1 metering over HTTP', () => {
         { feature: 'api_calls', used: 60, limit: 1000, periodEnd: calendarMonth(Date.now()).end, byMember: [{ userId: devSubject('dave@example.com'), used: 60 }] },
         { feature: 'exports', used: 0, limit: 0, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
         { feature: 'analyses', used: 0, limit: 10, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
+        { feature: 'tokens', used: 0, limit: 10_000, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
       ],
     });
   });
@@ -227,7 +228,7 @@ describe('/v1 metering over HTTP', () => {
     await seedPlan(first.db, accountId, { status: 'past_due', planId: 'pro', currentPeriodStart: renewedAt, billingCycleAnchor: renewedAt });
     const headers = await iap(email);
     const limits = async () => Object.fromEntries(((await call(base, '/api/usage', { headers })).body as { usage: { feature: string; limit: unknown }[] }).usage.map((u) => [u.feature, u.limit]));
-    expect(await limits()).toEqual({ api_calls: 100_000, exports: 1_000, analyses: 1_000 });
+    expect(await limits()).toEqual({ api_calls: 100_000, exports: 1_000, analyses: 1_000, tokens: 1_000_000 });
     expect((await call(base, '/v1/ping', { headers })).status).toBe(200);
 
     // The renewal failed four days ago: past the grace, the user is on the free plan for features and quotas alike.
@@ -235,7 +236,7 @@ describe('/v1 metering over HTTP', () => {
     const deadline = Date.now() + 3_000;
     let seen = await limits();
     while (seen['analyses'] !== 10 && Date.now() < deadline) seen = await limits();
-    expect(seen).toEqual({ api_calls: 1_000, exports: 0, analyses: 10 });
+    expect(seen).toEqual({ api_calls: 1_000, exports: 0, analyses: 10, tokens: 10_000 });
     const usage = (await call(base, '/api/usage', { headers })).body as { usage: { periodEnd: number }[] };
     expect(usage.usage[0]?.periodEnd).toBe(calendarMonth(Date.now()).end);
     expect((await call(base, '/v1/ping', { headers })).status).toBe(200); // the free plan includes API access, with its quota
