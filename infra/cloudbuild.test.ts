@@ -63,9 +63,16 @@ describe('cloudbuild.yaml', () => {
     }
   });
 
-  test('the test step installs Java and both emulators before npm test', () => {
+  test('the test step installs Java 21+ (what the current emulators need) and both emulators before npm test', () => {
     const script = commandOf(build.steps.find((s) => s.id === 'test') ?? { name: '' });
-    expect(script).toMatch(/openjdk-17-jre-headless/);
+    // Google Cloud CLI 523.0.0 (2025-05-20) dropped Java < 21 for the Firestore emulator; the
+    // comment at the top of cloudbuild.yaml cites it.
+    const java = Number(/openjdk-(\d+)-jre-headless/.exec(script)?.[1]);
+    expect(java).toBeGreaterThanOrEqual(21);
+    expect(text).toContain('523.0.0');
+    // The step's image must carry that package: Debian bookworm stops at openjdk-17, trixie has 21.
+    expect(build.steps.find((s) => s.id === 'test')?.name).toBe('${_NODE_IMAGE}');
+    expect(build.substitutions['_NODE_IMAGE']).toMatch(/^node:\d+\.\d+-trixie$/);
     expect(script).toMatch(/google-cloud-cli-firestore-emulator/);
     expect(script).toMatch(/google-cloud-cli-pubsub-emulator/);
     expect(script.trim().endsWith('npm test')).toBe(true);
@@ -115,7 +122,8 @@ describe('cloudbuild.yaml', () => {
 
   test('function deploys repeat the Terraform-owned flags exactly: identity, trigger, retry, ingress', async () => {
     const tf = await readTerraform();
-    const serviceAccounts: Record<string, string> = { applier: 'billing-applier', usage_reporter: 'billing-usage-reporter', eventarc_invoker: 'billing-eventarc-invoker' };
+    const serviceAccounts: Record<string, string> = { applier: 'billing-applier', usage_reporter: 'billing-usage-reporter', eventarc_invoker: 'billing-eventarc-invoker', functions_builder: 'billing-functions-builder' };
+    expect(tf.locals['service_accounts']).toMatchObject(Object.fromEntries(Object.entries(serviceAccounts).map(([key, id]) => [key, expect.objectContaining({ id })])));
     const saOf = (ref: string | undefined) => serviceAccounts[/sa\["([a-z_]+)"\]/.exec(ref ?? '')?.[1] ?? ''];
     const ingressFlag: Record<string, string> = { ALLOW_ALL: 'all', ALLOW_INTERNAL_ONLY: 'internal-only', ALLOW_INTERNAL_AND_GCLB: 'internal-and-gclb' };
     for (const [id, name] of [
@@ -128,6 +136,12 @@ describe('cloudbuild.yaml', () => {
       const config = child(f, 'service_config');
       expect(args, id).toContain(`--service-account=${saOf(str(config, 'service_account_email'))}@\${_PROJECT_ID}.iam.gserviceaccount.com`);
       expect(args, id).toContain(`--ingress-settings=${ingressFlag[str(config, 'ingress_settings') ?? ''] ?? '?'}`);
+      // The build identity and the image repository (function.tf locals), as full resource names.
+      expect(str(child(f, 'build_config'), 'service_account')).toBe('${local.functions_build_service_account}');
+      expect(args, id).toContain(`--build-service-account=projects/\${_PROJECT_ID}/serviceAccounts/${saOf(str(tf.locals, 'functions_build_service_account'))}@\${_PROJECT_ID}.iam.gserviceaccount.com`);
+      const repository = str(resource(tf, 'google_artifact_registry_repository', 'function_images'), 'repository_id');
+      expect(str(tf.locals, 'functions_docker_repository')).toBe('${google_artifact_registry_repository.function_images.id}');
+      expect(args, id).toContain(`--docker-repository=projects/\${_PROJECT_ID}/locations/\${_REGION}/repositories/${repository}`);
       const trigger = child(f, 'event_trigger');
       if (!trigger) {
         expect(args, id).toContain('--trigger-http');
@@ -140,6 +154,26 @@ describe('cloudbuild.yaml', () => {
       // gcloud: --retry on the command line <=> RETRY_POLICY_RETRY in Terraform; a redeploy without it turns retries off.
       expect(args.includes('--retry'), id).toBe(str(trigger, 'retry_policy') === 'RETRY_POLICY_RETRY');
     }
+  });
+
+  test.each(['webhook', 'app'])('%s is deployed by the digest its push step recorded, never by tag', (svc) => {
+    const push = build.steps.find((s) => s.id === `push-${svc}`);
+    const deploy = build.steps.find((s) => s.id === `deploy-${svc}`);
+    const image = `\${_REPO}/${svc}`;
+    const file = `/workspace/${svc}.image`;
+    const pushScript = commandOf(push ?? { name: '' });
+    expect(pushScript).toContain(`docker push '${image}:\${_TAG}'`);
+    // The registry's digest for what was just pushed, refused unless it is a full sha256 digest.
+    expect(pushScript).toContain(`docker inspect --format='{{range .RepoDigests}}{{println .}}{{end}}' '${image}:\${_TAG}'`);
+    expect(pushScript).toContain(`grep -m1 -E '^${image}@sha256:[0-9a-f]{64}$$' > ${file}`);
+    expect(push?.args?.slice(0, 3)).toEqual(['-euo', 'pipefail', '-c']);
+    expect(deploy?.waitFor).toContain(`push-${svc}`);
+    const deployScript = commandOf(deploy ?? { name: '' });
+    // $$ is Cloud Build's escape for a literal $: the shell reads the file and deploys what is in it.
+    expect(deployScript).toContain(`image="$$(cat ${file})"`);
+    expect(deployScript).toContain(`gcloud run deploy ${svc} --image="$$image"`);
+    expect(deploy?.args?.slice(0, 3)).toEqual(['-euo', 'pipefail', '-c']);
+    for (const step of build.steps.filter((s) => s.id?.startsWith('deploy-'))) expect(commandOf(step), step.id).not.toMatch(/--image=\S*:\$\{_TAG\}/);
   });
 
   test('reportUsage is deployed on the usage-report-tick topic the source names', () => {

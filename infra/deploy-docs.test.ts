@@ -52,7 +52,7 @@ function errorEventsInSource(): string[] {
   return [...events].sort();
 }
 
-test('every event logged at ERROR (which the error alert mails) says what to do in "Alerts and what to do"', () => {
+test('every event logged at ERROR (charted on the dashboard, paged by its cause) says what to do in "Alerts and what to do"', () => {
   const events = errorEventsInSource();
   expect(events).toEqual(expect.arrayContaining(['stripe_event.dead_lettered', 'usage_report.expired', 'webhook.publish_failed']));
   const section = readme.slice(readme.indexOf('## Alerts and what to do'), readme.indexOf('## Restore Firestore'));

@@ -15,6 +15,8 @@ export interface TerraformConfig {
   readonly locals: Block;
   readonly variables: ReadonlyMap<string, Block>;
   readonly outputs: ReadonlyMap<string, Block>;
+  /** The `terraform { ... }` blocks (backend, required_providers, required_version). */
+  readonly settings: readonly Block[];
 }
 
 function isBlock(v: unknown): v is Block {
@@ -54,6 +56,7 @@ export async function readTerraform(dir = TERRAFORM_DIR): Promise<TerraformConfi
   const variables = new Map<string, Block>();
   const outputs = new Map<string, Block>();
   const locals: Record<string, unknown> = {};
+  const settings: Block[] = [];
   const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).sort();
   for (const file of files) {
     const json: unknown = await parse(file, readFileSync(path.join(dir, file), 'utf8'));
@@ -85,8 +88,9 @@ export async function readTerraform(dir = TERRAFORM_DIR): Promise<TerraformConfi
       }
     }
     for (const l of children(json, 'locals')) Object.assign(locals, l);
+    settings.push(...children(json, 'terraform'));
   }
-  return { resources, locals, variables, outputs };
+  return { resources, locals, variables, outputs, settings };
 }
 
 export function resourcesOf(tf: TerraformConfig, type: string): ReadonlyMap<string, Block> {

@@ -8,7 +8,6 @@ import { FunctionConfigSchema } from '../functions/src/config.js';
 import { ReportUsageConfigSchema } from '../functions/src/report-usage/config.js';
 import { AppConfigSchema } from '../services/app/src/config.js';
 import { WebhookConfigSchema } from '../services/webhook/src/config.js';
-import { VERIFY_FAILURES } from '../services/webhook/src/verify-stripe-event.js';
 import { TERRAFORM_DIR, attr, child, children, dig, readTerraform, resource, resourcesOf, str, type Block, type TerraformConfig } from './terraform-config.js';
 
 let tf: TerraformConfig;
@@ -31,6 +30,8 @@ const ALLOWED_ROLES = new Set([
   'roles/artifactregistry.writer',
   'roles/logging.logWriter',
   'roles/datastore.indexAdmin',
+  'roles/storage.objectViewer', // function builder, on the function source buckets only (an IAM condition)
+  'roles/bigquery.dataEditor', // audit sink writer, on the audit dataset only
   '${google_project_iam_custom_role.firestore_rules_deployer.id}',
 ]);
 const PROJECT_LEVEL_ROLES = new Set([
@@ -39,6 +40,7 @@ const PROJECT_LEVEL_ROLES = new Set([
   'roles/cloudfunctions.developer',
   'roles/logging.logWriter',
   'roles/datastore.indexAdmin',
+  'roles/storage.objectViewer', // only with the condition checked in 'function builds'
   '${google_project_iam_custom_role.firestore_rules_deployer.id}',
 ]);
 
@@ -333,7 +335,7 @@ describe('usage reporting', () => {
     expect(str(child(reporter, 'service_config'), 'service_account_email')).toBe('${google_service_account.sa["usage_reporter"].email}');
     expect(str(child(reporter, 'event_trigger'), 'service_account_email')).toBe('${google_service_account.sa["eventarc_invoker"].email}');
     expect(invokersOf('google_cloudfunctions2_function.report_usage.name')).toEqual(['serviceAccount:${google_service_account.sa["eventarc_invoker"].email}']);
-    expect(tf.locals['deployable_runtimes']).toBe('${toset(["webhook", "app", "applier", "usage_reporter", "eventarc_invoker"])}');
+    expect(tf.locals['deployable_runtimes']).toBe('${toset(["webhook", "app", "applier", "usage_reporter", "eventarc_invoker", "functions_builder"])}');
   });
 });
 
@@ -488,79 +490,112 @@ describe('Firestore', () => {
   });
 });
 
-describe('alerting', () => {
-  const policy = (name: string) => resource(tf, 'google_monitoring_alert_policy', name);
-  const logMatch = (name: string) => dig(policy(name), 'conditions', 'condition_matched_log');
-  const threshold = (name: string) => dig(policy(name), 'conditions', 'condition_threshold');
+describe('state and providers', () => {
+  /**
+   * The google provider's current major (8.0.0, August 2026: registry.terraform.io hashicorp/google,
+   * guides/version_8_upgrade). Raise it with the constraint after reading the next upgrade guide.
+   */
+  const GOOGLE_PROVIDER_MAJOR = 8;
+  const settings = () => {
+    expect(tf.settings).toHaveLength(1);
+    return tf.settings[0];
+  };
 
-  test('every policy notifies the alert_emails channels and links to the runbook', () => {
-    const policies = resourcesOf(tf, 'google_monitoring_alert_policy');
-    expect([...policies.keys()].sort()).toEqual(['applier_backlog', 'dead_letters', 'error_logs', 'refused_deliveries', 'usage_reporting_stopped']);
-    expect(str(resource(tf, 'google_monitoring_notification_channel', 'email'), 'for_each')).toBe('${toset(var.alert_emails)}');
-    expect(attr(tf.variables.get('alert_emails'), 'default')).toEqual([]);
-    for (const [name, p] of policies) {
-      expect(str(p, 'notification_channels'), name).toBe('${local.alert_channels}');
-      expect(str(child(p, 'documentation'), 'content'), name).toContain('${local.alert_runbook}');
+  test('state is in a GCS backend, configured at init (partial configuration: nothing project-specific in the code)', () => {
+    const backend = child(settings(), 'backend');
+    expect(Object.keys(backend ?? {})).toEqual(['gcs']);
+    expect(child(backend, 'gcs')).toEqual({});
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    expect(readme).toMatch(/gcloud storage buckets create gs:\/\/\$STATE_BUCKET .*--uniform-bucket-level-access/);
+    expect(readme).toMatch(/gcloud storage buckets update gs:\/\/\$STATE_BUCKET --versioning/);
+    expect(readme).toContain('terraform init -backend-config="bucket=$STATE_BUCKET" -backend-config="prefix=billing"');
+  });
+
+  test(`google and google-beta are pinned to the current major (${GOOGLE_PROVIDER_MAJOR}.x), the same release line`, () => {
+    const providers = child(settings(), 'required_providers') as Record<string, { source: string; version: string }>;
+    for (const name of ['google', 'google-beta']) {
+      expect(providers[name]?.source, name).toBe(`hashicorp/${name}`);
+      const constraint = providers[name]?.version ?? '';
+      // "~> 8.N": at least 8.N, below 9.
+      expect(constraint, name).toMatch(new RegExp(`^~> ${GOOGLE_PROVIDER_MAJOR}\\.\\d+$`));
     }
-    expect(tf.locals['alert_runbook']).toContain('infra/README.md, "Alerts and what to do"');
-    const apis = tf.locals['apis'] as string[];
-    expect(apis).toEqual(expect.arrayContaining(['monitoring.googleapis.com', 'logging.googleapis.com']));
+    expect(providers['google']?.version).toBe(providers['google-beta']?.version);
   });
 
-  test('ERROR entries of every deployable alert, named by service and event, rate limited', () => {
-    const deployables = [
-      ...[...resourcesOf(tf, 'google_cloud_run_v2_service').keys()].map((n) => `\${google_cloud_run_v2_service.${n}.name}`),
-      ...[...resourcesOf(tf, 'google_cloudfunctions2_function').keys()].map((n) => `\${google_cloudfunctions2_function.${n}.name}`),
-    ];
-    expect([...(tf.locals['logging_services'] as string[])].sort()).toEqual(deployables.sort());
-    const condition = logMatch('error_logs');
-    expect(str(condition, 'filter')).toContain('resource.type="cloud_run_revision"');
-    expect(str(condition, 'filter')).toContain('resource.labels.service_name=(${local.logging_services_filter})');
-    expect(str(condition, 'filter')).toContain('severity>=ERROR');
-    expect(attr(condition, 'label_extractors')).toEqual({ event: 'EXTRACT(jsonPayload.event)', service: 'EXTRACT(resource.labels.service_name)' });
-    expect(str(dig(policy('error_logs'), 'alert_strategy', 'notification_rate_limit'), 'period')).toMatch(/^\d+s$/);
+  test('the 8.0.0 upgrade guide\'s changed defaults are set explicitly, not inherited', () => {
+    // load_balancing_scheme now defaults to EXTERNAL_MANAGED; ours must not depend on the default.
+    for (const type of ['google_compute_backend_service', 'google_compute_global_forwarding_rule']) {
+      for (const [name, block] of resourcesOf(tf, type)) expect(str(block, 'load_balancing_scheme'), `${type}.${name}`).toBe('EXTERNAL_MANAGED');
+    }
+    // 7.0.0: disable_on_destroy defaults to false; still stated.
+    expect(attr(resource(tf, 'google_project_service', 'apis'), 'disable_on_destroy')).toBe(false);
   });
 
-  test('refused Stripe deliveries alert: every reason the webhook refuses a signed delivery, not a missing header', () => {
-    const refused = tf.locals['refused_delivery_events'] as string[];
-    const signedRefusals = VERIFY_FAILURES.filter((reason) => reason !== 'signature_missing').map((reason) => `webhook.${reason}`);
-    expect([...refused].sort()).toEqual([...signedRefusals, 'webhook.livemode_mismatch', 'webhook.api_version_unsupported'].sort());
-    const receive = readFileSync(new URL('../services/webhook/src/receive-stripe-event.ts', import.meta.url), 'utf8');
-    expect(receive).toContain("event: `webhook.${verified.reason}`");
-    expect(receive).toContain("event: 'webhook.livemode_mismatch'");
-    expect(receive).toContain("event: 'webhook.api_version_unsupported'");
-    const condition = logMatch('refused_deliveries');
-    expect(str(condition, 'filter')).toContain('resource.labels.service_name="${google_cloud_run_v2_service.webhook.name}"');
-    expect(str(condition, 'filter')).toContain('jsonPayload.event=(${local.refused_delivery_events_filter})');
-    expect(tf.locals['refused_delivery_events_filter']).toContain('local.refused_delivery_events');
-    expect(child(dig(policy('refused_deliveries'), 'alert_strategy'), 'notification_rate_limit')).toBeDefined();
+  test('the README says how to produce the provider lock file for every platform that runs Terraform', () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('terraform providers lock -platform=linux_amd64 -platform=darwin_arm64');
+  });
+});
+
+describe('cold start', () => {
+  test.each(['webhook', 'app'])('%s: Cloud Run startup CPU boost is on', (name) => {
+    expect(attr(dig(run(name), 'template', 'containers', 'resources'), 'startup_cpu_boost')).toBe(true);
+  });
+});
+
+describe('function builds', () => {
+  const builder = '${google_service_account.sa["functions_builder"].email}';
+
+  test('both functions build as the dedicated build service account, into their own image repository', () => {
+    expect(tf.locals['functions_build_service_account']).toBe('${google_service_account.sa["functions_builder"].id}');
+    expect(tf.locals['functions_docker_repository']).toBe('${google_artifact_registry_repository.function_images.id}');
+    const functions = resourcesOf(tf, 'google_cloudfunctions2_function');
+    expect(functions.size).toBe(2);
+    for (const [name, f] of functions) {
+      const build = child(f, 'build_config');
+      expect(str(build, 'service_account'), name).toBe('${local.functions_build_service_account}');
+      expect(str(build, 'docker_repository'), name).toBe('${local.functions_docker_repository}');
+      // Terraform owns both (Cloud Build repeats them): not ignored after creation.
+      expect(JSON.stringify(child(f, 'lifecycle')), name).not.toContain('docker_repository');
+      for (const grant of ['google_project_iam_member.functions_builder_logs', 'google_project_iam_member.functions_builder_reads_sources', 'google_artifact_registry_repository_iam_member.functions_builder_pushes_images']) {
+        expect(attr(f, 'depends_on'), name).toContain(`\${${grant}}`);
+      }
+    }
   });
 
-  test('messages in the dead-letter subscription alert until it is empty', () => {
-    const filter = str(threshold('dead_letters'), 'filter') ?? '';
-    expect(filter).toContain('resource.labels.subscription_id = "${google_pubsub_subscription.stripe_events_dead_letter_inspect.name}"');
-    expect(filter).toContain('pubsub.googleapis.com/subscription/num_undelivered_messages');
-    expect(str(threshold('dead_letters'), 'comparison')).toBe('COMPARISON_GT');
-    expect(attr(threshold('dead_letters'), 'threshold_value')).toBe(0);
+  test('the build account runs nothing and holds only what a build needs, each grant narrowed', () => {
+    const held = grants().filter(([, b]) => str(b, 'member') === `serviceAccount:${builder}`);
+    expect(held.map(([id, b]) => `${id} ${str(b, 'role')}`).sort()).toEqual([
+      'google_artifact_registry_repository_iam_member.functions_builder_pushes_images roles/artifactregistry.writer',
+      'google_project_iam_member.functions_builder_logs roles/logging.logWriter',
+      'google_project_iam_member.functions_builder_reads_sources roles/storage.objectViewer',
+    ]);
+    expect(str(resource(tf, 'google_artifact_registry_repository_iam_member', 'functions_builder_pushes_images'), 'repository')).toBe('${google_artifact_registry_repository.function_images.name}');
+    const runtimes = [...resourcesOf(tf, 'google_cloudfunctions2_function').values()].map((f) => str(child(f, 'service_config'), 'service_account_email'));
+    expect(runtimes).not.toContain(builder);
   });
 
-  test('usage reporting that stops finishing runs alerts, counted from the run line report-usage logs', () => {
-    const metric = resource(tf, 'google_logging_metric', 'usage_report_runs');
-    expect(str(metric, 'filter')).toContain('resource.labels.service_name="${google_cloudfunctions2_function.report_usage.name}"');
-    expect(str(metric, 'filter')).toContain('jsonPayload.event="usage_report.run"');
-    const run = readFileSync(new URL('../shared/src/usage/reporting/run-usage-report.ts', import.meta.url), 'utf8');
-    expect(run).toContain("logger.info({ event: 'usage_report.run'");
-    const absent = dig(policy('usage_reporting_stopped'), 'conditions', 'condition_absent');
-    expect(str(absent, 'filter')).toContain('metric.type = "logging.googleapis.com/user/${google_logging_metric.usage_report_runs.name}"');
-    expect(str(absent, 'duration')).toBe('900s');
-    expect(str(child(absent, 'aggregations'), 'cross_series_reducer')).toBe('REDUCE_SUM');
+  test('project-level object read is granted only under a condition naming the function source buckets', () => {
+    for (const [id, block] of resourcesOf(tf, 'google_project_iam_member')) {
+      if (str(block, 'role') !== 'roles/storage.objectViewer') continue;
+      expect(id).toBe('functions_builder_reads_sources');
+      expect(str(child(block, 'condition'), 'expression')).toBe('${local.functions_source_buckets_condition}');
+    }
+    const condition = tf.locals['functions_source_buckets_condition'] as string;
+    expect(condition).toContain('google_storage_bucket.function_sources.name');
+    expect(condition).toContain('"gcf-v2-sources-${data.google_project.this.number}-${var.region}"');
+    expect(condition).toContain('resource.name == \\"projects/_/buckets/${bucket}\\" || resource.name.startsWith(\\"projects/_/buckets/${bucket}/objects/\\")');
   });
+});
 
-  test('an applier backlog older than applier_backlog_alert_seconds alerts', () => {
-    const filter = str(threshold('applier_backlog'), 'filter') ?? '';
-    expect(filter).toContain('resource.labels.subscription_id = "${google_pubsub_subscription.stripe_events_applier.name}"');
-    expect(filter).toContain('pubsub.googleapis.com/subscription/oldest_unacked_message_age');
-    expect(str(threshold('applier_backlog'), 'threshold_value')).toBe('${var.applier_backlog_alert_seconds}');
-    expect(attr(tf.variables.get('applier_backlog_alert_seconds'), 'default')).toBe(900);
+describe('applier timeout and the push subscription', () => {
+  test('the function times out well before Pub/Sub stops waiting for its answer (no second delivery while the first runs)', () => {
+    const timeout = tf.locals['applier_timeout_seconds'] as number;
+    const ackDeadline = tf.locals['applier_ack_deadline_seconds'] as number;
+    expect(str(child(fn('apply_stripe_event'), 'service_config'), 'timeout_seconds')).toBe('${local.applier_timeout_seconds}');
+    expect(str(resource(tf, 'google_pubsub_subscription', 'stripe_events_applier'), 'ack_deadline_seconds')).toBe('${local.applier_ack_deadline_seconds}');
+    // Room for a cold start between the two; Pub/Sub allows push ack deadlines up to 600 s.
+    expect(ackDeadline - timeout).toBeGreaterThanOrEqual(20);
+    expect(ackDeadline).toBeLessThanOrEqual(600);
   });
 });

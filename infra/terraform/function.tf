@@ -3,8 +3,9 @@
 #
 # Ownership: Terraform creates each function with a first version of the source; Cloud Build
 # rolls out later versions with `gcloud functions deploy --source functions/deploy`, so the
-# source is ignored here after creation. Everything else (service account, env, secrets, scaling,
-# triggers) stays owned by Terraform.
+# source is ignored here after creation. Everything else (service account, build service account,
+# image repository, env, secrets, scaling, triggers) stays owned by Terraform, and cloudbuild.yaml
+# repeats those flags.
 #
 #   apply-stripe-event  entry applyStripeEvent  HTTP-invoked by the stripe-events-applier push
 #                       subscription (pubsub.tf explains why not an Eventarc trigger); private.
@@ -44,6 +45,18 @@ resource "google_storage_bucket_object" "functions_source" {
 }
 
 locals {
+  # The applier's request timeout and the push subscription's ack deadline (pubsub.tf): 60 s to
+  # apply one event, and Pub/Sub waits 90 s for the answer, so the 30 s between them covers a
+  # cold start and a delivery is never sent again while its first attempt can still be running.
+  applier_timeout_seconds      = 60
+  applier_ack_deadline_seconds = 90
+
+  # Cloud Build runs each function build as this account (build_config.service_account), not as
+  # the project's default Compute Engine or legacy Cloud Build account; iam.tf grants it only what a
+  # build needs. The built images go to the functions' own repository (artifact_registry.tf).
+  functions_build_service_account = google_service_account.sa["functions_builder"].id
+  functions_docker_repository     = google_artifact_registry_repository.function_images.id
+
   function_env = {
     GOOGLE_CLOUD_PROJECT = var.project_id
     STRIPE_LIVEMODE      = tostring(var.stripe_livemode)
@@ -58,8 +71,10 @@ resource "google_cloudfunctions2_function" "apply_stripe_event" {
   location = var.region
 
   build_config {
-    runtime     = "nodejs24"
-    entry_point = "applyStripeEvent"
+    runtime           = "nodejs24"
+    entry_point       = "applyStripeEvent"
+    service_account   = local.functions_build_service_account
+    docker_repository = local.functions_docker_repository
     source {
       storage_source {
         bucket = google_storage_bucket.function_sources.name
@@ -77,7 +92,7 @@ resource "google_cloudfunctions2_function" "apply_stripe_event" {
     max_instance_request_concurrency = var.applier_scaling.concurrency
     available_memory                 = var.applier_scaling.memory
     available_cpu                    = "1"
-    timeout_seconds                  = 60 # well under the subscription's ack deadline
+    timeout_seconds                  = local.applier_timeout_seconds # below the push subscription's ack deadline (locals above)
     environment_variables            = local.function_env
 
     secret_environment_variables {
@@ -89,12 +104,15 @@ resource "google_cloudfunctions2_function" "apply_stripe_event" {
   }
 
   lifecycle {
-    ignore_changes = [build_config[0].source, build_config[0].docker_repository]
+    ignore_changes = [build_config[0].source]
   }
 
   depends_on = [
     google_project_service.apis,
     google_secret_manager_secret_iam_member.accessor,
+    google_project_iam_member.functions_builder_logs,
+    google_project_iam_member.functions_builder_reads_sources,
+    google_artifact_registry_repository_iam_member.functions_builder_pushes_images,
   ]
 }
 
@@ -103,8 +121,10 @@ resource "google_cloudfunctions2_function" "report_usage" {
   location = var.region
 
   build_config {
-    runtime     = "nodejs24"
-    entry_point = "reportUsage"
+    runtime           = "nodejs24"
+    entry_point       = "reportUsage"
+    service_account   = local.functions_build_service_account
+    docker_repository = local.functions_docker_repository
     source {
       storage_source {
         bucket = google_storage_bucket.function_sources.name
@@ -144,11 +164,14 @@ resource "google_cloudfunctions2_function" "report_usage" {
   }
 
   lifecycle {
-    ignore_changes = [build_config[0].source, build_config[0].docker_repository]
+    ignore_changes = [build_config[0].source]
   }
 
   depends_on = [
     google_project_service.apis,
     google_secret_manager_secret_iam_member.accessor,
+    google_project_iam_member.functions_builder_logs,
+    google_project_iam_member.functions_builder_reads_sources,
+    google_artifact_registry_repository_iam_member.functions_builder_pushes_images,
   ]
 }

@@ -11,6 +11,8 @@ locals {
     pubsub_push      = { id = "billing-pubsub-push", name = "Identity of the stripe-events push subscription" }
     eventarc_invoker = { id = "billing-eventarc-invoker", name = "Identity of the usage-report-tick Eventarc trigger" }
     deployer         = { id = "billing-deployer", name = "Cloud Build release pipeline" }
+    # Builds the functions' images (Cloud Build, on each deploy); never runs code in production.
+    functions_builder = { id = "billing-functions-builder", name = "Builds of the functions (build_config.service_account)" }
   }
 
   # Which runtime reads which secret: nothing else can read either.
@@ -25,8 +27,9 @@ locals {
   firestore_users = toset(["app", "applier", "usage_reporter"])
 
   # Service accounts the deployer may deploy code as (iam.serviceAccountUser on each, not the project).
-  # eventarc_invoker: `gcloud functions deploy report-usage --trigger-service-account` acts as it.
-  deployable_runtimes = toset(["webhook", "app", "applier", "usage_reporter", "eventarc_invoker"])
+  # eventarc_invoker: `gcloud functions deploy report-usage --trigger-service-account` acts as it;
+  # functions_builder: `gcloud functions deploy --build-service-account` acts as it.
+  deployable_runtimes = toset(["webhook", "app", "applier", "usage_reporter", "eventarc_invoker", "functions_builder"])
 }
 
 resource "google_service_account" "sa" {
@@ -182,6 +185,48 @@ resource "google_service_account_iam_member" "deployer_acts_as_runtime" {
   service_account_id = google_service_account.sa[each.value].name
   role               = "roles/iam.serviceAccountUser"
   member             = "serviceAccount:${google_service_account.sa["deployer"].email}"
+}
+
+# --- Function builds (Cloud Build runs as billing-functions-builder) ---------------------------------
+# What a Cloud Run functions build needs, and nothing else: write its build log, read the uploaded
+# source, push the image. Google's list for a custom build account is logging.logWriter,
+# artifactregistry.writer and storage object read; each is narrowed here to what the build touches.
+resource "google_project_iam_member" "functions_builder_logs" {
+  project = var.project_id
+  role    = "roles/logging.logWriter" # build logs; this role exists only at project level
+  member  = "serviceAccount:${google_service_account.sa["functions_builder"].email}"
+}
+
+resource "google_artifact_registry_repository_iam_member" "functions_builder_pushes_images" {
+  location   = google_artifact_registry_repository.function_images.location
+  repository = google_artifact_registry_repository.function_images.name
+  role       = "roles/artifactregistry.writer"
+  member     = "serviceAccount:${google_service_account.sa["functions_builder"].email}"
+}
+
+# The source a build reads: the first version Terraform uploads (function_sources) and every later
+# one, which `gcloud functions deploy --source` uploads and Cloud Functions copies into its own
+# gcf-v2-sources-NUMBER-REGION bucket. That bucket is created by Google on first use, so it cannot
+# carry a bucket-level grant before the first deploy: the grant is on the project, limited by an IAM
+# condition to those two buckets.
+resource "google_project_iam_member" "functions_builder_reads_sources" {
+  project = var.project_id
+  role    = "roles/storage.objectViewer"
+  member  = "serviceAccount:${google_service_account.sa["functions_builder"].email}"
+
+  condition {
+    title       = "function-sources-only"
+    description = "Only the buckets that hold function source."
+    expression  = local.functions_source_buckets_condition
+  }
+}
+
+locals {
+  # The bucket itself (listing) and its objects; an exact name, so no other bucket matches.
+  functions_source_buckets_condition = join(" || ", [
+    for bucket in [google_storage_bucket.function_sources.name, "gcf-v2-sources-${data.google_project.this.number}-${var.region}"] :
+    "resource.name == \"projects/_/buckets/${bucket}\" || resource.name.startsWith(\"projects/_/buckets/${bucket}/objects/\")"
+  ])
 }
 
 # firebase-tools deploying firestore.rules: create a ruleset and point the cloud.firestore release

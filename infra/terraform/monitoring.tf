@@ -1,21 +1,24 @@
 # Alerting: what needs a person, and who is told. What each alert means and what to do about it:
 # infra/README.md, "Alerts and what to do" (linked from every policy's documentation).
 #
-# Five policies, each for a way events, usage or money can go wrong without anyone looking:
-#   error_logs          any ERROR entry from one of our deployables: the applier dead-lettered an
-#                       event, a usage report was rejected or expired, units were lost at shutdown,
-#                       a publish failed, a 5xx or a crash (Cloud Run logs those at ERROR itself);
-#   refused_deliveries  the webhook refused a signed-looking Stripe delivery (wrong signing secret,
-#                       wrong livemode): Stripe keeps retrying, but nothing is applied until fixed;
-#   dead_letters        messages wait in the dead-letter subscription (also those Pub/Sub moved
-#                       there after the retries ran out, which log only warnings on the way);
-#   applier_backlog     the oldest unapplied event is older than applier_backlog_alert_seconds:
-#                       access control is reading stale billing state;
-#   usage_reporting_stopped  no usage report run finished for 15 minutes (a paused scheduler, a
-#                       function that cannot start): nothing errs, but metered usage goes unbilled
-#                       and is lost past Stripe's 35-day window.
+# Every policy names a cause; none pages on "some ERROR line" (those are charted on the dashboard,
+# dashboard.tf, and each ERROR event that needs a person is in one of the lists below):
+#   log_events["refused_deliveries"]        the webhook refuses signed Stripe deliveries (secret, livemode, API version)
+#   log_events["webhook_publish_failures"]  the webhook cannot publish to Pub/Sub: Stripe gets 5xx and retries
+#   log_events["usage_report_failing"]      report-usage runs crash (the next tick retries; usage waits)
+#   log_events["usage_not_billed"]          usage that will never be billed: rejected, too old, lost at shutdown
+#   log_events["several_live_subscriptions"] a customer pays for two live subscriptions
+#   log_events["deployable_cannot_start"]   a deployable refuses its configuration (config.invalid) and exits
+#   webhook_unreachable                     the uptime check on the webhook's /health fails
+#   http_5xx_rate["webhook"|"app"]          more than http_5xx_percent_alert % of a service's requests answer 5xx
+#   dead_letters                            messages wait in the dead-letter subscription
+#   applier_backlog                         apply lag: the oldest unapplied event is older than applier_backlog_alert_seconds
+#   usage_reporting_stopped                 no usage report run finished for 15 minutes
 # The policies exist whether or not alert_emails is set; without channels their incidents show
 # in the console (Monitoring > Alerting) and notify nobody.
+#
+# Every log event name below is quoted exactly as the code writes it in its `event` field;
+# infra/terraform.test.ts greps the deployed source for each, so renaming an event fails the test.
 
 resource "google_monitoring_notification_channel" "email" {
   for_each = toset(var.alert_emails)
@@ -43,25 +46,83 @@ locals {
   ]
   logging_services_filter = join(" OR ", [for name in local.logging_services : "\"${name}\""])
 
-  # The webhook's log events for a delivery it refused (services/webhook/src/receive-stripe-event.ts).
-  # webhook.signature_missing is left out on purpose: anyone can POST to a public URL without a
-  # Stripe-Signature header, and Stripe always sends one.
-  refused_delivery_events        = ["webhook.signature_invalid", "webhook.payload_invalid", "webhook.livemode_mismatch", "webhook.api_version_unsupported"]
-  refused_delivery_events_filter = join(" OR ", [for event in local.refused_delivery_events : "\"${event}\""])
+  # Alerts on log events: one policy per cause, each matching the events (jsonPayload.event) that
+  # mean that cause, from the services that write them. A log-match policy notifies at most once
+  # per rate_limit per distinct event, however many entries match.
+  log_event_alerts = {
+    # webhook.signature_missing is left out on purpose: anyone can POST to a public URL without a
+    # Stripe-Signature header, and Stripe always sends one (services/webhook/src/receive-stripe-event.ts).
+    refused_deliveries = {
+      title      = "Stripe deliveries refused by the webhook"
+      severity   = "CRITICAL"
+      services   = [google_cloud_run_v2_service.webhook.name]
+      events     = ["webhook.signature_invalid", "webhook.payload_invalid", "webhook.livemode_mismatch", "webhook.api_version_unsupported"]
+      rate_limit = "900s"
+      auto_close = "3600s"
+      content    = "The webhook answered 400 to a Stripe delivery (`$${log.extracted_label.event}`). Stripe retries for up to 3 days, but no event is applied until the cause (the signing secret, the livemode setting or the endpoint's API version) is fixed."
+    }
+    webhook_publish_failures = {
+      title      = "Stripe events not accepted: the webhook cannot publish to Pub/Sub"
+      severity   = "CRITICAL"
+      services   = [google_cloud_run_v2_service.webhook.name]
+      events     = ["webhook.publish_failed"]
+      rate_limit = "300s"
+      auto_close = "1800s"
+      content    = "Pub/Sub did not acknowledge a publish (`$${log.extracted_label.event}`): the webhook answered 5xx and Stripe will retry. Nothing is lost while Stripe retries (3 days in live mode), but no event reaches the applier until publishing works again."
+    }
+    usage_report_failing = {
+      title      = "Usage reporter failing"
+      severity   = "ERROR"
+      services   = [google_cloudfunctions2_function.report_usage.name]
+      events     = ["usage_report.run_failed"]
+      rate_limit = "900s"
+      auto_close = "3600s"
+      content    = "A report-usage run crashed (`$${log.extracted_label.event}`); the usage stays in the outbox and the next tick, a minute later, retries. If it repeats, usage is not billed until it is fixed."
+    }
+    usage_not_billed = {
+      title      = "Metered usage will not be billed"
+      severity   = "ERROR"
+      services   = [google_cloudfunctions2_function.report_usage.name, google_cloud_run_v2_service.app.name]
+      events     = ["usage_report.rejected", "usage_report.expired", "usage.units_lost"]
+      rate_limit = "3600s"
+      auto_close = "86400s"
+      content    = "`$${log.extracted_label.event}`: Stripe refused a meter event, usage older than Stripe's 35-day window was dropped, or an app instance shut down with units it could not write. That usage is not billed."
+    }
+    several_live_subscriptions = {
+      title      = "A customer pays for several live subscriptions"
+      severity   = "WARNING"
+      services   = [google_cloudfunctions2_function.apply_stripe_event.name, google_cloud_run_v2_service.app.name]
+      events     = ["billing.several_live_subscriptions"]
+      rate_limit = "3600s"
+      auto_close = "86400s"
+      content    = "A customer has two or more live subscriptions and is billed for each (`subscriptionIds` in the entry). Access follows the newest. Logged with each of the customer's events until one is cancelled."
+    }
+    deployable_cannot_start = {
+      title      = "A deployable refuses its configuration and does not start"
+      severity   = "CRITICAL"
+      services   = local.logging_services
+      events     = ["config.invalid"]
+      rate_limit = "900s"
+      auto_close = "3600s"
+      content    = "`$${log.extracted_label.service}` exited at start with `$${log.extracted_label.event}`: `problems` in the entry names every bad variable (e.g. a Stripe key of the other mode than stripe_livemode). New instances cannot start until it is fixed."
+    }
+  }
 }
 
-resource "google_monitoring_alert_policy" "error_logs" {
-  display_name = "Billing: ERROR logged"
+resource "google_monitoring_alert_policy" "log_events" {
+  for_each = local.log_event_alerts
+
+  display_name = "Billing: ${each.value.title}"
   combiner     = "OR"
-  severity     = "ERROR"
+  severity     = each.value.severity
 
   conditions {
-    display_name = "An ERROR entry from webhook, app, apply-stripe-event or report-usage"
+    display_name = each.value.title
     condition_matched_log {
       filter = <<-EOT
         resource.type="cloud_run_revision"
-        resource.labels.service_name=(${local.logging_services_filter})
-        severity>=ERROR
+        resource.labels.service_name=(${join(" OR ", [for name in each.value.services : "\"${name}\""])})
+        jsonPayload.event=(${join(" OR ", [for event in each.value.events : "\"${event}\""])})
       EOT
       label_extractors = {
         event   = "EXTRACT(jsonPayload.event)"
@@ -70,49 +131,86 @@ resource "google_monitoring_alert_policy" "error_logs" {
     }
   }
 
-  # Log-match conditions must be rate limited; one notification per service and event name per
-  # rate-limit period, however many entries match.
+  # Log-match conditions must be rate limited.
   alert_strategy {
     notification_rate_limit {
-      period = "300s"
+      period = each.value.rate_limit
     }
-    auto_close = "1800s"
+    auto_close = each.value.auto_close
   }
 
   notification_channels = local.alert_channels
 
   documentation {
     mime_type = "text/markdown"
-    subject   = "Billing: $${log.extracted_label.event} logged at ERROR by $${log.extracted_label.service}"
-    content   = "`$${log.extracted_label.service}` logged `$${log.extracted_label.event}` at ERROR (no event name: a 5xx request, a crash or a timeout reported by Cloud Run itself). ${local.alert_runbook}"
+    subject   = "Billing: ${each.value.title} ($${log.extracted_label.event})"
+    content   = "${each.value.content} ${local.alert_runbook}"
   }
 
   depends_on = [google_project_service.apis]
 }
 
-resource "google_monitoring_alert_policy" "refused_deliveries" {
-  display_name = "Billing: Stripe deliveries refused by the webhook"
+# This policy was a resource of its own before the log-event alerts became one map.
+moved {
+  from = google_monitoring_alert_policy.refused_deliveries
+  to   = google_monitoring_alert_policy.log_events["refused_deliveries"]
+}
+
+# Stripe must reach the webhook: an uptime check on its /health (the path the service answers
+# without touching a dependency, services/webhook/src/app.ts HEALTH_PATH) from several regions.
+# The webhook keeps min_instances >= 1, so the check starts no instance.
+resource "google_monitoring_uptime_check_config" "webhook_health" {
+  display_name = "Billing: webhook ${local.health_path}"
+  timeout      = "10s"
+  period       = "60s"
+
+  http_check {
+    path           = local.health_path
+    port           = 443
+    use_ssl        = true
+    validate_ssl   = true
+    request_method = "GET"
+    accepted_response_status_codes {
+      status_class = "STATUS_CLASS_2XX"
+    }
+  }
+
+  monitored_resource {
+    type = "uptime_url"
+    labels = {
+      project_id = var.project_id
+      host       = trimprefix(google_cloud_run_v2_service.webhook.uri, "https://")
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_monitoring_alert_policy" "webhook_unreachable" {
+  display_name = "Billing: Stripe cannot reach the webhook"
   combiner     = "OR"
   severity     = "CRITICAL"
 
   conditions {
-    display_name = "The webhook refused a signed Stripe delivery"
-    condition_matched_log {
-      filter = <<-EOT
-        resource.type="cloud_run_revision"
-        resource.labels.service_name="${google_cloud_run_v2_service.webhook.name}"
-        jsonPayload.event=(${local.refused_delivery_events_filter})
-      EOT
-      label_extractors = {
-        event = "EXTRACT(jsonPayload.event)"
+    display_name = "Uptime check on the webhook's ${local.health_path} failing from more than one region"
+    condition_threshold {
+      filter          = "metric.type=\"monitoring.googleapis.com/uptime_check/check_passed\" AND metric.label.check_id=\"${google_monitoring_uptime_check_config.webhook_health.uptime_check_id}\" AND resource.type=\"uptime_url\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 1
+      duration        = "300s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_NEXT_OLDER"
+        cross_series_reducer = "REDUCE_COUNT_FALSE"
+        group_by_fields      = ["resource.label.*"]
+      }
+      trigger {
+        count = 1
       }
     }
   }
 
   alert_strategy {
-    notification_rate_limit {
-      period = "900s"
-    }
     auto_close = "3600s"
   }
 
@@ -120,8 +218,56 @@ resource "google_monitoring_alert_policy" "refused_deliveries" {
 
   documentation {
     mime_type = "text/markdown"
-    subject   = "Billing: the webhook refuses Stripe deliveries ($${log.extracted_label.event})"
-    content   = "The webhook answered 400 to a Stripe delivery (`$${log.extracted_label.event}`). Stripe retries for up to 3 days, but no event is applied until the cause (usually the signing secret or the livemode setting) is fixed. ${local.alert_runbook}"
+    subject   = "Billing: the webhook does not answer ${local.health_path}"
+    content   = "The uptime check on `${google_cloud_run_v2_service.webhook.name}`'s `${local.health_path}` fails from more than one region for 5 minutes: Stripe's deliveries fail too (Stripe retries for 3 days in live mode). ${local.alert_runbook}"
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+# Server errors as a share of each service's requests (Cloud Run's own request metric, so crashes,
+# timeouts and out-of-memory kills count too, not only the errors our code logs).
+resource "google_monitoring_alert_policy" "http_5xx_rate" {
+  for_each = {
+    webhook = google_cloud_run_v2_service.webhook.name
+    app     = google_cloud_run_v2_service.app.name
+  }
+
+  display_name = "Billing: ${each.key} answers 5xx"
+  combiner     = "OR"
+  severity     = "ERROR"
+
+  conditions {
+    display_name = "More than ${var.http_5xx_percent_alert}% of ${each.value}'s requests answer 5xx for 5 minutes"
+    condition_threshold {
+      filter             = "resource.type = \"cloud_run_revision\" AND resource.labels.service_name = \"${each.value}\" AND metric.type = \"run.googleapis.com/request_count\" AND metric.labels.response_code_class = \"5xx\""
+      denominator_filter = "resource.type = \"cloud_run_revision\" AND resource.labels.service_name = \"${each.value}\" AND metric.type = \"run.googleapis.com/request_count\""
+      comparison         = "COMPARISON_GT"
+      threshold_value    = var.http_5xx_percent_alert / 100
+      duration           = "300s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_RATE"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+      denominator_aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_RATE"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "3600s"
+  }
+
+  notification_channels = local.alert_channels
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Billing: ${each.key} answers 5xx to more than ${var.http_5xx_percent_alert}% of requests"
+    content   = "`${each.value}` answers 5xx to more than ${var.http_5xx_percent_alert}% of its requests. The ERROR entries by event on the Billing dashboard say which failure (`http.unhandled_error`, `usage.sync_failed`, `webhook.publish_failed`, or none: a crash or timeout). ${local.alert_runbook}"
   }
 
   depends_on = [google_project_service.apis]
@@ -156,7 +302,7 @@ resource "google_monitoring_alert_policy" "dead_letters" {
   documentation {
     mime_type = "text/markdown"
     subject   = "Billing: Stripe events are waiting in the dead-letter subscription"
-    content   = "Events that could not be applied wait in `${google_pubsub_subscription.stripe_events_dead_letter_inspect.name}` (kept 7 days). Fix the cause, then `npm run ops -- replay-dead-letters`. ${local.alert_runbook}"
+    content   = "Events that could not be applied wait in `${google_pubsub_subscription.stripe_events_dead_letter_inspect.name}` (kept 7 days): those the applier refused (`stripe_event.dead_lettered`, with a `reason`) and those whose deliveries all failed (`stripe_event.retry` warnings). Fix the cause, then `npm run ops -- replay-dead-letters`. ${local.alert_runbook}"
   }
 
   depends_on = [google_project_service.apis]
@@ -196,25 +342,6 @@ resource "google_monitoring_alert_policy" "applier_backlog" {
   depends_on = [google_project_service.apis]
 }
 
-# One point per finished usage report run (report-usage logs `usage_report.run` at the end of
-# every run, every minute, even when there was nothing to send).
-resource "google_logging_metric" "usage_report_runs" {
-  name   = "usage_report_runs"
-  filter = <<-EOT
-    resource.type="cloud_run_revision"
-    resource.labels.service_name="${google_cloudfunctions2_function.report_usage.name}"
-    jsonPayload.event="usage_report.run"
-  EOT
-
-  metric_descriptor {
-    metric_kind = "DELTA"
-    value_type  = "INT64"
-    unit        = "1"
-  }
-
-  depends_on = [google_project_service.apis]
-}
-
 resource "google_monitoring_alert_policy" "usage_reporting_stopped" {
   display_name = "Billing: usage reporting stopped"
   combiner     = "OR"
@@ -247,4 +374,33 @@ resource "google_monitoring_alert_policy" "usage_reporting_stopped" {
   }
 
   depends_on = [google_project_service.apis]
+}
+
+# --- SLO: how fast a delivered Stripe event is applied ---------------------------------------------
+# Good: a push delivery to apply-stripe-event answered 2xx within applier_latency_slo_ms (Cloud Run's
+# request latency of the function, which covers the Firestore transaction and any Stripe read).
+# Failed deliveries are left out of this SLO on purpose: they are retried and have their own alerts
+# (dead_letters; applier_backlog, which also covers the time an event waits in Pub/Sub).
+resource "google_monitoring_custom_service" "stripe_event_applier" {
+  service_id   = "stripe-event-applier"
+  display_name = "Stripe event applier (${google_cloudfunctions2_function.apply_stripe_event.name})"
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_monitoring_slo" "event_applied_latency" {
+  service             = google_monitoring_custom_service.stripe_event_applier.service_id
+  slo_id              = "event-applied-latency"
+  display_name        = "Stripe events applied within ${var.applier_latency_slo_ms} ms of delivery"
+  goal                = var.applier_latency_slo_goal
+  rolling_period_days = 28
+
+  request_based_sli {
+    distribution_cut {
+      distribution_filter = "metric.type=\"run.googleapis.com/request_latencies\" resource.type=\"cloud_run_revision\" resource.label.\"service_name\"=\"${google_cloudfunctions2_function.apply_stripe_event.name}\" metric.label.\"response_code_class\"=\"2xx\""
+      range {
+        max = var.applier_latency_slo_ms
+      }
+    }
+  }
 }

@@ -44,7 +44,11 @@ resource "google_pubsub_subscription" "stripe_events_applier" {
   name  = "stripe-events-applier"
   topic = google_pubsub_topic.stripe_events.id
 
-  ack_deadline_seconds       = 60
+  # For a push subscription the ack deadline is how long Pub/Sub waits for the function's answer
+  # before it counts the delivery as failed and redelivers. It must exceed the function's timeout
+  # (local.applier_timeout_seconds, function.tf) plus a cold start, or a slow first delivery that is
+  # still running would be delivered a second time.
+  ack_deadline_seconds       = local.applier_ack_deadline_seconds
   message_retention_duration = "604800s"
   # Ordered delivery takes effect only if the webhook publishes with ordering keys
   # (PUBSUB_ORDER_BY_CUSTOMER=true; off by default): Pub/Sub does not order messages whose ordering

@@ -47,7 +47,7 @@ resource "google_cloud_run_v2_service" "webhook" {
           memory = var.webhook_scaling.memory
         }
         cpu_idle          = true
-        startup_cpu_boost = true
+        startup_cpu_boost = true # more CPU while an instance starts (loading the bundle is CPU-bound): shorter cold starts
       }
 
       startup_probe {
@@ -127,7 +127,7 @@ resource "google_cloud_run_v2_service" "app" {
           memory = var.app_scaling.memory
         }
         cpu_idle          = false # the usage recorder flushes counters between requests
-        startup_cpu_boost = true
+        startup_cpu_boost = true  # more CPU while an instance starts (loading the bundle is CPU-bound): shorter cold starts
       }
 
       startup_probe {

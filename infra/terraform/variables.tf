@@ -71,6 +71,40 @@ variable "applier_backlog_alert_seconds" {
   default     = 900
 }
 
+variable "http_5xx_percent_alert" {
+  description = "Alert when more than this percentage of the webhook's or the app's requests answer 5xx over 5 minutes."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.http_5xx_percent_alert > 0 && var.http_5xx_percent_alert < 100
+    error_message = "A percentage between 0 and 100."
+  }
+}
+
+variable "applier_latency_slo_ms" {
+  description = "SLO on event-applied latency: a delivered Stripe event counts as good when apply-stripe-event answers 2xx within this many milliseconds."
+  type        = number
+  default     = 2000
+}
+
+variable "applier_latency_slo_goal" {
+  description = "Share of delivered Stripe events that must be applied within applier_latency_slo_ms, over a rolling 28 days."
+  type        = number
+  default     = 0.99
+
+  validation {
+    condition     = var.applier_latency_slo_goal > 0 && var.applier_latency_slo_goal < 1
+    error_message = "An SLO goal is a fraction between 0 and 1 (exclusive)."
+  }
+}
+
+variable "audit_dataset_location" {
+  description = "BigQuery location of the audit log dataset (audit_log.tf), e.g. EU or US. Cannot be changed later."
+  type        = string
+  default     = "EU"
+}
+
 variable "firestore_backup_retention_days" {
   description = "Days each daily Firestore backup is kept (Firestore allows up to 98, i.e. 14 weeks). Point-in-time recovery covers the last 7 days on its own."
   type        = number
