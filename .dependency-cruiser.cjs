@@ -1,6 +1,6 @@
 // The direction of dependencies, checked by `npm run lint` (shared/src/README.md describes the
 // layers). Bottom-up, shared/src reads: pure domain -> ports -> application -> adapters and HTTP
-// helpers; logging, errors and config are cross-cutting and may be used from any layer above
+// helpers; logging, tracing, errors and config are cross-cutting and may be used from any layer above
 // the domain (the domain may use errors only). A rule names what may NOT be imported, so a new
 // file is checked as soon as it matches a layer's patterns.
 //
@@ -33,7 +33,7 @@ const DOMAIN = [
 const PORTS = [`${S}ports/`];
 
 /** Cross-cutting: usable from the application, the adapters and the HTTP helpers. */
-const CROSS_CUTTING = [`${S}logging/`, `${S}errors/`, `${S}config/`];
+const CROSS_CUTTING = [`${S}logging/`, `${S}tracing/`, `${S}errors/`, `${S}config/`];
 
 /** Adapters over an SDK or the network: Stripe, Pub/Sub, Firestore (clients, converters, caches). */
 const ADAPTERS = [
@@ -128,7 +128,7 @@ module.exports = {
     },
     {
       name: 'cross-cutting-stays-below',
-      comment: 'Logging, errors and config are used by every layer, so they use none of them.',
+      comment: 'Logging, tracing, errors and config are used by every layer, so they use none of them.',
       severity: 'error',
       from: { path: CROSS_CUTTING, pathNot: TESTS },
       to: { path: `${S}`, pathNot: CROSS_CUTTING },

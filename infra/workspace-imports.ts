@@ -12,8 +12,11 @@ import { packageNameOf } from './scripts/bundle-entry.js';
 /** Folders that hold no source of ours, or output built from it. */
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'deploy', '.local', '.git', 'terraform']);
 const SOURCE_FILE = /\.(ts|mts|cts|js|mjs|cjs)$/;
-/** Tests and what only tests run (the same tiers .dependency-cruiser.cjs treats as tests). */
-const TEST_FILE = /(\.test\.ts$|(^|\/)(testing|e2e|bench)\/)/;
+/**
+ * Tests and what only tests run (the same tiers .dependency-cruiser.cjs treats as tests), and the
+ * app's browser-script build tooling (its output, public/billing.js, is what ships).
+ */
+const TEST_FILE = /(\.test\.ts$|(^|\/)(testing|e2e|bench|browser-script)\/)/;
 
 export interface PackageJson {
   readonly name?: string;

@@ -26,6 +26,9 @@ import { startBenchChild } from '@billing/shared/testing/bench-child.js';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
 import { cpuPerUnit, type CpuSample } from '@billing/shared/testing/process-cpu.js';
+import { runForPushedMessage } from '@billing/shared/pubsub/message-trace.js';
+import { tracingOff, type Tracing } from '@billing/shared/tracing/tracing-handle.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { subscriptionEvent } from './apply-bench-events.js';
 import type { PublisherAnswer, PublisherRequest } from './apply-bench-publisher.js';
 
@@ -43,6 +46,12 @@ export interface ApplyBenchOptions {
   timeoutMs?: number;
   /** Cumulative CPU ms per process (shared/src/testing/process-cpu.ts): when given, the result says where the CPU went. */
   cpu?: () => CpuSample;
+  /**
+   * Record OpenTelemetry spans (consumer span per message, Firestore's spans under it) as the
+   * applier does with TRACING on, into an exporter that drops them: the cost of recording, not of
+   * sending to Cloud Trace. Default false (TRACING=off).
+   */
+  tracing?: boolean;
 }
 
 export interface BenchResult {
@@ -157,6 +166,8 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
   const concurrency = opts.concurrency ?? 16;
   const duplicates = Math.round(events * (opts.duplicateRatio ?? 0.2));
   const projectId = `demo-bench-${randomUUID().slice(0, 8)}`;
+  // Before the clients, as the function's composition root does.
+  const tracing = opts.tracing ? await startDiscardingTracing() : tracingOff;
   const db = testFirestore(projectId);
   const pubsub = testPubSub(projectId);
   try {
@@ -201,7 +212,9 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
     // A failed stream ends the wait at once instead of at its timeout.
     subscription.on('error', (err: Error) => waiter?.reject(err));
     subscription.on('message', (m) => {
-      const work = slots(() => processEventMessage(deps, { data: m.data, attributes: m.attributes })).then(
+      // In the message's trace scope, as the function handles a push (functions/src/create-handler.ts).
+      const scope = { projectId, name: 'stripe-events process', attributes: m.attributes, messageId: m.id };
+      const work = slots(() => runForPushedMessage(scope, () => processEventMessage(deps, { data: m.data, attributes: m.attributes }))).then(
         (r) => {
           m.ack();
           processed++;
@@ -304,7 +317,15 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
   } finally {
     await pubsub.close();
     await db.terminate();
+    await tracing.shutdown();
   }
+}
+
+/** The SDK as TRACING=console starts it, but exporting nowhere: what recording spans costs. */
+async function startDiscardingTracing(): Promise<Tracing> {
+  const { startTracingSdk } = await import('@billing/shared/tracing/tracing-sdk.js');
+  const discard: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: () => Promise.resolve() };
+  return startTracingSdk({ service: 'apply-bench', exporter: discard });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { crossChecks, envInt, parseEnv, stripeApiBase, LogLevel, type Env } from '@billing/shared/config/parse-env.js';
 import { checkKeyMatchesLivemode, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
+import { TracingMode } from '@billing/shared/tracing/start-tracing.js';
 
 export const FunctionConfigSchema = z
   .object({
@@ -14,6 +15,8 @@ export const FunctionConfigSchema = z
     /** Where notifications for hosts are published (notifications/messages.ts). */
     NOTIFICATIONS_TOPIC: z.string().min(1).default('billing-notifications'),
     LOG_LEVEL: LogLevel.default('info'),
+    /** OpenTelemetry traces: off, console, cloud-trace (shared/src/tracing/start-tracing.ts). */
+    TRACING: TracingMode.default('off'),
   })
   // A key of the other mode would refetch objects from the wrong Stripe mode.
   .superRefine(checkKeyMatchesLivemode, crossChecks)
@@ -27,6 +30,7 @@ export const FunctionConfigSchema = z
     maxEventAgeSeconds: env.MAX_EVENT_AGE_DAYS * 86_400,
     notificationsTopic: env.NOTIFICATIONS_TOPIC,
     logLevel: env.LOG_LEVEL,
+    tracing: env.TRACING,
   }));
 
 export type FunctionConfig = z.output<typeof FunctionConfigSchema>;

@@ -1,9 +1,13 @@
 // The CloudEvent handler, built from injected dependencies (no client is created here). Pub/Sub
 // delivers `google.cloud.pubsub.topic.v1.messagePublished`; returning acknowledges, throwing makes
 // Pub/Sub redeliver (the retry policy itself is in shared/src/billing/process-event-message.ts).
+// Each message is handled in the trace of the webhook request that published it (or of the push
+// request when it carries none), so every line down to the use cases carries that trace.
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import { processEventMessage, type MessageDeps, type MessageResult } from '@billing/shared/billing/process-event-message.js';
+import { runForPushedMessage } from '@billing/shared/pubsub/message-trace.js';
+import type { Tracing } from '@billing/shared/tracing/start-tracing.js';
 
 /** The CloudEvent data of a Pub/Sub push (message.data is base64). */
 const MessagePublished = z.object({
@@ -23,13 +27,33 @@ export function pushedMessage(data: unknown): z.output<typeof MessagePublished>[
   return parsed.success ? parsed.data.message : null;
 }
 
-export function createStripeEventHandler(deps: MessageDeps, onResult?: (result: MessageResult) => void): StripeEventHandler {
+export interface StripeEventHandlerDeps extends MessageDeps {
+  /** For the trace field of log lines; lines carry no trace without it. */
+  projectId?: string;
+  /** Flushed after each message: between deliveries the instance may get no CPU to send spans. */
+  tracing?: Tracing;
+}
+
+/** The push request's `traceparent`, which functions-framework copies onto the CloudEvent. */
+export function pushTraceparent(cloudEvent: CloudEvent<unknown>): string | undefined {
+  const value = cloudEvent['traceparent'];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function createStripeEventHandler(deps: StripeEventHandlerDeps, onResult?: (result: MessageResult) => void): StripeEventHandler {
   return async (cloudEvent) => {
     const pushed = pushedMessage(cloudEvent.data);
     // Not a Pub/Sub message at all: nothing to dead-letter, and retrying cannot help.
-    const message = pushed ?? { data: '', attributes: {} };
-    if (!pushed) deps.logger.error({ event: 'stripe_event.not_pubsub', cloudEventId: cloudEvent.id, cloudEventType: cloudEvent.type }, 'CloudEvent is not a Pub/Sub message');
-    const result = await processEventMessage(deps, { data: Buffer.from(message.data, 'base64'), attributes: message.attributes });
-    onResult?.(result);
+    const message = pushed ?? { data: '', attributes: {}, messageId: undefined };
+    const scope = { projectId: deps.projectId, name: 'stripe-events process', attributes: message.attributes, messageId: message.messageId, pushTraceparent: pushTraceparent(cloudEvent) };
+    try {
+      await runForPushedMessage(scope, async () => {
+        if (!pushed) deps.logger.error({ event: 'stripe_event.not_pubsub', cloudEventId: cloudEvent.id, cloudEventType: cloudEvent.type }, 'CloudEvent is not a Pub/Sub message');
+        const result = await processEventMessage(deps, { data: Buffer.from(message.data, 'base64'), attributes: message.attributes });
+        onResult?.(result);
+      });
+    } finally {
+      await deps.tracing?.flush();
+    }
   };
 }

@@ -16,16 +16,19 @@ import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
+import { startTracing } from '@billing/shared/tracing/start-tracing.js';
 import { loadConfig } from './config.js';
 import { createStripeEventHandler, type StripeEventHandler } from './create-handler.js';
 import './report-usage/register.js';
 
 export const FUNCTION_NAME = 'applyStripeEvent';
 
-function buildHandler(env: Record<string, string | undefined> = process.env): StripeEventHandler {
+async function buildHandler(env: Record<string, string | undefined> = process.env): Promise<StripeEventHandler> {
   // A bad variable: one CRITICAL config.invalid line and the instance exits (the message is redelivered).
   const config = exitOnConfigError('event-applier', () => loadConfig(env));
   const logger = createLogger({ service: 'event-applier', level: config.logLevel });
+  // Before the clients, which pick up the tracer provider when built; loads nothing when off.
+  const tracing = await startTracing({ mode: config.tracing, service: 'event-applier', projectId: config.projectId });
   const stripe = createStripeClient({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase });
   const pubsub = createPubSubClient({ projectId: config.projectId });
   return createStripeEventHandler({
@@ -38,12 +41,14 @@ function buildHandler(env: Record<string, string | undefined> = process.env): St
     notifications: pubSubNotificationPublisher(createPubSubPublisher({ pubsub, topic: config.notificationsTopic })),
     livemode: config.livemode,
     lanes: createCustomerLanes(),
+    projectId: config.projectId,
+    tracing,
   });
 }
 
-let handler: StripeEventHandler | undefined;
-const lazyHandler: StripeEventHandler = (event) => {
+let handler: Promise<StripeEventHandler> | undefined;
+const lazyHandler: StripeEventHandler = async (event) => {
   handler ??= buildHandler();
-  return handler(event);
+  return (await handler)(event);
 };
 functions.cloudEvent<unknown>(FUNCTION_NAME, lazyHandler);

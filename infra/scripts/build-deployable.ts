@@ -29,9 +29,11 @@ export function parseBuildArgs(argv: readonly string[]): BuildArgs {
   return { entry: values.entry, out: values.out, assets: values.assets ?? [] };
 }
 
-export async function buildDeployable(workspaceDir: string, args: BuildArgs, repoRoot = REPO_ROOT): Promise<string> {
-  const bundle = await bundleEntry({ workspaceDir, entry: args.entry, outfile: args.out });
-  return prepareDeployDir({ repoRoot, workspaceDir, bundle: args.out, externals: bundle.externals, assets: args.assets });
+/** Builds dist/ and deploy/ in the workspace, or under `outRoot` (a scratch build that leaves the workspace alone). */
+export async function buildDeployable(workspaceDir: string, args: BuildArgs, repoRoot = REPO_ROOT, outRoot?: string): Promise<string> {
+  const scratch = outRoot ? { outRoot } : {};
+  const bundle = await bundleEntry({ workspaceDir, entry: args.entry, outfile: args.out, ...scratch });
+  return prepareDeployDir({ repoRoot, workspaceDir, bundle: args.out, bundleFiles: bundle.files, externals: bundle.externals, assets: args.assets, ...scratch });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,7 +1,7 @@
 // Writes `<workspace>/deploy/`: the only thing that leaves the repo for a deployable.
 //   deploy/package.json       type module, main, engines, runtime dependencies at exact versions
 //   deploy/package-lock.json  pruned from the root lockfile (prune-lockfile.ts)
-//   deploy/dist/<bundle>.js   + source map (the esbuild bundle)
+//   deploy/dist/<bundle>.js   + source map (the esbuild bundle), and the chunks it loads lazily
 //   deploy/public/**          static assets, when the workspace has them (the app)
 //   deploy/.gcloudignore      so a source deploy never uploads a local node_modules
 // services/Dockerfile copies exactly this directory and runs `npm ci --omit=dev` in it; the function is
@@ -33,9 +33,13 @@ export interface PrepareOptions {
   readonly workspaceDir: string;
   /** The bundle, relative to the workspace (dist/server.js). */
   readonly bundle: string;
+  /** Every file of the bundle (entry, chunks, maps) relative to the workspace; default the bundle and its map. */
+  readonly bundleFiles?: readonly string[];
   readonly externals: readonly ExternalImport[];
   /** Asset directories relative to the workspace copied as-is when present (e.g. ['public']). */
   readonly assets?: readonly string[];
+  /** Where the bundle was written and deploy/ goes, instead of the workspace (a scratch build). */
+  readonly outRoot?: string;
 }
 
 function toPosix(p: string): string {
@@ -72,11 +76,11 @@ export function prepareDeployDir(opts: PrepareOptions): string {
   const deployName = `${pkg.name}-deploy`;
   const pruned = pruneLockfile(rootLock, deps, deployName, pkg.version);
 
-  const deployDir = path.join(opts.workspaceDir, DEPLOY_DIR);
+  const deployDir = path.join(opts.outRoot ?? opts.workspaceDir, DEPLOY_DIR);
   rmSync(deployDir, { recursive: true, force: true });
   mkdirSync(path.join(deployDir, path.dirname(opts.bundle)), { recursive: true });
-  for (const file of [opts.bundle, `${opts.bundle}.map`]) {
-    cpSync(path.join(opts.workspaceDir, file), path.join(deployDir, file));
+  for (const file of opts.bundleFiles ?? [opts.bundle, `${opts.bundle}.map`]) {
+    cpSync(path.join(opts.outRoot ?? opts.workspaceDir, file), path.join(deployDir, file));
   }
   for (const asset of opts.assets ?? []) {
     const from = path.join(opts.workspaceDir, asset);

@@ -17,8 +17,8 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 
 describe('reportUsage loadReportUsageConfig', () => {
   it('applies the documented defaults and reads the overrides', () => {
-    expect(loadReportUsageConfig(minimal)).toEqual({ projectId: 'demo-billing', stripeSecretKey: 'sk_test_abc', stripeApiBase: undefined, concurrency: 4, notificationsTopic: 'billing-notifications', logLevel: 'info' });
-    expect(loadReportUsageConfig({ ...minimal, USAGE_REPORT_CONCURRENCY: '8', LOG_LEVEL: 'warn' })).toMatchObject({ concurrency: 8, logLevel: 'warn' });
+    expect(loadReportUsageConfig(minimal)).toEqual({ projectId: 'demo-billing', stripeSecretKey: 'sk_test_abc', stripeApiBase: undefined, concurrency: 4, notificationsTopic: 'billing-notifications', logLevel: 'info', tracing: 'off' });
+    expect(loadReportUsageConfig({ ...minimal, USAGE_REPORT_CONCURRENCY: '8', LOG_LEVEL: 'warn', TRACING: 'console' })).toMatchObject({ concurrency: 8, logLevel: 'warn', tracing: 'console' });
   });
 
   it('lists every bad key at once, the livemode mismatch included, without echoing the key', () => {

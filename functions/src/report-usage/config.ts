@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { crossChecks, envInt, parseEnv, stripeApiBase, LogLevel, type Env } from '@billing/shared/config/parse-env.js';
 import { checkKeyMatchesLivemode, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
+import { TracingMode } from '@billing/shared/tracing/start-tracing.js';
 
 export const ReportUsageConfigSchema = z
   .object({
@@ -13,6 +14,8 @@ export const ReportUsageConfigSchema = z
     /** Where notifications for hosts are published (notifications/messages.ts). */
     NOTIFICATIONS_TOPIC: z.string().min(1).default('billing-notifications'),
     LOG_LEVEL: LogLevel.default('info'),
+    /** OpenTelemetry traces: off, console, cloud-trace (shared/src/tracing/start-tracing.ts). */
+    TRACING: TracingMode.default('off'),
   })
   // A key of the other mode would send meter events where these customers do not exist: unbilled usage.
   .superRefine(checkKeyMatchesLivemode, crossChecks)
@@ -23,6 +26,7 @@ export const ReportUsageConfigSchema = z
     concurrency: env.USAGE_REPORT_CONCURRENCY,
     notificationsTopic: env.NOTIFICATIONS_TOPIC,
     logLevel: env.LOG_LEVEL,
+    tracing: env.TRACING,
   }));
 
 export type ReportUsageConfig = z.output<typeof ReportUsageConfigSchema>;

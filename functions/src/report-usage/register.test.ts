@@ -9,7 +9,8 @@ import { systemClock } from '@billing/shared/ports/clock.js';
 import type { MeterEventSender } from '@billing/shared/ports/meter-event-sender.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
 
-import { createReportUsageHandler } from './register.js';
+import { tracingOff } from '@billing/shared/tracing/tracing-handle.js';
+import { createReportUsageHandler, runTick } from './register.js';
 import { createStore } from '@billing/shared/firestore/store.js';
 
 const dbs: Firestore[] = [];
@@ -43,6 +44,24 @@ describe('reportUsage handler', () => {
     await createReportUsageHandler({ db: freshDb(), sender: neverCalled, clock: systemClock, logger })();
     await new Promise(setImmediate);
     expect(lines).toContainEqual(expect.objectContaining({ severity: 'INFO', event: 'usage_report.run', resent: 0, claimed: 0, sent: 0 }));
+  });
+
+  it("logs the run (the use case's own line) in the trace of the push request that delivered the tick", async () => {
+    const { lines, logger } = capturedLogger();
+    const run = createReportUsageHandler({ db: freshDb(), sender: neverCalled, clock: systemClock, logger });
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    // What functions-framework hands over for a Cloud Scheduler tick: the push request's traceparent, a message without attributes.
+    const cloudEvent = {
+      specversion: '1.0',
+      id: '1',
+      source: '//pubsub.googleapis.com/projects/demo/topics/usage-report-tick',
+      type: 'google.cloud.pubsub.topic.v1.messagePublished',
+      traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+      data: { message: { data: '', messageId: '42' } },
+    };
+    await runTick({ run, projectId: 'demo-report', tracing: tracingOff }, cloudEvent);
+    await new Promise(setImmediate);
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'usage_report.run', 'logging.googleapis.com/trace': `projects/demo-report/traces/${traceId}`, 'logging.googleapis.com/spanId': 'b7ad6b7169203331' }));
   });
 
   it('logs a failed run at ERROR and resolves (the tick is acknowledged; the report stays claimed for the next tick)', async () => {

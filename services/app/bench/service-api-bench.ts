@@ -2,7 +2,10 @@
 //  - check: POST /v1/check (a plan feature, and a metered feature with units) against a baseline
 //    route in the same process that only verifies the service's ID token, interleaved rounds from
 //    a load generator in its own process (the access bench's method). Target: check >= 90% of the
-//    baseline's throughput, p99 < 5 ms.
+//    baseline's throughput, p99 < 5 ms. The baseline goes through what every request of the app
+//    goes through first (app.ts `everyRequest`: the request logger, security headers; and /v1's
+//    no-store), so the ratio measures the route; a bare Express verify-only route is measured too,
+//    for information (what the app's shared middleware and router cost).
 //  - track: POST /v1/track with a fresh idempotency key per call, 100 units each, on two app
 //    instances sharing Firestore, Team accounts whose quotas are on (1,000,000 API calls a month,
 //    metered through Stripe). Then every instance flushes, one reportUsage run bills the usage to
@@ -12,6 +15,8 @@
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { everyRequest } from '../src/app.js';
+import { noStore } from '../src/http/security-headers.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { createStore } from '@billing/shared/firestore/store.js';
 import { createLogger, silentLogger } from '@billing/shared/logging/logger.js';
@@ -31,6 +36,7 @@ import { testConfig } from '../src/testing/test-config.js';
 
 const SERVICE = 'bench-host@bench.iam.gserviceaccount.com';
 const BASELINE_PATH = '/bench/verify-only';
+const BARE_PATH = '/bench/bare-verify-only';
 const UNITS_PER_TRACK = 100;
 
 export interface ServiceBenchOptions {
@@ -53,7 +59,10 @@ export interface RouteResult {
 
 export interface ServiceBenchResult {
   concurrency: number;
+  /** Verify-only behind the app's every-request middleware: the target's baseline. */
   baseline: RouteResult;
+  /** Verify-only on a bare Express app (information). */
+  bare: RouteResult;
   check: RouteResult;
   checkMetered: RouteResult;
   /** check / baseline throughput (target >= 0.9). */
@@ -104,13 +113,18 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
 
     for (let i = 0; i < 2; i++) {
       const composed = await composeApp(testConfig({ projectId, stripeApiBase: stripeServer.url, env: { SERVICE_ACCOUNTS: SERVICE } }), { logger, firestore });
-      const baseline = express();
-      baseline.post(BASELINE_PATH, async (req, res) => {
+      const verifyOnly: express.RequestHandler = async (req, res) => {
         const verified = await composed.serviceVerifier.verify(/^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
         res.json({ serviceAccount: verified.serviceAccount });
-      });
+      };
+      const baseline = express();
+      baseline.use(everyRequest({ logger, projectId, billing: { publicBaseUrl: 'http://127.0.0.1' } }), noStore());
+      baseline.post(BASELINE_PATH, verifyOnly);
+      const bare = express();
+      bare.post(BARE_PATH, verifyOnly);
       const server = await listenHandler((req, res) => {
         if (req.url === BASELINE_PATH) baseline(req, res);
+        else if (req.url === BARE_PATH) bare(req, res);
         else composed.app(req, res);
       });
       const token = await (await fetch(`${server.baseUrl}/dev/service-token?email=${SERVICE}`)).text();
@@ -124,10 +138,11 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
     // --- check against verify-only, on instance a ---
     const targets = {
       baseline: [post(a.token, {})],
+      bare: [post(a.token, {})],
       check: accounts.map((account) => post(a.token, { account, feature: 'advanced_analytics' })),
       checkMetered: accounts.map((account) => post(a.token, { account, feature: 'api_calls', units: 10 })),
     };
-    const urls = { baseline: BASELINE_PATH, check: '/v1/check', checkMetered: '/v1/check' };
+    const urls = { baseline: BASELINE_PATH, bare: BARE_PATH, check: '/v1/check', checkMetered: '/v1/check' };
     const names = Object.keys(targets) as (keyof typeof targets)[];
     for (const name of names) await generator.define(name, new URL(urls[name], a.server.baseUrl).href, targets[name]);
     for (const name of names) await generator.run(name, concurrency, warmupMs);
@@ -138,7 +153,7 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
         samples.get(name)!.push(await generator.run(name, concurrency, durationMs / rounds));
       }
     }
-    const [baseline, check, checkMetered] = names.map((n) => summarize(samples.get(n)!)) as [RouteResult, RouteResult, RouteResult];
+    const [baseline, bare, check, checkMetered] = names.map((n) => summarize(samples.get(n)!)) as [RouteResult, RouteResult, RouteResult, RouteResult];
 
     // --- track on both instances at once, a fresh idempotency key per call ---
     const perInstanceCalls = 40_000; // more than a run can send: no key repeats
@@ -164,6 +179,7 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
     return {
       concurrency,
       baseline,
+      bare,
       check,
       checkMetered,
       checkRatio: check.requestsPerSecond / baseline.requestsPerSecond,

@@ -1,380 +1,619 @@
-// Wires the billing page's buttons and the API-key form to the JSON API. Every state change is a
-// JSON request (the API refuses anything else, as a CSRF guard); a response with a `url`
-// (Checkout, portal) navigates there, anything else reloads the page so it renders the new state
-// from the server. A plan or seats change is confirmed with what it costs, previewed by the API.
-// A new API key's secret is shown once, in place, and never reloaded. The account switcher and the
-// team section (members, invitations) work the same way; so does the invitation page's Accept.
-'use strict';
-(function () {
-  // As the server writes them (shared/src/money/format-money.ts, pages/format.ts): en-US, dates in
-  // UTC. The browser cannot import that module: keep the currency lists the same.
-  function money(cents, currency) {
-    var zeroDecimal = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
-    var threeDecimal = ['bhd', 'jod', 'kwd', 'omr', 'tnd'];
-    var code = currency.toLowerCase();
-    var per = zeroDecimal.indexOf(code) >= 0 ? 1 : threeDecimal.indexOf(code) >= 0 ? 1000 : 100;
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency: code.toUpperCase() }).format(cents / per);
+// Built from services/app/src/browser-script/page/*.ts by build-browser-script.ts: do not edit.
+"use strict";
+(() => {
+  // shared/src/money/format-money.ts
+  var ZERO_DECIMAL_CURRENCIES = ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"];
+  var THREE_DECIMAL_CURRENCIES = ["bhd", "jod", "kwd", "omr", "tnd"];
+  var ZERO_DECIMAL = new Set(ZERO_DECIMAL_CURRENCIES);
+  var THREE_DECIMAL = new Set(THREE_DECIMAL_CURRENCIES);
+  function minorUnitsPerUnit(currency) {
+    const code = currency.toLowerCase();
+    if (ZERO_DECIMAL.has(code)) return 1;
+    return THREE_DECIMAL.has(code) ? 1e3 : 100;
   }
-  function day(unixSeconds) {
-    return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(unixSeconds * 1000));
+  function formatMoney(amount, currency) {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amount / minorUnitsPerUnit(currency));
   }
 
-  /** What a previewed change costs, in a sentence (the API's ChangePreview). */
-  function costOf(preview) {
-    var c = preview.currency;
-    if (preview.invoicedNow) {
-      return preview.amountDueNow > 0
-        ? 'You will be charged ' + money(preview.amountDueNow, c) + ' now: a new billing period starts today, and the unused time on your current plan is credited.'
-        : 'Nothing is due now: a new billing period starts today, and the credit for the unused time on your current plan covers it.';
+  // services/app/src/pages/format.ts
+  var dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" });
+  function formatDate(unixSeconds) {
+    return dateFormat.format(new Date(unixSeconds * 1e3));
+  }
+  var formatSeats = (n) => `${n.toLocaleString("en-US")} ${n === 1 ? "seat" : "seats"}`;
+  function formatCardBrand(brand) {
+    const names = { amex: "American Express", diners: "Diners Club", jcb: "JCB", unionpay: "UnionPay", mastercard: "Mastercard", visa: "Visa", discover: "Discover" };
+    return names[brand] ?? (brand ? brand[0]?.toUpperCase() + brand.slice(1) : "Card");
+  }
+  function formatCard(card) {
+    return `${formatCardBrand(card.brand)} ending ${card.last4}, expires ${String(card.expMonth).padStart(2, "0")}/${card.expYear}`;
+  }
+
+  // services/app/src/browser-script/page/api.ts
+  var ApiError = class extends Error {
+    constructor(message, status, code, details) {
+      super(message);
+      this.status = status;
+      this.code = code;
+      this.details = details;
+      this.name = "ApiError";
     }
-    var when = preview.nextInvoiceAt ? ' on ' + day(preview.nextInvoiceAt) : '';
-    if (preview.proration > 0) return money(preview.proration, c) + ' for the rest of this period will be added to your next invoice' + when + '.';
-    if (preview.proration < 0) return money(-preview.proration, c) + ' for the unused part of this period will be credited on your next invoice' + when + '.';
-    return 'Nothing is charged for the change before your next invoice' + when + '.';
-  }
-
-  /** Per `data-action`: the question to confirm (a string, or a promise of one for a previewed change). */
-  var confirmations = {
-    cancel: function () {
-      return 'Cancel your subscription at the end of the current period?';
-    },
-    'change-plan': function (button) {
-      return send('POST', '/api/subscription/plan/preview', { lookupKey: button.getAttribute('data-lookup-key') }).then(function (preview) {
-        return 'Switch to ' + button.getAttribute('data-change') + ' now? ' + costOf(preview);
-      });
-    },
-    'revoke-key': function (button) {
-      return 'Revoke the API key "' + button.getAttribute('data-key-name') + '"? Programs using it are refused at once.';
-    },
-    'remove-member': function (button) {
-      return 'Remove ' + button.getAttribute('data-member') + ' from the team? They lose its plan at once.';
-    },
-    'leave-team': function () {
-      return 'Leave this team? You lose its plan at once, and need a new invitation to come back.';
-    },
-    'revoke-invitation': function (button) {
-      return 'Revoke the invitation to ' + button.getAttribute('data-member') + '? Its link stops working.';
-    },
+    status;
+    code;
+    details;
   };
-
-  /** Shows an error in the section the control sits in (else at the top of the page). */
-  function flash(control, message) {
-    var section = control.closest('section');
-    var el = (section && section.querySelector('[data-role=flash]')) || document.getElementById('flash');
-    if (!el) return;
-    el.textContent = message;
-    el.hidden = false;
-  }
-
-  /**
-   * Sends JSON; resolves with the parsed answer (null for 204), rejects with the API's message (the
-   * error's other fields, such as a refusal's `reason`, in `details`).
-   */
-  function send(method, url, body) {
-    return fetch(url, {
-      method: method,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      credentials: 'same-origin',
-      body: JSON.stringify(body || {}),
-    }).then(function (res) {
-      if (res.status === 204) return null;
-      return res
-        .json()
-        .catch(function () {
-          return null; // not JSON (e.g. a proxy's error page)
-        })
-        .then(function (answer) {
-          if (!res.ok) {
-            var err = new Error((answer && answer.error && answer.error.message) || 'Request failed (' + res.status + ')');
-            err.details = (answer && answer.error) || {};
-            throw err;
-          }
-          return answer;
-        });
-    });
-  }
-
-  function keyUrl(button) {
-    return '/api/keys/' + encodeURIComponent(button.getAttribute('data-key-id'));
-  }
-
-  /** A request whose answer needs nothing but a reload of the page. */
-  function request(method, url) {
-    return function () {
-      return send(method, url);
-    };
-  }
-
-  /**
-   * An action that POSTs to `url`, with the button's lookup key when it has one, and the seats
-   * chosen in the button's plan card when the plan is priced per seat.
-   */
-  function post(url) {
-    return function (button) {
-      var body = {};
-      var lookupKey = button.getAttribute('data-lookup-key');
-      if (lookupKey) body.lookupKey = lookupKey;
-      var card = button.closest('.card');
-      var seats = card && card.querySelector('input[name=seats]');
-      if (seats) body.seats = Number(seats.value);
-      return function () {
-        return send('POST', url, body);
-      };
-    };
-  }
-
-  /** Per `data-action`: given the button, the request to make, or null when the user backed out. */
-  var actions = {
-    checkout: post('/api/checkout'),
-    'change-plan': post('/api/subscription/plan'),
-    cancel: post('/api/subscription/cancel'),
-    resume: post('/api/subscription/resume'),
-    portal: post('/api/portal'),
-    'revoke-key': function (button) {
-      return function () {
-        return send('DELETE', keyUrl(button));
-      };
-    },
-    'rename-key': function (button) {
-      var name = window.prompt('New name for this API key', button.getAttribute('data-key-name') || '');
-      if (name === null || name.trim() === '') return null;
-      return function () {
-        return send('PATCH', keyUrl(button), { name: name.trim() });
-      };
-    },
-    'remove-member': function (button) {
-      return request('DELETE', '/api/team/members/' + encodeURIComponent(button.getAttribute('data-user-id')));
-    },
-    // The server makes the personal account active again: the reload shows it.
-    'leave-team': function () {
-      return request('POST', '/api/team/leave');
-    },
-    'revoke-invitation': function (button) {
-      return request('DELETE', '/api/team/invitations/' + encodeURIComponent(button.getAttribute('data-invitation-id')));
-    },
-    // The server makes the team the active account: the billing page then shows it.
-    'accept-invitation': function (button) {
-      return function () {
-        return send('POST', '/api/invitations/' + encodeURIComponent(button.getAttribute('data-invitation-id')) + '/accept').then(function () {
-          return { url: '/billing' };
-        });
-      };
-    },
-  };
-
-  document.addEventListener('click', function (event) {
-    var target = event.target instanceof Element ? event.target.closest('button[data-action]') : null;
-    var action = target && actions[target.getAttribute('data-action')];
-    if (!action) return;
-    event.preventDefault();
-    var confirmation = confirmations[target.getAttribute('data-action')];
-    target.disabled = true; // while a preview loads, and while the request runs
-    Promise.resolve(confirmation ? confirmation(target) : null)
-      .then(function (question) {
-        var request = question === null || window.confirm(question) ? action(target) : null;
-        if (!request) {
-          target.disabled = false;
-          return;
-        }
-        return request().then(function (answer) {
-          if (answer && typeof answer.url === 'string') window.location.assign(answer.url);
-          else window.location.reload();
-        });
-      })
-      .catch(function (err) {
-        target.disabled = false;
-        flash(target, err.message || 'Something went wrong');
+  var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+  async function send(method, url, body) {
+    let res;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        credentials: "same-origin",
+        ...method === "GET" ? {} : { body: JSON.stringify(body ?? {}) }
       });
-  });
-
-  // Seats of a plan priced per seat: changed at once, with proration, once its cost is confirmed.
-  var seatsForm = document.querySelector('form.seats-form');
-  if (seatsForm) {
-    seatsForm.addEventListener('submit', function (event) {
-      event.preventDefault();
-      var seats = Number(seatsForm.elements.seats.value);
-      var button = seatsForm.querySelector('button[type=submit]');
-      button.disabled = true;
-      send('POST', '/api/subscription/seats/preview', { seats: seats })
-        .then(function (preview) {
-          if (!window.confirm('Change to ' + seats + (seats === 1 ? ' seat' : ' seats') + ' now? ' + costOf(preview))) {
-            button.disabled = false;
-            return;
-          }
-          return send('POST', '/api/subscription/seats', { seats: seats }).then(function () {
-            window.location.reload();
-          });
-        })
-        .catch(function (err) {
-          button.disabled = false;
-          flash(seatsForm, err.message || 'Something went wrong');
-        });
-    });
+    } catch {
+      throw new ApiError("The server could not be reached. Check your connection, then try again.", 0, "network", {});
+    }
+    if (res.status === 204) return null;
+    const answer = await res.json().catch(() => null);
+    if (res.ok) return answer;
+    const error = isRecord(answer) && isRecord(answer["error"]) ? answer["error"] : {};
+    const message = typeof error["message"] === "string" ? error["message"] : "";
+    const code = typeof error["code"] === "string" ? error["code"] : "unknown";
+    throw new ApiError(message, res.status, code, error);
+  }
+  function userMessage(err) {
+    if (!(err instanceof ApiError)) return "Something went wrong in this page. Nothing was changed; reload the page and try again.";
+    if (err.code === "upstream_unavailable" || err.status === 503) return "Our payment provider could not be reached. Nothing was changed; try again in a minute.";
+    if (err.code === "internal" || err.status >= 500 || err.code === "unknown") return "Something went wrong on our side. Nothing was changed; try again in a minute, or contact support if it keeps happening.";
+    if (err.code === "unauthenticated") return "Your session has ended. Reload the page to sign in again.";
+    if (err.code === "forbidden") return "Only the account's owners and admins can do this.";
+    return err.message || "That did not work. Check what you entered and try again.";
+  }
+  function field(answer, name) {
+    return isRecord(answer) && typeof answer[name] === "string" ? answer[name] : null;
   }
 
-  // Creating a key: the secret is in this one response only, so it is shown here until "Done".
-  var form = document.querySelector('form.create-key');
-  var panel = document.querySelector('[data-testid=new-key]');
-  if (form && panel) {
-    var secret = panel.querySelector('[data-testid=new-key-secret]');
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
-      var button = form.querySelector('button[type=submit]');
-      button.disabled = true;
-      send('POST', '/api/keys', { name: form.elements.name.value })
-        .then(function (created) {
-          panel.querySelector('[data-role=new-key-name]').textContent = created.name;
-          secret.textContent = created.key;
-          panel.hidden = false;
-          form.hidden = true;
-          form.reset();
-        })
-        .catch(function (err) {
-          flash(form, err.message || 'Something went wrong');
-        })
-        .then(function () {
-          button.disabled = false;
-        });
-    });
-    panel.querySelector('[data-role=copy-key]').addEventListener('click', function (event) {
-      var copy = event.currentTarget;
-      var copied = navigator.clipboard ? navigator.clipboard.writeText(secret.textContent) : Promise.reject(new Error('no clipboard'));
-      copied.then(
-        function () {
-          copy.textContent = 'Copied';
-        },
-        function () {
-          // No clipboard access (an older browser, a denied permission): select it for Ctrl-C.
-          window.getSelection().selectAllChildren(secret);
-        },
-      );
-    });
-    panel.querySelector('[data-role=done-key]').addEventListener('click', function () {
-      window.location.reload();
-    });
+  // services/app/src/browser-script/page/dom.ts
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value2] of Object.entries(attrs)) node.setAttribute(name, value2);
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+  function must(root, selector, type) {
+    const found = root.querySelector(selector);
+    if (!(found instanceof type)) throw new Error(`the page has no ${selector}`);
+    return found;
+  }
+  function clicked(event, selector) {
+    const target = event.target instanceof Element ? event.target.closest(selector) : null;
+    return target instanceof HTMLButtonElement ? target : null;
   }
 
-  // The account switcher: the choice is a cookie the server sets; the page is then rendered for it
-  // (at /billing, so that a Checkout return's banner is not shown for another account).
-  var switcher = document.querySelector('select[data-role=switch-account]');
-  if (switcher) {
-    var active = switcher.value;
-    switcher.addEventListener('change', function () {
-      switcher.disabled = true;
-      send('POST', '/api/accounts/active', { accountId: switcher.value })
-        .then(function () {
-          window.location.assign('/billing');
-        })
-        .catch(function (err) {
-          switcher.value = active;
-          switcher.disabled = false;
-          flash(switcher, err.message || 'Something went wrong');
-        });
-    });
-  }
-
-  /** Submits a form's fields as JSON with its button disabled meanwhile; `done` gets the answer. */
-  function jsonForm(form, body, done, failed) {
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
-      var button = form.querySelector('button[type=submit]');
-      button.disabled = true;
-      body()
-        .then(done)
-        .catch(function (err) {
-          button.disabled = false;
-          if (!failed || !failed(err)) flash(form, err.message || 'Something went wrong');
-        });
-    });
-  }
-
-  // A new team becomes the active account (the server sets the cookie).
-  var createTeam = document.querySelector('form.create-team');
-  if (createTeam) {
-    jsonForm(
-      createTeam,
-      function () {
-        return send('POST', '/api/teams', { name: createTeam.elements.name.value });
-      },
-      function () {
-        window.location.assign('/billing');
-      },
+  // services/app/src/browser-script/page/change-preview.ts
+  var terms = (t, currency) => `${t.plan}${t.seats === null ? "" : `, ${formatSeats(t.seats)}`}: ${formatMoney(t.amount, currency)} / ${t.interval}`;
+  function previewNodes(p) {
+    const money = (amount) => formatMoney(amount, p.currency);
+    const when = p.nextInvoiceAt ? ` on ${formatDate(p.nextInvoiceAt)}` : "";
+    const due = p.invoicedNow ? el("p", { class: "due", "data-testid": "review-due" }, el("strong", {}, `Due today: ${money(p.amountDueNow)}`), p.amountDueNow === 0 ? " (the credit for your unused time covers it)" : "") : el(
+      "p",
+      { class: "due", "data-testid": "review-due" },
+      el("strong", {}, "Due today: nothing. "),
+      p.proration > 0 ? `${money(p.proration)} for the rest of this period is added to your next invoice${when}.` : p.proration < 0 ? `${money(-p.proration)} for the unused part of this period is credited on your next invoice${when}.` : `Nothing changes on your next invoice${when} but the new price.`
     );
+    const lines = p.lines.length ? el(
+      "table",
+      { class: "review-lines", "data-testid": "review-lines" },
+      el("caption", { class: "visually-hidden" }, "What the change charges and credits"),
+      el("tbody", {}, ...p.lines.map((l) => el("tr", {}, el("td", {}, l.description), el("td", { class: "amount" }, money(l.amount)))))
+    ) : null;
+    return [
+      el(
+        "dl",
+        { class: "review-terms" },
+        el("dt", {}, "Now"),
+        el("dd", { "data-testid": "review-current" }, p.current ? terms(p.current, p.currency) : "A price outside the plans"),
+        el("dt", {}, "After the change"),
+        el("dd", { "data-testid": "review-next" }, terms(p.next, p.currency))
+      ),
+      ...lines ? [lines] : [],
+      due,
+      el("p", { "data-testid": "review-recurring" }, `Then ${money(p.next.amount)} / ${p.next.interval}${p.recursFrom ? ` from ${formatDate(p.recursFrom)}` : ""}.`),
+      el("p", { class: "muted", "data-testid": "review-card" }, p.card ? `Charged to ${formatCard(p.card)}.` : "No card on file: add one in Manage billing first.")
+    ];
   }
 
-  // Inviting: the reload lists the invitation with its acceptance link to copy. A refusal for want
-  // of seats says so with "Add seats", which goes to the seats form (or, without a per-seat
-  // subscription, to the plans) with the seats needed filled in.
-  var invite = document.querySelector('form.invite-form');
-  var exhausted = document.querySelector('[data-testid=seats-exhausted]');
-  if (invite) {
-    jsonForm(
-      invite,
-      function () {
-        if (exhausted) exhausted.hidden = true;
-        return send('POST', '/api/team/invitations', { email: invite.elements.email.value, role: invite.elements.role.value });
-      },
-      function () {
-        window.location.reload();
-      },
-      function (err) {
-        if (!exhausted || !err.details || err.details.reason !== 'seats_exhausted') return false;
-        exhausted.querySelector('[data-role=message]').textContent = err.message;
-        exhausted.setAttribute('data-seats-needed', String(((err.details.seats && err.details.seats.used) || 0) + 1));
-        exhausted.hidden = false;
-        return true;
-      },
-    );
+  // services/app/src/browser-script/page/feedback.ts
+  var SUCCESS_KEY = "billing.success";
+  async function whileBusy(button, work, label = "Working\u2026") {
+    if (!button) return work();
+    const text = button.textContent;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    button.textContent = label;
+    try {
+      return await work();
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+      button.textContent = text;
+    }
   }
-  if (exhausted) {
-    exhausted.querySelector('[data-role=add-seats]').addEventListener('click', function () {
-      var target = document.getElementById('seats') || document.getElementById('plans');
-      if (!target) return;
-      var seats = document.querySelector('#seats input[name=seats]') || document.querySelector('#plans [data-plan=team] input[name=seats]');
-      var needed = Number(exhausted.getAttribute('data-seats-needed'));
-      if (seats && needed > Number(seats.value) && needed <= Number(seats.max)) seats.value = String(needed);
-      target.scrollIntoView({ block: 'center' });
-      if (seats) seats.focus();
-    });
+  function errorSlot(control) {
+    const block = control.closest("[data-feedback], dialog");
+    const slot = block?.querySelector("[data-role=error]");
+    if (slot) return slot;
+    return control.closest("section")?.querySelector("[data-role=flash]") ?? document.getElementById("flash");
   }
-
-  // A member's role: changed at once; one's own is confirmed first (an admin who steps down loses
-  // billing and members, and cannot undo it).
-  document.addEventListener('change', function (event) {
-    var select = event.target instanceof Element ? event.target.closest('select[data-role=member-role]') : null;
-    if (!select) return;
-    var was = select.querySelector('option[selected]');
-    if (select.getAttribute('data-self') === 'true' && !window.confirm('Change your own role to ' + select.value + '? You may not be able to change it back.')) {
-      if (was) select.value = was.value;
+  function showError(control, message) {
+    const slot = errorSlot(control);
+    if (!slot) return;
+    slot.textContent = message;
+    slot.classList.add("error-text");
+    slot.hidden = false;
+    slot.scrollIntoView({ block: "nearest" });
+  }
+  function clearError(control) {
+    const slot = errorSlot(control);
+    if (slot?.getAttribute("data-role") === "error") slot.hidden = true;
+  }
+  function reloadWithSuccess(message, url) {
+    try {
+      sessionStorage.setItem(SUCCESS_KEY, message);
+    } catch {
+    }
+    if (url) window.location.assign(url);
+    else window.location.reload();
+  }
+  function showPendingSuccess() {
+    let message = null;
+    try {
+      message = sessionStorage.getItem(SUCCESS_KEY);
+      sessionStorage.removeItem(SUCCESS_KEY);
+    } catch {
       return;
     }
-    select.disabled = true;
-    send('PATCH', '/api/team/members/' + encodeURIComponent(select.getAttribute('data-user-id')), { role: select.value })
-      .then(function () {
-        window.location.reload();
-      })
-      .catch(function (err) {
-        if (was) select.value = was.value;
-        select.disabled = false;
-        flash(select, err.message || 'Something went wrong');
-      });
-  });
+    showSuccess(message);
+  }
+  function showSuccess(message) {
+    const flash = document.getElementById("flash");
+    if (!flash || !message) return;
+    flash.textContent = message;
+    flash.className = "banner ok";
+    flash.hidden = false;
+  }
 
-  // An invitation's acceptance link, copied to send to the invitee (no email is sent).
-  document.addEventListener('click', function (event) {
-    var copy = event.target instanceof Element ? event.target.closest('button[data-role=copy-link]') : null;
-    var link = copy && copy.parentElement.querySelector('input[data-role=invite-link]');
-    if (!link) return;
-    var copied = navigator.clipboard ? navigator.clipboard.writeText(link.value) : Promise.reject(new Error('no clipboard'));
-    copied.then(
-      function () {
-        copy.textContent = 'Copied';
+  // services/app/src/browser-script/page/review-dialog.ts
+  var dialog = () => must(document, "dialog#review", HTMLDialogElement);
+  function openReview(review) {
+    const d = dialog();
+    const body = must(d, "[data-role=body]", HTMLElement);
+    const seatsRow = must(d, "[data-role=seats]", HTMLElement);
+    const seatsInput = must(seatsRow, "input", HTMLInputElement);
+    const confirm = must(d, "[data-role=confirm]", HTMLButtonElement);
+    const errorSlot2 = must(d, "[data-role=error]", HTMLElement);
+    must(d, "[data-role=title]", HTMLElement).textContent = review.title;
+    confirm.textContent = review.confirmLabel;
+    errorSlot2.hidden = true;
+    seatsRow.hidden = !review.seats;
+    if (review.seats) {
+      seatsInput.min = String(review.seats.min);
+      seatsInput.max = String(review.seats.max);
+      seatsInput.value = String(review.seats.value);
+    }
+    const seats = () => review.seats ? clampSeats(seatsInput) : null;
+    let generation = 0;
+    const refresh = async () => {
+      const mine = ++generation;
+      confirm.disabled = true;
+      body.setAttribute("aria-busy", "true");
+      errorSlot2.hidden = true;
+      try {
+        const nodes = await review.render(seats());
+        if (mine !== generation) return;
+        body.replaceChildren(...nodes);
+        confirm.disabled = false;
+      } catch (err) {
+        if (mine !== generation) return;
+        body.replaceChildren(el("p", { class: "muted" }, "This change cannot be previewed."));
+        showError(confirm, userMessage(err));
+      } finally {
+        if (mine === generation) body.removeAttribute("aria-busy");
+      }
+    };
+    let timer;
+    const onSeats = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => void refresh(), 250);
+    };
+    const onStep = (event) => {
+      const step = event.target instanceof Element ? event.target.closest("[data-step]") : null;
+      if (!step) return;
+      seatsInput.value = String(Number(seatsInput.value) + Number(step.getAttribute("data-step")));
+      clampSeats(seatsInput);
+      onSeats();
+    };
+    const onSubmit = (event) => {
+      const pressed = event.submitter;
+      if (!(pressed instanceof HTMLButtonElement) || pressed.value !== "confirm") return;
+      event.preventDefault();
+      errorSlot2.hidden = true;
+      whileBusy(confirm, () => review.confirm(seats()), "Confirming\u2026").catch((err) => showError(confirm, userMessage(err)));
+    };
+    const form = must(d, "form", HTMLFormElement);
+    seatsInput.addEventListener("input", onSeats);
+    seatsRow.addEventListener("click", onStep);
+    form.addEventListener("submit", onSubmit);
+    d.addEventListener(
+      "close",
+      () => {
+        generation++;
+        seatsInput.removeEventListener("input", onSeats);
+        seatsRow.removeEventListener("click", onStep);
+        form.removeEventListener("submit", onSubmit);
       },
-      function () {
-        // No clipboard access: select it for Ctrl-C.
-        link.focus();
-        link.select();
-      },
+      { once: true }
     );
+    body.replaceChildren(el("p", { class: "muted" }, "Working out what this change costs\u2026"));
+    d.showModal();
+    void refresh();
+  }
+  function clampSeats(input) {
+    const min = Number(input.min) || 1;
+    const max = Number(input.max) || min;
+    const value2 = Math.min(max, Math.max(min, Math.round(Number(input.value) || min)));
+    input.value = String(value2);
+    return value2;
+  }
+
+  // services/app/src/browser-script/page/billing-actions.ts
+  function follow(answer) {
+    const url = field(answer, "url");
+    if (!url) throw new Error("the API answered without a url");
+    window.location.assign(url);
+  }
+  var attr = (button, name) => button.getAttribute(name) ?? "";
+  function cardSeats(button) {
+    const input = button.closest(".card")?.querySelector("input[name=seats]");
+    return input ? clampSeats(input) : void 0;
+  }
+  async function checkout(button) {
+    const seats = cardSeats(button);
+    follow(await send("POST", "/api/checkout", { lookupKey: attr(button, "data-lookup-key"), ...seats === void 0 ? {} : { seats } }));
+  }
+  function changePlan(button) {
+    const lookupKey = attr(button, "data-lookup-key");
+    const planName = attr(button, "data-plan-name");
+    const perSeat = button.hasAttribute("data-seats-min");
+    const current = Number(document.querySelector("#seats")?.getAttribute("data-current") ?? "1");
+    const min = Number(attr(button, "data-seats-min")) || 1;
+    const max = Number(attr(button, "data-seats-max")) || min;
+    openReview({
+      title: `Change to ${planName}, ${attr(button, "data-price-label")}`,
+      confirmLabel: `Confirm change to ${planName}`,
+      ...perSeat ? { seats: { min, max, value: Math.min(max, Math.max(min, current)) } } : {},
+      render: async (seats) => previewNodes(await send("POST", "/api/subscription/plan/preview", { lookupKey, ...seats === null ? {} : { seats } })),
+      confirm: async (seats) => {
+        await send("POST", "/api/subscription/plan", { lookupKey, ...seats === null ? {} : { seats } });
+        reloadWithSuccess(`Your plan is now ${planName}${seats === null ? "" : ` with ${formatSeats(seats)}`}.`);
+      }
+    });
+  }
+  function cancel() {
+    const end = document.querySelector("[data-testid=plan-price]")?.textContent?.match(/next payment on (.+)$/)?.[1];
+    openReview({
+      title: "Cancel your subscription?",
+      confirmLabel: "Cancel subscription",
+      render: () => Promise.resolve([
+        el("p", {}, `Your plan stays on${end ? ` until ${end}` : " until the end of the billing period"}; then the account moves to the Free plan and nothing more is charged.`),
+        el("p", { class: "muted" }, "You can resume any time before then.")
+      ]),
+      confirm: async () => {
+        await send("POST", "/api/subscription/cancel");
+        reloadWithSuccess(`Your subscription is canceled${end ? `: it ends on ${end}` : " at the end of the billing period"}.`);
+      }
+    });
+  }
+  async function resume() {
+    await send("POST", "/api/subscription/resume");
+    reloadWithSuccess("Your subscription is resumed: it renews as before.");
+  }
+  async function portal() {
+    follow(await send("POST", "/api/portal"));
+  }
+  async function updateCard() {
+    follow(await send("POST", "/api/portal", { flow: "payment_method_update" }));
+  }
+  var BILLING_ACTIONS = {
+    checkout,
+    "change-plan": changePlan,
+    cancel,
+    resume,
+    portal,
+    "update-card": updateCard
+  };
+  async function payAfterCardUpdate() {
+    const banner = document.querySelector("[data-auto-pay]");
+    const invoiceId = banner?.getAttribute("data-auto-pay");
+    if (!banner || !invoiceId) return;
+    const note = banner.querySelector("[data-testid=auto-pay]");
+    try {
+      await send("POST", `/api/invoices/${encodeURIComponent(invoiceId)}/pay`);
+      reloadWithSuccess("Thank you: your payment went through with the new card, and your account is in good standing.", "/billing");
+    } catch (err) {
+      if (note) note.textContent = "";
+      const message = err instanceof ApiError && err.code === "payment_required" ? `${err.message}` : userMessage(err);
+      showError(must(banner, "[data-action=update-card]", HTMLButtonElement), message);
+    }
+  }
+  function wireSeatsForm() {
+    const form = document.querySelector("form.seats-form");
+    if (!form) return;
+    const input = must(form, "input[name=seats]", HTMLInputElement);
+    const total = form.querySelector("[data-role=seat-total]");
+    const unit = Number(form.getAttribute("data-unit-amount"));
+    const currency = form.getAttribute("data-currency") ?? "usd";
+    const interval = form.getAttribute("data-interval") ?? "";
+    const update = () => {
+      if (total) total.textContent = `${formatMoney(unit * clampSeats(input), currency)} / ${interval}`;
+    };
+    input.addEventListener("change", update);
+    input.addEventListener("input", () => {
+      if (total && input.value !== "") total.textContent = `${formatMoney(unit * Math.max(0, Math.round(Number(input.value))), currency)} / ${interval}`;
+    });
+    form.addEventListener("click", (event) => {
+      const step = event.target instanceof Element ? event.target.closest("[data-step]") : null;
+      if (!step) return;
+      input.value = String(Number(input.value) + Number(step.getAttribute("data-step")));
+      update();
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearError(form);
+      const seats = clampSeats(input);
+      update();
+      if (seats === Number(form.getAttribute("data-current"))) {
+        showError(input, `You already have ${formatSeats(seats)}: choose another number.`);
+        return;
+      }
+      openReview({
+        title: `Change to ${formatSeats(seats)}`,
+        confirmLabel: `Confirm ${formatSeats(seats)}`,
+        render: async () => previewNodes(await send("POST", "/api/subscription/seats/preview", { seats })),
+        confirm: async () => {
+          await send("POST", "/api/subscription/seats", { seats });
+          reloadWithSuccess(`You now have ${formatSeats(seats)}.`);
+        }
+      });
+    });
+  }
+  function runAction(action, button) {
+    clearError(button);
+    whileBusy(button, async () => action(button)).catch((err) => showError(button, userMessage(err)));
+  }
+
+  // services/app/src/browser-script/page/team-and-keys.ts
+  var attr2 = (button, name) => button.getAttribute(name) ?? "";
+  var keyUrl = (button) => `/api/keys/${encodeURIComponent(attr2(button, "data-key-id"))}`;
+  function confirmThen(title, text, confirmLabel, run, done, url) {
+    openReview({
+      title,
+      confirmLabel,
+      render: () => Promise.resolve([el("p", {}, text)]),
+      confirm: async () => {
+        await run();
+        reloadWithSuccess(done, url);
+      }
+    });
+  }
+  var TEAM_AND_KEY_ACTIONS = {
+    "revoke-key": (b) => confirmThen(`Revoke the API key "${attr2(b, "data-key-name")}"?`, "Programs using it are refused at once. This cannot be undone.", "Revoke key", () => send("DELETE", keyUrl(b)), `API key "${attr2(b, "data-key-name")}" revoked.`),
+    "rename-key": async (b) => {
+      const name = window.prompt("New name for this API key", attr2(b, "data-key-name"))?.trim();
+      if (!name) return;
+      await send("PATCH", keyUrl(b), { name });
+      reloadWithSuccess(`API key renamed to "${name}".`);
+    },
+    "remove-member": (b) => confirmThen(`Remove ${attr2(b, "data-member")}?`, "They lose the team and its plan at once.", "Remove member", () => send("DELETE", `/api/team/members/${encodeURIComponent(attr2(b, "data-user-id"))}`), `${attr2(b, "data-member")} was removed from the team.`),
+    // The server makes the personal account active again: the reload shows it.
+    "leave-team": () => confirmThen("Leave this team?", "You lose its plan at once, and need a new invitation to come back.", "Leave team", () => send("POST", "/api/team/leave"), "You left the team.", "/billing"),
+    "revoke-invitation": (b) => confirmThen(`Revoke the invitation to ${attr2(b, "data-member")}?`, "Its link stops working.", "Revoke invitation", () => send("DELETE", `/api/team/invitations/${encodeURIComponent(attr2(b, "data-invitation-id"))}`), `The invitation to ${attr2(b, "data-member")} was revoked.`),
+    // The server makes the team the active account: the billing page then shows it.
+    "accept-invitation": async (b) => {
+      await send("POST", `/api/invitations/${encodeURIComponent(attr2(b, "data-invitation-id"))}/accept`);
+      reloadWithSuccess("Welcome to the team.", "/billing");
+    }
+  };
+  function jsonForm(form, run, failed) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearError(form);
+      const button = form.querySelector("button[type=submit]");
+      whileBusy(button, run).catch((err) => {
+        if (!failed?.(err)) showError(button ?? form, userMessage(err));
+      });
+    });
+  }
+  var value = (form, name) => {
+    const input = form.elements.namedItem(name);
+    return input instanceof HTMLInputElement || input instanceof HTMLSelectElement ? input.value : "";
+  };
+  function wireKeyForm() {
+    const form = document.querySelector("form.create-key");
+    const panel = document.querySelector("[data-testid=new-key]");
+    if (!form || !panel) return;
+    const secret = must(panel, "[data-testid=new-key-secret]", HTMLElement);
+    jsonForm(form, async () => {
+      const created = await send("POST", "/api/keys", { name: value(form, "name") });
+      must(panel, "[data-role=new-key-name]", HTMLElement).textContent = created.name;
+      secret.textContent = created.key;
+      panel.hidden = false;
+      form.hidden = true;
+      form.reset();
+      must(panel, "[data-role=copy-key]", HTMLButtonElement).focus();
+    });
+    must(panel, "[data-role=copy-key]", HTMLButtonElement).addEventListener("click", (event) => {
+      const copy = event.currentTarget;
+      navigator.clipboard.writeText(secret.textContent ?? "").then(
+        () => {
+          if (copy instanceof HTMLButtonElement) copy.textContent = "Copied";
+        },
+        // No clipboard access (a denied permission): select it for Ctrl-C.
+        () => window.getSelection()?.selectAllChildren(secret)
+      );
+    });
+    must(panel, "[data-role=done-key]", HTMLButtonElement).addEventListener("click", () => window.location.reload());
+  }
+  function wireSwitcher() {
+    const switcher = document.querySelector("select[data-role=switch-account]");
+    if (!switcher) return;
+    const active = switcher.value;
+    switcher.addEventListener("change", () => {
+      switcher.disabled = true;
+      send("POST", "/api/accounts/active", { accountId: switcher.value }).then(() => window.location.assign("/billing")).catch((err) => {
+        switcher.value = active;
+        switcher.disabled = false;
+        showError(switcher, userMessage(err));
+      });
+    });
+  }
+  function wireTeamForms() {
+    const createTeam = document.querySelector("form.create-team");
+    if (createTeam) {
+      jsonForm(createTeam, async () => {
+        await send("POST", "/api/teams", { name: value(createTeam, "name") });
+        reloadWithSuccess(`Team "${value(createTeam, "name")}" created: you are now acting for it.`, "/billing");
+      });
+    }
+    const invite = document.querySelector("form.invite-form");
+    const exhausted = document.querySelector("[data-testid=seats-exhausted]");
+    if (invite) {
+      jsonForm(
+        invite,
+        async () => {
+          if (exhausted) exhausted.hidden = true;
+          await send("POST", "/api/team/invitations", { email: value(invite, "email"), role: value(invite, "role") });
+          reloadWithSuccess(`Invitation created for ${value(invite, "email")}: copy its link below and send it.`);
+        },
+        (err) => {
+          if (!exhausted || !(err instanceof ApiError) || err.details["reason"] !== "seats_exhausted") return false;
+          const seats = err.details["seats"];
+          const used = typeof seats === "object" && seats !== null && "used" in seats && typeof seats.used === "number" ? seats.used : 0;
+          must(exhausted, "[data-role=message]", HTMLElement).textContent = err.message;
+          exhausted.setAttribute("data-seats-needed", String(used + 1));
+          exhausted.hidden = false;
+          return true;
+        }
+      );
+    }
+    exhausted?.querySelector("[data-role=add-seats]")?.addEventListener("click", () => {
+      const target = document.getElementById("seats") ?? document.getElementById("plans");
+      const seats = document.querySelector("#seats input[name=seats]") ?? document.querySelector("#plans [data-plan=team] input[name=seats]");
+      const needed = Number(exhausted.getAttribute("data-seats-needed"));
+      if (seats && needed > Number(seats.value) && needed <= Number(seats.max)) seats.value = String(needed);
+      target?.scrollIntoView({ block: "center" });
+      seats?.focus();
+    });
+  }
+  function wireRoles() {
+    document.addEventListener("change", (event) => {
+      const select = event.target instanceof Element ? event.target.closest("select[data-role=member-role]") : null;
+      if (!(select instanceof HTMLSelectElement)) return;
+      const was = select.querySelector("option[selected]")?.getAttribute("value") ?? select.value;
+      const change = async () => {
+        await send("PATCH", `/api/team/members/${encodeURIComponent(attr2(select, "data-user-id"))}`, { role: select.value });
+        reloadWithSuccess(`Role changed to ${select.value}.`);
+      };
+      if (select.getAttribute("data-self") === "true") {
+        const role = select.value;
+        select.value = was;
+        openReview({
+          title: `Change your own role to ${role}?`,
+          confirmLabel: `Become ${role}`,
+          render: () => Promise.resolve([el("p", {}, "You may not be able to change it back.")]),
+          confirm: async () => {
+            select.value = role;
+            await change();
+          }
+        });
+        return;
+      }
+      select.disabled = true;
+      change().catch((err) => {
+        select.value = was;
+        select.disabled = false;
+        showError(select, userMessage(err));
+      });
+    });
+  }
+  function wireCopyLinks() {
+    document.addEventListener("click", (event) => {
+      const copy = event.target instanceof Element ? event.target.closest("button[data-role=copy-link]") : null;
+      const link = copy?.parentElement?.querySelector("input[data-role=invite-link]");
+      if (!copy || !link) return;
+      navigator.clipboard.writeText(link.value).then(
+        () => void (copy.textContent = "Copied"),
+        () => {
+          link.focus();
+          link.select();
+        }
+      );
+    });
+  }
+  function wireTeamAndKeys() {
+    wireKeyForm();
+    wireSwitcher();
+    wireTeamForms();
+    wireRoles();
+    wireCopyLinks();
+  }
+
+  // services/app/src/browser-script/page/usage-refresh.ts
+  var EVERY_MS = 3e4;
+  function level(used, limit) {
+    if (limit === null || limit === 0) return "ok";
+    if (used >= limit) return "full";
+    return used >= limit * 0.8 ? "warn" : "ok";
+  }
+  function applyUsage(usage) {
+    for (const u of usage) {
+      const row = document.querySelector(`.usage-row[data-feature="${CSS.escape(u.feature)}"]`);
+      const count = row?.querySelector("[data-role=count]");
+      const bar = row?.querySelector("progress");
+      if (!row || !count || !bar) continue;
+      const limit = u.limit === "unlimited" ? null : u.limit;
+      count.textContent = `${u.used.toLocaleString("en-US")} / ${limit === null ? "unlimited" : limit.toLocaleString("en-US")}`;
+      const pct = limit ? Math.min(100, Math.round(u.used / limit * 100)) : 0;
+      bar.value = pct;
+      const lvl = level(u.used, limit);
+      row.classList.remove("level-ok", "level-warn", "level-full");
+      row.classList.add(`level-${lvl}`);
+      row.setAttribute("data-level", lvl);
+    }
+  }
+  function keepUsageFresh() {
+    if (!document.querySelector(".usage-row")) return;
+    window.setInterval(() => {
+      if (document.visibilityState !== "visible") return;
+      send("GET", "/api/usage").then((answer) => applyUsage(answer?.usage ?? [])).catch(() => void 0);
+    }, EVERY_MS);
+  }
+
+  // services/app/src/browser-script/page/main.ts
+  var ACTIONS = { ...BILLING_ACTIONS, ...TEAM_AND_KEY_ACTIONS };
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", (event) => {
+    const button = clicked(event, "button[data-action]");
+    const action = button ? ACTIONS[button.getAttribute("data-action") ?? ""] : void 0;
+    if (!button || !action) return;
+    event.preventDefault();
+    runAction(action, button);
   });
+  wireSeatsForm();
+  wireTeamAndKeys();
+  keepUsageFresh();
+  showPendingSuccess();
+  void payAfterCardUpdate();
 })();

@@ -2,7 +2,7 @@
 // Order: public bits (static assets, health, dev sign-in) → IAP authentication → JSON API, admin
 // view and pages → JSON 404 → the one error handler.
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Firestore } from '@google-cloud/firestore';
 import type { AccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import type { BillingOpsDeps } from '@billing/shared/billing-ops/billing-ops-deps.js';
@@ -12,7 +12,10 @@ import { requestLogging } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import type { AccessPolicy } from './access/require-feature.js';
-import { adminCheck, revenueRouters } from './admin/revenue-router.js';
+import type { DeadLetterQueue } from '@billing/shared/ports/dead-letter-queue.js';
+import type { OperatorGateway } from '@billing/shared/ports/operator-gateway.js';
+import { consoleRouters } from './admin/console-router.js';
+import { adminCheck } from './admin/revenue-router.js';
 import { accountChooser, authenticate } from './auth/authenticate.js';
 import type { DevIap } from './auth/dev-iap.js';
 import { DEV_PREFIX, DEV_SIGN_IN_PATH, devSignInRouter } from './auth/dev-sign-in-router.js';
@@ -53,10 +56,28 @@ export interface AppDeps {
   /** Usage metering, quotas, API keys and /v1 (services/app/src/usage/metering.ts). Absent: those routes are not mounted. */
   metering?: Metering | undefined;
   pastDueGraceSeconds: number;
-  /** Who may open the admin revenue view (lower-cased emails); empty: nobody. */
+  /** The operator console's first admins (lower-cased emails; roles then live in Firestore); empty: none bootstrapped. */
   adminEmails: readonly string[];
+  /** The console's Stripe actions beyond the billing gateway's (cancel now, trial end, invoice payment). Absent: those answer 503. */
+  operatorGateway?: OperatorGateway | undefined;
+  /** The console's dead-letter view, loaded on first use (a dynamic import: start-up never loads Pub/Sub). Absent: not shown. */
+  deadLetters?: (() => Promise<DeadLetterQueue>) | undefined;
+  /** The Enterprise card's "Contact sales" link (SALES_CONTACT_URL); absent or null: bought like any plan. */
+  salesContactUrl?: string | null | undefined;
   /** The service API's caller identity (mounted with metering); `dev`: the local token signer (dev mode). */
   service?: { verifier: ServiceTokenVerifier; dev: DevServiceIdentity | null; audience: string } | undefined;
+}
+
+const isHttps = (publicBaseUrl: string) => new URL(publicBaseUrl).protocol === 'https:';
+
+/**
+ * What every request goes through before its route, whatever the route: the request's logger and
+ * the security headers. Exported for the benches, whose verify-only baselines pay it too, so a
+ * route's ratio measures the route.
+ */
+export function everyRequest(deps: Pick<AppDeps, 'logger' | 'projectId'> & { billing: Pick<BillingOpsDeps, 'publicBaseUrl'> }): RequestHandler[] {
+  // No access lines: Cloud Run's request log has one per request (request-logging.ts).
+  return [requestLogging({ logger: deps.logger, projectId: deps.projectId, accessLines: false }), securityHeaders({ hsts: isHttps(deps.billing.publicBaseUrl) })];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -68,10 +89,8 @@ export function createApp(deps: AppDeps): Express {
   const policy: AccessPolicy = { clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds };
   const routeDeps = { billing: deps.billing, logger: deps.logger, usage: deps.usage, policy, priceIds: deps.billing.priceIds };
 
-  // No access lines: Cloud Run's request log has one per request (request-logging.ts).
-  app.use(requestLogging({ logger: deps.logger, projectId: deps.projectId, accessLines: false }));
-  const secureCookies = new URL(deps.billing.publicBaseUrl).protocol === 'https:';
-  app.use(securityHeaders({ hsts: secureCookies }));
+  app.use(everyRequest(deps));
+  const secureCookies = isHttps(deps.billing.publicBaseUrl);
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
@@ -97,9 +116,18 @@ export function createApp(deps: AppDeps): Express {
       signInPath: deps.devIap ? DEV_SIGN_IN_PATH : undefined,
     }),
   );
-  // The admin revenue view (page and JSON), checked against ADMIN_EMAILS before anything is read.
+  // The operator console (pages and JSON): every route checks the operator's role before anything is read.
   const isAdmin = adminCheck(deps.adminEmails);
-  const revenue = revenueRouters({ store, clock: deps.clock, isAdmin });
+  const operatorConsole = consoleRouters({
+    store,
+    clock: deps.clock,
+    logger: deps.logger,
+    bootstrapAdmins: deps.adminEmails,
+    stripe: deps.operatorGateway ? { billingGateway: deps.billing.gateway, operatorGateway: deps.operatorGateway, refresh: deps.billing.refreshStoredSubscription } : null,
+    livemode: deps.billing.livemode,
+    publicBaseUrl: deps.billing.publicBaseUrl,
+    deadLetters: deps.deadLetters ?? null,
+  });
   // The JSON API, one router mounted at /api (its routers' paths are relative to it): a page
   // request never walks the API's routes, nor an API request the pages'.
   const api = Router();
@@ -110,12 +138,12 @@ export function createApp(deps: AppDeps): Express {
   api.use(reportsRouter(routeDeps));
   api.use(teamsRouter({ teams: { store, clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds }, logger: deps.logger, secureCookies }));
   if (deps.metering) api.use(usageRouter({ metering: deps.metering }), apiKeysRouter({ metering: deps.metering }));
-  api.use('/admin', revenue.api);
+  api.use('/admin', operatorConsole.api);
   app.use('/api', api);
-  app.use('/admin', revenue.page);
+  app.use('/admin', operatorConsole.page);
 
   app.use(billingReturnRouter(routeDeps));
-  app.use(pagesRouter({ ...routeDeps, devSignOut: deps.devIap !== null, isAdmin }));
+  app.use(pagesRouter({ ...routeDeps, devSignOut: deps.devIap !== null, isAdmin, salesContactUrl: deps.salesContactUrl ?? null }));
 
   app.use(notFoundHandler());
   app.use(errorHandler({ logger: deps.logger }));

@@ -92,7 +92,19 @@ const JSON_ROUTES: { route: string; path: string; caller: Caller; field: string;
       { name: 'seats: huge', body: '{"lookupKey":"team_month","seats":1e300}' },
     ],
   },
-  { route: 'POST /api/portal', path: '/api/portal', caller: 'alice', field: 'returnUrl', emptyBodyIsValid: true, extra: [] },
+  {
+    route: 'POST /api/portal',
+    path: '/api/portal',
+    caller: 'alice',
+    field: 'returnUrl',
+    emptyBodyIsValid: true,
+    extra: [
+      { name: 'an unknown portal flow', body: '{"flow":"subscription_cancel"}' },
+      { name: 'a flow that is not a string', body: '{"flow":["payment_method_update"]}' },
+    ],
+  },
+  // "Pay now" on an invoice Stripe does not know: bad bodies are refused before the id is looked up.
+  { route: 'POST /api/invoices/:id/pay', path: `/api/invoices/in_${'0'.repeat(24)}/pay`, caller: 'alice', field: 'x', emptyBodyIsValid: true, extra: [] },
   {
     route: 'POST /api/subscription/plan',
     path: '/api/subscription/plan',
@@ -108,7 +120,13 @@ const JSON_ROUTES: { route: string; path: string; caller: Caller; field: string;
     path: '/api/subscription/plan/preview',
     caller: 'alice',
     field: 'lookupKey',
-    extra: [{ name: 'an unknown plan', body: '{"lookupKey":"gold_forever"}' }],
+    extra: [
+      { name: 'an unknown plan', body: '{"lookupKey":"gold_forever"}' },
+      { name: 'seats on a flat plan', body: '{"lookupKey":"pro_year","seats":3}' },
+      { name: 'seats: 0 on a per-seat plan', body: '{"lookupKey":"team_month","seats":0}' },
+      { name: 'seats above the plan range', body: '{"lookupKey":"team_month","seats":5000}' },
+      { name: 'seats: a fraction', body: '{"lookupKey":"team_month","seats":2.5}' },
+    ],
   },
   {
     route: 'POST /api/subscription/seats',
@@ -237,6 +255,8 @@ function idRows(): Row[] {
   ] as const;
   for (const [name, id] of ids) {
     rows.push({ route: 'GET /api/invoices/:id/pdf', name, method: 'GET', path: `/api/invoices/${id('in_')}/pdf`, caller: 'alice', expect: '4xx' });
+    rows.push({ route: 'POST /api/invoices/:id/pay', name, method: 'POST', path: `/api/invoices/${id('in_')}/pay`, caller: 'alice', body: '{}', expect: '4xx' });
+    rows.push({ route: 'POST /api/invoices/:id/pay', name: `${name} (no Stripe customer)`, method: 'POST', path: `/api/invoices/${id('in_')}/pay`, caller: 'bob', body: '{}', expect: '4xx' });
     // With a JSON body, as the page sends it (else the CSRF guard answers 403 before the route).
     rows.push({ route: 'DELETE /api/keys/:id', name, method: 'DELETE', path: `/api/keys/${id('key_')}`, caller: 'alice', body: '{}', expect: '4xx' });
     rows.push({ route: 'PATCH /api/keys/:id', name, method: 'PATCH', path: `/api/keys/${id('key_')}`, caller: 'alice', body: '{"name":"renamed"}', expect: '4xx' });

@@ -171,7 +171,7 @@ describe('subscription changes', () => {
     const sub = stack.standIn.subscriptionsOf(customerId)[0];
     expect(sub?.status).toBe('trialing');
     const res = await stack.as(ALICE, '/api/subscription/plan/preview', json({ lookupKey: 'pro_year' }));
-    expect(await res.json()).toEqual({ currency: 'usd', invoicedNow: false, amountDueNow: 0, proration: 0, nextInvoiceAt: sub?.trial_end });
+    expect(await res.json()).toMatchObject({ currency: 'usd', invoicedNow: false, amountDueNow: 0, proration: 0, nextInvoiceAt: sub?.trial_end, recursFrom: sub?.trial_end, lines: [] });
   });
 
   it('previews a change of billing interval as invoiced at once, for what the change then charges, changing nothing', async () => {

@@ -7,8 +7,10 @@ import { createAccountStateCache, type AccountStateCache } from '@billing/shared
 import { createStore } from '@billing/shared/firestore/store.js';
 import { refreshSubscription } from '@billing/shared/billing/refresh-subscription.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
+import type { DeadLetterQueue } from '@billing/shared/ports/dead-letter-queue.js';
 import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
 import { createSdkBillingGateway } from '@billing/shared/stripe/billing-gateway-sdk.js';
+import { createSdkOperatorGateway } from '@billing/shared/stripe/operator-gateway-sdk.js';
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
 import { createApp } from './app.js';
@@ -44,6 +46,32 @@ export async function buildIdentity(identity: IdentityConfig): Promise<{ verifie
   return { verifier: createIapVerifier({ keys: devIap.keys, audience: devIap.audience }), devIap };
 }
 
+/**
+ * The console's dead-letter queue, built on first use: the Pub/Sub client is imported dynamically
+ * on that path only, so the app's start-up (and every request but the pipeline view's) never loads it.
+ */
+function lazyDeadLetters(config: AppConfig, logger: Logger): { get: () => Promise<DeadLetterQueue>; close: () => Promise<void> } {
+  let queue: Promise<DeadLetterQueue> | null = null;
+  return {
+    get: () => {
+      if (!queue) {
+        const loading = import('@billing/shared/pubsub/dead-letter-queue.js').then(({ createDeadLetterQueue }) =>
+          createDeadLetterQueue({ projectId: config.projectId, subscription: config.deadLetters.subscription, topic: config.deadLetters.topic, logger }),
+        );
+        queue = loading;
+        // A failed load is not kept: the next view tries again.
+        loading.catch(() => {
+          if (queue === loading) queue = null;
+        });
+      }
+      return queue;
+    },
+    close: async () => {
+      if (queue) await (await queue.catch(() => null))?.close();
+    },
+  };
+}
+
 export async function composeApp(config: AppConfig, opts: { logger: Logger; firestore: Firestore; clock?: Clock; usage?: UsageView }): Promise<ComposedApp> {
   const { logger, firestore } = opts;
   const clock = opts.clock ?? systemClock;
@@ -54,6 +82,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
   const service = await buildServiceIdentity(config.identity, config.serviceApi);
   if (devIap) logger.warn({ event: 'app.dev_identity' }, 'DEV_IAP: local sign-in enabled; never use in production');
   const accounts = createAccountStateCache({ firestore, logger, ttlMs: config.accessCache.ttlMs, maxEntries: config.accessCache.maxUsers, clock });
+  const deadLetters = lazyDeadLetters(config, logger);
   const metering = createMetering({ firestore, accounts, clock, logger, upgradeUrl: `${config.publicBaseUrl}/billing`, pastDueGraceSeconds: config.pastDueGraceSeconds });
   const app = createApp({
     logger,
@@ -80,6 +109,9 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
     metering,
     pastDueGraceSeconds: config.pastDueGraceSeconds,
     adminEmails: config.adminEmails,
+    salesContactUrl: config.salesContactUrl,
+    operatorGateway: createSdkOperatorGateway(stripe),
+    deadLetters: deadLetters.get,
     service: { verifier: service.verifier, dev: service.dev, audience: config.serviceApi.audience },
   });
   return {
@@ -92,6 +124,7 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
     close: async () => {
       await metering.close();
       accounts.close();
+      await deadLetters.close();
     },
   };
 }

@@ -11,6 +11,7 @@ import { crossChecks, envBool, envInt, envJson, parseEnv, parsedKeys, stripeApiB
 import { checkKeyMatchesLivemode, isLiveKey, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
 import { DEFAULT_PAST_DUE_GRACE_DAYS } from '@billing/shared/access/access-decision.js';
 import { PriceIdMap } from '@billing/shared/plans/catalog.js';
+import { TracingMode } from '@billing/shared/tracing/start-tracing.js';
 
 /** An EC P-256 private JWK, so dev sign-ins survive a restart (optional). */
 const DevJwk = z
@@ -62,10 +63,17 @@ export const AppConfigSchema = z
     ACCESS_CACHE_TTL_SECONDS: envInt.min(1).max(3600).default(60),
     ACCESS_CACHE_MAX_USERS: envInt.min(1).default(10_000),
     LOG_LEVEL: LogLevel.default('info'),
+    /** OpenTelemetry traces: off, console, cloud-trace (shared/src/tracing/start-tracing.ts). */
+    TRACING: TracingMode.default('off'),
     /** Show a promotion code field in Checkout (codes are made in the Stripe Dashboard). */
     CHECKOUT_PROMOTION_CODES: envBool.default(false),
-    /** Comma-separated emails (as IAP asserts them) that may open the admin revenue view. */
+    /** Where the billing page's Enterprise card sends people (https: a form, mailto: an address); unset: Enterprise is bought like any plan. */
+    SALES_CONTACT_URL: z.url({ protocol: /^(https?|mailto)$/ }).optional(),
+    /** Comma-separated emails (as IAP asserts them) made admins of the operator console on their first visit (roles then live in Firestore). */
     ADMIN_EMAILS: emailList('must be a comma-separated list of emails'),
+    /** The operator console's pipeline view: the dead-letter inspect subscription it counts and replays, and the events topic replays go to. */
+    DEAD_LETTER_SUBSCRIPTION: z.string().min(1).default('stripe-events-dead-letter-inspect'),
+    PUBSUB_TOPIC: z.string().min(1).default('stripe-events'),
     /** Comma-separated service account emails whose Google ID tokens may call the service API (/v1/check, /v1/track, /v1/accounts). */
     SERVICE_ACCOUNTS: emailList('must be a comma-separated list of service account emails'),
   })
@@ -92,11 +100,16 @@ export const AppConfigSchema = z
     publicBaseUrl: env.PUBLIC_BASE_URL,
     /** Checkout offers a promotion code field. */
     allowPromotionCodes: env.CHECKOUT_PROMOTION_CODES,
+    /** The Enterprise card's "Contact sales" link; null: Enterprise is bought like any plan. */
+    salesContactUrl: env.SALES_CONTACT_URL ?? null,
     pastDueGraceSeconds: env.PAST_DUE_GRACE_DAYS * 86_400,
     accessCache: { ttlMs: env.ACCESS_CACHE_TTL_SECONDS * 1000, maxUsers: env.ACCESS_CACHE_MAX_USERS },
     logLevel: env.LOG_LEVEL,
-    /** Lower-cased; empty: nobody sees the admin view. */
+    tracing: env.TRACING,
+    /** Lower-cased; the console's bootstrap admins (empty: none; roles are in `operators/{email}`). */
     adminEmails: env.ADMIN_EMAILS,
+    /** The console's dead-letter view (the Pub/Sub client is loaded only when it is opened). */
+    deadLetters: { subscription: env.DEAD_LETTER_SUBSCRIPTION, topic: env.PUBSUB_TOPIC },
     /** The service API: callers' ID tokens name PUBLIC_BASE_URL as their audience. */
     serviceApi: { serviceAccounts: env.SERVICE_ACCOUNTS, audience: env.PUBLIC_BASE_URL },
   }));

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       orderByCustomer: false,
       bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
       logLevel: 'info',
+      tracing: 'off',
     });
     expect(DEFAULT_BODY_LIMIT_BYTES).toBe(1024 * 1024);
   });
@@ -43,8 +44,9 @@ describe('loadConfig', () => {
       WEBHOOK_BODY_LIMIT_BYTES: '65536',
       PUBSUB_ORDER_BY_CUSTOMER: 'false',
       LOG_LEVEL: 'debug',
+      TRACING: 'cloud-trace',
     });
-    expect(config).toMatchObject({ port: 8787, topic: 'other', webhookSecrets: ['whsec_old', 'whsec_new'], livemode: true, orderByCustomer: false, bodyLimitBytes: 65536, logLevel: 'debug' });
+    expect(config).toMatchObject({ port: 8787, topic: 'other', webhookSecrets: ['whsec_old', 'whsec_new'], livemode: true, orderByCustomer: false, bodyLimitBytes: 65536, logLevel: 'debug', tracing: 'cloud-trace' });
   });
 
   it('fails listing every bad key at once, without echoing secret values', () => {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { envBool, envInt, parseEnv, LogLevel, type Env } from '@billing/shared/config/parse-env.js';
 import { StripeLivemode } from '@billing/shared/config/stripe-mode.js';
+import { TracingMode } from '@billing/shared/tracing/start-tracing.js';
 
 /** 1 MiB. Stripe events are a few KiB; the largest (invoices with many lines) stay well below. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
@@ -27,6 +28,8 @@ export const WebhookConfigSchema = z
     PUBSUB_ORDER_BY_CUSTOMER: envBool.default(false),
     WEBHOOK_BODY_LIMIT_BYTES: envInt.min(1024).default(DEFAULT_BODY_LIMIT_BYTES),
     LOG_LEVEL: LogLevel.default('info'),
+    /** OpenTelemetry traces: off, console, cloud-trace (shared/src/tracing/start-tracing.ts). */
+    TRACING: TracingMode.default('off'),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -39,6 +42,7 @@ export const WebhookConfigSchema = z
     orderByCustomer: env.PUBSUB_ORDER_BY_CUSTOMER,
     bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,
+    tracing: env.TRACING,
   }));
 
 export type WebhookConfig = z.output<typeof WebhookConfigSchema>;

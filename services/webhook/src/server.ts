@@ -6,12 +6,15 @@ import { createLogger } from '@billing/shared/logging/logger.js';
 import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.js';
 import { createWebhookVerifier } from '@billing/shared/stripe/stripe-client.js';
+import { startTracing } from '@billing/shared/tracing/start-tracing.js';
 import { createWebhookApp } from './app.js';
 import { loadConfig } from './config.js';
 import { WEBHOOK_PUBLISH_BATCHING } from './publish-batching.js';
 
 const config = exitOnConfigError('webhook', () => loadConfig());
 const logger = createLogger({ service: 'webhook', level: config.logLevel });
+// Before the Pub/Sub client, which picks up the tracer provider when built; loads nothing when off.
+const tracing = await startTracing({ mode: config.tracing, service: 'webhook', projectId: config.projectId });
 
 const pubsub = createPubSubClient({ projectId: config.projectId });
 const publisher = createPubSubPublisher({
@@ -34,5 +37,13 @@ const app = createWebhookApp({
   projectId: config.projectId,
 });
 
-await listenWithGracefulShutdown(app, config.port, () => publisher.close(), { logger });
+await listenWithGracefulShutdown(
+  app,
+  config.port,
+  async () => {
+    await publisher.close();
+    await tracing.shutdown();
+  },
+  { logger },
+);
 logger.info({ event: 'webhook.started', topic: config.topic, livemode: config.livemode, secretCount: config.webhookSecrets.length }, 'webhook service ready');

@@ -3,6 +3,7 @@
 // Pure: the caller passes the account's billing summary (from Firestore, written by the event
 // applier, never by the browser), the feature and the time.
 import type { BillingSummary } from '../model/documents.js';
+import { activeOverrides, type AccessOverride } from '../model/operator-documents.js';
 import { isInGoodStanding, isPaymentFailedStatus, type SubscriptionStatus } from '../model/subscription-status.js';
 import { catalogPlan, PAID_PLAN_IDS, PLANS, type Feature, type Plan, type PlanId } from '../plans/catalog.js';
 
@@ -26,6 +27,8 @@ export interface AccessInput {
   /** Unix seconds. */
   readonly now: number;
   readonly pastDueGraceSeconds: number;
+  /** `accounts/{accountId}.overrides`: an operator's feature grant allows the feature until it expires, whatever the plan. */
+  readonly overrides?: readonly AccessOverride[] | undefined;
 }
 
 export interface EffectivePlan {
@@ -60,6 +63,7 @@ export function decideAccess(input: AccessInput): AccessDecision {
   // Stripe, e.g. an add-on), but only while the subscription itself grants access.
   const stripeGranted = plan.id !== 'free' && (input.billing?.entitlements ?? []).includes(input.feature);
   if (plan.features.includes(input.feature) || stripeGranted) return { allow: true, planId: plan.id, inGracePeriod };
+  if (hasFeatureOverride(input.overrides, input.feature, input.now)) return { allow: true, planId: plan.id, inGracePeriod };
   if (plan.id === 'free') {
     return {
       allow: false,
@@ -79,4 +83,9 @@ function reasonWithoutSubscription(status: SubscriptionStatus | null): string {
 /** The cheapest paid plans that include the feature, for a 402/403 body ("upgrade to ..."). */
 export function plansWithFeature(feature: Feature): PlanId[] {
   return PAID_PLAN_IDS.filter((id) => PLANS[id].features.includes(feature));
+}
+
+/** An operator granted the feature (console override) and the grant has not expired at `now`. */
+export function hasFeatureOverride(overrides: readonly AccessOverride[] | undefined, feature: Feature, now: number): boolean {
+  return activeOverrides(overrides, now).some((o) => o.kind === 'feature' && o.feature === feature);
 }

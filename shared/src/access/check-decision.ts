@@ -5,9 +5,10 @@
 // The reason is one of a closed set, so a host can branch on it without parsing text.
 import { z } from 'zod';
 import { decideAccess, effectivePlan } from './access-decision.js';
+import { activeOverrides, type AccessOverride } from '../model/operator-documents.js';
 import type { BillingSummary } from '../model/documents.js';
 import { isPaymentFailedStatus } from '../model/subscription-status.js';
-import { Feature, MeteredFeature, type PlanId, type Quota } from '../plans/catalog.js';
+import { Feature, isFeature, MeteredFeature, type PlanId, type Quota } from '../plans/catalog.js';
 
 export const CheckReason = z.enum(['no_subscription', 'feature_not_in_plan', 'quota_exceeded', 'rate_limited', 'past_due_grace_over']);
 export type CheckReason = z.infer<typeof CheckReason>;
@@ -32,6 +33,8 @@ export interface CheckInput {
   readonly usage: CheckUsage | null;
   readonly now: number;
   readonly pastDueGraceSeconds: number;
+  /** `accounts/{accountId}.overrides`: an operator's feature grant, or another quota until it expires. */
+  readonly overrides?: readonly AccessOverride[] | undefined;
 }
 
 export interface CheckDecision {
@@ -50,13 +53,13 @@ export function decideCheck(input: CheckInput): CheckDecision {
   const { billing, feature, now, pastDueGraceSeconds } = input;
   const { plan } = effectivePlan(billing, now, pastDueGraceSeconds);
   const refuse = (reason: CheckReason): CheckDecision => ({ allowed: false, reason, plan: plan.id });
-  const asFeature = Feature.safeParse(feature);
-  if (asFeature.success) {
-    const access = decideAccess({ billing, feature: asFeature.data, now, pastDueGraceSeconds });
+  if (isFeature(feature)) {
+    const access = decideAccess({ billing, feature, now, pastDueGraceSeconds, overrides: input.overrides });
     if (!access.allow) return refuse(access.code === 'payment_required' ? withoutPlan(billing) : 'feature_not_in_plan');
   }
   if (input.usage) {
-    const { used, limit } = input.usage;
+    const { used } = input.usage;
+    const limit = quotaOverride(input.overrides, feature, now) ?? input.usage.limit;
     if (limit === 0) return refuse(plan.id === 'free' ? withoutPlan(billing) : 'feature_not_in_plan');
     if (limit !== 'unlimited' && used + input.units > limit) return refuse('quota_exceeded');
   }
@@ -66,4 +69,10 @@ export function decideCheck(input: CheckInput): CheckDecision {
 /** What is left of a quota (null: unlimited). */
 export function remainingOf(usage: CheckUsage): number | null {
   return usage.limit === 'unlimited' ? null : Math.max(0, usage.limit - usage.used);
+}
+
+/** The monthly quota an operator granted for `feature` (the largest in force at `now`), else null. */
+export function quotaOverride(overrides: readonly AccessOverride[] | undefined, feature: CheckableFeature, now: number): number | null {
+  const limits = activeOverrides(overrides, now).flatMap((o) => (o.kind === 'quota' && o.feature === feature ? [o.limit] : []));
+  return limits.length ? Math.max(...limits) : null;
 }

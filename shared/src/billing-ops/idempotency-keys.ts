@@ -16,10 +16,10 @@ import type { CreateCheckoutSessionInput, CreateCustomerInput, SubscriptionItemC
 import { canonicalJson } from './canonical-json.js';
 
 /** The version of the gateway's input-to-request mapping that keys are derived for. */
-const REQUEST_SHAPE = 2;
+const REQUEST_SHAPE = 3;
 
 /** `<operation>:<hash>`: at most ~80 characters (Stripe allows 255), the same for equal inputs. */
-function requestKey(operation: string, request: object, decidedOn: object = {}): string {
+export function requestKey(operation: string, request: object, decidedOn: object = {}): string {
   const digest = createHash('sha256')
     .update(canonicalJson({ shape: REQUEST_SHAPE, operation, request, decidedOn }))
     .digest('base64url');
@@ -52,7 +52,7 @@ export const checkoutKey = (request: CreateCheckoutSessionInput, decidedOn: { su
  * collapses; the same change after a state change (a plan there and back, a cancel after a
  * resume) is a new key.
  */
-export const subscriptionItemsKey = (request: { subscriptionId: string; items: readonly SubscriptionItemChange[] }, revision: number | null): string =>
+export const subscriptionItemsKey = (request: { subscriptionId: string; items: readonly SubscriptionItemChange[]; onlyIfPaid?: boolean }, revision: number | null): string =>
   requestKey('subscription-items', request, { revision });
 
 export const cancelAtPeriodEndKey = (request: { subscriptionId: string; cancelAtPeriodEnd: boolean }, revision: number | null): string =>

@@ -16,13 +16,14 @@ export function licensedItem(subscription: Stripe.Subscription, priceIds: PriceI
   return subscription.items.data.find((item) => !metered.has(item.price.id));
 }
 
-export function planItemChanges(subscription: Stripe.Subscription, priceIds: PriceIdMap, target: PlanPrices): SubscriptionItemChange[] {
+/** `seats`: the quantity chosen for a per-seat target plan (already checked against its range); else the current seats are kept within it. */
+export function planItemChanges(subscription: Stripe.Subscription, priceIds: PriceIdMap, target: PlanPrices, seats?: number): SubscriptionItemChange[] {
   const meteredIds = meteredPriceIds(priceIds);
   const items = subscription.items.data;
   const licensed = licensedItem(subscription, priceIds);
   const changes: SubscriptionItemChange[] = [];
-  if (!licensed) changes.push({ kind: 'add', priceId: target.priceId, metered: false, quantity: seatsAfterMove(target.plan, 1) });
-  else if (licensed.price.id !== target.priceId) changes.push({ kind: 'swap', itemId: licensed.id, priceId: target.priceId, quantity: seatsAfterMove(target.plan, licensed.quantity ?? 1) });
+  if (!licensed) changes.push({ kind: 'add', priceId: target.priceId, metered: false, quantity: seats ?? seatsAfterMove(target.plan, 1) });
+  else if (licensed.price.id !== target.priceId) changes.push({ kind: 'swap', itemId: licensed.id, priceId: target.priceId, quantity: seats ?? seatsAfterMove(target.plan, licensed.quantity ?? 1) });
   for (const item of items) {
     if (meteredIds.has(item.price.id) && !target.meteredPriceIds.includes(item.price.id)) changes.push({ kind: 'remove', itemId: item.id });
   }

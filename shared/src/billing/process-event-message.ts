@@ -10,6 +10,7 @@
 import { PermanentError } from '../errors/app-error.js';
 import { classifyFirestoreError } from '../firestore/classify-firestore-error.js';
 import type { DeadLetterPublisher, PublishedMessage } from '../ports/event-bus.js';
+import { noteEventApplied } from '../admin/pipeline-status.js';
 import { applyEvent, type ApplierDeps, type ApplyOutcome } from './apply-event.js';
 import type { CustomerLanes } from './customer-lanes.js';
 import { eventObjectIds, parseEventMessage, type EventEnvelope } from './event-envelope.js';
@@ -49,6 +50,8 @@ export async function processEventMessage(deps: MessageDeps, message: PublishedM
     if (outcome === 'unmapped') logger.warn({ event: 'stripe_event.customer_unmapped', ...fields }, 'no user maps to this Stripe customer; object stored without a user');
     else if (outcome === 'expired') logger.warn({ event: 'stripe_event.expired', ...fields, maxEventAgeSeconds: deps.maxEventAgeSeconds }, 'event older than the maximum age dropped');
     else logger.info({ event: 'stripe_event.applied', ...fields }, 'stripe event processed');
+    // The console's "last event applied" and apply lag (throttled; never fails the event).
+    await noteEventApplied(deps, event, outcome);
     return { kind: 'processed', eventId: event.id, outcome };
   } catch (err) {
     const eventId = event?.id ?? message.attributes['eventId'] ?? null;

@@ -8,6 +8,7 @@ import { isCurrentSubscriptionStatus } from '../model/subscription-status.js';
 import type { ApplyContext } from './apply-context.js';
 import { notifySummaryChange } from './billing-notifications.js';
 import { computeBillingSummary, sameIds, sameSummary } from './billing-summary.js';
+import { customerListing, sameListing } from '../revenue/customer-listing.js';
 
 /** The customer's subscriptions and invoices with a payment issue, as this transaction leaves them. */
 interface CustomerObjects {
@@ -103,12 +104,15 @@ async function stageBillingSummary(ctx: ApplyContext, customerId: string, accoun
   warnOfSeveralLiveSubscriptions(ctx, customerId, accountId, objects.subscriptions);
   // Most events (invoice.paid, a metadata change, a replay) leave the summary as it was: writing
   // it anyway would cost a write and wake every app instance's listener on this account for nothing.
-  if (account?.billing && account.stripeCustomerId === customerId && sameSummary(account.billing, billing)) return account.billing;
-  notifySummaryChange(ctx, accountId, account?.billing ?? null, billing);
-  if (account) tx.update(accountRef, { billing, stripeCustomerId: customerId, updatedAt: ctx.now });
+  // The operator console's list fields go with the summary (an account stored before them gets them on its next event or resync).
+  const listing = customerListing(billing, objects.subscriptions);
+  const summaryUnchanged = account?.billing != null && account.stripeCustomerId === customerId && sameSummary(account.billing, billing);
+  if (account?.billing && summaryUnchanged && sameListing(account.listing, listing)) return account.billing;
+  if (!summaryUnchanged) notifySummaryChange(ctx, accountId, account?.billing ?? null, billing);
+  if (account) tx.update(accountRef, { billing, listing, stripeCustomerId: customerId, updatedAt: ctx.now });
   // No account document: a customer whose account was never created or not yet migrated; its user's
   // first request finds the billing already there.
-  else tx.set(accountRef, { accountId, kind: accountKindOf(accountId), name: null, email: null, stripeCustomerId: customerId, billing, createdAt: ctx.now, updatedAt: ctx.now });
+  else tx.set(accountRef, { accountId, kind: accountKindOf(accountId), name: null, email: null, stripeCustomerId: customerId, billing, listing, createdAt: ctx.now, updatedAt: ctx.now });
   return billing;
 }
 

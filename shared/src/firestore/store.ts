@@ -7,6 +7,7 @@ import { ApiKeyDoc } from '../model/api-key-documents.js';
 import { Collection } from '../model/collections.js';
 import { AccountDoc, InvitationDoc, LegacyUserDoc, MembershipDoc, membershipId } from '../model/account-documents.js';
 import { CustomerDoc, CustomerObjectsDoc, EntitlementsDoc, InvoiceDoc, LedgerEntry, SubscriptionDoc } from '../model/documents.js';
+import { ApplierStatusDoc, AuditEntry, OperatorDoc, RevenueMonthDoc, UsageReporterStatusDoc } from '../model/operator-documents.js';
 import { NotificationOutboxDoc, ServiceKeyDoc, TrackKeyDoc } from '../model/service-documents.js';
 import { UsageCounterDoc, UsageOutboxEntry, UsageReportDoc, UsageWriteReceipt } from '../model/usage-documents.js';
 import type { MeteredFeature } from '../plans/catalog.js';
@@ -24,6 +25,7 @@ export function createStore(db: Firestore) {
   const invoices = typed(db, Collection.invoices, InvoiceDoc);
   const notificationOutbox = typed(db, Collection.notificationOutbox, NotificationOutboxDoc);
   const usageConverter = zodConverter(UsageCounterDoc);
+  const adminAudit = typed(db, Collection.adminAudit, AuditEntry);
   return {
     db,
     accounts,
@@ -61,6 +63,16 @@ export function createStore(db: Firestore) {
     /** Invoices that still carry a payment problem (the billing page banner). */
     invoicesWithPaymentIssue: (customerId: string): Query<InvoiceDoc> =>
       invoices.where('customerId', '==', customerId).where('paymentIssue', 'in', ['failed', 'action_required']),
+    operators: typed(db, Collection.operators, OperatorDoc),
+    adminAudit,
+    revenueMonths: typed(db, Collection.revenueMonths, RevenueMonthDoc),
+    /** The usage reporter's last run (functions/src/report-usage). */
+    usageReporterStatus: (): DocumentReference<UsageReporterStatusDoc> => db.collection(Collection.opsStatus).doc('usage_reporter').withConverter(zodConverter(UsageReporterStatusDoc)),
+    /** The applier's heartbeat: the newest event an instance applied (written at most once a minute per instance). */
+    applierStatus: (): DocumentReference<ApplierStatusDoc> => db.collection(Collection.opsStatus).doc('applier').withConverter(zodConverter(ApplierStatusDoc)),
+    /** Every quota counter of an account (`accounts/{accountId}/usage`), for the operator console. */
+    usageCountersOfAccount: (accountId: string): CollectionReference<UsageCounterDoc> =>
+      db.collection(Collection.accounts).doc(accountId).collection(Collection.usage).withConverter(usageConverter),
   };
 }
 export type Store = ReturnType<typeof createStore>;

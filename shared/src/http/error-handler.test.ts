@@ -65,7 +65,7 @@ describe('errorHandler', () => {
     expect(await res.json()).toEqual({ error: { code: 'upstream_unavailable', message: 'Try again later' } });
   });
 
-  it('hides unknown errors behind a generic 500 and logs the stack with the trace', async () => {
+  it('hides unknown errors behind a generic 500 and logs the stack for Error Reporting with the trace', async () => {
     const res = await fetch(`${base}/boom`, { headers: { 'x-cloud-trace-context': 'abc123/1;o=1' } });
     expect(res.status).toBe(500);
     const text = await res.text();
@@ -75,6 +75,9 @@ describe('errorHandler', () => {
     expect(entry?.['severity']).toBe('ERROR');
     expect(entry?.['logging.googleapis.com/trace']).toBe('projects/demo-http/traces/abc123');
     expect(JSON.stringify(entry?.['err'])).toContain('secret internal detail'); // stack is in the log, not the answer
+    // What Error Reporting reads: the stack as V8 wrote it, and the service it belongs to.
+    expect(entry?.['stack_trace']).toMatch(/^Error: secret internal detail\n\s+at /);
+    expect(entry?.['serviceContext']).toEqual({ service: 'http-test' });
   });
 
   it('maps body-parser errors: 413 above the limit, 400 for malformed JSON', async () => {

@@ -1,9 +1,10 @@
-// requestLogging: one access line per request unless turned off, and a handler's request logger
-// (made on first use) carries the Cloud Logging trace field.
+// requestLogging: one access line per request unless turned off, and every line written while a
+// request is handled (by the handler, or deep in a use case with the logger it was handed) carries
+// the request's trace from its header.
 import { PassThrough } from 'node:stream';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../logging/logger.js';
+import { createLogger, type Logger } from '../logging/logger.js';
 import { listenWithGracefulShutdown, type GracefulServer } from './graceful-shutdown.js';
 import { requestLogger, requestLogging } from './request-logging.js';
 
@@ -31,9 +32,21 @@ async function serve(accessLines: boolean | undefined): Promise<{ base: string; 
     requestLogger(req, logger).info({ event: 'test.noted' }, 'noted');
     res.json({ ok: true });
   });
+  // A handler calling a use case that logs with the plain logger it was given, after awaits.
+  app.post('/domain', express.json(), async (req, res) => {
+    requestLogger(req, logger).info({ event: 'test.handler' }, 'handler');
+    await domainStep(logger);
+    res.json({ ok: true });
+  });
   const server = await listenWithGracefulShutdown(app, 0, () => Promise.resolve(), { signals: [] });
   servers.push(server);
   return { base: `http://127.0.0.1:${server.port}`, lines };
+}
+
+async function domainStep(log: Logger): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await Promise.resolve();
+  log.info({ event: 'test.domain' }, 'domain step');
 }
 
 const trace = { 'x-cloud-trace-context': 'abc123/1;o=1' };
@@ -49,6 +62,18 @@ describe('requestLogging', () => {
     expect(access.map((l) => (l['httpRequest'] as { requestUrl: string }).requestUrl)).toEqual(['/quiet', '/noted']);
     expect(access.every((l) => l['logging.googleapis.com/trace'] === 'projects/demo-logs/traces/abc123')).toBe(true);
     expect(lines.find((l) => l['event'] === 'test.noted')).toMatchObject({ 'logging.googleapis.com/trace': 'projects/demo-logs/traces/abc123' });
+  });
+
+  it('puts the trace of the incoming traceparent on the handler line, a domain line and the access line, and none on a request without one', async () => {
+    const { base, lines } = await serve(undefined);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const post = (headers: Record<string, string>) => fetch(`${base}/domain`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"a":1}' });
+    await Promise.all([post({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` }), post({})]);
+    await settle();
+    const traced = lines.filter((l) => l['logging.googleapis.com/trace'] === `projects/demo-logs/traces/${traceId}`);
+    expect(traced.map((l) => l['event']).sort()).toEqual(['http.request', 'test.domain', 'test.handler']);
+    for (const line of traced) expect(line).toMatchObject({ 'logging.googleapis.com/spanId': '00f067aa0ba902b7', 'logging.googleapis.com/trace_sampled': true });
+    expect(lines.filter((l) => !('logging.googleapis.com/trace' in l)).map((l) => l['event']).sort()).toEqual(['http.request', 'test.domain', 'test.handler']);
   });
 
   it('with accessLines false writes only what handlers log', async () => {

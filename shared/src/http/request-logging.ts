@@ -1,15 +1,20 @@
-// Per-request logging for the Express services: each request gets a child logger carrying the
-// Cloud Logging trace field (from X-Cloud-Trace-Context or traceparent), so every line a handler
-// writes is correlated with the request in Logs Explorer, and one access line per request in the
-// `httpRequest` shape Cloud Logging renders. Only the path is logged, never the query string.
+// Per-request logging and tracing for the Express services. Each request runs in a trace scope
+// (tracing/trace-scope.ts) opened from its `traceparent` or `X-Cloud-Trace-Context` header, so every
+// line written while it is handled, by a handler or by a use case deep in shared/src, carries the
+// request's trace in Logs Explorer; with tracing on the scope is the request's server span. And one
+// access line per request in the `httpRequest` shape Cloud Logging renders. Only the path is
+// logged, never the query string.
+import { AsyncResource } from 'node:async_hooks';
 import type { Request, RequestHandler, Response } from 'express';
-import { traceField, type Logger } from '../logging/logger.js';
+import type { Logger } from '../logging/logger.js';
+import { traceFromHeaders } from '../tracing/trace-context.js';
+import { runInScope } from '../tracing/trace-scope.js';
 
 export interface RequestLoggingOptions {
   logger: Logger;
   /** Needed to build `logging.googleapis.com/trace`; without it lines carry no trace. */
   projectId?: string | undefined;
-  /** Requests that get no access line (health checks); they still get a request logger. */
+  /** Requests that get no access line, no trace scope and no span (health checks). */
   skip?: (req: Request) => boolean;
   /**
    * Write one access line per request (default true). The app service turns them off: Cloud Run's
@@ -20,11 +25,8 @@ export interface RequestLoggingOptions {
   accessLines?: boolean;
 }
 
-/** Per request: the logging options, and the child logger handlers asked for (made on first use). */
-const requestContexts = new WeakMap<Request, { opts: RequestLoggingOptions; logger?: Logger }>();
-
-/** The Cloud Logging trace field of a request, from its trace headers. */
-const traceOf = (req: Request, projectId: string | undefined) => traceField(projectId, { cloudTrace: req.get('x-cloud-trace-context'), traceparent: req.get('traceparent') });
+/** Per request: the logger requestLogging was given. */
+const requestLoggers = new WeakMap<Request, Logger>();
 const annotations = new WeakMap<Response, { fields: Record<string, unknown>; message: string }>();
 
 /**
@@ -35,51 +37,68 @@ export function annotateAccessLine(res: Response, fields: Record<string, unknown
   annotations.set(res, { fields, message });
 }
 
+/** The route a request matched (`/api/invoices/:id/pdf`), which names its span without the ids. */
+function routeOf(req: Request): string | undefined {
+  const path: unknown = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? `${req.baseUrl}${path}` : undefined;
+}
+
 export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    requestContexts.set(req, { opts });
-    if (opts.accessLines !== false && !opts.skip?.(req)) {
+    if (opts.skip?.(req)) {
+      next();
+      return;
+    }
+    const parent = traceFromHeaders({ traceparent: req.get('traceparent'), cloudTrace: req.get('x-cloud-trace-context') });
+    runInScope(opts.projectId, req.method, { kind: 'server', parent, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, (span) => {
+      const started = process.hrtime.bigint();
+      requestLoggers.set(req, opts.logger);
       // Written at 'finish' (the response handed to the OS), so the line is out before the client
       // can act on the answer, e.g. before a shutdown that follows it; 'close' without 'finish' is
-      // a client that went away first.
-      let written = false;
-      const writeAccessLine = (finished: boolean) => {
-        if (written) return;
-        written = true;
-        const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+      // a client that went away first. Bound to the request's scope: those events arrive from the
+      // socket, outside it.
+      let ended = false;
+      const end = AsyncResource.bind((finished: boolean) => {
+        if (ended) return;
+        ended = true;
         const status = finished ? res.statusCode : 499; // 499: the client went away first
-        const note = annotations.get(res);
-        const entry = {
-          ...traceOf(req, opts.projectId),
-          event: 'http.request',
-          ...note?.fields,
-          httpRequest: {
-            requestMethod: req.method,
-            requestUrl: req.originalUrl.split('?')[0],
-            status,
-            latency: `${(latencyMs / 1000).toFixed(3)}s`,
-            userAgent: req.get('user-agent'),
-            remoteIp: req.ip,
-          },
-        };
-        if (status >= 500) opts.logger.warn(entry, 'request failed');
-        else opts.logger.info(entry, note?.message ?? 'request');
-      };
-      res.once('finish', () => writeAccessLine(true));
-      res.once('close', () => writeAccessLine(false));
-    }
-    next();
+        const route = routeOf(req);
+        span.setAttributes({ 'http.response.status_code': status, 'http.route': route });
+        if (route) span.updateName(`${req.method} ${route}`);
+        if (status >= 500) span.fail(undefined);
+        if (opts.accessLines !== false) writeAccessLine(opts.logger, req, res, status, Number(process.hrtime.bigint() - started) / 1e6);
+        span.end();
+      });
+      res.once('finish', () => end(true));
+      res.once('close', () => end(false));
+      next();
+    });
   };
 }
 
+function writeAccessLine(logger: Logger, req: Request, res: Response, status: number, latencyMs: number): void {
+  const note = annotations.get(res);
+  const entry = {
+    event: 'http.request',
+    ...note?.fields,
+    httpRequest: {
+      requestMethod: req.method,
+      requestUrl: req.originalUrl.split('?')[0],
+      status,
+      latency: `${(latencyMs / 1000).toFixed(3)}s`,
+      userAgent: req.get('user-agent'),
+      remoteIp: req.ip,
+    },
+  };
+  if (status >= 500) logger.warn(entry, 'request failed');
+  else logger.info(entry, note?.message ?? 'request');
+}
+
 /**
- * The request's logger (a child carrying its trace field, made on first use: most requests never
- * log anything but their access line), or `fallback` outside `requestLogging`.
+ * The logger for a request's lines: the one requestLogging was given, or `fallback` outside it.
+ * Any logger works inside a request (the trace comes from its scope); this one keeps a handler's
+ * lines with its service's access lines.
  */
 export function requestLogger(req: Request, fallback: Logger): Logger {
-  const context = requestContexts.get(req);
-  if (!context) return fallback;
-  context.logger ??= context.opts.logger.child(traceOf(req, context.opts.projectId));
-  return context.logger;
+  return requestLoggers.get(req) ?? fallback;
 }

@@ -1,7 +1,22 @@
 // Structured JSON logs in the shape Cloud Logging parses: one line per entry with `severity`,
-// `message`, a stable `event` name, ids in fields, and `logging.googleapis.com/trace` when known.
-// Libraries take a Logger; only composition roots create one.
+// `message`, a stable `event` name and ids in fields. Libraries take a Logger; only composition
+// roots create one.
+//
+// Two things every line gets without its caller doing anything:
+//  - the trace of the request or event it belongs to (`logging.googleapis.com/trace`, `spanId`,
+//    `trace_sampled`), read from the trace scope (tracing/trace-scope.ts), so a line written deep
+//    in a use case with the logger it was handed is correlated like a handler's;
+//  - at ERROR and above, what Error Reporting needs to pick the line up: `serviceContext`, and the
+//    error's stack in `stack_trace`, or, for an error line without an Error, the ReportedErrorEvent
+//    `@type` with the line's event name as its location.
+//    https://cloud.google.com/error-reporting/docs/formatting-error-messages
+//
+// Hand-written rather than @google-cloud/pino-logging-gcp-config, which writes the same fields but
+// loads @google-cloud/logging (and google-gax) into every deployable, and reads the trace only
+// from an OpenTelemetry span, so lines would lose it whenever tracing is off.
 import { pino, type Logger as PinoLogger } from 'pino';
+import { traceLogFields } from '../tracing/trace-context.js';
+import { currentProjectId, currentTrace } from '../tracing/trace-scope.js';
 
 export type Logger = PinoLogger;
 
@@ -14,6 +29,10 @@ const SEVERITY: Record<string, string> = {
   fatal: 'CRITICAL',
 };
 
+/** pino's number for `error`: lines at or above it are errors for Error Reporting. */
+const ERROR_LEVEL = 50;
+export const REPORTED_ERROR_EVENT_TYPE = 'type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent';
+
 export interface LoggerOptions {
   service: string;
   level?: string;
@@ -21,14 +40,27 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+/** The Error Reporting fields of an error line, from what the caller logged. */
+function errorReportingFields(service: string, logged: Record<string, unknown>): Record<string, unknown> {
+  const serviceContext = { service };
+  const { err } = logged;
+  if (err instanceof Error && err.stack) return { serviceContext, stack_trace: err.stack };
+  const event = typeof logged['event'] === 'string' ? logged['event'] : 'unknown';
+  return { '@type': REPORTED_ERROR_EVENT_TYPE, serviceContext, context: { reportLocation: { functionName: event } } };
+}
+
 export function createLogger(opts: LoggerOptions): Logger {
-  const options = {
+  const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     messageKey: 'message',
     base: { service: opts.service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label: string) => ({ severity: SEVERITY[label] ?? 'DEFAULT' }),
+    },
+    mixin: (logged: object, level: number) => {
+      const trace = traceLogFields(currentProjectId(), currentTrace());
+      return level >= ERROR_LEVEL ? { ...trace, ...errorReportingFields(opts.service, logged as Record<string, unknown>) } : trace;
     },
     // Defence in depth: these must never reach a log line even if someone logs a whole object.
     redact: {
@@ -42,19 +74,4 @@ export function createLogger(opts: LoggerOptions): Logger {
 /** A logger that drops everything: for unit tests of pure logic that take a Logger. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
-}
-
-/**
- * Cloud Logging correlates entries with a request through this field. Accepts
- * `X-Cloud-Trace-Context: TRACE_ID/SPAN;o=1` or W3C `traceparent: 00-TRACE_ID-SPAN-01`.
- */
-export function traceField(
-  projectId: string | undefined,
-  headers: { cloudTrace?: string | undefined; traceparent?: string | undefined },
-): Record<string, string> {
-  const fromCloud = headers.cloudTrace?.split('/')[0];
-  const fromW3c = headers.traceparent?.split('-')[1];
-  const traceId = fromCloud || fromW3c;
-  if (!traceId || !projectId) return {};
-  return { 'logging.googleapis.com/trace': `projects/${projectId}/traces/${traceId}` };
 }

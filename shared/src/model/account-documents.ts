@@ -4,6 +4,7 @@
 // keyed by user, name the right account); a team's id is `team_` and random characters.
 import { z } from 'zod';
 import { BillingSummary, timestamp } from './documents.js';
+import { AccessOverride, CustomerListing } from './operator-documents.js';
 import { UserText } from './user-text.js';
 
 export { AccountId } from './ids.js';
@@ -30,6 +31,10 @@ export const AccountDoc = z.object({
   email: z.string().nullable(),
   stripeCustomerId: z.string().nullable(),
   billing: BillingSummary.nullable(),
+  /** The operator console's list fields, written by the applier with `billing` (absent until then). */
+  listing: CustomerListing.optional(),
+  /** Operators' grants beside the plan, with an expiry (absent: none); the access decision reads them. */
+  overrides: z.array(AccessOverride).optional(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

@@ -32,5 +32,13 @@ export const Collection = {
   serviceKeys: 'service_keys',
   /** `notification_outbox/{notificationId}`: notifications for hosts, until published (TTL 30 d). */
   notificationOutbox: 'notification_outbox',
+  /** `operators/{email}`: the operator console's roles (model/operator-documents.ts). */
+  operators: 'operators',
+  /** `admin_audit/{auditId}`: every operator action and role change; no TTL. */
+  adminAudit: 'admin_audit',
+  /** `ops_status/{name}`: small status documents of the pipeline (the usage reporter's last run). */
+  opsStatus: 'ops_status',
+  /** `revenue_months/{YYYY-MM}`: each account's MRR at the start of a month (the revenue history). */
+  revenueMonths: 'revenue_months',
 } as const;
 export type Collection = (typeof Collection)[keyof typeof Collection];

@@ -147,9 +147,14 @@ export const PAID_PLAN_IDS = PlanId.options.filter((id) => id !== 'free');
 
 /** The catalog's plan for a stored plan id; null for none, or one the catalog does not know (made outside the product). */
 export function catalogPlan(planId: string | null): Plan | null {
-  const id = PlanId.safeParse(planId);
-  return id.success ? PLANS[id.data] : null;
+  return planId !== null && Object.hasOwn(PLANS, planId) ? PLANS[planId as PlanId] : null;
 }
+
+const FEATURES: ReadonlySet<string> = new Set(Feature.options);
+const METERED_FEATURES: ReadonlySet<string> = new Set(MeteredFeature.options);
+/** Type guards for the per-request paths (every check): a set lookup, not a schema parse. */
+export const isFeature = (key: string): key is Feature => FEATURES.has(key);
+export const isMeteredFeature = (key: string): key is MeteredFeature => METERED_FEATURES.has(key);
 
 /** Every price lookup key the catalog uses (licensed and metered). */
 export function allLookupKeys(): string[] {

@@ -66,6 +66,37 @@ export interface SubscriptionChangePreview {
   proration: number;
   /** The time the prorations were computed for (unix seconds). */
   prorationDate: number | null;
+  /** Every line of the previewed invoice; `change`: one of the change's own prorations (as `proration` sums). */
+  lines: { description: string; amount: number; change: boolean; periodEnd: number }[];
+}
+
+/** What paying an open invoice now did: a decline or a bank's 3D Secure request leaves it open. */
+export type InvoicePaymentOutcome = 'paid' | 'declined' | 'requires_action';
+
+/** The card that pays the customer's invoices (no other payment method type is shown). */
+export interface CardOnFile {
+  /** Stripe's brand key: `visa`, `mastercard`, `amex`... */
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+/** What the customer holds at Stripe beside subscriptions: its card and its credit balance. */
+export interface CustomerBillingDetails {
+  /** The subscription's default card, else the customer's invoice default; null without one (or not a card). */
+  card: CardOnFile | null;
+  /** Stripe's customer balance in cents: negative is a credit applied to the next invoices. */
+  balance: number;
+  currency: string | null;
+}
+
+/** The subscription's next invoice as Stripe previews it now (metered usage so far included). */
+export interface UpcomingInvoice {
+  currency: string;
+  amountDue: number;
+  /** When it is due: the end of the current period (unix seconds). */
+  periodEnd: number;
 }
 
 export interface BillingGateway {
@@ -74,14 +105,27 @@ export interface BillingGateway {
   createCheckoutSession(input: CreateCheckoutSessionInput, idempotencyKey: string): Promise<{ id: string; url: string }>;
   /** Expires the customer's open Checkout Sessions but `except`; returns how many it expired. */
   expireOpenCheckoutSessions(input: { customerId: string; except: string }): Promise<number>;
-  /** The URL is a bearer credential: never log it. */
-  createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
-  /** Apply item changes (swap the licensed price, add/remove metered prices) with proration. */
-  changeSubscriptionItems(input: { subscriptionId: string; items: readonly SubscriptionItemChange[] }, idempotencyKey: string): Promise<Stripe.Subscription>;
+  /**
+   * The URL is a bearer credential: never log it. `flow: 'payment_method_update'` opens the portal
+   * on its card form and returns to `returnUrl` once the card is changed.
+   */
+  createPortalSession(input: { customerId: string; returnUrl: string; flow?: 'payment_method_update' | undefined }): Promise<{ url: string }>;
+  /**
+   * Apply item changes (swap the licensed price, add/remove metered prices) with proration.
+   * `onlyIfPaid`: a change that is invoiced at once is applied only if that invoice is paid
+   * (`payment_behavior: pending_if_incomplete`); unpaid, the subscription comes back unchanged
+   * with `pending_update` set and the open invoice as `latest_invoice`.
+   */
+  changeSubscriptionItems(input: { subscriptionId: string; items: readonly SubscriptionItemChange[]; onlyIfPaid?: boolean | undefined }, idempotencyKey: string): Promise<Stripe.Subscription>;
   /** What `changeSubscriptionItems` with these items would invoice, computed by Stripe now. */
   previewSubscriptionChange(input: { customerId: string; subscriptionId: string; items: readonly SubscriptionItemChange[] }): Promise<SubscriptionChangePreview>;
   setCancelAtPeriodEnd(input: { subscriptionId: string; cancelAtPeriodEnd: boolean }, idempotencyKey: string): Promise<Stripe.Subscription>;
   listInvoices(input: { customerId: string; limit: number; startingAfter?: string | undefined }): Promise<InvoicePage>;
   /** Null when Stripe has no such invoice. */
   retrieveInvoice(id: string): Promise<InvoiceView | null>;
+  /** Charges an open invoice now with the customer's current card. */
+  payInvoice(id: string): Promise<InvoicePaymentOutcome>;
+  customerBillingDetails(input: { customerId: string; subscriptionId: string | null }): Promise<CustomerBillingDetails>;
+  /** Null when the subscription has no next invoice (it has ended). */
+  upcomingInvoice(input: { customerId: string; subscriptionId: string }): Promise<UpcomingInvoice | null>;
 }

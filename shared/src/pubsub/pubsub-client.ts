@@ -7,11 +7,15 @@
 // credentials ("Channel credentials must be a ChannelCredentials object") and every call fails.
 // Handing one grpc module to both (PubSub and the gax GrpcClient honour `grpc`) removes the
 // mismatch; in production it changes nothing but which copy is loaded.
+//
+// With tracing on (started before the client is built), the client's own OpenTelemetry support
+// records publish spans and propagates them in the messages (message-trace.ts).
 import * as grpc from '@grpc/grpc-js';
 import { PubSub, v1, type ClientConfig } from '@google-cloud/pubsub';
+import { tracingActive } from '../tracing/trace-scope.js';
 
 export function createPubSubClient(config: ClientConfig = {}): PubSub {
-  return new PubSub({ grpc, ...config });
+  return new PubSub({ grpc, enableOpenTelemetryTracing: tracingActive(), ...config });
 }
 
 // Workspaces reach the library through shared, the one workspace that depends on it for building

@@ -1,8 +1,10 @@
 // The EventPublisher port over @google-cloud/pubsub. publishMessage resolves only once the
 // Pub/Sub server has acknowledged the batch holding the message, which is what lets the webhook
-// answer Stripe 2xx only after the event is durably handed on.
+// answer Stripe 2xx only after the event is durably handed on. Each message carries the trace it
+// was published in (message-trace.ts).
 import type { PubSub } from '@google-cloud/pubsub';
 import type { EventPublisher, PublishedMessage } from '../ports/event-bus.js';
+import { withTraceAttribute } from './message-trace.js';
 
 export interface PubSubPublisherOptions {
   pubsub: PubSub;
@@ -35,10 +37,11 @@ export function createPubSubPublisher(opts: PubSubPublisherOptions): EventPublis
   return {
     async publish(message: PublishedMessage): Promise<string> {
       if (closed) throw new Error(`publisher for topic ${opts.topic} is closed`);
-      if (!message.orderingKey) return topic.publishMessage({ data: message.data, attributes: message.attributes });
+      const attributes = withTraceAttribute(message.attributes);
+      if (!message.orderingKey) return topic.publishMessage({ data: message.data, attributes });
       const orderingKey = message.orderingKey;
       try {
-        return await topic.publishMessage({ data: message.data, attributes: message.attributes, orderingKey });
+        return await topic.publishMessage({ data: message.data, attributes, orderingKey });
       } catch (err) {
         // A failed publish pauses its ordering key; the caller answers 503 and Stripe retries, so
         // let the key's next publish through instead of failing every later event of this customer.

@@ -133,4 +133,34 @@ describe('computeRevenueSummary', () => {
     expect(summary.openPaymentIssues).toBe(2);
     expect(summary.mrr).toBe(0);
   });
+
+  it('counts payment problems per customer so they never contradict the past-due count, and states ARPU and churn rates', () => {
+    const summary = computeRevenueSummary({
+      ...empty,
+      current: [
+        subscriptionFixture('a', 'pro_month'),
+        subscriptionFixture('b', 'pro_month', { status: 'past_due' }), // past due, its invoice not stored yet
+        subscriptionFixture('c', 'team_month', { status: 'past_due' }, 2),
+        subscriptionFixture('t', 'pro_month', { status: 'trialing' }),
+      ],
+      endedInWindow: [
+        subscriptionFixture('x', 'pro_month', { status: 'canceled', endedAt: now - 2 * day }),
+        // Ended at the end of its trial: it never paid, so no MRR churned.
+        subscriptionFixture('y', 'pro_month', { status: 'canceled', endedAt: now - 3 * day, trialEnd: now - 3 * day }),
+      ],
+      // c's failed invoice, and one of a customer whose subscription is active again (d).
+      invoicesWithIssue: [invoiceFixture('ic', { customerId: 'cus_c', status: 'open', paymentIssue: 'failed' }), invoiceFixture('id', { customerId: 'cus_d', status: 'open', paymentIssue: 'failed' })],
+    });
+    expect(summary.subscriptions.pastDue).toBe(2);
+    expect(summary.openPaymentIssues).toBe(2);
+    expect(summary.paymentProblems).toBe(3); // b, c (counted once) and d
+    expect(summary.paymentProblems).toBeGreaterThanOrEqual(summary.subscriptions.pastDue);
+    // 2,000 + 2,000 + 2 seats × 10,000 = 24,000 over 3 paying customers.
+    expect(summary.mrr).toBe(24_000);
+    expect(summary.payingCustomers).toBe(3);
+    expect(summary.arpu).toBe(8_000);
+    expect(summary.churnedMrrInWindow).toBe(2_000);
+    expect(summary.customerChurnRate).toBeCloseTo(2 / 5, 10);
+    expect(summary.revenueChurnRate).toBeCloseTo(2_000 / 26_000, 10);
+  });
 });

@@ -69,6 +69,25 @@ export interface RevenueSummary {
   collectedInWindow: { currency: string; amount: number }[];
   /** Open invoices whose payment failed or needs action. */
   openPaymentIssues: number;
+  /**
+   * Customers with a payment problem: a current subscription past due or unpaid, or an open invoice
+   * whose payment failed or needs action (one customer counts once). Never fewer than the past-due
+   * subscriptions beside it, so the page's figures cannot contradict each other.
+   */
+  paymentProblems: number;
+  /** Customers (accounts, else Stripe customers) paying now (active or past due), counted once each. */
+  payingCustomers: number;
+  /** MRR per paying customer, cents; null without one. */
+  arpu: number | null;
+  /** The MRR the subscriptions that ended in the window paid, cents per month. */
+  churnedMrrInWindow: number;
+  /**
+   * Over the window: ended / (paying now + ended), and churned MRR / (MRR now + churned MRR). The base
+   * is "now plus what left", an estimate of the window's start (no daily snapshot is kept); the
+   * monthly figures (mrr-movements.ts) use the true start of each month.
+   */
+  customerChurnRate: number | null;
+  revenueChurnRate: number | null;
 }
 
 export interface RevenueInputs {
@@ -147,6 +166,21 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
     yearly = addAmounts(yearly, priced.amount);
   }
   const since = input.now - REVENUE_WINDOW_DAYS * 86_400;
+  const endedInWindow = input.endedInWindow.filter((s) => s.endedAt !== null && s.endedAt >= since);
+  // What the ended subscriptions paid before they ended (trials paid nothing).
+  let churnedYearly = ZERO;
+  for (const sub of endedInWindow) {
+    if (sub.trialEnd !== null && sub.endedAt !== null && sub.endedAt <= sub.trialEnd) continue;
+    const priced = annualAmount(sub);
+    if (priced && priced.currency === CURRENCY) churnedYearly = addAmounts(churnedYearly, priced.amount);
+  }
+  const payingCustomers = new Set(input.current.filter((sub) => PAYING.has(sub.status)).map((sub) => sub.accountId ?? sub.customerId));
+  const problemCustomers = new Set([
+    ...input.current.filter((sub) => sub.status === 'past_due' || sub.status === 'unpaid').map((sub) => sub.customerId),
+    ...input.invoicesWithIssue.filter((i) => i.status === 'open' && i.paymentIssue !== null).map((i) => i.customerId),
+  ]);
+  const mrr = monthlyCents(yearly);
+  const churnedMrr = monthlyCents(churnedYearly);
   const collected = new Map<string, number>();
   for (const invoice of input.invoicesInWindow) {
     if (invoice.status !== 'paid' || invoice.created < since) continue;
@@ -156,13 +190,19 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
     asOf: input.now,
     windowDays: REVENUE_WINDOW_DAYS,
     currency: CURRENCY,
-    mrr: monthlyCents(yearly),
+    mrr,
     arr: roundToCents(yearly),
     subscriptions: counts,
     byPlan: [...byPlan.values()].map((p) => ({ ...p, mrr: monthlyCents(yearlyByPlan.get(p.planId) ?? ZERO) })),
     outsideCatalog: { paying: outsideCatalog.paying, mrr: monthlyCents(outsideCatalog.yearly) },
-    churnedInWindow: input.endedInWindow.filter((s) => s.endedAt !== null && s.endedAt >= since).length,
+    churnedInWindow: endedInWindow.length,
     collectedInWindow: [...collected].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount })),
     openPaymentIssues: input.invoicesWithIssue.filter((i) => i.status === 'open' && i.paymentIssue !== null).length,
+    paymentProblems: problemCustomers.size,
+    payingCustomers: payingCustomers.size,
+    arpu: payingCustomers.size ? Math.round(mrr / payingCustomers.size) : null,
+    churnedMrrInWindow: churnedMrr,
+    customerChurnRate: payingCustomers.size + endedInWindow.length ? endedInWindow.length / (payingCustomers.size + endedInWindow.length) : null,
+    revenueChurnRate: mrr + churnedMrr ? churnedMrr / (mrr + churnedMrr) : null,
   };
 }

@@ -2,11 +2,11 @@
 // failure a retry may fix becomes a TransientError (the app answers 503 with Retry-After), a
 // failure the user's own input caused becomes our 4xx (an unknown `starting_after`) or our null (an
 // unknown invoice id), and the rest are our faults (callStripe, classify-stripe-error.ts).
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { badRequest } from '../errors/app-error.js';
 import { InvoiceStatus } from '../model/documents.js';
 import { idOf } from '../model/ids.js';
-import type { BillingGateway, InvoiceView, SubscriptionChangePreview, SubscriptionItemChange } from '../ports/billing-gateway.js';
+import type { BillingGateway, CardOnFile, InvoiceView, SubscriptionChangePreview, SubscriptionItemChange } from '../ports/billing-gateway.js';
 import { callStripe, classifyStripeError, stripeAdapterError } from './classify-stripe-error.js';
 
 export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
@@ -57,12 +57,22 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
       return expired;
     },
     async createPortalSession(input) {
-      const session = await callStripe('portal session creation', () => stripe.billingPortal.sessions.create({ customer: input.customerId, return_url: input.returnUrl }));
+      const session = await callStripe('portal session creation', () =>
+        stripe.billingPortal.sessions.create({
+          customer: input.customerId,
+          return_url: input.returnUrl,
+          ...(input.flow ? { flow_data: { type: input.flow, after_completion: { type: 'redirect', redirect: { return_url: input.returnUrl } } } } : {}),
+        }),
+      );
       return { url: session.url };
     },
     changeSubscriptionItems: (input, idempotencyKey) =>
       callStripe('subscription change', () =>
-        stripe.subscriptions.update(input.subscriptionId, { items: input.items.map(toItemParam), proration_behavior: 'create_prorations' }, { idempotencyKey }),
+        stripe.subscriptions.update(
+          input.subscriptionId,
+          { items: input.items.map(toItemParam), proration_behavior: 'create_prorations', ...(input.onlyIfPaid ? { payment_behavior: 'pending_if_incomplete' } : {}) },
+          { idempotencyKey },
+        ),
       ),
     async previewSubscriptionChange(input) {
       const invoice = await callStripe('subscription change preview', () =>
@@ -93,6 +103,36 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
         throw stripeAdapterError('invoice list', err);
       }
     },
+    async payInvoice(id) {
+      try {
+        await stripe.invoices.pay(id);
+        return 'paid';
+      } catch (err) {
+        // A decline is an answer about the card, not a failure of ours: the invoice stays open.
+        const failure = classifyStripeError(err);
+        if (failure?.code === 'invoice_payment_intent_requires_action') return 'requires_action';
+        if (err instanceof Stripe.errors.StripeCardError) return 'declined';
+        throw stripeAdapterError('invoice payment', err);
+      }
+    },
+    async customerBillingDetails(input) {
+      const customer = await callStripe('customer', () => stripe.customers.retrieve(input.customerId));
+      if (customer.deleted) return { card: null, balance: 0, currency: null };
+      const subscription = input.subscriptionId ? await callStripe('subscription', () => stripe.subscriptions.retrieve(input.subscriptionId ?? '')) : null;
+      // Stripe charges the subscription's default payment method first, then the customer's.
+      const paymentMethodId = idOf(subscription?.default_payment_method ?? null) ?? idOf(customer.invoice_settings.default_payment_method);
+      const card = paymentMethodId ? toCard(await callStripe('payment method', () => stripe.customers.retrievePaymentMethod(input.customerId, paymentMethodId))) : null;
+      return { card, balance: customer.balance, currency: customer.currency ?? null };
+    },
+    async upcomingInvoice(input) {
+      try {
+        const invoice = await stripe.invoices.createPreview({ customer: input.customerId, subscription: input.subscriptionId });
+        return { currency: invoice.currency, amountDue: invoice.amount_due, periodEnd: invoice.period_end };
+      } catch (err) {
+        if (classifyStripeError(err)?.code === 'invoice_upcoming_none') return null;
+        throw stripeAdapterError('upcoming invoice', err);
+      }
+    },
     async retrieveInvoice(id) {
       try {
         return toInvoiceView(await stripe.invoices.retrieve(id));
@@ -103,6 +143,10 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
       }
     },
   };
+}
+
+function toCard(pm: Stripe.PaymentMethod): CardOnFile | null {
+  return pm.card ? { brand: pm.card.brand, last4: pm.card.last4, expMonth: pm.card.exp_month, expYear: pm.card.exp_year } : null;
 }
 
 function toItemParam(change: SubscriptionItemChange): Stripe.SubscriptionUpdateParams.Item {
@@ -125,8 +169,15 @@ function toItemParam(change: SubscriptionItemChange): Stripe.SubscriptionUpdateP
  */
 export function toChangePreview(invoice: Stripe.Invoice): SubscriptionChangePreview {
   const prorationDate = invoice.parent?.subscription_details?.subscription_proration_date ?? null;
-  const prorations = invoice.lines.data.filter((line) => prorationDate !== null && line.period.start === prorationDate && line.parent?.subscription_item_details?.proration === true);
-  return { currency: invoice.currency, amountDue: invoice.amount_due, proration: prorations.reduce((sum, line) => sum + line.amount, 0), prorationDate };
+  const isChange = (line: Stripe.InvoiceLineItem) => prorationDate !== null && line.period.start === prorationDate && line.parent?.subscription_item_details?.proration === true;
+  const prorations = invoice.lines.data.filter(isChange);
+  return {
+    currency: invoice.currency,
+    amountDue: invoice.amount_due,
+    proration: prorations.reduce((sum, line) => sum + line.amount, 0),
+    prorationDate,
+    lines: invoice.lines.data.map((line) => ({ description: line.description ?? '', amount: line.amount, change: isChange(line), periodEnd: line.period.end })),
+  };
 }
 
 export function toInvoiceView(invoice: Stripe.Invoice): InvoiceView {

@@ -34,6 +34,8 @@ export interface FeatureUsage {
 
 export interface UsageSummary {
   summary(accountId: AccountId): Promise<FeatureUsage[]>;
+  /** One feature's figures without the members (what a check needs): the same sources as `summary`. */
+  featureUsage(accountId: AccountId, feature: MeteredFeature): Promise<Omit<FeatureUsage, 'byMember'>>;
 }
 
 export interface UsageSummaryOptions {
@@ -90,6 +92,11 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
         const usage = local[i] ?? stored?.get(feature) ?? NOTHING;
         return { feature, used: usage.used, limit: account.plan.quotas[feature], periodEnd, byMember: rankMembers(usage.byMember) };
       });
+    },
+    async featureUsage(accountId, feature) {
+      const account = usageAccount(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
+      const usage = opts.recorder?.localUsage(accountId, feature, account.periodStart) ?? (await readCounters(accountId, account.periodStart)).get(feature) ?? NOTHING;
+      return { feature, used: usage.used, limit: account.plan.quotas[feature], periodEnd: account.periodEnd };
     },
   };
 }

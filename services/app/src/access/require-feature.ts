@@ -25,7 +25,9 @@ const authenticatedBilling: RequestBilling = (res) => requestAuth(res).account?.
 export function requireFeature(feature: Feature, policy: AccessPolicy, billingOf: RequestBilling = authenticatedBilling): RequestHandler {
   return async (_req, res, next) => {
     const billing = await billingOf(res);
-    const decision = decideAccess({ billing, feature, now: nowSeconds(policy.clock), pastDueGraceSeconds: policy.pastDueGraceSeconds });
+    // An operator's override (console) is on the account `authenticate` attached; other sources carry none.
+    const overrides = billingOf === authenticatedBilling ? requestAuth(res).account?.overrides : undefined;
+    const decision = decideAccess({ billing, feature, now: nowSeconds(policy.clock), pastDueGraceSeconds: policy.pastDueGraceSeconds, overrides });
     if (decision.allow) {
       next();
       return;

@@ -1,7 +1,8 @@
-// The admin revenue view over the real Firestore emulator: only ADMIN_EMAILS get it, the figures
-// are the documents the applier wrote, and an instance reads them at most once a minute.
+// The console's revenue view over the real Firestore emulator: only operators get it (ADMIN_EMAILS
+// bootstraps the first admin), the figures are the documents the applier wrote, and an instance
+// reads them at most once a minute.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Firestore } from '@google-cloud/firestore';
+import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { createStore, type Store } from '@billing/shared/firestore/store.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { invoiceFixture, subscriptionFixture } from '@billing/shared/testing/revenue-fixtures.js';
@@ -46,12 +47,14 @@ async function getAs(email: string, path: string): Promise<Response> {
 }
 
 describe('admin revenue view', () => {
-  it('refuses anyone not in ADMIN_EMAILS, page and JSON alike', async () => {
-    for (const path of ['/admin', '/api/admin/revenue']) {
-      const res = await getAs('someone@example.com', path);
-      expect(res.status).toBe(403);
-      expect(await res.json()).toMatchObject({ error: { code: 'forbidden' } });
-    }
+  it('refuses anyone without an operator role: the page as HTML, the API as JSON', async () => {
+    const page = await getAs('someone@example.com', '/admin');
+    expect(page.status).toBe(403);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('data-code="forbidden"');
+    const api = await getAs('someone@example.com', '/api/admin/revenue');
+    expect(api.status).toBe(403);
+    expect(await api.json()).toMatchObject({ error: { code: 'forbidden' } });
     expect((await fetch(`${harness.baseUrl}/api/admin/revenue`)).status).toBe(401);
   });
 
@@ -82,5 +85,28 @@ describe('admin revenue view', () => {
     expect(await mrrNow()).toBe(2_000 + Math.round(100_000 / 12));
     offsetMs += REVENUE_CACHE_MS;
     expect(await mrrNow()).toBe(4_000 + Math.round(100_000 / 12));
+  });
+
+  it('shows the monthly history from the snapshots, as charts and as a table, with its date', async () => {
+    const month = (offset: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + offset, 1));
+    const id = (d: Date) => d.toISOString().slice(0, 7);
+    await store.revenueMonths.doc(id(month(-1))).set({ month: id(month(-1)), takenAt: Timestamp.fromDate(month(-1)), currency: 'usd', mrrByAccount: { a: 2_000, b: 2_000 } });
+    await store.revenueMonths.doc(id(month(0))).set({ month: id(month(0)), takenAt: Timestamp.fromDate(month(0)), currency: 'usd', mrrByAccount: { a: 10_000, c: 2_000 } });
+    offsetMs += REVENUE_CACHE_MS;
+    const history = (await (await getAs('ops@example.com', '/api/admin/revenue/history')).json()) as { months: { month: string; new: number; expansion: number; churn: number; net: number }[] };
+    expect(history.months).toEqual([expect.objectContaining({ month: id(month(-1)), new: 2_000, expansion: 8_000, churn: 2_000, net: 8_000 })]);
+    const page = await (await getAs('ops@example.com', '/admin')).text();
+    expect(page).toContain('data-testid="movements-chart"');
+    expect(page).toContain('data-testid="mrr-chart"');
+    expect(page).toContain(`<tr data-month="${id(month(-1))}">`);
+    expect(page).toContain('data-testid="net">$80.00<');
+    expect(page).toContain('the latest was taken');
+  });
+
+  it('never shows more past-due subscriptions than customers with a payment problem', async () => {
+    const summary = (await (await getAs('ops@example.com', '/api/admin/revenue')).json()) as RevenueSummary;
+    expect(summary.subscriptions.pastDue).toBe(1);
+    expect(summary.paymentProblems).toBe(2); // sub_b past due, and in_3's failed payment
+    expect(summary.paymentProblems).toBeGreaterThanOrEqual(summary.subscriptions.pastDue);
   });
 });

@@ -26,14 +26,13 @@ afterAll(async () => {
 /** A fresh browser context that opens `path` and signs in as `email` on the dev sign-in page it is sent to. */
 const signedIn = (email: string, path = '/billing') => signedInContext(browser, stack.baseUrl, email, path);
 
-/** Clicks a button whose action reloads (or navigates), answering its confirmation with OK. */
+/** Clicks a button whose action reloads (or navigates), confirming it in the page's review dialog; returns what the dialog asked. */
 async function clickConfirmed(page: Page, selector: string): Promise<string> {
-  let question = '';
-  page.once('dialog', (dialog) => {
-    question = dialog.message();
-    void dialog.accept();
-  });
-  await Promise.all([page.waitForEvent('load'), page.click(selector)]);
+  await page.click(selector);
+  const dialog = page.locator('dialog#review');
+  await dialog.waitFor({ state: 'visible' });
+  const question = `${await dialog.locator('[data-role=title]').textContent()} ${await dialog.locator('[data-role=body]').textContent()}`;
+  await Promise.all([page.waitForEvent('load'), dialog.locator('[data-role=confirm]').click()]);
   return question;
 }
 
@@ -150,7 +149,7 @@ describe('a team in a browser', () => {
     // Removed: the member's page falls back to their personal account (once this instance's cache
     // sees the membership gone, which is within moments).
     const question = await clickConfirmed(op, `[data-testid=members] tr[data-user-id="${devSubject(memberEmail)}"] button[data-action=remove-member]`);
-    expect(question).toBe(`Remove ${memberEmail} from the team? They lose its plan at once.`);
+    expect(question).toBe(`Remove ${memberEmail}? They lose the team and its plan at once.`);
     expect(await op.locator(`[data-testid=members] tr[data-user-id="${devSubject(memberEmail)}"]`).count()).toBe(0);
     await mp.goto(`${stack.baseUrl}/billing`);
     for (let i = 0; i < 50 && (await mp.inputValue('[data-testid=account-switcher]')) !== devSubject(memberEmail); i++) {
@@ -178,9 +177,9 @@ describe('a team in a browser', () => {
     expect(await page.textContent('[data-testid=seats-used]')).toBe('1 of 1 seat used');
 
     // The last owner cannot leave: said in the team section, nothing changes.
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.click('[data-testid=members] button[data-action=leave-team]');
-    const flash = page.locator('[data-testid=team] [data-role=flash]');
+    await page.click('dialog#review [data-role=confirm]');
+    const flash = page.locator('dialog#review [data-role=error]');
     await flash.waitFor({ state: 'visible' });
     expect(await flash.textContent()).toBe('You are the last owner: make someone else owner before leaving');
 

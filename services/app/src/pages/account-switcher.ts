@@ -13,9 +13,10 @@ export function accountSwitcher(accounts: readonly AccountListEntry[], activeId:
     </label>
     <details class="new-team">
       <summary>Create team</summary>
-      <form class="create-team" data-testid="create-team">
+      <form class="create-team" data-testid="create-team" method="post" action="/billing" data-feedback>
         <label>Team name <input type="text" name="name" required maxlength="80" autocomplete="off"></label>
         <button type="submit">Create team</button>
+        <span class="field-error" data-role="error" role="alert" hidden></span>
       </form>
     </details>`;
 }

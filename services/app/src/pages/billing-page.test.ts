@@ -1,6 +1,7 @@
 // The billing page as rendered, read back in a real browser (chromium, with the page's own CSS):
 // what the user pays and when, what their plan does not include, and that it fits a phone.
 // (The whole journey, through Checkout and the portal, is billing-page.browser.test.ts.)
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
@@ -33,6 +34,7 @@ function account(subscription: Partial<NonNullable<AccountView['subscription']>>
       ...subscription,
     },
     inGracePeriod: false,
+    graceEndsAt: null,
     trialAvailable: subscription === null,
     entitlements: [],
     usage,
@@ -84,10 +86,11 @@ describe('a subscription that is not running', () => {
 
 describe('the free trial', () => {
   it('is offered on the plan cards only while the user can still have one', async () => {
-    expect(await (await render(account(null))).locator('[data-plan=pro] [data-testid=trial-offer]').textContent()).toBe('14-day free trial');
-    // Subscribed before (here: canceled): Checkout charges from day one, so the cards say nothing of a trial.
+    const fresh = await render(account(null));
+    expect(await fresh.locator('[data-plan=pro] [data-interval=month] button[data-action=checkout]').textContent()).toBe('Start 14-day trial');
+    // Subscribed before (here: canceled): Checkout charges from day one, so the cards say Subscribe.
     const returning = await render({ ...account({ status: 'canceled' }), trialAvailable: false });
-    expect(await returning.locator('[data-testid=trial-offer]').count()).toBe(0);
+    expect(await returning.locator('[data-plan=pro] [data-interval=month] button[data-action=checkout]').textContent()).toBe('Subscribe');
   });
 });
 
@@ -95,7 +98,7 @@ describe('a plan priced per seat', () => {
   it('prices it per seat and asks how many seats before Checkout', async () => {
     const p = await render(account(null));
     const team = p.locator('[data-plan=team]');
-    expect(await team.locator('.prices li').first().textContent()).toMatch(/^\$100\.00 \/ seat \/ month/);
+    expect(await team.locator('[data-interval=month] .price').textContent()).toBe('$100.00 / seat / month');
     expect(await team.locator('input[name=seats]').getAttribute('min')).toBe('1');
     expect(await team.locator('input[name=seats]').getAttribute('max')).toBe('100');
     expect(await p.locator('[data-plan=pro] input[name=seats]').count()).toBe(0);
@@ -116,14 +119,15 @@ describe('a plan priced per seat', () => {
 describe('an end scheduled on a custom date (cancelAt without cancelAtPeriodEnd)', () => {
   it('says when it ends, offers Resume instead of Cancel, and promises a payment only before that date', async () => {
     const beforeRenewal = await render(account({ cancelAt: PERIOD_END - 86_400 }));
-    expect(await text(beforeRenewal, 'ends-on')).toBe(`Ends on ${formatDate(PERIOD_END - 86_400)}`);
+    expect(await text(beforeRenewal, 'plan-status')).toBe(`Cancels on ${formatDate(PERIOD_END - 86_400)}`);
     expect(await beforeRenewal.locator('button[data-action=resume]').count()).toBe(1);
-    expect(await beforeRenewal.locator('button[data-action=cancel]').count()).toBe(0);
+    expect(await beforeRenewal.locator('section.current button[data-action=cancel]').count()).toBe(0);
     expect(await text(beforeRenewal, 'plan-price')).toBe('$20.00 / month');
+    expect(await text(beforeRenewal, 'moves-to-free')).toBe(`Moves to Free on ${formatDate(PERIOD_END - 86_400)}`);
 
     const afterRenewal = PERIOD_END + 10 * 86_400;
     const later = await render(account({ cancelAt: afterRenewal }));
-    expect(await text(later, 'ends-on')).toBe(`Ends on ${formatDate(afterRenewal)}`);
+    expect(await text(later, 'plan-status')).toBe(`Cancels on ${formatDate(afterRenewal)}`);
     expect(await text(later, 'plan-price')).toBe(`$20.00 / month · next payment on ${formatDate(PERIOD_END)}`);
   });
 });
@@ -137,9 +141,9 @@ describe('the banner after Checkout', () => {
 });
 
 describe('the plan cards', () => {
-  it("list each plan's features by their names", async () => {
+  it("list each plan's features by their names, and its quotas and metered prices", async () => {
     const p = await render(account(null));
-    expect(await p.locator('[data-plan=enterprise] ul:not(.prices) li').allTextContents()).toEqual([
+    expect(await p.locator('[data-plan=enterprise] ul.features li').allTextContents()).toEqual([
       'Dashboard',
       'API access',
       'Exports',
@@ -148,6 +152,42 @@ describe('the plan cards', () => {
       'Single sign-on (SSO)',
       'Priority support',
     ]);
+    const team = await p.locator('[data-plan=team] ul.quotas li').allTextContents();
+    expect(team).toContain('1,000,000 api calls a month');
+    expect(team).toContain('API calls billed by use: $0.10 per 1,000');
+    expect(team).toContain('AI tokens billed by use: $2.00 per 1,000,000');
+    expect(await p.locator('[data-plan=free] ul.quotas li').allTextContents()).toContain('No exports');
+  });
+
+  it('offer monthly and yearly prices only (no day or week test price), with the yearly saving', async () => {
+    const p = await render(account(null));
+    expect(await p.locator('[data-lookup-key=pro_day], [data-lookup-key=pro_week]').count()).toBe(0);
+    expect(await text(p, 'yearly-saving')).toBe('save up to 17%');
+    // The toggle shows one interval at a time, without the script.
+    expect(await p.isVisible('[data-plan=pro] [data-interval=month] button')).toBe(true);
+    expect(await p.isVisible('[data-plan=pro] [data-interval=year] button')).toBe(false);
+    await p.click('label[for=interval-year]');
+    expect(await p.isVisible('[data-plan=pro] [data-interval=year] button')).toBe(true);
+    expect(await p.isVisible('[data-plan=pro] [data-interval=month] button')).toBe(false);
+  });
+
+  it('name one action per plan for what it does, with a descriptive accessible name', async () => {
+    const p = await render(account({}));
+    const names = async (plan: string) => p.locator(`[data-plan=${plan}] .price-option button`).evaluateAll((bs) => bs.map((b) => `${b.textContent ?? ''} | ${b.getAttribute('aria-label') ?? ''}`));
+    expect(await names('free')).toEqual(['Downgrade to Free | Downgrade to Free at the end of the billing period']);
+    expect(await names('pro')).toEqual(['Current plan | Pro, $20.00 / month: your current plan', 'Switch to yearly | Switch to yearly Pro, $200.00 / year']);
+    expect(await names('team')).toEqual(['Upgrade | Upgrade to Team, $100.00 / seat / month', 'Upgrade | Upgrade to Team, $1,000.00 / seat / year']);
+    const onTeam = await render(account({ planId: 'team', priceId: 'price_team_year', interval: 'year', seats: 2 }));
+    expect(await onTeam.locator('[data-plan=pro] [data-interval=month] button').textContent()).toBe('Downgrade');
+    expect(await onTeam.locator('[data-plan=free] button').textContent()).toBe('Downgrade to Free');
+    expect(await (await render(account(null))).locator('[data-plan=free] button').textContent()).toBe('Current plan');
+  });
+
+  it('send Enterprise to sales when a contact is configured', async () => {
+    const p = await render(account(null), { salesContactUrl: 'mailto:sales@example.com' });
+    expect(await p.locator('[data-plan=enterprise] [data-testid=contact-sales]').first().getAttribute('href')).toBe('mailto:sales@example.com');
+    expect(await p.locator('[data-plan=enterprise] button[data-action=checkout]').count()).toBe(0);
+    expect(await (await render(account(null))).locator('[data-plan=enterprise] button[data-action=checkout]').count()).toBe(1);
   });
 });
 
@@ -156,14 +196,63 @@ const usage: AccountView['usage'] = [
   { feature: 'api_calls', used: 250, limit: 1000, periodEnd: PERIOD_END, byMember: [] },
 ];
 
+const openInvoice = { id: 'in_open', customerId: 'cus_1', number: 'ABCD-0002', status: 'open' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 0, created: PERIOD_END - 86_400, hostedInvoiceUrl: 'https://invoice.example/2', invoicePdf: null };
+
 describe('payment problems', () => {
-  it('asks to confirm a payment the bank wants authenticated, and to update the card after a failure', async () => {
-    const action = await render(account({ paymentIssue: 'action_required' }));
-    expect(await text(action, 'payment-action')).toMatch(/^Your bank asks you to confirm your last payment\./);
-    expect(await text(action, 'past-due')).toBeNull();
-    const failed = await render(account({ status: 'past_due', paymentIssue: 'failed' }));
-    expect(await text(failed, 'past-due')).toMatch(/^Your last payment failed\./);
-    expect(await text(failed, 'payment-action')).toBeNull();
+  it('says what failed, when the features turn off, and offers Pay now and Update payment method', async () => {
+    const graceEnd = PERIOD_END + 2 * 86_400;
+    const failed = await render({ ...account({ status: 'past_due', paymentIssue: 'failed' }), inGracePeriod: true, graceEndsAt: graceEnd }, { invoices: { invoices: [openInvoice], hasMore: false } });
+    expect(await text(failed, 'past-due')).toMatch(
+      new RegExp(`^Your payment of \\$20\\.00 on ${formatDate(PERIOD_END - 86_400)} failed\\. Your Pro features stay on until ${formatDate(graceEnd)}; after that the account moves to the Free plan until it is paid\\.`),
+    );
+    expect(await failed.locator('[data-testid=pay-now]').getAttribute('href')).toBe('https://invoice.example/2');
+    expect(await failed.locator('[data-testid=past-due] button[data-action=update-card]').count()).toBe(1);
+    expect(await text(failed, 'plan-status')).toBe('Past due');
+    // The invoice row says so too, with its Pay action.
+    expect(await text(failed, 'invoice-status')).toBe('Past due');
+    expect(await failed.locator('[data-testid=pay-invoice]').getAttribute('aria-label')).toBe('Pay invoice ABCD-0002, $20.00');
+    // Past the grace: the features are off.
+    const over = await render({ ...account({ status: 'past_due', paymentIssue: 'failed' }), plan: { id: 'free', name: 'Free' } }, { invoices: { invoices: [openInvoice], hasMore: false } });
+    expect(await text(over, 'past-due')).toContain('Your paid features are off until it is paid.');
+  });
+
+  it('asks to confirm a payment the bank wants authenticated', async () => {
+    const action = await render(account({ paymentIssue: 'action_required' }), { invoices: { invoices: [openInvoice], hasMore: false } });
+    expect(await text(action, 'past-due')).toMatch(/needs your confirmation: your bank asks you to approve it\./);
+    expect(await action.locator('[data-testid=pay-now]').textContent()).toBe('Confirm payment');
+  });
+
+  it('pays with the new card on the return from the card form, and tells a member whom to ask', async () => {
+    const back = await render(account({ status: 'past_due', paymentIssue: 'failed' }), { invoices: { invoices: [openInvoice], hasMore: false }, paymentMethodUpdated: true });
+    expect(await back.locator('[data-testid=past-due]').getAttribute('data-auto-pay')).toBe('in_open');
+    const member = await render({ ...account({ status: 'past_due', paymentIssue: 'failed' }), account: { id: 'team_1', kind: 'team', name: 'T', role: 'member', canManageBilling: false } });
+    expect(await text(member, 'payment-problem')).toBe("The last payment did not go through. The team's owners and admins can settle it on this page.");
+  });
+});
+
+describe('status badges', () => {
+  it('say the state of a current subscription, and nothing for an ended one', async () => {
+    expect(await text(await render(account({})), 'plan-status')).toBe('Active');
+    expect(await text(await render(account({ status: 'trialing', trialEnd: PERIOD_END })), 'plan-status')).toBe(`Trial · ends ${formatDate(PERIOD_END)}`);
+    expect(await text(await render(account({ status: 'paused' })), 'plan-status')).toBe('Paused');
+    const ended = await render({ ...account({ status: 'canceled' }), plan: { id: 'free', name: 'Free' } });
+    expect(await text(ended, 'plan-name')).toBe('Free');
+    expect(await text(ended, 'plan-status')).toBeNull(); // never "Free · Canceled"
+  });
+
+  it('offer Manage billing only to an account with a Stripe customer', async () => {
+    expect(await (await render(account(null), { hasBillingAccount: false })).locator('button[data-action=portal]').count()).toBe(0);
+    expect(await (await render(account({}))).locator('section.current button[data-action=portal]').count()).toBe(1);
+  });
+});
+
+describe('what is coming', () => {
+  it('shows the next invoice, the card on file with Update, and the credit balance', async () => {
+    const p = await render(account({}), { outlook: { card: { brand: 'visa', last4: '4242', expMonth: 3, expYear: 2031 }, balance: -500, currency: 'usd', upcoming: { currency: 'usd', amountDue: 2_350, periodEnd: PERIOD_END } } });
+    expect(await text(p, 'next-invoice')).toBe(`$23.50 on ${formatDate(PERIOD_END)}`);
+    expect(await text(p, 'card')).toMatch(/^Visa ending 4242, expires 03\/2031\s+Update/);
+    expect(await text(p, 'credit-balance')).toBe('$5.00, taken off your next invoices');
+    expect(await text(await render(account({}), { outlook: null }), 'outlook-unavailable')).toMatch(/could not be read from Stripe/);
   });
 });
 
@@ -182,15 +271,32 @@ describe('usage', () => {
 });
 
 describe('the end of a trial', () => {
-  it('says once when a trial set to cancel ends, and both dates when the cancellation comes later', async () => {
+  it('says once when a trial set to cancel ends, and the cancellation date when it comes later', async () => {
     const once = await render(account({ status: 'trialing', trialEnd: PERIOD_END, cancelAtPeriodEnd: true, currentPeriodEnd: PERIOD_END }));
-    expect(await text(once, 'trial')).toBeNull();
-    expect(await text(once, 'ends-on')).toBe(`Ends on ${formatDate(PERIOD_END)}`);
+    expect(await text(once, 'plan-status')).toBe(`Trial · cancels on ${formatDate(PERIOD_END)}`);
     const later = PERIOD_END + 31 * 86_400;
     const both = await render(account({ status: 'trialing', trialEnd: PERIOD_END, cancelAtPeriodEnd: true, cancelAt: later }));
-    expect(await text(both, 'trial')).toBe(`Trial ends on ${formatDate(PERIOD_END)}`);
-    expect(await text(both, 'ends-on')).toBe(`Ends on ${formatDate(later)}`);
-    expect(await text(await render(account({ status: 'trialing', trialEnd: PERIOD_END })), 'trial')).toBe(`Trial ends on ${formatDate(PERIOD_END)}`);
+    expect(await text(both, 'plan-status')).toBe(`Trial · ends ${formatDate(PERIOD_END)}`);
+    expect(await text(both, 'moves-to-free')).toBe(`Moves to Free on ${formatDate(later)}`);
+  });
+});
+
+describe('usage levels', () => {
+  it('turn amber at 80% and red at 100%, with an upgrade button', async () => {
+    const p = await render(account({}, [
+      { feature: 'api_calls', used: 100_000, limit: 100_000, periodEnd: PERIOD_END, byMember: [] },
+      { feature: 'analyses', used: 850, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
+      { feature: 'tokens', used: 5, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
+    ]));
+    expect(await p.locator('[data-feature=api_calls].usage-row').getAttribute('data-level')).toBe('full');
+    expect(await p.locator('[data-feature=api_calls] [data-testid=upgrade-quota]').getAttribute('href')).toBe('#plans');
+    expect(await p.locator('[data-feature=analyses].usage-row').getAttribute('data-level')).toBe('warn');
+    expect(await p.locator('[data-feature=tokens].usage-row').getAttribute('data-level')).toBe('ok');
+    // A paying account sees its usage above the plans; a free one the plans first.
+    const order = (page: Page): Promise<string[]> => page.locator('main > section').evaluateAll((sections: Element[]) => sections.map((el) => el.className));
+    expect((await order(p)).indexOf('usage')).toBeLessThan((await order(p)).indexOf('plans'));
+    const free = await render(account(null, usage));
+    expect((await order(free)).indexOf('usage')).toBeGreaterThan((await order(free)).indexOf('plans'));
   });
 });
 
@@ -248,5 +354,54 @@ describe('on a phone', () => {
     // The usage bar takes the row's width under the name and the count.
     const bar = await p.locator('[data-feature=api_calls] progress').boundingBox();
     expect(bar?.width ?? 0).toBeGreaterThan(300);
+    // Tables become stacked rows: every action is on screen.
+    for (const selector of ['button[data-action=rename-key]', 'button[data-action=revoke-key]', '[data-testid=invoices] a:text("View")', '[data-testid=invoices] a:text("PDF")']) {
+      const box = await p.locator(selector).boundingBox();
+      expect(box, selector).not.toBeNull();
+      expect((box?.x ?? 0) + (box?.width ?? 0), selector).toBeLessThanOrEqual(390);
+    }
+    expect(await p.locator('[data-testid=invoices] thead').isVisible()).toBe(false);
+  });
+});
+
+const AXE = fileURLToPath(new URL('../../../../node_modules/axe-core/axe.min.js', import.meta.url));
+
+/** axe-core's serious and critical violations on the page as shown (ids and the first node each). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
+    return (await axe.run(document)).violations;
+  });
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
+}
+
+describe('accessibility', () => {
+  const states: [string, AccountView, Partial<BillingPageModel>][] = [
+    ['free', account(null, usage), {}],
+    ['trialing', account({ status: 'trialing', trialEnd: PERIOD_END }, usage), {}],
+    ['active', account({}, usage), { outlook: { card: { brand: 'visa', last4: '4242', expMonth: 3, expYear: 2031 }, balance: -500, currency: 'usd', upcoming: { currency: 'usd', amountDue: 2_000, periodEnd: PERIOD_END } } }],
+    ['past due', { ...account({ status: 'past_due', paymentIssue: 'failed' }), inGracePeriod: true, graceEndsAt: PERIOD_END }, { invoices: { invoices: [openInvoice], hasMore: false } }],
+    ['canceling', account({ cancelAtPeriodEnd: true }), {}],
+    ['paused', account({ status: 'paused' }), {}],
+    ['ended', { ...account({ status: 'canceled' }), plan: { id: 'free', name: 'Free' }, trialAvailable: false }, {}],
+    ['team seats', account({ planId: 'team', priceId: 'price_team_month', seats: 3 }), { apiKeys: [{ id: 'key_1', name: 'ci', prefix: 'bk_1', createdAt: PERIOD_END, lastUsedAt: null }] }],
+  ];
+  for (const [state, acc, over] of states) {
+    it(`has no serious or critical axe violation when ${state}, at desktop and phone widths`, async () => {
+      expect(await seriousViolations(await render(acc, over))).toEqual([]);
+      const phone = await render(acc, over, 390);
+      expect(await seriousViolations(phone)).toEqual([]);
+      expect(await scrollWidth(phone)).toBeLessThanOrEqual(390);
+    });
+  }
+
+  it('starts with a skip link to the main content, and says the page needs JavaScript when it is off', async () => {
+    const p = await render(account({}));
+    expect(await p.locator('body > a').first().getAttribute('href')).toBe('#main');
+    expect(await p.locator('main#main').count()).toBe(1);
+    expect(await p.locator('noscript').count()).toBe(1);
+    // No form sends a key name (or anything) in a URL: every form posts.
+    expect(await p.locator('form:not([method=post]):not([method=dialog])').count()).toBe(0);
   });
 });

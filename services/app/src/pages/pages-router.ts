@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { accountsOf, readInvitation, readTeamView, type TeamDeps } from '@billing/shared/accounts/teams.js';
 import { readAccount } from '@billing/shared/billing-ops/read-account.js';
 import { listAccountInvoices } from '@billing/shared/billing-ops/account-invoices.js';
+import { readBillingOutlook } from '@billing/shared/billing-ops/billing-outlook.js';
 import type { Identity } from '@billing/shared/identity/identity.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
@@ -18,14 +19,23 @@ import { requestAuth } from '../auth/request-identity.js';
 import type { UsageView } from '../ports/usage-view.js';
 import { accountView } from '../routes/account-view.js';
 import { plansView } from '../routes/plans-view.js';
-import { renderBillingPage } from './billing-page.js';
+import { renderBillingPage, renderNeedsScriptPage } from './billing-page.js';
 import { renderInvitationNotFoundPage, renderInvitationPage } from './invitation-page.js';
 
 const CheckoutOutcome = z.enum(['success', 'open', 'expired', 'canceled']);
 
 const sendPage = (res: Response, status: number, page: string) => res.status(status).type('html').set('Cache-Control', 'no-store').send(page);
 
-export function pagesRouter(deps: { billing: BillingOpsDeps; usage: UsageView; policy: AccessPolicy; logger: Logger; devSignOut: boolean; isAdmin: (identity: Identity) => boolean }): Router {
+export function pagesRouter(deps: {
+  billing: BillingOpsDeps;
+  usage: UsageView;
+  policy: AccessPolicy;
+  logger: Logger;
+  devSignOut: boolean;
+  isAdmin: (identity: Identity) => boolean;
+  /** The Enterprise card's "Contact sales" link; null: bought like any plan. */
+  salesContactUrl?: string | null;
+}): Router {
   const router = Router();
   const plans = plansView(deps.billing.priceIds);
   const teams: TeamDeps = { store: createStore(deps.billing.firestore), clock: deps.policy.clock, pastDueGraceSeconds: deps.policy.pastDueGraceSeconds };
@@ -36,16 +46,18 @@ export function pagesRouter(deps: { billing: BillingOpsDeps; usage: UsageView; p
     // A page view reads the account fresh (it follows a return from Checkout or the portal, where
     // the cache's listener may still be a few milliseconds behind); the API uses the cache.
     const account = await readAccount(deps.billing.firestore, accountId);
-    const [usage, apiKeys, invoices, accounts, team] = await Promise.all([
+    const manage = canManageBilling(auth.role);
+    // What Stripe alone knows (invoices, card, credit, next invoice) is for owners and admins; a
+    // Stripe outage leaves those parts saying so while the rest of the page renders.
+    const unavailable = (what: string) => (err: unknown) => {
+      requestLogger(req, deps.logger).warn({ event: `billing_page.${what}_unavailable`, accountId, err }, `${what} unavailable`);
+      return null;
+    };
+    const [usage, apiKeys, invoices, outlook, accounts, team] = await Promise.all([
       deps.usage.summary(accountId),
       deps.usage.apiKeys(accountId),
-      // Invoices are for the account's owners and admins only.
-      canManageBilling(auth.role)
-        ? listAccountInvoices(deps.billing, account, { limit: 12 }).catch((err: unknown) => {
-            requestLogger(req, deps.logger).warn({ event: 'billing_page.invoices_unavailable', accountId, err }, 'invoices unavailable');
-            return null;
-          })
-        : Promise.resolve(null),
+      manage ? listAccountInvoices(deps.billing, account, { limit: 12 }).catch(unavailable('invoices')) : Promise.resolve(null),
+      manage && account.stripeCustomerId ? readBillingOutlook(deps.billing, account).catch(unavailable('outlook')) : Promise.resolve(undefined),
       accountsOf(teams.store, identity),
       account.kind === 'team' ? readTeamView(teams, auth) : Promise.resolve(null),
     ]);
@@ -66,9 +78,15 @@ export function pagesRouter(deps: { billing: BillingOpsDeps; usage: UsageView; p
           accounts,
           team,
           publicBaseUrl: deps.billing.publicBaseUrl,
+          outlook,
+          paymentMethodUpdated: req.query['payment_method'] === 'updated',
+          salesContactUrl: deps.salesContactUrl ?? null,
         }),
       );
   });
+  // The page's forms are sent by its script as JSON; one submitted without it (method=post, so no
+  // field lands in a URL) is told that the script is needed, and nothing changes.
+  router.post('/billing', (_req, res) => sendPage(res, 400, renderNeedsScriptPage()));
 
   // An invitation's acceptance page, for the invited email only: any other signed-in user, like an
   // unknown or malformed id, gets the same 404 page (nothing says the invitation exists).

@@ -39,6 +39,7 @@ function teamAccount(role: Role, viewer = { id: 'u_olga', email: 'olga@example.c
       seats: 5,
     },
     inGracePeriod: false,
+    graceEndsAt: null,
     trialAvailable: false,
     entitlements: [],
     usage: [],
@@ -205,7 +206,7 @@ describe('what a plain member sees of billing', () => {
   it("is told a payment problem is for the team's owners and admins, without the portal", async () => {
     const failing = teamAccount('member', MIA);
     const p = await render({ ...failing, subscription: failing.subscription && { ...failing.subscription, status: 'past_due', paymentIssue: 'failed' } }, team('member'));
-    expect(await p.textContent('[data-testid=payment-problem]')).toBe("The last payment did not go through. The team's owners and admins can settle it in Manage billing.");
+    expect(await p.textContent('[data-testid=payment-problem]')).toBe("The last payment did not go through. The team's owners and admins can settle it on this page.");
     expect(await p.locator('[data-testid=past-due], [data-action=portal]').count()).toBe(0);
   });
 

@@ -112,9 +112,10 @@ function inviteForm(): SafeHtml {
   return html`<div class="banner warn" role="alert" data-testid="seats-exhausted" hidden>
       <span data-role="message"></span> <button type="button" data-role="add-seats">Add seats</button>
     </div>
-    <form class="invite-form" data-testid="invite-form">
+    <form class="invite-form" data-testid="invite-form" method="post" action="/billing" data-feedback>
       <label>Email <input type="email" name="email" required maxlength="254" autocomplete="off"></label>
       <label>Role <select name="role"><option value="member" selected>Member</option><option value="admin">Admin</option></select></label>
       <button type="submit">Invite</button>
+      <span class="field-error" data-role="error" role="alert" hidden></span>
     </form>`;
 }

@@ -5,7 +5,9 @@ import type { BillingGateway } from '@billing/shared/ports/billing-gateway.js';
 import { accountInvoicePdfUrl, listAccountInvoices } from '@billing/shared/billing-ops/account-invoices.js';
 import { readAccount } from '@billing/shared/billing-ops/read-account.js';
 import type { Firestore } from '@google-cloud/firestore';
-import { billingManager } from '../auth/request-identity.js';
+import { canManageBilling } from '@billing/shared/model/account-documents.js';
+import { billingManager, requestAuth } from '../auth/request-identity.js';
+import { renderForbiddenPage } from '../pages/billing-page.js';
 import { parseInput } from '../http/parse-input.js';
 
 /** Stripe ids are at most 255 characters: a longer one is refused here, without asking Stripe. */
@@ -28,6 +30,11 @@ export function invoicesRouter(deps: { gateway: BillingGateway; firestore: Fires
   });
 
   router.get('/invoices/:id/pdf', async (req, res) => {
+    // A link followed in the browser (a member given an owner's link): refused with a page, not JSON.
+    if (!canManageBilling(requestAuth(res).role) && req.accepts(['json', 'html']) === 'html') {
+      res.status(403).type('html').set('Cache-Control', 'no-store').send(renderForbiddenPage("Invoices are for the account's owners and admins. Ask one of them for this invoice."));
+      return;
+    }
     const { accountId } = billingManager(res);
     const id = InvoiceId.safeParse(req.params['id']);
     // A malformed id answers like someone else's: 404.

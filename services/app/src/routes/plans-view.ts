@@ -12,6 +12,8 @@ export interface PlanView {
   prices: { lookupKey: string; priceId: string; interval: BillingInterval; unitAmount: number; currency: string }[];
   /** Priced per seat (the prices are per seat): the seats one may buy. null: a flat price. */
   seats: { min: number; max: number } | null;
+  /** Usage billed per unit beyond the plan's price (Stripe meters): the unit price in cents, as a decimal string. */
+  meteredPrices: { feature: MeteredFeature; unitAmountDecimal: string }[];
 }
 
 export function plansView(priceIds: PriceIdMap): PlanView[] {
@@ -29,6 +31,7 @@ export function plansView(priceIds: PriceIdMap): PlanView[] {
         return priceId ? [{ lookupKey: p.lookupKey, priceId, interval: p.interval, unitAmount: p.unitAmount, currency: p.currency }] : [];
       }),
       seats: plan.seats,
+      meteredPrices: plan.meteredPrices.map((m) => ({ feature: m.feature, unitAmountDecimal: m.unitAmountDecimal })),
     };
   });
 }

@@ -19,7 +19,7 @@ import type { Logger } from '@billing/shared/logging/logger.js';
 import type { AccountDoc } from '@billing/shared/model/account-documents.js';
 import type { UserId } from '@billing/shared/model/ids.js';
 import { AccountId } from '@billing/shared/model/ids.js';
-import { Feature, MeteredFeature } from '@billing/shared/plans/catalog.js';
+import { Feature, isMeteredFeature, type MeteredFeature } from '@billing/shared/plans/catalog.js';
 import { nowSeconds, type Clock } from '@billing/shared/ports/clock.js';
 import { AccountParams, CheckRequest, TrackRequest, type AccountResponse, type CheckResponse, type TrackResponse, type UsageFigure } from '@billing/shared/service-api/contract.js';
 import { idempotentTrack } from '@billing/shared/service-api/idempotent-track.js';
@@ -82,7 +82,7 @@ function usageBody(usage: CheckUsage): UsageFigure {
   return { used: usage.used, limit: usage.limit, remaining: remainingOf(usage), resetsAt: new Date(usage.resetsAt * 1000).toISOString() };
 }
 
-const toCheckUsage = (u: FeatureUsage): CheckUsage => ({ used: u.used, limit: u.limit, resetsAt: u.periodEnd });
+const toCheckUsage = (u: Pick<FeatureUsage, 'used' | 'limit' | 'periodEnd'>): CheckUsage => ({ used: u.used, limit: u.limit, resetsAt: u.periodEnd });
 
 export function serviceRouter(deps: ServiceRouterDeps): Router {
   const router = Router();
@@ -105,18 +105,14 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
   }
 
   async function usageOf(account: AccountDoc, feature: MeteredFeature): Promise<CheckUsage> {
-    const all = await metering.usage.summary(AccountId.parse(account.accountId));
-    const found = all.find((u) => u.feature === feature);
-    if (!found) throw new Error(`no usage figure for ${feature}`);
-    return toCheckUsage(found);
+    return toCheckUsage(await metering.usage.featureUsage(AccountId.parse(account.accountId), feature));
   }
 
   router.post('/check', auth('check'), ...json, async (req, res) => {
     const body = parseInput(CheckRequest, req.body);
     const account = await accountOf(body);
-    const metered = MeteredFeature.safeParse(body.feature);
-    const usage = metered.success ? await usageOf(account, metered.data) : null;
-    const decision = decideCheck({ billing: account.billing, feature: body.feature, units: body.units, usage, now: nowSeconds(clock), pastDueGraceSeconds: metering.pastDueGraceSeconds });
+    const usage = isMeteredFeature(body.feature) ? await usageOf(account, body.feature) : null;
+    const decision = decideCheck({ billing: account.billing, feature: body.feature, units: body.units, usage, now: nowSeconds(clock), pastDueGraceSeconds: metering.pastDueGraceSeconds, overrides: account.overrides });
     res.json({
       allowed: decision.allowed,
       reason: decision.reason,

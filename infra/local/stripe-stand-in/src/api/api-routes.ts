@@ -11,6 +11,7 @@ import { endpoints as entitlementFeatureWrites } from './entitlement-feature-wri
 import { endpoints as entitlements } from './entitlements.js';
 import { endpoints as events } from './events.js';
 import { endpoints as invoices } from './invoices.js';
+import { endpoints as paymentMethods } from './payment-methods.js';
 import { endpoints as priceWrites } from './price-writes.js';
 import { endpoints as prices } from './prices.js';
 import { endpoints as productFeatures } from './product-features.js';
@@ -21,6 +22,7 @@ import { endpoints as webhookEndpoints } from './webhook-endpoints.js';
 
 export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   ...customers,
+  ...paymentMethods,
   ...products,
   ...productWrites,
   ...productFeatures,

@@ -5,8 +5,8 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { BillingContext } from '../billing/billing-context.js';
 import type { SubscriptionRecord } from '../billing/stand-in-state.js';
-import { cancelNow, changeSubscription, resumeSubscription, setCancelAt, setCancelAtPeriodEnd, setPauseCollection } from '../billing/subscription-changes.js';
-import { applyItemChanges, ProrationBehavior as ProrationBehaviors } from '../billing/subscription-item-changes.js';
+import { cancelNow, changeSubscription, resumeSubscription, setCancelAt, setCancelAtPeriodEnd, setPauseCollection, setTrialEnd } from '../billing/subscription-changes.js';
+import { applyItemChanges, applyItemChangesIfPaid, ProrationBehavior as ProrationBehaviors } from '../billing/subscription-item-changes.js';
 import { emptyable, expandParam, formBool, formInt, listParams, metadataParam } from '../http/request-params.js';
 import { badState, invalidParam, noSuchResource } from '../http/stripe-error.js';
 import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
@@ -46,6 +46,8 @@ const updateParams = z.strictObject({
   /** A date to end the subscription on (the Dashboard's "cancel on a custom date"); '' clears it. */
   cancel_at: emptyable(formInt).optional(),
   pause_collection: emptyable(z.strictObject({ behavior: z.enum(['keep_as_draft', 'mark_uncollectible', 'void']), resumes_at: formInt.optional() })).optional(),
+  /** A new trial end (unix seconds, in the future; 'now' ends the trial: not supported here). */
+  trial_end: formInt.optional(),
   payment_behavior: z.enum(['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete']).optional(),
   metadata: metadataParam.optional(),
   expand: expandParam,
@@ -55,12 +57,24 @@ const update = endpoint('post', '/v1/subscriptions/:id', updateParams, (ctx, p, 
   const record = subscriptionRecordOrThrow(ctx, pathParam(path, 'id'));
   const sub = record.subscription;
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') throw badState('A canceled subscription can only update its cancellation_details and metadata.', 'subscription_canceled');
+  if (p.payment_behavior === 'pending_if_incomplete') {
+    // Only the attributes a pending update can hold are allowed with it (Stripe's pending updates reference).
+    const unsupported = (['cancel_at', 'cancel_at_period_end', 'pause_collection', 'metadata'] as const).find((k) => p[k] !== undefined);
+    if (unsupported) throw invalidParam(unsupported, `You cannot pass ${unsupported} with payment_behavior=pending_if_incomplete.`);
+    applyItemChangesIfPaid(ctx, record, itemChangesOf(ctx, sub, p.items ?? []), p.proration_behavior ?? 'create_prorations');
+    return sub;
+  }
   applyItemChanges(ctx, record, itemChangesOf(ctx, sub, p.items ?? []), p.proration_behavior ?? 'create_prorations');
   if (p.cancel_at !== undefined && p.cancel_at_period_end !== undefined) throw invalidParam('cancel_at', 'You may only specify one of these parameters: cancel_at, cancel_at_period_end.');
   if (p.cancel_at !== undefined) setCancelAt(ctx, record, p.cancel_at === '' ? null : p.cancel_at);
   // `false` also clears a cancellation scheduled with cancel_at (Stripe: "to clear the cancellation status").
   const scheduled = sub.cancel_at_period_end || sub.cancel_at !== null;
   if (p.cancel_at_period_end !== undefined && (p.cancel_at_period_end ? !sub.cancel_at_period_end : scheduled)) setCancelAtPeriodEnd(ctx, record, p.cancel_at_period_end);
+  if (p.trial_end !== undefined) {
+    if (p.trial_end <= ctx.clock.now()) throw invalidParam('trial_end', 'Invalid timestamp: must be an integer Unix timestamp in the future.');
+    if (sub.status !== 'trialing') throw badState('The stand-in moves the trial end of a trialing subscription only.', 'subscription_not_trialing');
+    setTrialEnd(ctx, record, p.trial_end);
+  }
   if (p.pause_collection !== undefined) setPauseCollection(ctx, record, p.pause_collection === '' ? null : { behavior: p.pause_collection.behavior, resumes_at: p.pause_collection.resumes_at ?? null });
   if (p.metadata) {
     const metadata = p.metadata;

@@ -15,6 +15,11 @@ export interface SubscriptionRecord {
   trialWillEndSent: boolean;
   /** Proration (in cents) carried to the next invoice (`proration_behavior=create_prorations`). */
   pendingProration: number;
+  /**
+   * An item change made with `payment_behavior=pending_if_incomplete` whose invoice is not paid:
+   * applied when `invoiceId` is paid, discarded (and the invoice voided) at `pending_update.expires_at`.
+   */
+  pendingUpdate?: { invoiceId: string; items: Stripe.SubscriptionItem[]; restartedPeriod: { start: number; end: number } | null } | null;
 }
 
 /** Line items and trial a Checkout Session was created with (Stripe keeps these off the session object). */

@@ -100,6 +100,19 @@ export function setCancelAt(ctx: BillingContext, record: SubscriptionRecord, at:
   });
 }
 
+/**
+ * Moves a trial's end (`trial_end` on update). The trial is the current period, so the period ends
+ * with it; the trial_will_end notice is due again before the new end. Only a trialing subscription
+ * here: Stripe also starts a new trial on an active one, which the product never asks for.
+ */
+export function setTrialEnd(ctx: BillingContext, record: SubscriptionRecord, trialEnd: number): void {
+  record.trialWillEndSent = false;
+  changeSubscription(ctx, record, (sub) => {
+    sub.trial_end = trialEnd;
+    for (const item of sub.items.data) item.current_period_end = trialEnd;
+  });
+}
+
 export function setPauseCollection(ctx: BillingContext, record: SubscriptionRecord, pause: Stripe.Subscription.PauseCollection | null): void {
   changeSubscription(ctx, record, (sub) => {
     sub.pause_collection = pause;

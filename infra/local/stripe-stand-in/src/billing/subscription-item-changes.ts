@@ -6,8 +6,9 @@ import type Stripe from 'stripe';
 import { addInterval } from './billing-periods.js';
 import type { BillingContext } from './billing-context.js';
 import type { InvoiceLine } from './invoice-object.js';
+import { attemptPayment, closeUnpaidInvoice, customerOf, issueInvoice } from './invoicing.js';
 import type { SubscriptionRecord } from './stand-in-state.js';
-import { changeSubscription, chargeNow, licensedLines } from './subscription-changes.js';
+import { changeSubscription, chargeNow, customerIdOf, licensedLines } from './subscription-changes.js';
 import { currentPeriod, licensedItem, setPeriod, subscriptionItem } from './subscription-object.js';
 
 export const ProrationBehavior = ['create_prorations', 'none', 'always_invoice'] as const;
@@ -110,4 +111,80 @@ export function applyItemChanges(ctx: BillingContext, record: SubscriptionRecord
   // A net credit still gets its invoice: its total is negative, nothing is due, and the credit
   // goes to the customer's balance for the next invoices, as at Stripe.
   if (outcome.invoiceNow.length > 0) chargeNow(ctx, record, outcome.invoiceNow, 'subscription_update');
+}
+
+/** Stripe keeps a pending update for 23 hours; then it is discarded and its invoice voided. */
+export const PENDING_UPDATE_SECONDS = 23 * 3600;
+
+/**
+ * `payment_behavior=pending_if_incomplete` (https://docs.stripe.com/billing/subscriptions/pending-updates):
+ * a change that invoices at once is applied only if that invoice is paid. When the charge fails
+ * (or needs 3D Secure) the subscription keeps its items and period, the change waits in
+ * `pending_update` with the invoice open as `latest_invoice`, and paying that invoice later
+ * applies it (settlePendingUpdate). A change that invoices nothing now is applied as usual.
+ */
+export function applyItemChangesIfPaid(ctx: BillingContext, record: SubscriptionRecord, changes: readonly ItemChange[], proration: ProrationBehavior): void {
+  if (changes.length === 0) return;
+  const now = ctx.clock.now();
+  const outcome = itemChangeOutcome(record.subscription, changes, now, proration);
+  if (outcome.invoiceNow.length === 0) return applyItemChanges(ctx, record, changes, proration);
+  const sub = record.subscription;
+  const invoice = issueInvoice(ctx, {
+    customer: customerOf(ctx, customerIdOf(sub)),
+    subscription: sub,
+    billingReason: 'subscription_update',
+    lines: outcome.invoiceNow,
+    period: outcome.restartedPeriod ?? currentPeriod(sub),
+  });
+  const pending = { invoiceId: invoice.id, items: outcome.items, restartedPeriod: outcome.restartedPeriod };
+  if (attemptPayment(ctx, invoice, null) === 'paid') {
+    applyPending(ctx, record, pending);
+    return;
+  }
+  record.pendingUpdate = pending;
+  changeSubscription(ctx, record, (s) => {
+    s.latest_invoice = invoice.id;
+    s.pending_update = {
+      billing_cycle_anchor: outcome.restartedPeriod?.start ?? null,
+      cancel_at_period_end: null,
+      discount: null,
+      discounts: null,
+      expires_at: now + PENDING_UPDATE_SECONDS,
+      metadata: null,
+      subscription_items: outcome.items,
+      trial_end: null,
+      trial_from_plan: null,
+    };
+  });
+}
+
+function applyPending(ctx: BillingContext, record: SubscriptionRecord, pending: NonNullable<SubscriptionRecord['pendingUpdate']>): void {
+  changeSubscription(ctx, record, (s) => {
+    s.items.data = pending.items;
+    s.pending_update = null;
+    if (pending.restartedPeriod) {
+      setPeriod(s, pending.restartedPeriod.start, pending.restartedPeriod.end);
+      s.billing_cycle_anchor = pending.restartedPeriod.start;
+    }
+  });
+}
+
+/** The invoice `invoiceId` was paid: the pending update it carries, if any, is applied. */
+export function settlePendingUpdate(ctx: BillingContext, record: SubscriptionRecord, invoiceId: string): void {
+  const pending = record.pendingUpdate;
+  if (!pending || pending.invoiceId !== invoiceId) return;
+  record.pendingUpdate = null;
+  applyPending(ctx, record, pending);
+  ctx.events.emit('customer.subscription.pending_update_applied', record.subscription);
+}
+
+/** `pending_update.expires_at` passed unpaid: the change is dropped and its invoice voided. */
+export function expirePendingUpdate(ctx: BillingContext, record: SubscriptionRecord): void {
+  const pending = record.pendingUpdate;
+  if (!pending) return;
+  record.pendingUpdate = null;
+  const invoice = ctx.state.invoices.get(pending.invoiceId);
+  if (invoice?.status === 'open') closeUnpaidInvoice(ctx, invoice, 'void');
+  changeSubscription(ctx, record, (s) => void (s.pending_update = null));
+  ctx.events.emit('customer.subscription.pending_update_expired', record.subscription);
 }

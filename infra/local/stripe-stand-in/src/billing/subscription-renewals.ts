@@ -8,6 +8,7 @@ import { attemptPayment, closeUnpaidInvoice, customerOf, issueInvoice } from './
 import type { InvoiceLine } from './invoice-object.js';
 import type { SubscriptionRecord } from './stand-in-state.js';
 import { cancelNow, changeSubscription, chargeNow, customerIdOf, licensedLines } from './subscription-changes.js';
+import { expirePendingUpdate } from './subscription-item-changes.js';
 import { currentPeriod, licensedItem, setPeriod } from './subscription-object.js';
 
 const TRIAL_WILL_END_NOTICE = days(3);
@@ -32,6 +33,8 @@ export function nextDue(ctx: BillingContext, record: SubscriptionRecord): Due | 
   }
   const resumesAt = sub.pause_collection?.resumes_at;
   if (resumesAt) candidates.push({ at: resumesAt, run: () => changeSubscription(ctx, record, (s) => void (s.pause_collection = null)) });
+  const pendingExpiry = sub.pending_update?.expires_at;
+  if (pendingExpiry !== undefined && record.pendingUpdate) candidates.push({ at: pendingExpiry, run: () => expirePendingUpdate(ctx, record) });
   if (record.dunning) {
     const dunning = record.dunning;
     candidates.push({ at: dunning.nextAttemptAt, run: () => retryPayment(ctx, record) });

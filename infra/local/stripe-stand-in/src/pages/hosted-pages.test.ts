@@ -34,7 +34,9 @@ describe('hosted pages', () => {
 
     await post(`${portal.url}/payment-method`, { behaviour: 'fails' });
     expect((await stripe.customers.retrieve(customer.id)) as { invoice_settings?: { default_payment_method: unknown } }).toHaveProperty('invoice_settings.default_payment_method', 'pm_card_chargeCustomerFail');
-    expect(standIn.state.events.slice(-1).map((e) => e.type)).toEqual(['customer.updated']);
+    // As at Stripe, the portal's new card also becomes the default of the subscription Checkout gave one.
+    expect(standIn.state.events.slice(-2).map((e) => e.type)).toEqual(['customer.updated', 'customer.subscription.updated']);
+    expect((await stripe.subscriptions.retrieve(subId)).default_payment_method).toBe('pm_card_chargeCustomerFail');
 
     const other = await stripe.customers.create({});
     const foreign = await stripe.billingPortal.sessions.create({ customer: other.id });

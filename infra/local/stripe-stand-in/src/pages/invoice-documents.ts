@@ -1,7 +1,9 @@
-// hosted_invoice_url and invoice_pdf: an HTML invoice page and a minimal but valid PDF.
+// hosted_invoice_url and invoice_pdf: an HTML invoice page and a minimal but valid PDF. An open
+// invoice's page has Stripe's "Pay" (with the customer's current card); a decline is said there.
 import { Router } from 'express';
 import type Stripe from 'stripe';
 import type { BillingContext } from '../billing/billing-context.js';
+import { payOpenInvoice } from '../billing/pay-invoice.js';
 import { noSuchResource } from '../http/stripe-error.js';
 import { escapeHtml, htmlPage, money } from './html-page.js';
 
@@ -50,15 +52,25 @@ export function invoiceDocuments(ctx: BillingContext): Router {
     const invoice = invoiceOrThrow(ctx, req.params.id);
     res.type('application/pdf').set('content-disposition', `inline; filename="${invoice.number ?? invoice.id}.pdf"`).send(minimalPdf(summaryLines(invoice)));
   });
+  router.post('/_stand-in/invoices/:id/pay', (req, res) => {
+    const invoice = invoiceOrThrow(ctx, req.params.id);
+    const outcome = invoice.status === 'open' ? payOpenInvoice(ctx, invoice) : 'paid';
+    res.redirect(303, `/_stand-in/invoices/${encodeURIComponent(invoice.id)}${outcome === 'paid' ? '' : `?declined=${outcome}`}`);
+  });
   router.get('/_stand-in/invoices/:id', (req, res) => {
     const invoice = invoiceOrThrow(ctx, req.params.id);
+    const declined = req.query['declined'] === 'failed' ? 'Your card was declined.' : req.query['declined'] === 'requires_action' ? 'Your bank asks you to confirm this payment.' : null;
+    const payForm =
+      invoice.status === 'open'
+        ? `${declined ? `<p id="declined" role="alert">${escapeHtml(declined)}</p>` : ''}<form method="post" action="/_stand-in/invoices/${escapeHtml(invoice.id)}/pay"><button type="submit" id="pay">Pay ${money(invoice.amount_remaining)}</button></form>`
+        : '';
     const rows = invoice.lines.data.map((l) => `<tr><td>${escapeHtml(l.description ?? '')}</td><td>${money(l.amount)}</td></tr>`).join('');
     res
       .type('html')
       .send(
         htmlPage(
           `Invoice ${invoice.number ?? invoice.id}`,
-          `<h1>Invoice ${escapeHtml(invoice.number ?? invoice.id)}</h1><p>Status: <span id="status">${escapeHtml(invoice.status ?? 'draft')}</span></p><table>${rows}<tr><th>Total</th><th>${money(invoice.total)}</th></tr></table><p><a href="${escapeHtml(invoice.invoice_pdf ?? '')}">Download PDF</a></p>`,
+          `<h1>Invoice ${escapeHtml(invoice.number ?? invoice.id)}</h1><p>Status: <span id="status">${escapeHtml(invoice.status ?? 'draft')}</span></p><table>${rows}<tr><th>Total</th><th>${money(invoice.total)}</th></tr></table>${payForm}<p><a href="${escapeHtml(invoice.invoice_pdf ?? '')}">Download PDF</a></p>`,
         ),
       );
   });

@@ -6,7 +6,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { BillingContext } from '../billing/billing-context.js';
 import { setPaymentBehaviour } from '../billing/payment-methods.js';
-import { setCancelAtPeriodEnd } from '../billing/subscription-changes.js';
+import { changeSubscription, setCancelAtPeriodEnd } from '../billing/subscription-changes.js';
 import { applyItemChanges } from '../billing/subscription-item-changes.js';
 import { currentPeriod, licensedItem } from '../billing/subscription-object.js';
 import { pathParam } from '../api/endpoint.js';
@@ -89,8 +89,20 @@ ${session.return_url ? `<p><a id="return" href="${escapeHtml(session.return_url)
   });
   router.post('/_stand-in/portal/:id/payment-method', form, (req, res) => {
     const p = parseParams(z.object({ behaviour: z.enum(['succeeds', 'fails']) }), req.body);
-    setPaymentBehaviour(ctx, customerOrThrow(ctx, sessionOf(req).customer), p.behaviour);
-    res.redirect(303, back(req));
+    const session = sessionOf(req);
+    const customer = customerOrThrow(ctx, session.customer);
+    setPaymentBehaviour(ctx, customer, p.behaviour);
+    // Like Stripe's portal, the new card also becomes the default of the customer's subscriptions
+    // that had one (Checkout sets it), since a subscription's default is charged before the customer's.
+    const card = customer.invoice_settings.default_payment_method;
+    for (const record of ctx.state.subscriptions.values()) {
+      const sub = record.subscription;
+      if (sub.customer !== customer.id || sub.status === 'canceled' || sub.default_payment_method === null || sub.default_payment_method === card) continue;
+      changeSubscription(ctx, record, (s) => void (s.default_payment_method = card));
+    }
+    // A payment-method-update flow with a redirect ends there once the card is changed.
+    const redirect = session.flow?.type === 'payment_method_update' ? session.flow.after_completion.redirect?.return_url : undefined;
+    res.redirect(303, redirect ?? back(req));
   });
   return router;
 }
