@@ -3,27 +3,10 @@
 import { formatMoney } from '@billing/shared/money/format-money.js';
 import { formatCard, formatDate, formatSeats } from '../../pages/format.js';
 import { el } from './dom.js';
+import type { ChangePreview, PlanTerms } from '@billing/shared/billing-ops/preview-subscription-change.js';
 
-interface PlanTerms {
-  plan: string;
-  seats: number | null;
-  amount: number;
-  interval: string;
-}
-
-/** The API's answer, as this page reads it. */
-export interface ChangePreview {
-  currency: string;
-  invoicedNow: boolean;
-  amountDueNow: number;
-  proration: number;
-  nextInvoiceAt: number | null;
-  current: PlanTerms | null;
-  next: PlanTerms;
-  recursFrom: number | null;
-  lines: { description: string; amount: number }[];
-  card: { brand: string; last4: string; expMonth: number; expYear: number } | null;
-}
+/** The API's answer: the use case's own type (erased from the bundle). */
+export type { ChangePreview };
 
 const terms = (t: PlanTerms, currency: string) => `${t.plan}${t.seats === null ? '' : `, ${formatSeats(t.seats)}`}: ${formatMoney(t.amount, currency)} / ${t.interval}`;
 
