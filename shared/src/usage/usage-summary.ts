@@ -81,22 +81,29 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
     return usage;
   }
 
+  /**
+   * The account's quota month now and each feature's usage in it: this instance's view of a counter
+   * it synced recently (the stored figures and its own unflushed units, both by member), else the
+   * stored counters (read only when some feature has no local view).
+   */
+  async function current(accountId: AccountId, features: readonly MeteredFeature[]) {
+    const account = usageAccount(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
+    const local = features.map((f) => opts.recorder?.localUsage(accountId, f, account.periodStart) ?? null);
+    const stored = local.every((x) => x !== null) ? null : await readCounters(accountId, account.periodStart);
+    return { account, usages: features.map((f, i) => local[i] ?? stored?.get(f) ?? NOTHING) };
+  }
+
   return {
     async summary(accountId) {
-      const account = usageAccount(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
-      const periodEnd = account.periodEnd;
-      // This instance's view of a counter it synced recently: the stored figures and its own unflushed units, both by member.
-      const local = MeteredFeature.options.map((f) => opts.recorder?.localUsage(accountId, f, account.periodStart) ?? null);
-      const stored = local.every((x) => x !== null) ? null : await readCounters(accountId, account.periodStart);
+      const { account, usages } = await current(accountId, MeteredFeature.options);
       return MeteredFeature.options.map((feature, i) => {
-        const usage = local[i] ?? stored?.get(feature) ?? NOTHING;
-        return { feature, used: usage.used, limit: account.plan.quotas[feature], periodEnd, byMember: rankMembers(usage.byMember) };
+        const usage = usages[i] ?? NOTHING;
+        return { feature, used: usage.used, limit: account.plan.quotas[feature], periodEnd: account.periodEnd, byMember: rankMembers(usage.byMember) };
       });
     },
     async featureUsage(accountId, feature) {
-      const account = usageAccount(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
-      const usage = opts.recorder?.localUsage(accountId, feature, account.periodStart) ?? (await readCounters(accountId, account.periodStart)).get(feature) ?? NOTHING;
-      return { feature, used: usage.used, limit: account.plan.quotas[feature], periodEnd: account.periodEnd };
+      const { account, usages } = await current(accountId, [feature]);
+      return { feature, used: usages[0]?.used ?? 0, limit: account.plan.quotas[feature], periodEnd: account.periodEnd };
     },
   };
 }
