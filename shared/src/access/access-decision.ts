@@ -85,6 +85,16 @@ export function plansWithFeature(feature: Feature): PlanId[] {
   return PAID_PLAN_IDS.filter((id) => PLANS[id].features.includes(feature));
 }
 
+/**
+ * The monthly quota an operator granted for `feature` (the largest in force at `now`), else null.
+ * The usage account applies it (usage-account.ts), so the recorder, the summaries and the check
+ * all count against the same limit.
+ */
+export function quotaOverride(overrides: readonly AccessOverride[] | undefined, feature: string, now: number): number | null {
+  const limits = activeOverrides(overrides, now).flatMap((o) => (o.kind === 'quota' && o.feature === feature ? [o.limit] : []));
+  return limits.length ? Math.max(...limits) : null;
+}
+
 /** An operator granted the feature (console override) and the grant has not expired at `now`. */
 export function hasFeatureOverride(overrides: readonly AccessOverride[] | undefined, feature: Feature, now: number): boolean {
   return activeOverrides(overrides, now).some((o) => o.kind === 'feature' && o.feature === feature);

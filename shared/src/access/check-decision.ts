@@ -4,8 +4,8 @@
 // plan's quota for it is not 0 and has `units` left; a feature that is both (exports) needs both.
 // The reason is one of a closed set, so a host can branch on it without parsing text.
 import { z } from 'zod';
-import { decideAccess, effectivePlan } from './access-decision.js';
-import { activeOverrides, type AccessOverride } from '../model/operator-documents.js';
+import { decideAccess, effectivePlan, quotaOverride } from './access-decision.js';
+import type { AccessOverride } from '../model/operator-documents.js';
 import type { BillingSummary } from '../model/documents.js';
 import { isPaymentFailedStatus } from '../model/subscription-status.js';
 import { Feature, isFeature, MeteredFeature, type PlanId, type Quota } from '../plans/catalog.js';
@@ -71,8 +71,4 @@ export function remainingOf(usage: CheckUsage): number | null {
   return usage.limit === 'unlimited' ? null : Math.max(0, usage.limit - usage.used);
 }
 
-/** The monthly quota an operator granted for `feature` (the largest in force at `now`), else null. */
-export function quotaOverride(overrides: readonly AccessOverride[] | undefined, feature: CheckableFeature, now: number): number | null {
-  const limits = activeOverrides(overrides, now).flatMap((o) => (o.kind === 'quota' && o.feature === feature ? [o.limit] : []));
-  return limits.length ? Math.max(...limits) : null;
-}
+export { quotaOverride };

@@ -2,11 +2,13 @@
 // the Stripe customer (for metered billing) and the current quota month. Derived from
 // `accounts/{accountId}.billing` (written by the event applier), never from the request.
 import type { Firestore } from '@google-cloud/firestore';
-import { effectivePlan } from '../access/access-decision.js';
+import { effectivePlan, quotaOverride } from '../access/access-decision.js';
 import { createStore } from '../firestore/store.js';
+import type { AccountDoc } from '../model/account-documents.js';
 import type { BillingSummary } from '../model/documents.js';
+import { activeOverrides, type AccessOverride } from '../model/operator-documents.js';
 import type { AccountId } from '../model/ids.js';
-import type { MeteredFeature, Plan } from '../plans/catalog.js';
+import { MeteredFeature, type Plan } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import type { MeterTarget } from './counter-state.js';
 import { quotaMonth } from './quota-period.js';
@@ -20,6 +22,8 @@ export interface UsagePolicy {
 export interface UsageAccount {
   readonly accountId: AccountId;
   readonly plan: Plan;
+  /** The monthly quotas in force: the plan's, with an operator's quota overrides (console) in their place until they expire. */
+  readonly quotas: Plan['quotas'];
   /** A paid plan applies (the subscription grants it now, past-due grace included). */
   readonly subscribed: boolean;
   readonly customerId: string | null;
@@ -46,17 +50,30 @@ export function calendarMonth(nowMs: number): { start: number; end: number } {
  * the calendar month. The month depends on the anchor and the time only, so a late renewal
  * event neither extends it nor resets it early.
  */
-export function usageAccount(accountId: AccountId, billing: BillingSummary | null, nowMs: number, policy: UsagePolicy): UsageAccount {
+export function usageAccount(accountId: AccountId, billing: BillingSummary | null, nowMs: number, policy: UsagePolicy, overrides?: readonly AccessOverride[]): UsageAccount {
   const now = Math.floor(nowMs / 1000);
   const { plan, graceEndsAt } = effectivePlan(billing, now, policy.pastDueGraceSeconds);
   const customerId = billing?.customerId ?? null;
   const anchor = billing?.billingCycleAnchor ?? billing?.currentPeriodStart ?? null;
+  const inForce = activeOverrides(overrides, now);
+  const quotas = inForce.length ? withQuotaOverrides(plan.quotas, inForce, now) : plan.quotas;
+  // The account may differ once an override expires, as when its month or grace ends.
+  const overridesUntil = Math.min(...inForce.map((o) => o.expiresAt));
   if (plan.id !== 'free') {
     const month = anchor === null ? calendarMonth(nowMs) : quotaMonth(anchor, now);
-    return { accountId, plan, subscribed: true, customerId, periodStart: month.start, periodEnd: month.end, validUntil: Math.min(month.end, graceEndsAt ?? month.end) };
+    return { accountId, plan, quotas, subscribed: true, customerId, periodStart: month.start, periodEnd: month.end, validUntil: Math.min(month.end, graceEndsAt ?? month.end, overridesUntil) };
   }
   const month = calendarMonth(nowMs);
-  return { accountId, plan, subscribed: false, customerId, periodStart: month.start, periodEnd: month.end, validUntil: month.end };
+  return { accountId, plan, quotas, subscribed: false, customerId, periodStart: month.start, periodEnd: month.end, validUntil: Math.min(month.end, overridesUntil) };
+}
+
+function withQuotaOverrides(quotas: Plan['quotas'], overrides: readonly AccessOverride[], now: number): Plan['quotas'] {
+  return Object.fromEntries(MeteredFeature.options.map((f) => [f, quotaOverride(overrides, f, now) ?? quotas[f]])) as Plan['quotas'];
+}
+
+/** The usage account of what a BillingSource answered (the billing summary and the operator's overrides). */
+export function usageAccountOf(accountId: AccountId, state: AccountBilling, nowMs: number, policy: UsagePolicy): UsageAccount {
+  return usageAccount(accountId, state.billing, nowMs, policy, state.overrides);
 }
 
 /** Where the account's units of `feature` are billed: a metered price of its plan, for a subscribed customer; else nowhere. */
@@ -66,9 +83,19 @@ export function meterFor(account: UsageAccount, feature: MeteredFeature): MeterT
   return { customerId: account.customerId, eventName: price.meterEventName };
 }
 
-/** Where the recorder reads an account's billing summary. The app may pass its own listener-backed access cache. */
+/** What metering reads of `accounts/{accountId}`: the billing summary and the operator's overrides. */
+export type AccountBilling = Pick<AccountDoc, 'billing' | 'overrides'>;
+
+/** An account that does not exist (yet): no billing, no overrides. */
+export const NO_ACCOUNT: AccountBilling = { billing: null };
+
+/**
+ * Where the recorder reads an account's billing state. The app may pass its own listener-backed
+ * access cache. Answering the same object while nothing changed lets the recorder reuse what it
+ * derived from it.
+ */
 export interface BillingSource {
-  billing(accountId: AccountId): Promise<BillingSummary | null>;
+  billing(accountId: AccountId): Promise<AccountBilling>;
 }
 
 export interface FirestoreBillingSourceOptions {
@@ -80,7 +107,7 @@ export interface FirestoreBillingSourceOptions {
 /** Reads `accounts/{accountId}.billing`, reusing each read for `ttlMs` (default 5 s) and sharing concurrent reads. */
 export function firestoreBillingSource(db: Firestore, opts: FirestoreBillingSourceOptions): BillingSource {
   const ttlMs = opts.ttlMs ?? 5_000;
-  const cache = new Map<string, { at: number; value: Promise<BillingSummary | null> }>();
+  const cache = new Map<string, { at: number; value: Promise<AccountBilling> }>();
   const accounts = createStore(db).accounts;
   return {
     billing(accountId) {
@@ -91,7 +118,7 @@ export function firestoreBillingSource(db: Firestore, opts: FirestoreBillingSour
       const value = accounts
         .doc(accountId)
         .get()
-        .then((snap) => snap.data()?.billing ?? null);
+        .then((snap) => snap.data() ?? NO_ACCOUNT);
       const entry = { at: now, value };
       cache.set(accountId, entry);
       // A failed read is not cached: the next call retries it.

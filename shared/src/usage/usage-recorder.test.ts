@@ -9,6 +9,7 @@ import type { MeteredFeature } from '../plans/catalog.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
 import { calendarMonth, firestoreBillingSource } from './usage-account.js';
+import type { AccessOverride } from '../model/operator-documents.js';
 
 import { createUsageRecorder, type UsageRecorder, type UsageSubject } from './usage-recorder.js';
 import { createUsageSummary } from './usage-summary.js';
@@ -143,11 +144,30 @@ describe('usage recorder: quota edge and period', () => {
     const user = await seedUser(db, 'u-past-due', summary);
     // The same summary object throughout, as the app's listener-backed cache serves it while nothing
     // changes: the grace ends by the clock alone, not by a new summary.
-    const recorder = recorderOn(db, clock, { billing: { billing: () => Promise.resolve(summary) } });
+    const state = { billing: summary };
+    const recorder = recorderOn(db, clock, { billing: { billing: () => Promise.resolve(state) } });
     expect(await recorder.record(personal(user), 'exports', 5)).toMatchObject({ limit: 1000 });
     clock.set('2026-11-08T08:00:00Z'); // the grace has ended: free has no exports, and its monthly analyses
     expect((await refusal(recorder.record(personal(user), 'exports'))).status).toBe(402);
     expect(await recorder.record(personal(user), 'analyses', 10)).toMatchObject({ limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 });
+    expect((await refusal(recorder.record(personal(user), 'analyses'))).code).toBe('quota_exceeded');
+  });
+
+  it('an operator’s quota override (console) is the limit admissions count against until it expires, as the check shows it', async () => {
+    const db = testFirestore();
+    cleanup.push(() => db.terminate());
+    const clock = manualClock('2026-11-20T00:00:00Z');
+    const expiresAt = Date.parse('2026-11-21T00:00:00Z') / 1000;
+    const override: AccessOverride = { id: 'ovr_more', kind: 'quota', feature: 'analyses', limit: 12, expiresAt, grantedBy: 'ops@example.com', grantedAt: expiresAt - 86_400, reason: 'pilot' };
+    const state = { billing: null, overrides: [override] };
+    const user = AccountId.parse('u-override');
+    const recorder = recorderOn(db, clock, { billing: { billing: () => Promise.resolve(state) } });
+    expect(await recorder.record(personal(user), 'analyses', 12)).toMatchObject({ limit: 12 }); // free plan: 10
+    expect((await refusal(recorder.record(personal(user), 'analyses'))).code).toBe('quota_exceeded');
+    const summary = createUsageSummary({ db, billing: { billing: () => Promise.resolve(state) }, clock, recorder, pastDueGraceSeconds: GRACE });
+    expect(await summary.featureUsage(user, 'analyses')).toMatchObject({ used: 12, limit: 12 });
+    clock.set('2026-11-21T00:00:01Z'); // expired: the plan's 10 again
+    expect(await summary.featureUsage(user, 'analyses')).toMatchObject({ limit: 10 });
     expect((await refusal(recorder.record(personal(user), 'analyses'))).code).toBe('quota_exceeded');
   });
 

@@ -9,7 +9,6 @@ import type { Firestore } from '@google-cloud/firestore';
 import { createStore } from '../firestore/store.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
-import type { BillingSummary } from '../model/documents.js';
 import type { AccountId } from '../model/ids.js';
 import { PAID_PLAN_IDS, PLANS, type MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
@@ -17,7 +16,7 @@ import { counterId, type CounterState, type SyncRequest } from './counter-state.
 import { admit, decideAdmission, type LeaseSettings, flushed, flushStep, isDrained, leased, leaseSettings, localUsage, type LocalUsage, needAfterRepeat, openCounter, planSync, shouldLeaseAhead, withTerms } from './lease-policy.js';
 import { flushCounter, syncCounter } from './sync-counter.js';
 import type { UsageObservation } from '../notifications/quota-thresholds.js';
-import { meterFor, usageAccount, type BillingSource, type UsageAccount } from './usage-account.js';
+import { meterFor, usageAccountOf, type AccountBilling, type BillingSource, type UsageAccount } from './usage-account.js';
 
 export interface UsageSubject {
   readonly accountId: AccountId;
@@ -137,13 +136,13 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   // The hot path derives the account from the same cached billing object again and again: memoize
   // it per object until it may change (its month or past-due grace ends; a new billing object from
   // the source recomputes it).
-  const accounts = new WeakMap<object, UsageAccount>();
-  function accountOf(accountId: AccountId, billing: BillingSummary | null): UsageAccount {
+  const accounts = new WeakMap<AccountBilling, UsageAccount>();
+  function accountOf(accountId: AccountId, state: AccountBilling): UsageAccount {
     const now = clock.now();
-    const hit = billing ? accounts.get(billing) : undefined;
+    const hit = accounts.get(state);
     if (hit && hit.accountId === accountId && now < hit.validUntil * 1000) return hit;
-    const account = usageAccount(accountId, billing, now, opts);
-    if (billing) accounts.set(billing, account);
+    const account = usageAccountOf(accountId, state, now, opts);
+    accounts.set(state, account);
     return account;
   }
 
@@ -173,7 +172,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     if (subject.userId === '') throw new Error('usage must name the member who made it');
     if (closed) throw new AppError('upstream_unavailable', 'Shutting down');
     const account = accountOf(subject.accountId, await opts.billing.billing(subject.accountId));
-    const limit = account.plan.quotas[feature];
+    const limit = account.quotas[feature];
     if (limit === 0) throw refusal(account, feature);
     const slot = slotFor(account, feature, limit);
     for (;;) {

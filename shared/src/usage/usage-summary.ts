@@ -9,7 +9,7 @@ import { MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import type { MemberUnits } from './counter-state.js';
 import type { LocalUsage } from './lease-policy.js';
-import { usageAccount, type BillingSource } from './usage-account.js';
+import { usageAccountOf, type BillingSource } from './usage-account.js';
 
 import type { UsageRecorder } from './usage-recorder.js';
 import { createStore } from '../firestore/store.js';
@@ -87,7 +87,7 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
    * stored counters (read only when some feature has no local view).
    */
   async function current(accountId: AccountId, features: readonly MeteredFeature[]) {
-    const account = usageAccount(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
+    const account = usageAccountOf(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
     const local = features.map((f) => opts.recorder?.localUsage(accountId, f, account.periodStart) ?? null);
     const stored = local.every((x) => x !== null) ? null : await readCounters(accountId, account.periodStart);
     return { account, usages: features.map((f, i) => local[i] ?? stored?.get(f) ?? NOTHING) };
@@ -98,12 +98,12 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
       const { account, usages } = await current(accountId, MeteredFeature.options);
       return MeteredFeature.options.map((feature, i) => {
         const usage = usages[i] ?? NOTHING;
-        return { feature, used: usage.used, limit: account.plan.quotas[feature], periodEnd: account.periodEnd, byMember: rankMembers(usage.byMember) };
+        return { feature, used: usage.used, limit: account.quotas[feature], periodEnd: account.periodEnd, byMember: rankMembers(usage.byMember) };
       });
     },
     async featureUsage(accountId, feature) {
       const { account, usages } = await current(accountId, [feature]);
-      return { feature, used: usages[0]?.used ?? 0, limit: account.plan.quotas[feature], periodEnd: account.periodEnd };
+      return { feature, used: usages[0]?.used ?? 0, limit: account.quotas[feature], periodEnd: account.periodEnd };
     },
   };
 }

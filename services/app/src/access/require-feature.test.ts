@@ -66,10 +66,10 @@ describe('requireFeature', () => {
   it('decides on the billing summary a route with its own authentication passes (as /v1 does for an API key owner)', async () => {
     const app = express();
     const policy = { clock: systemClock, pastDueGraceSeconds: 0 };
-    const pro = () => Promise.resolve(billingSummaryFixture({ planId: 'pro' }));
+    const pro = () => Promise.resolve({ billing: billingSummaryFixture({ planId: 'pro' }) });
     app.get('/sso', requireFeature('sso', policy, pro), (_req, res) => res.json({ ok: true }));
     app.get('/api', requireFeature('api_access', policy, pro), (_req, res) => res.json({ ok: true }));
-    app.get('/lapsed', requireFeature('advanced_analytics', policy, () => billingSummaryFixture({ planId: 'pro', status: 'past_due' })), (_req, res) => res.json({ ok: true }));
+    app.get('/lapsed', requireFeature('advanced_analytics', policy, () => ({ billing: billingSummaryFixture({ planId: 'pro', status: 'past_due' }) })), (_req, res) => res.json({ ok: true }));
     app.use(errorHandler({ logger: silentLogger() }));
     const server = await listen(app);
     try {

@@ -24,7 +24,7 @@ import { nowSeconds, type Clock } from '@billing/shared/ports/clock.js';
 import { AccountParams, CheckRequest, TrackRequest, type AccountResponse, type CheckResponse, type TrackResponse, type UsageFigure } from '@billing/shared/service-api/contract.js';
 import { idempotentTrack } from '@billing/shared/service-api/idempotent-track.js';
 import { serviceOpenApi } from '@billing/shared/service-api/openapi.js';
-import { usageAccount } from '@billing/shared/usage/usage-account.js';
+import { usageAccountOf } from '@billing/shared/usage/usage-account.js';
 import type { FeatureUsage } from '@billing/shared/usage/usage-summary.js';
 import { jsonBody } from '../http/json-body.js';
 import { parseInput } from '../http/parse-input.js';
@@ -128,7 +128,7 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
     const account = await accountOf(body);
     const accountId = AccountId.parse(account.accountId);
     const caller = callers.get(res);
-    const plan = usageAccount(accountId, account.billing, clock.now(), metering);
+    const plan = usageAccountOf(accountId, account, clock.now(), metering);
     // Checked before the key is claimed: a corrected retry with the same key is not a repeat.
     if (body.timestamp !== undefined && (body.timestamp < plan.periodStart || body.timestamp > nowSeconds(clock) + FUTURE_SKEW_SECONDS)) {
       throw new AppError('bad_request', 'timestamp must fall in the account’s current quota month, and not in the future', { periodStart: plan.periodStart });
@@ -161,7 +161,7 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
       cancelAtPeriodEnd: account.billing?.cancelAtPeriodEnd ?? false,
       seats: plan.seats && account.billing ? account.billing.quantity : null,
       features: Feature.options.filter((feature) => decideAccess({ billing: account.billing, feature, now, pastDueGraceSeconds: metering.pastDueGraceSeconds }).allow),
-      quotas: plan.quotas,
+      quotas: usageAccountOf(id, account, clock.now(), metering).quotas,
       usage: usage.map((u) => ({ feature: u.feature, ...usageBody(toCheckUsage(u)) })),
       rateLimitPerMinute: plan.rateLimitPerMinute,
     } satisfies AccountResponse);

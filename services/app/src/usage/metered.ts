@@ -16,7 +16,7 @@ import type { RequestHandler } from 'express';
 import { AppError } from '@billing/shared/errors/app-error.js';
 import type { MeteredFeature } from '@billing/shared/plans/catalog.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
-import { usageAccount, type UsageAccount } from '@billing/shared/usage/usage-account.js';
+import { usageAccountOf, type UsageAccount } from '@billing/shared/usage/usage-account.js';
 import { requestPrincipal } from '../api-keys/api-key-auth.js';
 import type { Metering } from './metering.js';
 
@@ -35,7 +35,7 @@ export function metered(feature: MeteredFeature, deps: { metering: Metering; clo
   return async (_req, res, next) => {
     const { accountId, userId, keyId } = requestPrincipal(res);
     const { metering } = deps;
-    takeRateLimit(metering, usageAccount(accountId, await metering.billing.billing(accountId), deps.clock.now(), metering));
+    takeRateLimit(metering, usageAccountOf(accountId, await metering.billing.billing(accountId), deps.clock.now(), metering));
     await metering.recorder.record({ accountId, userId: userId ?? accountId, keyId }, feature, units);
     next();
   };

@@ -9,7 +9,7 @@ import { createApiKeyVerifier, type ApiKeyVerifier } from '@billing/shared/api-k
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { Clock } from '@billing/shared/ports/clock.js';
 import { createRateLimiter, type RateLimiter } from '@billing/shared/usage/rate-limiter.js';
-import type { BillingSource } from '@billing/shared/usage/usage-account.js';
+import { NO_ACCOUNT, type BillingSource } from '@billing/shared/usage/usage-account.js';
 import { createUsageRecorder, type UsageRecorder } from '@billing/shared/usage/usage-recorder.js';
 import { createUsageSummary, type UsageSummary } from '@billing/shared/usage/usage-summary.js';
 import { createStore } from '@billing/shared/firestore/store.js';
@@ -49,7 +49,7 @@ export interface MeteringOptions {
 
 export function createMetering(opts: MeteringOptions): Metering {
   const { firestore: db, clock, logger } = opts;
-  const billing: BillingSource = { billing: async (accountId) => (await opts.accounts.get(accountId))?.billing ?? null };
+  const billing: BillingSource = { billing: async (accountId) => (await opts.accounts.get(accountId)) ?? NO_ACCOUNT };
   const quotaThresholds = createQuotaThresholdWatcher({ store: createStore(db), clock, logger });
   const recorder = createUsageRecorder({
     onUsage: (usage) => quotaThresholds.observe(usage),
