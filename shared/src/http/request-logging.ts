@@ -8,7 +8,7 @@ import { AsyncResource } from 'node:async_hooks';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { traceFromHeaders } from '../tracing/trace-context.js';
-import { runInScope } from '../tracing/trace-scope.js';
+import { runInScope, tracingActive } from '../tracing/trace-scope.js';
 
 export interface RequestLoggingOptions {
   logger: Logger;
@@ -51,8 +51,14 @@ export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
     }
     const parent = traceFromHeaders({ traceparent: req.get('traceparent'), cloudTrace: req.get('x-cloud-trace-context') });
     runInScope(opts.projectId, req.method, { kind: 'server', parent, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, (span) => {
-      const started = process.hrtime.bigint();
       requestLoggers.set(req, opts.logger);
+      // Nothing to do at the end without an access line or a span to end (the app with tracing off):
+      // no listeners, no bound resource on every request.
+      if (opts.accessLines === false && !tracingActive()) {
+        next();
+        return;
+      }
+      const started = process.hrtime.bigint();
       // Written at 'finish' (the response handed to the OS), so the line is out before the client
       // can act on the answer, e.g. before a shutdown that follows it; 'close' without 'finish' is
       // a client that went away first. Bound to the request's scope: those events arrive from the
