@@ -16,9 +16,10 @@ export async function readBillingOutlook(deps: Pick<BillingOpsDeps, 'gateway'>, 
   if (!customerId) return null;
   const billing = account.billing;
   const subscriptionId = billing?.subscriptionId ?? null;
-  const renews = subscriptionId !== null && hasLiveSubscription(billing) && !billing?.cancelAtPeriodEnd && billing?.cancelAt === null;
+  const live = hasLiveSubscription(billing);
+  const renews = subscriptionId !== null && live && !billing?.cancelAtPeriodEnd && billing?.cancelAt === null;
   const [details, upcoming] = await Promise.all([
-    deps.gateway.customerBillingDetails({ customerId, subscriptionId: hasLiveSubscription(billing) ? subscriptionId : null }),
+    deps.gateway.customerBillingDetails({ customerId, subscriptionId: live ? subscriptionId : null }),
     renews && subscriptionId ? deps.gateway.upcomingInvoice({ customerId, subscriptionId }) : Promise.resolve(null),
   ]);
   return { ...details, upcoming };
