@@ -68,7 +68,10 @@ export function createLogger(opts: LoggerOptions): Logger {
       censor: '[redacted]',
     },
   };
-  return opts.destination ? pino(options, opts.destination as pino.DestinationStream) : pino(options);
+  // stdout written synchronously, as console.log writes it: a line is out before the next statement
+  // (a CLI's result printed after its progress lines stays after them; a CRITICAL line before
+  // process.exit is not lost). pino's own default buffers and writes later.
+  return pino(options, opts.destination ? (opts.destination as pino.DestinationStream) : pino.destination({ dest: 1, sync: true }));
 }
 
 /** A logger that drops everything: for unit tests of pure logic that take a Logger. */
