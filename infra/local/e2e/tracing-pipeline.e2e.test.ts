@@ -3,7 +3,7 @@
 // children of the trace Cloud Run put on the webhook request. Spans go to an in-memory exporter.
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { SpanKind } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Tracing } from '@billing/shared/tracing/start-tracing.js';
 import { startTracingSdk } from '@billing/shared/tracing/tracing-sdk.js';
 import { startTracedPipeline, type TracedPipeline } from './traced-pipeline.js';
@@ -30,12 +30,23 @@ describe('a delivery with tracing on', () => {
     const { eventId, status } = await pipeline.deliver({ traceparent: `00-${traceId}-${callerSpan}-01` });
     expect(status).toBe(200);
     const applied = await pipeline.applierLine((l) => l['event'] === 'stripe_event.applied' && l['eventId'] === eventId);
-    await tracing.flush();
-
-    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
-    const server = spans.find((s) => s.kind === SpanKind.SERVER);
-    const publish = spans.find((s) => s.kind === SpanKind.PRODUCER);
-    const consumer = spans.find((s) => s.kind === SpanKind.CONSUMER && s.name === 'stripe-events process');
+    // The line is written inside the consumer span, which ends only when the handler returns: wait
+    // for the spans to finish instead of reading the exporter the moment the line appears.
+    const { spans, server, publish, consumer } = await vi.waitFor(
+      async () => {
+        await tracing.flush();
+        const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+        const found = {
+          spans,
+          server: spans.find((s) => s.kind === SpanKind.SERVER),
+          publish: spans.find((s) => s.kind === SpanKind.PRODUCER),
+          consumer: spans.find((s) => s.kind === SpanKind.CONSUMER && s.name === 'stripe-events process'),
+        };
+        if (!found.server || !found.publish || !found.consumer) throw new Error(`spans not finished yet: ${spans.map((s) => s.name).join(', ')}`);
+        return found;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect(server?.name).toBe('POST /stripe/webhook');
     expect(parentOf(server!)).toBe(callerSpan);
     expect(publish?.name).toBe('stripe-events create');
