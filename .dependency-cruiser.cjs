@@ -36,11 +36,7 @@ const PORTS = [`${S}ports/`];
 const CROSS_CUTTING = [`${S}logging/`, `${S}tracing/`, `${S}errors/`, `${S}config/`];
 
 /** Adapters over an SDK or the network: Stripe, Pub/Sub, Firestore (clients, converters, caches). */
-const ADAPTERS = [
-  `${S}stripe/`,
-  `${S}pubsub/`,
-  `${S}firestore/`,
-];
+const ADAPTERS = [`${S}stripe/`, `${S}pubsub/`, `${S}firestore/`];
 
 /** Express middleware and server lifecycle shared by the services. */
 const HTTP = [`${S}http/`];
@@ -59,7 +55,8 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-imports-only-domain',
-      comment: 'The pure domain (catalog, access decision, billing summary, revenue, quota policy, model) depends only on itself, zod and the error hierarchy: no I/O, no SDK, no ports or use cases.',
+      comment:
+        'The pure domain (catalog, access decision, billing summary, revenue, quota policy, model) depends only on itself, zod and the error hierarchy: no I/O, no SDK, no ports or use cases.',
       severity: 'error',
       from: { path: DOMAIN, pathNot: TESTS },
       to: {
@@ -75,7 +72,8 @@ module.exports = {
     },
     {
       name: 'ports-are-interfaces',
-      comment: 'A port names what the application needs in domain terms: it may not lean on an adapter or a use case (SDK types are allowed as types, e.g. Stripe.Subscription).',
+      comment:
+        'A port names what the application needs in domain terms: it may not lean on an adapter or a use case (SDK types are allowed as types, e.g. Stripe.Subscription).',
       severity: 'error',
       from: { path: PORTS },
       to: {
@@ -84,7 +82,8 @@ module.exports = {
     },
     {
       name: 'application-no-adapters',
-      comment: 'Use cases reach Stripe and Pub/Sub through ports (ports/), never through the adapters or the HTTP helpers. Firestore is still used directly by the use cases (its transactions are part of the ordering proof) until the typed store covers every collection.',
+      comment:
+        'Use cases reach Stripe and Pub/Sub through ports (ports/), never through the adapters or the HTTP helpers. Firestore is still used directly by the use cases (its transactions are part of the ordering proof) until the typed store covers every collection.',
       severity: 'error',
       from: { path: `${S}`, pathNot: [...DOMAIN, ...PORTS, ...CROSS_CUTTING, ...ADAPTERS, ...HTTP, ...TESTS] },
       to: {
@@ -102,7 +101,8 @@ module.exports = {
     },
     {
       name: 'stripe-sdk-only-in-the-stripe-adapter',
-      comment: 'The Stripe SDK is loaded at run time only by the Stripe adapter, shared/src/stripe/ (and by the stand-in and the tests, which speak Stripe\'s wire format); elsewhere it is a type.',
+      comment:
+        "The Stripe SDK is loaded at run time only by the Stripe adapter, shared/src/stripe/ (and by the stand-in and the tests, which speak Stripe's wire format); elsewhere it is a type.",
       severity: 'error',
       from: {
         pathNot: [`${S}stripe/`, '^infra/local/stripe-stand-in/', ...TESTS],
@@ -111,7 +111,8 @@ module.exports = {
     },
     {
       name: 'adapters-not-above',
-      comment: 'An adapter implements a port: it may use the domain, the ports and the cross-cutting modules, not the use cases or the HTTP helpers.',
+      comment:
+        'An adapter implements a port: it may use the domain, the ports and the cross-cutting modules, not the use cases or the HTTP helpers.',
       severity: 'error',
       from: { path: ADAPTERS, pathNot: [...DOMAIN, ...TESTS] },
       to: {

@@ -26,9 +26,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name=/^(collection|collectionGroup)$/]", message: 'Name collections in the typed store (shared/src/firestore/store.ts).' },
-        { selector: "CallExpression[callee.property.name='doc'][arguments.0.type=/^(Literal|TemplateLiteral)$/]", message: 'Build document paths in the typed store (shared/src/firestore/store.ts).' },
-        { selector: "TSAsExpression > CallExpression[callee.property.name='data']", message: 'Read through the typed store, whose converters parse: no casts of data().' },
+        {
+          selector: 'CallExpression[callee.property.name=/^(collection|collectionGroup)$/]',
+          message: 'Name collections in the typed store (shared/src/firestore/store.ts).',
+        },
+        {
+          selector: "CallExpression[callee.property.name='doc'][arguments.0.type=/^(Literal|TemplateLiteral)$/]",
+          message: 'Build document paths in the typed store (shared/src/firestore/store.ts).',
+        },
+        {
+          selector: "TSAsExpression > CallExpression[callee.property.name='data']",
+          message: 'Read through the typed store, whose converters parse: no casts of data().',
+        },
       ],
     },
   },

@@ -98,15 +98,21 @@ describe('cloudbuild.yaml', () => {
       if (first === '--yes') expect(second, step.id).toMatch(/^(@[\w-]+\/)?[\w-]+@\d+\.\d+\.\d+$/);
       else expect(existsSync(path.join(REPO_ROOT, 'node_modules/.bin', first)), first).toBe(true);
     }
-    const firebase = JSON.parse(readFileSync(path.join(REPO_ROOT, 'firebase.json'), 'utf8')) as { firestore: { rules: string; indexes: string } };
+    const firebase = JSON.parse(readFileSync(path.join(REPO_ROOT, 'firebase.json'), 'utf8')) as {
+      firestore: { rules: string; indexes: string };
+    };
     expect(existsSync(path.join(REPO_ROOT, firebase.firestore.rules))).toBe(true);
     expect(existsSync(path.join(REPO_ROOT, firebase.firestore.indexes))).toBe(true);
     const deploy = build.steps.find((s) => s.id === 'deploy-firestore');
-    expect(commandOf(deploy ?? { name: '' })).toMatch(/firebase-tools@[\d.]+ deploy --only firestore:rules,firestore:indexes --project \$\{_PROJECT_ID\}/);
+    expect(commandOf(deploy ?? { name: '' })).toMatch(
+      /firebase-tools@[\d.]+ deploy --only firestore:rules,firestore:indexes --project \$\{_PROJECT_ID\}/,
+    );
   });
 
   test('functions deploy gen2 on nodejs24 with the entry points the functions source registers', () => {
-    const index = readFileSync(path.join(REPO_ROOT, 'functions/src/index.ts'), 'utf8') + readFileSync(path.join(REPO_ROOT, 'functions/src/report-usage/register.ts'), 'utf8');
+    const index =
+      readFileSync(path.join(REPO_ROOT, 'functions/src/index.ts'), 'utf8') +
+      readFileSync(path.join(REPO_ROOT, 'functions/src/report-usage/register.ts'), 'utf8');
     for (const [id, entry] of [
       ['deploy-apply-stripe-event', 'applyStripeEvent'],
       ['deploy-report-usage', 'reportUsage'],
@@ -122,10 +128,21 @@ describe('cloudbuild.yaml', () => {
 
   test('function deploys repeat the Terraform-owned flags exactly: identity, trigger, retry, ingress', async () => {
     const tf = await readTerraform();
-    const serviceAccounts: Record<string, string> = { applier: 'billing-applier', usage_reporter: 'billing-usage-reporter', eventarc_invoker: 'billing-eventarc-invoker', functions_builder: 'billing-functions-builder' };
-    expect(tf.locals['service_accounts']).toMatchObject(Object.fromEntries(Object.entries(serviceAccounts).map(([key, id]) => [key, expect.objectContaining({ id })])));
+    const serviceAccounts: Record<string, string> = {
+      applier: 'billing-applier',
+      usage_reporter: 'billing-usage-reporter',
+      eventarc_invoker: 'billing-eventarc-invoker',
+      functions_builder: 'billing-functions-builder',
+    };
+    expect(tf.locals['service_accounts']).toMatchObject(
+      Object.fromEntries(Object.entries(serviceAccounts).map(([key, id]) => [key, expect.objectContaining({ id })])),
+    );
     const saOf = (ref: string | undefined) => serviceAccounts[/sa\["([a-z_]+)"\]/.exec(ref ?? '')?.[1] ?? ''];
-    const ingressFlag: Record<string, string> = { ALLOW_ALL: 'all', ALLOW_INTERNAL_ONLY: 'internal-only', ALLOW_INTERNAL_AND_GCLB: 'internal-and-gclb' };
+    const ingressFlag: Record<string, string> = {
+      ALLOW_ALL: 'all',
+      ALLOW_INTERNAL_ONLY: 'internal-only',
+      ALLOW_INTERNAL_AND_GCLB: 'internal-and-gclb',
+    };
     for (const [id, name] of [
       ['deploy-apply-stripe-event', 'apply_stripe_event'],
       ['deploy-report-usage', 'report_usage'],
@@ -138,7 +155,9 @@ describe('cloudbuild.yaml', () => {
       expect(args, id).toContain(`--ingress-settings=${ingressFlag[str(config, 'ingress_settings') ?? ''] ?? '?'}`);
       // The build identity and the image repository (function.tf locals), as full resource names.
       expect(str(child(f, 'build_config'), 'service_account')).toBe('${local.functions_build_service_account}');
-      expect(args, id).toContain(`--build-service-account=projects/\${_PROJECT_ID}/serviceAccounts/${saOf(str(tf.locals, 'functions_build_service_account'))}@\${_PROJECT_ID}.iam.gserviceaccount.com`);
+      expect(args, id).toContain(
+        `--build-service-account=projects/\${_PROJECT_ID}/serviceAccounts/${saOf(str(tf.locals, 'functions_build_service_account'))}@\${_PROJECT_ID}.iam.gserviceaccount.com`,
+      );
       const repository = str(resource(tf, 'google_artifact_registry_repository', 'function_images'), 'repository_id');
       expect(str(tf.locals, 'functions_docker_repository')).toBe('${google_artifact_registry_repository.function_images.id}');
       expect(args, id).toContain(`--docker-repository=projects/\${_PROJECT_ID}/locations/\${_REGION}/repositories/${repository}`);
@@ -150,7 +169,9 @@ describe('cloudbuild.yaml', () => {
       }
       const topic = /^\$\{google_pubsub_topic\.([a-z_]+)\.id\}$/.exec(str(trigger, 'pubsub_topic') ?? '')?.[1] ?? '';
       expect(args, id).toContain(`--trigger-topic=${str(resource(tf, 'google_pubsub_topic', topic), 'name')}`);
-      expect(args, id).toContain(`--trigger-service-account=${saOf(str(trigger, 'service_account_email'))}@\${_PROJECT_ID}.iam.gserviceaccount.com`);
+      expect(args, id).toContain(
+        `--trigger-service-account=${saOf(str(trigger, 'service_account_email'))}@\${_PROJECT_ID}.iam.gserviceaccount.com`,
+      );
       // gcloud: --retry on the command line <=> RETRY_POLICY_RETRY in Terraform; a redeploy without it turns retries off.
       expect(args.includes('--retry'), id).toBe(str(trigger, 'retry_policy') === 'RETRY_POLICY_RETRY');
     }
@@ -173,7 +194,8 @@ describe('cloudbuild.yaml', () => {
     expect(deployScript).toContain(`image="$$(cat ${file})"`);
     expect(deployScript).toContain(`gcloud run deploy ${svc} --image="$$image"`);
     expect(deploy?.args?.slice(0, 3)).toEqual(['-euo', 'pipefail', '-c']);
-    for (const step of build.steps.filter((s) => s.id?.startsWith('deploy-'))) expect(commandOf(step), step.id).not.toMatch(/--image=\S*:\$\{_TAG\}/);
+    for (const step of build.steps.filter((s) => s.id?.startsWith('deploy-')))
+      expect(commandOf(step), step.id).not.toMatch(/--image=\S*:\$\{_TAG\}/);
   });
 
   test('reportUsage is deployed on the usage-report-tick topic the source names', () => {
@@ -212,13 +234,17 @@ describe('services/Dockerfile', () => {
   });
 
   test('services/ holds exactly the deployed services: each directory there is an image cloudbuild builds', () => {
-    const dirs = readdirSync(path.join(REPO_ROOT, 'services'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const dirs = readdirSync(path.join(REPO_ROOT, 'services'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     const images = build.steps.map((s) => /^image-(.+)$/.exec(s.id ?? '')?.[1]).filter((svc) => svc !== undefined);
     expect(dirs.sort()).toEqual(images.sort());
   });
 
   test('.dockerignore sends only the deploy directories', () => {
-    const lines = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const lines = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(lines[0]).toBe('*');
     for (const l of lines.slice(1)) expect(l).toMatch(/^!?services\/[\w*]+\/deploy\//);
   });

@@ -89,11 +89,20 @@ describe.each(DEPLOYABLES)('$workspace deploy directory', ({ workspace, bundle }
     const dir = mkdtempSync(path.join(tmpdir(), 'deploy-check-'));
     scratch.push(dir);
     cpSync(deployDir, dir, { recursive: true });
-    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' });
+    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
     const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const probe = path.join(dir, 'probe-imports.mjs');
-    writeFileSync(probe, `for (const name of ${JSON.stringify(Object.keys(pkg.dependencies))}) await import(name);\nprocess.stdout.write('ok');\n`);
-    const out = execFileSync(process.execPath, [probe], { cwd: dir, env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } }).toString();
+    writeFileSync(
+      probe,
+      `for (const name of ${JSON.stringify(Object.keys(pkg.dependencies))}) await import(name);\nprocess.stdout.write('ok');\n`,
+    );
+    const out = execFileSync(process.execPath, [probe], {
+      cwd: dir,
+      env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
+    }).toString();
     expect(out).toBe('ok');
   });
 });

@@ -56,6 +56,8 @@ test('every event logged at ERROR (charted on the dashboard, paged by its cause)
   const events = errorEventsInSource();
   expect(events).toEqual(expect.arrayContaining(['stripe_event.dead_lettered', 'usage_report.expired', 'webhook.publish_failed']));
   const section = readme.slice(readme.indexOf('## Alerts and what to do'), readme.indexOf('## Restore Firestore'));
-  const documented = new Set([...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((row) => [...(row[1] ?? '').matchAll(/`([a-z_.]+)`/g)].map((m) => m[1])));
+  const documented = new Set(
+    [...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((row) => [...(row[1] ?? '').matchAll(/`([a-z_.]+)`/g)].map((m) => m[1])),
+  );
   expect(events.filter((event) => !documented.has(event))).toEqual([]);
 });

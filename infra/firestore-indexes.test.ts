@@ -43,11 +43,14 @@ function queryChains(): QueryChain[] {
   for (const rel of SOURCE_DIRS.flatMap(sourceFiles)) {
     const source = readFileSync(path.join(REPO_ROOT, rel), 'utf8');
     // Shapes this scan does not understand must not slip through unnoticed.
-    expect(source, `${rel}: Filter.or/and or collectionGroup queries need a rule in this test`).not.toMatch(/\bFilter\.|\.collectionGroup\(/);
+    expect(source, `${rel}: Filter.or/and or collectionGroup queries need a rule in this test`).not.toMatch(
+      /\bFilter\.|\.collectionGroup\(/,
+    );
     for (const m of source.matchAll(/(?:(\w+)\s*)?((?:\.(?:where|orderBy)\([^()]*\)\s*)+)/g)) {
       const text = m[2] ?? '';
       const receiver = m[1];
-      const group = receiver !== undefined && Object.hasOwn(Collection, receiver) ? Collection[receiver as keyof typeof Collection] : undefined;
+      const group =
+        receiver !== undefined && Object.hasOwn(Collection, receiver) ? Collection[receiver as keyof typeof Collection] : undefined;
       const line = source.slice(0, m.index).split('\n').length;
       const filters: { field: string; op: string }[] = [];
       const orderBy: string[] = [];
@@ -96,8 +99,15 @@ describe('firestore.indexes.json against the queries in the code', () => {
   test('no field a query filters or sorts on is exempted from indexing', () => {
     for (const o of exempted) {
       // A chain of unknown collection counts against every group's exemption of that field.
-      const querying = chains.filter((q) => (q.group === undefined || q.group === o.collectionGroup) && [...q.filters.map((f) => f.field), ...q.orderBy].includes(o.fieldPath));
-      expect(querying.map((q) => q.where), `${o.collectionGroup}.${o.fieldPath} is queried but exempt`).toEqual([]);
+      const querying = chains.filter(
+        (q) =>
+          (q.group === undefined || q.group === o.collectionGroup) &&
+          [...q.filters.map((f) => f.field), ...q.orderBy].includes(o.fieldPath),
+      );
+      expect(
+        querying.map((q) => q.where),
+        `${o.collectionGroup}.${o.fieldPath} is queried but exempt`,
+      ).toEqual([]);
     }
   });
 

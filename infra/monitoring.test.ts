@@ -53,7 +53,8 @@ function errorEvents(): Set<string> {
 const policies = () => resourcesOf(tf, 'google_monitoring_alert_policy');
 const policy = (name: string) => resource(tf, 'google_monitoring_alert_policy', name);
 const logMetric = (name: string) => resource(tf, 'google_logging_metric', name);
-const logEventAlerts = () => tf.locals['log_event_alerts'] as Record<string, { events: string[]; services: unknown; severity: string; rate_limit: string }>;
+const logEventAlerts = () =>
+  tf.locals['log_event_alerts'] as Record<string, { events: string[]; services: unknown; severity: string; rate_limit: string }>;
 
 /** The event names a log filter matches: `jsonPayload.event="x"` literals and `local.event_filter.<list>` lists. */
 function filterEvents(filter: string): string[] {
@@ -68,8 +69,22 @@ function filterEvents(filter: string): string[] {
 
 describe('alerts name causes', () => {
   test('the policies: one per cause, and none of them pages on every ERROR line', () => {
-    expect([...policies().keys()].sort()).toEqual(['applier_backlog', 'dead_letters', 'http_5xx_rate', 'log_events', 'usage_reporting_stopped', 'webhook_unreachable']);
-    expect(Object.keys(logEventAlerts()).sort()).toEqual(['deployable_cannot_start', 'refused_deliveries', 'several_live_subscriptions', 'usage_not_billed', 'usage_report_failing', 'webhook_publish_failures']);
+    expect([...policies().keys()].sort()).toEqual([
+      'applier_backlog',
+      'dead_letters',
+      'http_5xx_rate',
+      'log_events',
+      'usage_reporting_stopped',
+      'webhook_unreachable',
+    ]);
+    expect(Object.keys(logEventAlerts()).sort()).toEqual([
+      'deployable_cannot_start',
+      'refused_deliveries',
+      'several_live_subscriptions',
+      'usage_not_billed',
+      'usage_report_failing',
+      'webhook_publish_failures',
+    ]);
     for (const [name, p] of policies()) {
       const text = JSON.stringify(p);
       // A severity filter alone would page on every ERROR line; a log-match policy must name its events.
@@ -110,7 +125,8 @@ describe('alerts name causes', () => {
     expect(emitted.size).toBeGreaterThan(20);
     const matched = new Map<string, string[]>();
     for (const [name, alert] of Object.entries(logEventAlerts())) matched.set(`alert ${name}`, alert.events);
-    for (const [name, metric] of resourcesOf(tf, 'google_logging_metric')) matched.set(`metric ${name}`, filterEvents(str(metric, 'filter') ?? ''));
+    for (const [name, metric] of resourcesOf(tf, 'google_logging_metric'))
+      matched.set(`metric ${name}`, filterEvents(str(metric, 'filter') ?? ''));
     for (const [where, events] of matched) {
       for (const event of events) expect(emitted, `${where}: ${event}`).toContain(event);
     }
@@ -145,7 +161,9 @@ describe('alerts name causes', () => {
 
   test('every event the code logs at ERROR pages through a cause-named alert, or is accounted for', () => {
     const errors = errorEvents();
-    expect([...errors]).toEqual(expect.arrayContaining(['webhook.publish_failed', 'stripe_event.dead_lettered', 'usage_report.run_failed', 'config.invalid']));
+    expect([...errors]).toEqual(
+      expect.arrayContaining(['webhook.publish_failed', 'stripe_event.dead_lettered', 'usage_report.run_failed', 'config.invalid']),
+    );
     const alerted = new Set(Object.values(logEventAlerts()).flatMap((a) => a.events));
     const unalerted = [...errors].filter((event) => !alerted.has(event)).sort();
     expect(unalerted).toEqual(Object.keys(ERROR_EVENTS_COVERED_ELSEWHERE).sort());
@@ -161,7 +179,10 @@ describe('alerts name causes', () => {
     expect(alerts['webhook_publish_failures']?.services).toEqual(['${google_cloud_run_v2_service.webhook.name}']);
     expect(alerts['usage_report_failing']?.events).toEqual(['usage_report.run_failed']);
     expect(alerts['usage_report_failing']?.services).toEqual(['${google_cloudfunctions2_function.report_usage.name}']);
-    expect(alerts['usage_not_billed']?.services).toEqual(['${google_cloudfunctions2_function.report_usage.name}', '${google_cloud_run_v2_service.app.name}']);
+    expect(alerts['usage_not_billed']?.services).toEqual([
+      '${google_cloudfunctions2_function.report_usage.name}',
+      '${google_cloud_run_v2_service.app.name}',
+    ]);
     expect(alerts['deployable_cannot_start']?.services).toBe('${local.logging_services}');
     const deployables = [
       ...[...resourcesOf(tf, 'google_cloud_run_v2_service').keys()].map((n) => `\${google_cloud_run_v2_service.${n}.name}`),
@@ -172,9 +193,14 @@ describe('alerts name causes', () => {
 
   test('5xx rate: webhook and app, 5xx requests over all requests above a tunable percentage', () => {
     const p = policy('http_5xx_rate');
-    expect(attr(p, 'for_each')).toEqual({ webhook: '${google_cloud_run_v2_service.webhook.name}', app: '${google_cloud_run_v2_service.app.name}' });
+    expect(attr(p, 'for_each')).toEqual({
+      webhook: '${google_cloud_run_v2_service.webhook.name}',
+      app: '${google_cloud_run_v2_service.app.name}',
+    });
     const condition = dig(p, 'conditions', 'condition_threshold');
-    expect(str(condition, 'filter')).toContain('metric.type = "run.googleapis.com/request_count" AND metric.labels.response_code_class = "5xx"');
+    expect(str(condition, 'filter')).toContain(
+      'metric.type = "run.googleapis.com/request_count" AND metric.labels.response_code_class = "5xx"',
+    );
     expect(str(condition, 'denominator_filter')).toContain('metric.type = "run.googleapis.com/request_count"');
     expect(str(condition, 'denominator_filter')).not.toContain('response_code_class');
     expect(str(condition, 'threshold_value')).toBe('${var.http_5xx_percent_alert / 100}');
@@ -183,7 +209,9 @@ describe('alerts name causes', () => {
 
   test('messages in the dead-letter subscription alert until it is empty', () => {
     const condition = dig(policy('dead_letters'), 'conditions', 'condition_threshold');
-    expect(str(condition, 'filter')).toContain('resource.labels.subscription_id = "${google_pubsub_subscription.stripe_events_dead_letter_inspect.name}"');
+    expect(str(condition, 'filter')).toContain(
+      'resource.labels.subscription_id = "${google_pubsub_subscription.stripe_events_dead_letter_inspect.name}"',
+    );
     expect(str(condition, 'filter')).toContain('pubsub.googleapis.com/subscription/num_undelivered_messages');
     expect(str(condition, 'comparison')).toBe('COMPARISON_GT');
     expect(attr(condition, 'threshold_value')).toBe(0);
@@ -191,7 +219,9 @@ describe('alerts name causes', () => {
 
   test('apply lag: an applier backlog older than applier_backlog_alert_seconds alerts', () => {
     const condition = dig(policy('applier_backlog'), 'conditions', 'condition_threshold');
-    expect(str(condition, 'filter')).toContain('resource.labels.subscription_id = "${google_pubsub_subscription.stripe_events_applier.name}"');
+    expect(str(condition, 'filter')).toContain(
+      'resource.labels.subscription_id = "${google_pubsub_subscription.stripe_events_applier.name}"',
+    );
     expect(str(condition, 'filter')).toContain('pubsub.googleapis.com/subscription/oldest_unacked_message_age');
     expect(str(condition, 'threshold_value')).toBe('${var.applier_backlog_alert_seconds}');
     expect(attr(tf.variables.get('applier_backlog_alert_seconds'), 'default')).toBe(900);
@@ -216,7 +246,8 @@ describe('the runbook', () => {
     for (const [name, p] of policies()) {
       if (name === 'log_events') continue;
       const title = (str(p, 'display_name') ?? '').replace(/^Billing: /, '');
-      if (name === 'http_5xx_rate') titles.push(...Object.keys(attr(p, 'for_each') as object).map((key) => title.replace('${each.key}', key)));
+      if (name === 'http_5xx_rate')
+        titles.push(...Object.keys(attr(p, 'for_each') as object).map((key) => title.replace('${each.key}', key)));
       else titles.push(title);
     }
     expect(titles).toHaveLength(12);
@@ -237,13 +268,18 @@ describe('uptime check on the webhook', () => {
     expect(attr(http, 'port')).toBe(443);
     const monitored = child(check, 'monitored_resource');
     expect(str(monitored, 'type')).toBe('uptime_url');
-    expect(attr(monitored, 'labels')).toEqual({ project_id: '${var.project_id}', host: '${trimprefix(google_cloud_run_v2_service.webhook.uri, "https://")}' });
+    expect(attr(monitored, 'labels')).toEqual({
+      project_id: '${var.project_id}',
+      host: '${trimprefix(google_cloud_run_v2_service.webhook.uri, "https://")}',
+    });
   });
 
   test('its failure alerts, and the webhook keeps an instance so the check starts none', () => {
     const condition = dig(policy('webhook_unreachable'), 'conditions', 'condition_threshold');
     expect(str(condition, 'filter')).toContain('monitoring.googleapis.com/uptime_check/check_passed');
-    expect(str(condition, 'filter')).toContain('metric.label.check_id="${google_monitoring_uptime_check_config.webhook_health.uptime_check_id}"');
+    expect(str(condition, 'filter')).toContain(
+      'metric.label.check_id="${google_monitoring_uptime_check_config.webhook_health.uptime_check_id}"',
+    );
     const webhookScaling = attr(tf.variables.get('webhook_scaling'), 'default') as { min_instances: number };
     expect(webhookScaling.min_instances).toBeGreaterThanOrEqual(1);
   });
@@ -253,7 +289,8 @@ describe('dashboard and SLO', () => {
   test('the dashboard charts every log-based metric and the Pub/Sub, Cloud Run and uptime figures', () => {
     const charts = tf.locals['dashboard_charts'] as { title: string; filter: string }[];
     const filters = charts.map((c) => c.filter).join('\n');
-    for (const name of resourcesOf(tf, 'google_logging_metric').keys()) expect(filters, name).toContain(`google_logging_metric.${name}.name`);
+    for (const name of resourcesOf(tf, 'google_logging_metric').keys())
+      expect(filters, name).toContain(`google_logging_metric.${name}.name`);
     expect(filters).toContain('"num_undelivered_messages", google_pubsub_subscription.stripe_events_dead_letter_inspect.name');
     expect(filters).toContain('"oldest_unacked_message_age", google_pubsub_subscription.stripe_events_applier.name');
     expect(filters).toContain('"request_latencies", google_cloud_run_v2_service.app.name');
@@ -264,10 +301,18 @@ describe('dashboard and SLO', () => {
   });
 
   test('events received, applied and dead-lettered are counted from the lines the webhook and the applier write', () => {
-    expect(filterEvents(str(logMetric('stripe_webhook_deliveries'), 'filter') ?? '')).toEqual(expect.arrayContaining(['webhook.event_published', 'webhook.publish_failed']));
+    expect(filterEvents(str(logMetric('stripe_webhook_deliveries'), 'filter') ?? '')).toEqual(
+      expect.arrayContaining(['webhook.event_published', 'webhook.publish_failed']),
+    );
     expect(filterEvents(str(logMetric('stripe_events_processed'), 'filter') ?? '')).toContain('stripe_event.applied');
-    expect(attr(logMetric('stripe_events_processed'), 'label_extractors')).toEqual({ outcome: 'EXTRACT(jsonPayload.outcome)', type: 'EXTRACT(jsonPayload.type)' });
-    expect(filterEvents(str(logMetric('stripe_events_failed'), 'filter') ?? '')).toEqual(['stripe_event.retry', 'stripe_event.dead_lettered']);
+    expect(attr(logMetric('stripe_events_processed'), 'label_extractors')).toEqual({
+      outcome: 'EXTRACT(jsonPayload.outcome)',
+      type: 'EXTRACT(jsonPayload.type)',
+    });
+    expect(filterEvents(str(logMetric('stripe_events_failed'), 'filter') ?? '')).toEqual([
+      'stripe_event.retry',
+      'stripe_event.dead_lettered',
+    ]);
     expect(filterEvents(str(logMetric('usage_meter_events'), 'filter') ?? '')).toContain('usage_report.sent');
     // The fields the label extractors read are on those lines.
     const applier = readFileSync(new URL('../shared/src/billing/process-event-message.ts', import.meta.url), 'utf8');
@@ -297,7 +342,9 @@ describe('audit lines to BigQuery', () => {
   test('a sink of the admin.audit lines into its own dataset, written by its own identity with data editor on that dataset only', () => {
     const sink = resource(tf, 'google_logging_project_sink', 'audit');
     expect(str(sink, 'filter')).toBe('jsonPayload.event="admin.audit"');
-    expect(str(sink, 'destination')).toBe('bigquery.googleapis.com/projects/${var.project_id}/datasets/${google_bigquery_dataset.audit.dataset_id}');
+    expect(str(sink, 'destination')).toBe(
+      'bigquery.googleapis.com/projects/${var.project_id}/datasets/${google_bigquery_dataset.audit.dataset_id}',
+    );
     expect(attr(sink, 'unique_writer_identity')).toBe(true);
     const grant = resource(tf, 'google_bigquery_dataset_iam_member', 'audit_sink_writer');
     expect(str(grant, 'dataset_id')).toBe('${google_bigquery_dataset.audit.dataset_id}');

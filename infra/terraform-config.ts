@@ -57,7 +57,9 @@ export async function readTerraform(dir = TERRAFORM_DIR): Promise<TerraformConfi
   const outputs = new Map<string, Block>();
   const locals: Record<string, unknown> = {};
   const settings: Block[] = [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.tf'))
+    .sort();
   for (const file of files) {
     const json: unknown = await parse(file, readFileSync(path.join(dir, file), 'utf8'));
     if (!isBlock(json)) continue;

@@ -8,7 +8,19 @@ import { FunctionConfigSchema } from '../functions/src/config.js';
 import { ReportUsageConfigSchema } from '../functions/src/report-usage/config.js';
 import { AppConfigSchema } from '../services/app/src/config.js';
 import { WebhookConfigSchema } from '../services/webhook/src/config.js';
-import { TERRAFORM_DIR, attr, child, children, dig, readTerraform, resource, resourcesOf, str, type Block, type TerraformConfig } from './terraform-config.js';
+import {
+  TERRAFORM_DIR,
+  attr,
+  child,
+  children,
+  dig,
+  readTerraform,
+  resource,
+  resourcesOf,
+  str,
+  type Block,
+  type TerraformConfig,
+} from './terraform-config.js';
 
 let tf: TerraformConfig;
 beforeAll(async () => {
@@ -104,7 +116,9 @@ describe('app service and its load balancer', () => {
     const neg = '${google_compute_region_network_endpoint_group.app.id}';
     expect(str(child(api, 'backend'), 'group')).toBe(neg);
     expect(str(child(backend('app'), 'backend'), 'group')).toBe(neg);
-    expect(str(dig(resource(tf, 'google_compute_region_network_endpoint_group', 'app'), 'cloud_run'), 'service')).toBe('${local.app_service_name}');
+    expect(str(dig(resource(tf, 'google_compute_region_network_endpoint_group', 'app'), 'cloud_run'), 'service')).toBe(
+      '${local.app_service_name}',
+    );
     expect(tf.locals['app_service_name']).toBe('app');
     expect(str(run('app'), 'name')).toBe('${local.app_service_name}');
   });
@@ -134,7 +148,9 @@ describe('app service and its load balancer', () => {
 
   test('IAP_AUDIENCE is /projects/NUMBER/global/backendServices/ID of the IAP backend, and is output', () => {
     const audience = tf.locals['app_iap_audience'];
-    expect(audience).toBe('/projects/${data.google_project.this.number}/global/backendServices/${google_compute_backend_service.app.generated_id}');
+    expect(audience).toBe(
+      '/projects/${data.google_project.this.number}/global/backendServices/${google_compute_backend_service.app.generated_id}',
+    );
     const env = containerEnv(run('app')).find((e) => str(e, 'name') === 'IAP_AUDIENCE');
     expect(str(env, 'value')).toBe('${local.app_iap_audience}');
     expect(str(tf.outputs.get('app_iap_audience'), 'value')).toBe('${local.app_iap_audience}');
@@ -152,7 +168,9 @@ describe('app service and its load balancer', () => {
     expect(attr(run('app'), 'invoker_iam_disabled')).toBe(true);
     const invokers = invokersOf('google_cloud_run_v2_service.app.name');
     expect([...invokers].sort()).toEqual(['serviceAccount:${each.value}', 'serviceAccount:${google_project_service_identity.iap.email}']);
-    expect(resource(tf, 'google_cloud_run_v2_service_iam_member', 'app_invoked_by_services')['for_each']).toBe('${toset(var.service_accounts)}');
+    expect(resource(tf, 'google_cloud_run_v2_service_iam_member', 'app_invoked_by_services')['for_each']).toBe(
+      '${toset(var.service_accounts)}',
+    );
     for (const [id, block] of grants()) {
       expect(str(block, 'member'), id).not.toMatch(/^all(Users|AuthenticatedUsers)$/);
     }
@@ -219,10 +237,14 @@ describe('Cloud Armor ceilings at the load balancer (per API key, per client IP)
     expect(attr(dig(last, 'match', 'config'), 'src_ip_ranges')).toEqual(['*']);
     expect(Math.max(...all)).toBe(2147483647);
     // Nothing else refuses traffic here: authentication stays with IAP and the app.
-    expect(rules().map((r) => str(r, 'action')).sort()).toEqual(['allow', 'throttle', 'throttle']);
+    expect(
+      rules()
+        .map((r) => str(r, 'action'))
+        .sort(),
+    ).toEqual(['allow', 'throttle', 'throttle']);
   });
 
-  test('the default ceilings sit above what any plan lets one user do, and within Cloud Armor\'s bounds', () => {
+  test("the default ceilings sit above what any plan lets one user do, and within Cloud Armor's bounds", () => {
     const highestPlanLimit = Math.max(...Object.values(PLANS).map((p) => p.rateLimitPerMinute));
     const perKey = defaultOf('edge_requests_per_minute_per_authorization');
     const perIp = defaultOf('edge_requests_per_minute_per_client_ip');
@@ -268,7 +290,7 @@ describe('Stripe events pipeline', () => {
     expect(str(dig(sub, 'push_config', 'oidc_token'), 'service_account_email')).toMatch(/google_service_account\.sa\["pubsub_push"\]/);
   });
 
-  test('it delivers one customer\'s events one at a time (the webhook publishes with the customer id as ordering key)', () => {
+  test("it delivers one customer's events one at a time (the webhook publishes with the customer id as ordering key)", () => {
     expect(attr(feedingSubscription(), 'enable_message_ordering')).toBe(true);
   });
 
@@ -334,8 +356,12 @@ describe('usage reporting', () => {
     const reporter = fn('report_usage');
     expect(str(child(reporter, 'service_config'), 'service_account_email')).toBe('${google_service_account.sa["usage_reporter"].email}');
     expect(str(child(reporter, 'event_trigger'), 'service_account_email')).toBe('${google_service_account.sa["eventarc_invoker"].email}');
-    expect(invokersOf('google_cloudfunctions2_function.report_usage.name')).toEqual(['serviceAccount:${google_service_account.sa["eventarc_invoker"].email}']);
-    expect(tf.locals['deployable_runtimes']).toBe('${toset(["webhook", "app", "applier", "usage_reporter", "eventarc_invoker", "functions_builder"])}');
+    expect(invokersOf('google_cloudfunctions2_function.report_usage.name')).toEqual([
+      'serviceAccount:${google_service_account.sa["eventarc_invoker"].email}',
+    ]);
+    expect(tf.locals['deployable_runtimes']).toBe(
+      '${toset(["webhook", "app", "applier", "usage_reporter", "eventarc_invoker", "functions_builder"])}',
+    );
   });
 });
 
@@ -343,7 +369,9 @@ describe('service accounts and roles', () => {
   test('every service and function runs as its own service account', () => {
     const identities = [
       ...[...resourcesOf(tf, 'google_cloud_run_v2_service').values()].map((s) => str(child(s, 'template'), 'service_account')),
-      ...[...resourcesOf(tf, 'google_cloudfunctions2_function').values()].map((f) => str(child(f, 'service_config'), 'service_account_email')),
+      ...[...resourcesOf(tf, 'google_cloudfunctions2_function').values()].map((f) =>
+        str(child(f, 'service_config'), 'service_account_email'),
+      ),
     ];
     expect(identities).toHaveLength(4);
     for (const id of identities) expect(id).toMatch(/^\$\{google_service_account\.sa\["[a-z_]+"\]\.email\}$/);
@@ -360,7 +388,9 @@ describe('service accounts and roles', () => {
       expect(id, 'use *_iam_member, not authoritative bindings/policies').not.toMatch(/_iam_(binding|policy)\./);
     }
     for (const [id, block] of resourcesOf(tf, 'google_project_iam_member')) {
-      expect(PROJECT_LEVEL_ROLES, `google_project_iam_member.${id} should be on the resource, not the project`).toContain(str(block, 'role'));
+      expect(PROJECT_LEVEL_ROLES, `google_project_iam_member.${id} should be on the resource, not the project`).toContain(
+        str(block, 'role'),
+      );
     }
   });
 
@@ -374,7 +404,9 @@ describe('service accounts and roles', () => {
   });
 
   test('the matrix: webhook publishes to stripe-events only and reads only the webhook secret', () => {
-    const publish = [...resourcesOf(tf, 'google_pubsub_topic_iam_member').values()].filter((b) => (str(b, 'member') ?? '').includes('sa["webhook"]'));
+    const publish = [...resourcesOf(tf, 'google_pubsub_topic_iam_member').values()].filter((b) =>
+      (str(b, 'member') ?? '').includes('sa["webhook"]'),
+    );
     expect(publish.map((b) => str(b, 'topic'))).toEqual(['${google_pubsub_topic.stripe_events.name}']);
     expect(tf.locals['secret_readers']).toEqual({
       webhook_reads_webhook_secret: { sa: 'webhook', secret: 'stripe_webhook_secret' },
@@ -394,7 +426,9 @@ describe('secrets', () => {
         const ref = dig(env, 'value_source', 'secret_key_ref');
         if (SECRETISH.test(str(env, 'name') ?? '')) {
           expect(attr(env, 'value'), `${name}.${str(env, 'name')}`).toBeUndefined();
-          expect(str(ref, 'secret'), `${name}.${str(env, 'name')}`).toMatch(/^\$\{google_secret_manager_secret\.secret\["[a-z_]+"\]\.secret_id\}$/);
+          expect(str(ref, 'secret'), `${name}.${str(env, 'name')}`).toMatch(
+            /^\$\{google_secret_manager_secret\.secret\["[a-z_]+"\]\.secret_id\}$/,
+          );
         }
         if (ref) fromSecretManager += 1;
       }
@@ -406,7 +440,10 @@ describe('secrets', () => {
     for (const [name, f] of resourcesOf(tf, 'google_cloudfunctions2_function')) {
       const config = child(f, 'service_config');
       const secretEnv = children(config, 'secret_environment_variables');
-      expect(secretEnv.map((s) => str(s, 'key')), name).toEqual(['STRIPE_SECRET_KEY']);
+      expect(
+        secretEnv.map((s) => str(s, 'key')),
+        name,
+      ).toEqual(['STRIPE_SECRET_KEY']);
       const plain = str(config, 'environment_variables') ?? '';
       expect(plain).toBe('${local.function_env}');
       const locals = tf.locals['function_env'];
@@ -430,8 +467,12 @@ describe('configuration of each deployable', () => {
   /** A config schema (an env object piped into its transform), seen only as far as this test needs. */
   type EnvSchema = { in: { shape: Record<string, { safeParse(value: unknown): { success: boolean } }> } };
   /** The variables a deployable cannot start without: those with neither a default nor `.optional()`. */
-  const requiredVars = (schema: EnvSchema) => Object.keys(schema.in.shape).filter((key) => !schema.in.shape[key]?.safeParse(undefined).success);
-  const functionEnv = () => [...Object.keys(tf.locals['function_env'] as object), ...children(child(fn('apply_stripe_event'), 'service_config'), 'secret_environment_variables').map((s) => str(s, 'key'))];
+  const requiredVars = (schema: EnvSchema) =>
+    Object.keys(schema.in.shape).filter((key) => !schema.in.shape[key]?.safeParse(undefined).success);
+  const functionEnv = () => [
+    ...Object.keys(tf.locals['function_env'] as object),
+    ...children(child(fn('apply_stripe_event'), 'service_config'), 'secret_environment_variables').map((s) => str(s, 'key')),
+  ];
   const serviceEnv = (name: string) => containerEnv(run(name)).map((e) => str(e, 'name'));
 
   test.each([
@@ -446,10 +487,17 @@ describe('configuration of each deployable', () => {
 
   test('every deployable is told STRIPE_LIVEMODE from the one stripe_livemode variable (the keys must match it)', () => {
     for (const name of ['webhook', 'app']) {
-      expect(str(containerEnv(run(name)).find((e) => str(e, 'name') === 'STRIPE_LIVEMODE'), 'value'), name).toBe('${tostring(var.stripe_livemode)}');
+      expect(
+        str(
+          containerEnv(run(name)).find((e) => str(e, 'name') === 'STRIPE_LIVEMODE'),
+          'value',
+        ),
+        name,
+      ).toBe('${tostring(var.stripe_livemode)}');
     }
     expect((tf.locals['function_env'] as Record<string, unknown>)['STRIPE_LIVEMODE']).toBe('${tostring(var.stripe_livemode)}');
-    for (const f of resourcesOf(tf, 'google_cloudfunctions2_function').values()) expect(str(child(f, 'service_config'), 'environment_variables')).toBe('${local.function_env}');
+    for (const f of resourcesOf(tf, 'google_cloudfunctions2_function').values())
+      expect(str(child(f, 'service_config'), 'environment_variables')).toBe('${local.function_env}');
   });
 });
 
@@ -465,7 +513,18 @@ describe('Firestore', () => {
     expect(child(ttl, 'index_config')).toBeDefined();
     const ttlCollections = tf.locals['ttl_collections'] as string[];
     // The ledger, the usage counters (accounts/{accountId}/usage: a collection group), the outbox, the write receipts, the reports and invitations.
-    expect([...ttlCollections].sort()).toEqual([Collection.ledger, Collection.usage, Collection.usageOutbox, Collection.usageReceipts, Collection.usageReports, Collection.invitations, Collection.trackKeys, Collection.notificationOutbox].sort());
+    expect([...ttlCollections].sort()).toEqual(
+      [
+        Collection.ledger,
+        Collection.usage,
+        Collection.usageOutbox,
+        Collection.usageReceipts,
+        Collection.usageReports,
+        Collection.invitations,
+        Collection.trackKeys,
+        Collection.notificationOutbox,
+      ].sort(),
+    );
     const exempt = indexes.fieldOverrides.filter((o) => o.fieldPath === 'expireAt' && o.indexes.length === 0).map((o) => o.collectionGroup);
     expect([...exempt].sort()).toEqual([...ttlCollections].sort());
     // TTL is owned by Terraform: the indexes file must not toggle it.
@@ -522,10 +581,11 @@ describe('state and providers', () => {
     expect(providers['google']?.version).toBe(providers['google-beta']?.version);
   });
 
-  test('the 8.0.0 upgrade guide\'s changed defaults are set explicitly, not inherited', () => {
+  test("the 8.0.0 upgrade guide's changed defaults are set explicitly, not inherited", () => {
     // load_balancing_scheme now defaults to EXTERNAL_MANAGED; ours must not depend on the default.
     for (const type of ['google_compute_backend_service', 'google_compute_global_forwarding_rule']) {
-      for (const [name, block] of resourcesOf(tf, type)) expect(str(block, 'load_balancing_scheme'), `${type}.${name}`).toBe('EXTERNAL_MANAGED');
+      for (const [name, block] of resourcesOf(tf, type))
+        expect(str(block, 'load_balancing_scheme'), `${type}.${name}`).toBe('EXTERNAL_MANAGED');
     }
     // 7.0.0: disable_on_destroy defaults to false; still stated.
     expect(attr(resource(tf, 'google_project_service', 'apis'), 'disable_on_destroy')).toBe(false);
@@ -557,7 +617,11 @@ describe('function builds', () => {
       expect(str(build, 'docker_repository'), name).toBe('${local.functions_docker_repository}');
       // Terraform owns both (Cloud Build repeats them): not ignored after creation.
       expect(JSON.stringify(child(f, 'lifecycle')), name).not.toContain('docker_repository');
-      for (const grant of ['google_project_iam_member.functions_builder_logs', 'google_project_iam_member.functions_builder_reads_sources', 'google_artifact_registry_repository_iam_member.functions_builder_pushes_images']) {
+      for (const grant of [
+        'google_project_iam_member.functions_builder_logs',
+        'google_project_iam_member.functions_builder_reads_sources',
+        'google_artifact_registry_repository_iam_member.functions_builder_pushes_images',
+      ]) {
         expect(attr(f, 'depends_on'), name).toContain(`\${${grant}}`);
       }
     }
@@ -570,8 +634,12 @@ describe('function builds', () => {
       'google_project_iam_member.functions_builder_logs roles/logging.logWriter',
       'google_project_iam_member.functions_builder_reads_sources roles/storage.objectViewer',
     ]);
-    expect(str(resource(tf, 'google_artifact_registry_repository_iam_member', 'functions_builder_pushes_images'), 'repository')).toBe('${google_artifact_registry_repository.function_images.name}');
-    const runtimes = [...resourcesOf(tf, 'google_cloudfunctions2_function').values()].map((f) => str(child(f, 'service_config'), 'service_account_email'));
+    expect(str(resource(tf, 'google_artifact_registry_repository_iam_member', 'functions_builder_pushes_images'), 'repository')).toBe(
+      '${google_artifact_registry_repository.function_images.name}',
+    );
+    const runtimes = [...resourcesOf(tf, 'google_cloudfunctions2_function').values()].map((f) =>
+      str(child(f, 'service_config'), 'service_account_email'),
+    );
     expect(runtimes).not.toContain(builder);
   });
 
@@ -584,7 +652,9 @@ describe('function builds', () => {
     const condition = tf.locals['functions_source_buckets_condition'] as string;
     expect(condition).toContain('google_storage_bucket.function_sources.name');
     expect(condition).toContain('"gcf-v2-sources-${data.google_project.this.number}-${var.region}"');
-    expect(condition).toContain('resource.name == \\"projects/_/buckets/${bucket}\\" || resource.name.startsWith(\\"projects/_/buckets/${bucket}/objects/\\")');
+    expect(condition).toContain(
+      'resource.name == \\"projects/_/buckets/${bucket}\\" || resource.name.startsWith(\\"projects/_/buckets/${bucket}/objects/\\")',
+    );
   });
 });
 
@@ -593,7 +663,9 @@ describe('applier timeout and the push subscription', () => {
     const timeout = tf.locals['applier_timeout_seconds'] as number;
     const ackDeadline = tf.locals['applier_ack_deadline_seconds'] as number;
     expect(str(child(fn('apply_stripe_event'), 'service_config'), 'timeout_seconds')).toBe('${local.applier_timeout_seconds}');
-    expect(str(resource(tf, 'google_pubsub_subscription', 'stripe_events_applier'), 'ack_deadline_seconds')).toBe('${local.applier_ack_deadline_seconds}');
+    expect(str(resource(tf, 'google_pubsub_subscription', 'stripe_events_applier'), 'ack_deadline_seconds')).toBe(
+      '${local.applier_ack_deadline_seconds}',
+    );
     // Room for a cold start between the two; Pub/Sub allows push ack deadlines up to 600 s.
     expect(ackDeadline - timeout).toBeGreaterThanOrEqual(20);
     expect(ackDeadline).toBeLessThanOrEqual(600);

@@ -50,7 +50,12 @@ export function packageImports(fileName: string, text: string): PackageImport[] 
       const clause = node.importClause;
       const bindings = clause?.namedBindings;
       // `import { type A, type B } from 'x'` is erased too (verbatimModuleSyntax keeps `import {} from`, which this is not).
-      const allNamedTypes = !clause?.name && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+      const allNamedTypes =
+        !clause?.name &&
+        bindings !== undefined &&
+        ts.isNamedImports(bindings) &&
+        bindings.elements.length > 0 &&
+        bindings.elements.every((e) => e.isTypeOnly);
       add(node.moduleSpecifier, clause?.isTypeOnly === true || allNamedTypes);
     } else if (ts.isExportDeclaration(node)) {
       add(node.moduleSpecifier, node.isTypeOnly);
@@ -81,7 +86,10 @@ function readPackageJson(file: string): PackageJson {
 /** The root package and every workspace it lists (plain paths; this repo uses no globs). */
 export function readWorkspaces(repoRoot: string): Workspace[] {
   const root = readPackageJson(path.join(repoRoot, 'package.json'));
-  return [{ dir: '', pkg: root }, ...(root.workspaces ?? []).map((dir) => ({ dir, pkg: readPackageJson(path.join(repoRoot, dir, 'package.json')) }))];
+  return [
+    { dir: '', pkg: root },
+    ...(root.workspaces ?? []).map((dir) => ({ dir, pkg: readPackageJson(path.join(repoRoot, dir, 'package.json')) })),
+  ];
 }
 
 /** The workspace a file belongs to: the longest workspace folder that contains it, else the root. */

@@ -7,8 +7,7 @@ import { serveBenchRequests } from '@billing/shared/testing/bench-child.js';
 import { roundMessages, type BenchMessage } from './apply-bench-events.js';
 
 export type PublisherRequest =
-  | { kind: 'prepare'; projectId: string; topic: string; events: number; duplicates: number; created: number }
-  | { kind: 'publish' };
+  { kind: 'prepare'; projectId: string; topic: string; events: number; duplicates: number; created: number } | { kind: 'publish' };
 
 export type PublisherAnswer = { kind: 'prepared'; messages: number } | { kind: 'published'; messages: number };
 

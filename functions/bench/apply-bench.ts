@@ -130,7 +130,16 @@ async function seedMappings(db: Firestore, count: number): Promise<void> {
         version: { created: 0, eventId: null, source: 'fetch', revision: 1 },
         updatedAt: now,
       });
-      batch.set(store.accounts.doc(`user_bench${i}`), { accountId: `user_bench${i}`, kind: 'personal', name: null, email: null, stripeCustomerId: null, billing: null, createdAt: now, updatedAt: now });
+      batch.set(store.accounts.doc(`user_bench${i}`), {
+        accountId: `user_bench${i}`,
+        kind: 'personal',
+        name: null,
+        email: null,
+        stripeCustomerId: null,
+        billing: null,
+        createdAt: now,
+        updatedAt: now,
+      });
     }
     await batch.commit();
   }
@@ -214,7 +223,9 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
     subscription.on('message', (m) => {
       // In the message's trace scope, as the function handles a push (functions/src/create-handler.ts).
       const scope = { projectId, name: 'stripe-events process', attributes: m.attributes, messageId: m.id };
-      const work = slots(() => runForPushedMessage(scope, () => processEventMessage(deps, { data: m.data, attributes: m.attributes }))).then(
+      const work = slots(() =>
+        runForPushedMessage(scope, () => processEventMessage(deps, { data: m.data, attributes: m.attributes })),
+      ).then(
         (r) => {
           m.ack();
           processed++;
@@ -240,7 +251,10 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
           waiter = null;
           finish();
         };
-        const timer = setTimeout(() => settle(() => reject(new Error(`apply bench timed out: ${processed} messages applied, ${committed.size} events committed`))), opts.timeoutMs ?? 60_000);
+        const timer = setTimeout(
+          () => settle(() => reject(new Error(`apply bench timed out: ${processed} messages applied, ${committed.size} events committed`))),
+          opts.timeoutMs ?? 60_000,
+        );
         waiter = { done, resolve: () => settle(resolve), reject: (err) => settle(() => reject(err)) };
       });
 
@@ -257,7 +271,10 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
       return answer as Extract<PublisherAnswer, { kind: K }>;
     };
     const applyRound = async (round: number) => {
-      const { messages } = await ask({ kind: 'prepare', projectId, topic: topic.name, events, duplicates, created: created + 1 + round }, 'prepared');
+      const { messages } = await ask(
+        { kind: 'prepare', projectId, topic: topic.name, events, duplicates, created: created + 1 + round },
+        'prepared',
+      );
       const [messagesBefore, eventsBefore] = [processed, committed.size];
       const started = performance.now();
       await ask({ kind: 'publish' }, 'published');
@@ -265,7 +282,10 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
       await until(() => processed >= messagesBefore + messages && committed.size >= eventsBefore + events);
       return { units: processed - messagesBefore, ms: performance.now() - started };
     };
-    const baselineRound = async (round: number) => ({ units: events, ms: (events / (await baseline(db, `r${round}`, events, concurrency))) * 1000 });
+    const baselineRound = async (round: number) => ({
+      units: events,
+      ms: (events / (await baseline(db, `r${round}`, events, concurrency))) * 1000,
+    });
 
     const applied: Phase[] = [];
     const baselines: Phase[] = [];
@@ -290,7 +310,8 @@ export async function runApplyBench(opts: ApplyBenchOptions = {}): Promise<Bench
     await Promise.allSettled([...inFlight]); // let redelivered stragglers finish before closing clients
 
     // Every event has its entry: (rounds + 1) x events `.updated` entries, plus the streaming-pull warm-up's.
-    const ledgerEntries = (await db.collection('stripe_events').where('type', '==', 'customer.subscription.updated').count().get()).data().count - 1;
+    const ledgerEntries =
+      (await db.collection('stripe_events').where('type', '==', 'customer.subscription.updated').count().get()).data().count - 1;
     // The bench measures the full apply path: a stale or unmapped outcome would mean it measured less.
     const unexpected = Object.keys(outcomes).filter((o) => o !== 'applied' && o !== 'duplicate');
     if (unexpected.length > 0 || ledgerEntries !== (rounds + 1) * events) {

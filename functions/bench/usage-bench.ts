@@ -69,8 +69,16 @@ async function seedTeamUsers(db: Firestore, ids: string[], customers: string[]):
   await Promise.all(
     ids.map((accountId, i) => {
       // team: api_calls 1,000,000 per period, billed through the api_calls meter
-      const billing = billingSummaryFixture({ customerId: customers[i] ?? null, subscriptionId: `sub_bench${i}`, planId: 'team', priceId: 'price_team_month' });
-      return db.collection(Collection.accounts).doc(accountId).set(accountDocFixture(accountId, billing, { email: null }));
+      const billing = billingSummaryFixture({
+        customerId: customers[i] ?? null,
+        subscriptionId: `sub_bench${i}`,
+        planId: 'team',
+        priceId: 'price_team_month',
+      });
+      return db
+        .collection(Collection.accounts)
+        .doc(accountId)
+        .set(accountDocFixture(accountId, billing, { email: null }));
     }),
   );
 }
@@ -102,9 +110,15 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
   const stripe = createStripeClient({ secretKey: 'sk_test_bench', apiBase: server.url });
   const recorders: UsageRecorder[] = [];
   try {
-    const customers = await Promise.all(Array.from({ length: userCount }, (_, i) => stripe.customers.create({ metadata: { accountId: `bench-user-${i}` } })));
+    const customers = await Promise.all(
+      Array.from({ length: userCount }, (_, i) => stripe.customers.create({ metadata: { accountId: `bench-user-${i}` } })),
+    );
     const users = customers.map((_, i) => AccountId.parse(`bench-user-${i}`));
-    await seedTeamUsers(db, users, customers.map((c) => c.id));
+    await seedTeamUsers(
+      db,
+      users,
+      customers.map((c) => c.id),
+    );
 
     let recorderWrites = 0;
     for (const instanceDb of dbs) {
@@ -133,7 +147,9 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
       const accountId = users[i % users.length]!;
       return { accountId, userId: `${accountId}:member-${Math.floor(i / users.length) % MEMBERS}` };
     };
-    const admittedPerInstance = await Promise.all(recorders.map((r) => loop(deadline, concurrency, (i) => r.record(subject(i), 'api_calls').then(() => undefined))));
+    const admittedPerInstance = await Promise.all(
+      recorders.map((r) => loop(deadline, concurrency, (i) => r.record(subject(i), 'api_calls').then(() => undefined))),
+    );
     const elapsed = Date.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const admittedUnits = admittedPerInstance.reduce((a, b) => a + b, 0);
@@ -152,7 +168,16 @@ export async function runUsageBench(opts: UsageBenchOptions = {}): Promise<Bench
     const baseDeadline = Date.now() + durationMs;
     const baseStarted = Date.now();
     const baselineUnits = (
-      await Promise.all(dbs.map((instanceDb) => loop(baseDeadline, concurrency, (i) => instanceDb.doc(`bench_baseline/${users[i % users.length]!}`).set({ used: FieldValue.increment(1) }, { merge: true }).then(() => undefined))))
+      await Promise.all(
+        dbs.map((instanceDb) =>
+          loop(baseDeadline, concurrency, (i) =>
+            instanceDb
+              .doc(`bench_baseline/${users[i % users.length]!}`)
+              .set({ used: FieldValue.increment(1) }, { merge: true })
+              .then(() => undefined),
+          ),
+        ),
+      )
     ).reduce((a, b) => a + b, 0);
     const baselineUnitsPerSecond = baselineUnits / ((Date.now() - baseStarted) / 1000);
 

@@ -107,7 +107,10 @@ describe('applyStripeEvent behind a Pub/Sub push subscription', () => {
     event.id = randomStripeId('evt');
     event.created = Math.floor(Date.now() / 1000) - 5;
     const sub = event.data.object as Stripe.Subscription;
-    await topology.topic.publishMessage({ data: Buffer.from(JSON.stringify(event)), attributes: { eventId: event.id, type: event.type, created: String(event.created), livemode: 'false', objectId: sub.id } });
+    await topology.topic.publishMessage({
+      data: Buffer.from(JSON.stringify(event)),
+      attributes: { eventId: event.id, type: event.type, created: String(event.created), livemode: 'false', objectId: sub.id },
+    });
 
     const store = createStore(db);
     const ledger = await waitFor('ledger entry', async () => (await store.ledger.doc(event.id).get()).data());
@@ -139,7 +142,10 @@ describe('applyStripeEvent behind a Pub/Sub push subscription', () => {
     event.created = Math.floor(Date.now() / 1000);
     (event.data.object as { id: string }).id = '../../x';
     // Published straight to the topic, as a replay or a hand-published message would be: the webhook refuses it.
-    await topology.topic.publishMessage({ data: Buffer.from(JSON.stringify(event)), attributes: { eventId: event.id, type: event.type, customerId: '../../x' } });
+    await topology.topic.publishMessage({
+      data: Buffer.from(JSON.stringify(event)),
+      attributes: { eventId: event.id, type: event.type, customerId: '../../x' },
+    });
     const dead = (await pullAtLeast(pubsub, topology.deadLetterInspect, 1, 25_000)).find((m) => m.attributes['eventId'] === event.id);
     expect(dead?.attributes['reason']).toMatch(/data\.object\.id is not a Stripe cus id/);
     // Dead-lettered by the applier (a reason, no CloudPubSubDeadLetter* attributes), after one delivery.

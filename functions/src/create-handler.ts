@@ -13,7 +13,10 @@ import type { Tracing } from '@billing/shared/tracing/start-tracing.js';
 const MessagePublished = z.object({
   message: z.object({
     data: z.string().default(''),
-    attributes: z.record(z.string(), z.string()).nullish().transform((a) => a ?? {}),
+    attributes: z
+      .record(z.string(), z.string())
+      .nullish()
+      .transform((a) => a ?? {}),
     messageId: z.string().optional(),
   }),
 });
@@ -45,10 +48,20 @@ export function createStripeEventHandler(deps: StripeEventHandlerDeps, onResult?
     const pushed = pushedMessage(cloudEvent.data);
     // Not a Pub/Sub message at all: nothing to dead-letter, and retrying cannot help.
     const message = pushed ?? { data: '', attributes: {}, messageId: undefined };
-    const scope = { projectId: deps.projectId, name: 'stripe-events process', attributes: message.attributes, messageId: message.messageId, pushTraceparent: pushTraceparent(cloudEvent) };
+    const scope = {
+      projectId: deps.projectId,
+      name: 'stripe-events process',
+      attributes: message.attributes,
+      messageId: message.messageId,
+      pushTraceparent: pushTraceparent(cloudEvent),
+    };
     try {
       await runForPushedMessage(scope, async () => {
-        if (!pushed) deps.logger.error({ event: 'stripe_event.not_pubsub', cloudEventId: cloudEvent.id, cloudEventType: cloudEvent.type }, 'CloudEvent is not a Pub/Sub message');
+        if (!pushed)
+          deps.logger.error(
+            { event: 'stripe_event.not_pubsub', cloudEventId: cloudEvent.id, cloudEventType: cloudEvent.type },
+            'CloudEvent is not a Pub/Sub message',
+          );
         const result = await processEventMessage(deps, { data: Buffer.from(message.data, 'base64'), attributes: message.attributes });
         onResult?.(result);
       });

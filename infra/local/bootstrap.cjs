@@ -22,10 +22,10 @@ if (!existsSync(path.join(root, 'node_modules/.package-lock.json')) || !existsSy
 if (script === 'test:all' && !existsSync('/usr/bin/chromium')) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    console.error('The browser tests need Debian\'s Chromium: run `sudo apt-get install -y chromium`, then npm test again.');
+    console.error("The browser tests need Debian's Chromium: run `sudo apt-get install -y chromium`, then npm test again.");
     process.exit(1);
   }
-  console.log('Installing Debian\'s chromium for the browser tests...');
+  console.log("Installing Debian's chromium for the browser tests...");
   run('apt-get', ['update', '-qq']);
   run('apt-get', ['install', '-y', '-qq', 'chromium']);
 }

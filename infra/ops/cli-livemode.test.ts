@@ -24,12 +24,24 @@ async function ops(env: Record<string, string>, ...args: string[]): Promise<{ co
 describe('ops Stripe commands and STRIPE_LIVEMODE', () => {
   it.each([
     ['without STRIPE_LIVEMODE', { STRIPE_SECRET_KEY: 'sk_test_ops' }, /STRIPE_LIVEMODE .* is required/],
-    ['a live key with STRIPE_LIVEMODE=false', { STRIPE_SECRET_KEY: 'sk_live_ops', STRIPE_LIVEMODE: 'false' }, /STRIPE_LIVEMODE: is false but STRIPE_SECRET_KEY is a live key/],
-    ['a test key with STRIPE_LIVEMODE=true', { STRIPE_SECRET_KEY: 'sk_test_ops', STRIPE_LIVEMODE: 'true' }, /STRIPE_LIVEMODE: is true but STRIPE_SECRET_KEY is a test key/],
-  ])('resync refuses to run %s', async (_name, env, message) => {
-    const result = await ops(env, 'resync');
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr).not.toContain('sk_live_ops');
-  }, 30_000);
+    [
+      'a live key with STRIPE_LIVEMODE=false',
+      { STRIPE_SECRET_KEY: 'sk_live_ops', STRIPE_LIVEMODE: 'false' },
+      /STRIPE_LIVEMODE: is false but STRIPE_SECRET_KEY is a live key/,
+    ],
+    [
+      'a test key with STRIPE_LIVEMODE=true',
+      { STRIPE_SECRET_KEY: 'sk_test_ops', STRIPE_LIVEMODE: 'true' },
+      /STRIPE_LIVEMODE: is true but STRIPE_SECRET_KEY is a test key/,
+    ],
+  ])(
+    'resync refuses to run %s',
+    async (_name, env, message) => {
+      const result = await ops(env, 'resync');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toContain('sk_live_ops');
+    },
+    30_000,
+  );
 });

@@ -31,24 +31,40 @@ import { driftLines, findDrift } from './drift.js';
 import { ServiceKeyScope } from '@billing/shared/model/service-documents.js';
 import { createServiceKey, listServiceKeys, revokeServiceKey } from '@billing/shared/service-api/service-keys.js';
 
-const Env = z.object({
-  GOOGLE_CLOUD_PROJECT: z.string().min(1),
-  PUBSUB_TOPIC: z.string().min(1).default('stripe-events'),
-  DEAD_LETTER_SUBSCRIPTION: z.string().min(1).default('stripe-events-dead-letter-inspect'),
-  STRIPE_SECRET_KEY: StripeSecretKey.optional(),
-  // The one livemode rule (shared/src/config/stripe-mode.ts): stated, and checked against the key.
-  STRIPE_LIVEMODE: StripeLivemode.optional(),
-  STRIPE_API_BASE: stripeApiBase,
-}).superRefine((env, ctx) => {
-  if (env.STRIPE_SECRET_KEY !== undefined && env.STRIPE_LIVEMODE !== undefined) checkKeyMatchesLivemode({ STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_LIVEMODE: env.STRIPE_LIVEMODE }, ctx);
-}, crossChecks);
+const Env = z
+  .object({
+    GOOGLE_CLOUD_PROJECT: z.string().min(1),
+    PUBSUB_TOPIC: z.string().min(1).default('stripe-events'),
+    DEAD_LETTER_SUBSCRIPTION: z.string().min(1).default('stripe-events-dead-letter-inspect'),
+    STRIPE_SECRET_KEY: StripeSecretKey.optional(),
+    // The one livemode rule (shared/src/config/stripe-mode.ts): stated, and checked against the key.
+    STRIPE_LIVEMODE: StripeLivemode.optional(),
+    STRIPE_API_BASE: stripeApiBase,
+  })
+  .superRefine((env, ctx) => {
+    if (env.STRIPE_SECRET_KEY !== undefined && env.STRIPE_LIVEMODE !== undefined)
+      checkKeyMatchesLivemode({ STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_LIVEMODE: env.STRIPE_LIVEMODE }, ctx);
+  }, crossChecks);
 
-const Command = z.enum(['replay-dead-letters', 'replay-stripe-events', 'resync', 'migrate-accounts', 'service-key', 'stripe-setup', 'drift']);
+const Command = z.enum([
+  'replay-dead-letters',
+  'replay-stripe-events',
+  'resync',
+  'migrate-accounts',
+  'service-key',
+  'stripe-setup',
+  'drift',
+]);
 const ServiceKeyAction = z.enum(['create', 'list', 'revoke']);
 const ServiceKeyName = z.string().trim().min(1).max(100);
 const Scopes = z
   .string()
-  .transform((list) => list.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((list) =>
+    list
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(ServiceKeyScope).min(1));
 
 /** Users per page of `migrate-accounts`: each page is one query, and a killed run redoes at most one. */
@@ -56,7 +72,8 @@ const Batch = z.coerce.number().int().min(1).max(1000);
 
 function stripeFrom(env: z.infer<typeof Env>) {
   if (!env.STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is required for this command');
-  if (env.STRIPE_LIVEMODE === undefined) throw new Error('STRIPE_LIVEMODE (true or false, the deployment\'s mode) is required for this command');
+  if (env.STRIPE_LIVEMODE === undefined)
+    throw new Error("STRIPE_LIVEMODE (true or false, the deployment's mode) is required for this command");
   return { stripe: createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }), livemode: env.STRIPE_LIVEMODE };
 }
 
@@ -102,7 +119,15 @@ async function main(argv: string[]): Promise<void> {
   try {
     switch (command) {
       case 'replay-dead-letters': {
-        const result = await replayDeadLetters({ pubsub, deadLetterSubscription: env.DEAD_LETTER_SUBSCRIPTION, topic: env.PUBSUB_TOPIC, logger, max: Number(values.max), dryRun: values['dry-run'], types: values.type ?? [] });
+        const result = await replayDeadLetters({
+          pubsub,
+          deadLetterSubscription: env.DEAD_LETTER_SUBSCRIPTION,
+          topic: env.PUBSUB_TOPIC,
+          logger,
+          max: Number(values.max),
+          dryRun: values['dry-run'],
+          types: values.type ?? [],
+        });
         console.log(JSON.stringify(result, null, 2));
         break;
       }
@@ -110,7 +135,11 @@ async function main(argv: string[]): Promise<void> {
         const { stripe } = stripeFrom(env);
         const publisher = createPubSubPublisher({ pubsub, topic: env.PUBSUB_TOPIC });
         try {
-          console.log(JSON.stringify(await replayStripeEvents({ stripe, publisher, logger, since: parseSince(values.since), dryRun: values['dry-run'] })));
+          console.log(
+            JSON.stringify(
+              await replayStripeEvents({ stripe, publisher, logger, since: parseSince(values.since), dryRun: values['dry-run'] }),
+            ),
+          );
         } finally {
           await publisher.close();
         }
@@ -120,7 +149,16 @@ async function main(argv: string[]): Promise<void> {
         const { stripe, livemode } = stripeFrom(env);
         const firestore = createFirestore(env.GOOGLE_CLOUD_PROJECT);
         try {
-          const result = await resyncSubscriptions({ stripe, store: createStore(firestore), reader: createSdkStripeReader(stripe), clock: systemClock, logger, customerId: values.customer, livemode, perSecond: Number(values['per-second']) });
+          const result = await resyncSubscriptions({
+            stripe,
+            store: createStore(firestore),
+            reader: createSdkStripeReader(stripe),
+            clock: systemClock,
+            logger,
+            customerId: values.customer,
+            livemode,
+            perSecond: Number(values['per-second']),
+          });
           console.log(JSON.stringify(result));
         } finally {
           await firestore.terminate();
@@ -133,7 +171,14 @@ async function main(argv: string[]): Promise<void> {
         const firestore = createFirestore(env.GOOGLE_CLOUD_PROJECT);
         try {
           // Progress: one `ops.migrate_accounts_page` log line per page, with the lastUserId to resume after.
-          const result = await migrateAccounts({ store: createStore(firestore), clock: systemClock, logger, batch, after, dryRun: values['dry-run'] });
+          const result = await migrateAccounts({
+            store: createStore(firestore),
+            clock: systemClock,
+            logger,
+            batch,
+            after,
+            dryRun: values['dry-run'],
+          });
           console.log(JSON.stringify(result, null, 2));
         } finally {
           await firestore.terminate();
@@ -150,7 +195,16 @@ async function main(argv: string[]): Promise<void> {
           console.log(values.json ? JSON.stringify(result, null, 2) : driftLines(result).join('\n'));
           if (values.fix) {
             for (const d of result.drifted) {
-              await resyncSubscriptions({ stripe, store, reader: createSdkStripeReader(stripe), clock: systemClock, logger, customerId: d.customerId, livemode, perSecond: Number(values['per-second']) });
+              await resyncSubscriptions({
+                stripe,
+                store,
+                reader: createSdkStripeReader(stripe),
+                clock: systemClock,
+                logger,
+                customerId: d.customerId,
+                livemode,
+                perSecond: Number(values['per-second']),
+              });
             }
             const after = await findDrift({ stripe, store, customerId: values.customer, since });
             console.log(values.json ? JSON.stringify({ afterFix: after }, null, 2) : ['after --fix:', ...driftLines(after)].join('\n'));
@@ -165,7 +219,8 @@ async function main(argv: string[]): Promise<void> {
       }
       case 'stripe-setup': {
         const { stripe } = stripeFrom(env);
-        const webhookUrl = values['webhook-url'] === undefined ? undefined : flag('--webhook-url', z.url({ protocol: /^https?$/ }), values['webhook-url']);
+        const webhookUrl =
+          values['webhook-url'] === undefined ? undefined : flag('--webhook-url', z.url({ protocol: /^https?$/ }), values['webhook-url']);
         const result = await stripeSetup({ stripe, dryRun: values['dry-run'], webhookUrl });
         console.log(JSON.stringify(result, null, 2));
         console.log(`\nSTRIPE_PRICE_IDS='${JSON.stringify(result.priceIds)}'`);
@@ -178,11 +233,19 @@ async function main(argv: string[]): Promise<void> {
         try {
           if (action === 'create') {
             // The secret is printed here once; only its hash is stored.
-            console.log(JSON.stringify(await createServiceKey(deps, flag('--name', ServiceKeyName, values.name), flag('--scopes', Scopes, values.scopes)), null, 2));
+            console.log(
+              JSON.stringify(
+                await createServiceKey(deps, flag('--name', ServiceKeyName, values.name), flag('--scopes', Scopes, values.scopes)),
+                null,
+                2,
+              ),
+            );
           } else if (action === 'list') {
             console.log(JSON.stringify(await listServiceKeys(deps.store), null, 2));
           } else {
-            console.log(JSON.stringify(await revokeServiceKey(deps, flag('--id', z.string().regex(/^svckey_[0-9a-f]{24}$/), values.id)), null, 2));
+            console.log(
+              JSON.stringify(await revokeServiceKey(deps, flag('--id', z.string().regex(/^svckey_[0-9a-f]{24}$/), values.id)), null, 2),
+            );
           }
         } finally {
           await firestore.terminate();

@@ -27,16 +27,35 @@ describe('npm run ops -- drift', () => {
     const { stripe, standIn } = running;
     const accountId = 'acct-drift';
     const customer = await stripe.customers.create({ email: 'drift@example.com', metadata: { accountId } });
-    const session = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, client_reference_id: accountId, line_items: [{ price: 'price_team_month', quantity: 3 }], success_url: 'http://x/s', cancel_url: 'http://x/c' });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      client_reference_id: accountId,
+      line_items: [{ price: 'price_team_month', quantity: 3 }],
+      success_url: 'http://x/s',
+      cancel_url: 'http://x/c',
+    });
     standIn.completeCheckout(session.id);
     const [sub] = standIn.subscriptionsOf(customer.id);
     await store.accounts.doc(accountId).set(accountDocFixture(accountId, null, { stripeCustomerId: customer.id }));
-    const resync = () => resyncSubscriptions({ stripe, store, reader: createSdkStripeReader(stripe), clock: systemClock, logger: silentLogger(), customerId: customer.id, livemode: false, perSecond: 50 });
+    const resync = () =>
+      resyncSubscriptions({
+        stripe,
+        store,
+        reader: createSdkStripeReader(stripe),
+        clock: systemClock,
+        logger: silentLogger(),
+        customerId: customer.id,
+        livemode: false,
+        perSecond: 50,
+      });
     await resync();
     // The mapping and the entitlements, as the applier keeps them from the customer's events.
     const features = (await stripe.entitlements.activeEntitlements.list({ customer: customer.id })).data.map((e) => e.lookup_key);
     const version = { created: 0, eventId: null, source: 'fetch' as const, revision: 1 };
-    await store.entitlements.doc(customer.id).set({ customerId: customer.id, accountId, features, version, updatedAt: new Date() as never });
+    await store.entitlements
+      .doc(customer.id)
+      .set({ customerId: customer.id, accountId, features, version, updatedAt: new Date() as never });
 
     expect(await findDrift({ stripe, store, perSecond: 100 })).toEqual({ compared: 1, drifted: [] });
 

@@ -42,12 +42,25 @@ export interface DriftOptions {
 }
 
 /** The fields compared on each subscription: what access, seats and the pages read. */
-const COMPARED = ['status', 'priceId', 'planId', 'quantity', 'currentPeriodEnd', 'cancelAtPeriodEnd', 'cancelAt', 'trialEnd'] as const satisfies readonly (keyof SubscriptionDoc)[];
+const COMPARED = [
+  'status',
+  'priceId',
+  'planId',
+  'quantity',
+  'currentPeriodEnd',
+  'cancelAtPeriodEnd',
+  'cancelAt',
+  'trialEnd',
+] as const satisfies readonly (keyof SubscriptionDoc)[];
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export async function customerDrift(opts: Pick<DriftOptions, 'stripe' | 'store'>, customerId: string, accountId: string | null): Promise<CustomerDrift> {
+export async function customerDrift(
+  opts: Pick<DriftOptions, 'stripe' | 'store'>,
+  customerId: string,
+  accountId: string | null,
+): Promise<CustomerDrift> {
   const { stripe, store } = opts;
   const differences: Difference[] = [];
   const [subscriptions, entitlements, openInvoices] = await Promise.all([
@@ -65,13 +78,16 @@ export async function customerDrift(opts: Pick<DriftOptions, 'stripe' | 'store'>
       continue;
     }
     for (const field of COMPARED) {
-      if (!same(stored[field], expected[field])) differences.push({ what: `subscription ${sub.id}: ${field}`, firestore: stored[field], stripe: expected[field] });
+      if (!same(stored[field], expected[field]))
+        differences.push({ what: `subscription ${sub.id}: ${field}`, firestore: stored[field], stripe: expected[field] });
     }
   }
   const storedFeatures = sorted((await store.entitlements.doc(customerId).get()).data()?.features ?? []);
   const stripeFeatures = sorted([...new Set(entitlements.map((e) => e.lookup_key))]);
   if (!same(storedFeatures, stripeFeatures)) differences.push({ what: 'entitlements', firestore: storedFeatures, stripe: stripeFeatures });
-  const storedOpen = sorted((await store.invoices.where('customerId', '==', customerId).where('status', '==', 'open').get()).docs.map((d) => d.id));
+  const storedOpen = sorted(
+    (await store.invoices.where('customerId', '==', customerId).where('status', '==', 'open').get()).docs.map((d) => d.id),
+  );
   const stripeOpen = sorted(openInvoices.map((i) => i.id));
   if (!same(storedOpen, stripeOpen)) differences.push({ what: 'open invoices', firestore: storedOpen, stripe: stripeOpen });
   return { customerId, accountId, differences };

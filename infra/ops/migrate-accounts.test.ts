@@ -23,7 +23,10 @@ async function ops(...args: string[]): Promise<{ result: Record<string, unknown>
   // Log lines are one JSON object each; the result is the pretty-printed JSON after them.
   const lines = stdout.split('\n');
   const start = lines.indexOf('{');
-  const progress = lines.slice(0, start).filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const progress = lines
+    .slice(0, start)
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { result: JSON.parse(lines.slice(start).join('\n')) as Record<string, unknown>, progress };
 }
 
@@ -32,7 +35,10 @@ describe('npm run ops -- migrate-accounts', () => {
   it('dry-runs, migrates page by page, and resumes after a given user', { timeout: 90_000 }, async () => {
     const created = Timestamp.fromMillis(1_700_000_000_000);
     for (const userId of ['u1', 'u2', 'u3']) {
-      await db.collection(Collection.legacyUsers).doc(userId).set({ userId, email: `${userId}@example.com`, stripeCustomerId: null, billing: null, createdAt: created, updatedAt: created });
+      await db
+        .collection(Collection.legacyUsers)
+        .doc(userId)
+        .set({ userId, email: `${userId}@example.com`, stripeCustomerId: null, billing: null, createdAt: created, updatedAt: created });
     }
 
     const dry = await ops('migrate-accounts', '--dry-run');
@@ -46,6 +52,9 @@ describe('npm run ops -- migrate-accounts', () => {
   });
 
   it('refuses a batch size out of range, naming the flag', { timeout: 60_000 }, async () => {
-    await expect(ops('migrate-accounts', '--batch', '0')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--batch: cannot read "0"') as unknown });
+    await expect(ops('migrate-accounts', '--batch', '0')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--batch: cannot read "0"') as unknown,
+    });
   });
 });

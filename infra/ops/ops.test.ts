@@ -21,7 +21,10 @@ afterAll(async () => {
   for (const fn of cleanup.reverse()) await fn();
 });
 
-async function subscribedCustomer(running: RunningStandIn, accountId: string): Promise<{ customer: Stripe.Customer; subscriptionId: string }> {
+async function subscribedCustomer(
+  running: RunningStandIn,
+  accountId: string,
+): Promise<{ customer: Stripe.Customer; subscriptionId: string }> {
   const { stripe, standIn } = running;
   const customer = await stripe.customers.create({ email: `${accountId}@example.com`, metadata: { accountId } });
   const session = await stripe.checkout.sessions.create({
@@ -47,9 +50,18 @@ describe('replay-dead-letters', () => {
     const [dlq] = await pubsub.createTopic('stripe-events-dead-letter');
     await dlq.createSubscription('stripe-events-dead-letter-inspect');
     for (const id of ['evt_1', 'evt_2']) {
-      await dlq.publishMessage({ data: Buffer.from(JSON.stringify({ id })), attributes: { eventId: id, type: 'invoice.paid', reason: 'schema_invalid' } });
+      await dlq.publishMessage({
+        data: Buffer.from(JSON.stringify({ id })),
+        attributes: { eventId: id, type: 'invoice.paid', reason: 'schema_invalid' },
+      });
     }
-    const common = { pubsub, deadLetterSubscription: 'stripe-events-dead-letter-inspect', topic: 'stripe-events', logger: silentLogger(), max: 100 };
+    const common = {
+      pubsub,
+      deadLetterSubscription: 'stripe-events-dead-letter-inspect',
+      topic: 'stripe-events',
+      logger: silentLogger(),
+      max: 100,
+    };
 
     const dry = await replayDeadLetters({ ...common, dryRun: true });
     expect(dry.replayed).toBe(0);
@@ -77,7 +89,16 @@ describe('resync and replay from Stripe', () => {
     cleanup.push(() => db.terminate());
     const { customer, subscriptionId } = await subscribedCustomer(running, 'user-resync');
     // The product's mapping, as the app writes it when it creates the customer.
-    await db.doc(`${Collection.accounts}/user-resync`).set({ accountId: 'user-resync', kind: 'personal', name: null, email: 'user-resync@example.com', stripeCustomerId: customer.id, billing: null, createdAt: new Date(), updatedAt: new Date() });
+    await db.doc(`${Collection.accounts}/user-resync`).set({
+      accountId: 'user-resync',
+      kind: 'personal',
+      name: null,
+      email: 'user-resync@example.com',
+      stripeCustomerId: customer.id,
+      billing: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
 
     const result = await resyncSubscriptions({
       stripe: running.stripe,

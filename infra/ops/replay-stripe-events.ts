@@ -56,7 +56,10 @@ export async function replayStripeEvents(opts: ReplayStripeEventsOptions): Promi
     if (!opts.dryRun) await opts.publisher.publish({ data: Buffer.from(JSON.stringify(event)), attributes: eventAttributes(envelope) });
     published++;
   }
-  opts.logger.info({ event: 'ops.stripe_events_replayed', since: opts.since, seen, published, dryRun: opts.dryRun }, 'Stripe events replayed');
+  opts.logger.info(
+    { event: 'ops.stripe_events_replayed', since: opts.since, seen, published, dryRun: opts.dryRun },
+    'Stripe events replayed',
+  );
   if (Object.keys(unreadable).length > 0) {
     opts.logger.warn(
       { event: 'ops.stripe_events_unreadable', unreadable, pinnedApiVersion: PINNED_API_VERSION },
@@ -64,7 +67,10 @@ export async function replayStripeEvents(opts: ReplayStripeEventsOptions): Promi
     );
   }
   if (malformed.length > 0) {
-    opts.logger.warn({ event: 'ops.stripe_events_malformed', count: malformed.length, eventIds: malformed.slice(0, 20) }, 'events the webhook would refuse were not replayed');
+    opts.logger.warn(
+      { event: 'ops.stripe_events_malformed', count: malformed.length, eventIds: malformed.slice(0, 20) },
+      'events the webhook would refuse were not replayed',
+    );
   }
   return { published, seen, unreadable, malformed };
 }

@@ -27,6 +27,9 @@ export async function resyncSubscriptions(opts: ResyncOptions): Promise<{ subscr
     const wait = gapMs - (Date.now() - started);
     if (wait > 0) await sleep(wait);
   }
-  opts.logger.info({ event: 'ops.resync_finished', subscriptions, unmapped, customerId: opts.customerId ?? null }, 'subscriptions resynced from Stripe');
+  opts.logger.info(
+    { event: 'ops.resync_finished', subscriptions, unmapped, customerId: opts.customerId ?? null },
+    'subscriptions resynced from Stripe',
+  );
   return { subscriptions, unmapped };
 }

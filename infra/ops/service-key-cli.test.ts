@@ -14,7 +14,10 @@ const db = testFirestore(projectId);
 afterAll(() => db.terminate());
 
 async function ops(...args: string[]): Promise<unknown> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join('infra', 'ops', 'cli.ts'), 'service-key', ...args], { cwd: REPO_ROOT, env: { ...process.env, GOOGLE_CLOUD_PROJECT: projectId } });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join('infra', 'ops', 'cli.ts'), 'service-key', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, GOOGLE_CLOUD_PROJECT: projectId },
+  });
   return JSON.parse(stdout) as unknown;
 }
 

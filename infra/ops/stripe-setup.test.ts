@@ -18,11 +18,18 @@ describe('npm run ops -- stripe-setup', () => {
   it('sets up an empty account; a dry run first changes nothing and lists exactly what the run does; a second run does nothing', async () => {
     const { stripe, standIn } = current();
     const dry = await stripeSetup({ stripe, dryRun: true, webhookUrl: WEBHOOK });
-    expect(standIn.state.products.size + standIn.state.prices.size + standIn.state.meters.size + standIn.state.webhookEndpoints.size).toBe(0);
+    expect(standIn.state.products.size + standIn.state.prices.size + standIn.state.meters.size + standIn.state.webhookEndpoints.size).toBe(
+      0,
+    );
 
     const done = await stripeSetup({ stripe, dryRun: false, webhookUrl: WEBHOOK });
     expect(summary(done.actions)).toEqual(summary(dry.actions));
-    expect(done.actions.filter((a) => a.object === 'feature').map((a) => a.key).sort()).toEqual([...Feature.options].sort());
+    expect(
+      done.actions
+        .filter((a) => a.object === 'feature')
+        .map((a) => a.key)
+        .sort(),
+    ).toEqual([...Feature.options].sort());
     expect(Object.keys(done.priceIds).sort()).toEqual(allLookupKeys().sort());
     expect(Object.values(done.priceIds).every((id) => id.startsWith('price_'))).toBe(true);
     expect(done.webhookSecret).toMatch(/^whsec_/);
@@ -43,7 +50,14 @@ describe('npm run ops -- stripe-setup', () => {
     const old = first.priceIds['pro_month'] ?? '';
     const product = (await stripe.prices.retrieve(old)).product as string;
     // Someone edited the plan in the Dashboard: a 9.99 price took the key.
-    const edited = await stripe.prices.create({ product, currency: 'usd', unit_amount: 999, recurring: { interval: 'month' }, lookup_key: 'pro_month', transfer_lookup_key: true });
+    const edited = await stripe.prices.create({
+      product,
+      currency: 'usd',
+      unit_amount: 999,
+      recurring: { interval: 'month' },
+      lookup_key: 'pro_month',
+      transfer_lookup_key: true,
+    });
     const fixed = await stripeSetup({ stripe, dryRun: false });
     expect(fixed.actions).toEqual([{ action: 'transfer', object: 'price', key: 'pro_month', detail: `replaces ${edited.id}` }]);
     const now = await stripe.prices.retrieve(fixed.priceIds['pro_month'] ?? '');

@@ -41,10 +41,24 @@ const lookupKeysOf = (plan: Plan) => [...plan.prices.map((p) => p.lookupKey), ..
 
 /** What a catalog price asks of a Stripe price. */
 function sameLicensed(p: Stripe.Price, want: PlanPrice, productId: string): boolean {
-  return p.active && p.product === productId && p.currency === want.currency && p.unit_amount === want.unitAmount && p.recurring?.interval === want.interval && (p.recurring.interval_count ?? 1) === 1 && p.recurring.usage_type === 'licensed';
+  return (
+    p.active &&
+    p.product === productId &&
+    p.currency === want.currency &&
+    p.unit_amount === want.unitAmount &&
+    p.recurring?.interval === want.interval &&
+    (p.recurring.interval_count ?? 1) === 1 &&
+    p.recurring.usage_type === 'licensed'
+  );
 }
 function sameMetered(p: Stripe.Price, want: MeteredPrice, productId: string, meterId: string): boolean {
-  return p.active && p.product === productId && p.recurring?.usage_type === 'metered' && p.recurring.meter === meterId && Number(String(p.unit_amount_decimal)) === Number(want.unitAmountDecimal);
+  return (
+    p.active &&
+    p.product === productId &&
+    p.recurring?.usage_type === 'metered' &&
+    p.recurring.meter === meterId &&
+    Number(String(p.unit_amount_decimal)) === Number(want.unitAmountDecimal)
+  );
 }
 
 export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webhookUrl?: string | undefined }): Promise<SetupResult> {
@@ -56,10 +70,14 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
   };
 
   // Features.
-  const features = new Map((await stripe.entitlements.features.list({ limit: 100 }).autoPagingToArray(ALL)).map((f) => [f.lookup_key, f.id]));
+  const features = new Map(
+    (await stripe.entitlements.features.list({ limit: 100 }).autoPagingToArray(ALL)).map((f) => [f.lookup_key, f.id]),
+  );
   for (const feature of Feature.options) {
     if (features.has(feature)) continue;
-    const created = await act({ action: 'create', object: 'feature', key: feature }, () => stripe.entitlements.features.create({ name: feature.replaceAll('_', ' '), lookup_key: feature }));
+    const created = await act({ action: 'create', object: 'feature', key: feature }, () =>
+      stripe.entitlements.features.create({ name: feature.replaceAll('_', ' '), lookup_key: feature }),
+    );
     features.set(feature, created?.id ?? NEW);
   }
 
@@ -69,28 +87,47 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
   for (const plan of SOLD_PLANS) {
     const found = products.find((p) => p.metadata['planId'] === plan.id);
     if (!found) {
-      const created = await act({ action: 'create', object: 'product', key: plan.id }, () => stripe.products.create({ name: plan.name, description: plan.description, metadata: { planId: plan.id } }));
+      const created = await act({ action: 'create', object: 'product', key: plan.id }, () =>
+        stripe.products.create({ name: plan.name, description: plan.description, metadata: { planId: plan.id } }),
+      );
       productIds.set(plan.id, created?.id ?? NEW);
     } else {
       productIds.set(plan.id, found.id);
       if (found.name !== plan.name || found.description !== plan.description) {
-        await act({ action: 'update', object: 'product', key: plan.id, detail: 'name/description' }, () => stripe.products.update(found.id, { name: plan.name, description: plan.description }));
+        await act({ action: 'update', object: 'product', key: plan.id, detail: 'name/description' }, () =>
+          stripe.products.update(found.id, { name: plan.name, description: plan.description }),
+        );
       }
     }
     const productId = productIds.get(plan.id) ?? NEW;
-    const attached = productId === NEW ? new Set<string>() : new Set((await stripe.products.listFeatures(productId, { limit: 100 }).autoPagingToArray(ALL)).map((pf) => pf.entitlement_feature.lookup_key));
+    const attached =
+      productId === NEW
+        ? new Set<string>()
+        : new Set(
+            (await stripe.products.listFeatures(productId, { limit: 100 }).autoPagingToArray(ALL)).map(
+              (pf) => pf.entitlement_feature.lookup_key,
+            ),
+          );
     for (const feature of plan.features) {
       if (attached.has(feature)) continue;
-      await act({ action: 'attach', object: 'product_feature', key: `${plan.id}:${feature}` }, () => stripe.products.createFeature(productId, { entitlement_feature: features.get(feature) ?? NEW }));
+      await act({ action: 'attach', object: 'product_feature', key: `${plan.id}:${feature}` }, () =>
+        stripe.products.createFeature(productId, { entitlement_feature: features.get(feature) ?? NEW }),
+      );
     }
   }
 
   // Billing Meters, by event name.
-  const meters = new Map((await stripe.billing.meters.list({ limit: 100, status: 'active' }).autoPagingToArray(ALL)).map((m) => [m.event_name, m.id]));
+  const meters = new Map(
+    (await stripe.billing.meters.list({ limit: 100, status: 'active' }).autoPagingToArray(ALL)).map((m) => [m.event_name, m.id]),
+  );
   for (const metered of SOLD_PLANS.flatMap((p) => p.meteredPrices)) {
     if (meters.has(metered.meterEventName)) continue;
     const created = await act({ action: 'create', object: 'meter', key: metered.meterEventName }, () =>
-      stripe.billing.meters.create({ display_name: metered.feature.replaceAll('_', ' '), event_name: metered.meterEventName, default_aggregation: { formula: 'sum' } }),
+      stripe.billing.meters.create({
+        display_name: metered.feature.replaceAll('_', ' '),
+        event_name: metered.meterEventName,
+        default_aggregation: { formula: 'sum' },
+      }),
     );
     meters.set(metered.meterEventName, created?.id ?? NEW);
   }
@@ -98,7 +135,9 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
   // Prices, by lookup key (Stripe filters at most 10 keys per call).
   const keys = SOLD_PLANS.flatMap(lookupKeysOf);
   const existing = new Map<string, Stripe.Price>();
-  for (let i = 0; i < keys.length; i += 10) for (const p of await stripe.prices.list({ lookup_keys: keys.slice(i, i + 10), limit: 100 }).autoPagingToArray(ALL)) if (p.lookup_key) existing.set(p.lookup_key, p);
+  for (let i = 0; i < keys.length; i += 10)
+    for (const p of await stripe.prices.list({ lookup_keys: keys.slice(i, i + 10), limit: 100 }).autoPagingToArray(ALL))
+      if (p.lookup_key) existing.set(p.lookup_key, p);
   const priceIds: Record<string, string> = {};
   for (const plan of SOLD_PLANS) {
     const productId = productIds.get(plan.id) ?? NEW;
@@ -108,8 +147,19 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
         priceIds[want.lookupKey] = have.id;
         continue;
       }
-      const params: Stripe.PriceCreateParams = { product: productId, currency: want.currency, unit_amount: want.unitAmount, recurring: { interval: want.interval }, lookup_key: want.lookupKey, ...(have ? { transfer_lookup_key: true } : {}), metadata: { planId: plan.id } };
-      const created = await act({ action: have ? 'transfer' : 'create', object: 'price', key: want.lookupKey, ...(have ? { detail: `replaces ${have.id}` } : {}) }, () => stripe.prices.create(params));
+      const params: Stripe.PriceCreateParams = {
+        product: productId,
+        currency: want.currency,
+        unit_amount: want.unitAmount,
+        recurring: { interval: want.interval },
+        lookup_key: want.lookupKey,
+        ...(have ? { transfer_lookup_key: true } : {}),
+        metadata: { planId: plan.id },
+      };
+      const created = await act(
+        { action: have ? 'transfer' : 'create', object: 'price', key: want.lookupKey, ...(have ? { detail: `replaces ${have.id}` } : {}) },
+        () => stripe.prices.create(params),
+      );
       priceIds[want.lookupKey] = created?.id ?? NEW;
     }
     for (const want of plan.meteredPrices) {
@@ -129,7 +179,10 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
         ...(have ? { transfer_lookup_key: true } : {}),
         metadata: { planId: plan.id },
       };
-      const created = await act({ action: have ? 'transfer' : 'create', object: 'price', key: want.lookupKey, ...(have ? { detail: `replaces ${have.id}` } : {}) }, () => stripe.prices.create(params));
+      const created = await act(
+        { action: have ? 'transfer' : 'create', object: 'price', key: want.lookupKey, ...(have ? { detail: `replaces ${have.id}` } : {}) },
+        () => stripe.prices.create(params),
+      );
       priceIds[want.lookupKey] = created?.id ?? NEW;
     }
   }
@@ -142,15 +195,26 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
     const endpoint = (await stripe.webhookEndpoints.list({ limit: 100 }).autoPagingToArray(ALL)).find((e) => e.url === url);
     if (!endpoint) {
       const created = await act({ action: 'create', object: 'webhook_endpoint', key: url }, () =>
-        stripe.webhookEndpoints.create({ url, enabled_events: events, api_version: PINNED_API_VERSION as Stripe.WebhookEndpointCreateParams.ApiVersion }),
+        stripe.webhookEndpoints.create({
+          url,
+          enabled_events: events,
+          api_version: PINNED_API_VERSION as Stripe.WebhookEndpointCreateParams.ApiVersion,
+        }),
       );
       webhookSecret = created?.secret ?? undefined;
     } else {
       if ([...endpoint.enabled_events].sort().join() !== events.join()) {
-        await act({ action: 'update', object: 'webhook_endpoint', key: url, detail: 'enabled_events' }, () => stripe.webhookEndpoints.update(endpoint.id, { enabled_events: events }));
+        await act({ action: 'update', object: 'webhook_endpoint', key: url, detail: 'enabled_events' }, () =>
+          stripe.webhookEndpoints.update(endpoint.id, { enabled_events: events }),
+        );
       }
       if (endpoint.api_version !== PINNED_API_VERSION) {
-        actions.push({ action: 'report', object: 'webhook_endpoint', key: url, detail: `API version ${endpoint.api_version ?? 'account default'} is not ${PINNED_API_VERSION}: register a new endpoint (a version cannot be changed; infra/README.md)` });
+        actions.push({
+          action: 'report',
+          object: 'webhook_endpoint',
+          key: url,
+          detail: `API version ${endpoint.api_version ?? 'account default'} is not ${PINNED_API_VERSION}: register a new endpoint (a version cannot be changed; infra/README.md)`,
+        });
       }
     }
   }

@@ -33,7 +33,15 @@ export function parseBuildArgs(argv: readonly string[]): BuildArgs {
 export async function buildDeployable(workspaceDir: string, args: BuildArgs, repoRoot = REPO_ROOT, outRoot?: string): Promise<string> {
   const scratch = outRoot ? { outRoot } : {};
   const bundle = await bundleEntry({ workspaceDir, entry: args.entry, outfile: args.out, ...scratch });
-  return prepareDeployDir({ repoRoot, workspaceDir, bundle: args.out, bundleFiles: bundle.files, externals: bundle.externals, assets: args.assets, ...scratch });
+  return prepareDeployDir({
+    repoRoot,
+    workspaceDir,
+    bundle: args.out,
+    bundleFiles: bundle.files,
+    externals: bundle.externals,
+    assets: args.assets,
+    ...scratch,
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -50,7 +50,16 @@ describe('pruneLockfile', () => {
     );
     expect(dependencies).toEqual({ express: '5.0.0', zod: '4.6.7' });
     expect(Object.keys(lockfile.packages).sort()).toEqual(
-      ['', 'node_modules/debug', 'node_modules/express', 'node_modules/fsevents', 'node_modules/mime-db', 'node_modules/mime-types', 'node_modules/ms', 'node_modules/zod'].sort(),
+      [
+        '',
+        'node_modules/debug',
+        'node_modules/express',
+        'node_modules/fsevents',
+        'node_modules/mime-db',
+        'node_modules/mime-types',
+        'node_modules/ms',
+        'node_modules/zod',
+      ].sort(),
     );
     expect(lockfile.packages['node_modules/mime-types']?.version).toBe('3.0.0');
     expect(lockfile.packages['node_modules/zod']?.version).toBe('4.6.7');

@@ -148,7 +148,9 @@ export function pruneLockfile(root: Lockfile, deps: readonly RootDependency[], n
   for (const dep of deps) {
     const oldPath = resolveIn(src, dep.fromWorkspace, dep.name);
     if (oldPath === undefined) {
-      throw new LockfileError(`${dep.name} (imported from ${dep.fromWorkspace || 'the root'}) is not installed: add it to that workspace's dependencies`);
+      throw new LockfileError(
+        `${dep.name} (imported from ${dep.fromWorkspace || 'the root'}) is not installed: add it to that workspace's dependencies`,
+      );
     }
     const placed = place('', dep.name, oldPath);
     const v = out[placed]?.version;

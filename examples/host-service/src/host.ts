@@ -18,7 +18,9 @@ export interface HostOptions {
 function relay(res: Response, err: unknown): void {
   if (!(err instanceof ServiceApiError)) throw err;
   if (err.retryAfterSeconds !== null) res.set('Retry-After', String(err.retryAfterSeconds));
-  res.status(err.status >= 500 ? 503 : err.status).json({ error: err.body?.error ?? { code: 'billing_unavailable', message: 'Billing did not answer' } });
+  res
+    .status(err.status >= 500 ? 503 : err.status)
+    .json({ error: err.body?.error ?? { code: 'billing_unavailable', message: 'Billing did not answer' } });
 }
 
 export function createHostApp(opts: HostOptions): Express {
@@ -30,7 +32,9 @@ export function createHostApp(opts: HostOptions): Express {
     try {
       const decision = await billing.check({ account: req.params.account, feature: 'advanced_analytics' });
       if (!decision.allowed) {
-        res.status(402).json({ error: { code: decision.reason, message: 'Your plan does not include advanced reports', upgradeUrl: decision.upgradeUrl } });
+        res.status(402).json({
+          error: { code: decision.reason, message: 'Your plan does not include advanced reports', upgradeUrl: decision.upgradeUrl },
+        });
         return;
       }
       res.json({ report: 'advanced', account: req.params.account, plan: decision.plan });
@@ -41,7 +45,12 @@ export function createHostApp(opts: HostOptions): Express {
 
   app.post('/exports/:account', async (req, res) => {
     try {
-      const tracked = await billing.track({ account: req.params.account, feature: 'exports', units: 1, idempotencyKey: req.get('idempotency-key') ?? randomUUID() });
+      const tracked = await billing.track({
+        account: req.params.account,
+        feature: 'exports',
+        units: 1,
+        idempotencyKey: req.get('idempotency-key') ?? randomUUID(),
+      });
       res.json({ export: 'started', remaining: tracked.usage.remaining, replayed: tracked.replayed });
     } catch (err) {
       relay(res, err);

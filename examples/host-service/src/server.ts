@@ -18,7 +18,11 @@ async function text(url: string, headers: Record<string, string> = {}): Promise<
 /** A fresh token per call keeps the example short; a real host caches it for its hour. */
 const idToken = devAccount
   ? () => text(`${billingUrl}/dev/service-token?email=${encodeURIComponent(devAccount)}`)
-  : () => text(`http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/identity?audience=${encodeURIComponent(billingUrl)}`, { 'Metadata-Flavor': 'Google' });
+  : () =>
+      text(
+        `http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/identity?audience=${encodeURIComponent(billingUrl)}`,
+        { 'Metadata-Flavor': 'Google' },
+      );
 
 createHostApp({ billingUrl, idToken }).listen(port, '127.0.0.1', () => {
   process.stdout.write(`example host listening on http://127.0.0.1:${port}\n`);

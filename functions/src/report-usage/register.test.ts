@@ -61,15 +61,34 @@ describe('reportUsage handler', () => {
     };
     await runTick({ run, projectId: 'demo-report', tracing: tracingOff }, cloudEvent);
     await new Promise(setImmediate);
-    expect(lines).toContainEqual(expect.objectContaining({ event: 'usage_report.run', 'logging.googleapis.com/trace': `projects/demo-report/traces/${traceId}`, 'logging.googleapis.com/spanId': 'b7ad6b7169203331' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        event: 'usage_report.run',
+        'logging.googleapis.com/trace': `projects/demo-report/traces/${traceId}`,
+        'logging.googleapis.com/spanId': 'b7ad6b7169203331',
+      }),
+    );
   });
 
   it('logs a failed run at ERROR and resolves (the tick is acknowledged; the report stays claimed for the next tick)', async () => {
     const db = freshDb();
     const now = Timestamp.now();
-    await createStore(db).usageReports
-      .doc('usage_r1')
-      .set({ identifier: 'usage_r1', customerId: 'cus_r1', eventName: 'api_calls', value: 3, timestamp: now.seconds, entryIds: ['e1'], state: 'claimed', attempts: 0, lastError: null, createdAt: now, sentAt: null, expireAt: now });
+    await createStore(db)
+      .usageReports.doc('usage_r1')
+      .set({
+        identifier: 'usage_r1',
+        customerId: 'cus_r1',
+        eventName: 'api_calls',
+        value: 3,
+        timestamp: now.seconds,
+        entryIds: ['e1'],
+        state: 'claimed',
+        attempts: 0,
+        lastError: null,
+        createdAt: now,
+        sentAt: null,
+        expireAt: now,
+      });
     // Not a SendFailureError: a bug between the run and Stripe, which fails the run.
     const buggy: MeterEventSender = { send: () => Promise.reject(new TypeError('bug in between')) };
     const { lines, logger } = capturedLogger();

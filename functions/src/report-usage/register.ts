@@ -39,8 +39,17 @@ async function buildTick(env: Record<string, string | undefined> = process.env):
   const tracing = await startTracing({ mode: config.tracing, service: 'report-usage', projectId: config.projectId });
   // maxNetworkRetries: the SDK retries 429 and network errors with exponential backoff.
   const stripe = createStripeClient({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase, maxNetworkRetries: 3 });
-  const notifications = pubSubNotificationPublisher(createPubSubPublisher({ pubsub: createPubSubClient({ projectId: config.projectId }), topic: config.notificationsTopic }));
-  const deps = { db: createFirestore(config.projectId), sender: createSdkMeterEventSender(stripe), clock: systemClock, logger, concurrency: config.concurrency, notifications };
+  const notifications = pubSubNotificationPublisher(
+    createPubSubPublisher({ pubsub: createPubSubClient({ projectId: config.projectId }), topic: config.notificationsTopic }),
+  );
+  const deps = {
+    db: createFirestore(config.projectId),
+    sender: createSdkMeterEventSender(stripe),
+    clock: systemClock,
+    logger,
+    concurrency: config.concurrency,
+    notifications,
+  };
   return { run: createReportUsageHandler(deps), projectId: config.projectId, tracing };
 }
 
@@ -56,7 +65,13 @@ export interface Tick {
  */
 export async function runTick(tick: Tick, cloudEvent: CloudEvent<unknown>): Promise<void> {
   const message = pushedMessage(cloudEvent.data);
-  const scope = { projectId: tick.projectId, name: 'usage-report tick', attributes: message?.attributes ?? {}, messageId: message?.messageId, pushTraceparent: pushTraceparent(cloudEvent) };
+  const scope = {
+    projectId: tick.projectId,
+    name: 'usage-report tick',
+    attributes: message?.attributes ?? {},
+    messageId: message?.messageId,
+    pushTraceparent: pushTraceparent(cloudEvent),
+  };
   try {
     await runForPushedMessage(scope, tick.run);
   } finally {

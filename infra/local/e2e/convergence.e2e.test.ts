@@ -72,13 +72,18 @@ const stored = (d: SubscriptionDoc): Projection => ({
 /** The product's rule, restated: a current subscription before an ended one, then the newest. */
 function expectedPrimary(subs: readonly Stripe.Subscription[]): Stripe.Subscription | null {
   const current = (s: Stripe.Subscription) => ['active', 'trialing', 'past_due', 'paused', 'unpaid'].includes(s.status);
-  const sorted = [...subs].sort((a, b) => Number(current(b)) - Number(current(a)) || b.created - a.created || (b.id > a.id ? 1 : b.id < a.id ? -1 : 0));
+  const sorted = [...subs].sort(
+    (a, b) => Number(current(b)) - Number(current(a)) || b.created - a.created || (b.id > a.id ? 1 : b.id < a.id ? -1 : 0),
+  );
   return sorted[0] ?? null;
 }
 
 /** Every difference between Firestore and the stand-in, one line each (empty = converged). */
 async function mismatches(customers: readonly Customer[]): Promise<string[]> {
-  const [subSnap, userSnaps] = await Promise.all([p.store.subscriptions.get(), Promise.all(customers.map((c) => p.store.accounts.doc(c.accountId).get()))]);
+  const [subSnap, userSnaps] = await Promise.all([
+    p.store.subscriptions.get(),
+    Promise.all(customers.map((c) => p.store.accounts.doc(c.accountId).get())),
+  ]);
   const docs = new Map(subSnap.docs.map((d) => [d.id, d.data()]));
   const out: string[] = [];
   customers.forEach((c, i) => {
@@ -87,14 +92,20 @@ async function mismatches(customers: readonly Customer[]): Promise<string[]> {
       const doc = docs.get(sub.id);
       const want = truth(sub);
       const got = doc ? stored(doc) : null;
-      if (JSON.stringify(got) !== JSON.stringify(want)) out.push(`#${c.index} ${sub.id}: want ${JSON.stringify(want)} got ${JSON.stringify(got)}`);
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        out.push(`#${c.index} ${sub.id}: want ${JSON.stringify(want)} got ${JSON.stringify(got)}`);
       docs.delete(sub.id);
     }
     const primary = expectedPrimary(subs);
     const billing = userSnaps[i]?.data()?.billing ?? null;
-    const wantBilling = { subscriptionId: primary?.id ?? null, status: primary?.status ?? null, planId: primary ? truth(primary).planId : null };
+    const wantBilling = {
+      subscriptionId: primary?.id ?? null,
+      status: primary?.status ?? null,
+      planId: primary ? truth(primary).planId : null,
+    };
     const gotBilling = billing ? { subscriptionId: billing.subscriptionId, status: billing.status, planId: billing.planId } : null;
-    if (subs.length > 0 && JSON.stringify(gotBilling) !== JSON.stringify(wantBilling)) out.push(`#${c.index} ${c.accountId} billing: want ${JSON.stringify(wantBilling)} got ${JSON.stringify(gotBilling)}`);
+    if (subs.length > 0 && JSON.stringify(gotBilling) !== JSON.stringify(wantBilling))
+      out.push(`#${c.index} ${c.accountId} billing: want ${JSON.stringify(wantBilling)} got ${JSON.stringify(gotBilling)}`);
   });
   for (const id of docs.keys()) out.push(`${id}: in Firestore but unknown to the stand-in`);
   return out;
@@ -142,7 +153,14 @@ describe('convergence under duplicated, shuffled, retried delivery', () => {
     const switches: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Every event 1–3 times: duplicateEvery 1 or 2, plus one more copy with probability 1/2.
-      const delivery = { duplicateEvery: pick(world, [1, 2]), duplicateProbability: 0.5, shuffleWindow: 100, dropFirstAttempt: world() < 0.35, retryBaseMs: 50, retryMaxMs: 1000 };
+      const delivery = {
+        duplicateEvery: pick(world, [1, 2]),
+        duplicateProbability: 0.5,
+        shuffleWindow: 100,
+        dropFirstAttempt: world() < 0.35,
+        retryBaseMs: 50,
+        retryMaxMs: 1000,
+      };
       p.standIn.delivery.configure(delivery);
       switches.push(`r${round}: x${delivery.duplicateEvery}+0.5 drop=${delivery.dropFirstAttempt}`);
       for (let i = 0; i < customers.length; i += BATCH) {
@@ -177,7 +195,9 @@ describe('convergence under duplicated, shuffled, retried delivery', () => {
       .catch(async (err: unknown) => {
         const involved = new Set(last.map((l) => Number(/^#(\d+)/.exec(l)?.[1] ?? -1)));
         const history = customers.filter((c) => involved.has(c.index)).map((c) => `#${c.index} ${c.customerId}: ${c.steps.join(' | ')}`);
-        process.stdout.write(`seed=${SEED}\n${switches.join('\n')}\nMISMATCHES:\n${last.slice(0, 40).join('\n')}\nHISTORIES:\n${history.slice(0, 20).join('\n')}\n`);
+        process.stdout.write(
+          `seed=${SEED}\n${switches.join('\n')}\nMISMATCHES:\n${last.slice(0, 40).join('\n')}\nHISTORIES:\n${history.slice(0, 20).join('\n')}\n`,
+        );
         process.stdout.write(`generated ${generatedMs} ms, delivered ${deliveredMs} ms; ${await pipelineHealth()}\n`);
         process.stdout.write(`EVENTS OF THE FIRST MISMATCHES:\n${(await eventTrail(last)).join('\n')}\n`);
         throw err;
@@ -206,7 +226,11 @@ describe('convergence under duplicated, shuffled, retried delivery', () => {
     expect(new Set(ledgerIds).size).toBe(ledgerIds.length);
     const inLedger = new Set(ledgerIds);
     const missing = emitted.filter((e) => !inLedger.has(e.id));
-    const attemptsOf = (id: string) => p.standIn.delivery.attempts().filter((a) => a.eventId === id).map((a) => a.outcome);
+    const attemptsOf = (id: string) =>
+      p.standIn.delivery
+        .attempts()
+        .filter((a) => a.eventId === id)
+        .map((a) => a.outcome);
     if (missing.length > 0) process.stdout.write(`seed=${SEED} ledger lacks ${missing.length} events; ${await pipelineHealth()}\n`);
     expect(missing.map((e) => `${e.id} ${e.type} created=${e.created} deliveries=${JSON.stringify(attemptsOf(e.id))}`)).toEqual([]);
     expect([...ledgerIds].sort()).toEqual([...emittedIds].sort());

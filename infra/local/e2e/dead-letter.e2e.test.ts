@@ -50,7 +50,11 @@ describe('dead-letter path', () => {
     delete object.items; // a subscription without items cannot be applied, however often it is retried
 
     const { body, signature } = signEvent(poison, TEST_WEBHOOK_SECRET);
-    const accepted = await fetch(p.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
+    const accepted = await fetch(p.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body,
+    });
     expect(accepted.status).toBe(200); // the edge only verifies; the worker decides it is unprocessable
 
     const dead: PulledMessage[] = [];
@@ -105,7 +109,11 @@ describe('dead-letter path', () => {
         dead.push(...(await p.pullDeadLetters()));
         return dead.some((m) => m.attributes['eventId'] === failing.id) ? true : undefined;
       },
-      { timeoutMs: 40_000, describe: () => `${failing.id} never reached the dead-letter topic after ${p.failures.filter((f) => f.includes(failing.id)).length} failed attempts` },
+      {
+        timeoutMs: 40_000,
+        describe: () =>
+          `${failing.id} never reached the dead-letter topic after ${p.failures.filter((f) => f.includes(failing.id)).length} failed attempts`,
+      },
     );
     expect(dead.map((m) => m.attributes['eventId'])).toEqual([failing.id]);
     expect(dead[0]?.attributes).toMatchObject({ CloudPubSubDeadLetterSourceDeliveryCount: String(MAX_DELIVERY_ATTEMPTS) });

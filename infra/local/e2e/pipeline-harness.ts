@@ -70,7 +70,10 @@ export interface Pipeline {
    */
   failEveryAttempt(eventId: string): void;
   /** Resolves when `probe` returns a value (not undefined); else throws `describe()` after timeoutMs. */
-  waitFor<T>(probe: () => Promise<T | undefined>, opts: { timeoutMs: number; intervalMs?: number; describe: () => string | Promise<string> }): Promise<T>;
+  waitFor<T>(
+    probe: () => Promise<T | undefined>,
+    opts: { timeoutMs: number; intervalMs?: number; describe: () => string | Promise<string> },
+  ): Promise<T>;
   /** Pulls (and acknowledges) what reached the dead-letter topic so far. */
   pullDeadLetters(): Promise<PulledMessage[]>;
   /** Pulls (and acknowledges) the notifications for hosts published so far (billing-notifications). */
@@ -124,7 +127,8 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const inFlight = new Set<Promise<void>>();
   functions.cloudEvent<unknown>(functionName, async (event: functions.CloudEvent<unknown>) => {
     const eventId = pushedMessage(event.data)?.attributes['eventId'];
-    const attempt = eventId !== undefined && failing.has(eventId) ? Promise.reject(new TransientError(`injected outage for ${eventId}`)) : handler(event);
+    const attempt =
+      eventId !== undefined && failing.has(eventId) ? Promise.reject(new TransientError(`injected outage for ${eventId}`)) : handler(event);
     const work = attempt.catch((err: unknown) => {
       failures.push(err instanceof Error ? err.message : String(err));
       throw err;

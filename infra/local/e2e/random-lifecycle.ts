@@ -81,7 +81,10 @@ export async function randomStep(stripe: Stripe, standIn: StandIn, c: Customer):
       r,
       LICENSED_PRICES.filter((p) => p !== item.price.id),
     );
-    await stripe.subscriptions.update(sub.id, { items: [{ id: item.id, price }], proration_behavior: pick(r, ['create_prorations', 'none', 'always_invoice'] as const) });
+    await stripe.subscriptions.update(sub.id, {
+      items: [{ id: item.id, price }],
+      proration_behavior: pick(r, ['create_prorations', 'none', 'always_invoice'] as const),
+    });
     return void c.steps.push(`change ${price}`);
   }
   if (roll < 0.42) {

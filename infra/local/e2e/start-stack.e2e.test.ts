@@ -30,14 +30,19 @@ describe('npm start', () => {
     // Fails rather than skips: stop a running `npm start` before running the suite.
     expect(busy, `ports the local stack needs are in use (is \`npm start\` running?)`).toEqual([]);
 
-    const stack = spawn(process.execPath, ['infra/local/bootstrap.cjs', 'start:stack'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stack = spawn(process.execPath, ['infra/local/bootstrap.cjs', 'start:stack'], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     stack.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     stack.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = once(stack, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     try {
       const deadline = Date.now() + 150_000;
-      while (!output.includes('Local stack is up') && Date.now() < deadline && stack.exitCode === null) await new Promise((r) => setTimeout(r, 250));
+      while (!output.includes('Local stack is up') && Date.now() < deadline && stack.exitCode === null)
+        await new Promise((r) => setTimeout(r, 250));
       expect(output, output).toContain('Local stack is up');
 
       expect(await status(`http://127.0.0.1:${STACK_PORTS.webhook}/health`)).toBe(200);

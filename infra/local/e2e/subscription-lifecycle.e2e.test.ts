@@ -85,7 +85,8 @@ function customerOfEvent(event: Stripe.Event): string | null {
   return obj.customer ? idOf(obj.customer) : null;
 }
 
-const access = (billing: BillingSummary | null) => decideAccess({ billing, feature: 'advanced_analytics', now: p.standIn.clock.now(), pastDueGraceSeconds: GRACE_SECONDS });
+const access = (billing: BillingSummary | null) =>
+  decideAccess({ billing, feature: 'advanced_analytics', now: p.standIn.clock.now(), pastDueGraceSeconds: GRACE_SECONDS });
 
 describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> function -> Firestore', () => {
   it('checkout activates the user, portal cancel keeps access to period end, then access ends', async () => {
@@ -110,13 +111,19 @@ describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> funct
     const ledgerIds = await waitForLedger(customer.id);
     const ledger = await Promise.all(ledgerIds.map((id) => p.store.ledger.doc(id).get()));
     const types = ledger.map((d) => d.data()?.type);
-    expect(types).toEqual(expect.arrayContaining(['customer.created', 'customer.subscription.created', 'invoice.paid', 'checkout.session.completed']));
+    expect(types).toEqual(
+      expect.arrayContaining(['customer.created', 'customer.subscription.created', 'invoice.paid', 'checkout.session.completed']),
+    );
     // The mapping was recovered from the customer's metadata (nothing else wrote it here).
     expect((await p.store.customers.doc(customer.id).get()).data()?.accountId).toBe(accountId);
 
     // Cancel in the portal, as the user would.
     const portal = await p.stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://app.local/billing' });
-    const cancel = await fetch(`${portal.url}/cancel`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ subscription: sub.id }) });
+    const cancel = await fetch(`${portal.url}/cancel`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ subscription: sub.id }),
+    });
     expect(cancel.status).toBe(303);
     const canceling = await waitForBilling(accountId, 'cancelAtPeriodEnd', (b) => b.cancelAtPeriodEnd);
     expect(canceling).toMatchObject({ status: 'active', cancelAt: periodEnd, currentPeriodEnd: periodEnd });
@@ -139,7 +146,9 @@ describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> funct
           expect(m.attributes).toEqual({ type: n.type, version: '1', accountId: n.accountId, notificationId: n.notificationId });
           if (n.accountId === accountId) seen.push(n);
         }
-        const statuses = seen.flatMap((n) => (n.type === 'subscription.changed' ? [`${n.after.status}${n.after.cancelAtPeriodEnd ? ' canceling' : ''}`] : []));
+        const statuses = seen.flatMap((n) =>
+          n.type === 'subscription.changed' ? [`${n.after.status}${n.after.cancelAtPeriodEnd ? ' canceling' : ''}`] : [],
+        );
         return ['active', 'active canceling', 'canceled canceling'].every((x) => statuses.includes(x)) ? statuses : undefined;
       },
       { ...WAIT, describe: () => `notifications seen: ${JSON.stringify(seen.map((n) => n.type))}` },
@@ -159,13 +168,29 @@ describe('subscription lifecycle through stand-in -> webhook -> Pub/Sub -> funct
 
     p.standIn.setPaymentBehaviour(customer.id, 'fails');
     p.standIn.advanceClock(periodEnd - p.standIn.clock.now() + 60);
-    const pastDue = await waitForBilling(accountId, 'past_due with a failed payment', (b) => b.status === 'past_due' && b.paymentIssue === 'failed');
+    const pastDue = await waitForBilling(
+      accountId,
+      'past_due with a failed payment',
+      (b) => b.status === 'past_due' && b.paymentIssue === 'failed',
+    );
     const renewed = await p.stripe.subscriptions.retrieve(sub.id);
     expect(renewed.status).toBe('past_due');
-    expect(pastDue).toMatchObject({ subscriptionId: sub.id, planId: 'pro', currentPeriodStart: periodEnd, currentPeriodEnd: renewed.items.data[0]?.current_period_end });
+    expect(pastDue).toMatchObject({
+      subscriptionId: sub.id,
+      planId: 'pro',
+      currentPeriodStart: periodEnd,
+      currentPeriodEnd: renewed.items.data[0]?.current_period_end,
+    });
     // Within the grace period right after the failed renewal, access holds; after it, it does not.
     expect(access(pastDue)).toMatchObject({ allow: true, inGracePeriod: true });
-    expect(decideAccess({ billing: pastDue, feature: 'advanced_analytics', now: periodEnd + GRACE_SECONDS + 1, pastDueGraceSeconds: GRACE_SECONDS })).toMatchObject({ allow: false, code: 'payment_required' });
+    expect(
+      decideAccess({
+        billing: pastDue,
+        feature: 'advanced_analytics',
+        now: periodEnd + GRACE_SECONDS + 1,
+        pastDueGraceSeconds: GRACE_SECONDS,
+      }),
+    ).toMatchObject({ allow: false, code: 'payment_required' });
     await waitForLedger(customer.id);
     expect(await p.pullDeadLetters()).toEqual([]);
   });

@@ -118,7 +118,11 @@ export async function startTracedPipeline(label: string, tracing?: Tracing): Pro
       event.created = Math.floor(Date.now() / 1000) - 5;
       (event.data.object as Stripe.Subscription).id = randomStripeId('sub');
       const { body, signature } = signEvent(event, SECRET);
-      const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature, ...headers }, body });
+      const res = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature, ...headers },
+        body,
+      });
       return { eventId: event.id, status: res.status };
     },
     async applierLine(match, timeoutMs = 25_000) {
@@ -126,7 +130,8 @@ export async function startTracedPipeline(label: string, tracing?: Tracing): Pro
       for (;;) {
         const line = applierLogs.lines.find(match);
         if (line) return line;
-        if (Date.now() >= deadline) throw new Error(`no matching applier line in ${timeoutMs} ms; applier wrote: ${JSON.stringify(applierLogs.lines)}`);
+        if (Date.now() >= deadline)
+          throw new Error(`no matching applier line in ${timeoutMs} ms; applier wrote: ${JSON.stringify(applierLogs.lines)}`);
         await sleep(100);
       }
     },

@@ -42,7 +42,8 @@ describe('a delivery with tracing on', () => {
           publish: spans.find((s) => s.kind === SpanKind.PRODUCER),
           consumer: spans.find((s) => s.kind === SpanKind.CONSUMER && s.name === 'stripe-events process'),
         };
-        if (!found.server || !found.publish || !found.consumer) throw new Error(`spans not finished yet: ${spans.map((s) => s.name).join(', ')}`);
+        if (!found.server || !found.publish || !found.consumer)
+          throw new Error(`spans not finished yet: ${spans.map((s) => s.name).join(', ')}`);
         return found;
       },
       { timeout: 10_000, interval: 50 },
@@ -58,7 +59,10 @@ describe('a delivery with tracing on', () => {
     expect(firestore.some((s) => parentOf(s) === consumer!.spanContext().spanId)).toBe(true);
 
     // The applier's line names the consumer span it was written in; the webhook's access line its server span.
-    expect(applied).toMatchObject({ 'logging.googleapis.com/trace': `projects/${pipeline.projectId}/traces/${traceId}`, 'logging.googleapis.com/spanId': consumer!.spanContext().spanId });
+    expect(applied).toMatchObject({
+      'logging.googleapis.com/trace': `projects/${pipeline.projectId}/traces/${traceId}`,
+      'logging.googleapis.com/spanId': consumer!.spanContext().spanId,
+    });
     const access = pipeline.lines.webhook.find((l) => l['event'] === 'webhook.event_published' && l['eventId'] === eventId);
     expect(access?.['logging.googleapis.com/spanId']).toBe(server!.spanContext().spanId);
   });

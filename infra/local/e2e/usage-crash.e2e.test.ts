@@ -46,7 +46,10 @@ interface World {
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   // Children first (stop() is a no-op for one already killed), so nothing outlives the test.
-  for (const fn of cleanup.splice(0).reverse()) await Promise.resolve().then(fn).catch(() => undefined);
+  for (const fn of cleanup.splice(0).reverse())
+    await Promise.resolve()
+      .then(fn)
+      .catch(() => undefined);
 });
 
 async function world(label: string): Promise<World> {
@@ -64,14 +67,30 @@ async function world(label: string): Promise<World> {
 async function teamUser(w: World): Promise<{ accountId: AccountId; customerId: string }> {
   const accountId = `crash_${randomUUID().slice(0, 8)}`;
   const customer = await w.stripe.stripe.customers.create({ metadata: { accountId } });
-  const billing = billingSummaryFixture({ customerId: customer.id, subscriptionId: 'sub_crash', planId: 'team', priceId: 'price_team_month' });
-  await w.db.collection(Collection.accounts).doc(accountId).set(accountDocFixture(accountId, billing, { email: null }));
+  const billing = billingSummaryFixture({
+    customerId: customer.id,
+    subscriptionId: 'sub_crash',
+    planId: 'team',
+    priceId: 'price_team_month',
+  });
+  await w.db
+    .collection(Collection.accounts)
+    .doc(accountId)
+    .set(accountDocFixture(accountId, billing, { email: null }));
   return { accountId: AccountId.parse(accountId), customerId: customer.id };
 }
 
 /** `entry` as its own node process; its `kill` (SIGKILL) also checks that a signal, not an exit, ended it. */
 async function startKillable(name: string, entry: string, env: Record<string, string>, readyUrl: string): Promise<ManagedProcess> {
-  const proc = await startProcess({ name, command: process.execPath, args: ['--import', 'tsx', path.join(ROOT, entry)], env, cwd: ROOT, readyUrl, readyTimeoutMs: 45_000 });
+  const proc = await startProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(ROOT, entry)],
+    env,
+    cwd: ROOT,
+    readyUrl,
+    readyTimeoutMs: 45_000,
+  });
   cleanup.push(proc.stop);
   return {
     ...proc,
@@ -102,7 +121,15 @@ async function startApp(w: World, name: string): Promise<{ proc: ManagedProcess;
 
 async function startFunctionHost(w: World, name: string): Promise<{ proc: ManagedProcess; tickUrl: string }> {
   const [applyPort, reportPort] = [await freePort(), await freePort()];
-  const env = { GOOGLE_CLOUD_PROJECT: w.projectId, STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_LIVEMODE: 'false', STRIPE_API_BASE: w.stripe.url, APPLY_PORT: String(applyPort), REPORT_USAGE_PORT: String(reportPort), LOG_LEVEL };
+  const env = {
+    GOOGLE_CLOUD_PROJECT: w.projectId,
+    STRIPE_SECRET_KEY: SECRET_KEY,
+    STRIPE_LIVEMODE: 'false',
+    STRIPE_API_BASE: w.stripe.url,
+    APPLY_PORT: String(applyPort),
+    REPORT_USAGE_PORT: String(reportPort),
+    LOG_LEVEL,
+  };
   const tickUrl = `http://127.0.0.1:${reportPort}/`;
   return { proc: await startKillable(name, 'infra/local/src/function-host.ts', env, tickUrl), tickUrl };
 }
@@ -147,85 +174,116 @@ const billedEvents = (w: World, customerId: string) => w.stripe.standIn.meterEve
 const billed = (w: World, customerId: string) => billedEvents(w, customerId).reduce((sum, e) => sum + e.value, 0);
 
 describe('usage reporting survives SIGKILL (issue 5)', () => {
-  it('A: an app instance killed after recording loses nothing; after a restart every admitted unit is billed once', { timeout: 120_000 }, async () => {
-    const w = await world('e2e-crash-app');
-    const { accountId, customerId } = await teamUser(w);
-    const { key } = await createApiKeyStore(w.db, systemClock).create(accountId, accountId, 'crash test');
+  it(
+    'A: an app instance killed after recording loses nothing; after a restart every admitted unit is billed once',
+    { timeout: 120_000 },
+    async () => {
+      const w = await world('e2e-crash-app');
+      const { accountId, customerId } = await teamUser(w);
+      const { key } = await createApiKeyStore(w.db, systemClock).create(accountId, accountId, 'crash test');
 
-    const first = await startApp(w, 'app-1');
-    let admitted = 0;
-    for (let wave = 0; wave < 3; wave++) {
-      admitted += await ping(first.url, key, 30);
-      await sleep(1_100); // spread over several flushes (every 1 s): several outbox entries
-    }
-    expect(admitted).toBeGreaterThan(0);
-    await vi.waitFor(async () => expect(await recorded(w, accountId)).toMatchObject({ used: admitted, outbox: admitted }), { timeout: 10_000, interval: 200 });
+      const first = await startApp(w, 'app-1');
+      let admitted = 0;
+      for (let wave = 0; wave < 3; wave++) {
+        admitted += await ping(first.url, key, 30);
+        await sleep(1_100); // spread over several flushes (every 1 s): several outbox entries
+      }
+      expect(admitted).toBeGreaterThan(0);
+      await vi.waitFor(async () => expect(await recorded(w, accountId)).toMatchObject({ used: admitted, outbox: admitted }), {
+        timeout: 10_000,
+        interval: 200,
+      });
 
-    await first.proc.kill();
-    expect(await recorded(w, accountId)).toMatchObject({ used: admitted, outbox: admitted });
-    expect(billed(w, customerId)).toBe(0);
+      await first.proc.kill();
+      expect(await recorded(w, accountId)).toMatchObject({ used: admitted, outbox: admitted });
+      expect(billed(w, customerId)).toBe(0);
 
-    // The restart: a fresh instance serves the same key and flushes into the same counter.
-    const second = await startApp(w, 'app-2');
-    const admittedAfter = await ping(second.url, key, 20);
-    expect(admittedAfter).toBeGreaterThan(0);
-    const total = admitted + admittedAfter;
-    await vi.waitFor(async () => expect(await recorded(w, accountId)).toMatchObject({ used: total, outbox: total }), { timeout: 10_000, interval: 200 });
+      // The restart: a fresh instance serves the same key and flushes into the same counter.
+      const second = await startApp(w, 'app-2');
+      const admittedAfter = await ping(second.url, key, 20);
+      expect(admittedAfter).toBeGreaterThan(0);
+      const total = admitted + admittedAfter;
+      await vi.waitFor(async () => expect(await recorded(w, accountId)).toMatchObject({ used: total, outbox: total }), {
+        timeout: 10_000,
+        interval: 200,
+      });
 
-    const report = () => runUsageReport({ db: w.db, sender: createSdkMeterEventSender(createStripeClient({ secretKey: SECRET_KEY, apiBase: w.stripe.url })), clock: systemClock, logger: silentLogger() });
-    expect(await report()).toMatchObject({ sent: 1, failed: 0, retryLater: 0, units: total });
-    expect(billed(w, customerId)).toBe(total);
-    expect(billedEvents(w, customerId)).toHaveLength(1);
+      const report = () =>
+        runUsageReport({
+          db: w.db,
+          sender: createSdkMeterEventSender(createStripeClient({ secretKey: SECRET_KEY, apiBase: w.stripe.url })),
+          clock: systemClock,
+          logger: silentLogger(),
+        });
+      expect(await report()).toMatchObject({ sent: 1, failed: 0, retryLater: 0, units: total });
+      expect(billed(w, customerId)).toBe(total);
+      expect(billedEvents(w, customerId)).toHaveLength(1);
 
-    expect(await report()).toMatchObject({ resent: 0, claimed: 0, sent: 0 });
-    expect(billed(w, customerId)).toBe(total);
-  });
+      expect(await report()).toMatchObject({ resent: 0, claimed: 0, sent: 0 });
+      expect(billed(w, customerId)).toBe(total);
+    },
+  );
 
-  it('B: a reporter killed after Stripe recorded the meter event (report claimed, not marked sent) is finished by the next process, billed once', { timeout: 120_000 }, async () => {
-    const w = await world('e2e-crash-report');
-    const { accountId, customerId } = await teamUser(w);
-    const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false, flushIntervalMs: 0 });
-    let units = 0;
-    for (const batch of [7, 10]) {
-      await Promise.all(Array.from({ length: batch }, () => recorder.record({ accountId, userId: accountId }, METER)));
-      units += batch;
-      await recorder.flush();
-    }
-    await recorder.close();
-    expect(await recorded(w, accountId)).toEqual({ used: units, outbox: units, entries: 2 });
+  it(
+    'B: a reporter killed after Stripe recorded the meter event (report claimed, not marked sent) is finished by the next process, billed once',
+    { timeout: 120_000 },
+    async () => {
+      const w = await world('e2e-crash-report');
+      const { accountId, customerId } = await teamUser(w);
+      const recorder = createUsageRecorder({
+        db: w.db,
+        clock: systemClock,
+        billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }),
+        logger: silentLogger(),
+        upgradeUrl: '/billing',
+        pastDueGraceSeconds: 3 * 86_400,
+        autoFlush: false,
+        flushIntervalMs: 0,
+      });
+      let units = 0;
+      for (const batch of [7, 10]) {
+        await Promise.all(Array.from({ length: batch }, () => recorder.record({ accountId, userId: accountId }, METER)));
+        units += batch;
+        await recorder.flush();
+      }
+      await recorder.close();
+      expect(await recorded(w, accountId)).toEqual({ used: units, outbox: units, entries: 2 });
 
-    // Stripe records the next meter event at once but holds its answer for two minutes.
-    w.stripe.standIn.failures.add({ method: 'POST', path: '/v1/billing/meter_events', holdMs: 120_000, count: 1 });
-    const host = await startFunctionHost(w, 'functions-1');
-    const run = tick(w, host.tickUrl, 60_000).then(
-      (res) => `answered ${res.status}`,
-      () => 'no answer',
-    );
-    await vi.waitFor(
-      async () => {
-        expect(billedEvents(w, customerId)).toHaveLength(1);
-        expect((await createStore(w.db).usageReports.get()).docs.map((d) => d.data().state)).toEqual(['claimed']);
-      },
-      { timeout: 30_000, interval: 100 },
-    );
-    await host.proc.kill();
-    expect(await run).toBe('no answer'); // the run never finished
+      // Stripe records the next meter event at once but holds its answer for two minutes.
+      w.stripe.standIn.failures.add({ method: 'POST', path: '/v1/billing/meter_events', holdMs: 120_000, count: 1 });
+      const host = await startFunctionHost(w, 'functions-1');
+      const run = tick(w, host.tickUrl, 60_000).then(
+        (res) => `answered ${res.status}`,
+        () => 'no answer',
+      );
+      await vi.waitFor(
+        async () => {
+          expect(billedEvents(w, customerId)).toHaveLength(1);
+          expect((await createStore(w.db).usageReports.get()).docs.map((d) => d.data().state)).toEqual(['claimed']);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      await host.proc.kill();
+      expect(await run).toBe('no answer'); // the run never finished
 
-    const reports = (await createStore(w.db).usageReports.get()).docs.map((d) => d.data());
-    expect(reports).toHaveLength(1);
-    const [claimed] = reports;
-    expect(claimed).toMatchObject({ state: 'claimed', value: units, attempts: 0 });
-    expect(billedEvents(w, customerId)).toEqual([expect.objectContaining({ identifier: claimed?.identifier, value: units })]);
+      const reports = (await createStore(w.db).usageReports.get()).docs.map((d) => d.data());
+      expect(reports).toHaveLength(1);
+      const [claimed] = reports;
+      expect(claimed).toMatchObject({ state: 'claimed', value: units, attempts: 0 });
+      expect(billedEvents(w, customerId)).toEqual([expect.objectContaining({ identifier: claimed?.identifier, value: units })]);
 
-    const restarted = await startFunctionHost(w, 'functions-2');
-    expect((await tick(w, restarted.tickUrl, 30_000)).ok).toBe(true);
-    const after = (await createStore(w.db).usageReports.get()).docs.map((d) => d.data());
-    expect(after).toEqual([expect.objectContaining({ identifier: claimed?.identifier, state: 'sent', value: units, attempts: 1, lastError: null })]);
-    expect(billed(w, customerId)).toBe(units);
-    expect(billedEvents(w, customerId)).toHaveLength(1);
+      const restarted = await startFunctionHost(w, 'functions-2');
+      expect((await tick(w, restarted.tickUrl, 30_000)).ok).toBe(true);
+      const after = (await createStore(w.db).usageReports.get()).docs.map((d) => d.data());
+      expect(after).toEqual([
+        expect.objectContaining({ identifier: claimed?.identifier, state: 'sent', value: units, attempts: 1, lastError: null }),
+      ]);
+      expect(billed(w, customerId)).toBe(units);
+      expect(billedEvents(w, customerId)).toHaveLength(1);
 
-    expect((await tick(w, restarted.tickUrl, 30_000)).ok).toBe(true); // nothing left to send
-    expect(billedEvents(w, customerId)).toHaveLength(1);
-    expect((await createStore(w.db).usageReports.get()).size).toBe(1);
-  });
+      expect((await tick(w, restarted.tickUrl, 30_000)).ok).toBe(true); // nothing left to send
+      expect(billedEvents(w, customerId)).toHaveLength(1);
+      expect((await createStore(w.db).usageReports.get()).size).toBe(1);
+    },
+  );
 });

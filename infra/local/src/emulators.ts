@@ -144,7 +144,14 @@ export interface StartOptions {
 export async function startFirestoreEmulator(opts: StartOptions = {}): Promise<RunningEmulator> {
   assertEmulatorsInstalled();
   const port = opts.port || (await freePort());
-  const args = ['-cp', FIRESTORE_JAR, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start', '--host=127.0.0.1', `--port=${port}`];
+  const args = [
+    '-cp',
+    FIRESTORE_JAR,
+    'com.google.cloud.datastore.emulator.firestore.CloudFirestore',
+    'start',
+    '--host=127.0.0.1',
+    `--port=${port}`,
+  ];
   if (opts.rulesFile) args.push(`--rules=${opts.rulesFile}`);
   const child = launch('java', args, 'firestore', opts.quiet ?? true);
   const stop = stopper(child);

@@ -25,7 +25,9 @@ const reportPort = Number(process.env['REPORT_USAGE_PORT'] ?? 8790);
 const servers = [getTestServer(FUNCTION_NAME), getTestServer(REPORT_USAGE_FUNCTION)];
 await listen(servers[0]!, applyPort);
 await listen(servers[1]!, reportPort);
-process.stdout.write(`${JSON.stringify({ severity: 'INFO', event: 'functions.listening', message: `${FUNCTION_NAME} :${applyPort}, ${REPORT_USAGE_FUNCTION} :${reportPort}` })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ severity: 'INFO', event: 'functions.listening', message: `${FUNCTION_NAME} :${applyPort}, ${REPORT_USAGE_FUNCTION} :${reportPort}` })}\n`,
+);
 // Pub/Sub push keeps connections alive, so close() alone would wait for them: let in-flight
 // deliveries finish, drop idle connections, and exit after a grace period whatever happens (an
 // undelivered or unacknowledged message is redelivered by Pub/Sub on the next start).

@@ -10,7 +10,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
-import { assertEmulatorsInstalled, emulatorPortsFromFirebaseJson, startFirestoreEmulator, startPubSubEmulator, type RunningEmulator } from './emulators.js';
+import {
+  assertEmulatorsInstalled,
+  emulatorPortsFromFirebaseJson,
+  startFirestoreEmulator,
+  startPubSubEmulator,
+  type RunningEmulator,
+} from './emulators.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 import { STACK_PORTS as PORTS } from './stack-ports.js';
 import { createTopology } from './pubsub-topology.js';
@@ -90,14 +96,24 @@ async function main(): Promise<void> {
   const ticker = await startUsageTicker(pubsub, `http://127.0.0.1:${PORTS.reportUsage}/projects/${PROJECT}/topics/usage-report-tick`);
   stopFns.push(ticker.stop);
 
-  const webhook = await tsProcess('webhook', 'services/webhook/src/server.ts', { ...common, PORT: String(PORTS.webhook), STRIPE_WEBHOOK_SECRETS: webhookSecret }, `http://127.0.0.1:${PORTS.webhook}/health`);
+  const webhook = await tsProcess(
+    'webhook',
+    'services/webhook/src/server.ts',
+    { ...common, PORT: String(PORTS.webhook), STRIPE_WEBHOOK_SECRETS: webhookSecret },
+    `http://127.0.0.1:${PORTS.webhook}/health`,
+  );
   stopFns.push(webhook.stop);
 
   if (!realStripe) {
     const standIn = await tsProcess(
       'stripe-stand-in',
       'infra/local/stripe-stand-in/src/server.ts',
-      { LOG_LEVEL: common['LOG_LEVEL']!, STAND_IN_PORT: String(PORTS.standIn), STRIPE_WEBHOOK_SECRET: webhookSecret, STAND_IN_WEBHOOK_URL: `http://127.0.0.1:${PORTS.webhook}/stripe/webhook` },
+      {
+        LOG_LEVEL: common['LOG_LEVEL']!,
+        STAND_IN_PORT: String(PORTS.standIn),
+        STRIPE_WEBHOOK_SECRET: webhookSecret,
+        STAND_IN_WEBHOOK_URL: `http://127.0.0.1:${PORTS.webhook}/stripe/webhook`,
+      },
       `http://127.0.0.1:${PORTS.standIn}/`,
     );
     stopFns.push(standIn.stop);
@@ -106,7 +122,16 @@ async function main(): Promise<void> {
   const app = await tsProcess(
     'app',
     'services/app/src/server.ts',
-    { ...common, ...stripe, PORT: String(PORTS.app), DEV_IAP: 'true', STRIPE_PRICE_IDS: priceIds, PUBLIC_BASE_URL: `http://127.0.0.1:${PORTS.app}`, ADMIN_EMAILS: process.env['ADMIN_EMAILS'] ?? LOCAL_ADMIN, SERVICE_ACCOUNTS: process.env['SERVICE_ACCOUNTS'] ?? EXAMPLE_HOST_SA },
+    {
+      ...common,
+      ...stripe,
+      PORT: String(PORTS.app),
+      DEV_IAP: 'true',
+      STRIPE_PRICE_IDS: priceIds,
+      PUBLIC_BASE_URL: `http://127.0.0.1:${PORTS.app}`,
+      ADMIN_EMAILS: process.env['ADMIN_EMAILS'] ?? LOCAL_ADMIN,
+      SERVICE_ACCOUNTS: process.env['SERVICE_ACCOUNTS'] ?? EXAMPLE_HOST_SA,
+    },
     `http://127.0.0.1:${PORTS.app}/health`,
   );
   stopFns.push(app.stop);

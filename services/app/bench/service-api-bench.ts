@@ -108,11 +108,23 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
     const accounts = Array.from({ length: accountCount }, (_, i) => `bench_team_${i}`);
     const customers = await Promise.all(accounts.map((accountId) => stripe.customers.create({ metadata: { accountId } })));
     await Promise.all(
-      accounts.map((id, i) => store.accounts.doc(id).set(accountDocFixture(id, billingSummaryFixture({ planId: 'team', priceId: 'price_team_month', customerId: customers[i]!.id, quantity: 5 })))),
+      accounts.map((id, i) =>
+        store.accounts
+          .doc(id)
+          .set(
+            accountDocFixture(
+              id,
+              billingSummaryFixture({ planId: 'team', priceId: 'price_team_month', customerId: customers[i]!.id, quantity: 5 }),
+            ),
+          ),
+      ),
     );
 
     for (let i = 0; i < 2; i++) {
-      const composed = await composeApp(testConfig({ projectId, stripeApiBase: stripeServer.url, env: { SERVICE_ACCOUNTS: SERVICE } }), { logger, firestore });
+      const composed = await composeApp(testConfig({ projectId, stripeApiBase: stripeServer.url, env: { SERVICE_ACCOUNTS: SERVICE } }), {
+        logger,
+        firestore,
+      });
       const verifyOnly: express.RequestHandler = async (req, res) => {
         const verified = await composed.serviceVerifier.verify(/^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
         res.json({ serviceAccount: verified.serviceAccount });
@@ -153,13 +165,23 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
         samples.get(name)!.push(await generator.run(name, concurrency, durationMs / rounds));
       }
     }
-    const [baseline, bare, check, checkMetered] = names.map((n) => summarize(samples.get(n)!)) as [RouteResult, RouteResult, RouteResult, RouteResult];
+    const [baseline, bare, check, checkMetered] = names.map((n) => summarize(samples.get(n)!)) as [
+      RouteResult,
+      RouteResult,
+      RouteResult,
+      RouteResult,
+    ];
 
     // --- track on both instances at once, a fresh idempotency key per call ---
     const perInstanceCalls = 40_000; // more than a run can send: no key repeats
     for (const [i, inst] of instances.entries()) {
       const bodies = Array.from({ length: perInstanceCalls }, (_, n) =>
-        post(inst.token, { account: accounts[n % accounts.length], feature: 'api_calls', units: UNITS_PER_TRACK, idempotencyKey: `bench-${i}-${n}` }),
+        post(inst.token, {
+          account: accounts[n % accounts.length],
+          feature: 'api_calls',
+          units: UNITS_PER_TRACK,
+          idempotencyKey: `bench-${i}-${n}`,
+        }),
       );
       await generator.define(`track-${i}`, new URL('/v1/track', inst.server.baseUrl).href, bodies);
     }
@@ -184,7 +206,15 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
       checkMetered,
       checkRatio: check.requestsPerSecond / baseline.requestsPerSecond,
       checkMeteredRatio: checkMetered.requestsPerSecond / baseline.requestsPerSecond,
-      track: { instances: instances.length, unitsPerCall: UNITS_PER_TRACK, calls, admittedUnits, countedUnits, billedUnits, admittedUnitsPerSecond: Math.round(admittedUnits / elapsedS) },
+      track: {
+        instances: instances.length,
+        unitsPerCall: UNITS_PER_TRACK,
+        calls,
+        admittedUnits,
+        countedUnits,
+        billedUnits,
+        admittedUnitsPerSecond: Math.round(admittedUnits / elapsedS),
+      },
     };
   } finally {
     await generator.stop();

@@ -2,7 +2,24 @@
 "use strict";
 (() => {
   // shared/src/money/format-money.ts
-  var ZERO_DECIMAL_CURRENCIES = ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"];
+  var ZERO_DECIMAL_CURRENCIES = [
+    "bif",
+    "clp",
+    "djf",
+    "gnf",
+    "jpy",
+    "kmf",
+    "krw",
+    "mga",
+    "pyg",
+    "rwf",
+    "ugx",
+    "vnd",
+    "vuv",
+    "xaf",
+    "xof",
+    "xpf"
+  ];
   var THREE_DECIMAL_CURRENCIES = ["bhd", "jod", "kwd", "omr", "tnd"];
   var ZERO_DECIMAL = new Set(ZERO_DECIMAL_CURRENCIES);
   var THREE_DECIMAL = new Set(THREE_DECIMAL_CURRENCIES);
@@ -12,7 +29,9 @@
     return THREE_DECIMAL.has(code) ? 1e3 : 100;
   }
   function formatMoney(amount, currency) {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amount / minorUnitsPerUnit(currency));
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(
+      amount / minorUnitsPerUnit(currency)
+    );
   }
 
   // services/app/src/pages/format.ts
@@ -22,7 +41,15 @@
   }
   var formatSeats = (n) => `${n.toLocaleString("en-US")} ${n === 1 ? "seat" : "seats"}`;
   function formatCardBrand(brand) {
-    const names = { amex: "American Express", diners: "Diners Club", jcb: "JCB", unionpay: "UnionPay", mastercard: "Mastercard", visa: "Visa", discover: "Discover" };
+    const names = {
+      amex: "American Express",
+      diners: "Diners Club",
+      jcb: "JCB",
+      unionpay: "UnionPay",
+      mastercard: "Mastercard",
+      visa: "Visa",
+      discover: "Discover"
+    };
     return names[brand] ?? (brand ? brand[0]?.toUpperCase() + brand.slice(1) : "Card");
   }
   function formatCard(card) {
@@ -65,8 +92,10 @@
   }
   function userMessage(err) {
     if (!(err instanceof ApiError)) return "Something went wrong in this page. Nothing was changed; reload the page and try again.";
-    if (err.code === "upstream_unavailable" || err.status === 503) return "Our payment provider could not be reached. Nothing was changed; try again in a minute.";
-    if (err.code === "internal" || err.status >= 500 || err.code === "unknown") return "Something went wrong on our side. Nothing was changed; try again in a minute, or contact support if it keeps happening.";
+    if (err.code === "upstream_unavailable" || err.status === 503)
+      return "Our payment provider could not be reached. Nothing was changed; try again in a minute.";
+    if (err.code === "internal" || err.status >= 500 || err.code === "unknown")
+      return "Something went wrong on our side. Nothing was changed; try again in a minute, or contact support if it keeps happening.";
     if (err.code === "unauthenticated") return "Your session has ended. Reload the page to sign in again.";
     if (err.code === "forbidden") return "Only the account's owners and admins can do this.";
     return err.message || "That did not work. Check what you entered and try again.";
@@ -97,7 +126,12 @@
   function previewNodes(p) {
     const money = (amount) => formatMoney(amount, p.currency);
     const when = p.nextInvoiceAt ? ` on ${formatDate(p.nextInvoiceAt)}` : "";
-    const due = p.invoicedNow ? el("p", { class: "due", "data-testid": "review-due" }, el("strong", {}, `Due today: ${money(p.amountDueNow)}`), p.amountDueNow === 0 ? " (the credit for your unused time covers it)" : "") : el(
+    const due = p.invoicedNow ? el(
+      "p",
+      { class: "due", "data-testid": "review-due" },
+      el("strong", {}, `Due today: ${money(p.amountDueNow)}`),
+      p.amountDueNow === 0 ? " (the credit for your unused time covers it)" : ""
+    ) : el(
       "p",
       { class: "due", "data-testid": "review-due" },
       el("strong", {}, "Due today: nothing. "),
@@ -120,8 +154,16 @@
       ),
       ...lines ? [lines] : [],
       due,
-      el("p", { "data-testid": "review-recurring" }, `Then ${money(p.next.amount)} / ${p.next.interval}${p.recursFrom ? ` from ${formatDate(p.recursFrom)}` : ""}.`),
-      el("p", { class: "muted", "data-testid": "review-card" }, p.card ? `Charged to ${formatCard(p.card)}.` : "No card on file: add one in Manage billing first.")
+      el(
+        "p",
+        { "data-testid": "review-recurring" },
+        `Then ${money(p.next.amount)} / ${p.next.interval}${p.recursFrom ? ` from ${formatDate(p.recursFrom)}` : ""}.`
+      ),
+      el(
+        "p",
+        { class: "muted", "data-testid": "review-card" },
+        p.card ? `Charged to ${formatCard(p.card)}.` : "No card on file: add one in Manage billing first."
+      )
     ];
   }
 
@@ -294,7 +336,9 @@
       title: `Change to ${planName}, ${attr(button, "data-price-label")}`,
       confirmLabel: `Confirm change to ${planName}`,
       ...perSeat ? { seats: { min, max, value: Math.min(max, Math.max(min, current)) } } : {},
-      render: async (seats) => previewNodes(await send("POST", "/api/subscription/plan/preview", { lookupKey, ...seats === null ? {} : { seats } })),
+      render: async (seats) => previewNodes(
+        await send("POST", "/api/subscription/plan/preview", { lookupKey, ...seats === null ? {} : { seats } })
+      ),
       confirm: async (seats) => {
         await send("POST", "/api/subscription/plan", { lookupKey, ...seats === null ? {} : { seats } });
         reloadWithSuccess(`Your plan is now ${planName}${seats === null ? "" : ` with ${formatSeats(seats)}`}.`);
@@ -307,7 +351,11 @@
       title: "Cancel your subscription?",
       confirmLabel: "Cancel subscription",
       render: () => Promise.resolve([
-        el("p", {}, `Your plan stays on${end ? ` until ${end}` : " until the end of the billing period"}; then the account moves to the Free plan and nothing more is charged.`),
+        el(
+          "p",
+          {},
+          `Your plan stays on${end ? ` until ${end}` : " until the end of the billing period"}; then the account moves to the Free plan and nothing more is charged.`
+        ),
         el("p", { class: "muted" }, "You can resume any time before then.")
       ]),
       confirm: async () => {
@@ -361,7 +409,8 @@
     };
     input.addEventListener("change", update);
     input.addEventListener("input", () => {
-      if (total && input.value !== "") total.textContent = `${formatMoney(unit * Math.max(0, Math.round(Number(input.value))), currency)} / ${interval}`;
+      if (total && input.value !== "")
+        total.textContent = `${formatMoney(unit * Math.max(0, Math.round(Number(input.value))), currency)} / ${interval}`;
     });
     form.addEventListener("click", (event) => {
       const step = event.target instanceof Element ? event.target.closest("[data-step]") : null;
@@ -409,17 +458,42 @@
     });
   }
   var TEAM_AND_KEY_ACTIONS = {
-    "revoke-key": (b) => confirmThen(`Revoke the API key "${attr2(b, "data-key-name")}"?`, "Programs using it are refused at once. This cannot be undone.", "Revoke key", () => send("DELETE", keyUrl(b)), `API key "${attr2(b, "data-key-name")}" revoked.`),
+    "revoke-key": (b) => confirmThen(
+      `Revoke the API key "${attr2(b, "data-key-name")}"?`,
+      "Programs using it are refused at once. This cannot be undone.",
+      "Revoke key",
+      () => send("DELETE", keyUrl(b)),
+      `API key "${attr2(b, "data-key-name")}" revoked.`
+    ),
     "rename-key": async (b) => {
       const name = window.prompt("New name for this API key", attr2(b, "data-key-name"))?.trim();
       if (!name) return;
       await send("PATCH", keyUrl(b), { name });
       reloadWithSuccess(`API key renamed to "${name}".`);
     },
-    "remove-member": (b) => confirmThen(`Remove ${attr2(b, "data-member")}?`, "They lose the team and its plan at once.", "Remove member", () => send("DELETE", `/api/team/members/${encodeURIComponent(attr2(b, "data-user-id"))}`), `${attr2(b, "data-member")} was removed from the team.`),
+    "remove-member": (b) => confirmThen(
+      `Remove ${attr2(b, "data-member")}?`,
+      "They lose the team and its plan at once.",
+      "Remove member",
+      () => send("DELETE", `/api/team/members/${encodeURIComponent(attr2(b, "data-user-id"))}`),
+      `${attr2(b, "data-member")} was removed from the team.`
+    ),
     // The server makes the personal account active again: the reload shows it.
-    "leave-team": () => confirmThen("Leave this team?", "You lose its plan at once, and need a new invitation to come back.", "Leave team", () => send("POST", "/api/team/leave"), "You left the team.", "/billing"),
-    "revoke-invitation": (b) => confirmThen(`Revoke the invitation to ${attr2(b, "data-member")}?`, "Its link stops working.", "Revoke invitation", () => send("DELETE", `/api/team/invitations/${encodeURIComponent(attr2(b, "data-invitation-id"))}`), `The invitation to ${attr2(b, "data-member")} was revoked.`),
+    "leave-team": () => confirmThen(
+      "Leave this team?",
+      "You lose its plan at once, and need a new invitation to come back.",
+      "Leave team",
+      () => send("POST", "/api/team/leave"),
+      "You left the team.",
+      "/billing"
+    ),
+    "revoke-invitation": (b) => confirmThen(
+      `Revoke the invitation to ${attr2(b, "data-member")}?`,
+      "Its link stops working.",
+      "Revoke invitation",
+      () => send("DELETE", `/api/team/invitations/${encodeURIComponent(attr2(b, "data-invitation-id"))}`),
+      `The invitation to ${attr2(b, "data-member")} was revoked.`
+    ),
     // The server makes the team the active account: the billing page then shows it.
     "accept-invitation": async (b) => {
       await send("POST", `/api/invitations/${encodeURIComponent(attr2(b, "data-invitation-id"))}/accept`);

@@ -75,9 +75,14 @@ const isHttps = (publicBaseUrl: string) => new URL(publicBaseUrl).protocol === '
  * the security headers. Exported for the benches, whose verify-only baselines pay it too, so a
  * route's ratio measures the route.
  */
-export function everyRequest(deps: Pick<AppDeps, 'logger' | 'projectId'> & { billing: Pick<BillingOpsDeps, 'publicBaseUrl'> }): RequestHandler[] {
+export function everyRequest(
+  deps: Pick<AppDeps, 'logger' | 'projectId'> & { billing: Pick<BillingOpsDeps, 'publicBaseUrl'> },
+): RequestHandler[] {
   // No access lines: Cloud Run's request log has one per request (request-logging.ts).
-  return [requestLogging({ logger: deps.logger, projectId: deps.projectId, accessLines: false }), securityHeaders({ hsts: isHttps(deps.billing.publicBaseUrl) })];
+  return [
+    requestLogging({ logger: deps.logger, projectId: deps.projectId, accessLines: false }),
+    securityHeaders({ hsts: isHttps(deps.billing.publicBaseUrl) }),
+  ];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -97,14 +102,40 @@ export function createApp(deps: AppDeps): Express {
   });
   // Routers are mounted at their prefix, so a request for another path skips them in one check.
   app.use(['/api', '/v1'], noStore());
-  if (deps.devIap) app.use(DEV_PREFIX, devSignInRouter(deps.devIap, deps.service?.dev ? { dev: deps.service.dev, audience: deps.service.audience } : null));
+  if (deps.devIap)
+    app.use(
+      DEV_PREFIX,
+      devSignInRouter(deps.devIap, deps.service?.dev ? { dev: deps.service.dev, audience: deps.service.audience } : null),
+    );
 
   // Routes with their own authentication (a service's Google ID token; a user's API key) come before IAP's.
   const store = createStore(deps.firestore);
   if (deps.metering && deps.service) {
-    app.use('/v1', serviceRouter({ verifier: deps.service.verifier, serverKeys: createServiceKeyVerifier({ store, clock: deps.clock }), accounts: deps.accounts, metering: deps.metering, store, clock: deps.clock, logger: deps.logger, upgradeUrl: `${deps.billing.publicBaseUrl}/billing`, serverUrl: deps.billing.publicBaseUrl }));
+    app.use(
+      '/v1',
+      serviceRouter({
+        verifier: deps.service.verifier,
+        serverKeys: createServiceKeyVerifier({ store, clock: deps.clock }),
+        accounts: deps.accounts,
+        metering: deps.metering,
+        store,
+        clock: deps.clock,
+        logger: deps.logger,
+        upgradeUrl: `${deps.billing.publicBaseUrl}/billing`,
+        serverUrl: deps.billing.publicBaseUrl,
+      }),
+    );
   }
-  if (deps.metering) app.use('/v1', v1Router({ metering: deps.metering, iap: deps.verifier, clock: deps.clock, choose: accountChooser({ accounts: deps.accounts, firestore: deps.firestore }) }));
+  if (deps.metering)
+    app.use(
+      '/v1',
+      v1Router({
+        metering: deps.metering,
+        iap: deps.verifier,
+        clock: deps.clock,
+        choose: accountChooser({ accounts: deps.accounts, firestore: deps.firestore }),
+      }),
+    );
 
   // Everything below requires a valid IAP assertion.
   app.use(
@@ -123,7 +154,9 @@ export function createApp(deps: AppDeps): Express {
     clock: deps.clock,
     logger: deps.logger,
     bootstrapAdmins: deps.adminEmails,
-    stripe: deps.operatorGateway ? { billingGateway: deps.billing.gateway, operatorGateway: deps.operatorGateway, refresh: deps.billing.refreshStoredSubscription } : null,
+    stripe: deps.operatorGateway
+      ? { billingGateway: deps.billing.gateway, operatorGateway: deps.operatorGateway, refresh: deps.billing.refreshStoredSubscription }
+      : null,
     livemode: deps.billing.livemode,
     publicBaseUrl: deps.billing.publicBaseUrl,
     deadLetters: deps.deadLetters ?? null,
@@ -136,7 +169,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(billingRouter(routeDeps));
   api.use(invoicesRouter({ gateway: deps.billing.gateway, firestore: deps.firestore }));
   api.use(reportsRouter(routeDeps));
-  api.use(teamsRouter({ teams: { store, clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds }, logger: deps.logger, secureCookies }));
+  api.use(
+    teamsRouter({ teams: { store, clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds }, logger: deps.logger, secureCookies }),
+  );
   if (deps.metering) api.use(usageRouter({ metering: deps.metering }), apiKeysRouter({ metering: deps.metering }));
   api.use('/admin', operatorConsole.api);
   app.use('/api', api);

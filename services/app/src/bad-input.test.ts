@@ -76,7 +76,14 @@ function jsonBodies(field: string, opts: { emptyBodyIsValid?: boolean } = {}): {
 }
 
 /** The JSON routes, the field each takes (a stray one for a route that takes none) and their own bad values. */
-const JSON_ROUTES: { route: string; path: string; caller: Caller; field: string; emptyBodyIsValid?: boolean; extra: { name: string; body: string }[] }[] = [
+const JSON_ROUTES: {
+  route: string;
+  path: string;
+  caller: Caller;
+  field: string;
+  emptyBodyIsValid?: boolean;
+  extra: { name: string; body: string }[];
+}[] = [
   {
     route: 'POST /api/checkout',
     path: '/api/checkout',
@@ -104,7 +111,14 @@ const JSON_ROUTES: { route: string; path: string; caller: Caller; field: string;
     ],
   },
   // "Pay now" on an invoice Stripe does not know: bad bodies are refused before the id is looked up.
-  { route: 'POST /api/invoices/:id/pay', path: `/api/invoices/in_${'0'.repeat(24)}/pay`, caller: 'alice', field: 'x', emptyBodyIsValid: true, extra: [] },
+  {
+    route: 'POST /api/invoices/:id/pay',
+    path: `/api/invoices/in_${'0'.repeat(24)}/pay`,
+    caller: 'alice',
+    field: 'x',
+    emptyBodyIsValid: true,
+    extra: [],
+  },
   {
     route: 'POST /api/subscription/plan',
     path: '/api/subscription/plan',
@@ -146,8 +160,22 @@ const JSON_ROUTES: { route: string; path: string; caller: Caller; field: string;
     field: 'seats',
     extra: [{ name: 'seats: -1', body: '{"seats":-1}' }],
   },
-  { route: 'POST /api/subscription/cancel', path: '/api/subscription/cancel', caller: 'alice', field: 'at', emptyBodyIsValid: true, extra: [] },
-  { route: 'POST /api/subscription/resume', path: '/api/subscription/resume', caller: 'alice', field: 'at', emptyBodyIsValid: true, extra: [] },
+  {
+    route: 'POST /api/subscription/cancel',
+    path: '/api/subscription/cancel',
+    caller: 'alice',
+    field: 'at',
+    emptyBodyIsValid: true,
+    extra: [],
+  },
+  {
+    route: 'POST /api/subscription/resume',
+    path: '/api/subscription/resume',
+    caller: 'alice',
+    field: 'at',
+    emptyBodyIsValid: true,
+    extra: [],
+  },
   {
     route: 'POST /api/keys',
     path: '/api/keys',
@@ -226,7 +254,10 @@ const JSON_ROUTES: { route: string; path: string; caller: Caller; field: string;
       { name: 'no idempotencyKey', body: '{"account":"{aliceId}","feature":"api_calls","units":1}' },
       { name: 'a feature that is not metered', body: '{"account":"{aliceId}","feature":"sso","units":1,"idempotencyKey":"k"}' },
       { name: 'units: 0', body: '{"account":"{aliceId}","feature":"api_calls","units":0,"idempotencyKey":"k"}' },
-      { name: 'a timestamp in the future', body: '{"account":"{aliceId}","feature":"api_calls","units":1,"idempotencyKey":"k","timestamp":99999999999}' },
+      {
+        name: 'a timestamp in the future',
+        body: '{"account":"{aliceId}","feature":"api_calls","units":1,"idempotencyKey":"k","timestamp":99999999999}',
+      },
       { name: 'an unknown account', body: '{"account":"acct_nobody","feature":"api_calls","units":1,"idempotencyKey":"k"}' },
     ],
   },
@@ -254,31 +285,151 @@ function idRows(): Row[] {
     ['a 5,000-character id', (prefix: string) => `${prefix}${'a'.repeat(5_000)}`, '4xx'],
   ] as const;
   for (const [name, id] of ids) {
-    rows.push({ route: 'GET /api/invoices/:id/pdf', name, method: 'GET', path: `/api/invoices/${id('in_')}/pdf`, caller: 'alice', expect: '4xx' });
-    rows.push({ route: 'POST /api/invoices/:id/pay', name, method: 'POST', path: `/api/invoices/${id('in_')}/pay`, caller: 'alice', body: '{}', expect: '4xx' });
-    rows.push({ route: 'POST /api/invoices/:id/pay', name: `${name} (no Stripe customer)`, method: 'POST', path: `/api/invoices/${id('in_')}/pay`, caller: 'bob', body: '{}', expect: '4xx' });
+    rows.push({
+      route: 'GET /api/invoices/:id/pdf',
+      name,
+      method: 'GET',
+      path: `/api/invoices/${id('in_')}/pdf`,
+      caller: 'alice',
+      expect: '4xx',
+    });
+    rows.push({
+      route: 'POST /api/invoices/:id/pay',
+      name,
+      method: 'POST',
+      path: `/api/invoices/${id('in_')}/pay`,
+      caller: 'alice',
+      body: '{}',
+      expect: '4xx',
+    });
+    rows.push({
+      route: 'POST /api/invoices/:id/pay',
+      name: `${name} (no Stripe customer)`,
+      method: 'POST',
+      path: `/api/invoices/${id('in_')}/pay`,
+      caller: 'bob',
+      body: '{}',
+      expect: '4xx',
+    });
     // With a JSON body, as the page sends it (else the CSRF guard answers 403 before the route).
-    rows.push({ route: 'DELETE /api/keys/:id', name, method: 'DELETE', path: `/api/keys/${id('key_')}`, caller: 'alice', body: '{}', expect: '4xx' });
-    rows.push({ route: 'PATCH /api/keys/:id', name, method: 'PATCH', path: `/api/keys/${id('key_')}`, caller: 'alice', body: '{"name":"renamed"}', expect: '4xx' });
+    rows.push({
+      route: 'DELETE /api/keys/:id',
+      name,
+      method: 'DELETE',
+      path: `/api/keys/${id('key_')}`,
+      caller: 'alice',
+      body: '{}',
+      expect: '4xx',
+    });
+    rows.push({
+      route: 'PATCH /api/keys/:id',
+      name,
+      method: 'PATCH',
+      path: `/api/keys/${id('key_')}`,
+      caller: 'alice',
+      body: '{"name":"renamed"}',
+      expect: '4xx',
+    });
   }
   for (const [name, id] of ids) {
-    rows.push({ route: 'DELETE /api/team/invitations/:id', name, method: 'DELETE', path: `/api/team/invitations/${id('inv_')}`, caller: 'alice-team', body: '{}', expect: '4xx' });
-    rows.push({ route: 'POST /api/invitations/:id/accept', name, method: 'POST', path: `/api/invitations/${id('inv_')}/accept`, caller: 'bob', body: '{}', expect: '4xx' });
-    rows.push({ route: 'PATCH /api/team/members/:userId', name, method: 'PATCH', path: `/api/team/members/${id('')}`, caller: 'alice-team', body: '{"role":"admin"}', expect: '4xx' });
-    rows.push({ route: 'DELETE /api/team/members/:userId', name, method: 'DELETE', path: `/api/team/members/${id('')}`, caller: 'alice-team', body: '{}', expect: '4xx' });
+    rows.push({
+      route: 'DELETE /api/team/invitations/:id',
+      name,
+      method: 'DELETE',
+      path: `/api/team/invitations/${id('inv_')}`,
+      caller: 'alice-team',
+      body: '{}',
+      expect: '4xx',
+    });
+    rows.push({
+      route: 'POST /api/invitations/:id/accept',
+      name,
+      method: 'POST',
+      path: `/api/invitations/${id('inv_')}/accept`,
+      caller: 'bob',
+      body: '{}',
+      expect: '4xx',
+    });
+    rows.push({
+      route: 'PATCH /api/team/members/:userId',
+      name,
+      method: 'PATCH',
+      path: `/api/team/members/${id('')}`,
+      caller: 'alice-team',
+      body: '{"role":"admin"}',
+      expect: '4xx',
+    });
+    rows.push({
+      route: 'DELETE /api/team/members/:userId',
+      name,
+      method: 'DELETE',
+      path: `/api/team/members/${id('')}`,
+      caller: 'alice-team',
+      body: '{}',
+      expect: '4xx',
+    });
   }
   for (const b of [...jsonBodies('role'), { name: 'role: an unknown role', body: '{"role":"boss"}' }]) {
-    rows.push({ route: 'PATCH /api/team/members/:userId', name: b.name, method: 'PATCH', path: '/api/team/members/{aliceId}', caller: 'alice-team', body: b.body, ...(b.contentType ? { contentType: b.contentType } : {}), expect: '4xx' });
+    rows.push({
+      route: 'PATCH /api/team/members/:userId',
+      name: b.name,
+      method: 'PATCH',
+      path: '/api/team/members/{aliceId}',
+      caller: 'alice-team',
+      body: b.body,
+      ...(b.contentType ? { contentType: b.contentType } : {}),
+      expect: '4xx',
+    });
   }
   // Alice is her team's last owner: she can neither step down nor be removed.
-  rows.push({ route: 'PATCH /api/team/members/:userId', name: 'the last owner stepping down', method: 'PATCH', path: '/api/team/members/{aliceId}', caller: 'alice-team', body: '{"role":"member"}', expect: '4xx' });
-  rows.push({ route: 'DELETE /api/team/members/:userId', name: 'the last owner removed', method: 'DELETE', path: '/api/team/members/{aliceId}', caller: 'alice-team', body: '{}', expect: '4xx' });
+  rows.push({
+    route: 'PATCH /api/team/members/:userId',
+    name: 'the last owner stepping down',
+    method: 'PATCH',
+    path: '/api/team/members/{aliceId}',
+    caller: 'alice-team',
+    body: '{"role":"member"}',
+    expect: '4xx',
+  });
+  rows.push({
+    route: 'DELETE /api/team/members/:userId',
+    name: 'the last owner removed',
+    method: 'DELETE',
+    path: '/api/team/members/{aliceId}',
+    caller: 'alice-team',
+    body: '{}',
+    expect: '4xx',
+  });
   for (const [name, id] of ids) {
-    rows.push({ route: 'GET /v1/accounts/:id', name, method: 'GET', path: `/v1/accounts/${id('acct_')}`, caller: 'service', expect: '4xx' });
+    rows.push({
+      route: 'GET /v1/accounts/:id',
+      name,
+      method: 'GET',
+      path: `/v1/accounts/${id('acct_')}`,
+      caller: 'service',
+      expect: '4xx',
+    });
   }
-  rows.push({ route: 'DELETE /api/keys/:id', name: 'another user’s key', method: 'DELETE', path: `/api/keys/${ALICE_KEY_ID}`, caller: 'bob', body: '{}', expect: '4xx' });
+  rows.push({
+    route: 'DELETE /api/keys/:id',
+    name: 'another user’s key',
+    method: 'DELETE',
+    path: `/api/keys/${ALICE_KEY_ID}`,
+    caller: 'bob',
+    body: '{}',
+    expect: '4xx',
+  });
   for (const b of jsonBodies('name')) {
-    rows.push({ route: 'PATCH /api/keys/:id', name: b.name, method: 'PATCH', path: `/api/keys/${ALICE_KEY_ID}`, caller: 'alice', body: b.body, ...(b.contentType ? { contentType: b.contentType } : {}), expect: '4xx' });
+    rows.push({
+      route: 'PATCH /api/keys/:id',
+      name: b.name,
+      method: 'PATCH',
+      path: `/api/keys/${ALICE_KEY_ID}`,
+      caller: 'alice',
+      body: b.body,
+      ...(b.contentType ? { contentType: b.contentType } : {}),
+      expect: '4xx',
+    });
   }
   return rows;
 }
@@ -300,9 +451,23 @@ function invoiceListRows(): Row[] {
     ['limit as a lone surrogate', `limit=${LONE_SURROGATE_QUERY}`],
     ['limit given twice', 'limit=1&limit=2'],
   ];
-  const rows = queries.map(([name, query]): Row => ({ route: 'GET /api/invoices', name, method: 'GET', path: `/api/invoices?${query}`, caller: 'alice', expect: '4xx' }));
+  const rows = queries.map(([name, query]): Row => ({
+    route: 'GET /api/invoices',
+    name,
+    method: 'GET',
+    path: `/api/invoices?${query}`,
+    caller: 'alice',
+    expect: '4xx',
+  }));
   // The app parses queries flat (`simple`): `starting_after[x]` is a parameter it does not know, ignored.
-  rows.push({ route: 'GET /api/invoices', name: 'a cursor in bracket syntax', method: 'GET', path: '/api/invoices?starting_after[x]=in_a', caller: 'alice', expect: 'not-5xx' });
+  rows.push({
+    route: 'GET /api/invoices',
+    name: 'a cursor in bracket syntax',
+    method: 'GET',
+    path: '/api/invoices?starting_after[x]=in_a',
+    caller: 'alice',
+    expect: 'not-5xx',
+  });
   return rows;
 }
 
@@ -332,9 +497,26 @@ function accountHeaderRows(): Row[] {
   const rows: Row[] = [];
   for (const [name, value] of values) {
     for (const route of ['GET /api/me', 'GET /api/team', 'GET /api/usage']) {
-      rows.push({ route, name: `X-Billing-Account: ${name}`, method: 'GET', path: route.split(' ')[1] ?? '', caller: 'alice', headers: { 'x-billing-account': value }, expect: '4xx' });
+      rows.push({
+        route,
+        name: `X-Billing-Account: ${name}`,
+        method: 'GET',
+        path: route.split(' ')[1] ?? '',
+        caller: 'alice',
+        headers: { 'x-billing-account': value },
+        expect: '4xx',
+      });
     }
-    rows.push({ route: 'POST /v1/analyses', name: `X-Billing-Account: ${name} (through IAP)`, method: 'POST', path: '/v1/analyses', caller: 'alice', headers: { 'x-billing-account': value }, body: '{}', expect: '4xx' });
+    rows.push({
+      route: 'POST /v1/analyses',
+      name: `X-Billing-Account: ${name} (through IAP)`,
+      method: 'POST',
+      path: '/v1/analyses',
+      caller: 'alice',
+      headers: { 'x-billing-account': value },
+      body: '{}',
+      expect: '4xx',
+    });
   }
   return rows;
 }
@@ -342,16 +524,42 @@ function accountHeaderRows(): Row[] {
 function table(): Row[] {
   const rows: Row[] = [...invoiceListRows(), ...idRows(), ...accountHeaderRows()];
   // Public (the contract holds no data): junk in the query is ignored.
-  rows.push({ route: 'GET /v1/openapi.json', name: 'junk and a lone surrogate in the query', method: 'GET', path: `/v1/openapi.json?${LONE_SURROGATE_QUERY}=x&limit=1e400`, caller: 'none', expect: 'not-5xx' });
+  rows.push({
+    route: 'GET /v1/openapi.json',
+    name: 'junk and a lone surrogate in the query',
+    method: 'GET',
+    path: `/v1/openapi.json?${LONE_SURROGATE_QUERY}=x&limit=1e400`,
+    caller: 'none',
+    expect: 'not-5xx',
+  });
   for (const r of JSON_ROUTES) {
-    const bodies: { name: string; body: string; contentType?: string }[] = [...jsonBodies(r.field, { emptyBodyIsValid: r.emptyBodyIsValid ?? false }), ...r.extra];
+    const bodies: { name: string; body: string; contentType?: string }[] = [
+      ...jsonBodies(r.field, { emptyBodyIsValid: r.emptyBodyIsValid ?? false }),
+      ...r.extra,
+    ];
     for (const b of bodies) {
-      rows.push({ route: r.route, name: b.name, method: 'POST', path: r.path, caller: r.caller, body: b.body, ...(b.contentType ? { contentType: b.contentType } : {}), expect: '4xx' });
+      rows.push({
+        route: r.route,
+        name: b.name,
+        method: 'POST',
+        path: r.path,
+        caller: r.caller,
+        body: b.body,
+        ...(b.contentType ? { contentType: b.contentType } : {}),
+        expect: '4xx',
+      });
     }
   }
   const junkQuery = `?${LONE_SURROGATE_QUERY}=${LONE_SURROGATE_QUERY}&x[y][z]=${'q'.repeat(4_000)}&limit=1e400`;
   for (const r of READ_ROUTES) {
-    rows.push({ route: r.route, name: 'junk and a lone surrogate in the query', method: 'GET', path: `${r.path}${junkQuery}`, caller: r.caller, expect: r.caller === 'none' ? '4xx' : 'not-5xx' });
+    rows.push({
+      route: r.route,
+      name: 'junk and a lone surrogate in the query',
+      method: 'GET',
+      path: `${r.path}${junkQuery}`,
+      caller: r.caller,
+      expect: r.caller === 'none' ? '4xx' : 'not-5xx',
+    });
   }
   // Credentials are input too: none, or a key that is malformed, absurdly long or not Alice's.
   for (const route of [...READ_ROUTES.map((r) => r.route), ...JSON_ROUTES.map((r) => r.route)]) {
@@ -379,7 +587,9 @@ interface Layer {
   handle?: { stack?: Layer[] };
 }
 function declaredRoutes(app: Express): string[] {
-  const root = (app as unknown as { _router?: { stack: Layer[] }; router?: { stack: Layer[] } })._router ?? (app as unknown as { router: { stack: Layer[] } }).router;
+  const root =
+    (app as unknown as { _router?: { stack: Layer[] }; router?: { stack: Layer[] } })._router ??
+    (app as unknown as { router: { stack: Layer[] } }).router;
   const out: string[] = [];
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
@@ -387,7 +597,9 @@ function declaredRoutes(app: Express): string[] {
         for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);
       } else if (layer.handle?.stack && layer.regexp) {
         // Express 4 keeps a mount path only as its regexp: /^\/api\/?(?=\/|$)/i.
-        const mount = layer.regexp.fast_slash ? '' : layer.regexp.source.replace(/^\^/, '').replace('\\/?(?=\\/|$)', '').replace(/\\\//g, '/');
+        const mount = layer.regexp.fast_slash
+          ? ''
+          : layer.regexp.source.replace(/^\^/, '').replace('\\/?(?=\\/|$)', '').replace(/\\\//g, '/');
         walk(layer.handle.stack, prefix + mount);
       }
     }
@@ -403,7 +615,8 @@ async function send(row: Row): Promise<Response> {
   if (row.caller === 'alice-team') headers.set('x-billing-account', aliceTeam);
   if (body !== undefined) headers.set('content-type', row.contentType ?? 'application/json');
   const init: RequestInit = { method: row.method, headers, ...(body !== undefined ? { body } : {}) };
-  if (row.caller === 'alice' || row.caller === 'alice-team' || row.caller === 'bob') return stack.as(row.caller === 'bob' ? BOB : ALICE, path, init);
+  if (row.caller === 'alice' || row.caller === 'alice-team' || row.caller === 'bob')
+    return stack.as(row.caller === 'bob' ? BOB : ALICE, path, init);
   if (row.caller === 'alice-key') headers.set('authorization', `Bearer ${aliceKey}`);
   else if (row.caller === 'service') headers.set('authorization', `Bearer ${serviceToken}`);
   else if (row.caller !== 'none') headers.set('authorization', `Bearer ${row.caller.bearer}`);
@@ -442,7 +655,11 @@ function stripeState(): string {
   });
 }
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 beforeAll(async () => {
   stack = await startTestStack({ env: { SERVICE_ACCOUNTS: SERVICE } });

@@ -8,13 +8,26 @@ let stack: TestStack;
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const sessionIdOf = (url: string) => /\/(cs_[A-Za-z0-9_]+)/.exec(url)?.[1] ?? '';
 
 interface Me {
   plan: { id: string };
   trialAvailable: boolean;
-  subscription: { id: string; status: string; interval: string; cancelAtPeriodEnd: boolean; cancelAt: number | null; currentPeriodEnd: number; trialEnd: number | null; seats: number | null } | null;
+  subscription: {
+    id: string;
+    status: string;
+    interval: string;
+    cancelAtPeriodEnd: boolean;
+    cancelAt: number | null;
+    currentPeriodEnd: number;
+    trialEnd: number | null;
+    seats: number | null;
+  } | null;
 }
 
 /** Moves the stand-in's clock past a trialing subscription's trial: it renews, paid, as active. */
@@ -52,7 +65,10 @@ describe('checkout', () => {
 
   it('a double click makes one customer and one session', async () => {
     expect((await me(ALICE)).trialAvailable).toBe(true); // the first request creates the user
-    const [a, b] = await Promise.all([stack.as(ALICE, '/api/checkout', json({ lookupKey: 'pro_month' })), stack.as(ALICE, '/api/checkout', json({ lookupKey: 'pro_month' }))]);
+    const [a, b] = await Promise.all([
+      stack.as(ALICE, '/api/checkout', json({ lookupKey: 'pro_month' })),
+      stack.as(ALICE, '/api/checkout', json({ lookupKey: 'pro_month' })),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const [urlA, urlB] = [((await a.json()) as { url: string }).url, ((await b.json()) as { url: string }).url];
     expect(urlA).toBe(urlB);
@@ -71,7 +87,11 @@ describe('checkout', () => {
     expect(await bad.json()).toMatchObject({ error: { code: 'bad_request', fields: { lookupKey: [expect.any(String)] } } });
     const missing = await stack.as(ALICE, '/api/checkout', json({}));
     expect(await missing.json()).toMatchObject({ error: { fields: { lookupKey: [expect.any(String)] } } });
-    const form = await stack.as(ALICE, '/api/checkout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'lookupKey=pro_month' });
+    const form = await stack.as(ALICE, '/api/checkout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'lookupKey=pro_month',
+    });
     expect(form.status).toBe(403);
   });
 
@@ -105,7 +125,8 @@ describe('checkout', () => {
   it('a new Checkout Session expires the open one, so two tabs cannot make two subscriptions', async () => {
     const ERIK = 'erik@example.com';
     await stack.as(ERIK, '/api/me');
-    const open = async (lookupKey: string) => sessionIdOf(((await (await stack.as(ERIK, '/api/checkout', json({ lookupKey }))).json()) as { url: string }).url);
+    const open = async (lookupKey: string) =>
+      sessionIdOf(((await (await stack.as(ERIK, '/api/checkout', json({ lookupKey }))).json()) as { url: string }).url);
     const proTab = await open('pro_month');
     const teamTab = await open('team_month');
     expect(stack.standIn.state.checkoutSessions.get(proTab)?.status).toBe('expired');
@@ -162,7 +183,10 @@ describe('subscription changes', () => {
     const endsOn = (subscription?.items.data[0]?.current_period_end ?? 0) + 10 * 86_400;
     await stack.stripe.subscriptions.update(subscription?.id ?? '', { cancel_at: endsOn });
     expect((await stack.as(ALICE, '/api/subscription/resume', json({}))).status).toBe(200);
-    expect(await stack.stripe.subscriptions.retrieve(subscription?.id ?? '')).toMatchObject({ cancel_at: null, cancel_at_period_end: false });
+    expect(await stack.stripe.subscriptions.retrieve(subscription?.id ?? '')).toMatchObject({
+      cancel_at: null,
+      cancel_at_period_end: false,
+    });
     await eventually(async () => (await me(ALICE)).subscription?.cancelAt === null);
   });
 
@@ -171,7 +195,15 @@ describe('subscription changes', () => {
     const sub = stack.standIn.subscriptionsOf(customerId)[0];
     expect(sub?.status).toBe('trialing');
     const res = await stack.as(ALICE, '/api/subscription/plan/preview', json({ lookupKey: 'pro_year' }));
-    expect(await res.json()).toMatchObject({ currency: 'usd', invoicedNow: false, amountDueNow: 0, proration: 0, nextInvoiceAt: sub?.trial_end, recursFrom: sub?.trial_end, lines: [] });
+    expect(await res.json()).toMatchObject({
+      currency: 'usd',
+      invoicedNow: false,
+      amountDueNow: 0,
+      proration: 0,
+      nextInvoiceAt: sub?.trial_end,
+      recursFrom: sub?.trial_end,
+      lines: [],
+    });
   });
 
   it('previews a change of billing interval as invoiced at once, for what the change then charges, changing nothing', async () => {
@@ -180,14 +212,24 @@ describe('subscription changes', () => {
     const invoicesBefore = [...stack.standIn.state.invoices.values()].filter((i) => i.customer === customerId).length;
     const res = await stack.as(ALICE, '/api/subscription/plan/preview', json({ lookupKey: 'pro_year' }));
     expect(res.status).toBe(200);
-    const preview = (await res.json()) as { currency: string; invoicedNow: boolean; amountDueNow: number; proration: number; nextInvoiceAt: number | null };
+    const preview = (await res.json()) as {
+      currency: string;
+      invoicedNow: boolean;
+      amountDueNow: number;
+      proration: number;
+      nextInvoiceAt: number | null;
+    };
     expect(preview).toMatchObject({ currency: 'usd', invoicedNow: true, proration: 0, nextInvoiceAt: null });
     const yearly = stack.standIn.state.prices.get('price_pro_year')?.unit_amount ?? 0;
     expect(preview.amountDueNow).toBeGreaterThan(0);
     expect(preview.amountDueNow).toBeLessThan(yearly); // less the unused time on the monthly price
     expect(stack.standIn.subscriptionsOf(customerId)[0]?.items.data.map((i) => i.price.id)).toEqual(['price_pro_month']);
     expect([...stack.standIn.state.invoices.values()].filter((i) => i.customer === customerId)).toHaveLength(invoicesBefore);
-    for (const [body, status] of [[{ lookupKey: 'pro_month' }, 409], [{ lookupKey: 'gold_month' }, 400], [{}, 400]] as const) {
+    for (const [body, status] of [
+      [{ lookupKey: 'pro_month' }, 409],
+      [{ lookupKey: 'gold_month' }, 400],
+      [{}, 400],
+    ] as const) {
       expect((await stack.as(ALICE, '/api/subscription/plan/preview', json(body))).status).toBe(status);
     }
     expect((await stack.as(BOB, '/api/subscription/plan/preview', json({ lookupKey: 'pro_year' }))).status).toBe(409);
@@ -222,11 +264,16 @@ describe('seats (a plan priced per seat)', () => {
     if (!sub) throw new Error('Carol has no subscription');
     return sub;
   };
-  const licensedQuantity = () => carolsSubscription().items.data.find((i) => i.price.id === 'price_team_month' || i.price.id === 'price_pro_month')?.quantity;
+  const licensedQuantity = () =>
+    carolsSubscription().items.data.find((i) => i.price.id === 'price_team_month' || i.price.id === 'price_pro_month')?.quantity;
 
   it('checks out the chosen seats, refuses seats a plan does not take, and shows them', async () => {
     await stack.as(CAROL, '/api/me');
-    for (const [body, field] of [[{ lookupKey: 'team_month', seats: 0 }, 'seats'], [{ lookupKey: 'team_month', seats: 101 }, 'seats'], [{ lookupKey: 'pro_month', seats: 3 }, 'seats']] as const) {
+    for (const [body, field] of [
+      [{ lookupKey: 'team_month', seats: 0 }, 'seats'],
+      [{ lookupKey: 'team_month', seats: 101 }, 'seats'],
+      [{ lookupKey: 'pro_month', seats: 3 }, 'seats'],
+    ] as const) {
       const refused = await stack.as(CAROL, '/api/checkout', json(body));
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ error: { code: 'bad_request', fields: { [field]: [expect.any(String)] } } });
@@ -314,7 +361,8 @@ describe('a team account through Checkout, Stripe and the applier', () => {
   const OWNER = 'dana-team@example.com';
   const MEMBER = 'erin-team@example.com';
   let team = '';
-  const asTeam = (email: string, path: string, init: RequestInit = {}) => stack.as(email, path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), 'x-billing-account': team } });
+  const asTeam = (email: string, path: string, init: RequestInit = {}) =>
+    stack.as(email, path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), 'x-billing-account': team } });
 
   it('the team buys seats; its customer carries the account id; a member gets the plan', async () => {
     const created = await stack.as(OWNER, '/api/teams', json({ name: 'Dana & Erin' }));
@@ -349,10 +397,20 @@ describe('a team account through Checkout, Stripe and the applier', () => {
     // More seats are always fine.
     expect((await asTeam(OWNER, '/api/subscription/seats', json({ seats: 3 }))).status).toBe(200);
 
-    expect((await asTeam(OWNER, `/api/team/members/${encodeURIComponent(devSubject(MEMBER))}`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(204);
+    expect(
+      (
+        await asTeam(OWNER, `/api/team/members/${encodeURIComponent(devSubject(MEMBER))}`, {
+          method: 'DELETE',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(204);
     expect((await asTeam(OWNER, '/api/subscription/seats', json({ seats: 1 }))).status).toBe(200);
     const teamDoc = await stack.firestore.doc(`accounts/${team}`).get();
-    await eventually(async () => (((await stack.firestore.doc(`accounts/${team}`).get()).get('billing.quantity') as number | undefined) ?? 0) === 1);
+    await eventually(
+      async () => (((await stack.firestore.doc(`accounts/${team}`).get()).get('billing.quantity') as number | undefined) ?? 0) === 1,
+    );
     expect(teamDoc.get('kind')).toBe('team');
   });
 });

@@ -14,7 +14,13 @@ import { createSdkOperatorGateway } from '@billing/shared/stripe/operator-gatewa
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
 import { createApp } from './app.js';
-import { createServiceTokenVerifier, devServiceIdentity, googleIdTokenKeys, type DevServiceIdentity, type ServiceTokenVerifier } from './service-api/service-identity.js';
+import {
+  createServiceTokenVerifier,
+  devServiceIdentity,
+  googleIdTokenKeys,
+  type DevServiceIdentity,
+  type ServiceTokenVerifier,
+} from './service-api/service-identity.js';
 import { createDevIap, type DevIap } from './auth/dev-iap.js';
 import { createIapVerifier, googleIapKeys, type IapVerifier } from './auth/iap-verifier.js';
 import type { AppConfig, IdentityConfig } from './config.js';
@@ -35,7 +41,10 @@ export interface ComposedApp {
 }
 
 /** Google's ID-token keys in production; in dev mode a local key pair that /dev/service-token signs with. */
-async function buildServiceIdentity(identity: IdentityConfig, serviceApi: AppConfig['serviceApi']): Promise<{ verifier: ServiceTokenVerifier; dev: DevServiceIdentity | null }> {
+async function buildServiceIdentity(
+  identity: IdentityConfig,
+  serviceApi: AppConfig['serviceApi'],
+): Promise<{ verifier: ServiceTokenVerifier; dev: DevServiceIdentity | null }> {
   const dev = identity.mode === 'dev' ? await devServiceIdentity() : null;
   return { verifier: createServiceTokenVerifier({ keys: dev ? dev.keys : googleIdTokenKeys(), ...serviceApi }), dev };
 }
@@ -56,7 +65,12 @@ function lazyDeadLetters(config: AppConfig, logger: Logger): { get: () => Promis
     get: () => {
       if (!queue) {
         const loading = import('@billing/shared/pubsub/dead-letter-queue.js').then(({ createDeadLetterQueue }) =>
-          createDeadLetterQueue({ projectId: config.projectId, subscription: config.deadLetters.subscription, topic: config.deadLetters.topic, logger }),
+          createDeadLetterQueue({
+            projectId: config.projectId,
+            subscription: config.deadLetters.subscription,
+            topic: config.deadLetters.topic,
+            logger,
+          }),
         );
         queue = loading;
         // A failed load is not kept: the next view tries again.
@@ -72,7 +86,10 @@ function lazyDeadLetters(config: AppConfig, logger: Logger): { get: () => Promis
   };
 }
 
-export async function composeApp(config: AppConfig, opts: { logger: Logger; firestore: Firestore; clock?: Clock; usage?: UsageView }): Promise<ComposedApp> {
+export async function composeApp(
+  config: AppConfig,
+  opts: { logger: Logger; firestore: Firestore; clock?: Clock; usage?: UsageView },
+): Promise<ComposedApp> {
   const { logger, firestore } = opts;
   const clock = opts.clock ?? systemClock;
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase });
@@ -81,9 +98,22 @@ export async function composeApp(config: AppConfig, opts: { logger: Logger; fire
   const { verifier, devIap } = await buildIdentity(config.identity);
   const service = await buildServiceIdentity(config.identity, config.serviceApi);
   if (devIap) logger.warn({ event: 'app.dev_identity' }, 'DEV_IAP: local sign-in enabled; never use in production');
-  const accounts = createAccountStateCache({ firestore, logger, ttlMs: config.accessCache.ttlMs, maxEntries: config.accessCache.maxUsers, clock });
+  const accounts = createAccountStateCache({
+    firestore,
+    logger,
+    ttlMs: config.accessCache.ttlMs,
+    maxEntries: config.accessCache.maxUsers,
+    clock,
+  });
   const deadLetters = lazyDeadLetters(config, logger);
-  const metering = createMetering({ firestore, accounts, clock, logger, upgradeUrl: `${config.publicBaseUrl}/billing`, pastDueGraceSeconds: config.pastDueGraceSeconds });
+  const metering = createMetering({
+    firestore,
+    accounts,
+    clock,
+    logger,
+    upgradeUrl: `${config.publicBaseUrl}/billing`,
+    pastDueGraceSeconds: config.pastDueGraceSeconds,
+  });
   const app = createApp({
     logger,
     projectId: config.projectId,

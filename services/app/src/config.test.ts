@@ -37,8 +37,13 @@ describe('loadConfig', () => {
   });
 
   it('reads ADMIN_EMAILS as a lower-cased list and refuses an entry that is not an email', () => {
-    expect(loadConfig({ ...base, IAP_AUDIENCE: AUDIENCE, ADMIN_EMAILS: ' Ops@Example.com, finance@example.com ,' }).adminEmails).toEqual(['ops@example.com', 'finance@example.com']);
-    expect(problems({ ...base, IAP_AUDIENCE: AUDIENCE, ADMIN_EMAILS: 'ops@example.com,finance' })).toEqual([expect.stringContaining('ADMIN_EMAILS')]);
+    expect(loadConfig({ ...base, IAP_AUDIENCE: AUDIENCE, ADMIN_EMAILS: ' Ops@Example.com, finance@example.com ,' }).adminEmails).toEqual([
+      'ops@example.com',
+      'finance@example.com',
+    ]);
+    expect(problems({ ...base, IAP_AUDIENCE: AUDIENCE, ADMIN_EMAILS: 'ops@example.com,finance' })).toEqual([
+      expect.stringContaining('ADMIN_EMAILS'),
+    ]);
   });
 
   it('refuses to start with both IAP_AUDIENCE and DEV_IAP', () => {
@@ -58,16 +63,25 @@ describe('loadConfig', () => {
   });
 
   it('refuses dev identity on Cloud Run (K_SERVICE set), saying why', () => {
-    expect(problems({ ...local, K_SERVICE: 'billing-app' })).toEqual(['DEV_IAP: local runs only: refused because K_SERVICE is set (billing-app): this is Cloud Run']);
+    expect(problems({ ...local, K_SERVICE: 'billing-app' })).toEqual([
+      'DEV_IAP: local runs only: refused because K_SERVICE is set (billing-app): this is Cloud Run',
+    ]);
   });
 
   it('refuses dev identity with a public or https base URL, saying why, and lists every reason at once', () => {
     expect(problems({ ...local, PUBLIC_BASE_URL: 'https://app.example.com' })).toEqual([
       'DEV_IAP: local runs only: refused because PUBLIC_BASE_URL https://app.example.com is not an http URL on localhost or 127.0.0.1',
     ]);
-    const all = problems({ ...local, PUBLIC_BASE_URL: 'https://app.example.com', K_SERVICE: 'billing-app', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_LIVEMODE: 'true' });
+    const all = problems({
+      ...local,
+      PUBLIC_BASE_URL: 'https://app.example.com',
+      K_SERVICE: 'billing-app',
+      STRIPE_SECRET_KEY: 'sk_live_abc',
+      STRIPE_LIVEMODE: 'true',
+    });
     expect(all).toHaveLength(3);
-    for (const why of ['STRIPE_SECRET_KEY', 'K_SERVICE', 'PUBLIC_BASE_URL']) expect(all.some((p) => p.startsWith('DEV_IAP') && p.includes(why))).toBe(true);
+    for (const why of ['STRIPE_SECRET_KEY', 'K_SERVICE', 'PUBLIC_BASE_URL'])
+      expect(all.some((p) => p.startsWith('DEV_IAP') && p.includes(why))).toBe(true);
   });
 
   it('reads K_SERVICE only to refuse dev identity: production (IAP) runs on Cloud Run as before', () => {
@@ -96,7 +110,9 @@ describe('loadConfig', () => {
 describe('livemode: STRIPE_LIVEMODE is required and must match the key', () => {
   it('takes the mode from STRIPE_LIVEMODE', () => {
     expect(loadConfig({ ...base, IAP_AUDIENCE: AUDIENCE }).stripe.livemode).toBe(false);
-    expect(loadConfig({ ...base, IAP_AUDIENCE: AUDIENCE, STRIPE_SECRET_KEY: 'rk_live_abc', STRIPE_LIVEMODE: 'true' }).stripe.livemode).toBe(true);
+    expect(loadConfig({ ...base, IAP_AUDIENCE: AUDIENCE, STRIPE_SECRET_KEY: 'rk_live_abc', STRIPE_LIVEMODE: 'true' }).stripe.livemode).toBe(
+      true,
+    );
   });
 
   it('has no default', () => {
@@ -105,7 +121,9 @@ describe('livemode: STRIPE_LIVEMODE is required and must match the key', () => {
   });
 
   it('refuses a key of the other mode, in either direction, without echoing the key', () => {
-    expect(problems({ ...base, IAP_AUDIENCE: AUDIENCE, STRIPE_SECRET_KEY: 'sk_live_secret1', STRIPE_LIVEMODE: 'false' })).toEqual(['STRIPE_LIVEMODE: is false but STRIPE_SECRET_KEY is a live key']);
+    expect(problems({ ...base, IAP_AUDIENCE: AUDIENCE, STRIPE_SECRET_KEY: 'sk_live_secret1', STRIPE_LIVEMODE: 'false' })).toEqual([
+      'STRIPE_LIVEMODE: is false but STRIPE_SECRET_KEY is a live key',
+    ]);
     const reverse = problems({ ...base, IAP_AUDIENCE: AUDIENCE, STRIPE_SECRET_KEY: 'sk_test_secret2', STRIPE_LIVEMODE: 'true' });
     expect(reverse).toEqual(['STRIPE_LIVEMODE: is true but STRIPE_SECRET_KEY is a test key']);
     expect(reverse.join()).not.toContain('secret2');
@@ -116,7 +134,13 @@ describe('server.ts with a bad environment', () => {
   it('exits 1 after one CRITICAL config.invalid line listing every problem', async () => {
     const server = fileURLToPath(new URL('./server.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', server], {
-      env: { PATH: process.env['PATH'], STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_LIVEMODE: 'true', DEV_IAP: 'true', PUBLIC_BASE_URL: 'http://127.0.0.1:8789' },
+      env: {
+        PATH: process.env['PATH'],
+        STRIPE_SECRET_KEY: 'sk_test_abc',
+        STRIPE_LIVEMODE: 'true',
+        DEV_IAP: 'true',
+        PUBLIC_BASE_URL: 'http://127.0.0.1:8789',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -125,7 +149,11 @@ describe('server.ts with a bad environment', () => {
     expect(code).toBe(1);
     const line = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
     expect(line).toMatchObject({ severity: 'CRITICAL', event: 'config.invalid', service: 'app' });
-    expect((line['problems'] as string[]).map((p) => p.split(':')[0]).sort()).toEqual(['GOOGLE_CLOUD_PROJECT', 'STRIPE_LIVEMODE', 'STRIPE_PRICE_IDS']);
+    expect((line['problems'] as string[]).map((p) => p.split(':')[0]).sort()).toEqual([
+      'GOOGLE_CLOUD_PROJECT',
+      'STRIPE_LIVEMODE',
+      'STRIPE_PRICE_IDS',
+    ]);
   }, 60_000);
 });
 

@@ -7,7 +7,17 @@
 // Dev sign-in lets anyone sign in as any email (an admin's included), so a deployment that
 // forgot to drop DEV_IAP must fail to start rather than serve it.
 import { z } from 'zod';
-import { crossChecks, envBool, envInt, envJson, parseEnv, parsedKeys, stripeApiBase, LogLevel, type Env } from '@billing/shared/config/parse-env.js';
+import {
+  crossChecks,
+  envBool,
+  envInt,
+  envJson,
+  parseEnv,
+  parsedKeys,
+  stripeApiBase,
+  LogLevel,
+  type Env,
+} from '@billing/shared/config/parse-env.js';
 import { checkKeyMatchesLivemode, isLiveKey, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
 import { DEFAULT_PAST_DUE_GRACE_DAYS } from '@billing/shared/access/access-decision.js';
 import { PriceIdMap } from '@billing/shared/plans/catalog.js';
@@ -28,7 +38,10 @@ export function isLoopbackHttpUrl(raw: string): boolean {
   }
   // WHATWG URL parsing has already normalised the host (`127.1`, `0x7f.0.0.1` → `127.0.0.1`).
   const host = url.hostname;
-  return url.protocol === 'http:' && (host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]');
+  return (
+    url.protocol === 'http:' &&
+    (host === 'localhost' || host.endsWith('.localhost') || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]')
+  );
 }
 
 /** A comma-separated list of emails, lower-cased; empty by default. */
@@ -36,7 +49,12 @@ const emailList = (message: string) =>
   z
     .string()
     .default('')
-    .transform((list) => list.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.email(message)));
 
 export type IdentityConfig = { mode: 'iap'; audience: string } | { mode: 'dev'; privateJwk: z.output<typeof DevJwk> | undefined };
@@ -53,7 +71,13 @@ export const AppConfigSchema = z
     STRIPE_LIVEMODE: StripeLivemode,
     STRIPE_API_BASE: stripeApiBase,
     STRIPE_PRICE_IDS: envJson(PriceIdMap),
-    IAP_AUDIENCE: z.string().regex(/^\/projects\/[^/]+\/(global\/backendServices|locations\/[^/]+\/services)\/[^/]+$/, 'must be an IAP audience (/projects/NUMBER/...)').optional(),
+    IAP_AUDIENCE: z
+      .string()
+      .regex(
+        /^\/projects\/[^/]+\/(global\/backendServices|locations\/[^/]+\/services)\/[^/]+$/,
+        'must be an IAP audience (/projects/NUMBER/...)',
+      )
+      .optional(),
     DEV_IAP: envBool.default(false),
     DEV_IAP_PRIVATE_JWK: envJson(DevJwk).optional(),
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
@@ -81,14 +105,18 @@ export const AppConfigSchema = z
     const parsed = parsedKeys(ctx);
     checkKeyMatchesLivemode(env, ctx);
     if (parsed('IAP_AUDIENCE', 'DEV_IAP')) {
-      if (env.IAP_AUDIENCE && env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: 'cannot be enabled together with IAP_AUDIENCE' });
-      if (!env.IAP_AUDIENCE && !env.DEV_IAP) ctx.addIssue({ code: 'custom', path: ['IAP_AUDIENCE'], message: 'is required (or DEV_IAP=true for local runs)' });
+      if (env.IAP_AUDIENCE && env.DEV_IAP)
+        ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: 'cannot be enabled together with IAP_AUDIENCE' });
+      if (!env.IAP_AUDIENCE && !env.DEV_IAP)
+        ctx.addIssue({ code: 'custom', path: ['IAP_AUDIENCE'], message: 'is required (or DEV_IAP=true for local runs)' });
     }
     if (parsed('DEV_IAP') && env.DEV_IAP) {
-      const refuse = (why: string) => ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: `local runs only: refused because ${why}` });
+      const refuse = (why: string) =>
+        ctx.addIssue({ code: 'custom', path: ['DEV_IAP'], message: `local runs only: refused because ${why}` });
       if (parsed('STRIPE_SECRET_KEY') && isLiveKey(env.STRIPE_SECRET_KEY)) refuse('STRIPE_SECRET_KEY is a live key');
       if (parsed('K_SERVICE') && env.K_SERVICE !== undefined) refuse(`K_SERVICE is set (${env.K_SERVICE}): this is Cloud Run`);
-      if (parsed('PUBLIC_BASE_URL') && !isLoopbackHttpUrl(env.PUBLIC_BASE_URL)) refuse(`PUBLIC_BASE_URL ${env.PUBLIC_BASE_URL} is not an http URL on localhost or 127.0.0.1`);
+      if (parsed('PUBLIC_BASE_URL') && !isLoopbackHttpUrl(env.PUBLIC_BASE_URL))
+        refuse(`PUBLIC_BASE_URL ${env.PUBLIC_BASE_URL} is not an http URL on localhost or 127.0.0.1`);
     }
   }, crossChecks)
   .transform((env) => ({

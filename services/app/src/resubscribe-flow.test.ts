@@ -23,7 +23,11 @@ afterAll(async () => {
 });
 
 const FRANK = 'frank@example.com';
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const sessionIdOf = (url: string) => /\/(cs_[A-Za-z0-9_]+)/.exec(url)?.[1] ?? '';
 
 interface Me {
@@ -62,7 +66,9 @@ async function pay(sessionId: string): Promise<string> {
 /** Cancels at once (as from the Dashboard or the portal) and applies Stripe's `customer.subscription.deleted`. */
 async function cancelNow(subscriptionId: string): Promise<void> {
   await stack.stripe.subscriptions.cancel(subscriptionId);
-  const deleted = stack.standIn.state.events.findLast((e: Stripe.Event) => e.type === 'customer.subscription.deleted' && (e.data.object as { id: string }).id === subscriptionId);
+  const deleted = stack.standIn.state.events.findLast(
+    (e: Stripe.Event) => e.type === 'customer.subscription.deleted' && (e.data.object as { id: string }).id === subscriptionId,
+  );
   if (!deleted) throw new Error(`no customer.subscription.deleted for ${subscriptionId}`);
   const deps = {
     store: createStore(stack.firestore),
@@ -91,7 +97,9 @@ describe('subscribing again right after a cancellation', () => {
   });
 
   it('and once more: the same request as the last one is still a new session, not a replay of the completed one', async () => {
-    const second = [...stack.standIn.state.checkoutSessions.values()].filter((s) => s.client_reference_id === devSubject(FRANK) && s.status === 'open');
+    const second = [...stack.standIn.state.checkoutSessions.values()].filter(
+      (s) => s.client_reference_id === devSubject(FRANK) && s.status === 'open',
+    );
     expect(second).toHaveLength(1);
     await cancelNow(await pay(second[0]?.id ?? ''));
 

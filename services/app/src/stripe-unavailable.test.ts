@@ -19,7 +19,11 @@ import { testConfig } from './testing/test-config.js';
 
 const ALICE = 'alice-unavailable@example.com';
 const BOB = 'bob-unavailable@example.com';
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /** The app's JSON log lines, as Cloud Logging would receive them. */
 const logs: Record<string, unknown>[] = [];
@@ -44,7 +48,9 @@ async function as(email: string, path: string, init: RequestInit = {}): Promise<
 async function expectUnavailable(res: Response, retryAfterSeconds: number): Promise<void> {
   expect(res.status).toBe(503);
   expect(res.headers.get('retry-after')).toBe(String(retryAfterSeconds));
-  expect(await res.json()).toEqual({ error: { code: 'upstream_unavailable', message: 'Temporarily unavailable, retry later', retryAfterSeconds } });
+  expect(await res.json()).toEqual({
+    error: { code: 'upstream_unavailable', message: 'Temporarily unavailable, retry later', retryAfterSeconds },
+  });
 }
 
 beforeAll(async () => {
@@ -97,7 +103,9 @@ describe('Stripe failing: 503 with Retry-After, at WARNING, and service again on
     expect(retried.status).toBe(200);
     const customers = [...standIn.state.customers.values()].filter((c) => c.metadata['accountId'] === devSubject(BOB));
     expect(customers).toHaveLength(1);
-    expect([...standIn.state.checkoutSessions.values()].filter((s) => s.customer === customers[0]?.id && s.status === 'open')).toHaveLength(1);
+    expect([...standIn.state.checkoutSessions.values()].filter((s) => s.customer === customers[0]?.id && s.status === 'open')).toHaveLength(
+      1,
+    );
   });
 
   it('POST /api/subscription/plan/preview while Stripe rate-limits the subscription read', async () => {

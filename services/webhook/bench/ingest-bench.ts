@@ -108,7 +108,11 @@ function signedEvents(count: number): SignedPayload[] {
 function postRequest(payload: SignedPayload): LoadRequest {
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload.body), 'stripe-signature': payload.signature },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(payload.body),
+      'stripe-signature': payload.signature,
+    },
     body: payload.body,
   };
 }
@@ -120,7 +124,12 @@ function summarize(samples: readonly LoadSample[], busyMs: number): Measurement 
 
 export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<BenchResult> {
   if (!process.env['PUBSUB_EMULATOR_HOST']) throw new Error('runIngestBench needs the Pub/Sub emulator: set PUBSUB_EMULATOR_HOST');
-  const settings = { concurrency: opts.concurrency ?? 80, durationMs: opts.durationMs ?? 6000, warmupMs: opts.warmupMs ?? 2000, rounds: opts.rounds ?? 6 };
+  const settings = {
+    concurrency: opts.concurrency ?? 80,
+    durationMs: opts.durationMs ?? 6000,
+    warmupMs: opts.warmupMs ?? 2000,
+    rounds: opts.rounds ?? 6,
+  };
   const projectId = opts.projectId ?? `demo-bench-${Date.now().toString(36)}`;
   const payloads = signedEvents(2000);
 
@@ -147,13 +156,21 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
   // moment of the shared machine (CPU steal, the emulator's GC) lands on each alike.
   const targets = {
     baseline: await listenWithGracefulShutdown(baselineApp(), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
-    integrator: await listenWithGracefulShutdown(integratorWebhookApp({ pubsub, topic: topicName, secret: SECRET, path: WEBHOOK_PATH }), 0, () => Promise.resolve(), {
+    integrator: await listenWithGracefulShutdown(
+      integratorWebhookApp({ pubsub, topic: topicName, secret: SECRET, path: WEBHOOK_PATH }),
+      0,
+      () => Promise.resolve(),
+      {
+        signals: [],
+        host: '127.0.0.1',
+      },
+    ),
+    webhook: await listenWithGracefulShutdown(webhookApp(false), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
+    ordered: await listenWithGracefulShutdown(webhookApp(true), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
+    unpublished: await listenWithGracefulShutdown(webhookApp(false, instantPublisher), 0, () => Promise.resolve(), {
       signals: [],
       host: '127.0.0.1',
     }),
-    webhook: await listenWithGracefulShutdown(webhookApp(false), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
-    ordered: await listenWithGracefulShutdown(webhookApp(true), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
-    unpublished: await listenWithGracefulShutdown(webhookApp(false, instantPublisher), 0, () => Promise.resolve(), { signals: [], host: '127.0.0.1' }),
   };
   const names = ['baseline', 'integrator', 'webhook', 'ordered', 'unpublished'] as const;
   const generator = await startLoadGenerator();
@@ -161,7 +178,13 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
     const requests = payloads.map(postRequest);
     for (const name of names) await generator.define(name, `http://127.0.0.1:${targets[name].port}${WEBHOOK_PATH}`, requests);
     for (const name of names) await generator.run(name, settings.concurrency, settings.warmupMs);
-    const samples = { baseline: [] as LoadSample[], integrator: [] as LoadSample[], webhook: [] as LoadSample[], ordered: [] as LoadSample[], unpublished: [] as LoadSample[] };
+    const samples = {
+      baseline: [] as LoadSample[],
+      integrator: [] as LoadSample[],
+      webhook: [] as LoadSample[],
+      ordered: [] as LoadSample[],
+      unpublished: [] as LoadSample[],
+    };
     const busyMs = { baseline: 0, integrator: 0, webhook: 0, ordered: 0, unpublished: 0 };
     for (let round = 0; round < settings.rounds; round++) {
       for (let k = 0; k < names.length; k++) {
@@ -202,6 +225,8 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ben
 // `PUBSUB_EMULATOR_HOST=127.0.0.1:8085 npx tsx services/webhook/bench/ingest-bench.ts`
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const batching = process.env['BENCH_BATCHING']?.split('/').map(Number);
-  const result = await runIngestBench(batching?.length === 2 ? { batching: { maxMessages: batching[0] ?? 10, maxMilliseconds: batching[1] ?? 10 } } : {});
+  const result = await runIngestBench(
+    batching?.length === 2 ? { batching: { maxMessages: batching[0] ?? 10, maxMilliseconds: batching[1] ?? 10 } } : {},
+  );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

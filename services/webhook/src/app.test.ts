@@ -49,7 +49,10 @@ function freshEvent(type: Parameters<typeof fixtureEvent>[0] = 'customer.subscri
 }
 
 /** A correctly signed delivery of a fresh event (of `type`) changed by `change` before signing. */
-function signedWith(change: (event: ReturnType<typeof freshEvent>) => void, type?: Parameters<typeof fixtureEvent>[0]): { body: string; headers: Record<string, string> } {
+function signedWith(
+  change: (event: ReturnType<typeof freshEvent>) => void,
+  type?: Parameters<typeof fixtureEvent>[0],
+): { body: string; headers: Record<string, string> } {
   const event = freshEvent(type);
   change(event);
   const { body, signature } = signEvent(event, SECRET);
@@ -117,7 +120,12 @@ describe('webhook app (Pub/Sub emulator)', () => {
       httpRequest: { requestMethod: 'POST', requestUrl: '/stripe/webhook', status: 200 },
     });
     // One line per delivered event: the access line is the outcome line.
-    expect(running.logs.text().split('\n').filter((line) => line.includes(event.id))).toHaveLength(1);
+    expect(
+      running.logs
+        .text()
+        .split('\n')
+        .filter((line) => line.includes(event.id)),
+    ).toHaveLength(1);
     expect(running.logs.text()).not.toContain(signature);
   });
 
@@ -196,10 +204,18 @@ describe('webhook app (Pub/Sub emulator)', () => {
           ['customer.updated whose customer id is a path (../../x)', 'customer.updated', (o) => (o['id'] = '../../x')],
           ['customer.updated whose id has another prefix', 'customer.updated', (o) => (o['id'] = 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw')],
           ['subscription whose customer is a path', 'customer.subscription.updated', (o) => (o['customer'] = 'cus_x/../../y')],
-          ['subscription whose expanded customer has a reserved Firestore id', 'customer.subscription.updated', (o) => (o['customer'] = { id: '__cus__', object: 'customer' })],
+          [
+            'subscription whose expanded customer has a reserved Firestore id',
+            'customer.subscription.updated',
+            (o) => (o['customer'] = { id: '__cus__', object: 'customer' }),
+          ],
           ['subscription whose id is not a sub_ id', 'customer.subscription.updated', (o) => (o['id'] = 'sub_a.b')],
           ['invoice whose id is empty', 'invoice.paid', (o) => (o['id'] = '')],
-          ['entitlement summary whose customer is not a cus_ id', 'entitlements.active_entitlement_summary.updated', (o) => (o['customer'] = 'x')],
+          [
+            'entitlement summary whose customer is not a cus_ id',
+            'entitlements.active_entitlement_summary.updated',
+            (o) => (o['customer'] = 'x'),
+          ],
         ] as const satisfies readonly [string, Parameters<typeof fixtureEvent>[0], (object: Record<string, unknown>) => unknown][]
       ).map(([name, type, change]) => ({
         name: `${name}, correctly signed`,
@@ -283,7 +299,12 @@ describe('webhook app (Pub/Sub emulator)', () => {
           else controller.close();
         },
       });
-      const res = await fetch(running.url, { method: 'POST', body: stream, duplex: 'half', headers: { 'stripe-signature': 't=1,v1=00' } } as RequestInit);
+      const res = await fetch(running.url, {
+        method: 'POST',
+        body: stream,
+        duplex: 'half',
+        headers: { 'stripe-signature': 't=1,v1=00' },
+      } as RequestInit);
       expect(res.status).toBe(413);
       expect(await pullMessages(pubsub, subscription)).toEqual([]);
     });

@@ -46,7 +46,16 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       TRACING: 'cloud-trace',
     });
-    expect(config).toMatchObject({ port: 8787, topic: 'other', webhookSecrets: ['whsec_old', 'whsec_new'], livemode: true, orderByCustomer: false, bodyLimitBytes: 65536, logLevel: 'debug', tracing: 'cloud-trace' });
+    expect(config).toMatchObject({
+      port: 8787,
+      topic: 'other',
+      webhookSecrets: ['whsec_old', 'whsec_new'],
+      livemode: true,
+      orderByCustomer: false,
+      bodyLimitBytes: 65536,
+      logLevel: 'debug',
+      tracing: 'cloud-trace',
+    });
   });
 
   it('fails listing every bad key at once, without echoing secret values', () => {

@@ -15,8 +15,15 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
  */
 const WebhookSecrets = z
   .string()
-  .transform((raw) => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
-  .pipe(z.array(z.string().regex(/^whsec_\S+$/, 'each secret must look like whsec_...')).min(1, 'at least one whsec_... secret is required'));
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
+  .pipe(
+    z.array(z.string().regex(/^whsec_\S+$/, 'each secret must look like whsec_...')).min(1, 'at least one whsec_... secret is required'),
+  );
 
 export const WebhookConfigSchema = z
   .object({

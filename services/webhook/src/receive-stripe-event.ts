@@ -54,29 +54,47 @@ export function receiveStripeEvent(deps: ReceiveStripeEventDeps): RequestHandler
     const ids = { eventId: event.id, type: event.type };
     if (event.livemode !== deps.livemode) {
       // A test-mode endpoint fed live events (or the reverse) is a misconfiguration: refuse loudly.
-      log().warn({ event: 'webhook.livemode_mismatch', ...ids, eventLivemode: event.livemode, expectedLivemode: deps.livemode }, 'event livemode does not match this deployment');
+      log().warn(
+        { event: 'webhook.livemode_mismatch', ...ids, eventLivemode: event.livemode, expectedLivemode: deps.livemode },
+        'event livemode does not match this deployment',
+      );
       throw badRequest('Event livemode does not match this endpoint');
     }
     if (!isReadableApiVersion(event.api_version)) {
       // The endpoint was registered in another API version (often the account's default): its
       // payloads have other shapes. Refused so Stripe retries and the alert fires; nothing is applied.
       log().warn(
-        { event: 'webhook.api_version_unsupported', ...ids, eventApiVersion: event.api_version ?? null, readable: `${OLDEST_READABLE_API_VERSION} to ${PINNED_API_VERSION}` },
+        {
+          event: 'webhook.api_version_unsupported',
+          ...ids,
+          eventApiVersion: event.api_version ?? null,
+          readable: `${OLDEST_READABLE_API_VERSION} to ${PINNED_API_VERSION}`,
+        },
         'event rendered in an API version this deployment does not read',
       );
-      throw badRequest(`Event API version ${event.api_version ?? '(none)'} is not read here: register the endpoint with api_version ${PINNED_API_VERSION}`);
+      throw badRequest(
+        `Event API version ${event.api_version ?? '(none)'} is not read here: register the endpoint with api_version ${PINNED_API_VERSION}`,
+      );
     }
 
     let messageId: string;
     try {
       const attributes = eventAttributes(event);
-      messageId = await deps.publisher.publish({ data: payload, attributes, orderingKey: deps.orderByCustomer ? attributes['customerId'] : undefined });
+      messageId = await deps.publisher.publish({
+        data: payload,
+        attributes,
+        orderingKey: deps.orderByCustomer ? attributes['customerId'] : undefined,
+      });
     } catch (err) {
       log().error({ event: 'webhook.publish_failed', ...ids, err }, 'could not publish the event; Stripe will retry');
       throw new AppError('upstream_unavailable', 'Event not accepted yet; retry later', {}, { cause: err });
     }
     // One line per delivered event: the access line, named and carrying the ids.
-    annotateAccessLine(res, { event: 'webhook.event_published', ...ids, messageId, publishLatencyMs: deps.clock.now() - receivedAtMs }, 'event published');
+    annotateAccessLine(
+      res,
+      { event: 'webhook.event_published', ...ids, messageId, publishLatencyMs: deps.clock.now() - receivedAtMs },
+      'event published',
+    );
     res.status(200).json({ received: true, messageId });
   };
 }

@@ -31,9 +31,18 @@ describe('webhook server.ts', () => {
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    const line = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { severity?: string; event?: string; service?: string; problems?: string[] };
+    const line = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as {
+      severity?: string;
+      event?: string;
+      service?: string;
+      problems?: string[];
+    };
     expect(line).toMatchObject({ severity: 'CRITICAL', event: 'config.invalid', service: 'webhook' });
-    expect(line.problems?.map((p) => p.split(/[.:]/)[0]).sort()).toEqual(['GOOGLE_CLOUD_PROJECT', 'STRIPE_LIVEMODE', 'STRIPE_WEBHOOK_SECRETS']);
+    expect(line.problems?.map((p) => p.split(/[.:]/)[0]).sort()).toEqual([
+      'GOOGLE_CLOUD_PROJECT',
+      'STRIPE_LIVEMODE',
+      'STRIPE_WEBHOOK_SECRETS',
+    ]);
   }, 60_000);
 
   it('serves, then drains on SIGTERM: publishes what it accepted and exits 0', async () => {
@@ -74,7 +83,11 @@ describe('webhook server.ts', () => {
       const event = fixtureEvent('invoice.paid');
       event.id = randomStripeId('evt');
       const { body, signature } = signEvent(event, 'whsec_server_test');
-      const res = await fetch(`http://127.0.0.1:${port}/stripe/webhook`, { method: 'POST', body, headers: { 'stripe-signature': signature, 'content-type': 'application/json' } });
+      const res = await fetch(`http://127.0.0.1:${port}/stripe/webhook`, {
+        method: 'POST',
+        body,
+        headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(200);
 
       child.kill('SIGTERM');

@@ -46,4 +46,7 @@ await listenWithGracefulShutdown(
   },
   { logger },
 );
-logger.info({ event: 'webhook.started', topic: config.topic, livemode: config.livemode, secretCount: config.webhookSecrets.length }, 'webhook service ready');
+logger.info(
+  { event: 'webhook.started', topic: config.topic, livemode: config.livemode, secretCount: config.webhookSecrets.length },
+  'webhook service ready',
+);

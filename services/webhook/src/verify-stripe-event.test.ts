@@ -13,7 +13,13 @@ describe('verifyStripeEvent', () => {
     const signedAt = 1_700_000_000;
     const { body, signature } = signEvent(event, 'whsec_a', { timestamp: signedAt });
     const at = (seconds: number) =>
-      verifyStripeEvent({ payload: Buffer.from(body), signatureHeader: signature, secrets: ['whsec_a'], verifier, receivedAtMs: seconds * 1000 });
+      verifyStripeEvent({
+        payload: Buffer.from(body),
+        signatureHeader: signature,
+        secrets: ['whsec_a'],
+        verifier,
+        receivedAtMs: seconds * 1000,
+      });
     expect(at(signedAt + 300).ok).toBe(true);
     expect(at(signedAt + 301)).toEqual({ ok: false, reason: 'signature_invalid' });
   });
@@ -31,7 +37,15 @@ describe('verifyStripeEvent', () => {
         throw new TypeError('bug');
       },
     };
-    expect(() => verifyStripeEvent({ payload: Buffer.from('{}'), signatureHeader: 't=1,v1=x', secrets: ['whsec_a'], verifier: broken, receivedAtMs: 0 })).toThrow('bug');
+    expect(() =>
+      verifyStripeEvent({
+        payload: Buffer.from('{}'),
+        signatureHeader: 't=1,v1=x',
+        secrets: ['whsec_a'],
+        verifier: broken,
+        receivedAtMs: 0,
+      }),
+    ).toThrow('bug');
   });
 
   it('reads the signature timestamp for logs', () => {
@@ -43,11 +57,17 @@ describe('verifyStripeEvent', () => {
 
 describe('eventAttributes: customerId', () => {
   it('reads an expanded customer object', () => {
-    const event = StripeEventEnvelope.parse({ ...fixtureEvent('invoice.paid'), data: { object: { id: 'in_1', object: 'invoice', customer: { id: 'cus_X', object: 'customer' } } } });
+    const event = StripeEventEnvelope.parse({
+      ...fixtureEvent('invoice.paid'),
+      data: { object: { id: 'in_1', object: 'invoice', customer: { id: 'cus_X', object: 'customer' } } },
+    });
     expect(eventAttributes(event)['customerId']).toBe('cus_X');
   });
   it('is undefined when the object has no customer', () => {
-    const event = StripeEventEnvelope.parse({ ...fixtureEvent('invoice.paid'), data: { object: { id: 'in_1', object: 'invoice', customer: null } } });
+    const event = StripeEventEnvelope.parse({
+      ...fixtureEvent('invoice.paid'),
+      data: { object: { id: 'in_1', object: 'invoice', customer: null } },
+    });
     expect(eventAttributes(event)['customerId']).toBeUndefined();
   });
 });

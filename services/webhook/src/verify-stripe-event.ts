@@ -37,7 +37,14 @@ export function verifyStripeEvent(input: VerifyInput): VerifyResult {
   for (const secret of input.secrets) {
     let parsed: unknown;
     try {
-      parsed = input.verifier.constructEvent(input.payload, input.signatureHeader, secret, SIGNATURE_TOLERANCE_SECONDS, undefined, input.receivedAtMs);
+      parsed = input.verifier.constructEvent(
+        input.payload,
+        input.signatureHeader,
+        secret,
+        SIGNATURE_TOLERANCE_SECONDS,
+        undefined,
+        input.receivedAtMs,
+      );
     } catch (err) {
       // constructEvent verifies first and parses after: a SyntaxError means the signature matched.
       if (err instanceof SyntaxError) return { ok: false, reason: 'payload_invalid' };

@@ -42,11 +42,19 @@ describe('decideAccess', () => {
   });
 
   it('allows past_due within the grace period after the unpaid period began', () => {
-    expect(decide(billing({ status: 'past_due', currentPeriodStart: NOW - 2 * DAY }))).toEqual({ allow: true, planId: 'pro', inGracePeriod: true });
+    expect(decide(billing({ status: 'past_due', currentPeriodStart: NOW - 2 * DAY }))).toEqual({
+      allow: true,
+      planId: 'pro',
+      inGracePeriod: true,
+    });
   });
 
   it('refuses past_due after the grace period with 402', () => {
-    expect(decide(billing({ status: 'past_due', currentPeriodStart: NOW - GRACE - 1 }))).toMatchObject({ allow: false, code: 'payment_required', planId: 'free' });
+    expect(decide(billing({ status: 'past_due', currentPeriodStart: NOW - GRACE - 1 }))).toMatchObject({
+      allow: false,
+      code: 'payment_required',
+      planId: 'free',
+    });
   });
 
   it('refuses canceled, unpaid and incomplete subscriptions with 402', () => {

@@ -18,7 +18,12 @@ describe('overrides in the access decision', () => {
     ['a feature the plan lacks, overridden', billingSummaryFixture({ planId: 'pro' }), [sso], true],
     ['the same on the free plan', null, [sso], true],
     ['an expired override grants nothing', billingSummaryFixture({ planId: 'pro' }), [expiredSso], false],
-    ['an override of another feature grants nothing', billingSummaryFixture({ planId: 'pro' }), [{ ...sso, feature: 'priority_support' }], false],
+    [
+      'an override of another feature grants nothing',
+      billingSummaryFixture({ planId: 'pro' }),
+      [{ ...sso, feature: 'priority_support' }],
+      false,
+    ],
     ['no override: the plan decides', billingSummaryFixture({ planId: 'pro' }), [], false],
   ])('%s', (_name, billing, overrides, allowed) => {
     expect(decideAccess({ billing, feature: 'sso', now, pastDueGraceSeconds: 0, overrides }).allow).toBe(allowed);
@@ -26,7 +31,8 @@ describe('overrides in the access decision', () => {
 
   it('replaces the quota in the check while in force, the largest grant winning', () => {
     const usage = { used: 1_500, limit: 1_000, resetsAt: now + 1_000 };
-    const check = (overrides: AccessOverride[]) => decideCheck({ billing: null, feature: 'api_calls', units: 1, usage, now, pastDueGraceSeconds: 0, overrides });
+    const check = (overrides: AccessOverride[]) =>
+      decideCheck({ billing: null, feature: 'api_calls', units: 1, usage, now, pastDueGraceSeconds: 0, overrides });
     expect(check([]).allowed).toBe(false);
     expect(check([moreCalls])).toMatchObject({ allowed: true, reason: null });
     expect(check([{ ...moreCalls, expiresAt: now }]).reason).toBe('quota_exceeded');

@@ -36,7 +36,11 @@ describe('user state cache', () => {
     expect(cache.stats()).toMatchObject({ loads: 1, hits: 50 });
 
     await firestore.doc('accounts/u1').update({ 'billing.status': 'canceled' });
-    const { ms } = await eventually(() => cache.get('u1'), (u) => u?.billing?.status === 'canceled', 3_000);
+    const { ms } = await eventually(
+      () => cache.get('u1'),
+      (u) => u?.billing?.status === 'canceled',
+      3_000,
+    );
     expect(ms).toBeLessThan(3_000);
     expect(cache.stats().loads).toBe(1);
   });
@@ -45,7 +49,11 @@ describe('user state cache', () => {
     cache = createAccountStateCache({ firestore, logger: silentLogger(), ttlMs: 60_000, maxEntries: 100 });
     expect(await cache.get('u2')).toBeNull();
     await firestore.doc('accounts/u2').set(accountDocFixture('u2', null));
-    await eventually(() => cache.get('u2'), (u) => u?.accountId === 'u2', 3_000);
+    await eventually(
+      () => cache.get('u2'),
+      (u) => u?.accountId === 'u2',
+      3_000,
+    );
   });
 
   it('bounds the number of listeners (LRU) and re-subscribes after the TTL', async () => {

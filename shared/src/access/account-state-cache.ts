@@ -47,7 +47,12 @@ export function createAccountStateCache(opts: AccountStateCacheOptions): Account
     ...(opts.loadTimeoutMs === undefined ? {} : { loadTimeoutMs: opts.loadTimeoutMs }),
     ...(opts.clock === undefined ? {} : { clock: opts.clock }),
   };
-  const memberships = createDocumentCache({ ...common, source: firestoreDocumentSource(store.memberships, 'MembershipDoc'), name: 'membership_cache', idLogField: 'membershipId' });
+  const memberships = createDocumentCache({
+    ...common,
+    source: firestoreDocumentSource(store.memberships, 'MembershipDoc'),
+    name: 'membership_cache',
+    idLogField: 'membershipId',
+  });
   const cache = createDocumentCache({
     ...common,
     source: firestoreDocumentSource(store.accounts, 'AccountDoc'),

@@ -8,7 +8,11 @@ import { createStore } from '../firestore/store.js';
 import type { Identity } from '../identity/identity.js';
 import type { AccountDoc } from '../model/account-documents.js';
 
-export async function ensurePersonalAccount(firestore: Firestore, identity: Identity, existing: AccountDoc | null): Promise<'created' | 'updated' | 'unchanged'> {
+export async function ensurePersonalAccount(
+  firestore: Firestore,
+  identity: Identity,
+  existing: AccountDoc | null,
+): Promise<'created' | 'updated' | 'unchanged'> {
   const ref = createStore(firestore).accounts.doc(identity.userId);
   if (existing === null) {
     try {

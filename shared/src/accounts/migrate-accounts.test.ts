@@ -39,13 +39,33 @@ const noChanges = { accountsCreated: 0, accountsFilled: 0, countersCopied: 0, ap
 // ---- Documents as stored before accounts -------------------------------------------------------
 
 function legacyUser(userId: string, withBilling: boolean): LegacyUserDoc {
-  const billing = withBilling ? billingSummaryFixture({ customerId: `cus_${userId}`, subscriptionId: `sub_${userId}`, updatedAt: created }) : null;
-  return { userId, email: `${userId}@example.com`, stripeCustomerId: billing?.customerId ?? null, billing, createdAt: created, updatedAt: created };
+  const billing = withBilling
+    ? billingSummaryFixture({ customerId: `cus_${userId}`, subscriptionId: `sub_${userId}`, updatedAt: created })
+    : null;
+  return {
+    userId,
+    email: `${userId}@example.com`,
+    stripeCustomerId: billing?.customerId ?? null,
+    billing,
+    createdAt: created,
+    updatedAt: created,
+  };
 }
 
 /** A quota counter of this period. */
 function counter(accountId: string, used: number, reserved: number): UsageCounterDoc {
-  return { accountId, feature: 'api_calls', periodStart: PERIOD, periodEnd: PERIOD + 30 * 86_400, limit: 1_000, reserved, used, byMember: {}, expireAt: Timestamp.fromMillis((PERIOD + 60 * 86_400) * 1000), updatedAt: created };
+  return {
+    accountId,
+    feature: 'api_calls',
+    periodStart: PERIOD,
+    periodEnd: PERIOD + 30 * 86_400,
+    limit: 1_000,
+    reserved,
+    used,
+    byMember: {},
+    expireAt: Timestamp.fromMillis((PERIOD + 60 * 86_400) * 1000),
+    updatedAt: created,
+  };
 }
 
 /** As stored before accounts: `userId` in place of `accountId`, and no split by member. */
@@ -61,16 +81,49 @@ async function seedLegacyUser(db: Firestore, userId: string, { withBilling = tru
   const subscriptionId = `sub_${userId}`;
   await Promise.all([
     db.collection(Collection.legacyUsers).doc(userId).set(user),
-    db.collection(Collection.legacyUsers).doc(userId).collection(Collection.usage).doc(`api_calls_${PERIOD}`).set(legacyCounter(userId, used, reserved)),
-    db.collection(Collection.apiKeys).doc(`hash_${userId}`).set({ id: `key_${userId}`, userId, name: 'ci', prefix: 'sk_live_abc', createdAt: created, lastUsedAt: null, revokedAt: null }),
+    db
+      .collection(Collection.legacyUsers)
+      .doc(userId)
+      .collection(Collection.usage)
+      .doc(`api_calls_${PERIOD}`)
+      .set(legacyCounter(userId, used, reserved)),
+    db
+      .collection(Collection.apiKeys)
+      .doc(`hash_${userId}`)
+      .set({ id: `key_${userId}`, userId, name: 'ci', prefix: 'sk_live_abc', createdAt: created, lastUsedAt: null, revokedAt: null }),
     ...(withBilling
       ? [
-          db.collection(Collection.customers).doc(customerId).set({ customerId, userId, email: user.email, deleted: false, livemode: false, version, updatedAt: created }),
-          db.collection(Collection.subscriptions).doc(subscriptionId).set(legacySubscription(userId, customerId, subscriptionId)),
-          db.collection(Collection.invoices).doc(`in_${userId}`).set({
-            invoiceId: `in_${userId}`, customerId, userId, subscriptionId, number: 'A-1', status: 'paid', currency: 'eur', amountDue: 1_900, amountPaid: 1_900, total: 1_900,
-            created: PERIOD, periodStart: PERIOD, periodEnd: PERIOD + 30 * 86_400, hostedInvoiceUrl: null, invoicePdf: null, paymentIssue: null, version, updatedAt: created,
-          }),
+          db
+            .collection(Collection.customers)
+            .doc(customerId)
+            .set({ customerId, userId, email: user.email, deleted: false, livemode: false, version, updatedAt: created }),
+          db
+            .collection(Collection.subscriptions)
+            .doc(subscriptionId)
+            .set(legacySubscription(userId, customerId, subscriptionId)),
+          db
+            .collection(Collection.invoices)
+            .doc(`in_${userId}`)
+            .set({
+              invoiceId: `in_${userId}`,
+              customerId,
+              userId,
+              subscriptionId,
+              number: 'A-1',
+              status: 'paid',
+              currency: 'eur',
+              amountDue: 1_900,
+              amountPaid: 1_900,
+              total: 1_900,
+              created: PERIOD,
+              periodStart: PERIOD,
+              periodEnd: PERIOD + 30 * 86_400,
+              hostedInvoiceUrl: null,
+              invoicePdf: null,
+              paymentIssue: null,
+              version,
+              updatedAt: created,
+            }),
         ]
       : []),
   ]);
@@ -79,9 +132,41 @@ async function seedLegacyUser(db: Firestore, userId: string, { withBilling = tru
 function legacySubscription(userId: string, customerId: string, subscriptionId: string): DocumentData {
   const period = { currentPeriodStart: PERIOD, currentPeriodEnd: PERIOD + 30 * 86_400 };
   return {
-    subscriptionId, customerId, userId, livemode: false, status: 'active', priceId: 'price_pro_month', productId: 'prod_pro', planId: 'pro', interval: 'month', quantity: 1,
-    items: [{ itemId: 'si_1', priceId: 'price_pro_month', lookupKey: 'pro_month', metered: false, quantity: 1, ...period, unitAmount: 1_900, currency: 'eur', interval: 'month', intervalCount: 1 }],
-    ...period, billingCycleAnchor: PERIOD, cancelAtPeriodEnd: false, cancelAt: null, canceledAt: null, endedAt: null, trialStart: null, trialEnd: null, created: PERIOD, version, updatedAt: created,
+    subscriptionId,
+    customerId,
+    userId,
+    livemode: false,
+    status: 'active',
+    priceId: 'price_pro_month',
+    productId: 'prod_pro',
+    planId: 'pro',
+    interval: 'month',
+    quantity: 1,
+    items: [
+      {
+        itemId: 'si_1',
+        priceId: 'price_pro_month',
+        lookupKey: 'pro_month',
+        metered: false,
+        quantity: 1,
+        ...period,
+        unitAmount: 1_900,
+        currency: 'eur',
+        interval: 'month',
+        intervalCount: 1,
+      },
+    ],
+    ...period,
+    billingCycleAnchor: PERIOD,
+    cancelAtPeriodEnd: false,
+    cancelAt: null,
+    canceledAt: null,
+    endedAt: null,
+    trialStart: null,
+    trialEnd: null,
+    created: PERIOD,
+    version,
+    updatedAt: created,
   };
 }
 
@@ -107,13 +192,44 @@ describe('planAccount: what the personal account takes from the legacy document'
   const legacy = legacyUser('u1', true);
   const newer = billingSummaryFixture({ customerId: 'cus_u1', planId: 'team', updatedAt: Timestamp.fromMillis(NOW_MS) });
   const account = (over: Partial<AccountDoc>): AccountDoc => ({
-    accountId: 'u1', kind: 'personal', name: null, email: 'u1@example.com', stripeCustomerId: null, billing: null, createdAt: created, updatedAt: created, ...over,
+    accountId: 'u1',
+    kind: 'personal',
+    name: null,
+    email: 'u1@example.com',
+    stripeCustomerId: null,
+    billing: null,
+    createdAt: created,
+    updatedAt: created,
+    ...over,
   });
 
   it.each<[string, AccountDoc | undefined, ReturnType<typeof planAccount>]>([
-    ['absent: all of it', undefined, { kind: 'created', account: { accountId: 'u1', kind: 'personal', name: null, email: legacy.email, stripeCustomerId: 'cus_u1', billing: legacy.billing, createdAt: created } }],
-    ['created by the app since the deploy: the billing fields', account({}), { kind: 'filled', fields: { stripeCustomerId: 'cus_u1', billing: legacy.billing } }],
-    ['with a customer but no summary yet: the summary', account({ stripeCustomerId: 'cus_u1' }), { kind: 'filled', fields: { billing: legacy.billing } }],
+    [
+      'absent: all of it',
+      undefined,
+      {
+        kind: 'created',
+        account: {
+          accountId: 'u1',
+          kind: 'personal',
+          name: null,
+          email: legacy.email,
+          stripeCustomerId: 'cus_u1',
+          billing: legacy.billing,
+          createdAt: created,
+        },
+      },
+    ],
+    [
+      'created by the app since the deploy: the billing fields',
+      account({}),
+      { kind: 'filled', fields: { stripeCustomerId: 'cus_u1', billing: legacy.billing } },
+    ],
+    [
+      'with a customer but no summary yet: the summary',
+      account({ stripeCustomerId: 'cus_u1' }),
+      { kind: 'filled', fields: { billing: legacy.billing } },
+    ],
     ['with newer billing from the applier: nothing', account({ stripeCustomerId: 'cus_u1', billing: newer }), { kind: 'unchanged' }],
   ])('%s', (_, existing, plan) => {
     expect(planAccount('u1', legacy, existing)).toEqual(plan);
@@ -145,28 +261,52 @@ describe('migrate-accounts', () => {
     const store = createStore(db);
 
     const result = await migrate(db);
-    expect(result).toMatchObject({ users: 2, accountsCreated: 2, accountsFilled: 0, countersCopied: 2, apiKeys: 2, objects: 3, lastUserId: 'bob', dryRun: false });
+    expect(result).toMatchObject({
+      users: 2,
+      accountsCreated: 2,
+      accountsFilled: 0,
+      countersCopied: 2,
+      apiKeys: 2,
+      objects: 3,
+      lastUserId: 'bob',
+      dryRun: false,
+    });
 
     const alice = (await store.legacyUsers.doc('alice').get()).data();
     expect(alice?.billing).toMatchObject({ customerId: 'cus_alice', status: 'active' });
     expect((await store.accounts.doc('alice').get()).data()).toEqual({
-      accountId: 'alice', kind: 'personal', name: null, email: 'alice@example.com', stripeCustomerId: 'cus_alice', billing: alice?.billing,
-      createdAt: created, updatedAt: Timestamp.fromMillis(NOW_MS),
+      accountId: 'alice',
+      kind: 'personal',
+      name: null,
+      email: 'alice@example.com',
+      stripeCustomerId: 'cus_alice',
+      billing: alice?.billing,
+      createdAt: created,
+      updatedAt: Timestamp.fromMillis(NOW_MS),
     });
     expect((await store.accounts.doc('bob').get()).data()).toMatchObject({ accountId: 'bob', stripeCustomerId: null, billing: null });
 
     // Counters: the same document under the account, owned by it.
-    expect((await store.usageCounter('alice', 'api_calls', PERIOD).get()).data()).toEqual({ ...counter('alice', 40, 100), updatedAt: Timestamp.fromMillis(NOW_MS) });
+    expect((await store.usageCounter('alice', 'api_calls', PERIOD).get()).data()).toEqual({
+      ...counter('alice', 40, 100),
+      updatedAt: Timestamp.fromMillis(NOW_MS),
+    });
 
     // API keys: owner and creator stamped; the stored legacy field may stay.
-    expect((await db.collection(Collection.apiKeys).doc('hash_alice').get()).data()).toMatchObject({ userId: 'alice', accountId: 'alice', createdBy: 'alice' });
+    expect((await db.collection(Collection.apiKeys).doc('hash_alice').get()).data()).toMatchObject({
+      userId: 'alice',
+      accountId: 'alice',
+      createdBy: 'alice',
+    });
     expect((await store.apiKeys.doc('hash_alice').get()).data()).toMatchObject({ accountId: 'alice', createdBy: 'alice' });
 
     // Stripe objects: `accountId` written, so queries by account find them; they still parse.
     for (const path of [`${Collection.customers}/cus_alice`, `${Collection.subscriptions}/sub_alice`, `${Collection.invoices}/in_alice`]) {
       expect((await db.doc(path).get()).get('accountId'), path).toBe('alice');
     }
-    expect((await store.subscriptions.where('accountId', '==', 'alice').get()).docs.map((d) => d.data().subscriptionId)).toEqual(['sub_alice']);
+    expect((await store.subscriptions.where('accountId', '==', 'alice').get()).docs.map((d) => d.data().subscriptionId)).toEqual([
+      'sub_alice',
+    ]);
     expect((await store.customers.doc('cus_alice').get()).data()).toMatchObject({ accountId: 'alice' });
   });
 
@@ -196,7 +336,11 @@ describe('migrate-accounts', () => {
       accountsFilled: [],
       countersCopied: [`alice/api_calls_${PERIOD}`, `bob/api_calls_${PERIOD}`],
       apiKeys: ['key_alice', 'key_bob'],
-      objects: expect.arrayContaining([`${Collection.customers}/cus_alice`, `${Collection.subscriptions}/sub_alice`, `${Collection.invoices}/in_alice`]) as unknown,
+      objects: expect.arrayContaining([
+        `${Collection.customers}/cus_alice`,
+        `${Collection.subscriptions}/sub_alice`,
+        `${Collection.invoices}/in_alice`,
+      ]) as unknown,
     });
 
     const real = await migrate(db);
@@ -207,7 +351,15 @@ describe('migrate-accounts', () => {
     const db = emulatorDb();
     for (const id of ['u1', 'u2', 'u3', 'u4']) await seedLegacyUser(db, id);
     const lines: string[] = [];
-    const logger = createLogger({ service: 'test', destination: new Writable({ write: (chunk: Buffer, _, done) => { lines.push(chunk.toString()); done(); } }) });
+    const logger = createLogger({
+      service: 'test',
+      destination: new Writable({
+        write: (chunk: Buffer, _, done) => {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
 
     const result = await migrate(db, { after: 'u1', batch: 2, logger });
     expect(result).toMatchObject({ users: 3, accountsCreated: 3, lastUserId: 'u4' });
@@ -235,15 +387,52 @@ describe('migrate-accounts', () => {
     const store = createStore(db);
     await seedLegacyUser(db, 'alice');
     await seedLegacyUser(db, 'bob');
-    const newer = billingSummaryFixture({ customerId: 'cus_alice', subscriptionId: 'sub_alice', planId: 'team', updatedAt: Timestamp.fromMillis(NOW_MS - 1_000) });
+    const newer = billingSummaryFixture({
+      customerId: 'cus_alice',
+      subscriptionId: 'sub_alice',
+      planId: 'team',
+      updatedAt: Timestamp.fromMillis(NOW_MS - 1_000),
+    });
     const since = Timestamp.fromMillis(NOW_MS - 5_000);
     // alice: the applier already wrote her newer billing; bob: the app created his account, no billing yet.
-    await store.accounts.doc('alice').set({ accountId: 'alice', kind: 'personal', name: null, email: 'alice@new.example', stripeCustomerId: 'cus_alice', billing: newer, createdAt: since, updatedAt: since });
-    await store.accounts.doc('bob').set({ accountId: 'bob', kind: 'personal', name: null, email: 'bob@example.com', stripeCustomerId: null, billing: null, createdAt: since, updatedAt: since });
+    await store.accounts.doc('alice').set({
+      accountId: 'alice',
+      kind: 'personal',
+      name: null,
+      email: 'alice@new.example',
+      stripeCustomerId: 'cus_alice',
+      billing: newer,
+      createdAt: since,
+      updatedAt: since,
+    });
+    await store.accounts.doc('bob').set({
+      accountId: 'bob',
+      kind: 'personal',
+      name: null,
+      email: 'bob@example.com',
+      stripeCustomerId: null,
+      billing: null,
+      createdAt: since,
+      updatedAt: since,
+    });
 
     expect(await migrate(db)).toMatchObject({ accountsCreated: 0, accountsFilled: 1, examples: { accountsFilled: ['bob'] } });
-    expect((await store.accounts.doc('alice').get()).data()).toEqual({ accountId: 'alice', kind: 'personal', name: null, email: 'alice@new.example', stripeCustomerId: 'cus_alice', billing: newer, createdAt: since, updatedAt: since });
-    expect((await store.accounts.doc('bob').get()).data()).toMatchObject({ stripeCustomerId: 'cus_bob', billing: (await store.legacyUsers.doc('bob').get()).data()?.billing, createdAt: since, updatedAt: Timestamp.fromMillis(NOW_MS) });
+    expect((await store.accounts.doc('alice').get()).data()).toEqual({
+      accountId: 'alice',
+      kind: 'personal',
+      name: null,
+      email: 'alice@new.example',
+      stripeCustomerId: 'cus_alice',
+      billing: newer,
+      createdAt: since,
+      updatedAt: since,
+    });
+    expect((await store.accounts.doc('bob').get()).data()).toMatchObject({
+      stripeCustomerId: 'cus_bob',
+      billing: (await store.legacyUsers.doc('bob').get()).data()?.billing,
+      createdAt: since,
+      updatedAt: Timestamp.fromMillis(NOW_MS),
+    });
   });
 
   it('never loses usage: a counter on both sides keeps the larger used and reserved', async () => {
@@ -256,14 +445,28 @@ describe('migrate-accounts', () => {
 
     expect(await migrate(db)).toMatchObject({ countersCopied: 1, examples: { countersCopied: [`alice/api_calls_${PERIOD}`] } });
     expect((await store.usageCounter('alice', 'api_calls', PERIOD).get()).data()).toMatchObject({ used: 70, reserved: 300, limit: 5_000 });
-    expect((await store.usageCounter('bob', 'api_calls', PERIOD).get()).data()).toMatchObject({ used: 50, reserved: 60, updatedAt: created });
+    expect((await store.usageCounter('bob', 'api_calls', PERIOD).get()).data()).toMatchObject({
+      used: 50,
+      reserved: 60,
+      updatedAt: created,
+    });
   });
 
   it('leaves alone keys and objects that already name their account', async () => {
     const db = emulatorDb();
     await seedLegacyUser(db, 'alice');
     // A key made after the deploy, and a customer the applier rewrote for a team the user pays through.
-    await db.collection(Collection.apiKeys).doc('hash_new').set({ id: 'key_new', userId: 'alice', accountId: 'alice', createdBy: 'carol', name: 'new', prefix: 'sk_live_new', createdAt: created, lastUsedAt: null, revokedAt: null });
+    await db.collection(Collection.apiKeys).doc('hash_new').set({
+      id: 'key_new',
+      userId: 'alice',
+      accountId: 'alice',
+      createdBy: 'carol',
+      name: 'new',
+      prefix: 'sk_live_new',
+      createdAt: created,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     await db.collection(Collection.customers).doc('cus_alice').update({ accountId: 'team_x' });
 
     expect(await migrate(db)).toMatchObject({ apiKeys: 1, objects: 2, examples: { apiKeys: ['key_alice'] } });

@@ -43,8 +43,14 @@ const EXAMPLES_PER_KIND = 5;
 
 export async function migrateAccounts(opts: MigrateAccountsOptions): Promise<MigrationResult> {
   const result: MigrationResult = {
-    users: 0, accountsCreated: 0, accountsFilled: 0, countersCopied: 0, apiKeys: 0, objects: 0,
-    lastUserId: opts.after, dryRun: opts.dryRun,
+    users: 0,
+    accountsCreated: 0,
+    accountsFilled: 0,
+    countersCopied: 0,
+    apiKeys: 0,
+    objects: 0,
+    lastUserId: opts.after,
+    dryRun: opts.dryRun,
     examples: { accountsCreated: [], accountsFilled: [], countersCopied: [], apiKeys: [], objects: [] },
   };
   const count = (kind: MigrationChange, ids: string[]): void => {
@@ -69,7 +75,9 @@ export async function migrateAccounts(opts: MigrateAccountsOptions): Promise<Mig
         // Stop at the first failure (a legacy document the schema refuses, an outage): the operator
         // fixes it and resumes; the message says from where.
         const resume = result.lastUserId === null ? 'from the start' : `with --after ${result.lastUserId}`;
-        throw new Error(`migrating user ${userId} failed (${err instanceof Error ? err.message : String(err)}); resume ${resume}`, { cause: err });
+        throw new Error(`migrating user ${userId} failed (${err instanceof Error ? err.message : String(err)}); resume ${resume}`, {
+          cause: err,
+        });
       }
       result.users++;
       result.lastUserId = userId;
@@ -206,7 +214,10 @@ async function stampOwner<T>(
       } catch (err) {
         const status = grpcStatusOf(err);
         if (status !== GrpcStatus.FAILED_PRECONDITION && status !== GrpcStatus.NOT_FOUND) throw err;
-        logger.warn({ event: 'ops.migrate_accounts_changed_meanwhile', path: doc.ref.path }, 'document changed since read: left for the next run');
+        logger.warn(
+          { event: 'ops.migrate_accounts_changed_meanwhile', path: doc.ref.path },
+          'document changed since read: left for the next run',
+        );
         continue;
       }
     }

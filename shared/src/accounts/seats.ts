@@ -21,8 +21,14 @@ export interface SeatsInUse {
 /** Members and pending, unexpired invitations of the account (a personal account: its user). */
 export async function seatsInUse(store: Store, accountId: string, nowMs: number): Promise<SeatsInUse> {
   if (accountKindOf(accountId) === 'personal') return { members: 1, pendingInvitations: 0 };
-  const [members, invitations] = await Promise.all([store.membersOfAccount(accountId).count().get(), store.pendingInvitationsOfAccount(accountId).get()]);
-  return { members: members.data().count, pendingInvitations: invitations.docs.filter((d) => d.data().expiresAt.toMillis() > nowMs).length };
+  const [members, invitations] = await Promise.all([
+    store.membersOfAccount(accountId).count().get(),
+    store.pendingInvitationsOfAccount(accountId).get(),
+  ]);
+  return {
+    members: members.data().count,
+    pendingInvitations: invitations.docs.filter((d) => d.data().expiresAt.toMillis() > nowMs).length,
+  };
 }
 
 export const seatsUsed = (inUse: SeatsInUse): number => inUse.members + inUse.pendingInvitations;
@@ -31,8 +37,12 @@ export const seatsUsed = (inUse: SeatsInUse): number => inUse.members + inUse.pe
 export function refuseSeatsBelowUse(seats: number, used: SeatsInUse): void {
   const inUse = used.members + used.pendingInvitations;
   if (seats >= inUse) return;
-  throw new AppError('conflict', `${used.members} members and ${used.pendingInvitations} pending invitations use ${inUse} seats: remove members or revoke invitations before going down to ${seats}`, {
-    reason: 'seats_in_use',
-    seats: { requested: seats, used: inUse },
-  });
+  throw new AppError(
+    'conflict',
+    `${used.members} members and ${used.pendingInvitations} pending invitations use ${inUse} seats: remove members or revoke invitations before going down to ${seats}`,
+    {
+      reason: 'seats_in_use',
+      seats: { requested: seats, used: inUse },
+    },
+  );
 }

@@ -13,7 +13,14 @@ import { FieldValue, Timestamp, type Transaction } from '@google-cloud/firestore
 import { AppError, notFound } from '../errors/app-error.js';
 import type { Store } from '../firestore/store.js';
 import type { Identity } from '../identity/identity.js';
-import { canManageBilling, TEAM_ID_PREFIX, type AccountDoc, type InvitationDoc, type MembershipDoc, type Role } from '../model/account-documents.js';
+import {
+  canManageBilling,
+  TEAM_ID_PREFIX,
+  type AccountDoc,
+  type InvitationDoc,
+  type MembershipDoc,
+  type Role,
+} from '../model/account-documents.js';
 import type { Clock } from '../ports/clock.js';
 import { paidSeats } from './seats.js';
 
@@ -74,7 +81,12 @@ export const invitationView = (inv: InvitationDoc, nowMs: number): InvitationVie
   expiresAt: inv.expiresAt.toDate().toISOString(),
 });
 
-export const memberView = (m: MembershipDoc): MemberView => ({ userId: m.userId, email: m.email, role: m.role, joinedAt: m.createdAt.toDate().toISOString() });
+export const memberView = (m: MembershipDoc): MemberView => ({
+  userId: m.userId,
+  email: m.email,
+  role: m.role,
+  joinedAt: m.createdAt.toDate().toISOString(),
+});
 
 function requireTeam(account: AccountDoc | undefined): AccountDoc {
   if (!account) throw notFound('Account');
@@ -83,12 +95,16 @@ function requireTeam(account: AccountDoc | undefined): AccountDoc {
 }
 
 function requireManager(actor: TeamActor): void {
-  if (!canManageBilling(actor.role)) throw new AppError('forbidden', "Only the team's owners and admins can manage its members", { role: actor.role });
+  if (!canManageBilling(actor.role))
+    throw new AppError('forbidden', "Only the team's owners and admins can manage its members", { role: actor.role });
 }
 
 /** The team's members and pending invitations as this transaction reads them. */
 async function readTeam(tx: Transaction, store: Store, accountId: string) {
-  const [members, invitations] = await Promise.all([tx.get(store.membersOfAccount(accountId)), tx.get(store.pendingInvitationsOfAccount(accountId))]);
+  const [members, invitations] = await Promise.all([
+    tx.get(store.membersOfAccount(accountId)),
+    tx.get(store.pendingInvitationsOfAccount(accountId)),
+  ]);
   return { members: members.docs.map((d) => d.data()), invitations: invitations.docs.map((d) => d.data()) };
 }
 
@@ -104,8 +120,24 @@ export async function createTeam(deps: TeamDeps, identity: Identity, name: strin
   await store.db.runTransaction(async (tx) => {
     const mine = await tx.get(store.membershipsOfUser(identity.userId).limit(MAX_MEMBERSHIPS));
     if (mine.size >= MAX_MEMBERSHIPS) throw new AppError('conflict', `You belong to ${MAX_MEMBERSHIPS} teams already: leave one first`);
-    tx.create(store.accounts.doc(accountId), { accountId, kind: 'team', name, email: identity.email, stripeCustomerId: null, billing: null, createdAt: now, updatedAt: now });
-    tx.create(store.membership(accountId, identity.userId), { accountId, userId: identity.userId, email: identity.email, role: 'owner', createdAt: now, updatedAt: now });
+    tx.create(store.accounts.doc(accountId), {
+      accountId,
+      kind: 'team',
+      name,
+      email: identity.email,
+      stripeCustomerId: null,
+      billing: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    tx.create(store.membership(accountId, identity.userId), {
+      accountId,
+      userId: identity.userId,
+      email: identity.email,
+      role: 'owner',
+      createdAt: now,
+      updatedAt: now,
+    });
   });
   return { accountId };
 }
@@ -147,11 +179,20 @@ export async function readTeamView(deps: TeamDeps, actor: TeamActor): Promise<Te
   ]);
   const team = requireTeam(account.data());
   const pending = invitations.docs.map((d) => d.data()).filter((i) => invitationStatus(i, nowMs) === 'pending');
-  const memberList = members.docs.map((d) => memberView(d.data())).sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.joinedAt.localeCompare(b.joinedAt));
+  const memberList = members.docs
+    .map((d) => memberView(d.data()))
+    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.joinedAt.localeCompare(b.joinedAt));
   return {
-    seats: { paid: paidSeats(team.billing, Math.floor(nowMs / 1000), deps.pastDueGraceSeconds), used: memberList.length + pending.length, members: memberList.length, pendingInvitations: pending.length },
+    seats: {
+      paid: paidSeats(team.billing, Math.floor(nowMs / 1000), deps.pastDueGraceSeconds),
+      used: memberList.length + pending.length,
+      members: memberList.length,
+      pendingInvitations: pending.length,
+    },
     members: memberList,
-    invitations: canManageBilling(actor.role) ? pending.map((i) => invitationView(i, nowMs)).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt)) : null,
+    invitations: canManageBilling(actor.role)
+      ? pending.map((i) => invitationView(i, nowMs)).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
+      : null,
   };
 }
 
@@ -177,17 +218,22 @@ export async function invite(deps: TeamDeps, actor: TeamActor, rawEmail: string,
   await store.db.runTransaction(async (tx) => {
     const account = requireTeam(await tx.get(store.accounts.doc(actor.accountId)).then((s) => s.data()));
     const { members, invitations } = await readTeam(tx, store, actor.accountId);
-    if (members.some((m) => m.email !== null && normalEmail(m.email) === email)) throw new AppError('conflict', `${email} is already a member`);
+    if (members.some((m) => m.email !== null && normalEmail(m.email) === email))
+      throw new AppError('conflict', `${email} is already a member`);
     const pending = invitations.filter((i) => invitationStatus(i, nowMs) === 'pending');
     if (pending.some((i) => i.email === email)) throw new AppError('conflict', `${email} is already invited`);
     const paid = paidSeats(account.billing, Math.floor(nowMs / 1000), deps.pastDueGraceSeconds);
     const used = members.length + pending.length;
     if (used + 1 > paid) {
-      throw new AppError('conflict', `All ${paid} paid ${paid === 1 ? 'seat is' : 'seats are'} taken (${members.length} members, ${pending.length} pending invitations): add seats to invite more`, {
-        reason: 'seats_exhausted',
-        seats: { paid, used },
-        addSeatsUrl: '/billing#seats',
-      });
+      throw new AppError(
+        'conflict',
+        `All ${paid} paid ${paid === 1 ? 'seat is' : 'seats are'} taken (${members.length} members, ${pending.length} pending invitations): add seats to invite more`,
+        {
+          reason: 'seats_exhausted',
+          seats: { paid, used },
+          addSeatsUrl: '/billing#seats',
+        },
+      );
     }
     tx.create(store.invitations.doc(invitationId), doc);
     touchAccount(tx, store, actor.accountId);
@@ -208,7 +254,11 @@ export async function revokeInvitation(deps: TeamDeps, actor: TeamActor, invitat
 }
 
 /** What the invitation page shows before the invitee accepts: only to the invited email. */
-export async function readInvitation(deps: TeamDeps, identity: Identity, invitationId: string): Promise<InvitationView & { accountId: string; teamName: string | null }> {
+export async function readInvitation(
+  deps: TeamDeps,
+  identity: Identity,
+  invitationId: string,
+): Promise<InvitationView & { accountId: string; teamName: string | null }> {
   const { store } = deps;
   const inv = (await store.invitations.doc(invitationId).get()).data();
   if (!inv || !sameEmail(identity, inv)) throw notFound('Invitation');
@@ -223,21 +273,40 @@ const sameEmail = (identity: Identity, inv: InvitationDoc) => identity.email !==
  * The signed-in user accepts: their verified email must be the invited one (any other user gets
  * 404, as for an unknown id). Accepting again is a no-op; an expired, revoked or used one is 409.
  */
-export async function acceptInvitation(deps: TeamDeps, identity: Identity, invitationId: string): Promise<{ accountId: string; role: Role }> {
+export async function acceptInvitation(
+  deps: TeamDeps,
+  identity: Identity,
+  invitationId: string,
+): Promise<{ accountId: string; role: Role }> {
   const { store } = deps;
   return store.db.runTransaction(async (tx) => {
     const ref = store.invitations.doc(invitationId);
     const inv = (await tx.get(ref)).data();
     if (!inv || !sameEmail(identity, inv)) throw notFound('Invitation');
     const membershipRef = store.membership(inv.accountId, identity.userId);
-    const [account, existing] = await Promise.all([tx.get(store.accounts.doc(inv.accountId)).then((s) => s.data()), tx.get(membershipRef).then((s) => s.data())]);
+    const [account, existing] = await Promise.all([
+      tx.get(store.accounts.doc(inv.accountId)).then((s) => s.data()),
+      tx.get(membershipRef).then((s) => s.data()),
+    ]);
     if (!account) throw notFound('Invitation');
-    if (inv.status === 'accepted' && inv.acceptedBy === identity.userId) return { accountId: inv.accountId, role: existing?.role ?? inv.role };
+    if (inv.status === 'accepted' && inv.acceptedBy === identity.userId)
+      return { accountId: inv.accountId, role: existing?.role ?? inv.role };
     const status = invitationStatus(inv, deps.clock.now());
-    if (status !== 'pending') throw new AppError('conflict', `This invitation is ${status === 'accepted' ? 'already used' : status}: ask the team for a new one`, { status });
+    if (status !== 'pending')
+      throw new AppError('conflict', `This invitation is ${status === 'accepted' ? 'already used' : status}: ask the team for a new one`, {
+        status,
+      });
     const now = Timestamp.fromMillis(deps.clock.now());
     // Already a member (invited twice by different admins): keep the membership as it is.
-    if (!existing) tx.create(membershipRef, { accountId: inv.accountId, userId: identity.userId, email: identity.email, role: inv.role, createdAt: now, updatedAt: now });
+    if (!existing)
+      tx.create(membershipRef, {
+        accountId: inv.accountId,
+        userId: identity.userId,
+        email: identity.email,
+        role: inv.role,
+        createdAt: now,
+        updatedAt: now,
+      });
     tx.update(ref, { status: 'accepted', acceptedBy: identity.userId, updatedAt: now });
     touchAccount(tx, store, inv.accountId);
     return { accountId: inv.accountId, role: existing?.role ?? inv.role };
@@ -257,7 +326,8 @@ export async function changeRole(deps: TeamDeps, actor: TeamActor, userId: strin
     const { members } = await readTeam(tx, store, actor.accountId);
     const target = members.find((m) => m.userId === userId);
     if (!target) throw notFound('Member');
-    if ((target.role === 'owner' || role === 'owner') && actor.role !== 'owner') throw new AppError('forbidden', 'Only an owner can make or unmake an owner');
+    if ((target.role === 'owner' || role === 'owner') && actor.role !== 'owner')
+      throw new AppError('forbidden', 'Only an owner can make or unmake an owner');
     if (!keepsAnOwner(members, userId, role)) throw new AppError('conflict', 'A team needs an owner: make someone else owner first');
     if (target.role === role) return memberView(target);
     tx.update(store.membership(actor.accountId, userId), { role, updatedAt: FieldValue.serverTimestamp() });
@@ -276,7 +346,8 @@ export async function removeMember(deps: TeamDeps, actor: TeamActor, userId: str
     const target = members.find((m) => m.userId === userId);
     if (!target) throw notFound('Member');
     if (target.role === 'owner' && !leaving && actor.role !== 'owner') throw new AppError('forbidden', 'Only an owner can remove an owner');
-    if (!keepsAnOwner(members, userId, null)) throw new AppError('conflict', leaving ? 'You are the last owner: make someone else owner before leaving' : 'A team needs an owner');
+    if (!keepsAnOwner(members, userId, null))
+      throw new AppError('conflict', leaving ? 'You are the last owner: make someone else owner before leaving' : 'A team needs an owner');
     tx.delete(store.membership(actor.accountId, userId));
     touchAccount(tx, store, actor.accountId);
   });

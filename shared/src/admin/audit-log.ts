@@ -36,7 +36,8 @@ export interface AuditDeps {
   logger: Logger;
 }
 
-const stateText = (state: unknown): string | null => (state === undefined || state === null ? null : canonicalJson(state).slice(0, MAX_STATE_CHARS));
+const stateText = (state: unknown): string | null =>
+  state === undefined || state === null ? null : canonicalJson(state).slice(0, MAX_STATE_CHARS);
 
 /** The entry for `input` at `nowMs`; `key` (an idempotency key) names it, else a random id. */
 export function auditEntry(input: AuditInput, nowMs: number, key?: string): AuditEntry {
@@ -84,9 +85,14 @@ export const AUDIT_PAGE_SIZE = 50;
  * A page of the log, newest first, overall or for one account. Cost: `limit` + 1 reads (plus one
  * for the cursor document); the per-account query uses the composite index (accountId, at desc).
  */
-export async function listAudit(store: Store, opts: { accountId?: string | undefined; limit?: number; before?: string | undefined }): Promise<{ entries: AuditEntry[]; next: string | null }> {
+export async function listAudit(
+  store: Store,
+  opts: { accountId?: string | undefined; limit?: number; before?: string | undefined },
+): Promise<{ entries: AuditEntry[]; next: string | null }> {
   const limit = opts.limit ?? AUDIT_PAGE_SIZE;
-  let query: Query<AuditEntry> = opts.accountId ? store.adminAudit.where('accountId', '==', opts.accountId).orderBy('at', 'desc') : store.adminAudit.orderBy('at', 'desc');
+  let query: Query<AuditEntry> = opts.accountId
+    ? store.adminAudit.where('accountId', '==', opts.accountId).orderBy('at', 'desc')
+    : store.adminAudit.orderBy('at', 'desc');
   if (opts.before) {
     const cursor = await store.adminAudit.doc(opts.before).get();
     if (cursor.exists) query = query.startAfter(cursor);

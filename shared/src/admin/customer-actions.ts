@@ -52,7 +52,13 @@ async function subscriptionOf(deps: AuditDeps, accountId: string): Promise<Subje
 }
 
 /** What the audit keeps of a subscription: the fields these actions change. */
-const subscriptionState = (s: SubscriptionDoc) => ({ status: s.status, cancelAtPeriodEnd: s.cancelAtPeriodEnd, cancelAt: s.cancelAt, trialEnd: s.trialEnd, endedAt: s.endedAt });
+const subscriptionState = (s: SubscriptionDoc) => ({
+  status: s.status,
+  cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+  cancelAt: s.cancelAt,
+  trialEnd: s.trialEnd,
+  endedAt: s.endedAt,
+});
 
 async function refreshed(deps: CustomerActionDeps, subject: Subject): Promise<SubscriptionDoc> {
   const { subscription, account } = subject;
@@ -74,12 +80,25 @@ export async function resyncCustomer(deps: CustomerActionDeps, actor: string, ac
     await deps.refresh(sub.subscriptionId, { accountIdHint: accountId, livemode: sub.livemode });
   }
   const after = await accountOf(deps, accountId);
-  await recordAudit(deps, { actor, action: 'customer.resynced', accountId, customerId: account.stripeCustomerId, before: { billing: account.billing?.status ?? null, listing: account.listing ?? null }, after: { billing: after.billing?.status ?? null, listing: after.listing ?? null } });
+  await recordAudit(deps, {
+    actor,
+    action: 'customer.resynced',
+    accountId,
+    customerId: account.stripeCustomerId,
+    before: { billing: account.billing?.status ?? null, listing: account.listing ?? null },
+    after: { billing: after.billing?.status ?? null, listing: after.listing ?? null },
+  });
   return { subscriptions: stored.size };
 }
 
 /** Cancel at period end (true) or resume (false): Stripe's `cancel_at_period_end`, as the customer's own button. */
-export async function setCancellation(deps: CustomerActionDeps, actor: string, accountId: string, cancelAtPeriodEnd: boolean, reason: string): Promise<SubscriptionDoc> {
+export async function setCancellation(
+  deps: CustomerActionDeps,
+  actor: string,
+  accountId: string,
+  cancelAtPeriodEnd: boolean,
+  reason: string,
+): Promise<SubscriptionDoc> {
   const subject = await subscriptionOf(deps, accountId);
   const { subscription } = subject;
   if (!isCurrentSubscriptionStatus(subscription.status)) throw new AppError('conflict', 'The subscription has ended');
@@ -87,7 +106,20 @@ export async function setCancellation(deps: CustomerActionDeps, actor: string, a
   const key = cancelAtPeriodEndKey(request, subscription.version.revision);
   await deps.billingGateway.setCancelAtPeriodEnd(request, key);
   const after = await refreshed(deps, subject);
-  await recordAudit(deps, { actor, action: cancelAtPeriodEnd ? 'subscription.cancel_at_period_end' : 'subscription.resumed', accountId, customerId: subject.customerId, subject: subscription.subscriptionId, before: subscriptionState(subscription), after: subscriptionState(after), reason }, `admin:${key}`);
+  await recordAudit(
+    deps,
+    {
+      actor,
+      action: cancelAtPeriodEnd ? 'subscription.cancel_at_period_end' : 'subscription.resumed',
+      accountId,
+      customerId: subject.customerId,
+      subject: subscription.subscriptionId,
+      before: subscriptionState(subscription),
+      after: subscriptionState(after),
+      reason,
+    },
+    `admin:${key}`,
+  );
   return after;
 }
 
@@ -100,7 +132,20 @@ export async function cancelNow(deps: CustomerActionDeps, actor: string, account
   const key = requestKey('admin-subscription-cancel', request, { revision: subscription.version.revision });
   await deps.operatorGateway.cancelSubscriptionNow(request, key);
   const after = await refreshed(deps, subject);
-  await recordAudit(deps, { actor, action: 'subscription.canceled_now', accountId, customerId: subject.customerId, subject: subscription.subscriptionId, before: subscriptionState(subscription), after: subscriptionState(after), reason }, `admin:${key}`);
+  await recordAudit(
+    deps,
+    {
+      actor,
+      action: 'subscription.canceled_now',
+      accountId,
+      customerId: subject.customerId,
+      subject: subscription.subscriptionId,
+      before: subscriptionState(subscription),
+      after: subscriptionState(after),
+      reason,
+    },
+    `admin:${key}`,
+  );
   return after;
 }
 
@@ -110,24 +155,52 @@ export async function cancelNow(deps: CustomerActionDeps, actor: string, account
  * When the stored end already is `fromTrialEnd + days` the extension was done (answered as is); any
  * other end means the trial changed since: 409, look again.
  */
-export async function extendTrial(deps: CustomerActionDeps, actor: string, accountId: string, days: number, reason: string, fromTrialEnd?: number): Promise<SubscriptionDoc> {
-  if (!Number.isInteger(days) || days < 1 || days > MAX_TRIAL_EXTENSION_DAYS) throw new AppError('bad_request', `Extend by 1 to ${MAX_TRIAL_EXTENSION_DAYS} days`);
+export async function extendTrial(
+  deps: CustomerActionDeps,
+  actor: string,
+  accountId: string,
+  days: number,
+  reason: string,
+  fromTrialEnd?: number,
+): Promise<SubscriptionDoc> {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_TRIAL_EXTENSION_DAYS)
+    throw new AppError('bad_request', `Extend by 1 to ${MAX_TRIAL_EXTENSION_DAYS} days`);
   const subject = await subscriptionOf(deps, accountId);
   const { subscription } = subject;
-  if (subscription.status !== 'trialing' || subscription.trialEnd === null) throw new AppError('conflict', 'The subscription is not in a trial');
+  if (subscription.status !== 'trialing' || subscription.trialEnd === null)
+    throw new AppError('conflict', 'The subscription is not in a trial');
   const from = fromTrialEnd ?? subscription.trialEnd;
   if (fromTrialEnd !== undefined && subscription.trialEnd === from + days * 86_400) return subscription;
-  if (subscription.trialEnd !== from) throw new AppError('conflict', 'The trial end changed since the page was shown: reload and try again');
+  if (subscription.trialEnd !== from)
+    throw new AppError('conflict', 'The trial end changed since the page was shown: reload and try again');
   const request = { subscriptionId: subscription.subscriptionId, trialEnd: from + days * 86_400 };
   const key = requestKey('admin-trial-end', request, { revision: subscription.version.revision });
   await deps.operatorGateway.setTrialEnd(request, key);
   const after = await refreshed(deps, subject);
-  await recordAudit(deps, { actor, action: 'subscription.trial_extended', accountId, customerId: subject.customerId, subject: subscription.subscriptionId, before: subscriptionState(subscription), after: subscriptionState(after), reason }, `admin:${key}`);
+  await recordAudit(
+    deps,
+    {
+      actor,
+      action: 'subscription.trial_extended',
+      accountId,
+      customerId: subject.customerId,
+      subject: subscription.subscriptionId,
+      before: subscriptionState(subscription),
+      after: subscriptionState(after),
+      reason,
+    },
+    `admin:${key}`,
+  );
   return after;
 }
 
 /** One payment attempt of an open invoice of the account's customer, now (Stripe's "retry payment"). */
-export async function retryInvoicePayment(deps: CustomerActionDeps, actor: string, accountId: string, invoiceId: string): Promise<PayInvoiceResult> {
+export async function retryInvoicePayment(
+  deps: CustomerActionDeps,
+  actor: string,
+  accountId: string,
+  invoiceId: string,
+): Promise<PayInvoiceResult> {
   const account = await accountOf(deps, accountId);
   const invoice = (await deps.store.invoices.doc(invoiceId).get()).data();
   // Another customer's invoice reads as unknown: the URL names the account.
@@ -141,23 +214,49 @@ export async function retryInvoicePayment(deps: CustomerActionDeps, actor: strin
     const sub = (await deps.store.subscriptions.doc(invoice.subscriptionId).get()).data();
     if (sub) await deps.refresh(sub.subscriptionId, { accountIdHint: accountId, livemode: sub.livemode });
   }
-  await recordAudit(deps, { actor, action: 'invoice.payment_retried', accountId, customerId: invoice.customerId, subject: invoiceId, before: { status: invoice.status, paymentIssue: invoice.paymentIssue }, after: { status: result.status, paid: result.paid } }, `admin:${key}`);
+  await recordAudit(
+    deps,
+    {
+      actor,
+      action: 'invoice.payment_retried',
+      accountId,
+      customerId: invoice.customerId,
+      subject: invoiceId,
+      before: { status: invoice.status, paymentIssue: invoice.paymentIssue },
+      after: { status: result.status, paid: result.paid },
+    },
+    `admin:${key}`,
+  );
   return result;
 }
 
-export type OverrideGrant = { kind: 'feature'; feature: Extract<AccessOverride, { kind: 'feature' }>['feature'] } | { kind: 'quota'; feature: Extract<AccessOverride, { kind: 'quota' }>['feature']; limit: number };
+export type OverrideGrant =
+  | { kind: 'feature'; feature: Extract<AccessOverride, { kind: 'feature' }>['feature'] }
+  | { kind: 'quota'; feature: Extract<AccessOverride, { kind: 'quota' }>['feature']; limit: number };
 
 /** Grants a feature or another monthly quota beside the plan until `days` from now; the access decision reads it from the account document. */
 /**
  * `requestId`: the form's (or API caller's) own id of this grant, so a resubmitted form grants once.
  */
-export async function grantOverride(deps: AuditDeps, actor: string, accountId: string, grant: OverrideGrant, days: number, reason: string, requestId: string): Promise<AccessOverride> {
-  if (!Number.isInteger(days) || days < 1 || days > MAX_OVERRIDE_DAYS) throw new AppError('bad_request', `An override lasts 1 to ${MAX_OVERRIDE_DAYS} days`);
+export async function grantOverride(
+  deps: AuditDeps,
+  actor: string,
+  accountId: string,
+  grant: OverrideGrant,
+  days: number,
+  reason: string,
+  requestId: string,
+): Promise<AccessOverride> {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_OVERRIDE_DAYS)
+    throw new AppError('bad_request', `An override lasts 1 to ${MAX_OVERRIDE_DAYS} days`);
   const nowMs = deps.clock.now();
   const now = nowSeconds(deps.clock);
   const id = `ovr_${createHash('sha256').update(`${accountId}|${requestId}`).digest('base64url').slice(0, 20)}`;
   const base = { id, expiresAt: now + days * 86_400, grantedBy: actor, grantedAt: now, reason };
-  const override: AccessOverride = grant.kind === 'feature' ? { ...base, kind: 'feature', feature: grant.feature } : { ...base, kind: 'quota', feature: grant.feature, limit: grant.limit };
+  const override: AccessOverride =
+    grant.kind === 'feature'
+      ? { ...base, kind: 'feature', feature: grant.feature }
+      : { ...base, kind: 'quota', feature: grant.feature, limit: grant.limit };
   const ref = deps.store.accounts.doc(accountId);
   const entry = await deps.store.db.runTransaction(async (tx) => {
     const account = (await tx.get(ref)).data();
@@ -168,7 +267,19 @@ export async function grantOverride(deps: AuditDeps, actor: string, accountId: s
     const kept = activeOverrides(account.overrides, now);
     if (kept.length >= MAX_OVERRIDES) throw new AppError('conflict', `At most ${MAX_OVERRIDES} overrides per account: revoke one first`);
     tx.update(ref, { overrides: [...kept, override], updatedAt: Timestamp.fromMillis(nowMs) });
-    const audit = auditEntry({ actor, action: 'override.granted', accountId, customerId: account.stripeCustomerId, subject: override.id, before: null, after: override, reason }, nowMs);
+    const audit = auditEntry(
+      {
+        actor,
+        action: 'override.granted',
+        accountId,
+        customerId: account.stripeCustomerId,
+        subject: override.id,
+        before: null,
+        after: override,
+        reason,
+      },
+      nowMs,
+    );
     stageAudit(deps.store, tx, audit);
     return { override, audit };
   });
@@ -186,7 +297,18 @@ export async function revokeOverride(deps: AuditDeps, actor: string, accountId: 
     // Already revoked (a resubmitted form): nothing to change or record.
     if (!found) return null;
     tx.update(ref, { overrides: (account.overrides ?? []).filter((o) => o.id !== overrideId), updatedAt: Timestamp.fromMillis(nowMs) });
-    const audit = auditEntry({ actor, action: 'override.revoked', accountId, customerId: account.stripeCustomerId, subject: overrideId, before: found, after: null }, nowMs);
+    const audit = auditEntry(
+      {
+        actor,
+        action: 'override.revoked',
+        accountId,
+        customerId: account.stripeCustomerId,
+        subject: overrideId,
+        before: found,
+        after: null,
+      },
+      nowMs,
+    );
     stageAudit(deps.store, tx, audit);
     return audit;
   });

@@ -63,8 +63,22 @@ export async function readCustomerDetail(store: Store, accountId: string, now: n
   ]);
   const docs = <T>(snap: { docs: { data(): T }[] } | null): T[] => (snap ? snap.docs.map((d) => d.data()) : []);
   const timeline: TimelineItem[] = [
-    ...docs(ledger).map((e): TimelineItem => ({ kind: 'event', at: e.created, type: e.type, outcome: e.outcome, eventId: e.eventId, objectId: e.objectId })),
-    ...audit.entries.map((e): TimelineItem => ({ kind: 'admin', at: Math.floor(e.at.toMillis() / 1000), action: e.action, actor: e.actor, subject: e.subject, reason: e.reason })),
+    ...docs(ledger).map((e): TimelineItem => ({
+      kind: 'event',
+      at: e.created,
+      type: e.type,
+      outcome: e.outcome,
+      eventId: e.eventId,
+      objectId: e.objectId,
+    })),
+    ...audit.entries.map((e): TimelineItem => ({
+      kind: 'admin',
+      at: Math.floor(e.at.toMillis() / 1000),
+      action: e.action,
+      actor: e.actor,
+      subject: e.subject,
+      reason: e.reason,
+    })),
   ].sort((a, b) => b.at - a.at);
   return {
     account,
@@ -74,7 +88,15 @@ export async function readCustomerDetail(store: Store, accountId: string, now: n
     invoices: docs(invoices),
     usage: docs(usage).sort((a, b) => b.periodStart - a.periodStart || a.feature.localeCompare(b.feature)),
     apiKeys: docs(apiKeys)
-      .map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, createdBy: k.createdBy, createdAt: iso(k.createdAt) ?? '', lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) }))
+      .map((k) => ({
+        id: k.id,
+        name: k.name,
+        prefix: k.prefix,
+        createdBy: k.createdBy,
+        createdAt: iso(k.createdAt) ?? '',
+        lastUsedAt: iso(k.lastUsedAt),
+        revokedAt: iso(k.revokedAt),
+      }))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     overrides: activeOverrides(account.overrides, now),
     timeline,

@@ -34,9 +34,30 @@ beforeAll(async () => {
   await Promise.all(
     SEED.flatMap(([accountId, email, name, status, planId, mrr, customerId, minute]) => {
       const at = Timestamp.fromMillis(base + minute * 60_000);
-      const account: AccountDoc = { accountId, kind: accountId.startsWith('team_') ? 'team' : 'personal', name, email, stripeCustomerId: customerId, billing: null, listing: { status, planId, mrr }, createdAt: at, updatedAt: at };
+      const account: AccountDoc = {
+        accountId,
+        kind: accountId.startsWith('team_') ? 'team' : 'personal',
+        name,
+        email,
+        stripeCustomerId: customerId,
+        billing: null,
+        listing: { status, planId, mrr },
+        createdAt: at,
+        updatedAt: at,
+      };
       const writes: Promise<unknown>[] = [store.accounts.doc(accountId).set(account)];
-      if (customerId) writes.push(store.customers.doc(customerId).set({ customerId, accountId, email, deleted: false, livemode: false, version: { created: 1, eventId: null, source: 'event', revision: 1 }, updatedAt: at }));
+      if (customerId)
+        writes.push(
+          store.customers.doc(customerId).set({
+            customerId,
+            accountId,
+            email,
+            deleted: false,
+            livemode: false,
+            version: { created: 1, eventId: null, source: 'event', revision: 1 },
+            updatedAt: at,
+          }),
+        );
       return writes;
     }),
   );
@@ -59,7 +80,11 @@ describe('the customer list', () => {
     ['email prefix with a status', { search: { field: 'email', term: 'a' }, status: 'trialing' }, ['u_alan']],
     ['email prefix with a plan', { search: { field: 'email', term: 'b' }, planId: 'team' }, ['team_acme', 'u_bob']],
     ['team name prefix', { search: { field: 'name', term: 'Ac' } }, ['team_acme', 'team_acorn']],
-    ['team name prefix with status and plan', { search: { field: 'name', term: 'Ac' }, status: 'canceling', planId: 'pro' }, ['team_acorn']],
+    [
+      'team name prefix with status and plan',
+      { search: { field: 'name', term: 'Ac' }, status: 'canceling', planId: 'pro' },
+      ['team_acorn'],
+    ],
     ['customer id, whatever field is chosen', { search: { field: 'email', term: 'cus_bob' } }, ['u_bob']],
     ['customer id that does not match the filter', { search: { field: 'customer', term: 'cus_bob' }, status: 'active' }, []],
     ['unknown customer id', { search: { field: 'customer', term: 'cus_nobody' } }, []],
@@ -97,8 +122,23 @@ describe('the customer list', () => {
 
 describe('the list fields the applier writes', () => {
   const summary = (over: Partial<BillingSummary>): BillingSummary => ({
-    customerId: 'cus_x', subscriptionId: 'sub_x', status: 'active', planId: 'pro', priceId: 'price_pro_month', interval: 'month', currentPeriodStart: 1, currentPeriodEnd: 2, billingCycleAnchor: 1,
-    cancelAtPeriodEnd: false, cancelAt: null, trialEnd: null, quantity: 1, entitlements: [], paymentIssue: null, updatedAt: Timestamp.now(), ...over,
+    customerId: 'cus_x',
+    subscriptionId: 'sub_x',
+    status: 'active',
+    planId: 'pro',
+    priceId: 'price_pro_month',
+    interval: 'month',
+    currentPeriodStart: 1,
+    currentPeriodEnd: 2,
+    billingCycleAnchor: 1,
+    cancelAtPeriodEnd: false,
+    cancelAt: null,
+    trialEnd: null,
+    quantity: 1,
+    entitlements: [],
+    paymentIssue: null,
+    updatedAt: Timestamp.now(),
+    ...over,
   });
 
   it.each<[string, Partial<BillingSummary> | null, ListingStatus]>([

@@ -47,7 +47,8 @@ const END = '\uf8ff';
 
 /** Accounts by creation, newest first. Cost: limit + 1 reads. */
 function browse(store: Store, status: ListingStatus | undefined, planId: string | undefined): Query<AccountDoc> {
-  if (status && planId) return store.accounts.where('listing.status', '==', status).where('listing.planId', '==', planId).orderBy('createdAt', 'desc');
+  if (status && planId)
+    return store.accounts.where('listing.status', '==', status).where('listing.planId', '==', planId).orderBy('createdAt', 'desc');
   if (status) return store.accounts.where('listing.status', '==', status).orderBy('createdAt', 'desc');
   if (planId) return store.accounts.where('listing.planId', '==', planId).orderBy('createdAt', 'desc');
   return store.accounts.orderBy('createdAt', 'desc');
@@ -56,18 +57,34 @@ function browse(store: Store, status: ListingStatus | undefined, planId: string 
 /** Accounts whose billing email starts with `prefix`, by email. Cost: limit + 1 reads. */
 function byEmail(store: Store, prefix: string, status: ListingStatus | undefined, planId: string | undefined): Query<AccountDoc> {
   const end = prefix + END;
-  if (status && planId) return store.accounts.where('listing.status', '==', status).where('listing.planId', '==', planId).where('email', '>=', prefix).where('email', '<', end).orderBy('email');
-  if (status) return store.accounts.where('listing.status', '==', status).where('email', '>=', prefix).where('email', '<', end).orderBy('email');
-  if (planId) return store.accounts.where('listing.planId', '==', planId).where('email', '>=', prefix).where('email', '<', end).orderBy('email');
+  if (status && planId)
+    return store.accounts
+      .where('listing.status', '==', status)
+      .where('listing.planId', '==', planId)
+      .where('email', '>=', prefix)
+      .where('email', '<', end)
+      .orderBy('email');
+  if (status)
+    return store.accounts.where('listing.status', '==', status).where('email', '>=', prefix).where('email', '<', end).orderBy('email');
+  if (planId)
+    return store.accounts.where('listing.planId', '==', planId).where('email', '>=', prefix).where('email', '<', end).orderBy('email');
   return store.accounts.where('email', '>=', prefix).where('email', '<', end).orderBy('email');
 }
 
 /** Team accounts whose name starts with `prefix` (case-sensitive, as stored), by name. Cost: limit + 1 reads. */
 function byName(store: Store, prefix: string, status: ListingStatus | undefined, planId: string | undefined): Query<AccountDoc> {
   const end = prefix + END;
-  if (status && planId) return store.accounts.where('listing.status', '==', status).where('listing.planId', '==', planId).where('name', '>=', prefix).where('name', '<', end).orderBy('name');
-  if (status) return store.accounts.where('listing.status', '==', status).where('name', '>=', prefix).where('name', '<', end).orderBy('name');
-  if (planId) return store.accounts.where('listing.planId', '==', planId).where('name', '>=', prefix).where('name', '<', end).orderBy('name');
+  if (status && planId)
+    return store.accounts
+      .where('listing.status', '==', status)
+      .where('listing.planId', '==', planId)
+      .where('name', '>=', prefix)
+      .where('name', '<', end)
+      .orderBy('name');
+  if (status)
+    return store.accounts.where('listing.status', '==', status).where('name', '>=', prefix).where('name', '<', end).orderBy('name');
+  if (planId)
+    return store.accounts.where('listing.planId', '==', planId).where('name', '>=', prefix).where('name', '<', end).orderBy('name');
   return store.accounts.where('name', '>=', prefix).where('name', '<', end).orderBy('name');
 }
 
@@ -85,7 +102,8 @@ export function customerRow(account: AccountDoc): CustomerRow {
   };
 }
 
-const matches = (account: AccountDoc, q: CustomerListQuery) => (!q.status || account.listing?.status === q.status) && (!q.planId || account.listing?.planId === q.planId);
+const matches = (account: AccountDoc, q: CustomerListQuery) =>
+  (!q.status || account.listing?.status === q.status) && (!q.planId || account.listing?.planId === q.planId);
 
 /** One account by id: a direct read (cost 1; 2 through a customer id). Filters still apply. */
 async function exact(store: Store, field: 'customer' | 'account', term: string, q: CustomerListQuery): Promise<CustomerPage> {
@@ -103,8 +121,13 @@ export async function listCustomers(store: Store, q: CustomerListQuery): Promise
   const term = q.search?.term.trim() ?? '';
   let field = q.search?.field ?? 'email';
   if (term.startsWith('cus_')) field = 'customer';
-  if (term && (field === 'customer' || field === 'account')) return isDocumentId(term) ? exact(store, field, term, q) : { rows: [], next: null };
-  let query = !term ? browse(store, q.status, q.planId) : field === 'name' ? byName(store, term, q.status, q.planId) : byEmail(store, term.toLowerCase(), q.status, q.planId);
+  if (term && (field === 'customer' || field === 'account'))
+    return isDocumentId(term) ? exact(store, field, term, q) : { rows: [], next: null };
+  let query = !term
+    ? browse(store, q.status, q.planId)
+    : field === 'name'
+      ? byName(store, term, q.status, q.planId)
+      : byEmail(store, term.toLowerCase(), q.status, q.planId);
   if (q.after && isDocumentId(q.after)) {
     const cursor = await store.accounts.doc(q.after).get();
     if (cursor.exists) query = query.startAfter(cursor);

@@ -22,7 +22,11 @@ function query(store: Store, kind: InvoiceListKind): Query<InvoiceDoc> {
   }
 }
 
-export async function listInvoices(store: Store, kind: InvoiceListKind, opts: { after?: string | undefined; limit?: number } = {}): Promise<{ invoices: InvoiceDoc[]; next: string | null }> {
+export async function listInvoices(
+  store: Store,
+  kind: InvoiceListKind,
+  opts: { after?: string | undefined; limit?: number } = {},
+): Promise<{ invoices: InvoiceDoc[]; next: string | null }> {
   const limit = opts.limit ?? INVOICE_PAGE_SIZE;
   let q = query(store, kind);
   if (opts.after) {

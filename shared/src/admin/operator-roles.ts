@@ -26,7 +26,11 @@ export async function operatorRole(deps: OperatorDeps, email: string | null): Pr
   if (!deps.bootstrapAdmins.includes(email)) return null;
   const nowMs = deps.clock.now();
   const now = Timestamp.fromMillis(nowMs);
-  const entry = auditEntry({ actor: BOOTSTRAP_GRANTOR, action: 'operator.bootstrapped', subject: email, after: { role: 'admin' } }, nowMs, `operator-bootstrap:${email}`);
+  const entry = auditEntry(
+    { actor: BOOTSTRAP_GRANTOR, action: 'operator.bootstrapped', subject: email, after: { role: 'admin' } },
+    nowMs,
+    `operator-bootstrap:${email}`,
+  );
   const role = await deps.store.db.runTransaction(async (tx) => {
     // Two first requests race: the second finds the first's document.
     const again = (await tx.get(ref)).data();
@@ -58,7 +62,16 @@ export async function setOperatorRole(deps: AuditDeps, actor: string, email: str
     const before = (await tx.get(ref)).data();
     if ((before?.role ?? null) === role) return { doc: before ?? null, entry: null };
     const doc: OperatorDoc = { email, role, grantedBy: actor, createdAt: before?.createdAt ?? now, updatedAt: now };
-    const entry = auditEntry({ actor, action: role === null ? 'operator.role_revoked' : 'operator.role_set', subject: email, before: { role: before?.role ?? null }, after: { role } }, nowMs);
+    const entry = auditEntry(
+      {
+        actor,
+        action: role === null ? 'operator.role_revoked' : 'operator.role_set',
+        subject: email,
+        before: { role: before?.role ?? null },
+        after: { role },
+      },
+      nowMs,
+    );
     tx.set(ref, doc);
     stageAudit(deps.store, tx, entry);
     return { doc, entry };

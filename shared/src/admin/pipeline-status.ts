@@ -17,13 +17,19 @@ const lastBeat = new WeakMap<Store, number>();
  * Notes an event the applier processed, unless this instance did within the interval. Outside the
  * event's transaction and never failing it: a lost heartbeat only makes the console's figure older.
  */
-export async function noteEventApplied(deps: { store: Store; clock: Clock; logger: Logger }, event: { id: string; type: string; created: number }, outcome: string): Promise<void> {
+export async function noteEventApplied(
+  deps: { store: Store; clock: Clock; logger: Logger },
+  event: { id: string; type: string; created: number },
+  outcome: string,
+): Promise<void> {
   const now = deps.clock.now();
   const last = lastBeat.get(deps.store);
   if (last !== undefined && now - last < HEARTBEAT_INTERVAL_MS) return;
   lastBeat.set(deps.store, now);
   try {
-    await deps.store.applierStatus().set({ eventId: event.id, type: event.type, created: event.created, outcome, appliedAt: Timestamp.fromMillis(now) });
+    await deps.store
+      .applierStatus()
+      .set({ eventId: event.id, type: event.type, created: event.created, outcome, appliedAt: Timestamp.fromMillis(now) });
   } catch (err) {
     deps.logger.warn({ event: 'pipeline.heartbeat_failed', err }, 'applier heartbeat not written');
   }
@@ -47,6 +53,14 @@ export async function readPipelineHealth(store: Store): Promise<PipelineHealth> 
 }
 
 /** Records a usage reporter run (functions/src/report-usage): one write a tick. */
-export async function recordUsageReporterRun(store: Store, run: { startedAtMs: number; finishedAtMs: number; reported: number; failed: boolean }): Promise<void> {
-  await store.usageReporterStatus().set({ startedAt: Timestamp.fromMillis(run.startedAtMs), finishedAt: Timestamp.fromMillis(run.finishedAtMs), reported: run.reported, failed: run.failed });
+export async function recordUsageReporterRun(
+  store: Store,
+  run: { startedAtMs: number; finishedAtMs: number; reported: number; failed: boolean },
+): Promise<void> {
+  await store.usageReporterStatus().set({
+    startedAt: Timestamp.fromMillis(run.startedAtMs),
+    finishedAt: Timestamp.fromMillis(run.finishedAtMs),
+    reported: run.reported,
+    failed: run.failed,
+  });
 }

@@ -143,7 +143,6 @@ export function createApiKeyVerifier(opts: ApiKeyVerifierOptions): ApiKeyVerifie
       if (timer) clearInterval(timer);
       await flushLastUsed();
       await live.close(); // waits (≤ 2 s) for listeners still opening: see document-cache.ts
-
     },
   };
 }

@@ -24,7 +24,10 @@ function setup() {
     cleanup.push(() => v.close());
     return v;
   };
-  cleanup.push(() => dbA.terminate(), () => dbB.terminate());
+  cleanup.push(
+    () => dbA.terminate(),
+    () => dbB.terminate(),
+  );
   return { dbA, dbB, store: createApiKeyStore(dbA, systemClock), a: verifier(dbA), b: verifier(dbB) };
 }
 
@@ -51,10 +54,21 @@ describe('API keys', () => {
     const raw = JSON.stringify(stored.data());
     expect(raw).not.toContain(created.key);
     expect(raw).not.toContain(created.key.slice(11));
-    expect(Object.keys(stored.data() ?? {}).sort()).toEqual(['accountId', 'createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
+    expect(Object.keys(stored.data() ?? {}).sort()).toEqual([
+      'accountId',
+      'createdAt',
+      'createdBy',
+      'id',
+      'lastUsedAt',
+      'name',
+      'prefix',
+      'revokedAt',
+    ]);
 
     const listed = await store.list(alice);
-    expect(listed).toEqual([{ id: created.id, name: 'ci', createdBy: alice, prefix: created.prefix, createdAt: created.createdAt, lastUsedAt: null }]);
+    expect(listed).toEqual([
+      { id: created.id, name: 'ci', createdBy: alice, prefix: created.prefix, createdAt: created.createdAt, lastUsedAt: null },
+    ]);
     expect(JSON.stringify(listed)).not.toContain(created.key);
     expect(await store.list(bob)).toEqual([]);
   });
@@ -91,7 +105,8 @@ describe('API keys', () => {
     const ref = dbA.collection(Collection.apiKeys).doc(createHash('sha256').update(created.key).digest('hex'));
     const before = (await ref.get()).updateTime;
 
-    for (const bad of ['', 'Bearer', 'bk_short', `sk_${created.key.slice(3)}`, `${created.key.slice(0, -1)}!`]) expect(await a.verify(bad)).toBeNull();
+    for (const bad of ['', 'Bearer', 'bk_short', `sk_${created.key.slice(3)}`, `${created.key.slice(0, -1)}!`])
+      expect(await a.verify(bad)).toBeNull();
     expect(await a.verify(`bk_${'A'.repeat(43)}`)).toBeNull(); // well-formed, unknown
 
     for (let i = 0; i < 100; i++) expect(await a.verify(created.key)).not.toBeNull();

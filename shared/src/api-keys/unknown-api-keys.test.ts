@@ -34,7 +34,11 @@ const alice = AccountId.parse('alice');
 const unknownKey = () => `bk_${randomBytes(32).toString('base64url')}`;
 
 /** The real Firestore lookup, counting what it opens. */
-function countingLookup(db: Firestore): { lookup: ApiKeyLookup; opened: { reads: number; listeners: number }; closed: { listeners: number } } {
+function countingLookup(db: Firestore): {
+  lookup: ApiKeyLookup;
+  opened: { reads: number; listeners: number };
+  closed: { listeners: number };
+} {
   const inner = firestoreApiKeyLookup(db);
   const opened = { reads: 0, listeners: 0 };
   const closed = { listeners: 0 };
@@ -69,7 +73,10 @@ function setup(options: Partial<ApiKeyVerifierOptions> = {}, db: Firestore = tes
   const clock = new SettableClock(Date.now());
   const { lookup, opened, closed } = countingLookup(db);
   const verifier = createApiKeyVerifier({ db, clock, logger: silentLogger(), autoFlush: false, lookup, ...options });
-  cleanup.push(() => db.terminate(), () => verifier.close());
+  cleanup.push(
+    () => db.terminate(),
+    () => verifier.close(),
+  );
   return { db, clock, verifier, opened, closed };
 }
 
@@ -88,7 +95,8 @@ describe('unknown API keys', () => {
   it('a key that exists costs one read and one listener, however often it is used', async () => {
     const { db, verifier, opened } = setup();
     const created = await createApiKeyStore(db, { now: () => Date.now() }).create(alice, alice, 'ci');
-    for (let i = 0; i < 20; i++) expect(await verifier.verify(created.key)).toEqual({ keyId: created.id, accountId: alice, createdBy: alice });
+    for (let i = 0; i < 20; i++)
+      expect(await verifier.verify(created.key)).toEqual({ keyId: created.id, accountId: alice, createdBy: alice });
     expect(opened).toEqual({ reads: 1, listeners: 1 });
   });
 

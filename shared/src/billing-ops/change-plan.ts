@@ -25,7 +25,12 @@ export interface PlannedPlanChange extends PlannedSubscriptionChange {
  * there, or onto fewer seats than are in use). `seats`: for a per-seat target plan, the seats to
  * buy (400 outside its range, or on a flat plan); without it the current seats are kept in range.
  */
-export async function planPlanChange(deps: BillingOpsDeps, accountId: string, lookupKey: string, seats?: number): Promise<PlannedPlanChange> {
+export async function planPlanChange(
+  deps: BillingOpsDeps,
+  accountId: string,
+  lookupKey: string,
+  seats?: number,
+): Promise<PlannedPlanChange> {
   const target = resolvePlanPrices(deps.priceIds, lookupKey);
   const chosen = seats === undefined ? undefined : seatsToBuy(target.plan, seats);
   const owned = await loadOwnedSubscription(deps, accountId);
@@ -43,7 +48,12 @@ export function invoicedAtOnce(change: PlannedPlanChange, priceIds: BillingOpsDe
   return change.subscription.status !== 'trialing' && interval !== change.target.price.interval;
 }
 
-export async function changePlan(deps: BillingOpsDeps, accountId: string, lookupKey: string, seats?: number): Promise<{ subscriptionId: string }> {
+export async function changePlan(
+  deps: BillingOpsDeps,
+  accountId: string,
+  lookupKey: string,
+  seats?: number,
+): Promise<{ subscriptionId: string }> {
   const change = await planPlanChange(deps, accountId, lookupKey, seats);
   const { subscription, revision, items } = change;
   const request = { subscriptionId: subscription.id, items, onlyIfPaid: invoicedAtOnce(change, deps.priceIds) };
@@ -63,6 +73,11 @@ async function unpaidChange(deps: BillingOpsDeps, change: PlannedPlanChange, inv
   return new AppError(
     'payment_required',
     `Your card was declined for ${amount}, so your plan was not changed. Update your payment method and try again.`,
-    { reason: 'payment_failed', targetPlan: change.target.plan.name, invoiceId: invoice?.id ?? null, hostedInvoiceUrl: invoice?.hostedInvoiceUrl ?? null },
+    {
+      reason: 'payment_failed',
+      targetPlan: change.target.plan.name,
+      invoiceId: invoice?.id ?? null,
+      hostedInvoiceUrl: invoice?.hostedInvoiceUrl ?? null,
+    },
   );
 }

@@ -20,17 +20,23 @@ export async function planSeatsChange(deps: BillingOpsDeps, accountId: string, s
   const owned = await loadOwnedSubscription(deps, accountId);
   const licensed = licensedItem(owned.subscription, deps.priceIds);
   const hit = licensed ? planForPriceId(deps.priceIds, licensed.price.id) : null;
-  if (!licensed || !hit) throw new AppError('conflict', 'This subscription is on a price outside the plans: change its seats in Manage billing');
+  if (!licensed || !hit)
+    throw new AppError('conflict', 'This subscription is on a price outside the plans: change its seats in Manage billing');
   const { plan } = hit;
   if (!plan.seats) throw new AppError('conflict', `The ${plan.name} plan is not priced per seat`);
   const quantity = seatsToBuy(plan, seats);
   if ((licensed.quantity ?? 1) === quantity) throw new AppError('conflict', `You already have ${quantity} seats`);
   // Fewer seats than members and invitations: refused until members are removed.
-  if (quantity < (licensed.quantity ?? 1)) refuseSeatsBelowUse(quantity, await seatsInUse(createStore(deps.firestore), accountId, deps.clock.now()));
+  if (quantity < (licensed.quantity ?? 1))
+    refuseSeatsBelowUse(quantity, await seatsInUse(createStore(deps.firestore), accountId, deps.clock.now()));
   return { ...owned, quantity, items: [{ kind: 'quantity', itemId: licensed.id, quantity }] };
 }
 
-export async function changeSeats(deps: BillingOpsDeps, accountId: string, seats: number): Promise<{ subscriptionId: string; seats: number }> {
+export async function changeSeats(
+  deps: BillingOpsDeps,
+  accountId: string,
+  seats: number,
+): Promise<{ subscriptionId: string; seats: number }> {
   const { subscription, revision, quantity, items } = await planSeatsChange(deps, accountId, seats);
   const request = { subscriptionId: subscription.id, items };
   const updated = await deps.gateway.changeSubscriptionItems(request, subscriptionItemsKey(request, revision));

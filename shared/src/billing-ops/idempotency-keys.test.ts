@@ -30,8 +30,24 @@ describe('checkoutKey', () => {
     ['no trial (the second subscription)', { trialDays: 0 }],
     ['another customer', { customerId: 'cus_B' }],
     ['another user', { accountId: 'accounts.google.com:2' }],
-    ['another price', { prices: [{ priceId: 'price_team_year', metered: false, quantity: 3 }, { priceId: 'price_team_api_calls', metered: true }] }],
-    ['other seats', { prices: [{ priceId: 'price_team_month', metered: false, quantity: 4 }, { priceId: 'price_team_api_calls', metered: true }] }],
+    [
+      'another price',
+      {
+        prices: [
+          { priceId: 'price_team_year', metered: false, quantity: 3 },
+          { priceId: 'price_team_api_calls', metered: true },
+        ],
+      },
+    ],
+    [
+      'other seats',
+      {
+        prices: [
+          { priceId: 'price_team_month', metered: false, quantity: 4 },
+          { priceId: 'price_team_api_calls', metered: true },
+        ],
+      },
+    ],
     ['without the metered price', { prices: [{ priceId: 'price_team_month', metered: false, quantity: 3 }] }],
     ['promotion codes', { allowPromotionCodes: true }],
     ['another success URL', { successUrl: 'https://other.example.com/billing/success?session_id={CHECKOUT_SESSION_ID}' }],
@@ -43,12 +59,16 @@ describe('checkoutKey', () => {
 
   it('differs after a subscription was bought (the same request is then a new session) and in the next window', () => {
     expect(checkoutKey(checkout, { subscriptionIds: ['sub_1'] }, NOW)).not.toBe(checkoutKey(checkout, first, NOW));
-    expect(checkoutKey(checkout, { subscriptionIds: ['sub_1', 'sub_2'] }, NOW)).not.toBe(checkoutKey(checkout, { subscriptionIds: ['sub_1'] }, NOW));
+    expect(checkoutKey(checkout, { subscriptionIds: ['sub_1', 'sub_2'] }, NOW)).not.toBe(
+      checkoutKey(checkout, { subscriptionIds: ['sub_1'] }, NOW),
+    );
     expect(checkoutKey(checkout, first, NOW + CHECKOUT_BUCKET_SECONDS)).not.toBe(checkoutKey(checkout, first, NOW));
   });
 
   it('fits Stripe’s 255 characters', () => {
-    expect(checkoutKey({ ...checkout, successUrl: `https://app.example.com/${'x'.repeat(2000)}` }, first, NOW).length).toBeLessThanOrEqual(255);
+    expect(checkoutKey({ ...checkout, successUrl: `https://app.example.com/${'x'.repeat(2000)}` }, first, NOW).length).toBeLessThanOrEqual(
+      255,
+    );
   });
 });
 
@@ -67,9 +87,12 @@ describe('the other keys', () => {
     expect(subscriptionItemsKey({ ...swap }, 3)).toBe(key);
     expect(subscriptionItemsKey(swap, 4)).not.toBe(key); // back and forth: a new state, a new change
     expect(subscriptionItemsKey(swap, null)).not.toBe(key);
-    expect(subscriptionItemsKey({ ...swap, items: [{ kind: 'swap', itemId: 'si_1', priceId: 'price_pro_month', quantity: 1 }] }, 3)).not.toBe(key);
+    expect(
+      subscriptionItemsKey({ ...swap, items: [{ kind: 'swap', itemId: 'si_1', priceId: 'price_pro_month', quantity: 1 }] }, 3),
+    ).not.toBe(key);
     expect(subscriptionItemsKey({ ...swap, subscriptionId: 'sub_2' }, 3)).not.toBe(key);
-    const seats = (quantity: number) => subscriptionItemsKey({ subscriptionId: 'sub_1', items: [{ kind: 'quantity', itemId: 'si_1', quantity }] }, 3);
+    const seats = (quantity: number) =>
+      subscriptionItemsKey({ subscriptionId: 'sub_1', items: [{ kind: 'quantity', itemId: 'si_1', quantity }] }, 3);
     expect(seats(4)).not.toBe(seats(5));
   });
 
@@ -88,11 +111,14 @@ describe('the other keys', () => {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth, keeps array order, leaves out undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: true, y: null }], c: 'x' }, u: undefined })).toBe('{"a":{"c":"x","d":[2,{"y":null,"z":true}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: true, y: null }], c: 'x' }, u: undefined })).toBe(
+      '{"a":{"c":"x","d":[2,{"y":null,"z":true}]},"b":1}',
+    );
     expect(canonicalJson([3, 1, 2])).not.toBe(canonicalJson([1, 2, 3]));
   });
 
   it('refuses what JSON cannot carry as itself', () => {
-    for (const value of [Number.NaN, Number.POSITIVE_INFINITY, new Date(0), 1n, () => 1, new Map(), Symbol('s')]) expect(() => canonicalJson({ value })).toThrow(TypeError);
+    for (const value of [Number.NaN, Number.POSITIVE_INFINITY, new Date(0), 1n, () => 1, new Map(), Symbol('s')])
+      expect(() => canonicalJson({ value })).toThrow(TypeError);
   });
 });

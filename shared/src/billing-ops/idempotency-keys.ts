@@ -43,8 +43,11 @@ export const customerKey = (request: CreateCustomerInput): string => requestKey(
  * sessions, and the second expires the first (start-checkout.ts), so only one can be paid.
  */
 export const CHECKOUT_BUCKET_SECONDS = 300;
-export const checkoutKey = (request: CreateCheckoutSessionInput, decidedOn: { subscriptionIds: readonly string[] }, nowSeconds: number): string =>
-  requestKey('checkout', request, { ...decidedOn, window: Math.floor(nowSeconds / CHECKOUT_BUCKET_SECONDS) });
+export const checkoutKey = (
+  request: CreateCheckoutSessionInput,
+  decidedOn: { subscriptionIds: readonly string[] },
+  nowSeconds: number,
+): string => requestKey('checkout', request, { ...decidedOn, window: Math.floor(nowSeconds / CHECKOUT_BUCKET_SECONDS) });
 
 /**
  * Subscription changes are keyed on the request and on the state they were decided on: the stored
@@ -52,8 +55,10 @@ export const checkoutKey = (request: CreateCheckoutSessionInput, decidedOn: { su
  * collapses; the same change after a state change (a plan there and back, a cancel after a
  * resume) is a new key.
  */
-export const subscriptionItemsKey = (request: { subscriptionId: string; items: readonly SubscriptionItemChange[]; onlyIfPaid?: boolean }, revision: number | null): string =>
-  requestKey('subscription-items', request, { revision });
+export const subscriptionItemsKey = (
+  request: { subscriptionId: string; items: readonly SubscriptionItemChange[]; onlyIfPaid?: boolean },
+  revision: number | null,
+): string => requestKey('subscription-items', request, { revision });
 
 export const cancelAtPeriodEndKey = (request: { subscriptionId: string; cancelAtPeriodEnd: boolean }, revision: number | null): string =>
   requestKey('subscription-cancel-at-period-end', request, { revision });

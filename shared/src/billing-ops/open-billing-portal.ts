@@ -11,6 +11,11 @@ import { readAccount } from './read-account.js';
 export async function openBillingPortal(deps: BillingOpsDeps, accountId: string, flow?: 'payment_method_update'): Promise<{ url: string }> {
   const user = await readAccount(deps.firestore, accountId);
   if (!user.stripeCustomerId) throw new AppError('conflict', 'No billing account yet: subscribe first');
-  if (flow) return deps.gateway.createPortalSession({ customerId: user.stripeCustomerId, returnUrl: `${deps.publicBaseUrl}/billing?payment_method=updated`, flow });
+  if (flow)
+    return deps.gateway.createPortalSession({
+      customerId: user.stripeCustomerId,
+      returnUrl: `${deps.publicBaseUrl}/billing?payment_method=updated`,
+      flow,
+    });
   return deps.gateway.createPortalSession({ customerId: user.stripeCustomerId, returnUrl: `${deps.publicBaseUrl}/billing/portal-return` });
 }

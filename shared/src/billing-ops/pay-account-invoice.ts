@@ -7,7 +7,11 @@ import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { refreshAccountSubscription } from './owned-subscription.js';
 import { readAccount } from './read-account.js';
 
-export async function payAccountInvoice(deps: BillingOpsDeps, accountId: string, invoiceId: string): Promise<{ invoiceId: string; status: 'paid' }> {
+export async function payAccountInvoice(
+  deps: BillingOpsDeps,
+  accountId: string,
+  invoiceId: string,
+): Promise<{ invoiceId: string; status: 'paid' }> {
   const account = await readAccount(deps.firestore, accountId);
   if (!account.stripeCustomerId) throw notFound('Invoice');
   const invoice = await deps.gateway.retrieveInvoice(invoiceId);
@@ -20,9 +24,15 @@ export async function payAccountInvoice(deps: BillingOpsDeps, accountId: string,
       await refreshAccountSubscription(deps, accountId);
       return { invoiceId, status: 'paid' };
     case 'declined':
-      throw new AppError('payment_required', 'Your card was declined. Update your payment method, then pay again.', { reason: 'card_declined', hostedInvoiceUrl: invoice.hostedInvoiceUrl });
+      throw new AppError('payment_required', 'Your card was declined. Update your payment method, then pay again.', {
+        reason: 'card_declined',
+        hostedInvoiceUrl: invoice.hostedInvoiceUrl,
+      });
     case 'requires_action':
       // 3D Secure needs the payer in the loop: Stripe's hosted invoice page asks the bank.
-      throw new AppError('payment_required', 'Your bank asks you to confirm this payment: open the invoice to confirm it.', { reason: 'action_required', hostedInvoiceUrl: invoice.hostedInvoiceUrl });
+      throw new AppError('payment_required', 'Your bank asks you to confirm this payment: open the invoice to confirm it.', {
+        reason: 'action_required',
+        hostedInvoiceUrl: invoice.hostedInvoiceUrl,
+      });
   }
 }

@@ -9,13 +9,16 @@ import type { Plan } from '../plans/catalog.js';
  */
 export function seatsToBuy(plan: Plan, requested: number | undefined): number {
   if (!plan.seats) {
-    if (requested !== undefined && requested !== 1) throw badRequest(`The ${plan.name} plan is not priced per seat`, { fields: { seats: ['is only for plans priced per seat'] } });
+    if (requested !== undefined && requested !== 1)
+      throw badRequest(`The ${plan.name} plan is not priced per seat`, { fields: { seats: ['is only for plans priced per seat'] } });
     return 1;
   }
   const { min, max } = plan.seats;
   const seats = requested ?? min;
   if (!Number.isInteger(seats) || seats < min || seats > max) {
-    throw badRequest(`The ${plan.name} plan takes ${min} to ${max} seats`, { fields: { seats: [`must be a whole number from ${min} to ${max}`] } });
+    throw badRequest(`The ${plan.name} plan takes ${min} to ${max} seats`, {
+      fields: { seats: [`must be a whole number from ${min} to ${max}`] },
+    });
   }
   return seats;
 }

@@ -68,22 +68,51 @@ async function cardOf(deps: BillingOpsDeps, change: PlannedSubscriptionChange): 
  * the billing period; Stripe then invoices at once, except during a trial (nothing is charged
  * before it ends).
  */
-async function preview(deps: BillingOpsDeps, change: PlannedSubscriptionChange, invoicedNow: boolean, next: PlanTerms): Promise<ChangePreview> {
+async function preview(
+  deps: BillingOpsDeps,
+  change: PlannedSubscriptionChange,
+  invoicedNow: boolean,
+  next: PlanTerms,
+): Promise<ChangePreview> {
   const { subscription, customerId, items } = change;
-  const [p, card] = await Promise.all([deps.gateway.previewSubscriptionChange({ customerId, subscriptionId: subscription.id, items }), cardOf(deps, change)]);
+  const [p, card] = await Promise.all([
+    deps.gateway.previewSubscriptionChange({ customerId, subscriptionId: subscription.id, items }),
+    cardOf(deps, change),
+  ]);
   const nextInvoiceAt = licensedItem(subscription, deps.priceIds)?.current_period_end ?? null;
   const shared = { currency: p.currency, current: currentTerms(deps, subscription), next, card };
   if (invoicedNow) {
     // The invoice made now bills the new period: its end is when the new price next recurs.
     const recursFrom = Math.max(0, ...p.lines.map((l) => l.periodEnd)) || null;
-    return { ...shared, invoicedNow: true, amountDueNow: p.amountDue, proration: 0, nextInvoiceAt: null, recursFrom, lines: p.lines.map(line) };
+    return {
+      ...shared,
+      invoicedNow: true,
+      amountDueNow: p.amountDue,
+      proration: 0,
+      nextInvoiceAt: null,
+      recursFrom,
+      lines: p.lines.map(line),
+    };
   }
-  return { ...shared, invoicedNow: false, amountDueNow: 0, proration: p.proration, nextInvoiceAt, recursFrom: nextInvoiceAt, lines: p.lines.filter((l) => l.change).map(line) };
+  return {
+    ...shared,
+    invoicedNow: false,
+    amountDueNow: 0,
+    proration: p.proration,
+    nextInvoiceAt,
+    recursFrom: nextInvoiceAt,
+    lines: p.lines.filter((l) => l.change).map(line),
+  };
 }
 
 const line = (l: SubscriptionChangePreview['lines'][number]) => ({ description: l.description, amount: l.amount });
 
-export async function previewPlanChange(deps: BillingOpsDeps, accountId: string, lookupKey: string, seats?: number): Promise<ChangePreview> {
+export async function previewPlanChange(
+  deps: BillingOpsDeps,
+  accountId: string,
+  lookupKey: string,
+  seats?: number,
+): Promise<ChangePreview> {
   const change = await planPlanChange(deps, accountId, lookupKey, seats);
   const { plan, price } = change.target;
   return preview(deps, change, invoicedAtOnce(change, deps.priceIds), terms(plan, price.unitAmount, price.interval, change.seats));

@@ -18,7 +18,8 @@ export async function refreshAfterCheckout(deps: BillingOpsDeps, accountId: stri
   const user = await readAccount(deps.firestore, accountId);
   const customerId = idOf(session.customer);
   // Someone else's session id answers exactly like a made-up one.
-  if (session.client_reference_id !== accountId || !user.stripeCustomerId || customerId !== user.stripeCustomerId) throw notFound('Checkout session');
+  if (session.client_reference_id !== accountId || !user.stripeCustomerId || customerId !== user.stripeCustomerId)
+    throw notFound('Checkout session');
   const subscriptionId = idOf(session.subscription);
   if (session.status !== 'complete' || !subscriptionId) return { status: session.status === 'expired' ? 'expired' : 'open' };
   await deps.refreshStoredSubscription(subscriptionId, { accountIdHint: accountId, livemode: session.livemode });

@@ -5,7 +5,11 @@ import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { cancelAtPeriodEndKey } from './idempotency-keys.js';
 import { loadOwnedSubscription } from './owned-subscription.js';
 
-export async function setCancelAtPeriodEnd(deps: BillingOpsDeps, accountId: string, cancelAtPeriodEnd: boolean): Promise<{ subscriptionId: string; cancelAtPeriodEnd: boolean }> {
+export async function setCancelAtPeriodEnd(
+  deps: BillingOpsDeps,
+  accountId: string,
+  cancelAtPeriodEnd: boolean,
+): Promise<{ subscriptionId: string; cancelAtPeriodEnd: boolean }> {
   const { subscription, revision } = await loadOwnedSubscription(deps, accountId);
   const scheduledToEnd = subscription.cancel_at_period_end || subscription.cancel_at !== null;
   if (cancelAtPeriodEnd ? subscription.cancel_at_period_end : !scheduledToEnd) {

@@ -28,19 +28,29 @@ async function storedSubscriptionIds(firestore: Firestore, customerId: string): 
 }
 
 /** `seats`: for a per-seat plan (default: its minimum); a flat plan takes none (or 1). */
-export async function startCheckout(deps: BillingOpsDeps, accountId: string, lookupKey: string, seats?: number): Promise<{ sessionId: string; url: string }> {
+export async function startCheckout(
+  deps: BillingOpsDeps,
+  accountId: string,
+  lookupKey: string,
+  seats?: number,
+): Promise<{ sessionId: string; url: string }> {
   const target = resolvePlanPrices(deps.priceIds, lookupKey);
   const quantity = seatsToBuy(target.plan, seats);
   const account = await readAccount(deps.firestore, accountId);
   if (hasLiveSubscription(account.billing)) {
-    throw new AppError('conflict', 'You already have a subscription: change its plan instead', { subscriptionId: account.billing?.subscriptionId ?? null });
+    throw new AppError('conflict', 'You already have a subscription: change its plan instead', {
+      subscriptionId: account.billing?.subscriptionId ?? null,
+    });
   }
   const customerId = await ensureStripeCustomer(deps, account);
   const trialDays = trialAvailable(account.billing) ? target.plan.trialDays : 0;
   const request: CreateCheckoutSessionInput = {
     customerId,
     accountId,
-    prices: [{ priceId: target.priceId, metered: false, quantity }, ...target.meteredPriceIds.map((priceId) => ({ priceId, metered: true as const }))],
+    prices: [
+      { priceId: target.priceId, metered: false, quantity },
+      ...target.meteredPriceIds.map((priceId) => ({ priceId, metered: true as const })),
+    ],
     trialDays,
     successUrl: `${deps.publicBaseUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${deps.publicBaseUrl}/billing?checkout=canceled`,

@@ -37,7 +37,10 @@ function envelope(event: object): EventEnvelope {
   return parseEventMessage(Buffer.from(JSON.stringify(event)));
 }
 
-function subscriptionEvent(type: FixtureType, opts: { id?: string; created?: number; status?: string; lookupKey?: string | null } = {}): EventEnvelope {
+function subscriptionEvent(
+  type: FixtureType,
+  opts: { id?: string; created?: number; status?: string; lookupKey?: string | null } = {},
+): EventEnvelope {
   const e = fixtureEvent(type);
   e.id = opts.id ?? randomStripeId('evt');
   if (opts.created !== undefined) e.created = opts.created;
@@ -57,7 +60,11 @@ describe('applyEvent: every handled fixture type', () => {
       expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('active');
     },
     'customer.created': async (store) => {
-      expect((await store.customers.doc(CUSTOMER).get()).data()).toMatchObject({ accountId: USER, email: 'jenny.rosen@example.com', deleted: false });
+      expect((await store.customers.doc(CUSTOMER).get()).data()).toMatchObject({
+        accountId: USER,
+        email: 'jenny.rosen@example.com',
+        deleted: false,
+      });
       expect((await store.accounts.doc(USER).get()).data()).toMatchObject({ stripeCustomerId: CUSTOMER, billing: { status: null } });
     },
     'customer.updated': async (store) => {
@@ -65,7 +72,11 @@ describe('applyEvent: every handled fixture type', () => {
     },
     'customer.deleted': async (store) => {
       expect((await store.customers.doc(CUSTOMER).get()).data()?.deleted).toBe(true);
-      expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({ subscriptionId: null, status: null, entitlements: [] });
+      expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({
+        subscriptionId: null,
+        status: null,
+        entitlements: [],
+      });
     },
     'customer.subscription.created': async (store) => {
       const sub = (await store.subscriptions.doc(SUB).get()).data();
@@ -97,7 +108,12 @@ describe('applyEvent: every handled fixture type', () => {
           intervalCount: 1,
         },
       ]);
-      expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({ status: 'active', planId: 'pro', currentPeriodEnd: 1785283200, cancelAtPeriodEnd: true });
+      expect((await store.accounts.doc(USER).get()).data()?.billing).toMatchObject({
+        status: 'active',
+        planId: 'pro',
+        currentPeriodEnd: 1785283200,
+        cancelAtPeriodEnd: true,
+      });
     },
     'customer.subscription.updated': async (store) => {
       expect((await store.subscriptions.doc(SUB).get()).data()?.status).toBe('active');
@@ -120,10 +136,18 @@ describe('applyEvent: every handled fixture type', () => {
       expect((await store.accounts.doc(USER).get()).data()?.billing?.entitlements).toEqual(['pro-features']);
     },
     'invoice.paid': async (store) => {
-      expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({ status: 'paid', subscriptionId: SUB, paymentIssue: null, accountId: USER });
+      expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({
+        status: 'paid',
+        subscriptionId: SUB,
+        paymentIssue: null,
+        accountId: USER,
+      });
     },
     'invoice.payment_failed': async (store) => {
-      expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({ status: 'open', paymentIssue: 'failed' });
+      expect((await store.invoices.doc('in_1Pgc6tB7WZ01zgkWu9fdqL6I').get()).data()).toMatchObject({
+        status: 'open',
+        paymentIssue: 'failed',
+      });
       expect((await store.accounts.doc(USER).get()).data()?.billing?.paymentIssue).toBe('failed');
     },
     'invoice.payment_succeeded': async (store) => {
@@ -190,7 +214,9 @@ describe('applyEvent: exactly once, in order', () => {
       // A redelivery of either is a duplicate; an older event is stale; a newer one applies.
       expect(await applyEvent(deps, first)).toBe('duplicate');
       expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 51 }))).toBe('stale');
-      expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 49, status: 'canceled' }))).toBe('applied');
+      expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 49, status: 'canceled' }))).toBe(
+        'applied',
+      );
       expect((await store.subscriptions.doc(SUB).get()).data()?.status).toBe('canceled');
     }
   });
@@ -218,9 +244,13 @@ describe('applyEvent: exactly once, in order', () => {
 describe('applyEvent: plans across price changes', () => {
   it('keeps the plan of a price whose lookup key moved to a new price, but not of another price without one', async () => {
     const { store, deps } = setup();
-    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100, lookupKey: 'pro_month' }))).toBe('applied');
+    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100, lookupKey: 'pro_month' }))).toBe(
+      'applied',
+    );
     // The operator changed the Pro price with transfer_lookup_key: the old price keeps its id, loses its key.
-    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 90, lookupKey: null }))).toBe('applied');
+    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 90, lookupKey: null }))).toBe(
+      'applied',
+    );
     let sub = (await store.subscriptions.doc(SUB).get()).data();
     expect(sub).toMatchObject({ planId: 'pro', items: [expect.objectContaining({ lookupKey: 'pro_month' })] });
     expect((await store.accounts.doc(USER).get()).data()?.billing?.planId).toBe('pro');
@@ -288,7 +318,11 @@ describe('applyEvent: customers and users', () => {
     expect((await store.customers.doc(CUSTOMER).get()).data()?.accountId).toBe(team);
     expect((await store.subscriptions.doc(SUB).get()).data()?.accountId).toBe(team);
     // The applier keeps the summary even before the app wrote the account: a team, by its id.
-    expect((await store.accounts.doc(team).get()).data()).toMatchObject({ kind: 'team', stripeCustomerId: CUSTOMER, billing: { status: 'active' } });
+    expect((await store.accounts.doc(team).get()).data()).toMatchObject({
+      kind: 'team',
+      stripeCustomerId: CUSTOMER,
+      billing: { status: 'active' },
+    });
     expect((await store.accounts.doc(USER).get()).exists).toBe(false);
   });
 
@@ -380,7 +414,12 @@ describe('applyEvent: the customer index and the user summary', () => {
     reader.subscriptions.set('sub_second', secondSub);
     await applyEvent({ ...deps, logger }, envelope(second));
     expect(several()).toHaveLength(1);
-    expect(several()[0]).toMatchObject({ severity: 'ERROR', customerId: CUSTOMER, accountId: USER, subscriptionIds: [SUB, 'sub_second'].sort() });
+    expect(several()[0]).toMatchObject({
+      severity: 'ERROR',
+      customerId: CUSTOMER,
+      accountId: USER,
+      subscriptionIds: [SUB, 'sub_second'].sort(),
+    });
 
     await applyEvent({ ...deps, logger }, subscriptionEvent('customer.subscription.deleted', { created: NOW - 80 }));
     expect(several()).toHaveLength(1);
@@ -407,11 +446,15 @@ describe('applyEvent: the customer index and the user summary', () => {
     const { store, deps } = setup();
     await applyEvent(deps, subscriptionEvent('customer.subscription.created', { created: NOW - 100 }));
     const before = (await store.accounts.doc(USER).get()).updateTime;
-    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 50, status: 'active' }))).toBe('applied');
+    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 50, status: 'active' }))).toBe(
+      'applied',
+    );
     expect((await store.subscriptions.doc(SUB).get()).data()?.version.created).toBe(NOW - 50);
     expect((await store.accounts.doc(USER).get()).updateTime?.isEqual(before!)).toBe(true);
     // A change that matters is written.
-    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 40, status: 'past_due' }))).toBe('applied');
+    expect(await applyEvent(deps, subscriptionEvent('customer.subscription.updated', { created: NOW - 40, status: 'past_due' }))).toBe(
+      'applied',
+    );
     expect((await store.accounts.doc(USER).get()).data()?.billing?.status).toBe('past_due');
   });
 });
@@ -452,7 +495,13 @@ describe('applyEvent: dropped and unknown events', () => {
 
   it('records an unknown type as ignored and acknowledges it', async () => {
     const { store, deps } = setup();
-    const e = envelope({ id: randomStripeId('evt'), type: 'charge.refunded', created: NOW, livemode: false, data: { object: { id: 'ch_1', customer: CUSTOMER } } });
+    const e = envelope({
+      id: randomStripeId('evt'),
+      type: 'charge.refunded',
+      created: NOW,
+      livemode: false,
+      data: { object: { id: 'ch_1', customer: CUSTOMER } },
+    });
     expect(await applyEvent(deps, e)).toBe('ignored');
     expect((await store.ledger.doc(e.id).get()).data()).toMatchObject({ outcome: 'ignored', objectId: 'ch_1', customerId: CUSTOMER });
   });

@@ -102,7 +102,10 @@ export async function applyEvent(deps: ApplierDeps, event: EventEnvelope): Promi
   });
   if (deps.notifications) {
     await publishNow({ store, publisher: deps.notifications, clock }, notifications).catch((err: unknown) => {
-      deps.logger.warn({ event: 'notifications.publish_deferred', eventId: event.id, count: notifications.length, err }, 'notifications not published now; the minute sweep publishes them');
+      deps.logger.warn(
+        { event: 'notifications.publish_deferred', eventId: event.id, count: notifications.length, err },
+        'notifications not published now; the minute sweep publishes them',
+      );
     });
   }
   return outcome;

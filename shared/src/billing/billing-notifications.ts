@@ -21,7 +21,8 @@ function state(b: BillingSummary): SubscriptionState {
   };
 }
 
-const sameState = (a: SubscriptionState, b: SubscriptionState) => (Object.keys(a) as (keyof SubscriptionState)[]).every((k) => a[k] === b[k]);
+const sameState = (a: SubscriptionState, b: SubscriptionState) =>
+  (Object.keys(a) as (keyof SubscriptionState)[]).every((k) => a[k] === b[k]);
 
 /** An id for the fact: the event's (the same on every redelivery), or a fresh one for a refresh. */
 const factId = (ctx: ApplyContext, what: string) => `${ctx.stamp.eventId ?? `refresh-${randomUUID()}`}:${what}`;
@@ -30,9 +31,15 @@ const occurredAt = (ctx: ApplyContext) => (ctx.stamp.created > 0 ? new Date(ctx.
 export function notifySummaryChange(ctx: ApplyContext, accountId: string, before: BillingSummary | null, after: BillingSummary): void {
   const envelope = { version: 1 as const, accountId, occurredAt: occurredAt(ctx) };
   const [was, now] = [before && state(before), state(after)];
-  if (!was || !sameState(was, now)) ctx.notify({ ...envelope, type: 'subscription.changed', notificationId: factId(ctx, 'subscription.changed'), before: was, after: now });
+  if (!was || !sameState(was, now))
+    ctx.notify({ ...envelope, type: 'subscription.changed', notificationId: factId(ctx, 'subscription.changed'), before: was, after: now });
   if (!sameIds(before?.entitlements ?? [], after.entitlements)) {
-    ctx.notify({ ...envelope, type: 'entitlements.changed', notificationId: factId(ctx, 'entitlements.changed'), entitlements: after.entitlements });
+    ctx.notify({
+      ...envelope,
+      type: 'entitlements.changed',
+      notificationId: factId(ctx, 'entitlements.changed'),
+      entitlements: after.entitlements,
+    });
   }
 }
 
@@ -57,5 +64,13 @@ export function notifyPaymentProblem(
 }
 
 export function notifyTrialEnding(ctx: ApplyContext, accountId: string, subscriptionId: string, trialEnd: number): void {
-  ctx.notify({ type: 'trial.ending', notificationId: factId(ctx, 'trial.ending'), version: 1, accountId, occurredAt: occurredAt(ctx), subscriptionId, trialEnd });
+  ctx.notify({
+    type: 'trial.ending',
+    notificationId: factId(ctx, 'trial.ending'),
+    version: 1,
+    accountId,
+    occurredAt: occurredAt(ctx),
+    subscriptionId,
+    trialEnd,
+  });
 }

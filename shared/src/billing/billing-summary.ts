@@ -9,7 +9,12 @@ export function primarySubscription(subs: readonly SubscriptionDoc[]): Subscript
   const rank = (s: SubscriptionDoc) => (isCurrentSubscriptionStatus(s.status) ? 1 : 0);
   let best: SubscriptionDoc | null = null;
   for (const s of subs) {
-    if (!best || rank(s) > rank(best) || (rank(s) === rank(best) && (s.created > best.created || (s.created === best.created && s.subscriptionId > best.subscriptionId)))) best = s;
+    if (
+      !best ||
+      rank(s) > rank(best) ||
+      (rank(s) === rank(best) && (s.created > best.created || (s.created === best.created && s.subscriptionId > best.subscriptionId)))
+    )
+      best = s;
   }
   return best;
 }

@@ -9,7 +9,11 @@ export type PaymentIssue = NonNullable<InvoiceDoc['paymentIssue']>;
  * payment_failed / payment_action_required raise the issue; a paid or voided invoice clears it;
  * any other event (finalized, marked_uncollectible...) keeps what is stored.
  */
-export function paymentIssueAfter(raised: PaymentIssue | null, invoice: InvoicePayload, current: InvoiceDoc | undefined): PaymentIssue | null {
+export function paymentIssueAfter(
+  raised: PaymentIssue | null,
+  invoice: InvoicePayload,
+  current: InvoiceDoc | undefined,
+): PaymentIssue | null {
   if (invoice.status === 'paid' || invoice.status === 'void') return null;
   return raised ?? current?.paymentIssue ?? null;
 }

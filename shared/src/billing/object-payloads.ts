@@ -10,25 +10,46 @@ import { SubscriptionStatus } from '../model/subscription-status.js';
 import { stripeId, type StripeIdPrefix } from '../stripe/stripe-ids.js';
 
 /** An expandable Stripe field: an id, or the object carrying it. */
-const expandable = (id: z.ZodType<string>) => z.union([id, z.looseObject({ id })]).transform((v): string => (typeof v === 'string' ? v : v.id));
+const expandable = (id: z.ZodType<string>) =>
+  z.union([id, z.looseObject({ id })]).transform((v): string => (typeof v === 'string' ? v : v.id));
 /** An expandable field holding an object of the type `prefix` names. */
 const expandableId = (prefix: StripeIdPrefix) => expandable(stripeId(prefix));
 const unix = z.number().int().nonnegative();
-const metadata = z.record(z.string(), z.string()).nullish().transform((m) => m ?? {});
+const metadata = z
+  .record(z.string(), z.string())
+  .nullish()
+  .transform((m) => m ?? {});
 
 export const PricePayload = z.object({
   id: z.string(),
-  lookup_key: z.string().nullish().transform((v) => v ?? null),
-  product: expandable(z.string()).nullish().transform((v) => v ?? null),
+  lookup_key: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  product: expandable(z.string())
+    .nullish()
+    .transform((v) => v ?? null),
   /** Null for tiered or custom-amount prices. */
-  unit_amount: z.number().int().nullish().transform((v) => v ?? null),
-  currency: z.string().nullish().transform((v) => v ?? null),
+  unit_amount: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? null),
+  currency: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   /** `plan` names the catalog plan of a price made without a catalog lookup key (subscription-doc.ts). */
   metadata,
   recurring: z
     .object({
       interval: BillingInterval,
-      interval_count: z.number().int().positive().nullish().transform((v) => v ?? 1),
+      interval_count: z
+        .number()
+        .int()
+        .positive()
+        .nullish()
+        .transform((v) => v ?? 1),
       meter: z.string().nullish(),
       usage_type: z.string().nullish(),
     })
@@ -69,7 +90,10 @@ export type SubscriptionPayload = z.infer<typeof SubscriptionPayload>;
 export const CustomerPayload = z.object({
   id: stripeId('cus'),
   deleted: z.boolean().optional(),
-  email: z.string().nullish().transform((v) => v ?? null),
+  email: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   livemode: z.boolean().optional(),
   metadata,
 });
@@ -87,21 +111,32 @@ export const InvoicePayload = z.object({
   created: unix,
   period_start: unix,
   period_end: unix,
-  hosted_invoice_url: z.string().nullish().transform((v) => v ?? null),
-  invoice_pdf: z.string().nullish().transform((v) => v ?? null),
+  hosted_invoice_url: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  invoice_pdf: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   // Since 2025-03-31.basil the subscription lives here, not in `invoice.subscription`.
-  parent: z
-    .object({ subscription_details: z.object({ subscription: expandableId('sub').nullish() }).nullish() })
-    .nullish(),
+  parent: z.object({ subscription_details: z.object({ subscription: expandableId('sub').nullish() }).nullish() }).nullish(),
 });
 export type InvoicePayload = z.infer<typeof InvoicePayload>;
 
 export const CheckoutSessionPayload = z.object({
   id: stripeId('cs'),
   mode: z.string(),
-  customer: expandableId('cus').nullish().transform((v) => v ?? null),
-  subscription: expandableId('sub').nullish().transform((v) => v ?? null),
-  client_reference_id: z.string().nullish().transform((v) => v ?? null),
+  customer: expandableId('cus')
+    .nullish()
+    .transform((v) => v ?? null),
+  subscription: expandableId('sub')
+    .nullish()
+    .transform((v) => v ?? null),
+  client_reference_id: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   metadata,
 });
 export type CheckoutSessionPayload = z.infer<typeof CheckoutSessionPayload>;

@@ -57,12 +57,12 @@ describe('processEventMessage retry policy', () => {
     e.livemode = true;
     const result = await processEventMessage(deps, message(e, { eventId: e.id, type: e.type }));
     expect(result).toMatchObject({ kind: 'dead_lettered', eventId: e.id });
-    expect(dlq.sent[0]?.attributes).toMatchObject({ eventId: e.id, type: e.type, });
+    expect(dlq.sent[0]?.attributes).toMatchObject({ eventId: e.id, type: e.type });
     expect(dlq.sent[0]?.attributes['reason']).toMatch(/livemode/);
     expect(lines.find((l) => l['event'] === 'stripe_event.dead_lettered')).toMatchObject({ severity: 'ERROR', eventId: e.id });
   });
 
-  it("logs an applied event with the customer id read from the event, even when the message has no attributes", async () => {
+  it('logs an applied event with the customer id read from the event, even when the message has no attributes', async () => {
     const { deps, lines } = setup(recordingPublisher());
     const e = fixtureEvent('customer.updated');
     e.id = randomStripeId('evt');
@@ -76,7 +76,13 @@ describe('processEventMessage retry policy', () => {
   it('dead-letters a schema-invalid object of a handled type', async () => {
     const dlq = recordingPublisher();
     const { deps } = setup(dlq);
-    const e = { id: randomStripeId('evt'), type: 'customer.subscription.updated', created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: 'sub_x' } } };
+    const e = {
+      id: randomStripeId('evt'),
+      type: 'customer.subscription.updated',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object: { id: 'sub_x' } },
+    };
     const result = await processEventMessage(deps, message(e));
     expect(result.kind === 'dead_lettered' && result.reason).toMatch(/unreadable subscription/);
   });
@@ -100,7 +106,13 @@ describe('processEventMessage retry policy', () => {
     const dlq = recordingPublisher();
     const { deps, lines } = setup(dlq);
     // A well-formed event whose ledger entry cannot be stored: its type alone is over Firestore's 1 MiB document limit.
-    const e = { id: randomStripeId('evt'), type: `x.${'y'.repeat(1_100_000)}`, created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: randomStripeId('cus'), object: 'customer' } } };
+    const e = {
+      id: randomStripeId('evt'),
+      type: `x.${'y'.repeat(1_100_000)}`,
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object: { id: randomStripeId('cus'), object: 'customer' } },
+    };
     const result = await processEventMessage(deps, message(e));
     expect(result.kind === 'dead_lettered' && result.reason).toMatch(/^Firestore refused the write: 3 INVALID_ARGUMENT/);
     expect(dlq.sent).toHaveLength(1);

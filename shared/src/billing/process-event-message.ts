@@ -23,7 +23,8 @@ export interface MessageDeps extends ApplierDeps {
   lanes: CustomerLanes;
 }
 
-export type MessageResult = { kind: 'processed'; eventId: string; outcome: ApplyOutcome } | { kind: 'dead_lettered'; eventId: string | null; reason: string };
+export type MessageResult =
+  { kind: 'processed'; eventId: string; outcome: ApplyOutcome } | { kind: 'dead_lettered'; eventId: string | null; reason: string };
 
 /**
  * The one place a failure is judged: the reason to dead-letter it now, or null to throw it (retry).
@@ -32,7 +33,8 @@ export type MessageResult = { kind: 'processed'; eventId: string; outcome: Apply
  */
 export function permanentFailureReason(err: unknown): string | null {
   if (err instanceof PermanentError) return err.message;
-  if (classifyFirestoreError(err) === 'permanent') return `Firestore refused the write: ${err instanceof Error ? err.message : String(err)}`;
+  if (classifyFirestoreError(err) === 'permanent')
+    return `Firestore refused the write: ${err instanceof Error ? err.message : String(err)}`;
   return null;
 }
 
@@ -42,13 +44,22 @@ export async function processEventMessage(deps: MessageDeps, message: PublishedM
   try {
     const parsed = parseEventMessage(message.data);
     event = parsed;
-    if (parsed.livemode !== deps.livemode) throw new PermanentError(`livemode ${parsed.livemode} event in a livemode ${deps.livemode} deployment`);
+    if (parsed.livemode !== deps.livemode)
+      throw new PermanentError(`livemode ${parsed.livemode} event in a livemode ${deps.livemode} deployment`);
     // From the event itself, not the message attributes (a replayed or hand-published message may lack them).
     const { customerId } = eventObjectIds(parsed);
     const outcome = await deps.lanes.run(customerId ?? parsed.id, () => applyEvent(deps, parsed));
     const fields = { eventId: event.id, type: event.type, created: event.created, outcome, customerId };
-    if (outcome === 'unmapped') logger.warn({ event: 'stripe_event.customer_unmapped', ...fields }, 'no user maps to this Stripe customer; object stored without a user');
-    else if (outcome === 'expired') logger.warn({ event: 'stripe_event.expired', ...fields, maxEventAgeSeconds: deps.maxEventAgeSeconds }, 'event older than the maximum age dropped');
+    if (outcome === 'unmapped')
+      logger.warn(
+        { event: 'stripe_event.customer_unmapped', ...fields },
+        'no user maps to this Stripe customer; object stored without a user',
+      );
+    else if (outcome === 'expired')
+      logger.warn(
+        { event: 'stripe_event.expired', ...fields, maxEventAgeSeconds: deps.maxEventAgeSeconds },
+        'event older than the maximum age dropped',
+      );
     else logger.info({ event: 'stripe_event.applied', ...fields }, 'stripe event processed');
     // The console's "last event applied" and apply lag (throttled; never fails the event).
     await noteEventApplied(deps, event, outcome);
@@ -57,13 +68,19 @@ export async function processEventMessage(deps: MessageDeps, message: PublishedM
     const eventId = event?.id ?? message.attributes['eventId'] ?? null;
     const permanent = permanentFailureReason(err);
     if (permanent === null) {
-      logger.warn({ event: 'stripe_event.retry', eventId, type: event?.type ?? message.attributes['type'] ?? null, err }, 'stripe event failed; Pub/Sub will redeliver');
+      logger.warn(
+        { event: 'stripe_event.retry', eventId, type: event?.type ?? message.attributes['type'] ?? null, err },
+        'stripe event failed; Pub/Sub will redeliver',
+      );
       throw err;
     }
     const reason = permanent.slice(0, 1024);
     // Throws if the publish fails: then Pub/Sub redelivers and we try again.
     await deps.deadLetter.publish({ data: message.data, attributes: { ...message.attributes, reason } });
-    logger.error({ event: 'stripe_event.dead_lettered', eventId, type: event?.type ?? message.attributes['type'] ?? null, reason }, `stripe event ${eventId ?? '(unparsable)'} dead-lettered`);
+    logger.error(
+      { event: 'stripe_event.dead_lettered', eventId, type: event?.type ?? message.attributes['type'] ?? null, reason },
+      `stripe event ${eventId ?? '(unparsable)'} dead-lettered`,
+    );
     return { kind: 'dead_lettered', eventId, reason };
   }
 }

@@ -28,7 +28,11 @@ export interface RefreshResult {
   billing: BillingSummary | null;
 }
 
-export async function refreshSubscription(deps: RefreshDeps, subscriptionId: string, opts: { accountIdHint?: string; livemode: boolean }): Promise<RefreshResult> {
+export async function refreshSubscription(
+  deps: RefreshDeps,
+  subscriptionId: string,
+  opts: { accountIdHint?: string; livemode: boolean },
+): Promise<RefreshResult> {
   const now = Timestamp.fromMillis(deps.clock.now());
   return runVersioned(deps.store.db, { eventId: null, created: 0 }, async (v) => {
     // Notifications of a change this refresh finds go to the outbox with it; the usage reporter's
@@ -43,7 +47,11 @@ export async function refreshSubscription(deps: RefreshDeps, subscriptionId: str
     const written = await ctx.tx.get(ref);
     if (!written) throw new Error('unreachable: the subscription was staged above');
     const customerId = written.customerId;
-    const accountId = await resolveAccountId(ctx, customerId, { hint: opts.accountIdHint ?? null, livemode: opts.livemode, fetchIfMissing: true });
+    const accountId = await resolveAccountId(ctx, customerId, {
+      hint: opts.accountIdHint ?? null,
+      livemode: opts.livemode,
+      fetchIfMissing: true,
+    });
     if (accountId) ctx.tx.set(ref, { ...written, accountId });
     const billing = await stageCustomerChange(ctx, customerId, accountId);
     return { subscription: accountId ? { ...written, accountId } : written, billing };

@@ -112,7 +112,18 @@ async function stageBillingSummary(ctx: ApplyContext, customerId: string, accoun
   if (account) tx.update(accountRef, { billing, listing, stripeCustomerId: customerId, updatedAt: ctx.now });
   // No account document: a customer whose account was never created or not yet migrated; its user's
   // first request finds the billing already there.
-  else tx.set(accountRef, { accountId, kind: accountKindOf(accountId), name: null, email: null, stripeCustomerId: customerId, billing, listing, createdAt: ctx.now, updatedAt: ctx.now });
+  else
+    tx.set(accountRef, {
+      accountId,
+      kind: accountKindOf(accountId),
+      name: null,
+      email: null,
+      stripeCustomerId: customerId,
+      billing,
+      listing,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    });
   return billing;
 }
 
@@ -122,7 +133,12 @@ async function stageBillingSummary(ctx: ApplyContext, customerId: string, accoun
  * ERROR (alerted) with every event of the customer until one is canceled; logged from inside the
  * transaction, so a retried attempt may log it twice.
  */
-function warnOfSeveralLiveSubscriptions(ctx: ApplyContext, customerId: string, accountId: string, subscriptions: readonly SubscriptionDoc[]): void {
+function warnOfSeveralLiveSubscriptions(
+  ctx: ApplyContext,
+  customerId: string,
+  accountId: string,
+  subscriptions: readonly SubscriptionDoc[],
+): void {
   const live = subscriptions.filter((s) => isCurrentSubscriptionStatus(s.status)).map((s) => s.subscriptionId);
   if (live.length < 2) return;
   ctx.logger.error(

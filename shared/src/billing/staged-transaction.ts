@@ -10,8 +10,7 @@
 import type { DocumentReference, Query, Transaction, UpdateData } from '@google-cloud/firestore';
 
 type StagedWrite =
-  | { kind: 'set'; ref: DocumentReference<never>; data: unknown }
-  | { kind: 'update'; ref: DocumentReference<never>; data: unknown };
+  { kind: 'set'; ref: DocumentReference<never>; data: unknown } | { kind: 'update'; ref: DocumentReference<never>; data: unknown };
 
 export class StagedTransaction {
   readonly #tx: Transaction;
@@ -47,7 +46,11 @@ export class StagedTransaction {
     for (const ref of refs) if (!this.#reads.has(ref.path) && !this.#writes.has(ref.path)) unique.set(ref.path, ref);
     if (unique.size === 0) return;
     const all = this.#tx.getAll(...unique.values());
-    for (const [path] of unique) this.#reads.set(path, all.then((snaps) => snaps.find((snap) => snap.ref.path === path)?.data()));
+    for (const [path] of unique)
+      this.#reads.set(
+        path,
+        all.then((snaps) => snaps.find((snap) => snap.ref.path === path)?.data()),
+      );
     await all;
   }
 
@@ -61,7 +64,11 @@ export class StagedTransaction {
   async queryDocs<T>(query: Query<T>, collectionPath: string, matches: (doc: T) => boolean): Promise<T[]> {
     this.#assertOpen();
     const found = await query.get();
-    return this.docsOf(found.docs.map((d) => d.ref), collectionPath, matches);
+    return this.docsOf(
+      found.docs.map((d) => d.ref),
+      collectionPath,
+      matches,
+    );
   }
 
   /**
@@ -78,7 +85,8 @@ export class StagedTransaction {
       if (doc !== undefined && matches(doc)) out.set(ref.path, doc);
     }
     for (const [path, w] of this.#writes) {
-      if (w.kind !== 'set' || !path.startsWith(`${collectionPath}/`) || path.split('/').length !== collectionPath.split('/').length + 1) continue;
+      if (w.kind !== 'set' || !path.startsWith(`${collectionPath}/`) || path.split('/').length !== collectionPath.split('/').length + 1)
+        continue;
       const doc = w.data as T;
       if (matches(doc)) out.set(path, doc);
       else out.delete(path);

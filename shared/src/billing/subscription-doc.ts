@@ -27,8 +27,15 @@ function metadataPlan(item: Item): PlanId | null {
  * negotiated for one customer, a price adopted from before the catalog), which have no catalog
  * lookup key: without it their subscribers would have no plan and no access.
  */
-export function subscriptionDoc(sub: SubscriptionPayload, accountId: string | null, version: Version, now: Timestamp, current?: SubscriptionDoc): SubscriptionDoc {
-  const lookupKeyOf = (item: Item): string | null => item.price.lookup_key ?? current?.items.find((stored) => stored.priceId === item.price.id)?.lookupKey ?? null;
+export function subscriptionDoc(
+  sub: SubscriptionPayload,
+  accountId: string | null,
+  version: Version,
+  now: Timestamp,
+  current?: SubscriptionDoc,
+): SubscriptionDoc {
+  const lookupKeyOf = (item: Item): string | null =>
+    item.price.lookup_key ?? current?.items.find((stored) => stored.priceId === item.price.id)?.lookupKey ?? null;
   const licensed = sub.items.data.find((i) => !isMetered(i)) ?? null;
   const periodItem = licensed ?? sub.items.data[0] ?? null;
   const lookupKey = licensed ? lookupKeyOf(licensed) : null;

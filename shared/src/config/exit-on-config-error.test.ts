@@ -49,9 +49,13 @@ describe('exitOnConfigError', () => {
   it('lets any other error through: only bad configuration is a start-up refusal', () => {
     const io = captureIo();
     expect(() =>
-      exitOnConfigError('svc', () => {
-        throw new TypeError('bug');
-      }, io),
+      exitOnConfigError(
+        'svc',
+        () => {
+          throw new TypeError('bug');
+        },
+        io,
+      ),
     ).toThrow(TypeError);
     expect(io.lines).toEqual([]);
   });

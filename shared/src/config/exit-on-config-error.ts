@@ -20,7 +20,13 @@ export function exitOnConfigError<T>(service: string, load: () => T, io: ConfigF
     return load();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    const line = { severity: 'CRITICAL', event: 'config.invalid', service, message: `${service}: invalid configuration, refusing to start`, problems: err.problems };
+    const line = {
+      severity: 'CRITICAL',
+      event: 'config.invalid',
+      service,
+      message: `${service}: invalid configuration, refusing to start`,
+      problems: err.problems,
+    };
     io.write(`${JSON.stringify(line)}\n`);
     return io.exit(1);
   }

@@ -25,6 +25,10 @@ export function checkKeyMatchesLivemode(env: { STRIPE_SECRET_KEY: string; STRIPE
   if (!parsedKeys(ctx)('STRIPE_SECRET_KEY', 'STRIPE_LIVEMODE')) return;
   const live = isLiveKey(env.STRIPE_SECRET_KEY);
   if (live !== env.STRIPE_LIVEMODE) {
-    ctx.addIssue({ code: 'custom', path: ['STRIPE_LIVEMODE'], message: `is ${env.STRIPE_LIVEMODE} but STRIPE_SECRET_KEY is a ${live ? 'live' : 'test'} key` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['STRIPE_LIVEMODE'],
+      message: `is ${env.STRIPE_LIVEMODE} but STRIPE_SECRET_KEY is a ${live ? 'live' : 'test'} key`,
+    });
   }
 }

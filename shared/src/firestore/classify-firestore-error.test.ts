@@ -19,7 +19,8 @@ async function failureOf(write: () => Promise<unknown>): Promise<unknown> {
   throw new Error('the write succeeded');
 }
 
-const grpcError = (name: GrpcStatusName, message = `${GrpcStatus[name]} ${name}: injected`) => Object.assign(new Error(message), { code: GrpcStatus[name] });
+const grpcError = (name: GrpcStatusName, message = `${GrpcStatus[name]} ${name}: injected`) =>
+  Object.assign(new Error(message), { code: GrpcStatus[name] });
 
 describe('classifyFirestoreError', () => {
   it('calls the emulator refusing a path made of a non-Stripe id (customers/../../x) permanent', async () => {
@@ -29,7 +30,12 @@ describe('classifyFirestoreError', () => {
   });
 
   it('calls the emulator refusing a document over 1 MiB permanent', async () => {
-    const err = await failureOf(() => db.collection('big').doc('a').set({ text: 'x'.repeat(1_100_000) }));
+    const err = await failureOf(() =>
+      db
+        .collection('big')
+        .doc('a')
+        .set({ text: 'x'.repeat(1_100_000) }),
+    );
     expect(grpcStatusOf(err)).toBe(GrpcStatus.INVALID_ARGUMENT);
     expect(classifyFirestoreError(err)).toBe('permanent');
   });
@@ -40,11 +46,20 @@ describe('classifyFirestoreError', () => {
   });
 
   it('retries the expired transaction that Firestore reports as INVALID_ARGUMENT, as the SDK does', () => {
-    expect(classifyFirestoreError(grpcError('INVALID_ARGUMENT', '3 INVALID_ARGUMENT: The referenced transaction has expired or is no longer valid.'))).toBe('transient');
+    expect(
+      classifyFirestoreError(
+        grpcError('INVALID_ARGUMENT', '3 INVALID_ARGUMENT: The referenced transaction has expired or is no longer valid.'),
+      ),
+    ).toBe('transient');
   });
 
   it('leaves errors that are not gRPC errors to be retried (Stripe, network, anything else)', () => {
-    const stripeError = new Stripe.errors.StripeInvalidRequestError({ message: 'No such customer', type: 'invalid_request_error', code: 'resource_missing', statusCode: 404 });
+    const stripeError = new Stripe.errors.StripeInvalidRequestError({
+      message: 'No such customer',
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      statusCode: 404,
+    });
     expect(grpcStatusOf(stripeError)).toBeUndefined();
     expect(classifyFirestoreError(stripeError)).toBe('transient');
     expect(classifyFirestoreError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe('transient');

@@ -130,7 +130,11 @@ describe("document cache, 'snapshot' first load", () => {
     expect(cache.stats()).toEqual({ size: 1, hits: 23, loads: 1 });
 
     await write('a', { n: 2 });
-    const ms = await eventually(() => cache.get('a'), (v) => v?.n === 2, LIVE_UPDATE_MS);
+    const ms = await eventually(
+      () => cache.get('a'),
+      (v) => v?.n === 2,
+      LIVE_UPDATE_MS,
+    );
     expect(ms).toBeLessThan(LIVE_UPDATE_MS);
     expect(counts.opened).toBe(1);
   });
@@ -139,7 +143,11 @@ describe("document cache, 'snapshot' first load", () => {
     const { cache, write, counts } = setup();
     expect(await cache.get('later')).toBeNull();
     await write('later', { n: 7 });
-    await eventually(() => cache.get('later'), (v) => v?.n === 7, LIVE_UPDATE_MS);
+    await eventually(
+      () => cache.get('later'),
+      (v) => v?.n === 7,
+      LIVE_UPDATE_MS,
+    );
     expect(counts.opened).toBe(1);
   });
 
@@ -178,7 +186,11 @@ describe("document cache, 'snapshot' first load", () => {
     await write('bad', { n: 3 });
     expect(await cache.get('bad')).toEqual({ n: 3 });
     await write('bad', { n: 'four' }); // goes bad while cached: dropped, the next get reports it
-    await eventually(() => cache.stats().size, (size) => size === 0, LIVE_UPDATE_MS);
+    await eventually(
+      () => cache.stats().size,
+      (size) => size === 0,
+      LIVE_UPDATE_MS,
+    );
     await expect(cache.get('bad')).rejects.toThrow(MalformedDocumentError);
   });
 
@@ -266,7 +278,11 @@ describe("document cache, 'read' first load", () => {
     expect(await Promise.all([cache.get('k'), cache.get('k')])).toEqual([{ n: 1 }, { n: 1 }]);
     expect(counts).toEqual({ reads: 3, opened: 1, closed: 0 });
     await write('k', { n: 2 });
-    await eventually(() => cache.get('k'), (v) => v?.n === 2, LIVE_UPDATE_MS);
+    await eventually(
+      () => cache.get('k'),
+      (v) => v?.n === 2,
+      LIVE_UPDATE_MS,
+    );
     expect(counts.reads).toBe(3);
   });
 
@@ -274,9 +290,17 @@ describe("document cache, 'read' first load", () => {
     const { db, cache, write, openListeners } = setup({ firstLoad: 'read', keep: exists });
     await write('gone', { n: 1 });
     await cache.get('gone');
-    await eventually(() => openListeners(), (n) => n === 1, LIVE_UPDATE_MS);
+    await eventually(
+      () => openListeners(),
+      (n) => n === 1,
+      LIVE_UPDATE_MS,
+    );
     await db.collection('counters').doc('gone').delete();
-    await eventually(() => cache.stats().size, (size) => size === 0, LIVE_UPDATE_MS);
+    await eventually(
+      () => cache.stats().size,
+      (size) => size === 0,
+      LIVE_UPDATE_MS,
+    );
     expect(openListeners()).toBe(0);
   });
 
@@ -297,7 +321,11 @@ describe("document cache, 'read' first load", () => {
     await bounded.write('p', { n: 1 });
     bounded.hold(); // never released
     await bounded.cache.get('p');
-    await eventually(() => bounded.counts.opened, (n) => n === 1, LIVE_UPDATE_MS);
+    await eventually(
+      () => bounded.counts.opened,
+      (n) => n === 1,
+      LIVE_UPDATE_MS,
+    );
     const started = Date.now();
     await bounded.cache.close();
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);

@@ -143,9 +143,16 @@ export function createDocumentCache<T>(opts: DocumentCacheOptions<T>): DocumentC
       (err) => {
         opened();
         if (!(err instanceof MalformedDocumentError)) {
-          logger.warn({ event: `${name}.listener_failed`, ...idFields(id), err }, 'document listener failed; entry dropped, the next get loads again');
+          logger.warn(
+            { event: `${name}.listener_failed`, ...idFields(id), err },
+            'document listener failed; entry dropped, the next get loads again',
+          );
         }
-        fail(id, entry, err instanceof MalformedDocumentError ? err : new TransientError(`${describe(id)} listener failed`, { cause: err }));
+        fail(
+          id,
+          entry,
+          err instanceof MalformedDocumentError ? err : new TransientError(`${describe(id)} listener failed`, { cause: err }),
+        );
       },
     );
     entry.unsubscribe = unsubscribe;
@@ -169,7 +176,10 @@ export function createDocumentCache<T>(opts: DocumentCacheOptions<T>): DocumentC
       since: now,
       lastAccess: now,
     };
-    entry.loadTimer = setTimeout(() => fail(id, entry, new TransientError(`${describe(id)} did not load within ${loadTimeoutMs} ms`)), loadTimeoutMs);
+    entry.loadTimer = setTimeout(
+      () => fail(id, entry, new TransientError(`${describe(id)} did not load within ${loadTimeoutMs} ms`)),
+      loadTimeoutMs,
+    );
     entries.set(id, entry);
     if (opts.firstLoad === 'snapshot') {
       listen(id, entry);

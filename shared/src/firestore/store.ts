@@ -1,7 +1,15 @@
 // The one typed store: every collection the product reads or writes, named once, each behind a
 // converter that parses (model/*), so code past a read trusts the shape. Nothing else builds a
 // Firestore path. The README's "Data model" section describes each document and who writes it.
-import type { CollectionReference, DocumentData, DocumentReference, DocumentSnapshot, Firestore, Query, Transaction } from '@google-cloud/firestore';
+import type {
+  CollectionReference,
+  DocumentData,
+  DocumentReference,
+  DocumentSnapshot,
+  Firestore,
+  Query,
+  Transaction,
+} from '@google-cloud/firestore';
 import type { z } from 'zod';
 import { ApiKeyDoc } from '../model/api-key-documents.js';
 import { Collection } from '../model/collections.js';
@@ -35,8 +43,10 @@ export function createStore(db: Firestore) {
     membershipsOfUser: (userId: string): Query<MembershipDoc> => memberships.where('userId', '==', userId),
     membersOfAccount: (accountId: string): Query<MembershipDoc> => memberships.where('accountId', '==', accountId),
     invitations,
-    pendingInvitationsOfAccount: (accountId: string): Query<InvitationDoc> => invitations.where('accountId', '==', accountId).where('status', '==', 'pending'),
-    pendingInvitationsForEmail: (email: string): Query<InvitationDoc> => invitations.where('email', '==', email).where('status', '==', 'pending'),
+    pendingInvitationsOfAccount: (accountId: string): Query<InvitationDoc> =>
+      invitations.where('accountId', '==', accountId).where('status', '==', 'pending'),
+    pendingInvitationsForEmail: (email: string): Query<InvitationDoc> =>
+      invitations.where('email', '==', email).where('status', '==', 'pending'),
     legacyUsers: typed(db, Collection.legacyUsers, LegacyUserDoc),
     customers: typed(db, Collection.customers, CustomerDoc),
     subscriptions,
@@ -58,7 +68,12 @@ export function createStore(db: Firestore) {
       db.collection(Collection.legacyUsers).doc(userId).collection(Collection.usage).withConverter(usageConverter),
     /** `accounts/{accountId}/usage/{feature}_{periodStart}`: one quota counter (model/usage-documents.ts). */
     usageCounter: (accountId: string, feature: MeteredFeature, periodStart: number): DocumentReference<UsageCounterDoc> =>
-      db.collection(Collection.accounts).doc(accountId).collection(Collection.usage).doc(`${feature}_${periodStart}`).withConverter(usageConverter),
+      db
+        .collection(Collection.accounts)
+        .doc(accountId)
+        .collection(Collection.usage)
+        .doc(`${feature}_${periodStart}`)
+        .withConverter(usageConverter),
     subscriptionsOfCustomer: (customerId: string): Query<SubscriptionDoc> => subscriptions.where('customerId', '==', customerId),
     /** Invoices that still carry a payment problem (the billing page banner). */
     invoicesWithPaymentIssue: (customerId: string): Query<InvoiceDoc> =>
@@ -67,9 +82,11 @@ export function createStore(db: Firestore) {
     adminAudit,
     revenueMonths: typed(db, Collection.revenueMonths, RevenueMonthDoc),
     /** The usage reporter's last run (functions/src/report-usage). */
-    usageReporterStatus: (): DocumentReference<UsageReporterStatusDoc> => db.collection(Collection.opsStatus).doc('usage_reporter').withConverter(zodConverter(UsageReporterStatusDoc)),
+    usageReporterStatus: (): DocumentReference<UsageReporterStatusDoc> =>
+      db.collection(Collection.opsStatus).doc('usage_reporter').withConverter(zodConverter(UsageReporterStatusDoc)),
     /** The applier's heartbeat: the newest event an instance applied (written at most once a minute per instance). */
-    applierStatus: (): DocumentReference<ApplierStatusDoc> => db.collection(Collection.opsStatus).doc('applier').withConverter(zodConverter(ApplierStatusDoc)),
+    applierStatus: (): DocumentReference<ApplierStatusDoc> =>
+      db.collection(Collection.opsStatus).doc('applier').withConverter(zodConverter(ApplierStatusDoc)),
     /** Every quota counter of an account (`accounts/{accountId}/usage`), for the operator console. */
     usageCountersOfAccount: (accountId: string): CollectionReference<UsageCounterDoc> =>
       db.collection(Collection.accounts).doc(accountId).collection(Collection.usage).withConverter(usageConverter),
@@ -82,7 +99,11 @@ export type Store = ReturnType<typeof createStore>;
  * document type, but each reference keeps its own converter, so each snapshot is already parsed
  * as its reference's type: the casts only restore what the SDK's signature forgets.
  */
-export async function getPair<A, B>(tx: Transaction, a: DocumentReference<A>, b: DocumentReference<B>): Promise<[A | undefined, B | undefined]> {
+export async function getPair<A, B>(
+  tx: Transaction,
+  a: DocumentReference<A>,
+  b: DocumentReference<B>,
+): Promise<[A | undefined, B | undefined]> {
   const [snapA, snapB] = await tx.getAll<unknown, DocumentData>(a, b);
   return [(snapA as DocumentSnapshot<A> | undefined)?.data(), (snapB as DocumentSnapshot<B> | undefined)?.data()];
 }

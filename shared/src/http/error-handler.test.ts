@@ -32,7 +32,10 @@ describe('errorHandler', () => {
       throw new AppError('upstream_unavailable', 'Try again later', {}, { cause: new Error('db down') });
     });
     app.get('/stripe-down', () => {
-      throw new TransientError('Stripe unavailable for invoice list (500 api_error)', { cause: new Error('stripe says 500'), retryAfterSeconds: 7 });
+      throw new TransientError('Stripe unavailable for invoice list (500 api_error)', {
+        cause: new Error('stripe says 500'),
+        retryAfterSeconds: 7,
+      });
     });
     app.get('/items/:id', (_req, res) => {
       res.json({ ok: true });
@@ -81,7 +84,11 @@ describe('errorHandler', () => {
   });
 
   it('maps body-parser errors: 413 above the limit, 400 for malformed JSON', async () => {
-    const big = await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(100) }) });
+    const big = await fetch(`${base}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ x: 'y'.repeat(100) }),
+    });
     expect(big.status).toBe(413);
     expect(await big.json()).toEqual({ error: { code: 'payload_too_large', message: 'Request body too large' } });
     const malformed = await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
@@ -94,7 +101,9 @@ describe('errorHandler', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('7');
     const text = await res.text();
-    expect(JSON.parse(text)).toEqual({ error: { code: 'upstream_unavailable', message: 'Temporarily unavailable, retry later', retryAfterSeconds: 7 } });
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'upstream_unavailable', message: 'Temporarily unavailable, retry later', retryAfterSeconds: 7 },
+    });
     expect(text).not.toContain('Stripe'); // what failed upstream stays in the log
     const entries = logs.lines.filter((l) => JSON.stringify(l['err'] ?? null).includes('invoice list'));
     expect(entries.map((l) => [l['event'], l['code'], l['severity']])).toEqual([['http.app_error', 'upstream_unavailable', 'WARNING']]);

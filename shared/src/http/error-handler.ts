@@ -20,7 +20,12 @@ export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof TransientError) {
     const { retryAfterSeconds } = err;
-    return new AppError('upstream_unavailable', 'Temporarily unavailable, retry later', { retryAfterSeconds }, { cause: err, retryAfterSeconds });
+    return new AppError(
+      'upstream_unavailable',
+      'Temporarily unavailable, retry later',
+      { retryAfterSeconds },
+      { cause: err, retryAfterSeconds },
+    );
   }
   if (typeof err !== 'object' || err === null) return undefined;
   const { status, type, expose } = err as HttpErrorFields;

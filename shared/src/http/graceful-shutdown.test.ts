@@ -10,7 +10,8 @@ describe('listenWithGracefulShutdown', () => {
     let slowResponse: ServerResponse | undefined;
     const handle = await listenWithGracefulShutdown(
       (req, res) => {
-        if (req.url === '/slow') slowResponse = res; // answered by the test, after shutdown began
+        if (req.url === '/slow')
+          slowResponse = res; // answered by the test, after shutdown began
         else res.end('fast');
       },
       0,

@@ -61,19 +61,28 @@ describe('requestLogging', () => {
     const access = lines.filter((l) => l['event'] === 'http.request');
     expect(access.map((l) => (l['httpRequest'] as { requestUrl: string }).requestUrl)).toEqual(['/quiet', '/noted']);
     expect(access.every((l) => l['logging.googleapis.com/trace'] === 'projects/demo-logs/traces/abc123')).toBe(true);
-    expect(lines.find((l) => l['event'] === 'test.noted')).toMatchObject({ 'logging.googleapis.com/trace': 'projects/demo-logs/traces/abc123' });
+    expect(lines.find((l) => l['event'] === 'test.noted')).toMatchObject({
+      'logging.googleapis.com/trace': 'projects/demo-logs/traces/abc123',
+    });
   });
 
   it('puts the trace of the incoming traceparent on the handler line, a domain line and the access line, and none on a request without one', async () => {
     const { base, lines } = await serve(undefined);
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const post = (headers: Record<string, string>) => fetch(`${base}/domain`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"a":1}' });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${base}/domain`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"a":1}' });
     await Promise.all([post({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` }), post({})]);
     await settle();
     const traced = lines.filter((l) => l['logging.googleapis.com/trace'] === `projects/demo-logs/traces/${traceId}`);
     expect(traced.map((l) => l['event']).sort()).toEqual(['http.request', 'test.domain', 'test.handler']);
-    for (const line of traced) expect(line).toMatchObject({ 'logging.googleapis.com/spanId': '00f067aa0ba902b7', 'logging.googleapis.com/trace_sampled': true });
-    expect(lines.filter((l) => !('logging.googleapis.com/trace' in l)).map((l) => l['event']).sort()).toEqual(['http.request', 'test.domain', 'test.handler']);
+    for (const line of traced)
+      expect(line).toMatchObject({ 'logging.googleapis.com/spanId': '00f067aa0ba902b7', 'logging.googleapis.com/trace_sampled': true });
+    expect(
+      lines
+        .filter((l) => !('logging.googleapis.com/trace' in l))
+        .map((l) => l['event'])
+        .sort(),
+    ).toEqual(['http.request', 'test.domain', 'test.handler']);
   });
 
   it('with accessLines false writes only what handlers log', async () => {
@@ -90,7 +99,12 @@ describe('requestLogging', () => {
     await fetch(`${base}/quiet`);
     await expect(fetch(`${base}/hang`, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
     await settle();
-    const access = lines.filter((l) => l['event'] === 'http.request').map((l) => (l['httpRequest'] as { requestUrl: string; status: number }));
-    expect(access).toEqual([expect.objectContaining({ requestUrl: '/quiet', status: 200 }), expect.objectContaining({ requestUrl: '/hang', status: 499 })]);
+    const access = lines
+      .filter((l) => l['event'] === 'http.request')
+      .map((l) => l['httpRequest'] as { requestUrl: string; status: number });
+    expect(access).toEqual([
+      expect.objectContaining({ requestUrl: '/quiet', status: 200 }),
+      expect.objectContaining({ requestUrl: '/hang', status: 499 }),
+    ]);
   });
 });

@@ -50,35 +50,40 @@ export function requestLogging(opts: RequestLoggingOptions): RequestHandler {
       return;
     }
     const parent = traceFromHeaders({ traceparent: req.get('traceparent'), cloudTrace: req.get('x-cloud-trace-context') });
-    runInScope(opts.projectId, req.method, { kind: 'server', parent, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, (span) => {
-      requestLoggers.set(req, opts.logger);
-      // Nothing to do at the end without an access line or a span to end (the app with tracing off):
-      // no listeners, no bound resource on every request.
-      if (opts.accessLines === false && !tracingActive()) {
+    runInScope(
+      opts.projectId,
+      req.method,
+      { kind: 'server', parent, attributes: { 'http.request.method': req.method, 'url.path': req.path } },
+      (span) => {
+        requestLoggers.set(req, opts.logger);
+        // Nothing to do at the end without an access line or a span to end (the app with tracing off):
+        // no listeners, no bound resource on every request.
+        if (opts.accessLines === false && !tracingActive()) {
+          next();
+          return;
+        }
+        const started = process.hrtime.bigint();
+        // Written at 'finish' (the response handed to the OS), so the line is out before the client
+        // can act on the answer, e.g. before a shutdown that follows it; 'close' without 'finish' is
+        // a client that went away first. Bound to the request's scope: those events arrive from the
+        // socket, outside it.
+        let ended = false;
+        const end = AsyncResource.bind((finished: boolean) => {
+          if (ended) return;
+          ended = true;
+          const status = finished ? res.statusCode : 499; // 499: the client went away first
+          const route = routeOf(req);
+          span.setAttributes({ 'http.response.status_code': status, 'http.route': route });
+          if (route) span.updateName(`${req.method} ${route}`);
+          if (status >= 500) span.fail(undefined);
+          if (opts.accessLines !== false) writeAccessLine(opts.logger, req, res, status, Number(process.hrtime.bigint() - started) / 1e6);
+          span.end();
+        });
+        res.once('finish', () => end(true));
+        res.once('close', () => end(false));
         next();
-        return;
-      }
-      const started = process.hrtime.bigint();
-      // Written at 'finish' (the response handed to the OS), so the line is out before the client
-      // can act on the answer, e.g. before a shutdown that follows it; 'close' without 'finish' is
-      // a client that went away first. Bound to the request's scope: those events arrive from the
-      // socket, outside it.
-      let ended = false;
-      const end = AsyncResource.bind((finished: boolean) => {
-        if (ended) return;
-        ended = true;
-        const status = finished ? res.statusCode : 499; // 499: the client went away first
-        const route = routeOf(req);
-        span.setAttributes({ 'http.response.status_code': status, 'http.route': route });
-        if (route) span.updateName(`${req.method} ${route}`);
-        if (status >= 500) span.fail(undefined);
-        if (opts.accessLines !== false) writeAccessLine(opts.logger, req, res, status, Number(process.hrtime.bigint() - started) / 1e6);
-        span.end();
-      });
-      res.once('finish', () => end(true));
-      res.once('close', () => end(false));
-      next();
-    });
+      },
+    );
   };
 }
 

@@ -51,8 +51,12 @@ describe('createLogger', () => {
     logger.error({ event: 'stripe_event.dead_lettered', reason: 'not JSON' }, 'dead-lettered');
     logger.fatal({ event: 'config.invalid', err: 'a string, not an Error' }, 'bad config');
     await settle();
-    for (const line of lines) expect(line).toMatchObject({ '@type': REPORTED_ERROR_EVENT_TYPE, serviceContext: { service: 'logger-test' } });
-    expect(lines.map((l) => l['context'])).toEqual([{ reportLocation: { functionName: 'stripe_event.dead_lettered' } }, { reportLocation: { functionName: 'config.invalid' } }]);
+    for (const line of lines)
+      expect(line).toMatchObject({ '@type': REPORTED_ERROR_EVENT_TYPE, serviceContext: { service: 'logger-test' } });
+    expect(lines.map((l) => l['context'])).toEqual([
+      { reportLocation: { functionName: 'stripe_event.dead_lettered' } },
+      { reportLocation: { functionName: 'config.invalid' } },
+    ]);
   });
 
   it('adds nothing for Error Reporting below ERROR, even with an Error', async () => {

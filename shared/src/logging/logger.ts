@@ -64,7 +64,19 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
     // Defence in depth: these must never reach a log line even if someone logs a whole object.
     redact: {
-      paths: ['url', '*.url', 'secret', '*.secret', 'apiKey', '*.apiKey', 'authorization', '*.authorization', 'headers.authorization', 'headers["stripe-signature"]', 'headers["x-goog-iap-jwt-assertion"]'],
+      paths: [
+        'url',
+        '*.url',
+        'secret',
+        '*.secret',
+        'apiKey',
+        '*.apiKey',
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        'headers["stripe-signature"]',
+        'headers["x-goog-iap-jwt-assertion"]',
+      ],
       censor: '[redacted]',
     },
   };

@@ -57,76 +57,82 @@ export const BillingInterval = z.enum(['day', 'week', 'month', 'year']);
 export type BillingInterval = z.infer<typeof BillingInterval>;
 
 /** `subscriptions/{subscriptionId}`: written by the event applier (and the app's post-checkout refresh). */
-export const SubscriptionDoc = ownedByAccount(z.object({
-  subscriptionId: z.string(),
-  customerId: z.string(),
-  accountId: z.string().nullable(),
-  livemode: z.boolean(),
-  status: SubscriptionStatus,
-  /** The licensed (non-metered) item's price: what decides the plan. */
-  priceId: z.string().nullable(),
-  productId: z.string().nullable(),
-  planId: z.string().nullable(),
-  interval: BillingInterval.nullable(),
-  quantity: z.number().int().nonnegative(),
-  items: z.array(
-    z.object({
-      itemId: z.string(),
-      priceId: z.string(),
-      lookupKey: z.string().nullable(),
-      metered: z.boolean(),
-      quantity: z.number().int().nonnegative(),
-      currentPeriodStart: unixSeconds,
-      currentPeriodEnd: unixSeconds,
-      // The price's amount and period, for the revenue view. Defaults: documents stored before
-      // these fields existed read as "amount unknown" until their next event.
-      /** Smallest currency unit per `intervalCount` × `interval`; null for tiered or custom-amount prices. */
-      unitAmount: z.number().int().nullable().default(null),
-      currency: z.string().nullable().default(null),
-      interval: BillingInterval.nullable().default(null),
-      intervalCount: z.number().int().positive().default(1),
-    }),
-  ),
-  currentPeriodStart: unixSeconds.nullable(),
-  currentPeriodEnd: unixSeconds.nullable(),
-  /**
-   * Stripe's `billing_cycle_anchor`: where the subscription's months are counted from (monthly
-   * quotas reset on its day of month, usage/quota-period.ts). Documents stored before it was kept
-   * read as null until their next event.
-   */
-  billingCycleAnchor: unixSeconds.nullable().default(null),
-  cancelAtPeriodEnd: z.boolean(),
-  cancelAt: unixSeconds.nullable(),
-  canceledAt: unixSeconds.nullable(),
-  endedAt: unixSeconds.nullable(),
-  trialStart: unixSeconds.nullable(),
-  trialEnd: unixSeconds.nullable(),
-  created: unixSeconds,
-  version: Version,
-  updatedAt: timestamp,
-}));
+export const SubscriptionDoc = ownedByAccount(
+  z.object({
+    subscriptionId: z.string(),
+    customerId: z.string(),
+    accountId: z.string().nullable(),
+    livemode: z.boolean(),
+    status: SubscriptionStatus,
+    /** The licensed (non-metered) item's price: what decides the plan. */
+    priceId: z.string().nullable(),
+    productId: z.string().nullable(),
+    planId: z.string().nullable(),
+    interval: BillingInterval.nullable(),
+    quantity: z.number().int().nonnegative(),
+    items: z.array(
+      z.object({
+        itemId: z.string(),
+        priceId: z.string(),
+        lookupKey: z.string().nullable(),
+        metered: z.boolean(),
+        quantity: z.number().int().nonnegative(),
+        currentPeriodStart: unixSeconds,
+        currentPeriodEnd: unixSeconds,
+        // The price's amount and period, for the revenue view. Defaults: documents stored before
+        // these fields existed read as "amount unknown" until their next event.
+        /** Smallest currency unit per `intervalCount` × `interval`; null for tiered or custom-amount prices. */
+        unitAmount: z.number().int().nullable().default(null),
+        currency: z.string().nullable().default(null),
+        interval: BillingInterval.nullable().default(null),
+        intervalCount: z.number().int().positive().default(1),
+      }),
+    ),
+    currentPeriodStart: unixSeconds.nullable(),
+    currentPeriodEnd: unixSeconds.nullable(),
+    /**
+     * Stripe's `billing_cycle_anchor`: where the subscription's months are counted from (monthly
+     * quotas reset on its day of month, usage/quota-period.ts). Documents stored before it was kept
+     * read as null until their next event.
+     */
+    billingCycleAnchor: unixSeconds.nullable().default(null),
+    cancelAtPeriodEnd: z.boolean(),
+    cancelAt: unixSeconds.nullable(),
+    canceledAt: unixSeconds.nullable(),
+    endedAt: unixSeconds.nullable(),
+    trialStart: unixSeconds.nullable(),
+    trialEnd: unixSeconds.nullable(),
+    created: unixSeconds,
+    version: Version,
+    updatedAt: timestamp,
+  }),
+);
 export type SubscriptionDoc = z.infer<typeof SubscriptionDoc>;
 
 /** `customers/{stripeCustomerId}`: the customer <-> user mapping. App writes it when it creates the customer; the applier keeps it current. */
-export const CustomerDoc = ownedByAccount(z.object({
-  customerId: z.string(),
-  accountId: z.string(),
-  email: z.string().nullable(),
-  deleted: z.boolean(),
-  livemode: z.boolean(),
-  version: Version,
-  updatedAt: timestamp,
-}));
+export const CustomerDoc = ownedByAccount(
+  z.object({
+    customerId: z.string(),
+    accountId: z.string(),
+    email: z.string().nullable(),
+    deleted: z.boolean(),
+    livemode: z.boolean(),
+    version: Version,
+    updatedAt: timestamp,
+  }),
+);
 export type CustomerDoc = z.infer<typeof CustomerDoc>;
 
 /** `entitlements/{stripeCustomerId}`: Stripe's active entitlements (feature lookup keys), all pages. */
-export const EntitlementsDoc = ownedByAccount(z.object({
-  customerId: z.string(),
-  accountId: z.string().nullable(),
-  features: z.array(z.string()),
-  version: Version,
-  updatedAt: timestamp,
-}));
+export const EntitlementsDoc = ownedByAccount(
+  z.object({
+    customerId: z.string(),
+    accountId: z.string().nullable(),
+    features: z.array(z.string()),
+    version: Version,
+    updatedAt: timestamp,
+  }),
+);
 export type EntitlementsDoc = z.infer<typeof EntitlementsDoc>;
 
 /**
@@ -148,27 +154,29 @@ export const InvoiceStatus = z.enum(['draft', 'open', 'paid', 'uncollectible', '
 export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 
 /** `invoices/{invoiceId}`: written by the applier from invoice events (admin revenue view, payment notices). */
-export const InvoiceDoc = ownedByAccount(z.object({
-  invoiceId: z.string(),
-  customerId: z.string(),
-  accountId: z.string().nullable(),
-  subscriptionId: z.string().nullable(),
-  number: z.string().nullable(),
-  status: InvoiceStatus.nullable(),
-  currency: z.string(),
-  amountDue: z.number().int(),
-  amountPaid: z.number().int(),
-  total: z.number().int(),
-  created: unixSeconds,
-  periodStart: unixSeconds,
-  periodEnd: unixSeconds,
-  hostedInvoiceUrl: z.string().nullable(),
-  invoicePdf: z.string().nullable(),
-  /** Set by invoice.payment_failed / payment_action_required, cleared when paid. */
-  paymentIssue: z.enum(['failed', 'action_required']).nullable(),
-  version: Version,
-  updatedAt: timestamp,
-}));
+export const InvoiceDoc = ownedByAccount(
+  z.object({
+    invoiceId: z.string(),
+    customerId: z.string(),
+    accountId: z.string().nullable(),
+    subscriptionId: z.string().nullable(),
+    number: z.string().nullable(),
+    status: InvoiceStatus.nullable(),
+    currency: z.string(),
+    amountDue: z.number().int(),
+    amountPaid: z.number().int(),
+    total: z.number().int(),
+    created: unixSeconds,
+    periodStart: unixSeconds,
+    periodEnd: unixSeconds,
+    hostedInvoiceUrl: z.string().nullable(),
+    invoicePdf: z.string().nullable(),
+    /** Set by invoice.payment_failed / payment_action_required, cleared when paid. */
+    paymentIssue: z.enum(['failed', 'action_required']).nullable(),
+    version: Version,
+    updatedAt: timestamp,
+  }),
+);
 export type InvoiceDoc = z.infer<typeof InvoiceDoc>;
 
 /**
@@ -204,7 +212,6 @@ export const BillingSummary = z.object({
   updatedAt: timestamp,
 });
 export type BillingSummary = z.infer<typeof BillingSummary>;
-
 
 export const LedgerOutcome = z.enum([
   'applied', // state written

@@ -19,7 +19,10 @@ export function includesRole(role: OperatorRole, needed: OperatorRole): boolean 
 }
 
 /** An operator is named by the email IAP asserts, lower-cased (also the document id: no '/' in an email). */
-export const OperatorEmail = z.email().max(254).transform((email) => email.toLowerCase());
+export const OperatorEmail = z
+  .email()
+  .max(254)
+  .transform((email) => email.toLowerCase());
 
 /**
  * `operators/{email}`: one operator's role. `role: null` is a revoked operator, kept (not deleted) so
@@ -82,13 +85,31 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
  * (`accounts/{accountId}.overrides`) so the one read the access decision already makes sees it.
  */
 export const AccessOverride = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('feature'), id: z.string(), feature: Feature, expiresAt: unixSeconds, grantedBy: z.string(), grantedAt: unixSeconds, reason: z.string() }),
-  z.object({ kind: z.literal('quota'), id: z.string(), feature: MeteredFeature, limit: z.number().int().nonnegative(), expiresAt: unixSeconds, grantedBy: z.string(), grantedAt: unixSeconds, reason: z.string() }),
+  z.object({
+    kind: z.literal('feature'),
+    id: z.string(),
+    feature: Feature,
+    expiresAt: unixSeconds,
+    grantedBy: z.string(),
+    grantedAt: unixSeconds,
+    reason: z.string(),
+  }),
+  z.object({
+    kind: z.literal('quota'),
+    id: z.string(),
+    feature: MeteredFeature,
+    limit: z.number().int().nonnegative(),
+    expiresAt: unixSeconds,
+    grantedBy: z.string(),
+    grantedAt: unixSeconds,
+    reason: z.string(),
+  }),
 ]);
 export type AccessOverride = z.infer<typeof AccessOverride>;
 
 /** Overrides still in force at `now` (unix seconds). */
-export const activeOverrides = (overrides: readonly AccessOverride[] | undefined, now: number): AccessOverride[] => (overrides ?? []).filter((o) => o.expiresAt > now);
+export const activeOverrides = (overrides: readonly AccessOverride[] | undefined, now: number): AccessOverride[] =>
+  (overrides ?? []).filter((o) => o.expiresAt > now);
 
 /**
  * The console's customer-list status: Stripe's status, except that a current subscription set to

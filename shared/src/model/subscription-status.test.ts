@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { hasLiveSubscription, isCurrentSubscriptionStatus, isInGoodStanding, isPaymentFailedStatus, SubscriptionStatus, trialAvailable } from './subscription-status.js';
+import {
+  hasLiveSubscription,
+  isCurrentSubscriptionStatus,
+  isInGoodStanding,
+  isPaymentFailedStatus,
+  SubscriptionStatus,
+  trialAvailable,
+} from './subscription-status.js';
 
 describe('subscription status predicates', () => {
   it('a current subscription is one to change, not to buy again; an ended or unfinished one is not', () => {
     const current = SubscriptionStatus.options.filter(isCurrentSubscriptionStatus);
     expect(current).toEqual(['trialing', 'active', 'past_due', 'unpaid', 'paused']);
-    for (const status of SubscriptionStatus.options) expect(hasLiveSubscription({ status, subscriptionId: 'sub_1' })).toBe(current.includes(status));
+    for (const status of SubscriptionStatus.options)
+      expect(hasLiveSubscription({ status, subscriptionId: 'sub_1' })).toBe(current.includes(status));
     expect(hasLiveSubscription(null)).toBe(false);
     expect(hasLiveSubscription({ status: null, subscriptionId: null })).toBe(false);
   });

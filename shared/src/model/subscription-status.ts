@@ -16,8 +16,15 @@ export const SubscriptionStatus = z.enum([
 export type SubscriptionStatus = z.infer<typeof SubscriptionStatus>;
 
 /** Statuses in which a subscription is the customer's current one (access may still be limited). */
-export const CURRENT_SUBSCRIPTION_STATUSES = ['active', 'trialing', 'past_due', 'paused', 'unpaid'] as const satisfies readonly SubscriptionStatus[];
-export const isCurrentSubscriptionStatus = (status: SubscriptionStatus): boolean => (CURRENT_SUBSCRIPTION_STATUSES as readonly SubscriptionStatus[]).includes(status);
+export const CURRENT_SUBSCRIPTION_STATUSES = [
+  'active',
+  'trialing',
+  'past_due',
+  'paused',
+  'unpaid',
+] as const satisfies readonly SubscriptionStatus[];
+export const isCurrentSubscriptionStatus = (status: SubscriptionStatus): boolean =>
+  (CURRENT_SUBSCRIPTION_STATUSES as readonly SubscriptionStatus[]).includes(status);
 
 /**
  * In good standing: paid up (active) or in its trial. Such a subscription grants its plan's

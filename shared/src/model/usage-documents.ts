@@ -19,19 +19,21 @@ export const QuotaLimit = z.union([z.number().int().nonnegative(), z.literal('un
  * (a counter stored before reads as {}, and keeps its earlier units unattributed). TTL field
  * `expireAt` = period end + retention.
  */
-export const UsageCounterDoc = ownedByAccount(z.object({
-  accountId: z.string(),
-  feature: MeteredFeature,
-  periodStart: unixSeconds,
-  periodEnd: unixSeconds,
-  limit: QuotaLimit,
-  reserved: units,
-  used: units,
-  /** User id -> units: a map keyed by id, never a dotted path (ids contain ':' and '.'). */
-  byMember: z.record(z.string(), units).default({}),
-  expireAt: timestamp,
-  updatedAt: timestamp,
-}));
+export const UsageCounterDoc = ownedByAccount(
+  z.object({
+    accountId: z.string(),
+    feature: MeteredFeature,
+    periodStart: unixSeconds,
+    periodEnd: unixSeconds,
+    limit: QuotaLimit,
+    reserved: units,
+    used: units,
+    /** User id -> units: a map keyed by id, never a dotted path (ids contain ':' and '.'). */
+    byMember: z.record(z.string(), units).default({}),
+    expireAt: timestamp,
+    updatedAt: timestamp,
+  }),
+);
 export type UsageCounterDoc = z.infer<typeof UsageCounterDoc>;
 
 export const OutboxState = z.enum(['pending', 'claimed']);
@@ -41,21 +43,23 @@ export type OutboxState = z.infer<typeof OutboxState>;
  * `usage_outbox/{id}`: units of a metered feature admitted by one flush of one instance, written in
  * the same transaction as the counter increment, so recorded usage is never lost before reporting.
  */
-export const UsageOutboxEntry = ownedByAccount(z.object({
-  accountId: z.string(),
-  customerId: z.string(),
-  feature: MeteredFeature,
-  eventName: z.string(),
-  value: z.number().int().positive(),
-  /** When the units were admitted (flush time), unix seconds. */
-  timestamp: unixSeconds,
-  periodStart: unixSeconds,
-  periodEnd: unixSeconds,
-  state: OutboxState,
-  reportId: z.string().nullable(),
-  createdAt: timestamp,
-  expireAt: timestamp,
-}));
+export const UsageOutboxEntry = ownedByAccount(
+  z.object({
+    accountId: z.string(),
+    customerId: z.string(),
+    feature: MeteredFeature,
+    eventName: z.string(),
+    value: z.number().int().positive(),
+    /** When the units were admitted (flush time), unix seconds. */
+    timestamp: unixSeconds,
+    periodStart: unixSeconds,
+    periodEnd: unixSeconds,
+    state: OutboxState,
+    reportId: z.string().nullable(),
+    createdAt: timestamp,
+    expireAt: timestamp,
+  }),
+);
 export type UsageOutboxEntry = z.infer<typeof UsageOutboxEntry>;
 
 /**

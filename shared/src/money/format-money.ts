@@ -5,7 +5,24 @@
 // whole units for its zero-decimal currencies, thousandths for its three-decimal ones, hundredths
 // for every other (including ISK, HUF and TWD, which Stripe keeps two-decimal in the API although
 // it only charges whole units of them).
-export const ZERO_DECIMAL_CURRENCIES = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'] as const;
+export const ZERO_DECIMAL_CURRENCIES = [
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+] as const;
 export const THREE_DECIMAL_CURRENCIES = ['bhd', 'jod', 'kwd', 'omr', 'tnd'] as const;
 const ZERO_DECIMAL = new Set<string>(ZERO_DECIMAL_CURRENCIES);
 const THREE_DECIMAL = new Set<string>(THREE_DECIMAL_CURRENCIES);
@@ -19,5 +36,7 @@ export function minorUnitsPerUnit(currency: string): number {
 
 /** A Stripe amount in its smallest unit → "$20.00", "¥1,500" (en-US). */
 export function formatMoney(amount: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(amount / minorUnitsPerUnit(currency));
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(
+    amount / minorUnitsPerUnit(currency),
+  );
 }

@@ -13,7 +13,11 @@ export const SCHEMAS_DIR = fileURLToPath(new URL('./schemas/', import.meta.url))
 export function notificationJsonSchemas(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const { type, schema } of NOTIFICATION_SCHEMAS) {
-    const json = { $id: `https://billing.example/schemas/notifications/${type}.v1.json`, title: `${type} (version 1)`, ...z.toJSONSchema(schema, { io: 'output' }) };
+    const json = {
+      $id: `https://billing.example/schemas/notifications/${type}.v1.json`,
+      title: `${type} (version 1)`,
+      ...z.toJSONSchema(schema, { io: 'output' }),
+    };
     files[`${type}.v1.json`] = `${JSON.stringify(json, null, 2)}\n`;
   }
   return files;

@@ -27,7 +27,12 @@ const SubscriptionState = z.object({
 });
 export type SubscriptionState = z.infer<typeof SubscriptionState>;
 
-export const SubscriptionChanged = z.object({ ...envelope, type: z.literal('subscription.changed'), before: SubscriptionState.nullable(), after: SubscriptionState });
+export const SubscriptionChanged = z.object({
+  ...envelope,
+  type: z.literal('subscription.changed'),
+  before: SubscriptionState.nullable(),
+  after: SubscriptionState,
+});
 export const EntitlementsChanged = z.object({ ...envelope, type: z.literal('entitlements.changed'), entitlements: z.array(z.string()) });
 export const PaymentProblem = z.object({
   ...envelope,
@@ -37,7 +42,12 @@ export const PaymentProblem = z.object({
   currency: z.string(),
   hostedInvoiceUrl: z.string().nullable(),
 });
-export const TrialEnding = z.object({ ...envelope, type: z.literal('trial.ending'), subscriptionId: z.string(), trialEnd: z.number().int() });
+export const TrialEnding = z.object({
+  ...envelope,
+  type: z.literal('trial.ending'),
+  subscriptionId: z.string(),
+  trialEnd: z.number().int(),
+});
 export const QuotaThreshold = z.object({
   ...envelope,
   type: z.literal('quota.threshold_crossed'),
@@ -52,7 +62,13 @@ export const QuotaThreshold = z.object({
   periodEnd: z.number().int(),
 });
 
-export const Notification = z.discriminatedUnion('type', [SubscriptionChanged, EntitlementsChanged, PaymentProblem, TrialEnding, QuotaThreshold]);
+export const Notification = z.discriminatedUnion('type', [
+  SubscriptionChanged,
+  EntitlementsChanged,
+  PaymentProblem,
+  TrialEnding,
+  QuotaThreshold,
+]);
 export type Notification = z.infer<typeof Notification>;
 export type NotificationType = Notification['type'];
 

@@ -35,17 +35,32 @@ async function stampPublished(store: Store, ids: readonly string[], nowMs: numbe
 }
 
 /** Publishes these (already committed) notifications and stamps them; a failure leaves them to the sweep. */
-export async function publishNow(deps: { store: Store; publisher: NotificationPublisher; clock: Clock }, notifications: readonly Notification[]): Promise<void> {
+export async function publishNow(
+  deps: { store: Store; publisher: NotificationPublisher; clock: Clock },
+  notifications: readonly Notification[],
+): Promise<void> {
   if (notifications.length === 0) return;
   await deps.publisher.publish(notifications);
-  await stampPublished(deps.store, notifications.map((n) => n.notificationId), deps.clock.now());
+  await stampPublished(
+    deps.store,
+    notifications.map((n) => n.notificationId),
+    deps.clock.now(),
+  );
 }
 
 /** The sweep: every unpublished notification (up to a batch), published, then stamped. */
-export async function publishPending(deps: { store: Store; publisher: NotificationPublisher; clock: Clock }): Promise<{ published: number }> {
+export async function publishPending(deps: {
+  store: Store;
+  publisher: NotificationPublisher;
+  clock: Clock;
+}): Promise<{ published: number }> {
   const pending = await deps.store.unpublishedNotifications().limit(SWEEP_BATCH).get();
   if (pending.empty) return { published: 0 };
   await deps.publisher.publish(pending.docs.map((d) => d.data().notification));
-  await stampPublished(deps.store, pending.docs.map((d) => d.id), deps.clock.now());
+  await stampPublished(
+    deps.store,
+    pending.docs.map((d) => d.id),
+    deps.clock.now(),
+  );
   return { published: pending.size };
 }

@@ -65,7 +65,13 @@ describe('what the applier tells hosts', () => {
     const created = fixtureEvent('customer.subscription.created');
     expect(await applyEvent(deps, envelope(created))).toBe('applied');
     expect(publisher.sent).toHaveLength(1);
-    expect(publisher.sent[0]).toMatchObject({ type: 'subscription.changed', notificationId: `${created.id}:subscription.changed`, accountId: ACCOUNT, before: null, after: { status: 'active', seats: 1 } });
+    expect(publisher.sent[0]).toMatchObject({
+      type: 'subscription.changed',
+      notificationId: `${created.id}:subscription.changed`,
+      accountId: ACCOUNT,
+      before: null,
+      after: { status: 'active', seats: 1 },
+    });
     expect((await outbox(store)).map((d) => [d.notification.type, d.publishedAt !== null])).toEqual([['subscription.changed', true]]);
     expect(await applyEvent(deps, envelope(created))).toBe('duplicate');
     expect(publisher.sent).toHaveLength(1);
@@ -79,12 +85,21 @@ describe('what the applier tells hosts', () => {
     await applyEvent(deps, envelope(failed));
     const invoice = failed.data.object as Stripe.Invoice;
     expect(publisher.sent).toContainEqual(
-      expect.objectContaining({ type: 'payment.failed', accountId: ACCOUNT, invoiceId: invoice.id, amountDue: invoice.amount_due, currency: invoice.currency, hostedInvoiceUrl: invoice.hosted_invoice_url }),
+      expect.objectContaining({
+        type: 'payment.failed',
+        accountId: ACCOUNT,
+        invoiceId: invoice.id,
+        amountDue: invoice.amount_due,
+        currency: invoice.currency,
+        hostedInvoiceUrl: invoice.hosted_invoice_url,
+      }),
     );
     const ending = fixtureEvent('customer.subscription.trial_will_end');
     const sub = ending.data.object as Stripe.Subscription;
     await applyEvent(deps, envelope(ending));
-    expect(publisher.sent).toContainEqual(expect.objectContaining({ type: 'trial.ending', subscriptionId: sub.id, trialEnd: sub.trial_end }));
+    expect(publisher.sent).toContainEqual(
+      expect.objectContaining({ type: 'trial.ending', subscriptionId: sub.id, trialEnd: sub.trial_end }),
+    );
   });
 
   it('a publish that fails leaves the notifications in the outbox; the sweep publishes them and stamps them', async () => {
@@ -117,8 +132,18 @@ describe('quota thresholds', () => {
     const db = testFirestore();
     open.push(db);
     const store = createStore(db);
-    const [a, b] = [createQuotaThresholdWatcher({ store, clock, logger: silentLogger() }), createQuotaThresholdWatcher({ store, clock, logger: silentLogger() })];
-    const seen = { accountId: 'acct_q', feature: 'analyses' as const, limit: 10, planId: 'free' as const, periodStart: 1_785_000_000, periodEnd: 1_787_000_000 };
+    const [a, b] = [
+      createQuotaThresholdWatcher({ store, clock, logger: silentLogger() }),
+      createQuotaThresholdWatcher({ store, clock, logger: silentLogger() }),
+    ];
+    const seen = {
+      accountId: 'acct_q',
+      feature: 'analyses' as const,
+      limit: 10,
+      planId: 'free' as const,
+      periodStart: 1_785_000_000,
+      periodEnd: 1_787_000_000,
+    };
     for (const used of [7, 8, 9, 10]) {
       a.observe({ ...seen, used });
       b.observe({ ...seen, used });

@@ -49,7 +49,8 @@ export function reachedThresholds(used: number, limit: Quota): Threshold[] {
   return THRESHOLDS.filter((t) => used >= Math.ceil((limit * t) / 100));
 }
 
-export const quotaNotificationId = (o: Pick<UsageObservation, 'accountId' | 'feature' | 'periodStart'>, threshold: Threshold) => `quota:${o.accountId}|${o.feature}|${o.periodStart}|${threshold}`;
+export const quotaNotificationId = (o: Pick<UsageObservation, 'accountId' | 'feature' | 'periodStart'>, threshold: Threshold) =>
+  `quota:${o.accountId}|${o.feature}|${o.periodStart}|${threshold}`;
 
 export function createQuotaThresholdWatcher(opts: QuotaThresholdOptions): QuotaThresholdWatcher {
   const done = new Set<string>();
@@ -87,7 +88,12 @@ export function createQuotaThresholdWatcher(opts: QuotaThresholdOptions): QuotaT
         const id = quotaNotificationId(o, threshold);
         if (done.has(id) || running.has(id)) continue;
         const p = record(id, { ...o, limit }, threshold)
-          .catch((err: unknown) => opts.logger.warn({ event: 'notifications.quota_failed', accountId: o.accountId, feature: o.feature, threshold, err }, 'quota notification not recorded; the next admission retries'))
+          .catch((err: unknown) =>
+            opts.logger.warn(
+              { event: 'notifications.quota_failed', accountId: o.accountId, feature: o.feature, threshold, err },
+              'quota notification not recorded; the next admission retries',
+            ),
+          )
           .finally(() => running.delete(id));
         running.set(id, p);
       }

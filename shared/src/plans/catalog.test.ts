@@ -29,7 +29,11 @@ describe('plan catalog', () => {
   });
 
   it('includes api_access in exactly the plans that have API calls: /v1 requires the feature and charges the quota', () => {
-    for (const plan of Object.values(PLANS)) expect({ plan: plan.id, apiAccess: plan.features.includes('api_access') }).toEqual({ plan: plan.id, apiAccess: plan.quotas.api_calls !== 0 });
+    for (const plan of Object.values(PLANS))
+      expect({ plan: plan.id, apiAccess: plan.features.includes('api_access') }).toEqual({
+        plan: plan.id,
+        apiAccess: plan.quotas.api_calls !== 0,
+      });
     expect(PLANS.free.features).toContain('api_access');
   });
 });

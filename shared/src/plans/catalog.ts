@@ -83,8 +83,18 @@ export interface Plan {
   readonly seats: { readonly min: number; readonly max: number } | null;
 }
 
-const price = (lookupKey: string, interval: BillingInterval, unitAmount: number): PlanPrice => ({ lookupKey, interval, unitAmount, currency: 'usd' });
-const metered = (feature: MeteredFeature, lookupKey: string, unitAmountDecimal: string): MeteredPrice => ({ feature, meterEventName: METERS[feature].eventName, lookupKey, unitAmountDecimal });
+const price = (lookupKey: string, interval: BillingInterval, unitAmount: number): PlanPrice => ({
+  lookupKey,
+  interval,
+  unitAmount,
+  currency: 'usd',
+});
+const metered = (feature: MeteredFeature, lookupKey: string, unitAmountDecimal: string): MeteredPrice => ({
+  feature,
+  meterEventName: METERS[feature].eventName,
+  lookupKey,
+  unitAmountDecimal,
+});
 
 export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
   free: {
@@ -105,7 +115,12 @@ export const PLANS: { readonly [K in PlanId]: Plan & { readonly id: K } } = {
     id: 'pro',
     name: 'Pro',
     description: 'For professionals.',
-    prices: [price('pro_day', 'day', 100), price('pro_week', 'week', 500), price('pro_month', 'month', 2_000), price('pro_year', 'year', 20_000)],
+    prices: [
+      price('pro_day', 'day', 100),
+      price('pro_week', 'week', 500),
+      price('pro_month', 'month', 2_000),
+      price('pro_year', 'year', 20_000),
+    ],
     trialDays: 14,
     features: ['dashboard', 'api_access', 'exports', 'advanced_analytics'],
     quotas: { api_calls: 100_000, exports: 1_000, analyses: 1_000, tokens: 1_000_000 },
@@ -174,12 +189,10 @@ export function planForLookupKey(lookupKey: string): { plan: Plan; price: PlanPr
  * `STRIPE_PRICE_IDS`: JSON object lookupKey -> Stripe price id. Parsed by each deployable's
  * config; this schema rejects unknown lookup keys so a typo fails at start-up.
  */
-export const PriceIdMap = z
-  .record(z.string(), z.string().regex(/^price_[A-Za-z0-9_]+$/))
-  .superRefine((map, ctx) => {
-    const known = new Set(allLookupKeys());
-    for (const key of Object.keys(map)) if (!known.has(key)) ctx.addIssue({ code: 'custom', message: `unknown price lookup key "${key}"` });
-  });
+export const PriceIdMap = z.record(z.string(), z.string().regex(/^price_[A-Za-z0-9_]+$/)).superRefine((map, ctx) => {
+  const known = new Set(allLookupKeys());
+  for (const key of Object.keys(map)) if (!known.has(key)) ctx.addIssue({ code: 'custom', message: `unknown price lookup key "${key}"` });
+});
 export type PriceIdMap = z.infer<typeof PriceIdMap>;
 
 /** Resolve a Stripe price id back to the catalog (the applier uses it to name the plan). */

@@ -109,16 +109,27 @@ export interface BillingGateway {
    * The URL is a bearer credential: never log it. `flow: 'payment_method_update'` opens the portal
    * on its card form and returns to `returnUrl` once the card is changed.
    */
-  createPortalSession(input: { customerId: string; returnUrl: string; flow?: 'payment_method_update' | undefined }): Promise<{ url: string }>;
+  createPortalSession(input: {
+    customerId: string;
+    returnUrl: string;
+    flow?: 'payment_method_update' | undefined;
+  }): Promise<{ url: string }>;
   /**
    * Apply item changes (swap the licensed price, add/remove metered prices) with proration.
    * `onlyIfPaid`: a change that is invoiced at once is applied only if that invoice is paid
    * (`payment_behavior: pending_if_incomplete`); unpaid, the subscription comes back unchanged
    * with `pending_update` set and the open invoice as `latest_invoice`.
    */
-  changeSubscriptionItems(input: { subscriptionId: string; items: readonly SubscriptionItemChange[]; onlyIfPaid?: boolean | undefined }, idempotencyKey: string): Promise<Stripe.Subscription>;
+  changeSubscriptionItems(
+    input: { subscriptionId: string; items: readonly SubscriptionItemChange[]; onlyIfPaid?: boolean | undefined },
+    idempotencyKey: string,
+  ): Promise<Stripe.Subscription>;
   /** What `changeSubscriptionItems` with these items would invoice, computed by Stripe now. */
-  previewSubscriptionChange(input: { customerId: string; subscriptionId: string; items: readonly SubscriptionItemChange[] }): Promise<SubscriptionChangePreview>;
+  previewSubscriptionChange(input: {
+    customerId: string;
+    subscriptionId: string;
+    items: readonly SubscriptionItemChange[];
+  }): Promise<SubscriptionChangePreview>;
   setCancelAtPeriodEnd(input: { subscriptionId: string; cancelAtPeriodEnd: boolean }, idempotencyKey: string): Promise<Stripe.Subscription>;
   listInvoices(input: { customerId: string; limit: number; startingAfter?: string | undefined }): Promise<InvoicePage>;
   /** Null when Stripe has no such invoice. */

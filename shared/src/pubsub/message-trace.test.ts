@@ -16,7 +16,12 @@ describe('withTraceAttribute (tracing off)', () => {
 
   it('drops a stale trace and adds none outside a scope, or for a trace the W3C form cannot hold', () => {
     expect(withTraceAttribute(stale)).toEqual({ eventId: 'evt_1' });
-    const short = runInScope('demo-p', 'publish', { kind: 'server', parent: { traceId: 'abc123', spanId: trace.spanId, sampled: true } }, () => withTraceAttribute(stale));
+    const short = runInScope(
+      'demo-p',
+      'publish',
+      { kind: 'server', parent: { traceId: 'abc123', spanId: trace.spanId, sampled: true } },
+      () => withTraceAttribute(stale),
+    );
     expect(short).toEqual({ eventId: 'evt_1' });
     expect(publishedTrace({ [TRACE_ATTRIBUTE]: 'garbage' })).toBeUndefined();
   });

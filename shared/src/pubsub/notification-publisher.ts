@@ -6,7 +6,9 @@ import type { EventPublisher } from '../ports/event-bus.js';
 export function pubSubNotificationPublisher(publisher: EventPublisher): NotificationPublisher {
   return {
     async publish(notifications) {
-      await Promise.all(notifications.map((n) => publisher.publish({ data: Buffer.from(JSON.stringify(n)), attributes: notificationAttributes(n) })));
+      await Promise.all(
+        notifications.map((n) => publisher.publish({ data: Buffer.from(JSON.stringify(n)), attributes: notificationAttributes(n) })),
+      );
     },
   };
 }

@@ -8,7 +8,14 @@ import type { Logger } from '../logging/logger.js';
 import { createSubscriberClient, type PubSub } from './pubsub-client.js';
 
 /** Attributes the dead-letter path adds; the republished message carries the original ones only. */
-const DEAD_LETTER_ATTRIBUTES = ['reason', 'deadLetteredAt', 'CloudPubSubDeadLetterSourceDeliveryCount', 'CloudPubSubDeadLetterSourceSubscription', 'CloudPubSubDeadLetterSourceSubscriptionProject', 'CloudPubSubDeadLetterSourceTopicPublishTime'];
+const DEAD_LETTER_ATTRIBUTES = [
+  'reason',
+  'deadLetteredAt',
+  'CloudPubSubDeadLetterSourceDeliveryCount',
+  'CloudPubSubDeadLetterSourceSubscription',
+  'CloudPubSubDeadLetterSourceSubscriptionProject',
+  'CloudPubSubDeadLetterSourceTopicPublishTime',
+];
 
 export interface ReplayDeadLettersOptions {
   pubsub: PubSub;
@@ -36,12 +43,18 @@ export async function replayDeadLetters(opts: ReplayDeadLettersOptions): Promise
   const result: ReplayResult = { replayed: 0, skipped: 0, listed: [] };
   try {
     while (result.replayed + result.skipped < opts.max) {
-      const [response] = await client.pull({ subscription, maxMessages: Math.min(100, opts.max - result.replayed - result.skipped), returnImmediately: true });
+      const [response] = await client.pull({
+        subscription,
+        maxMessages: Math.min(100, opts.max - result.replayed - result.skipped),
+        returnImmediately: true,
+      });
       const received = response.receivedMessages ?? [];
       if (received.length === 0) break;
       for (const { ackId, message } of received) {
         if (!ackId || !message) continue;
-        const attributes = Object.fromEntries(Object.entries(message.attributes ?? {}).filter(([k]) => !DEAD_LETTER_ATTRIBUTES.includes(k)));
+        const attributes = Object.fromEntries(
+          Object.entries(message.attributes ?? {}).filter(([k]) => !DEAD_LETTER_ATTRIBUTES.includes(k)),
+        );
         const entry = { eventId: attributes['eventId'], type: attributes['type'], reason: message.attributes?.['reason'] ?? undefined };
         result.listed.push(entry);
         const wanted = !opts.types?.length || (entry.type !== undefined && opts.types.includes(entry.type));
@@ -54,7 +67,10 @@ export async function replayDeadLetters(opts: ReplayDeadLettersOptions): Promise
         await topic.publishMessage({ data: Buffer.from(message.data ?? new Uint8Array()), attributes });
         await client.acknowledge({ subscription, ackIds: [ackId] });
         result.replayed++;
-        opts.logger.info({ event: 'ops.dead_letter_replayed', eventId: entry.eventId, type: entry.type, reason: entry.reason }, 'dead-lettered message republished');
+        opts.logger.info(
+          { event: 'ops.dead_letter_replayed', eventId: entry.eventId, type: entry.type, reason: entry.reason },
+          'dead-lettered message republished',
+        );
       }
       if (opts.dryRun) break; // a dry run lists one batch: nacked messages would come straight back
     }

@@ -30,4 +30,5 @@ export function customerListing(billing: BillingSummary | null, subscriptions: r
   return { status: listingStatus(billing), planId: billing?.planId ?? null, mrr };
 }
 
-export const sameListing = (a: CustomerListing | undefined, b: CustomerListing): boolean => a !== undefined && a.status === b.status && a.planId === b.planId && a.mrr === b.mrr;
+export const sameListing = (a: CustomerListing | undefined, b: CustomerListing): boolean =>
+  a !== undefined && a.status === b.status && a.planId === b.planId && a.mrr === b.mrr;

@@ -19,7 +19,9 @@ beforeAll(async () => {
     store.subscriptions.doc('sub_a').set(subscriptionFixture('sub_a', 'pro_month', { accountId: 'acct_a' })),
     store.subscriptions.doc('sub_b').set(subscriptionFixture('sub_b', 'team_year', { accountId: 'acct_b', status: 'past_due' })),
     store.subscriptions.doc('sub_t').set(subscriptionFixture('sub_t', 'pro_month', { accountId: 'acct_t', status: 'trialing' })),
-    store.subscriptions.doc('sub_c').set(subscriptionFixture('sub_c', 'pro_month', { accountId: 'acct_c', status: 'canceled', endedAt: 1 })),
+    store.subscriptions
+      .doc('sub_c')
+      .set(subscriptionFixture('sub_c', 'pro_month', { accountId: 'acct_c', status: 'canceled', endedAt: 1 })),
   ]);
 });
 afterAll(async () => {
@@ -37,17 +39,40 @@ describe('the monthly revenue snapshot', () => {
 
   it('reads the last 13 months by id and computes the movements between them', async () => {
     const at = Timestamp.fromMillis(Date.UTC(2026, 1, 1));
-    await store.revenueMonths.doc('2026-02').set({ month: '2026-02', takenAt: at, currency: 'usd', mrrByAccount: { acct_a: 2_000, acct_old: 5_000 } });
+    await store.revenueMonths
+      .doc('2026-02')
+      .set({ month: '2026-02', takenAt: at, currency: 'usd', mrrByAccount: { acct_a: 2_000, acct_old: 5_000 } });
     const history = await readRevenueHistory(store, MAR_2);
     expect(history.snapshots.map((s) => s.month)).toEqual(['2026-02', '2026-03']);
-    expect(history.months).toEqual([expect.objectContaining({ month: '2026-02', startMrr: 7_000, new: 8_333, churn: 5_000, net: 3_333, endMrr: 10_333 })]);
+    expect(history.months).toEqual([
+      expect.objectContaining({ month: '2026-02', startMrr: 7_000, new: 8_333, churn: 5_000, net: 3_333, endMrr: 10_333 }),
+    ]);
   });
 
   it('names the 13 months up to now, oldest first', () => {
-    expect(lastMonths(Date.UTC(2026, 2, 2) / 1000, 13)).toEqual(['2025-03', '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03']);
+    expect(lastMonths(Date.UTC(2026, 2, 2) / 1000, 13)).toEqual([
+      '2025-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
+    ]);
   });
 
   it('adds up an account with two paying subscriptions', () => {
-    expect(mrrByAccount([subscriptionFixture('x', 'pro_month', { accountId: 'acct' }), subscriptionFixture('y', 'pro_month', { accountId: 'acct' })])).toEqual({ acct: 4_000 });
+    expect(
+      mrrByAccount([
+        subscriptionFixture('x', 'pro_month', { accountId: 'acct' }),
+        subscriptionFixture('y', 'pro_month', { accountId: 'acct' }),
+      ]),
+    ).toEqual({ acct: 4_000 });
   });
 });

@@ -36,7 +36,12 @@ export async function recordRevenueMonth(store: Store, clock: Clock): Promise<bo
   const ref = store.revenueMonths.doc(month);
   if ((await ref.get()).exists) return false;
   const current = await store.subscriptions.where('status', 'in', [...CURRENT_SUBSCRIPTION_STATUSES]).get();
-  const doc: RevenueMonthDoc = { month, takenAt: Timestamp.fromMillis(clock.now()), currency: 'usd', mrrByAccount: mrrByAccount(current.docs.map((d) => d.data())) };
+  const doc: RevenueMonthDoc = {
+    month,
+    takenAt: Timestamp.fromMillis(clock.now()),
+    currency: 'usd',
+    mrrByAccount: mrrByAccount(current.docs.map((d) => d.data())),
+  };
   try {
     await ref.create(doc);
     return true;
@@ -49,7 +54,9 @@ export async function recordRevenueMonth(store: Store, clock: Clock): Promise<bo
 /** The `YYYY-MM` ids of the `count` months up to and including the month of `now`, oldest first. */
 export function lastMonths(nowSecondsValue: number, count: number): string[] {
   const d = new Date(nowSecondsValue * 1000);
-  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (count - 1 - i), 1)).toISOString().slice(0, 7));
+  return Array.from({ length: count }, (_, i) =>
+    new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (count - 1 - i), 1)).toISOString().slice(0, 7),
+  );
 }
 
 export interface RevenueHistory {
@@ -69,7 +76,12 @@ export async function readRevenueHistory(store: Store, clock: Clock): Promise<Re
   });
   const snapshots: MrrSnapshot[] = docs.map((d) => ({ month: d.month, mrrByAccount: d.mrrByAccount }));
   return {
-    snapshots: docs.map((d) => ({ month: d.month, takenAt: Math.floor(d.takenAt.toMillis() / 1000), mrr: Object.values(d.mrrByAccount).reduce((a, b) => a + b, 0), customers: Object.values(d.mrrByAccount).filter((v) => v > 0).length })),
+    snapshots: docs.map((d) => ({
+      month: d.month,
+      takenAt: Math.floor(d.takenAt.toMillis() / 1000),
+      mrr: Object.values(d.mrrByAccount).reduce((a, b) => a + b, 0),
+      customers: Object.values(d.mrrByAccount).filter((v) => v > 0).length,
+    })),
     months: monthlyMovements(snapshots),
   };
 }

@@ -19,9 +19,36 @@ describe('monthly MRR movements', () => {
 
   it('classifies each change of an account as one movement (hand-computed)', () => {
     expect(months.map((m) => m.month)).toEqual(['2026-01', '2026-02', '2026-03']);
-    expect(months[0]).toMatchObject({ startMrr: 14_000, endMrr: 20_000, new: 2_000, reactivation: 0, expansion: 8_000, contraction: 2_000, churn: 2_000, net: 6_000 });
-    expect(months[1]).toMatchObject({ startMrr: 20_000, endMrr: 24_167, new: 4_167, reactivation: 2_000, expansion: 0, contraction: 0, churn: 2_000, net: 4_167 });
-    expect(months[2]).toMatchObject({ startMrr: 24_167, endMrr: 24_167, new: 0, reactivation: 0, expansion: 0, contraction: 0, churn: 0, net: 0 });
+    expect(months[0]).toMatchObject({
+      startMrr: 14_000,
+      endMrr: 20_000,
+      new: 2_000,
+      reactivation: 0,
+      expansion: 8_000,
+      contraction: 2_000,
+      churn: 2_000,
+      net: 6_000,
+    });
+    expect(months[1]).toMatchObject({
+      startMrr: 20_000,
+      endMrr: 24_167,
+      new: 4_167,
+      reactivation: 2_000,
+      expansion: 0,
+      contraction: 0,
+      churn: 2_000,
+      net: 4_167,
+    });
+    expect(months[2]).toMatchObject({
+      startMrr: 24_167,
+      endMrr: 24_167,
+      new: 0,
+      reactivation: 0,
+      expansion: 0,
+      contraction: 0,
+      churn: 0,
+      net: 0,
+    });
   });
 
   it('reconciles: start + net = end, every month', () => {
@@ -40,7 +67,12 @@ describe('monthly MRR movements', () => {
   });
 
   it('has no rate without paying customers, and no month from one snapshot', () => {
-    expect(monthlyMovements([{ month: '2026-01', mrrByAccount: {} }, { month: '2026-02', mrrByAccount: { a: 100 } }])[0]).toMatchObject({ new: 100, customerChurnRate: null, revenueChurnRate: null, arpu: 100 });
+    expect(
+      monthlyMovements([
+        { month: '2026-01', mrrByAccount: {} },
+        { month: '2026-02', mrrByAccount: { a: 100 } },
+      ])[0],
+    ).toMatchObject({ new: 100, customerChurnRate: null, revenueChurnRate: null, arpu: 100 });
     expect(monthlyMovements(SNAPSHOTS.slice(0, 1))).toEqual([]);
   });
 

@@ -17,5 +17,11 @@ export async function readRevenueSummary(store: Store, clock: Clock): Promise<Re
     store.invoices.where('paymentIssue', 'in', ['failed', 'action_required']).get(),
   ]);
   const docs = <T>(snap: { docs: { data(): T }[] }) => snap.docs.map((d) => d.data());
-  return computeRevenueSummary({ current: docs(current), endedInWindow: docs(ended), invoicesInWindow: docs(invoices), invoicesWithIssue: docs(issues), now });
+  return computeRevenueSummary({
+    current: docs(current),
+    endedInWindow: docs(ended),
+    invoicesInWindow: docs(invoices),
+    invoicesWithIssue: docs(issues),
+    now,
+  });
 }

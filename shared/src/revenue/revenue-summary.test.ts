@@ -9,36 +9,76 @@ const empty = { current: [], endedInWindow: [], invoicesInWindow: [], invoicesWi
 
 describe('annualAmount', () => {
   it('normalises the price of the licensed item to a year, exactly, times its quantity', () => {
-    expect(annualAmount(subscriptionFixture('a', 'pro_month'))).toEqual({ planId: 'pro', amount: exactAmount(2_000 * 12), currency: 'usd', quantity: 1 });
+    expect(annualAmount(subscriptionFixture('a', 'pro_month'))).toEqual({
+      planId: 'pro',
+      amount: exactAmount(2_000 * 12),
+      currency: 'usd',
+      quantity: 1,
+    });
     expect(annualAmount(subscriptionFixture('b', 'pro_year'))?.amount).toEqual(exactAmount(20_000));
     expect(annualAmount(subscriptionFixture('c', 'pro_week'))?.amount).toEqual(exactAmount(500 * 52));
     expect(annualAmount(subscriptionFixture('d', 'pro_day'))?.amount).toEqual(exactAmount(100 * 365));
-    expect(annualAmount(subscriptionFixture('e', 'team_month', {}, 3))).toEqual({ planId: 'team', amount: exactAmount(30_000 * 12), currency: 'usd', quantity: 3 });
-    expect(annualAmount(subscriptionFixture('f', 'pro_month', {}, 1, { unitAmount: 5_400, interval: 'month', intervalCount: 3 }))?.amount).toEqual(exactAmount(21_600));
+    expect(annualAmount(subscriptionFixture('e', 'team_month', {}, 3))).toEqual({
+      planId: 'team',
+      amount: exactAmount(30_000 * 12),
+      currency: 'usd',
+      quantity: 3,
+    });
+    expect(
+      annualAmount(subscriptionFixture('f', 'pro_month', {}, 1, { unitAmount: 5_400, interval: 'month', intervalCount: 3 }))?.amount,
+    ).toEqual(exactAmount(21_600));
     // Every 7 months: 12/7 of the price a year, kept as that fraction rather than 1714.2857…
-    expect(annualAmount(subscriptionFixture('g', 'pro_month', {}, 1, { unitAmount: 1_000, interval: 'month', intervalCount: 7 }))?.amount).toEqual({ numerator: 12_000n, denominator: 7n });
+    expect(
+      annualAmount(subscriptionFixture('g', 'pro_month', {}, 1, { unitAmount: 1_000, interval: 'month', intervalCount: 7 }))?.amount,
+    ).toEqual({ numerator: 12_000n, denominator: 7n });
   });
 
   it('counts the price Stripe sent (a subscriber kept on an old price), and the catalog only when no amount is stored', () => {
-    expect(annualAmount(subscriptionFixture('a', 'pro_month', {}, 1, { unitAmount: 1_500 }))).toEqual({ planId: 'pro', amount: exactAmount(18_000), currency: 'usd', quantity: 1 });
+    expect(annualAmount(subscriptionFixture('a', 'pro_month', {}, 1, { unitAmount: 1_500 }))).toEqual({
+      planId: 'pro',
+      amount: exactAmount(18_000),
+      currency: 'usd',
+      quantity: 1,
+    });
     const legacy = subscriptionFixture('b', 'pro_month', {}, 1, { unitAmount: null, currency: null, interval: null });
     expect(annualAmount(legacy)).toEqual({ planId: 'pro', amount: exactAmount(24_000), currency: 'usd', quantity: 1 });
-    expect(annualAmount(subscriptionFixture('c', null, {}, 1, { unitAmount: 4_200, currency: 'usd', interval: 'month' }))).toEqual({ planId: null, amount: exactAmount(50_400), currency: 'usd', quantity: 1 });
+    expect(annualAmount(subscriptionFixture('c', null, {}, 1, { unitAmount: 4_200, currency: 'usd', interval: 'month' }))).toEqual({
+      planId: null,
+      amount: exactAmount(50_400),
+      currency: 'usd',
+      quantity: 1,
+    });
     expect(annualAmount(subscriptionFixture('d', null))).toBeNull();
   });
 
   it('puts a custom price (no catalog lookup key) under the plan the applier stored for it', () => {
     const custom = subscriptionFixture('a', null, { planId: 'enterprise' }, 1, { unitAmount: 750_000, currency: 'usd', interval: 'year' });
     expect(annualAmount(custom)).toEqual({ planId: 'enterprise', amount: exactAmount(750_000), currency: 'usd', quantity: 1 });
-    const summary = computeRevenueSummary({ ...empty, current: [custom, subscriptionFixture('b', null, { planId: 'free' }, 1, { unitAmount: 100, currency: 'usd', interval: 'month' })] });
+    const summary = computeRevenueSummary({
+      ...empty,
+      current: [custom, subscriptionFixture('b', null, { planId: 'free' }, 1, { unitAmount: 100, currency: 'usd', interval: 'month' })],
+    });
     expect(summary.byPlan.find((p) => p.planId === 'enterprise')).toMatchObject({ paying: 1, mrr: 62_500 });
     expect(summary.outsideCatalog).toEqual({ paying: 1, mrr: 100 }); // free has no prices, so no row
   });
 
   it('ignores metered items', () => {
     const team = subscriptionFixture('a', 'team_month');
-    const metered = { ...team.items[0]!, itemId: 'si_m', priceId: 'price_team_api_calls', lookupKey: 'team_api_calls', metered: true, quantity: 0, unitAmount: null };
-    expect(annualAmount({ ...team, items: [metered, ...team.items] })).toEqual({ planId: 'team', amount: exactAmount(120_000), currency: 'usd', quantity: 1 });
+    const metered = {
+      ...team.items[0]!,
+      itemId: 'si_m',
+      priceId: 'price_team_api_calls',
+      lookupKey: 'team_api_calls',
+      metered: true,
+      quantity: 0,
+      unitAmount: null,
+    };
+    expect(annualAmount({ ...team, items: [metered, ...team.items] })).toEqual({
+      planId: 'team',
+      amount: exactAmount(120_000),
+      currency: 'usd',
+      quantity: 1,
+    });
   });
 });
 
@@ -61,7 +101,9 @@ describe('exact ARR and MRR, rounded only for display', () => {
       subscriptionFixture('d', 'pro_day'), // 100 × 365 = 36,500
       subscriptionFixture('e', 'team_month', {}, 3), // 30,000 × 12 = 360,000
       // three every-7-months prices of 1,000: 3 × 12,000 / 7 = 5,142.857… (rounded one by one: 5,142)
-      ...['f', 'g', 'h'].map((id) => subscriptionFixture(id, null, {}, 1, { unitAmount: 1_000, currency: 'usd', interval: 'month', intervalCount: 7 })),
+      ...['f', 'g', 'h'].map((id) =>
+        subscriptionFixture(id, null, {}, 1, { unitAmount: 1_000, currency: 'usd', interval: 'month', intervalCount: 7 }),
+      ),
       yearly('i', 100_001, { planId: null }), // outside the catalog: 100,001 a year, 8,333.4166… a month
     ];
     const summary = computeRevenueSummary({ ...empty, current });
@@ -149,7 +191,10 @@ describe('computeRevenueSummary', () => {
         subscriptionFixture('y', 'pro_month', { status: 'canceled', endedAt: now - 3 * day, trialEnd: now - 3 * day }),
       ],
       // c's failed invoice, and one of a customer whose subscription is active again (d).
-      invoicesWithIssue: [invoiceFixture('ic', { customerId: 'cus_c', status: 'open', paymentIssue: 'failed' }), invoiceFixture('id', { customerId: 'cus_d', status: 'open', paymentIssue: 'failed' })],
+      invoicesWithIssue: [
+        invoiceFixture('ic', { customerId: 'cus_c', status: 'open', paymentIssue: 'failed' }),
+        invoiceFixture('id', { customerId: 'cus_d', status: 'open', paymentIssue: 'failed' }),
+      ],
     });
     expect(summary.subscriptions.pastDue).toBe(2);
     expect(summary.openPaymentIssues).toBe(2);

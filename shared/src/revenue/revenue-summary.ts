@@ -108,7 +108,9 @@ export interface RevenueInputs {
  * neither is known. The plan is the one the applier stored (subscription-doc.ts decides it, from
  * the lookup key or the price's `plan` metadata).
  */
-export function annualAmount(sub: SubscriptionDoc): { planId: PlanId | null; amount: ExactAmount; currency: string; quantity: number } | null {
+export function annualAmount(
+  sub: SubscriptionDoc,
+): { planId: PlanId | null; amount: ExactAmount; currency: string; quantity: number } | null {
   const licensed = sub.items.find((item) => !item.metered && item.priceId === sub.priceId) ?? sub.items.find((item) => !item.metered);
   if (!licensed) return null;
   const planId = catalogPlan(sub.planId)?.id ?? null;
@@ -130,7 +132,9 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
   const byPlan = new Map<PlanId, PlanRevenue>();
   /** Exact yearly sums per plan row; rounded into the rows' `mrr` at the end. */
   const yearlyByPlan = new Map<PlanId, ExactAmount>();
-  for (const plan of Object.values(PLANS)) if (plan.prices.length > 0) byPlan.set(plan.id, { planId: plan.id, planName: plan.name, paying: 0, trialing: 0, seats: plan.seats ? 0 : null, mrr: 0 });
+  for (const plan of Object.values(PLANS))
+    if (plan.prices.length > 0)
+      byPlan.set(plan.id, { planId: plan.id, planName: plan.name, paying: 0, trialing: 0, seats: plan.seats ? 0 : null, mrr: 0 });
   const counts = { paying: 0, trialing: 0, pastDue: 0, paused: 0, unpaid: 0, scheduledToCancel: 0, unpriced: 0 };
   const outsideCatalog = { paying: 0, yearly: ZERO };
   /** The plan's row; none for no plan, or for a plan without prices (free). */
@@ -202,7 +206,8 @@ export function computeRevenueSummary(input: RevenueInputs): RevenueSummary {
     payingCustomers: payingCustomers.size,
     arpu: payingCustomers.size ? Math.round(mrr / payingCustomers.size) : null,
     churnedMrrInWindow: churnedMrr,
-    customerChurnRate: payingCustomers.size + endedInWindow.length ? endedInWindow.length / (payingCustomers.size + endedInWindow.length) : null,
+    customerChurnRate:
+      payingCustomers.size + endedInWindow.length ? endedInWindow.length / (payingCustomers.size + endedInWindow.length) : null,
     revenueChurnRate: mrr + churnedMrr ? churnedMrr / (mrr + churnedMrr) : null,
   };
 }

@@ -46,7 +46,11 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
     const json: unknown = await res.json().catch(() => null);
     if (!res.ok) {
       const retryAfter = Number(res.headers.get('retry-after'));
-      throw new ServiceApiError(res.status, ErrorResponse.safeParse(json).data ?? null, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+      throw new ServiceApiError(
+        res.status,
+        ErrorResponse.safeParse(json).data ?? null,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      );
     }
     return schema.parse(json);
   }

@@ -23,7 +23,13 @@ export const CheckRequest = z
   .strictObject({
     ...subject,
     feature: CheckableFeature,
-    units: z.number().int().min(0).max(MAX_UNITS).default(0).describe('Units about to be used (metered features): previewed, never charged.'),
+    units: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_UNITS)
+      .default(0)
+      .describe('Units about to be used (metered features): previewed, never charged.'),
   })
   .refine(oneSubject, SUBJECT);
 export type CheckRequest = z.input<typeof CheckRequest>;
@@ -34,7 +40,12 @@ export const TrackRequest = z
     feature: MeteredFeature,
     units: z.number().int().min(1).max(MAX_UNITS),
     idempotencyKey: UserText.min(1).max(255).describe('A repeat within 24 hours answers the first call’s answer and counts nothing.'),
-    timestamp: z.number().int().nonnegative().optional().describe('Unix seconds when the usage happened (default: now); within the account’s current quota month.'),
+    timestamp: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Unix seconds when the usage happened (default: now); within the account’s current quota month.'),
   })
   .refine(oneSubject, SUBJECT);
 export type TrackRequest = z.input<typeof TrackRequest>;
@@ -105,7 +116,14 @@ export interface ServiceRoute {
 }
 
 export const SERVICE_ROUTES: readonly ServiceRoute[] = [
-  { method: 'post', path: '/v1/check', summary: 'May the account use the feature (for `units` more)? Charges nothing.', body: CheckRequest, response: CheckResponse, errors: [400, 401, 403, 404, 415] },
+  {
+    method: 'post',
+    path: '/v1/check',
+    summary: 'May the account use the feature (for `units` more)? Charges nothing.',
+    body: CheckRequest,
+    response: CheckResponse,
+    errors: [400, 401, 403, 404, 415],
+  },
   {
     method: 'post',
     path: '/v1/track',
@@ -114,5 +132,12 @@ export const SERVICE_ROUTES: readonly ServiceRoute[] = [
     response: TrackResponse,
     errors: [400, 401, 402, 403, 404, 409, 415, 429, 503],
   },
-  { method: 'get', path: '/v1/accounts/:id', summary: 'Plan, status, features, quotas and usage of an account: what a host caches.', params: AccountParams, response: AccountResponse, errors: [400, 401, 403, 404] },
+  {
+    method: 'get',
+    path: '/v1/accounts/:id',
+    summary: 'Plan, status, features, quotas and usage of an account: what a host caches.',
+    params: AccountParams,
+    response: AccountResponse,
+    errors: [400, 401, 403, 404],
+  },
 ];

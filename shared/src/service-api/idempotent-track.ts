@@ -49,7 +49,11 @@ const keyDocId = (k: TrackKey) => createHash('sha256').update(`${k.accountId}\n$
  * Runs `admit` at most once per key within the window. `admit` answers the success body, or throws
  * an AppError whose 4xx is the remembered refusal; any other error is not remembered.
  */
-export async function idempotentTrack(deps: IdempotentTrackDeps, key: TrackKey, admit: () => Promise<Record<string, unknown>>): Promise<TrackOutcome> {
+export async function idempotentTrack(
+  deps: IdempotentTrackDeps,
+  key: TrackKey,
+  admit: () => Promise<Record<string, unknown>>,
+): Promise<TrackOutcome> {
   const { store, clock } = deps;
   const ref = store.trackKeys.doc(keyDocId(key));
   const now = clock.now();
@@ -100,7 +104,12 @@ function answerRepeat(seen: TrackKeyDoc, key: TrackKey, now: number): TrackOutco
   }
   if (seen.state === 'pending') {
     if (now - seen.createdAt.toMillis() > STALE_PENDING_MS) return null;
-    throw new AppError('conflict', 'A call with this idempotencyKey is in progress: retry shortly', { reason: 'in_progress' }, { retryAfterSeconds: 1 });
+    throw new AppError(
+      'conflict',
+      'A call with this idempotencyKey is in progress: retry shortly',
+      { reason: 'in_progress' },
+      { retryAfterSeconds: 1 },
+    );
   }
   return seen.outcome ? { ...seen.outcome, replayed: true } : null;
 }

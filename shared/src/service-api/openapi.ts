@@ -21,7 +21,9 @@ function operation(route: ServiceRoute) {
     ...(params
       ? { parameters: Object.entries(params.properties ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema })) }
       : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
+      : {}),
     responses: {
       200: { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
       ...Object.fromEntries(route.errors.map((status) => [status, { $ref: '#/components/responses/Error' }])),
@@ -37,16 +39,33 @@ export function serviceOpenApi(serverUrl: string): Record<string, unknown> {
     info: {
       title: 'Billing service API',
       version: '1',
-      description: 'Gate on a plan and meter usage from the team’s own services. Authenticate with a Google-signed ID token whose audience is the app’s URL, of a service account listed in SERVICE_ACCOUNTS.',
+      description:
+        'Gate on a plan and meter usage from the team’s own services. Authenticate with a Google-signed ID token whose audience is the app’s URL, of a service account listed in SERVICE_ACCOUNTS.',
     },
     servers: [{ url: serverUrl }],
     paths,
     components: {
       securitySchemes: {
-        googleIdToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Google-signed OIDC ID token (Cloud Run service-to-service) of a service account in SERVICE_ACCOUNTS: every route.' },
-        serverKey: { type: 'http', scheme: 'bearer', description: 'A server key (`bsk_...`, `npm run ops -- service-key create`) for callers outside Google Cloud: the routes of its scopes (check, track, read).' },
+        googleIdToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A Google-signed OIDC ID token (Cloud Run service-to-service) of a service account in SERVICE_ACCOUNTS: every route.',
+        },
+        serverKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A server key (`bsk_...`, `npm run ops -- service-key create`) for callers outside Google Cloud: the routes of its scopes (check, track, read).',
+        },
       },
-      responses: { Error: { description: 'An error: `{error: {code, message, ...}}`. 429 carries Retry-After.', content: { 'application/json': { schema: jsonSchema(ErrorResponse, 'output') } } } },
+      responses: {
+        Error: {
+          description: 'An error: `{error: {code, message, ...}}`. 429 carries Retry-After.',
+          content: { 'application/json': { schema: jsonSchema(ErrorResponse, 'output') } },
+        },
+      },
     },
   };
 }

@@ -34,7 +34,11 @@ const view = (d: ServiceKeyDoc): ServiceKeyView => ({
   revokedAt: d.revokedAt?.toDate().toISOString() ?? null,
 });
 
-export async function createServiceKey(deps: { store: Store; clock: Clock }, name: string, scopes: readonly ServiceKeyScope[]): Promise<ServiceKeyView & { key: string }> {
+export async function createServiceKey(
+  deps: { store: Store; clock: Clock },
+  name: string,
+  scopes: readonly ServiceKeyScope[],
+): Promise<ServiceKeyView & { key: string }> {
   const secret = `${SERVICE_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const doc: ServiceKeyDoc = {
     id: `svckey_${randomBytes(12).toString('hex')}`,

@@ -6,34 +6,45 @@ import Stripe from 'stripe';
 import { badRequest } from '../errors/app-error.js';
 import { InvoiceStatus } from '../model/documents.js';
 import { idOf } from '../model/ids.js';
-import type { BillingGateway, CardOnFile, InvoiceView, SubscriptionChangePreview, SubscriptionItemChange } from '../ports/billing-gateway.js';
+import type {
+  BillingGateway,
+  CardOnFile,
+  InvoiceView,
+  SubscriptionChangePreview,
+  SubscriptionItemChange,
+} from '../ports/billing-gateway.js';
 import { callStripe, classifyStripeError, stripeAdapterError } from './classify-stripe-error.js';
 
 export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
   return {
     async createCustomer(input, idempotencyKey) {
       const customer = await callStripe('customer creation', () =>
-        stripe.customers.create({ ...(input.email ? { email: input.email } : {}), metadata: { accountId: input.accountId } }, { idempotencyKey }),
+        stripe.customers.create(
+          { ...(input.email ? { email: input.email } : {}), metadata: { accountId: input.accountId } },
+          { idempotencyKey },
+        ),
       );
       return { id: customer.id, livemode: customer.livemode };
     },
     async createCheckoutSession(input, idempotencyKey) {
-      const session = await callStripe('checkout session creation', () => stripe.checkout.sessions.create(
-        {
-          mode: 'subscription',
-          customer: input.customerId,
-          client_reference_id: input.accountId,
-          line_items: input.prices.map((p) => (p.metered ? { price: p.priceId } : { price: p.priceId, quantity: p.quantity })),
-          subscription_data: {
-            metadata: { accountId: input.accountId },
-            ...(input.trialDays > 0 ? { trial_period_days: input.trialDays } : {}),
+      const session = await callStripe('checkout session creation', () =>
+        stripe.checkout.sessions.create(
+          {
+            mode: 'subscription',
+            customer: input.customerId,
+            client_reference_id: input.accountId,
+            line_items: input.prices.map((p) => (p.metered ? { price: p.priceId } : { price: p.priceId, quantity: p.quantity })),
+            subscription_data: {
+              metadata: { accountId: input.accountId },
+              ...(input.trialDays > 0 ? { trial_period_days: input.trialDays } : {}),
+            },
+            success_url: input.successUrl,
+            cancel_url: input.cancelUrl,
+            ...(input.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
           },
-          success_url: input.successUrl,
-          cancel_url: input.cancelUrl,
-          ...(input.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
-        },
-        { idempotencyKey },
-      ));
+          { idempotencyKey },
+        ),
+      );
       if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
       return { id: session.id, url: session.url };
     },
@@ -61,7 +72,9 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
         stripe.billingPortal.sessions.create({
           customer: input.customerId,
           return_url: input.returnUrl,
-          ...(input.flow ? { flow_data: { type: input.flow, after_completion: { type: 'redirect', redirect: { return_url: input.returnUrl } } } } : {}),
+          ...(input.flow
+            ? { flow_data: { type: input.flow, after_completion: { type: 'redirect', redirect: { return_url: input.returnUrl } } } }
+            : {}),
         }),
       );
       return { url: session.url };
@@ -70,7 +83,11 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
       callStripe('subscription change', () =>
         stripe.subscriptions.update(
           input.subscriptionId,
-          { items: input.items.map(toItemParam), proration_behavior: 'create_prorations', ...(input.onlyIfPaid ? { payment_behavior: 'pending_if_incomplete' } : {}) },
+          {
+            items: input.items.map(toItemParam),
+            proration_behavior: 'create_prorations',
+            ...(input.onlyIfPaid ? { payment_behavior: 'pending_if_incomplete' } : {}),
+          },
           { idempotencyKey },
         ),
       ),
@@ -85,7 +102,9 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
       return toChangePreview(invoice);
     },
     setCancelAtPeriodEnd: (input, idempotencyKey) =>
-      callStripe('subscription cancel/resume', () => stripe.subscriptions.update(input.subscriptionId, { cancel_at_period_end: input.cancelAtPeriodEnd }, { idempotencyKey })),
+      callStripe('subscription cancel/resume', () =>
+        stripe.subscriptions.update(input.subscriptionId, { cancel_at_period_end: input.cancelAtPeriodEnd }, { idempotencyKey }),
+      ),
     async listInvoices(input) {
       try {
         const page = await stripe.invoices.list({
@@ -118,10 +137,14 @@ export function createSdkBillingGateway(stripe: Stripe): BillingGateway {
     async customerBillingDetails(input) {
       const customer = await callStripe('customer', () => stripe.customers.retrieve(input.customerId));
       if (customer.deleted) return { card: null, balance: 0, currency: null };
-      const subscription = input.subscriptionId ? await callStripe('subscription', () => stripe.subscriptions.retrieve(input.subscriptionId ?? '')) : null;
+      const subscription = input.subscriptionId
+        ? await callStripe('subscription', () => stripe.subscriptions.retrieve(input.subscriptionId ?? ''))
+        : null;
       // Stripe charges the subscription's default payment method first, then the customer's.
       const paymentMethodId = idOf(subscription?.default_payment_method ?? null) ?? idOf(customer.invoice_settings.default_payment_method);
-      const card = paymentMethodId ? toCard(await callStripe('payment method', () => stripe.customers.retrievePaymentMethod(input.customerId, paymentMethodId))) : null;
+      const card = paymentMethodId
+        ? toCard(await callStripe('payment method', () => stripe.customers.retrievePaymentMethod(input.customerId, paymentMethodId)))
+        : null;
       return { card, balance: customer.balance, currency: customer.currency ?? null };
     },
     async upcomingInvoice(input) {
@@ -169,14 +192,20 @@ function toItemParam(change: SubscriptionItemChange): Stripe.SubscriptionUpdateP
  */
 export function toChangePreview(invoice: Stripe.Invoice): SubscriptionChangePreview {
   const prorationDate = invoice.parent?.subscription_details?.subscription_proration_date ?? null;
-  const isChange = (line: Stripe.InvoiceLineItem) => prorationDate !== null && line.period.start === prorationDate && line.parent?.subscription_item_details?.proration === true;
+  const isChange = (line: Stripe.InvoiceLineItem) =>
+    prorationDate !== null && line.period.start === prorationDate && line.parent?.subscription_item_details?.proration === true;
   const prorations = invoice.lines.data.filter(isChange);
   return {
     currency: invoice.currency,
     amountDue: invoice.amount_due,
     proration: prorations.reduce((sum, line) => sum + line.amount, 0),
     prorationDate,
-    lines: invoice.lines.data.map((line) => ({ description: line.description ?? '', amount: line.amount, change: isChange(line), periodEnd: line.period.end })),
+    lines: invoice.lines.data.map((line) => ({
+      description: line.description ?? '',
+      amount: line.amount,
+      change: isChange(line),
+      periodEnd: line.period.end,
+    })),
   };
 }
 

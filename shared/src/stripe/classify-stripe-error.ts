@@ -86,7 +86,10 @@ function shouldRetryHeader(err: Stripe.errors.StripeError): string | undefined {
 export function stripeAdapterError(what: string, err: unknown): unknown {
   const failure = classifyStripeError(err);
   if (failure?.kind !== 'transient') return err;
-  return new TransientError(`Stripe unavailable for ${what} (${failure.status ?? 'no answer'} ${failure.code})`, { cause: err, retryAfterSeconds: failure.retryAfterSeconds });
+  return new TransientError(`Stripe unavailable for ${what} (${failure.status ?? 'no answer'} ${failure.code})`, {
+    cause: err,
+    retryAfterSeconds: failure.retryAfterSeconds,
+  });
 }
 
 /** Runs one Stripe call, its SDK errors replaced as `stripeAdapterError` says. */

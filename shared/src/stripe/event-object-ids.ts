@@ -15,7 +15,11 @@ export function eventObjectIds(object: Readonly<Record<string, unknown>>): Event
   if (object['object'] === 'customer') return { objectId, customerId: objectId };
   const customer = object['customer'];
   const customerId =
-    typeof customer === 'string' ? customer : customer && typeof customer === 'object' && 'id' in customer && typeof customer.id === 'string' ? customer.id : null;
+    typeof customer === 'string'
+      ? customer
+      : customer && typeof customer === 'object' && 'id' in customer && typeof customer.id === 'string'
+        ? customer.id
+        : null;
   return { objectId, customerId };
 }
 
@@ -29,7 +33,8 @@ export function eventObjectIdProblem(object: Readonly<Record<string, unknown>>):
   if (id !== undefined) {
     const type = typeof object['object'] === 'string' ? object['object'] : undefined;
     const prefix = type === undefined ? undefined : OBJECT_ID_PREFIX.get(type);
-    if (prefix !== undefined ? !isStripeId(prefix, id) : !isAnyStripeId(id)) return `data.object.id is not a Stripe ${prefix ?? 'object'} id`;
+    if (prefix !== undefined ? !isStripeId(prefix, id) : !isAnyStripeId(id))
+      return `data.object.id is not a Stripe ${prefix ?? 'object'} id`;
   }
   const customer = object['customer'];
   if (customer !== undefined && customer !== null) {

@@ -7,7 +7,8 @@ import { ALREADY_RECORDED, sendFailureOf } from './meter-event-sender-sdk.js';
 import { stripeReadError } from './stripe-read-error.js';
 
 type RawErrorType = NonNullable<Parameters<typeof Stripe.errors.StripeError.generate>[0]['type']>;
-const answered = (statusCode: number, type: RawErrorType, code?: string) => Stripe.errors.StripeError.generate({ statusCode, type, message: 'from Stripe', ...(code ? { code } : {}) });
+const answered = (statusCode: number, type: RawErrorType, code?: string) =>
+  Stripe.errors.StripeError.generate({ statusCode, type, message: 'from Stripe', ...(code ? { code } : {}) });
 
 describe('sendFailureOf', () => {
   it.each([
@@ -25,12 +26,20 @@ describe('sendFailureOf', () => {
   });
 
   it('marks a rate limit for a backoff inside the run, and keeps the status in a transient code', () => {
-    expect(sendFailureOf(answered(429, 'invalid_request_error', 'rate_limit'))).toEqual({ kind: 'transient', code: '429:rate_limit', rateLimited: true });
+    expect(sendFailureOf(answered(429, 'invalid_request_error', 'rate_limit'))).toEqual({
+      kind: 'transient',
+      code: '429:rate_limit',
+      rateLimited: true,
+    });
     expect(sendFailureOf(answered(500, 'api_error'))).toEqual({ kind: 'transient', code: '500:StripeAPIError', rateLimited: false });
   });
 
   it('reads an identifier Stripe already has as its code, which the sender takes as recorded', () => {
-    expect(sendFailureOf(answered(400, 'invalid_request_error', ALREADY_RECORDED))).toEqual({ kind: 'permanent', code: ALREADY_RECORDED, rateLimited: false });
+    expect(sendFailureOf(answered(400, 'invalid_request_error', ALREADY_RECORDED))).toEqual({
+      kind: 'permanent',
+      code: ALREADY_RECORDED,
+      rateLimited: false,
+    });
   });
 
   it('treats an error that is not the SDK’s as transient (the report stays claimed and is resent)', () => {

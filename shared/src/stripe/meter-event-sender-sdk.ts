@@ -19,7 +19,11 @@ export function sendFailureOf(err: unknown): SendFailure {
   const failure = classifyStripeError(err);
   if (failure === null) return { kind: 'transient', code: 'unknown', rateLimited: false };
   if (failure.kind !== 'transient') return { kind: 'permanent', code: failure.code, rateLimited: false };
-  return { kind: 'transient', code: failure.status === null ? failure.code : `${failure.status}:${failure.code}`, rateLimited: failure.rateLimited };
+  return {
+    kind: 'transient',
+    code: failure.status === null ? failure.code : `${failure.status}:${failure.code}`,
+    rateLimited: failure.rateLimited,
+  };
 }
 
 /**

@@ -9,7 +9,8 @@ import { classifyStripeError, stripeAdapterError } from './classify-stripe-error
 /** What leaves this adapter in place of an SDK error. */
 function operatorError(what: string, err: unknown): unknown {
   const failure = classifyStripeError(err);
-  if ((failure?.kind === 'refused' || failure?.kind === 'not_found') && err instanceof Stripe.errors.StripeError) return new OperatorRefusal(err.message, failure.code);
+  if ((failure?.kind === 'refused' || failure?.kind === 'not_found') && err instanceof Stripe.errors.StripeError)
+    return new OperatorRefusal(err.message, failure.code);
   return stripeAdapterError(what, err);
 }
 
@@ -23,9 +24,12 @@ async function refusable<T>(what: string, call: () => Promise<T>): Promise<T> {
 
 export function createSdkOperatorGateway(stripe: Stripe): OperatorGateway {
   return {
-    cancelSubscriptionNow: (input, idempotencyKey) => refusable('subscription cancellation', () => stripe.subscriptions.cancel(input.subscriptionId, {}, { idempotencyKey })),
+    cancelSubscriptionNow: (input, idempotencyKey) =>
+      refusable('subscription cancellation', () => stripe.subscriptions.cancel(input.subscriptionId, {}, { idempotencyKey })),
     setTrialEnd: (input, idempotencyKey) =>
-      refusable('trial extension', () => stripe.subscriptions.update(input.subscriptionId, { trial_end: input.trialEnd, proration_behavior: 'none' }, { idempotencyKey })),
+      refusable('trial extension', () =>
+        stripe.subscriptions.update(input.subscriptionId, { trial_end: input.trialEnd, proration_behavior: 'none' }, { idempotencyKey }),
+      ),
     async payInvoice(input, idempotencyKey) {
       try {
         const invoice = await stripe.invoices.pay(input.invoiceId, {}, { idempotencyKey });

@@ -46,7 +46,7 @@ describe('Stripe id grammar', () => {
     expect(isAnyStripeId('pi_3Pgc6rB7WZ01zgkW')).toBe(true);
   });
 
-  it.each(['evt', 'cus', 'sub', 'si', 'in', 'il', 'cs_test', 'bps', 'mev', 'req'])('accepts the stand-in\'s %s ids', (prefix) => {
+  it.each(['evt', 'cus', 'sub', 'si', 'in', 'il', 'cs_test', 'bps', 'mev', 'req'])("accepts the stand-in's %s ids", (prefix) => {
     const id = newId(prefix);
     expect(isAnyStripeId(id)).toBe(true);
     const known = StripeIdPrefix.options.find((p) => prefix === p || prefix.startsWith(`${p}_`));

@@ -24,9 +24,14 @@ export function stripeReadError(what: string, err: unknown): unknown {
   const summary = `${failure.status ?? 'no answer'} ${failure.code}`;
   switch (failure.kind) {
     case 'transient':
-      return new TransientError(`Stripe unavailable for ${what} (${summary})`, { cause: err, retryAfterSeconds: failure.retryAfterSeconds });
+      return new TransientError(`Stripe unavailable for ${what} (${summary})`, {
+        cause: err,
+        retryAfterSeconds: failure.retryAfterSeconds,
+      });
     case 'misconfigured':
-      return new PermanentError(`Stripe refused our API key for ${what} (${summary}): check STRIPE_SECRET_KEY and its permissions`, { cause: err });
+      return new PermanentError(`Stripe refused our API key for ${what} (${summary}): check STRIPE_SECRET_KEY and its permissions`, {
+        cause: err,
+      });
     case 'not_found':
       return new StripeObjectNotFound(`Stripe refused ${what} (${summary})`, { cause: err });
     case 'refused':

@@ -1,7 +1,8 @@
 // A bench child for bench-child.test.ts only: echoes, fails or exits as asked.
 import { serveBenchRequests } from './bench-child.js';
 
-export type EchoRequest = { kind: 'echo'; text: string } | { kind: 'throw'; text: string } | { kind: 'reject'; text: string } | { kind: 'exit'; code: number };
+export type EchoRequest =
+  { kind: 'echo'; text: string } | { kind: 'throw'; text: string } | { kind: 'reject'; text: string } | { kind: 'exit'; code: number };
 
 serveBenchRequests<EchoRequest, string>((request) => {
   switch (request.kind) {

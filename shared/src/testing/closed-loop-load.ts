@@ -43,7 +43,8 @@ export function summarizeLoad(samples: readonly LoadSample[]): LoadSummary {
   const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const elapsedS = samples.reduce((sum, s) => sum + s.elapsedMs, 0) / 1000;
   const round = (n: number) => Math.round(n * 100) / 100;
-  const percentile = (p: number) => (latencies.length === 0 ? NaN : (latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN));
+  const percentile = (p: number) =>
+    latencies.length === 0 ? NaN : (latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN);
   return {
     requests: latencies.length,
     errors: samples.reduce((sum, s) => sum + s.errors, 0),

@@ -29,7 +29,10 @@ serveBenchRequests<ParentMessage, ChildAnswer>(async (message) => {
   const agent = new Agent({ keepAlive: true, maxSockets: message.concurrency });
   const { url, requests } = target;
   try {
-    return { kind: 'sample', sample: await closedLoop((i) => send(agent, url, requests[i % requests.length]!), message.concurrency, message.durationMs) };
+    return {
+      kind: 'sample',
+      sample: await closedLoop((i) => send(agent, url, requests[i % requests.length]!), message.concurrency, message.durationMs),
+    };
   } finally {
     agent.destroy();
   }

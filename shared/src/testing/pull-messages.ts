@@ -38,7 +38,12 @@ export async function pullMessages(
 }
 
 /** Pulls until `count` messages arrived or `timeoutMs` passed (the emulator may split a backlog). */
-export async function pullAtLeast(pubsub: PubSub, subscription: Subscription | string, count: number, timeoutMs = 5000): Promise<PulledMessage[]> {
+export async function pullAtLeast(
+  pubsub: PubSub,
+  subscription: Subscription | string,
+  count: number,
+  timeoutMs = 5000,
+): Promise<PulledMessage[]> {
   const all: PulledMessage[] = [];
   const deadline = Date.now() + timeoutMs;
   while (all.length < count && Date.now() < deadline) {

@@ -22,7 +22,13 @@ export function subscriptionFixture(
   const priceId = lookupKey ? `price_${lookupKey}` : 'price_custom';
   const catalog = lookupKey ? planForLookupKey(lookupKey) : null;
   const listed = catalog?.price;
-  const amount = { unitAmount: listed?.unitAmount ?? null, currency: listed?.currency ?? null, interval: listed?.interval ?? null, intervalCount: 1, ...price };
+  const amount = {
+    unitAmount: listed?.unitAmount ?? null,
+    currency: listed?.currency ?? null,
+    interval: listed?.interval ?? null,
+    intervalCount: 1,
+    ...price,
+  };
   return {
     subscriptionId: id,
     customerId: `cus_${id}`,
@@ -34,7 +40,18 @@ export function subscriptionFixture(
     planId: catalog?.plan.id ?? null, // as the applier stores it
     interval: 'month',
     quantity,
-    items: [{ itemId: `si_${id}`, priceId, lookupKey, metered: false, quantity, currentPeriodStart: now - 86_400, currentPeriodEnd: now + 29 * 86_400, ...amount }],
+    items: [
+      {
+        itemId: `si_${id}`,
+        priceId,
+        lookupKey,
+        metered: false,
+        quantity,
+        currentPeriodStart: now - 86_400,
+        currentPeriodEnd: now + 29 * 86_400,
+        ...amount,
+      },
+    ],
     currentPeriodStart: now - 86_400,
     currentPeriodEnd: now + 29 * 86_400,
     billingCycleAnchor: now - 86_400,

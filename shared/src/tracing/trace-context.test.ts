@@ -38,7 +38,11 @@ describe('parseTraceparent', () => {
 describe('parseCloudTraceContext', () => {
   it.each([
     ['a Cloud Run header', `${TRACE}/1;o=1`, { traceId: TRACE, spanId: '0000000000000001', sampled: true }],
-    ['a decimal span id as 16 hex digits', `${TRACE}/12345678901234567890;o=0`, { traceId: TRACE, spanId: 'ab54a98ceb1f0ad2', sampled: false }],
+    [
+      'a decimal span id as 16 hex digits',
+      `${TRACE}/12345678901234567890;o=0`,
+      { traceId: TRACE, spanId: 'ab54a98ceb1f0ad2', sampled: false },
+    ],
     ['no options (not sampled)', `${TRACE}/1`, { traceId: TRACE, spanId: '0000000000000001', sampled: false }],
     ['no span id', `${TRACE};o=1`, { traceId: TRACE, sampled: true }],
     ['span id 0 (none)', `${TRACE}/0;o=1`, { traceId: TRACE, sampled: true }],
@@ -79,7 +83,10 @@ describe('traceLogFields', () => {
       'logging.googleapis.com/spanId': SPAN,
       'logging.googleapis.com/trace_sampled': true,
     });
-    expect(traceLogFields('demo-p', { traceId: TRACE, sampled: false })).toEqual({ 'logging.googleapis.com/trace': `projects/demo-p/traces/${TRACE}`, 'logging.googleapis.com/trace_sampled': false });
+    expect(traceLogFields('demo-p', { traceId: TRACE, sampled: false })).toEqual({
+      'logging.googleapis.com/trace': `projects/demo-p/traces/${TRACE}`,
+      'logging.googleapis.com/trace_sampled': false,
+    });
     expect(traceLogFields(undefined, { traceId: TRACE, sampled: true })).toEqual({});
     expect(traceLogFields('demo-p', undefined)).toEqual({});
   });

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const probe = fileURLToPath(new URL('./testing/otel-modules-loaded.ts', import.meta.url));
-const loadedWith = (mode: string) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', probe, mode], { encoding: 'utf8' })) as string[];
+const loadedWith = (mode: string) =>
+  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', probe, mode], { encoding: 'utf8' })) as string[];
 
 describe('tracing off', () => {
   it('loads no OpenTelemetry SDK or exporter module', () => {

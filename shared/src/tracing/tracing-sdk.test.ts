@@ -23,7 +23,9 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const broken = req.url?.includes('cus_broken') ?? false;
     res.writeHead(broken ? 500 : 200, { 'content-type': 'application/json', 'request-id': 'req_1' });
-    res.end(broken ? JSON.stringify({ error: { type: 'api_error', message: 'boom' } }) : JSON.stringify({ id: 'cus_1', object: 'customer' }));
+    res.end(
+      broken ? JSON.stringify({ error: { type: 'api_error', message: 'boom' } }) : JSON.stringify({ id: 'cus_1', object: 'customer' }),
+    );
   }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   apiBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

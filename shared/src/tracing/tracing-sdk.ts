@@ -11,11 +11,37 @@
 //    module, so they work in the esbuild bundles too.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Link, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Link,
+  type Span,
+  type SpanContext,
+  type Tracer,
+} from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-node';
 import type { TraceContext } from './trace-context.js';
-import { installSpanStarter, type ScopeSpan, type SpanAttributes, type SpanKind as ScopeSpanKind, type SpanStarter } from './trace-scope.js';
+import {
+  installSpanStarter,
+  type ScopeSpan,
+  type SpanAttributes,
+  type SpanKind as ScopeSpanKind,
+  type SpanStarter,
+} from './trace-scope.js';
 import type { Tracing } from './tracing-handle.js';
 
 export interface TracingSdkOptions {
@@ -38,7 +64,12 @@ const KIND: Record<ScopeSpanKind, SpanKind> = {
 /** A trace from a header or an attribute as OpenTelemetry's remote span context, when it can be one. */
 function remoteSpanContext(trace: TraceContext): SpanContext | undefined {
   if (trace.spanId === undefined) return undefined;
-  const spanContext = { traceId: trace.traceId, spanId: trace.spanId, traceFlags: trace.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true };
+  const spanContext = {
+    traceId: trace.traceId,
+    spanId: trace.spanId,
+    traceFlags: trace.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+    isRemote: true,
+  };
   return isSpanContextValid(spanContext) ? spanContext : undefined;
 }
 
@@ -144,7 +175,10 @@ export async function startTracingSdk(options: TracingSdkOptions): Promise<Traci
   const exporter = await exporterOf(options);
   // Batches leave in the background; the console and test exporters show each span as it ends.
   const processor = options.exporter === 'cloud-trace' ? new BatchSpanProcessor(exporter) : new SimpleSpanProcessor(exporter);
-  const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ 'service.name': options.service }), spanProcessors: [processor] });
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': options.service }),
+    spanProcessors: [processor],
+  });
   // The default sampler follows the caller's decision (Cloud Run samples the requests it fronts)
   // and samples new traces; the context manager is AsyncLocalStorage, the propagator W3C.
   provider.register();

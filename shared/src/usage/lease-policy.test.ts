@@ -26,7 +26,12 @@ import {
 
 const settings = leaseSettings(); // flush 1 s, idle return 2 s, lease target 1 s, blocks 16..10,000
 const NOW = Date.parse('2026-11-10T12:00:00Z');
-const key = { accountId: 'u-policy', feature: 'analyses' as const, periodStart: Date.parse('2026-11-01T00:00:00Z') / 1000, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 };
+const key = {
+  accountId: 'u-policy',
+  feature: 'analyses' as const,
+  periodStart: Date.parse('2026-11-01T00:00:00Z') / 1000,
+  periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000,
+};
 const NEVER = Number.NEGATIVE_INFINITY;
 // Two members of the account, with the ':' and '.' of real user ids.
 const ALICE = 'accounts.google.com:alice';
@@ -58,7 +63,13 @@ describe('openCounter', () => {
   it('keeps the counter (lease, pending) across a plan change within the month, and the same object when nothing changed', () => {
     const state = counter({ lease: 4, pending: 3, meter: { customerId: 'cus_1', eventName: 'analyses' } });
     expect(withTerms(state, { limit: 10, retentionDays: 7, meter: { customerId: 'cus_1', eventName: 'analyses' } })).toBe(state);
-    expect(withTerms(state, { limit: 1_000, retentionDays: 30, meter: null })).toMatchObject({ limit: 1_000, retentionDays: 30, meter: null, lease: 4, pending: 3 });
+    expect(withTerms(state, { limit: 1_000, retentionDays: 30, meter: null })).toMatchObject({
+      limit: 1_000,
+      retentionDays: 30,
+      meter: null,
+      lease: 4,
+      pending: 3,
+    });
   });
 });
 
@@ -66,9 +77,27 @@ describe('decideAdmission', () => {
   const fresh = NOW - 10; // read by a lease transaction within the flush interval
   it.each([
     { name: 'admits from a lease that covers n exactly', state: { lease: 5 }, n: 5, inFlight: false, want: { kind: 'admit' } },
-    { name: 'admits an unlimited quota without any lease', state: { limit: 'unlimited' as const, availableSeen: 'unlimited' as const }, n: 1_000, inFlight: true, want: { kind: 'admit' } },
-    { name: 'asks for the shortfall when the lease is short', state: { lease: 3 }, n: 5, inFlight: false, want: { kind: 'lease', need: 2 } },
-    { name: 'asks again when the last read is a flush interval old', state: { lease: 0, availableSeen: 0, checkedAt: NOW - 1_000 }, n: 1, inFlight: false, want: { kind: 'lease', need: 1 } },
+    {
+      name: 'admits an unlimited quota without any lease',
+      state: { limit: 'unlimited' as const, availableSeen: 'unlimited' as const },
+      n: 1_000,
+      inFlight: true,
+      want: { kind: 'admit' },
+    },
+    {
+      name: 'asks for the shortfall when the lease is short',
+      state: { lease: 3 },
+      n: 5,
+      inFlight: false,
+      want: { kind: 'lease', need: 2 },
+    },
+    {
+      name: 'asks again when the last read is a flush interval old',
+      state: { lease: 0, availableSeen: 0, checkedAt: NOW - 1_000 },
+      n: 1,
+      inFlight: false,
+      want: { kind: 'lease', need: 1 },
+    },
     {
       name: 'refuses at the limit reached exactly (fresh read, nothing left)',
       state: { lease: 0, availableSeen: 0, usedSeen: 10, reservedSeen: 10, checkedAt: fresh },
@@ -76,8 +105,20 @@ describe('decideAdmission', () => {
       inFlight: false,
       want: { kind: 'refuse', used: 10 },
     },
-    { name: 'asks when lease + what is left covers n exactly', state: { lease: 2, availableSeen: 3, reservedSeen: 7, checkedAt: fresh }, n: 5, inFlight: false, want: { kind: 'lease', need: 3 } },
-    { name: 'refuses one unit more than lease + what is left', state: { lease: 2, availableSeen: 3, usedSeen: 5, reservedSeen: 7, checkedAt: fresh }, n: 6, inFlight: false, want: { kind: 'refuse', used: 5 } },
+    {
+      name: 'asks when lease + what is left covers n exactly',
+      state: { lease: 2, availableSeen: 3, reservedSeen: 7, checkedAt: fresh },
+      n: 5,
+      inFlight: false,
+      want: { kind: 'lease', need: 3 },
+    },
+    {
+      name: 'refuses one unit more than lease + what is left',
+      state: { lease: 2, availableSeen: 3, usedSeen: 5, reservedSeen: 7, checkedAt: fresh },
+      n: 6,
+      inFlight: false,
+      want: { kind: 'refuse', used: 5 },
+    },
     {
       name: 'refuses with the units leased elsewhere counted as used',
       state: { lease: 2, availableSeen: 0, usedSeen: 2, committing: 1, pending: 3, reservedSeen: 10, checkedAt: fresh },
@@ -85,9 +126,27 @@ describe('decideAdmission', () => {
       inFlight: false,
       want: { kind: 'refuse', used: 8 },
     },
-    { name: 'clamps the refusal figure at the limit (after a downgrade)', state: { lease: 0, availableSeen: 0, usedSeen: 40, reservedSeen: 50, checkedAt: fresh }, n: 1, inFlight: false, want: { kind: 'refuse', used: 10 } },
-    { name: 'waits for the write in flight instead of starting another', state: { lease: 1 }, n: 2, inFlight: true, want: { kind: 'wait' } },
-    { name: 'refuses before waiting when the fresh read already says no', state: { lease: 0, availableSeen: 0, usedSeen: 10, reservedSeen: 10, checkedAt: fresh }, n: 1, inFlight: true, want: { kind: 'refuse', used: 10 } },
+    {
+      name: 'clamps the refusal figure at the limit (after a downgrade)',
+      state: { lease: 0, availableSeen: 0, usedSeen: 40, reservedSeen: 50, checkedAt: fresh },
+      n: 1,
+      inFlight: false,
+      want: { kind: 'refuse', used: 10 },
+    },
+    {
+      name: 'waits for the write in flight instead of starting another',
+      state: { lease: 1 },
+      n: 2,
+      inFlight: true,
+      want: { kind: 'wait' },
+    },
+    {
+      name: 'refuses before waiting when the fresh read already says no',
+      state: { lease: 0, availableSeen: 0, usedSeen: 10, reservedSeen: 10, checkedAt: fresh },
+      n: 1,
+      inFlight: true,
+      want: { kind: 'refuse', used: 10 },
+    },
   ])('$name', ({ state, n, inFlight, want }) => {
     expect(decideAdmission(counter(state), n, NOW, inFlight, settings)).toEqual(want);
   });
@@ -108,9 +167,24 @@ describe('shouldLeaseAhead', () => {
     { name: 'half the block spent: lease ahead', state: { lease: 7, block: 16 }, inFlight: false, want: true },
     { name: 'more than half the block left: not yet', state: { lease: 8, block: 16 }, inFlight: false, want: false },
     { name: 'a write in flight: not twice', state: { lease: 0 }, inFlight: true, want: false },
-    { name: 'unlimited: nothing to lease', state: { limit: 'unlimited' as const, availableSeen: 'unlimited' as const }, inFlight: false, want: false },
-    { name: 'found exhausted within the interval: no write', state: { lease: 0, availableSeen: 0, checkedAt: NOW - 999 }, inFlight: false, want: false },
-    { name: 'found exhausted an interval ago: look again', state: { lease: 0, availableSeen: 0, checkedAt: NOW - 1_000 }, inFlight: false, want: true },
+    {
+      name: 'unlimited: nothing to lease',
+      state: { limit: 'unlimited' as const, availableSeen: 'unlimited' as const },
+      inFlight: false,
+      want: false,
+    },
+    {
+      name: 'found exhausted within the interval: no write',
+      state: { lease: 0, availableSeen: 0, checkedAt: NOW - 999 },
+      inFlight: false,
+      want: false,
+    },
+    {
+      name: 'found exhausted an interval ago: look again',
+      state: { lease: 0, availableSeen: 0, checkedAt: NOW - 1_000 },
+      inFlight: false,
+      want: true,
+    },
   ])('$name', ({ state, inFlight, want }) => {
     expect(shouldLeaseAhead(counter(state), NOW, inFlight, settings)).toBe(want);
   });
@@ -119,15 +193,39 @@ describe('shouldLeaseAhead', () => {
 describe('planSync: what a write contains', () => {
   it.each([
     { name: 'nothing pending, nothing needed: no write', state: {}, need: 0, giveBack: false },
-    { name: 'give back on an unlimited quota: nothing leased, no write', state: { limit: 'unlimited' as const, lease: 5 }, need: 0, giveBack: true },
+    {
+      name: 'give back on an unlimited quota: nothing leased, no write',
+      state: { limit: 'unlimited' as const, lease: 5 },
+      need: 0,
+      giveBack: true,
+    },
     { name: 'give back with no lease held: no write', state: { lease: 0 }, need: 0, giveBack: true },
   ])('$name', ({ state, need, giveBack }) => {
     expect(planSync(counter(state), need, giveBack, NOW, 'w1', settings)).toBeNull();
   });
 
   it('a flush carries every pending unit, and keeps them committing and the write unconfirmed until answered', () => {
-    const planned = planSync(counter({ pending: 7, pendingByMember: { [ALICE]: 5, [BOB]: 2 }, committing: 0, lease: 3 }), 0, false, NOW, 'w1', settings);
-    expect(planned?.request).toEqual({ key, limit: 10, retentionDays: 7, commitUsed: 7, commitByMember: { [ALICE]: 5, [BOB]: 2 }, returnLease: 0, need: 0, want: 0, meter: null, writeId: 'w1', nowMs: NOW });
+    const planned = planSync(
+      counter({ pending: 7, pendingByMember: { [ALICE]: 5, [BOB]: 2 }, committing: 0, lease: 3 }),
+      0,
+      false,
+      NOW,
+      'w1',
+      settings,
+    );
+    expect(planned?.request).toEqual({
+      key,
+      limit: 10,
+      retentionDays: 7,
+      commitUsed: 7,
+      commitByMember: { [ALICE]: 5, [BOB]: 2 },
+      returnLease: 0,
+      need: 0,
+      want: 0,
+      meter: null,
+      writeId: 'w1',
+      nowMs: NOW,
+    });
     expect(planned?.state).toMatchObject({ pending: 0, pendingByMember: {}, committing: 7, lease: 3, unconfirmed: planned?.request });
   });
 
@@ -166,7 +264,19 @@ describe('applying a write’s answer', () => {
   it('a full grant becomes lease, and the counter is seen as the transaction left it', () => {
     const { state, request } = leasing({ pending: 2 }, 4);
     const after = leased(state, request, result({ granted: 10, used: 2, byMember: { [ALICE]: 2 }, reserved: 10, available: 0 }), NOW + 30);
-    expect(after).toMatchObject({ lease: 10, committing: 0, pending: 0, usedSeen: 2, byMemberSeen: { [ALICE]: 2 }, reservedSeen: 10, availableSeen: 0, checkedAt: NOW + 30, writtenAt: NOW + 30, lastGrantAt: NOW, unconfirmed: null });
+    expect(after).toMatchObject({
+      lease: 10,
+      committing: 0,
+      pending: 0,
+      usedSeen: 2,
+      byMemberSeen: { [ALICE]: 2 },
+      reservedSeen: 10,
+      availableSeen: 0,
+      checkedAt: NOW + 30,
+      writtenAt: NOW + 30,
+      lastGrantAt: NOW,
+      unconfirmed: null,
+    });
   });
 
   it('a partial grant covers the need only: the next larger request asks again', () => {
@@ -202,7 +312,16 @@ describe('applying a write’s answer', () => {
     { limit: 'unlimited' as const, returnLease: 0, reservedSeen: 12, availableSeen: 'unlimited' as const },
   ])('a flush of limit $limit moves the view by what this instance wrote', ({ limit, returnLease, reservedSeen, availableSeen }) => {
     const planned = planSync(
-      counter({ limit, availableSeen: limit === 'unlimited' ? 'unlimited' : 5, usedSeen: 1, byMemberSeen: { [ALICE]: 1 }, reservedSeen: 8, pending: 4, pendingByMember: { [ALICE]: 1, [BOB]: 3 }, lease: returnLease }),
+      counter({
+        limit,
+        availableSeen: limit === 'unlimited' ? 'unlimited' : 5,
+        usedSeen: 1,
+        byMemberSeen: { [ALICE]: 1 },
+        reservedSeen: 8,
+        pending: 4,
+        pendingByMember: { [ALICE]: 1, [BOB]: 3 },
+        lease: returnLease,
+      }),
       0,
       true,
       NOW,
@@ -211,7 +330,15 @@ describe('applying a write’s answer', () => {
     );
     if (!planned) throw new Error('expected a write');
     const after = flushed(planned.state, planned.request, NOW + 20);
-    expect(after).toMatchObject({ usedSeen: 5, byMemberSeen: { [ALICE]: 2, [BOB]: 3 }, reservedSeen, availableSeen, committing: 0, unconfirmed: null, writtenAt: NOW + 20 });
+    expect(after).toMatchObject({
+      usedSeen: 5,
+      byMemberSeen: { [ALICE]: 2, [BOB]: 3 },
+      reservedSeen,
+      availableSeen,
+      committing: 0,
+      unconfirmed: null,
+      writtenAt: NOW + 20,
+    });
   });
 });
 
@@ -248,7 +375,12 @@ describe('concurrent requests while a write is in flight', () => {
 describe('attribution: units by the member who made them', () => {
   it('a write moves every pending member into commitByMember, summing to commitUsed, and starts the next with none', () => {
     let state = counter({ lease: 10 });
-    for (const [member, n] of [[ALICE, 2], [BOB, 3], [ALICE, 1]] as const) state = admit(state, member, n, NOW);
+    for (const [member, n] of [
+      [ALICE, 2],
+      [BOB, 3],
+      [ALICE, 1],
+    ] as const)
+      state = admit(state, member, n, NOW);
     const planned = planSync(state, 0, false, NOW, 'w1', settings);
     if (!planned) throw new Error('expected a write');
     expect(planned.request.commitByMember).toEqual({ [ALICE]: 3, [BOB]: 3 });
@@ -289,17 +421,94 @@ describe('attribution: units by the member who made them', () => {
 describe('flushStep: when to flush, give back, forget', () => {
   const openedAt = { lastAdmitAt: NOW };
   it.each([
-    { name: 'pending, written within the interval: wait', state: { ...openedAt, pending: 3, writtenAt: NOW - 999 }, at: NOW, closing: false, inFlight: false, want: { kind: 'keep' } },
-    { name: 'pending, last written an interval ago: flush', state: { ...openedAt, pending: 3, writtenAt: NOW - 1_000 }, at: NOW, closing: false, inFlight: false, want: { kind: 'write', giveBack: false } },
-    { name: 'closing: flush at once and give the lease back', state: { ...openedAt, pending: 3, lease: 4, writtenAt: NOW }, at: NOW, closing: true, inFlight: false, want: { kind: 'write', giveBack: true } },
-    { name: 'closing with nothing held: nothing to write', state: { ...openedAt, lease: 0 }, at: NOW, closing: true, inFlight: false, want: { kind: 'keep' } },
-    { name: 'lease idle for just under idleReturnMs: kept', state: { ...openedAt, lease: 4 }, at: NOW + 1_999, closing: false, inFlight: false, want: { kind: 'keep' } },
-    { name: 'lease idle for idleReturnMs: given back', state: { ...openedAt, lease: 4 }, at: NOW + 2_000, closing: false, inFlight: false, want: { kind: 'write', giveBack: true } },
-    { name: 'month ended with lease held: given back at once', state: { lastAdmitAt: key.periodEnd * 1000 - 1, lease: 4 }, at: key.periodEnd * 1000, closing: false, inFlight: false, want: { kind: 'write', giveBack: true } },
-    { name: 'month ended, nothing held: forgotten', state: { lastAdmitAt: key.periodEnd * 1000 - 1 }, at: key.periodEnd * 1000, closing: false, inFlight: false, want: { kind: 'forget' } },
-    { name: 'idle, nothing held: forgotten', state: { ...openedAt }, at: NOW + 2_000, closing: false, inFlight: false, want: { kind: 'forget' } },
-    { name: 'idle, nothing held, but a write in flight: kept', state: { ...openedAt }, at: NOW + 2_000, closing: false, inFlight: true, want: { kind: 'keep' } },
-    { name: 'idle unlimited counter, flushed: forgotten', state: { ...openedAt, limit: 'unlimited' as const, availableSeen: 'unlimited' as const }, at: NOW + 2_000, closing: false, inFlight: false, want: { kind: 'forget' } },
+    {
+      name: 'pending, written within the interval: wait',
+      state: { ...openedAt, pending: 3, writtenAt: NOW - 999 },
+      at: NOW,
+      closing: false,
+      inFlight: false,
+      want: { kind: 'keep' },
+    },
+    {
+      name: 'pending, last written an interval ago: flush',
+      state: { ...openedAt, pending: 3, writtenAt: NOW - 1_000 },
+      at: NOW,
+      closing: false,
+      inFlight: false,
+      want: { kind: 'write', giveBack: false },
+    },
+    {
+      name: 'closing: flush at once and give the lease back',
+      state: { ...openedAt, pending: 3, lease: 4, writtenAt: NOW },
+      at: NOW,
+      closing: true,
+      inFlight: false,
+      want: { kind: 'write', giveBack: true },
+    },
+    {
+      name: 'closing with nothing held: nothing to write',
+      state: { ...openedAt, lease: 0 },
+      at: NOW,
+      closing: true,
+      inFlight: false,
+      want: { kind: 'keep' },
+    },
+    {
+      name: 'lease idle for just under idleReturnMs: kept',
+      state: { ...openedAt, lease: 4 },
+      at: NOW + 1_999,
+      closing: false,
+      inFlight: false,
+      want: { kind: 'keep' },
+    },
+    {
+      name: 'lease idle for idleReturnMs: given back',
+      state: { ...openedAt, lease: 4 },
+      at: NOW + 2_000,
+      closing: false,
+      inFlight: false,
+      want: { kind: 'write', giveBack: true },
+    },
+    {
+      name: 'month ended with lease held: given back at once',
+      state: { lastAdmitAt: key.periodEnd * 1000 - 1, lease: 4 },
+      at: key.periodEnd * 1000,
+      closing: false,
+      inFlight: false,
+      want: { kind: 'write', giveBack: true },
+    },
+    {
+      name: 'month ended, nothing held: forgotten',
+      state: { lastAdmitAt: key.periodEnd * 1000 - 1 },
+      at: key.periodEnd * 1000,
+      closing: false,
+      inFlight: false,
+      want: { kind: 'forget' },
+    },
+    {
+      name: 'idle, nothing held: forgotten',
+      state: { ...openedAt },
+      at: NOW + 2_000,
+      closing: false,
+      inFlight: false,
+      want: { kind: 'forget' },
+    },
+    {
+      name: 'idle, nothing held, but a write in flight: kept',
+      state: { ...openedAt },
+      at: NOW + 2_000,
+      closing: false,
+      inFlight: true,
+      want: { kind: 'keep' },
+    },
+    {
+      name: 'idle unlimited counter, flushed: forgotten',
+      state: { ...openedAt, limit: 'unlimited' as const, availableSeen: 'unlimited' as const },
+      at: NOW + 2_000,
+      closing: false,
+      inFlight: false,
+      want: { kind: 'forget' },
+    },
   ])('$name', ({ state, at, closing, inFlight, want }) => {
     expect(flushStep(counter(state), at, closing, inFlight, settings)).toEqual(want);
   });
@@ -333,23 +542,51 @@ describe('inside the lease transaction', () => {
     expect(grantFor(available, need, want)).toBe(granted);
   });
 
-  const request = (over: Partial<SyncRequest>): SyncRequest => ({ key, limit: 10, retentionDays: 7, commitUsed: 0, commitByMember: {}, returnLease: 0, need: 0, want: 0, meter: null, writeId: 'w1', nowMs: NOW, ...over });
+  const request = (over: Partial<SyncRequest>): SyncRequest => ({
+    key,
+    limit: 10,
+    retentionDays: 7,
+    commitUsed: 0,
+    commitByMember: {},
+    returnLease: 0,
+    need: 0,
+    want: 0,
+    meter: null,
+    writeId: 'w1',
+    nowMs: NOW,
+    ...over,
+  });
   it.each([
-    { name: 'a first lease on a counter never written', stored: null, req: { need: 2, want: 18 }, want: { granted: 5, used: 0, byMember: {}, reserved: 5, available: 5, wrote: true } },
+    {
+      name: 'a first lease on a counter never written',
+      stored: null,
+      req: { need: 2, want: 18 },
+      want: { granted: 5, used: 0, byMember: {}, reserved: 5, available: 5, wrote: true },
+    },
     {
       name: 'commit and give back in the same write, then grant',
       stored: { used: 3, reserved: 8, byMember: { [ALICE]: 3 } },
       req: { commitUsed: 2, commitByMember: { [ALICE]: 1, [BOB]: 1 }, returnLease: 4, need: 1, want: 17 },
       want: { granted: 3, used: 5, byMember: { [ALICE]: 4, [BOB]: 1 }, reserved: 7, available: 3, wrote: true },
     },
-    { name: 'the limit reached: refused, nothing written', stored: { used: 10, reserved: 10, byMember: { [ALICE]: 10 } }, req: { need: 1, want: 17 }, want: { granted: 0, used: 10, byMember: { [ALICE]: 10 }, reserved: 10, available: 0, wrote: false } },
+    {
+      name: 'the limit reached: refused, nothing written',
+      stored: { used: 10, reserved: 10, byMember: { [ALICE]: 10 } },
+      req: { need: 1, want: 17 },
+      want: { granted: 0, used: 10, byMember: { [ALICE]: 10 }, reserved: 10, available: 0, wrote: false },
+    },
     {
       name: 'refused, but units committed: written',
       stored: { used: 6, reserved: 10, byMember: { [ALICE]: 6 } },
       req: { commitUsed: 2, commitByMember: { [BOB]: 2 }, need: 1, want: 17 },
       want: { granted: 0, used: 8, byMember: { [ALICE]: 6, [BOB]: 2 }, reserved: 10, available: 0, wrote: true },
     },
-    { name: 'a downgrade left reserved above the limit: nothing granted', stored: { used: 40, reserved: 50, byMember: {} }, req: { need: 1, want: 17 }, want: { granted: 0, used: 40, byMember: {}, reserved: 50, available: 0, wrote: false } },
+    {
+      name: 'a downgrade left reserved above the limit: nothing granted',
+      stored: { used: 40, reserved: 50, byMember: {} },
+      req: { need: 1, want: 17 },
+      want: { granted: 0, used: 40, byMember: {}, reserved: 50, available: 0, wrote: false },
+    },
     {
       name: 'unlimited: reserved follows used',
       stored: { used: 5, reserved: 5, byMember: { [BOB]: 5 } },
@@ -361,7 +598,13 @@ describe('inside the lease transaction', () => {
   });
 
   it('replayedOutcome: the first attempt’s grant, the counter as it is now, nothing written', () => {
-    expect(replayedOutcome({ used: 4, reserved: 9, byMember: { [ALICE]: 4 } }, request({ need: 2, commitUsed: 1, commitByMember: { [ALICE]: 1 } }), 5)).toEqual({
+    expect(
+      replayedOutcome(
+        { used: 4, reserved: 9, byMember: { [ALICE]: 4 } },
+        request({ need: 2, commitUsed: 1, commitByMember: { [ALICE]: 1 } }),
+        5,
+      ),
+    ).toEqual({
       granted: 5,
       used: 4,
       byMember: { [ALICE]: 4 },
@@ -407,7 +650,11 @@ describe('inside the lease transaction', () => {
       const planned = planSync(state, 0, true, t, 'close', settings);
       if (!planned) continue;
       const increments = flushIncrements(planned.request);
-      stored = { used: stored.used + increments.used, reserved: stored.reserved + increments.reserved, byMember: addMemberUnits(stored.byMember, increments.byMember) };
+      stored = {
+        used: stored.used + increments.used,
+        reserved: stored.reserved + increments.reserved,
+        byMember: addMemberUnits(stored.byMember, increments.byMember),
+      };
       expect(isDrained(flushed(planned.state, planned.request, t))).toBe(true);
     }
     expect(stored).toEqual({ used: admitted, reserved: admitted, byMember: Object.fromEntries(admittedBy) });
@@ -421,7 +668,10 @@ describe('inside the lease transaction', () => {
       const planned = planSync(state, need, giveBack, NOW, 'w', settings);
       if (!planned) throw new Error('expected a write');
       const outcome = leaseOutcome(stored, planned.request);
-      return { state: leased(planned.state, planned.request, { ...outcome, replayed: false }, NOW), stored: { used: outcome.used, reserved: outcome.reserved, byMember: outcome.byMember } };
+      return {
+        state: leased(planned.state, planned.request, { ...outcome, replayed: false }, NOW),
+        stored: { used: outcome.used, reserved: outcome.reserved, byMember: outcome.byMember },
+      };
     };
     let a = take(open(), { used: 0, reserved: 0, byMember: {} }, 4); // a holds 5 (half of what is left), uses 4
     a = { ...a, state: admit(a.state, ALICE, 4, NOW) };

@@ -58,7 +58,8 @@ export function openCounter(key: CounterKey, terms: CounterTerms, nowMs: number,
     checkedAt: Number.NEGATIVE_INFINITY,
     writtenAt: Number.NEGATIVE_INFINITY,
     // Start big enough for a hot caller of a large quota (1/1000 of it), small for small quotas.
-    block: limit === 'unlimited' ? settings.initialBlock : Math.min(settings.maxBlock, Math.max(settings.initialBlock, Math.ceil(limit / 1000))),
+    block:
+      limit === 'unlimited' ? settings.initialBlock : Math.min(settings.maxBlock, Math.max(settings.initialBlock, Math.ceil(limit / 1000))),
     lastGrantAt: Number.NEGATIVE_INFINITY,
     lastAdmitAt: nowMs,
     unconfirmed: null,
@@ -67,7 +68,12 @@ export function openCounter(key: CounterKey, terms: CounterTerms, nowMs: number,
 
 /** A plan change within the month changes the limit and the meter, not the counter. */
 export function withTerms(state: CounterState, terms: CounterTerms): CounterState {
-  const sameMeter = state.meter === terms.meter || (state.meter !== null && terms.meter !== null && state.meter.customerId === terms.meter.customerId && state.meter.eventName === terms.meter.eventName);
+  const sameMeter =
+    state.meter === terms.meter ||
+    (state.meter !== null &&
+      terms.meter !== null &&
+      state.meter.customerId === terms.meter.customerId &&
+      state.meter.eventName === terms.meter.eventName);
   if (state.limit === terms.limit && state.retentionDays === terms.retentionDays && sameMeter) return state;
   return { ...state, ...terms };
 }
@@ -85,7 +91,13 @@ export type AdmissionDecision =
 const ADMIT: AdmissionDecision = { kind: 'admit' };
 const WAIT: AdmissionDecision = { kind: 'wait' };
 
-export function decideAdmission(state: CounterState, n: number, nowMs: number, writeInFlight: boolean, settings: LeaseSettings): AdmissionDecision {
+export function decideAdmission(
+  state: CounterState,
+  n: number,
+  nowMs: number,
+  writeInFlight: boolean,
+  settings: LeaseSettings,
+): AdmissionDecision {
   if (state.limit === 'unlimited' || state.lease >= n) return ADMIT;
   const fresh = nowMs - state.checkedAt < settings.flushIntervalMs;
   if (fresh && state.availableSeen !== 'unlimited' && state.lease + state.availableSeen < n) {
@@ -125,7 +137,14 @@ export function shouldLeaseAhead(state: CounterState, nowMs: number, writeInFlig
  * until its answer is applied (flushed / leased); if the write fails they stay so, and the next sync
  * repeats it first (its receipt makes the repeat a no-op if it had committed after all).
  */
-export function planSync(state: CounterState, need: number, giveBack: boolean, nowMs: number, writeId: string, settings: LeaseSettings): { state: CounterState; request: SyncRequest } | null {
+export function planSync(
+  state: CounterState,
+  need: number,
+  giveBack: boolean,
+  nowMs: number,
+  writeId: string,
+  settings: LeaseSettings,
+): { state: CounterState; request: SyncRequest } | null {
   const commitUsed = state.pending;
   const commitByMember = state.pendingByMember;
   const returnLease = giveBack && state.limit !== 'unlimited' ? state.lease : 0;
@@ -133,14 +152,25 @@ export function planSync(state: CounterState, need: number, giveBack: boolean, n
   let { block } = state;
   let want = 0;
   if (need > 0) {
-    block = nowMs - state.lastGrantAt < settings.leaseTargetMs ? Math.min(block * 4, settings.maxBlock) : Math.max(settings.initialBlock, Math.floor(block / 2));
+    block =
+      nowMs - state.lastGrantAt < settings.leaseTargetMs
+        ? Math.min(block * 4, settings.maxBlock)
+        : Math.max(settings.initialBlock, Math.floor(block / 2));
     want = need + block;
   }
   const { key, limit, retentionDays, meter } = state;
   const request: SyncRequest = { key, limit, retentionDays, commitUsed, commitByMember, returnLease, need, want, meter, writeId, nowMs };
   return {
     request,
-    state: { ...state, block, pending: 0, pendingByMember: NO_UNITS, committing: state.committing + commitUsed, lease: state.lease - returnLease, unconfirmed: request },
+    state: {
+      ...state,
+      block,
+      pending: 0,
+      pendingByMember: NO_UNITS,
+      committing: state.committing + commitUsed,
+      lease: state.lease - returnLease,
+      unconfirmed: request,
+    },
   };
 }
 
@@ -196,7 +226,13 @@ const FORGET: FlushStep = { kind: 'forget' };
 const KEEP: FlushStep = { kind: 'keep' };
 
 /** What the periodic flush (or, `closing`, the SIGTERM drain) does with a counter. */
-export function flushStep(state: CounterState, nowMs: number, closing: boolean, writeInFlight: boolean, settings: LeaseSettings): FlushStep {
+export function flushStep(
+  state: CounterState,
+  nowMs: number,
+  closing: boolean,
+  writeInFlight: boolean,
+  settings: LeaseSettings,
+): FlushStep {
   const ended = nowMs >= state.key.periodEnd * 1000;
   const idle = nowMs - state.lastAdmitAt >= settings.idleReturnMs;
   const release = closing || idle || ended;
@@ -261,7 +297,14 @@ export function leaseOutcome(stored: StoredCounter | null, req: SyncRequest): Om
   }
   const granted = grantFor(Math.max(0, req.limit - held), req.need, req.want);
   const reserved = held + granted;
-  return { granted, used, byMember, reserved, available: Math.max(0, req.limit - reserved), wrote: req.commitUsed > 0 || req.returnLease > 0 || granted > 0 };
+  return {
+    granted,
+    used,
+    byMember,
+    reserved,
+    available: Math.max(0, req.limit - reserved),
+    wrote: req.commitUsed > 0 || req.returnLease > 0 || granted > 0,
+  };
 }
 
 /** The answer to the repeat of a lease transaction that had committed: its grant, and the counter as it is now. */

@@ -43,4 +43,3 @@ export function quotaMonth(anchorSeconds: number, nowSeconds: number): QuotaPeri
   if (boundary(anchor, offset) > nowSeconds) offset -= 1;
   return { start: boundary(anchor, offset), end: boundary(anchor, offset + 1) };
 }
-

@@ -6,7 +6,6 @@ import type { FlushRequest } from './counter-state.js';
 import { flushCounter, syncCounter } from './sync-counter.js';
 import { createStore } from '../firestore/store.js';
 
-
 const open: Firestore[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((db) => db.terminate()));
@@ -45,14 +44,23 @@ describe('syncCounter / flushCounter', () => {
       flushCounter(createStore(a), base({ commitUsed: 10, commitByMember: { [ALICE]: 10 }, returnLease: leaseA.granted - 50 })),
     ]);
     const counter = (await createStore(a).usageCounter(key.accountId, key.feature, key.periodStart).get()).data(); // parses with the schema
-    expect(counter).toMatchObject({ used: 75, byMember: { [ALICE]: 40, [BOB]: 35 }, reserved: 50 + leaseB.granted, limit: 1_000, periodEnd: key.periodEnd });
+    expect(counter).toMatchObject({
+      used: 75,
+      byMember: { [ALICE]: 40, [BOB]: 35 },
+      reserved: 50 + leaseB.granted,
+      limit: 1_000,
+      periodEnd: key.periodEnd,
+    });
     const entries = (await createStore(a).usageOutbox.get()).docs.map((d) => d.data().value).sort((x, y) => x - y);
     expect(entries).toEqual([10, 25, 40]);
 
     // The next lease transaction sees every flush.
     const after = await syncCounter(createStore(b), { ...base({ commitUsed: 5, commitByMember: { [ALICE]: 5 } }), need: 1, want: 1 });
     expect(after).toMatchObject({ used: 80, byMember: { [ALICE]: 45, [BOB]: 35 }, reserved: 50 + leaseB.granted + after.granted });
-    expect((await createStore(a).usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 80, byMember: { [ALICE]: 45, [BOB]: 35 } });
+    expect((await createStore(a).usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({
+      used: 80,
+      byMember: { [ALICE]: 45, [BOB]: 35 },
+    });
   });
 
   it('a give-back alone leaves the members’ figures as they are', async () => {
@@ -61,7 +69,11 @@ describe('syncCounter / flushCounter', () => {
     const store = createStore(db);
     const lease = await syncCounter(store, { ...base({ commitUsed: 3, commitByMember: { [ALICE]: 3 } }), need: 10, want: 10 });
     await flushCounter(store, base({ returnLease: lease.granted }));
-    expect((await store.usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 3, reserved: 0, byMember: { [ALICE]: 3 } });
+    expect((await store.usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({
+      used: 3,
+      reserved: 0,
+      byMember: { [ALICE]: 3 },
+    });
   });
 
   it('a counter stored before attribution reads with no members, and keeps its earlier units in `used` only', async () => {
@@ -69,7 +81,18 @@ describe('syncCounter / flushCounter', () => {
     open.push(db);
     const store = createStore(db);
     const ref = store.usageCounter(key.accountId, key.feature, key.periodStart);
-    await ref.set({ accountId: key.accountId, feature: key.feature, periodStart: key.periodStart, periodEnd: key.periodEnd, limit: 1_000, reserved: 12, used: 12, byMember: {}, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });
+    await ref.set({
+      accountId: key.accountId,
+      feature: key.feature,
+      periodStart: key.periodStart,
+      periodEnd: key.periodEnd,
+      limit: 1_000,
+      reserved: 12,
+      used: 12,
+      byMember: {},
+      expireAt: Timestamp.now(),
+      updatedAt: Timestamp.now(),
+    });
     await ref.update({ byMember: FieldValue.delete() }); // as written before byMember existed
     expect((await ref.get()).data()?.byMember).toEqual({});
     await flushCounter(store, base({ commitUsed: 2, commitByMember: { [BOB]: 2 } }));
@@ -92,7 +115,10 @@ describe('a write repeated under the same writeId (its first commit outcome unkn
     const flush = base({ commitUsed: 7, commitByMember: { [ALICE]: 7 } });
     expect(await flushCounter(createStore(db), flush)).toEqual({ wrote: true, replayed: false });
     expect(await flushCounter(createStore(db), flush)).toEqual({ wrote: false, replayed: true });
-    expect((await createStore(db).usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({ used: 7, byMember: { [ALICE]: 7 } });
+    expect((await createStore(db).usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({
+      used: 7,
+      byMember: { [ALICE]: 7 },
+    });
     expect((await createStore(db).usageOutbox.get()).docs.map((d) => d.data().value)).toEqual([7]);
   });
 
@@ -103,7 +129,14 @@ describe('a write repeated under the same writeId (its first commit outcome unkn
     const once = await syncCounter(createStore(db), lease);
     const again = await syncCounter(createStore(db), lease);
     expect(once).toMatchObject({ wrote: true, replayed: false, used: 3, byMember: { [BOB]: 3 } });
-    expect(again).toMatchObject({ wrote: false, replayed: true, granted: once.granted, used: 3, byMember: { [BOB]: 3 }, reserved: once.reserved });
+    expect(again).toMatchObject({
+      wrote: false,
+      replayed: true,
+      granted: once.granted,
+      used: 3,
+      byMember: { [BOB]: 3 },
+      reserved: once.reserved,
+    });
     expect((await createStore(db).usageOutbox.get()).size).toBe(1);
   });
 });

@@ -54,7 +54,12 @@ export async function flushCounter(store: Store, req: FlushRequest): Promise<{ w
   const delta = flushIncrements(req);
   batch.set(
     store.usageCounter(key.accountId, key.feature, key.periodStart),
-    { ...counterFields(req), used: FieldValue.increment(delta.used), reserved: FieldValue.increment(delta.reserved), ...memberIncrements(delta.byMember) },
+    {
+      ...counterFields(req),
+      used: FieldValue.increment(delta.used),
+      reserved: FieldValue.increment(delta.reserved),
+      ...memberIncrements(delta.byMember),
+    },
     { merge: true },
   );
   writeReceiptAndOutboxEntry(store, batch, req, 0);
@@ -97,7 +102,11 @@ function counterFields(req: FlushRequest) {
 /** The write's receipt, and for units of a metered feature its outbox entry, in the same commit as the counter. */
 function writeReceiptAndOutboxEntry(store: Store, writer: Transaction | WriteBatch, req: FlushRequest, granted: number): void {
   const createdAt = Timestamp.fromMillis(req.nowMs);
-  writer.create(store.usageReceipts.doc(req.writeId), { granted, createdAt, expireAt: Timestamp.fromMillis(req.nowMs + RECEIPT_RETENTION_MS) });
+  writer.create(store.usageReceipts.doc(req.writeId), {
+    granted,
+    createdAt,
+    expireAt: Timestamp.fromMillis(req.nowMs + RECEIPT_RETENTION_MS),
+  });
   if (!req.meter || req.commitUsed <= 0) return;
   const { key } = req;
   const nowSeconds = Math.floor(req.nowMs / 1000);

@@ -50,7 +50,13 @@ export function calendarMonth(nowMs: number): { start: number; end: number } {
  * the calendar month. The month depends on the anchor and the time only, so a late renewal
  * event neither extends it nor resets it early.
  */
-export function usageAccount(accountId: AccountId, billing: BillingSummary | null, nowMs: number, policy: UsagePolicy, overrides?: readonly AccessOverride[]): UsageAccount {
+export function usageAccount(
+  accountId: AccountId,
+  billing: BillingSummary | null,
+  nowMs: number,
+  policy: UsagePolicy,
+  overrides?: readonly AccessOverride[],
+): UsageAccount {
   const now = Math.floor(nowMs / 1000);
   const { plan, graceEndsAt } = effectivePlan(billing, now, policy.pastDueGraceSeconds);
   const customerId = billing?.customerId ?? null;
@@ -61,10 +67,28 @@ export function usageAccount(accountId: AccountId, billing: BillingSummary | nul
   const overridesUntil = Math.min(...inForce.map((o) => o.expiresAt));
   if (plan.id !== 'free') {
     const month = anchor === null ? calendarMonth(nowMs) : quotaMonth(anchor, now);
-    return { accountId, plan, quotas, subscribed: true, customerId, periodStart: month.start, periodEnd: month.end, validUntil: Math.min(month.end, graceEndsAt ?? month.end, overridesUntil) };
+    return {
+      accountId,
+      plan,
+      quotas,
+      subscribed: true,
+      customerId,
+      periodStart: month.start,
+      periodEnd: month.end,
+      validUntil: Math.min(month.end, graceEndsAt ?? month.end, overridesUntil),
+    };
   }
   const month = calendarMonth(nowMs);
-  return { accountId, plan, quotas, subscribed: false, customerId, periodStart: month.start, periodEnd: month.end, validUntil: Math.min(month.end, overridesUntil) };
+  return {
+    accountId,
+    plan,
+    quotas,
+    subscribed: false,
+    customerId,
+    periodStart: month.start,
+    periodEnd: month.end,
+    validUntil: Math.min(month.end, overridesUntil),
+  };
 }
 
 function withQuotaOverrides(quotas: Plan['quotas'], overrides: readonly AccessOverride[], now: number): Plan['quotas'] {

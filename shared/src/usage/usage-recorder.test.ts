@@ -29,12 +29,25 @@ function manualClock(iso: string): Clock & { set(iso: string): void } {
 
 /** A user with no subscription unless `over` says otherwise. */
 function billing(over: Partial<BillingSummary>): BillingSummary {
-  const none = { customerId: null, subscriptionId: null, status: null, planId: null, priceId: null, interval: null, currentPeriodStart: null, currentPeriodEnd: null, billingCycleAnchor: null };
+  const none = {
+    customerId: null,
+    subscriptionId: null,
+    status: null,
+    planId: null,
+    priceId: null,
+    interval: null,
+    currentPeriodStart: null,
+    currentPeriodEnd: null,
+    billingCycleAnchor: null,
+  };
   return billingSummaryFixture({ ...none, ...over });
 }
 
 async function seedUser(db: Firestore, accountId: string, summary: BillingSummary | null): Promise<AccountId> {
-  await db.collection(Collection.accounts).doc(accountId).set(accountDocFixture(accountId, summary, { email: null }));
+  await db
+    .collection(Collection.accounts)
+    .doc(accountId)
+    .set(accountDocFixture(accountId, summary, { email: null }));
   return AccountId.parse(accountId);
 }
 
@@ -42,7 +55,16 @@ async function seedUser(db: Firestore, accountId: string, summary: BillingSummar
 const personal = (accountId: AccountId): UsageSubject => ({ accountId, userId: accountId });
 
 function recorderOn(db: Firestore, clock: Clock, extra: Partial<Parameters<typeof createUsageRecorder>[0]> = {}): UsageRecorder {
-  const recorder = createUsageRecorder({ db, clock, billing: firestoreBillingSource(db, { clock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: GRACE, autoFlush: false, ...extra });
+  const recorder = createUsageRecorder({
+    db,
+    clock,
+    billing: firestoreBillingSource(db, { clock, ttlMs: 0 }),
+    logger: silentLogger(),
+    upgradeUrl: '/billing',
+    pastDueGraceSeconds: GRACE,
+    autoFlush: false,
+    ...extra,
+  });
   cleanup.push(() => recorder.close());
   return recorder;
 }
@@ -70,7 +92,13 @@ describe('usage recorder: quota edge and period', () => {
     const err = await refusal(recorder.record(personal(user), 'analyses', 1));
     expect(err.code).toBe('quota_exceeded');
     expect(err.status).toBe(429);
-    expect(err.details).toEqual({ feature: 'analyses', used: 10, limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000, upgradeUrl: '/billing' });
+    expect(err.details).toEqual({
+      feature: 'analyses',
+      used: 10,
+      limit: 10,
+      periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000,
+      upgradeUrl: '/billing',
+    });
 
     await recorder.close();
     const { start } = calendarMonth(clock.now());
@@ -94,8 +122,20 @@ describe('usage recorder: quota edge and period', () => {
     const ok = await recorder.record(personal(user), 'analyses', 10);
     expect(ok.periodEnd).toBe(Date.parse('2027-01-01T00:00:00Z') / 1000);
     await recorder.close();
-    expect((await createStore(db).usageCounter(user, 'analyses', Date.parse('2026-12-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
-    expect((await createStore(db).usageCounter(user, 'analyses', Date.parse('2026-11-01T00:00:00Z') / 1000).get()).data()?.used).toBe(10);
+    expect(
+      (
+        await createStore(db)
+          .usageCounter(user, 'analyses', Date.parse('2026-12-01T00:00:00Z') / 1000)
+          .get()
+      ).data()?.used,
+    ).toBe(10);
+    expect(
+      (
+        await createStore(db)
+          .usageCounter(user, 'analyses', Date.parse('2026-11-01T00:00:00Z') / 1000)
+          .get()
+      ).data()?.used,
+    ).toBe(10);
   });
 
   it('counts a paid user’s quota per month from the billing-cycle anchor, and a late renewal event changes nothing', async () => {
@@ -104,7 +144,18 @@ describe('usage recorder: quota edge and period', () => {
     const periodStart = Date.parse('2026-11-05T08:00:00Z') / 1000;
     const periodEnd = Date.parse('2026-12-05T08:00:00Z') / 1000;
     const clock = manualClock('2026-11-20T00:00:00Z');
-    const user = await seedUser(db, 'u-pro', billing({ customerId: 'cus_pro', status: 'active', planId: 'pro', currentPeriodStart: periodStart, currentPeriodEnd: periodEnd, billingCycleAnchor: periodStart }));
+    const user = await seedUser(
+      db,
+      'u-pro',
+      billing({
+        customerId: 'cus_pro',
+        status: 'active',
+        planId: 'pro',
+        currentPeriodStart: periodStart,
+        currentPeriodEnd: periodEnd,
+        billingCycleAnchor: periodStart,
+      }),
+    );
     const recorder = recorderOn(db, clock);
     const a = await recorder.record(personal(user), 'exports', 1000);
     expect(a).toMatchObject({ limit: 1000, periodEnd });
@@ -122,17 +173,34 @@ describe('usage recorder: quota edge and period', () => {
     const user = await seedUser(
       db,
       'u-yearly',
-      billing({ customerId: 'cus_y', status: 'active', planId: 'pro', interval: 'year', currentPeriodStart: anchor, currentPeriodEnd: Date.parse('2027-01-31T10:00:00Z') / 1000, billingCycleAnchor: anchor }),
+      billing({
+        customerId: 'cus_y',
+        status: 'active',
+        planId: 'pro',
+        interval: 'year',
+        currentPeriodStart: anchor,
+        currentPeriodEnd: Date.parse('2027-01-31T10:00:00Z') / 1000,
+        billingCycleAnchor: anchor,
+      }),
     );
     const recorder = recorderOn(db, clock);
-    expect(await recorder.record(personal(user), 'exports', 1000)).toMatchObject({ limit: 1000, periodEnd: Date.parse('2026-02-28T10:00:00Z') / 1000 });
+    expect(await recorder.record(personal(user), 'exports', 1000)).toMatchObject({
+      limit: 1000,
+      periodEnd: Date.parse('2026-02-28T10:00:00Z') / 1000,
+    });
     expect((await refusal(recorder.record(personal(user), 'exports'))).code).toBe('quota_exceeded');
     clock.set('2026-02-28T10:00:00Z'); // anchored on the 31st: February's month ends on its last day
     expect(await recorder.record(personal(user), 'exports', 1000)).toMatchObject({ periodEnd: Date.parse('2026-03-31T10:00:00Z') / 1000 });
     expect((await refusal(recorder.record(personal(user), 'exports'))).code).toBe('quota_exceeded');
     await recorder.close();
     expect((await createStore(db).usageCounter(user, 'exports', anchor).get()).data()?.used).toBe(1000);
-    expect((await createStore(db).usageCounter(user, 'exports', Date.parse('2026-02-28T10:00:00Z') / 1000).get()).data()?.used).toBe(1000);
+    expect(
+      (
+        await createStore(db)
+          .usageCounter(user, 'exports', Date.parse('2026-02-28T10:00:00Z') / 1000)
+          .get()
+      ).data()?.used,
+    ).toBe(1000);
   });
 
   it('keeps a past-due subscriber on the paid quotas within the grace period, then meters them as free', async () => {
@@ -140,7 +208,14 @@ describe('usage recorder: quota edge and period', () => {
     cleanup.push(() => db.terminate());
     const renewal = Date.parse('2026-11-05T08:00:00Z') / 1000;
     const clock = manualClock('2026-11-06T08:00:00Z'); // one day into a 3-day grace
-    const summary = billing({ customerId: 'cus_pd', status: 'past_due', planId: 'pro', currentPeriodStart: renewal, currentPeriodEnd: Date.parse('2026-12-05T08:00:00Z') / 1000, billingCycleAnchor: renewal });
+    const summary = billing({
+      customerId: 'cus_pd',
+      status: 'past_due',
+      planId: 'pro',
+      currentPeriodStart: renewal,
+      currentPeriodEnd: Date.parse('2026-12-05T08:00:00Z') / 1000,
+      billingCycleAnchor: renewal,
+    });
     const user = await seedUser(db, 'u-past-due', summary);
     // The same summary object throughout, as the app's listener-backed cache serves it while nothing
     // changes: the grace ends by the clock alone, not by a new summary.
@@ -149,7 +224,10 @@ describe('usage recorder: quota edge and period', () => {
     expect(await recorder.record(personal(user), 'exports', 5)).toMatchObject({ limit: 1000 });
     clock.set('2026-11-08T08:00:00Z'); // the grace has ended: free has no exports, and its monthly analyses
     expect((await refusal(recorder.record(personal(user), 'exports'))).status).toBe(402);
-    expect(await recorder.record(personal(user), 'analyses', 10)).toMatchObject({ limit: 10, periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000 });
+    expect(await recorder.record(personal(user), 'analyses', 10)).toMatchObject({
+      limit: 10,
+      periodEnd: Date.parse('2026-12-01T00:00:00Z') / 1000,
+    });
     expect((await refusal(recorder.record(personal(user), 'analyses'))).code).toBe('quota_exceeded');
   });
 
@@ -158,13 +236,28 @@ describe('usage recorder: quota edge and period', () => {
     cleanup.push(() => db.terminate());
     const clock = manualClock('2026-11-20T00:00:00Z');
     const expiresAt = Date.parse('2026-11-21T00:00:00Z') / 1000;
-    const override: AccessOverride = { id: 'ovr_more', kind: 'quota', feature: 'analyses', limit: 12, expiresAt, grantedBy: 'ops@example.com', grantedAt: expiresAt - 86_400, reason: 'pilot' };
+    const override: AccessOverride = {
+      id: 'ovr_more',
+      kind: 'quota',
+      feature: 'analyses',
+      limit: 12,
+      expiresAt,
+      grantedBy: 'ops@example.com',
+      grantedAt: expiresAt - 86_400,
+      reason: 'pilot',
+    };
     const state = { billing: null, overrides: [override] };
     const user = AccountId.parse('u-override');
     const recorder = recorderOn(db, clock, { billing: { billing: () => Promise.resolve(state) } });
     expect(await recorder.record(personal(user), 'analyses', 12)).toMatchObject({ limit: 12 }); // free plan: 10
     expect((await refusal(recorder.record(personal(user), 'analyses'))).code).toBe('quota_exceeded');
-    const summary = createUsageSummary({ db, billing: { billing: () => Promise.resolve(state) }, clock, recorder, pastDueGraceSeconds: GRACE });
+    const summary = createUsageSummary({
+      db,
+      billing: { billing: () => Promise.resolve(state) },
+      clock,
+      recorder,
+      pastDueGraceSeconds: GRACE,
+    });
     expect(await summary.featureUsage(user, 'analyses')).toMatchObject({ used: 12, limit: 12 });
     clock.set('2026-11-21T00:00:01Z'); // expired: the plan's 10 again
     expect(await summary.featureUsage(user, 'analyses')).toMatchObject({ limit: 10 });
@@ -176,7 +269,11 @@ describe('usage recorder: quota edge and period', () => {
     cleanup.push(() => db.terminate());
     const clock = manualClock('2026-11-20T00:00:00Z');
     const free = await seedUser(db, 'u-free', null);
-    const canceled = await seedUser(db, 'u-canceled', billing({ customerId: 'cus_c', status: 'canceled', planId: 'pro', currentPeriodStart: 1, currentPeriodEnd: 2 }));
+    const canceled = await seedUser(
+      db,
+      'u-canceled',
+      billing({ customerId: 'cus_c', status: 'canceled', planId: 'pro', currentPeriodStart: 1, currentPeriodEnd: 2 }),
+    );
     const recorder = recorderOn(db, clock);
     for (const accountId of [free, canceled]) {
       const err = await refusal(recorder.record(personal(accountId), 'exports'));
@@ -194,7 +291,10 @@ describe('usage recorder: across instances', () => {
     const projectId = testProjectId('conc');
     const dbA = testFirestore(projectId);
     const dbB = testFirestore(projectId);
-    cleanup.push(() => dbA.terminate(), () => dbB.terminate());
+    cleanup.push(
+      () => dbA.terminate(),
+      () => dbB.terminate(),
+    );
     const user = await seedUser(dbA, 'u-conc', null); // free: api_calls = 1000
     const feature: MeteredFeature = 'api_calls';
     const a = recorderOn(dbA, systemClock);
@@ -241,7 +341,11 @@ describe('usage recorder: across instances', () => {
     const user = await seedUser(db, 'u-flush', null); // free plan: calendar-month quota
     const recorder = recorderOn(db, clock);
     cleanup.push(() => recorder.close());
-    const used = async () => (await db.collection('accounts').doc(user).collection('usage').get()).docs.reduce((sum, d) => sum + ((d.get('used') as number | undefined) ?? 0), 0);
+    const used = async () =>
+      (await db.collection('accounts').doc(user).collection('usage').get()).docs.reduce(
+        (sum, d) => sum + ((d.get('used') as number | undefined) ?? 0),
+        0,
+      );
     let admitted = 0;
     for (let round = 1; round <= 3; round++) {
       await recorder.record(personal(user), 'api_calls', round);
@@ -256,7 +360,17 @@ describe('usage recorder: across instances', () => {
     const db = testFirestore();
     cleanup.push(() => db.terminate());
     const now = Date.now() / 1000;
-    const user = await seedUser(db, 'u-team', billing({ customerId: 'cus_team', status: 'active', planId: 'team', currentPeriodStart: Math.floor(now - 86_400), currentPeriodEnd: Math.floor(now + 86_400) }));
+    const user = await seedUser(
+      db,
+      'u-team',
+      billing({
+        customerId: 'cus_team',
+        status: 'active',
+        planId: 'team',
+        currentPeriodStart: Math.floor(now - 86_400),
+        currentPeriodEnd: Math.floor(now + 86_400),
+      }),
+    );
     const recorder = recorderOn(db, systemClock);
     let admitted = 0;
     for (let round = 0; round < 3; round++) {
@@ -270,7 +384,12 @@ describe('usage recorder: across instances', () => {
     expect(entries.reduce((s, e) => s + e.value, 0)).toBe(admitted);
     expect(entries.length).toBeLessThanOrEqual(10); // aggregated: one entry per counter write (lease or flush), not per unit or request
 
-    const summary = createUsageSummary({ db, billing: firestoreBillingSource(db, { clock: systemClock }), clock: systemClock, pastDueGraceSeconds: GRACE });
+    const summary = createUsageSummary({
+      db,
+      billing: firestoreBillingSource(db, { clock: systemClock }),
+      clock: systemClock,
+      pastDueGraceSeconds: GRACE,
+    });
     const rows = await summary.summary(user);
     expect(rows.find((r) => r.feature === 'api_calls')).toMatchObject({ used: admitted, limit: 1_000_000 });
     expect(rows.find((r) => r.feature === 'analyses')).toMatchObject({ used: 5, limit: 10_000 });
@@ -299,9 +418,11 @@ function committingButFailing(real: Firestore, failures = { transactions: 1, bat
   return new Proxy(real, {
     get(target, prop) {
       if (prop === 'failuresLeft') return () => left.transactions + left.batches;
-      if (prop === 'runTransaction') return (fn: Parameters<Firestore['runTransaction']>[0]) => thenFail('transactions', () => target.runTransaction(fn));
+      if (prop === 'runTransaction')
+        return (fn: Parameters<Firestore['runTransaction']>[0]) => thenFail('transactions', () => target.runTransaction(fn));
       if (prop === 'batch') {
-        return () => new Proxy(target.batch(), { get: (b, p) => (p === 'commit' ? () => thenFail('batches', () => b.commit()) : bound(b, p)) });
+        return () =>
+          new Proxy(target.batch(), { get: (b, p) => (p === 'commit' ? () => thenFail('batches', () => b.commit()) : bound(b, p)) });
       }
       return bound(target, prop);
     },
@@ -313,14 +434,27 @@ describe('usage recorder: a write that committed but reported a failure', () => 
     const real = testFirestore();
     cleanup.push(() => real.terminate());
     const now = Date.now() / 1000;
-    const user = await seedUser(real, 'u-ambiguous', billing({ customerId: 'cus_amb', status: 'active', planId: 'team', currentPeriodStart: Math.floor(now - 86_400), currentPeriodEnd: Math.floor(now + 86_400) }));
+    const user = await seedUser(
+      real,
+      'u-ambiguous',
+      billing({
+        customerId: 'cus_amb',
+        status: 'active',
+        planId: 'team',
+        currentPeriodStart: Math.floor(now - 86_400),
+        currentPeriodEnd: Math.floor(now + 86_400),
+      }),
+    );
     // The first lease transaction and the first flush both commit, then fail.
     const db = committingButFailing(real);
     const clock = manualClock(new Date(now * 1000).toISOString());
     const recorder = recorderOn(db, clock);
 
     // Lease transaction fails after committing: the caller gets a 503, nothing of theirs counted.
-    const first = await recorder.record(personal(user), 'api_calls', 4).then(() => null, (e: unknown) => e);
+    const first = await recorder.record(personal(user), 'api_calls', 4).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(first).toBeInstanceOf(AppError);
     let admitted = 0;
     for (let i = 0; i < 10; i++) {
@@ -334,7 +468,9 @@ describe('usage recorder: a write that committed but reported a failure', () => 
     admitted += 1;
     await recorder.close(); // repeats the unconfirmed flush (a no-op), then flushes the last unit
 
-    const counter = (await real.collection('accounts').doc(user).collection('usage').get()).docs.find((d) => d.id.startsWith('api_calls_'))?.data();
+    const counter = (await real.collection('accounts').doc(user).collection('usage').get()).docs
+      .find((d) => d.id.startsWith('api_calls_'))
+      ?.data();
     expect(counter?.['used']).toBe(admitted);
     const entries = (await createStore(real).usageOutbox.get()).docs.map((d) => d.data());
     expect(entries.reduce((s, e) => s + e.value, 0)).toBe(admitted);
@@ -351,11 +487,23 @@ describe('usage recorder: attribution to the member who made the usage', () => {
     const projectId = testProjectId('members');
     const realA = testFirestore(projectId);
     const dbB = testFirestore(projectId);
-    cleanup.push(() => realA.terminate(), () => dbB.terminate());
+    cleanup.push(
+      () => realA.terminate(),
+      () => dbB.terminate(),
+    );
     const now = Date.now();
     const team = AccountId.parse('team_members1');
-    const summaryDoc = billing({ customerId: 'cus_members', status: 'active', planId: 'team', currentPeriodStart: Math.floor(now / 1000 - 86_400), currentPeriodEnd: Math.floor(now / 1000 + 86_400) });
-    await realA.collection(Collection.accounts).doc(team).set(accountDocFixture(team, summaryDoc, { kind: 'team', name: 'Members', email: null }));
+    const summaryDoc = billing({
+      customerId: 'cus_members',
+      status: 'active',
+      planId: 'team',
+      currentPeriodStart: Math.floor(now / 1000 - 86_400),
+      currentPeriodEnd: Math.floor(now / 1000 + 86_400),
+    });
+    await realA
+      .collection(Collection.accounts)
+      .doc(team)
+      .set(accountDocFixture(team, summaryDoc, { kind: 'team', name: 'Members', email: null }));
     const clock = manualClock(new Date(now).toISOString());
     const later = (ms: number) => clock.set(new Date(clock.now() + ms).toISOString());
     // Instance A's first flush commits, then reports a failure: it stays unconfirmed and is repeated.
@@ -378,7 +526,11 @@ describe('usage recorder: attribution to the member who made the usage', () => {
     await record(a, ALICE, 1);
     await Promise.all([a.close(), b.close()]);
 
-    const counter = (await createStore(realA).usageCounter(team, 'api_calls', Math.floor(now / 1000 - 86_400)).get()).data();
+    const counter = (
+      await createStore(realA)
+        .usageCounter(team, 'api_calls', Math.floor(now / 1000 - 86_400))
+        .get()
+    ).data();
     const total = [...expected.values()].reduce((x, y) => x + y, 0);
     expect(counter?.used).toBe(total);
     expect(counter?.byMember).toEqual(Object.fromEntries(expected));
@@ -401,7 +553,10 @@ describe('usage recorder: attribution to the member who made the usage', () => {
     const db = testFirestore();
     cleanup.push(() => db.terminate());
     const team = AccountId.parse('team_local1');
-    await db.collection(Collection.accounts).doc(team).set(accountDocFixture(team, null, { kind: 'team', name: 'Local', email: null }));
+    await db
+      .collection(Collection.accounts)
+      .doc(team)
+      .set(accountDocFixture(team, null, { kind: 'team', name: 'Local', email: null }));
     const clock = manualClock('2026-11-10T12:00:00Z');
     const recorder = recorderOn(db, clock);
     await recorder.record({ accountId: team, userId: ALICE }, 'analyses', 2);

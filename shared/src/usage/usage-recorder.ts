@@ -13,7 +13,23 @@ import type { AccountId } from '../model/ids.js';
 import { PAID_PLAN_IDS, PLANS, type MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import { counterId, type CounterState, type SyncRequest } from './counter-state.js';
-import { admit, decideAdmission, type LeaseSettings, flushed, flushStep, isDrained, leased, leaseSettings, localUsage, type LocalUsage, needAfterRepeat, openCounter, planSync, shouldLeaseAhead, withTerms } from './lease-policy.js';
+import {
+  admit,
+  decideAdmission,
+  type LeaseSettings,
+  flushed,
+  flushStep,
+  isDrained,
+  leased,
+  leaseSettings,
+  localUsage,
+  type LocalUsage,
+  needAfterRepeat,
+  openCounter,
+  planSync,
+  shouldLeaseAhead,
+  withTerms,
+} from './lease-policy.js';
 import { flushCounter, syncCounter } from './sync-counter.js';
 import type { UsageObservation } from '../notifications/quota-thresholds.js';
 import { meterFor, usageAccountOf, type AccountBilling, type BillingSource, type UsageAccount } from './usage-account.js';
@@ -158,12 +174,21 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   function refusal(account: UsageAccount, feature: MeteredFeature): AppError {
     const details = { feature, upgradeUrl: opts.upgradeUrl };
     const paidPlansInclude = PAID_PLAN_IDS.some((id) => PLANS[id].quotas[feature] !== 0);
-    if (!account.subscribed && paidPlansInclude) return new AppError('payment_required', `${feature} needs an active subscription`, details);
+    if (!account.subscribed && paidPlansInclude)
+      return new AppError('payment_required', `${feature} needs an active subscription`, details);
     return new AppError('forbidden', `Your plan does not include ${feature}`, details);
   }
 
   function observe(account: UsageAccount, feature: MeteredFeature, used: number, limit: Quota): void {
-    opts.onUsage?.({ accountId: account.accountId, feature, used, limit, planId: account.plan.id, periodStart: account.periodStart, periodEnd: account.periodEnd });
+    opts.onUsage?.({
+      accountId: account.accountId,
+      feature,
+      used,
+      limit,
+      planId: account.plan.id,
+      periodStart: account.periodStart,
+      periodEnd: account.periodEnd,
+    });
   }
 
   async function record(subject: UsageSubject, feature: MeteredFeature, n = 1): Promise<Admission> {
@@ -219,7 +244,10 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         work.push(
           exclusive(slot, () => sync(slot, 0, step.giveBack)).catch((err: unknown) => {
             const { key, pending } = slot.state;
-            logger.warn({ event: 'usage.flush_failed', accountId: key.accountId, feature: key.feature, pending, err }, 'usage flush failed; will retry');
+            logger.warn(
+              { event: 'usage.flush_failed', accountId: key.accountId, feature: key.feature, pending, err },
+              'usage flush failed; will retry',
+            );
           }),
         );
       } else if (step.kind === 'forget') {

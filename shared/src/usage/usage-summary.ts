@@ -98,7 +98,13 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
       const { account, usages } = await current(accountId, MeteredFeature.options);
       return MeteredFeature.options.map((feature, i) => {
         const usage = usages[i] ?? NOTHING;
-        return { feature, used: usage.used, limit: account.quotas[feature], periodEnd: account.periodEnd, byMember: rankMembers(usage.byMember) };
+        return {
+          feature,
+          used: usage.used,
+          limit: account.quotas[feature],
+          periodEnd: account.periodEnd,
+          byMember: rankMembers(usage.byMember),
+        };
       });
     },
     async featureUsage(accountId, feature) {

@@ -88,17 +88,36 @@ async function startStack(privateJwk: object): Promise<Stack> {
   const stripe = { STRIPE_SECRET_KEY: 'sk_test_latency_bench', STRIPE_API_BASE: 'http://127.0.0.1:9' };
   const processes: ManagedProcess[] = [];
   const ts = async (name: string, file: string, env: Record<string, string>, readyUrl: string) => {
-    processes.push(await startProcess({ name, command: process.execPath, args: ['--import', 'tsx', path.join(REPO_ROOT, file)], env, cwd: REPO_ROOT, readyUrl }));
+    processes.push(
+      await startProcess({
+        name,
+        command: process.execPath,
+        args: ['--import', 'tsx', path.join(REPO_ROOT, file)],
+        env,
+        cwd: REPO_ROOT,
+        readyUrl,
+      }),
+    );
   };
   const stop = async () => {
     for (const p of processes.reverse()) await p.stop();
   };
   try {
-    await ts('functions', 'infra/local/src/function-host.ts', { ...common, ...stripe, APPLY_PORT: String(applyPort), REPORT_USAGE_PORT: String(reportPort) }, `http://127.0.0.1:${applyPort}/`);
+    await ts(
+      'functions',
+      'infra/local/src/function-host.ts',
+      { ...common, ...stripe, APPLY_PORT: String(applyPort), REPORT_USAGE_PORT: String(reportPort) },
+      `http://127.0.0.1:${applyPort}/`,
+    );
     const pubsub = createPubSubClient({ projectId: PROJECT });
     await createTopology(pubsub, { pushEndpoint: `http://127.0.0.1:${applyPort}/projects/${PROJECT}/topics/stripe-events` });
     await pubsub.close();
-    await ts('webhook', 'services/webhook/src/server.ts', { ...common, PORT: String(webhookPort), STRIPE_WEBHOOK_SECRETS: WEBHOOK_SECRET }, `http://127.0.0.1:${webhookPort}/health`);
+    await ts(
+      'webhook',
+      'services/webhook/src/server.ts',
+      { ...common, PORT: String(webhookPort), STRIPE_WEBHOOK_SECRETS: WEBHOOK_SECRET },
+      `http://127.0.0.1:${webhookPort}/health`,
+    );
     await ts(
       'app',
       'services/app/src/server.ts',
@@ -158,7 +177,10 @@ function subscriptionEvent(user: User, index: number, marker: number): Stripe.Ev
  */
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; text: string }> {
+function request(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, agent }, (res) => {
       let text = '';
@@ -181,11 +203,20 @@ async function requestRetrying(url: string, opts: Parameters<typeof request>[1])
   }
 }
 
-const percentile = (sorted: readonly number[], p: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** Sends `rate` events/s for `durationMs` and measures each one's webhook-200-to-visible time. */
-async function measureRate(stack: Stack, users: User[], rate: number, durationMs: number, pollMs: number, timeoutMs: number, nextMarker: () => number): Promise<LatencyFigures> {
+async function measureRate(
+  stack: Stack,
+  users: User[],
+  rate: number,
+  durationMs: number,
+  pollMs: number,
+  timeoutMs: number,
+  nextMarker: () => number,
+): Promise<LatencyFigures> {
   const events = Math.max(1, Math.round((rate * durationMs) / 1000));
   const latencies: number[] = [];
   let lost = 0;
@@ -201,7 +232,11 @@ async function measureRate(stack: Stack, users: User[], rate: number, durationMs
     const signed = signEvent(subscriptionEvent(user, index, marker), WEBHOOK_SECRET);
     pending.push(
       (async () => {
-        const res = await requestRetrying(stack.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signed.signature }, body: signed.body }).catch(() => undefined);
+        const res = await requestRetrying(stack.webhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'stripe-signature': signed.signature },
+          body: signed.body,
+        }).catch(() => undefined);
         const accepted = performance.now();
         if (res?.status !== 200) {
           lost++;
@@ -241,7 +276,8 @@ async function measureRate(stack: Stack, users: User[], rate: number, durationMs
 }
 
 export async function runLatencyBench(opts: LatencyBenchOptions = {}): Promise<LatencyBenchResult> {
-  if (!process.env['FIRESTORE_EMULATOR_HOST'] || !process.env['PUBSUB_EMULATOR_HOST']) throw new Error('runLatencyBench needs the emulators: set FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST');
+  if (!process.env['FIRESTORE_EMULATOR_HOST'] || !process.env['PUBSUB_EMULATOR_HOST'])
+    throw new Error('runLatencyBench needs the emulators: set FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST');
   const rates = opts.rates ?? [20, 200];
   const durationMs = opts.durationMs ?? 10_000;
   const pollMs = opts.pollMs ?? ((rate: number) => (rate < 100 ? 20 : 50));

@@ -29,7 +29,11 @@ interface Line {
 const stealText = (steal: number | null | undefined) => (steal === null || steal === undefined ? 'n/a' : `${(steal * 100).toFixed(1)}%`);
 /** ` (CPU ms per <unit>: firestore 6.3, pubsub 1.3, node 4.4)`, or nothing without a sample. */
 const cpuText = (cpu: CpuSample | undefined, unit: string) =>
-  cpu ? ` (CPU ms per ${unit}: ${Object.entries(cpu).map(([name, ms]) => `${name} ${fmt(ms, 1)}`).join(', ')})` : '';
+  cpu
+    ? ` (CPU ms per ${unit}: ${Object.entries(cpu)
+        .map(([name, ms]) => `${name} ${fmt(ms, 1)}`)
+        .join(', ')})`
+    : '';
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** CPU steal (0..1) during the last benchmark run by withFreshEmulators, shown in the summary. */
@@ -246,7 +250,10 @@ async function main(): Promise<void> {
   console.log('\n## summary');
   console.log('| benchmark | measured | baseline (same process) | ratio | target | met | CPU steal |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const l of lines) console.log(`| ${l.name} | ${l.measured} | ${l.baseline} | ${fmt(l.ratio, 2)} | ${l.target} | ${l.ok ? 'yes' : 'NO'} | ${stealText(l.steal)} |`);
+  for (const l of lines)
+    console.log(
+      `| ${l.name} | ${l.measured} | ${l.baseline} | ${fmt(l.ratio, 2)} | ${l.target} | ${l.ok ? 'yes' : 'NO'} | ${stealText(l.steal)} |`,
+    );
 }
 
 await main();

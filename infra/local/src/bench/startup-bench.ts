@@ -95,14 +95,20 @@ const DEPLOYABLES = ['services/webhook', 'services/app', 'functions'] as const;
 
 /** Builds every deployable as `npm run build` does, under `root` instead of the workspaces. */
 async function buildAll(root: string): Promise<void> {
-  for (const workspace of DEPLOYABLES) await buildDeployable(path.join(REPO_ROOT, workspace), parseBuildArgs(buildArgsOf(workspace)), REPO_ROOT, path.join(root, workspace));
+  for (const workspace of DEPLOYABLES)
+    await buildDeployable(path.join(REPO_ROOT, workspace), parseBuildArgs(buildArgsOf(workspace)), REPO_ROOT, path.join(root, workspace));
 }
 
 /** The baseline, bundled like the deployables; returns its directory. */
 async function buildBaseline(root: string): Promise<string> {
   const outRoot = path.join(root, 'baseline');
   // It lives in the webhook workspace, which declares express.
-  const bundle = await bundleEntry({ workspaceDir: path.join(REPO_ROOT, 'services/webhook'), entry: 'bench/bare-express-server.ts', outfile: 'dist/bare-express-server.js', outRoot });
+  const bundle = await bundleEntry({
+    workspaceDir: path.join(REPO_ROOT, 'services/webhook'),
+    entry: 'bench/bare-express-server.ts',
+    outfile: 'dist/bare-express-server.js',
+    outRoot,
+  });
   for (const name of new Set(bundle.externals.map((e) => e.packageName))) linkPackage(outRoot, name, [REPO_ROOT]);
   return path.join(outRoot, 'dist');
 }
@@ -131,7 +137,8 @@ function imageLayout(workspace: string, scratch: string, deployRoot: string): st
   const root = path.join(scratch, 'images', workspace);
   cpSync(deployDir, root, { recursive: true });
   const pkg = JSON.parse(readFileSync(path.join(deployDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  for (const name of Object.keys(pkg.dependencies ?? {})) linkPackage(root, name, [path.join(REPO_ROOT, workspace), path.join(REPO_ROOT, 'shared')]);
+  for (const name of Object.keys(pkg.dependencies ?? {}))
+    linkPackage(root, name, [path.join(REPO_ROOT, workspace), path.join(REPO_ROOT, 'shared')]);
   return root;
 }
 
@@ -161,7 +168,13 @@ function cpuMsOf(pid: number | undefined): number {
 /** Spawns one process and times it to its first 200; the process is killed afterwards. */
 async function timeToFirst200(launch: Launch, nodeOptions: string, timeoutMs: number): Promise<Sample> {
   const port = await freePort();
-  const env = { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', NODE_OPTIONS: `--enable-source-maps ${nodeOptions}`.trim(), PORT: String(port), ...launch.env };
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    NODE_ENV: 'production',
+    NODE_OPTIONS: `--enable-source-maps ${nodeOptions}`.trim(),
+    PORT: String(port),
+    ...launch.env,
+  };
   const started = performance.now();
   const child = spawn(process.execPath, launch.args, { cwd: launch.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -170,7 +183,8 @@ async function timeToFirst200(launch: Launch, nodeOptions: string, timeoutMs: nu
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${launch.args.join(' ')} exited with ${child.exitCode} before answering:\n${stderr}`);
-      if (performance.now() - started > timeoutMs) throw new Error(`${launch.args.join(' ')} gave no 200 within ${timeoutMs} ms:\n${stderr}`);
+      if (performance.now() - started > timeoutMs)
+        throw new Error(`${launch.args.join(' ')} gave no 200 within ${timeoutMs} ms:\n${stderr}`);
       const status = await launch.request(port).catch(() => undefined);
       // functions-framework acknowledges a CloudEvent with 204: success is any 2xx.
       if (status !== undefined && status >= 200 && status < 300) return { wallMs: performance.now() - started, cpuMs: cpuMsOf(child.pid) };
@@ -190,7 +204,11 @@ async function timeToFirst200(launch: Launch, nodeOptions: string, timeoutMs: nu
  */
 async function fillCompileCache(launch: Launch): Promise<string> {
   const dir = path.join(launch.cwd, '..', '.node-compile-cache');
-  const child = spawn(process.execPath, launch.args, { cwd: launch.cwd, env: { PATH: process.env['PATH'] ?? '', NODE_COMPILE_CACHE: dir }, stdio: 'ignore' });
+  const child = spawn(process.execPath, launch.args, {
+    cwd: launch.cwd,
+    env: { PATH: process.env['PATH'] ?? '', NODE_COMPILE_CACHE: dir },
+    stdio: 'ignore',
+  });
   await new Promise((resolve) => child.once('exit', resolve));
   if (!existsSync(dir)) throw new Error(`${launch.args.join(' ')} left no compile cache in ${dir}`);
   return dir;
@@ -220,7 +238,10 @@ function pushedEvent(port: number, project: string, topic: string, data: Buffer,
       'ce-type': 'google.cloud.pubsub.topic.v1.messagePublished',
       'ce-source': `//pubsub.googleapis.com/projects/${project}/topics/${topic}`,
     },
-    JSON.stringify({ message: { data: data.toString('base64'), attributes, messageId, publishTime: new Date().toISOString() }, subscription: `projects/${project}/subscriptions/bench` }),
+    JSON.stringify({
+      message: { data: data.toString('base64'), attributes, messageId, publishTime: new Date().toISOString() },
+      subscription: `projects/${project}/subscriptions/bench`,
+    }),
   );
 }
 
@@ -240,17 +261,36 @@ async function seed(project: string): Promise<void> {
   const db = testFirestore(project);
   const store = createStore(db);
   const now = Timestamp.now();
-  await store.customers
-    .doc('cus_startup')
-    .set({ customerId: 'cus_startup', accountId: 'user_startup', email: null, deleted: false, livemode: false, version: { created: 0, eventId: null, source: 'fetch', revision: 1 }, updatedAt: now });
-  await store.accounts.doc('user_startup').set({ accountId: 'user_startup', kind: 'personal', name: null, email: null, stripeCustomerId: null, billing: null, createdAt: now, updatedAt: now });
+  await store.customers.doc('cus_startup').set({
+    customerId: 'cus_startup',
+    accountId: 'user_startup',
+    email: null,
+    deleted: false,
+    livemode: false,
+    version: { created: 0, eventId: null, source: 'fetch', revision: 1 },
+    updatedAt: now,
+  });
+  await store.accounts.doc('user_startup').set({
+    accountId: 'user_startup',
+    kind: 'personal',
+    name: null,
+    email: null,
+    stripeCustomerId: null,
+    billing: null,
+    createdAt: now,
+    updatedAt: now,
+  });
   await db.terminate();
   const pubsub = createPubSubClient({ projectId: project });
   for (const topic of [TOPIC, 'stripe-events-dead-letter', 'billing-notifications']) await pubsub.createTopic(topic);
   await pubsub.close();
 }
 
-async function launches(project: string, images: Record<(typeof DEPLOYABLES)[number], string>, baselineDir: string): Promise<Record<StartupTarget, Launch>> {
+async function launches(
+  project: string,
+  images: Record<(typeof DEPLOYABLES)[number], string>,
+  baselineDir: string,
+): Promise<Record<StartupTarget, Launch>> {
   const emulators = {
     GOOGLE_CLOUD_PROJECT: project,
     FIRESTORE_EMULATOR_HOST: process.env['FIRESTORE_EMULATOR_HOST'] ?? '',
@@ -278,7 +318,11 @@ async function launches(project: string, images: Record<(typeof DEPLOYABLES)[num
         const event = fixtureEvent('invoice.paid');
         event.id = `evt_startup${randomUUID().replace(/-/g, '').slice(0, 12)}`;
         const signed = signEvent(event, WEBHOOK_SECRET);
-        return post(`http://127.0.0.1:${port}${WEBHOOK_PATH}`, { 'content-type': 'application/json', 'stripe-signature': signed.signature }, signed.body);
+        return post(
+          `http://127.0.0.1:${port}${WEBHOOK_PATH}`,
+          { 'content-type': 'application/json', 'stripe-signature': signed.signature },
+          signed.body,
+        );
       },
     },
     app: {
@@ -321,7 +365,8 @@ const median = (xs: readonly number[]) => {
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export async function runStartupBench(opts: StartupBenchOptions = {}): Promise<StartupBenchResult> {
-  if (!process.env['FIRESTORE_EMULATOR_HOST'] || !process.env['PUBSUB_EMULATOR_HOST']) throw new Error('runStartupBench needs the emulators: set FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST');
+  if (!process.env['FIRESTORE_EMULATOR_HOST'] || !process.env['PUBSUB_EMULATOR_HOST'])
+    throw new Error('runStartupBench needs the emulators: set FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST');
   const runs = opts.runs ?? 5;
   const compileCache = opts.compileCache ?? true;
   const project = `demo-startup-${randomUUID().slice(0, 8)}`;
@@ -333,9 +378,13 @@ export async function runStartupBench(opts: StartupBenchOptions = {}): Promise<S
     const deployRoot = opts.deployRoot ?? path.join(scratch, 'build');
     if (!opts.deployRoot) await buildAll(deployRoot);
     const baselineDir = await buildBaseline(scratch);
-    const images = Object.fromEntries(DEPLOYABLES.map((w) => [w, imageLayout(w, scratch, deployRoot)])) as Record<(typeof DEPLOYABLES)[number], string>;
+    const images = Object.fromEntries(DEPLOYABLES.map((w) => [w, imageLayout(w, scratch, deployRoot)])) as Record<
+      (typeof DEPLOYABLES)[number],
+      string
+    >;
     const all = await launches(project, images, baselineDir);
-    if (compileCache) for (const target of ['webhook', 'app'] as const) all[target].env['NODE_COMPILE_CACHE'] = await fillCompileCache(all[target]);
+    if (compileCache)
+      for (const target of ['webhook', 'app'] as const) all[target].env['NODE_COMPILE_CACHE'] = await fillCompileCache(all[target]);
     for (let r = 0; r < runs; r++) {
       for (let k = 0; k < STARTUP_TARGETS.length; k++) {
         const target = STARTUP_TARGETS[(r + k) % STARTUP_TARGETS.length]!;
@@ -348,8 +397,19 @@ export async function runStartupBench(opts: StartupBenchOptions = {}): Promise<S
     rmSync(scratch, { recursive: true, force: true });
   }
   const baseline = median(times.baseline);
-  const figures = (t: StartupTarget): StartupFigures => ({ runsMs: times[t].map((x) => round(x)), medianMs: round(median(times[t])), minMs: round(Math.min(...times[t])), medianCpuMs: median(cpu[t]), ratio: round(median(times[t]) / baseline, 2) });
-  return { runs, compileCache, targetRatio: 2, targets: Object.fromEntries(STARTUP_TARGETS.map((t) => [t, figures(t)])) as Record<StartupTarget, StartupFigures> };
+  const figures = (t: StartupTarget): StartupFigures => ({
+    runsMs: times[t].map((x) => round(x)),
+    medianMs: round(median(times[t])),
+    minMs: round(Math.min(...times[t])),
+    medianCpuMs: median(cpu[t]),
+    ratio: round(median(times[t]) / baseline, 2),
+  });
+  return {
+    runs,
+    compileCache,
+    targetRatio: 2,
+    targets: Object.fromEntries(STARTUP_TARGETS.map((t) => [t, figures(t)])) as Record<StartupTarget, StartupFigures>,
+  };
 }
 
 // `FIRESTORE_EMULATOR_HOST=… PUBSUB_EMULATOR_HOST=… npx tsx infra/local/src/bench/startup-bench.ts`

@@ -27,7 +27,10 @@ write('src/starts.test.ts', `import { startEmulator } from '../lib/emulators.js'
 write('src/direct.test.ts', `process.env['${EMULATOR_VARIABLE}'];\n`);
 const INJECTED = 'pubsubEmulatorHost';
 write('src/injects.test.ts', `import { inject } from 'vitest';\ninject('${INJECTED}');\n`);
-write('src/mentions.test.ts', `// Needs no ${EMULATOR_VARIABLE}, and says so in a comment.\nexport const names = ['${EMULATOR_VARIABLE}'];\n`);
+write(
+  'src/mentions.test.ts',
+  `// Needs no ${EMULATOR_VARIABLE}, and says so in a comment.\nexport const names = ['${EMULATOR_VARIABLE}'];\n`,
+);
 write('src/drives-browser.test.ts', `import { chromium } from 'playwright-core';\nvoid chromium;\n`);
 write('src/type-only-browser.test.ts', `import type { Page } from 'playwright-core';\nexport type P = Page;\n`);
 write('src/spawns.test.ts', `import { spawn } from 'node:child_process';\nvoid spawn;\n`);

@@ -94,7 +94,9 @@ async function importGraphs(root: string, tests: readonly string[]): Promise<Map
         {
           name: 'packages-external-except-workspaces',
           setup(b) {
-            b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@billing/') || args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
+            b.onResolve({ filter: /^[^./]/ }, (args) =>
+              args.path.startsWith('@billing/') || args.kind === 'entry-point' ? undefined : { path: args.path, external: true },
+            );
           },
         },
       ],
@@ -140,7 +142,8 @@ export async function classifyTests(root: string, tests: readonly string[], rule
   };
   for (const test of needScan) {
     const graph = graphs.get(test);
-    if (!graph) tiers.set(test, 'integration'); // could not be scanned: give it the emulators
+    if (!graph)
+      tiers.set(test, 'integration'); // could not be scanned: give it the emulators
     else if (graph.runsPrograms) tiers.set(test, 'e2e');
     else if (graph.packages.some((p) => rules.browserPackages.includes(p))) tiers.set(test, 'browser');
     else if (graph.files.some(asksForEmulators)) tiers.set(test, 'integration');

@@ -35,7 +35,11 @@ describe('checkout through the hosted page', () => {
 
     const page = await fetch(session.url ?? '');
     expect(await page.text()).toContain('id="pay"');
-    const pay = await fetch(`${running.url}/_stand-in/checkout/${session.id}/pay`, { method: 'POST', redirect: 'manual', body: new URLSearchParams() });
+    const pay = await fetch(`${running.url}/_stand-in/checkout/${session.id}/pay`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams(),
+    });
     expect(pay.status).toBe(303);
     expect(pay.headers.get('location')).toBe(`http://app.local/billing/success?session_id=${session.id}`);
 
@@ -74,7 +78,12 @@ describe('checkout through the hosted page', () => {
     expect(completedEvent.data.object.subscription).toBe(subscription.id);
     const summary = receiver.received.find((e) => e.type === 'entitlements.active_entitlement_summary.updated');
     if (summary?.type !== 'entitlements.active_entitlement_summary.updated') throw new Error('no summary');
-    expect(summary.data.object.entitlements.data.map((e) => e.lookup_key)).toEqual(['dashboard', 'api_access', 'exports', 'advanced_analytics']);
+    expect(summary.data.object.entitlements.data.map((e) => e.lookup_key)).toEqual([
+      'dashboard',
+      'api_access',
+      'exports',
+      'advanced_analytics',
+    ]);
     expect(standIn.subscriptionsOf(customer.id).map((s) => s.id)).toEqual([subscription.id]);
   });
 

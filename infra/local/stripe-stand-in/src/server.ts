@@ -10,7 +10,10 @@ const config = exitOnConfigError('stripe-stand-in', () => loadConfig());
 const logger = createLogger({ service: 'stripe-stand-in', level: config.logLevel });
 const standIn = createStandIn({ webhookSecret: config.webhookSecret, webhookUrl: config.webhookUrl, publicUrl: config.publicUrl, logger });
 const { url, close } = await standIn.listen(config.port, config.host);
-logger.info({ event: 'stand_in.listening', apiBase: url, webhookDelivery: config.webhookUrl !== undefined }, `Stripe stand-in listening on ${url} (STRIPE_API_BASE=${url})`);
+logger.info(
+  { event: 'stand_in.listening', apiBase: url, webhookDelivery: config.webhookUrl !== undefined },
+  `Stripe stand-in listening on ${url} (STRIPE_API_BASE=${url})`,
+);
 
 let closing = false;
 const shutdown = (signal: string) => {

@@ -81,7 +81,12 @@ export function createStandIn(opts: StandInOptions): StandIn {
   };
   if ((opts.catalog ?? 'seeded') === 'seeded') seedCatalog(state, clock.now());
 
-  const queue = new DeliveryQueue(opts.webhookSecret, logger, { ...opts.delivery, url: opts.webhookUrl ?? opts.delivery?.url ?? null }, opts.random ?? Math.random);
+  const queue = new DeliveryQueue(
+    opts.webhookSecret,
+    logger,
+    { ...opts.delivery, url: opts.webhookUrl ?? opts.delivery?.url ?? null },
+    opts.random ?? Math.random,
+  );
   events.onEvent((event) => queue.enqueue(event));
   const failures = new FailureInjector();
   const idempotency = new IdempotencyStore();
@@ -94,19 +99,29 @@ export function createStandIn(opts: StandInOptions): StandIn {
     next();
   });
 
-  app.use('/v1', express.urlencoded({ extended: true, limit: '1mb', parameterLimit: 10_000 }), requireApiKey(), failures.middleware(), idempotency.middleware());
+  app.use(
+    '/v1',
+    express.urlencoded({ extended: true, limit: '1mb', parameterLimit: 10_000 }),
+    requireApiKey(),
+    failures.middleware(),
+    idempotency.middleware(),
+  );
   for (const endpoint of API_ENDPOINTS) {
     app[endpoint.method](endpoint.path, (req: Request, res) => {
       const raw: unknown = endpoint.method === 'post' ? req.body : req.query;
       const requestId = newId('req', 14);
       res.set('Request-Id', requestId);
-      const result = events.withinRequest({ id: requestId, idempotencyKey: req.get('idempotency-key') ?? null }, () => endpoint.run(ctx, raw, req.params as Record<string, string>));
+      const result = events.withinRequest({ id: requestId, idempotencyKey: req.get('idempotency-key') ?? null }, () =>
+        endpoint.run(ctx, raw, req.params as Record<string, string>),
+      );
       const expand = (raw as { expand?: unknown } | undefined)?.expand;
       res.json(expandFields(state, result, Array.isArray(expand) ? expand.filter((e): e is string => typeof e === 'string') : undefined));
     });
   }
   app.use('/v1', (req, _res, next) => {
-    next(new StripeApiError(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${req.originalUrl.split('?')[0] ?? ''}).`));
+    next(
+      new StripeApiError(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${req.originalUrl.split('?')[0] ?? ''}).`),
+    );
   });
 
   const standIn: StandIn = {

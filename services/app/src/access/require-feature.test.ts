@@ -46,7 +46,12 @@ describe('requireFeature', () => {
   it('403 when the active plan lacks the feature', async () => {
     const app = express();
     app.use((_req, res, next) => {
-      setRequestAuth(res, { identity: { userId: UserId.parse('u-team'), email: null }, accountId: AccountId.parse('u-team'), role: 'owner', account: accountDocFixture('u-team', billingSummaryFixture({ planId: 'team' })) });
+      setRequestAuth(res, {
+        identity: { userId: UserId.parse('u-team'), email: null },
+        accountId: AccountId.parse('u-team'),
+        role: 'owner',
+        account: accountDocFixture('u-team', billingSummaryFixture({ planId: 'team' })),
+      });
       next();
     });
     app.get('/sso', requireFeature('sso', { clock: systemClock, pastDueGraceSeconds: 0 }), (_req, res) => res.json({ ok: true }));
@@ -69,7 +74,11 @@ describe('requireFeature', () => {
     const pro = () => Promise.resolve({ billing: billingSummaryFixture({ planId: 'pro' }) });
     app.get('/sso', requireFeature('sso', policy, pro), (_req, res) => res.json({ ok: true }));
     app.get('/api', requireFeature('api_access', policy, pro), (_req, res) => res.json({ ok: true }));
-    app.get('/lapsed', requireFeature('advanced_analytics', policy, () => ({ billing: billingSummaryFixture({ planId: 'pro', status: 'past_due' }) })), (_req, res) => res.json({ ok: true }));
+    app.get(
+      '/lapsed',
+      requireFeature('advanced_analytics', policy, () => ({ billing: billingSummaryFixture({ planId: 'pro', status: 'past_due' }) })),
+      (_req, res) => res.json({ ok: true }),
+    );
     app.use(errorHandler({ logger: silentLogger() }));
     const server = await listen(app);
     try {

@@ -25,11 +25,24 @@ const authenticatedBilling: RequestBilling = (res) => requestAuth(res).account ?
 export function requireFeature(feature: Feature, policy: AccessPolicy, billingOf: RequestBilling = authenticatedBilling): RequestHandler {
   return async (_req, res, next) => {
     const { billing, overrides } = await billingOf(res);
-    const decision = decideAccess({ billing, feature, now: nowSeconds(policy.clock), pastDueGraceSeconds: policy.pastDueGraceSeconds, overrides });
+    const decision = decideAccess({
+      billing,
+      feature,
+      now: nowSeconds(policy.clock),
+      pastDueGraceSeconds: policy.pastDueGraceSeconds,
+      overrides,
+    });
     if (decision.allow) {
       next();
       return;
     }
-    next(new AppError(decision.code, decision.reason, { feature, plan: decision.planId, upgradeTo: plansWithFeature(feature), billingUrl: '/billing' }));
+    next(
+      new AppError(decision.code, decision.reason, {
+        feature,
+        plan: decision.planId,
+        upgradeTo: plansWithFeature(feature),
+        billingUrl: '/billing',
+      }),
+    );
   };
 }

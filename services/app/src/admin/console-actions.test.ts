@@ -22,7 +22,11 @@ let accountId = '';
 let subscriptionId = '';
 let customerId = '';
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const form = (fields: Record<string, string>): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(stack.baseUrl).origin },
@@ -53,12 +57,19 @@ async function auditOf(action: AuditAction): Promise<AuditEntry[]> {
 async function applyLatest(type: string): Promise<void> {
   const event = stack.standIn.state.events.findLast((e: Stripe.Event) => e.type === type);
   if (!event) throw new Error(`no ${type} event`);
-  const deps = { store, reader: createSdkStripeReader(stack.stripe), clock: { now: () => stack.standIn.clock.now() * 1000 }, logger: silentLogger(), maxEventAgeSeconds: 30 * DAY };
+  const deps = {
+    store,
+    reader: createSdkStripeReader(stack.stripe),
+    clock: { now: () => stack.standIn.clock.now() * 1000 },
+    logger: silentLogger(),
+    maxEventAgeSeconds: 30 * DAY,
+  };
   expect(await applyEvent(deps, parseEventMessage(Buffer.from(JSON.stringify(event))))).toBe('applied');
 }
 
 const stripeSubscription = () => stack.stripe.subscriptions.retrieve(subscriptionId);
-const act = (path: string, body: unknown = {}) => stack.as(EDITOR, `/api/admin/customers/${encodeURIComponent(accountId)}/${path}`, json(body));
+const act = (path: string, body: unknown = {}) =>
+  stack.as(EDITOR, `/api/admin/customers/${encodeURIComponent(accountId)}/${path}`, json(body));
 
 beforeAll(async () => {
   stack = await startTestStack({ env: { ADMIN_EMAILS: ADMIN }, testClockStart: Math.floor(Date.now() / 1000) });
@@ -89,7 +100,10 @@ describe('console actions, through Stripe where Stripe owns the state', () => {
 
   it('extends the trial in Stripe, stores it, and records it once even when the request is repeated', async () => {
     const before = (await stripeSubscription()).trial_end ?? 0;
-    const [first, second] = await Promise.all([act('extend-trial', { days: 7, reason: 'onboarding help' }), act('extend-trial', { days: 7, reason: 'onboarding help' })]);
+    const [first, second] = await Promise.all([
+      act('extend-trial', { days: 7, reason: 'onboarding help' }),
+      act('extend-trial', { days: 7, reason: 'onboarding help' }),
+    ]);
     expect([first.status, second.status]).toEqual([200, 200]);
     expect((await stripeSubscription()).trial_end).toBe(before + 7 * DAY);
     expect((await store.subscriptions.doc(subscriptionId).get()).data()?.trialEnd).toBe(before + 7 * DAY);
@@ -101,13 +115,22 @@ describe('console actions, through Stripe where Stripe owns the state', () => {
 
   it('extends a trial once when the page form is submitted twice (it carries the trial end it showed)', async () => {
     const shown = (await stripeSubscription()).trial_end ?? 0;
-    const submit = () => stack.as(EDITOR, `/admin/customers/${encodeURIComponent(accountId)}/extend-trial`, form({ days: '1', reason: '', fromTrialEnd: String(shown) }));
+    const submit = () =>
+      stack.as(
+        EDITOR,
+        `/admin/customers/${encodeURIComponent(accountId)}/extend-trial`,
+        form({ days: '1', reason: '', fromTrialEnd: String(shown) }),
+      );
     expect((await submit()).status).toBe(303);
     expect((await submit()).status).toBe(303);
     expect((await stripeSubscription()).trial_end).toBe(shown + DAY);
     expect(await auditOf('subscription.trial_extended')).toHaveLength(2);
     // A form showing an older trial end is refused: the trial changed since.
-    const stale = await stack.as(EDITOR, `/admin/customers/${encodeURIComponent(accountId)}/extend-trial`, form({ days: '3', fromTrialEnd: String(shown - DAY) }));
+    const stale = await stack.as(
+      EDITOR,
+      `/admin/customers/${encodeURIComponent(accountId)}/extend-trial`,
+      form({ days: '3', fromTrialEnd: String(shown - DAY) }),
+    );
     expect(stale.status).toBe(409);
   });
 
@@ -156,7 +179,9 @@ describe('console actions, through Stripe where Stripe owns the state', () => {
     expect((await stripeSubscription()).status).toBe('active');
     expect((await store.subscriptions.doc(subscriptionId).get()).data()?.status).toBe('active');
     const entries = await auditOf('invoice.payment_retried');
-    expect(entries.map((e) => JSON.parse(e.after ?? '{}') as { paid: boolean }).map((a) => a.paid)).toEqual(expect.arrayContaining([false, true]));
+    expect(entries.map((e) => JSON.parse(e.after ?? '{}') as { paid: boolean }).map((a) => a.paid)).toEqual(
+      expect.arrayContaining([false, true]),
+    );
     // Paying it again: Stripe refuses, the operator reads why (409), nothing is recorded.
     await applyLatest('invoice.paid');
     const again = await act(`invoices/${invoiceId}/pay`);
@@ -189,7 +214,8 @@ describe('console actions, through Stripe where Stripe owns the state', () => {
 
   it('shows every action in the customer timeline and exports the audit as CSV', async () => {
     const page = await (await stack.as(EDITOR, `/admin/customers/${encodeURIComponent(accountId)}`)).text();
-    for (const action of ['subscription.trial_extended', 'subscription.canceled_now', 'override.granted', 'invoice.payment_retried']) expect(page).toContain(action);
+    for (const action of ['subscription.trial_extended', 'subscription.canceled_now', 'override.granted', 'invoice.payment_retried'])
+      expect(page).toContain(action);
     // Billing events the applier applied are in the same timeline.
     expect(page).toContain('<code>invoice.payment_failed</code>');
     expect(page).toContain(`https://dashboard.stripe.com/test/customers/${customerId}`);

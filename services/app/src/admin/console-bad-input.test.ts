@@ -23,9 +23,22 @@ beforeAll(async () => {
   firestore = testFirestore();
   store = createStore(firestore);
   dev = await createDevIap();
-  harness = await startHarness({ firestore, verifier: createIapVerifier({ keys: dev.keys, audience: dev.audience }), adminEmails: [ADMIN] });
+  harness = await startHarness({
+    firestore,
+    verifier: createIapVerifier({ keys: dev.keys, audience: dev.audience }),
+    adminEmails: [ADMIN],
+  });
   const now = Timestamp.now();
-  await store.accounts.doc(A).set({ accountId: A, kind: 'personal', name: null, email: 'bad@example.com', stripeCustomerId: null, billing: null, createdAt: now, updatedAt: now });
+  await store.accounts.doc(A).set({
+    accountId: A,
+    kind: 'personal',
+    name: null,
+    email: 'bad@example.com',
+    stripeCustomerId: null,
+    billing: null,
+    createdAt: now,
+    updatedAt: now,
+  });
   // The admin's first visit writes its operator document: done here, so rows compare stable states.
   expect((await get('/api/admin/customers')).status).toBe(200);
 });
@@ -51,9 +64,24 @@ interface Row {
 
 const LONG = 'x'.repeat(600);
 const HUGE_JSON = JSON.stringify({ reason: 'a'.repeat(100_000) });
-const grant = (over: Record<string, unknown>) => JSON.stringify({ kind: 'feature', feature: 'sso', days: 7, requestId: 'req-bad-input-1', ...over });
-const api = (kind: Kind, name: string, path: string, status: number, body?: string, contentType?: string): Row => ({ kind, name, method: body === undefined ? 'GET' : 'POST', path: `/api/admin${path}`, status, ...(body === undefined ? {} : { body, contentType: contentType ?? 'application/json' }) });
-const page = (kind: Kind, name: string, path: string, status: number, body?: string, contentType?: string): Row => ({ kind, name, method: body === undefined ? 'GET' : 'POST', path: `/admin${path}`, status, ...(body === undefined ? {} : { body, contentType: contentType ?? 'application/x-www-form-urlencoded' }) });
+const grant = (over: Record<string, unknown>) =>
+  JSON.stringify({ kind: 'feature', feature: 'sso', days: 7, requestId: 'req-bad-input-1', ...over });
+const api = (kind: Kind, name: string, path: string, status: number, body?: string, contentType?: string): Row => ({
+  kind,
+  name,
+  method: body === undefined ? 'GET' : 'POST',
+  path: `/api/admin${path}`,
+  status,
+  ...(body === undefined ? {} : { body, contentType: contentType ?? 'application/json' }),
+});
+const page = (kind: Kind, name: string, path: string, status: number, body?: string, contentType?: string): Row => ({
+  kind,
+  name,
+  method: body === undefined ? 'GET' : 'POST',
+  path: `/admin${path}`,
+  status,
+  ...(body === undefined ? {} : { body, contentType: contentType ?? 'application/x-www-form-urlencoded' }),
+});
 
 const ROWS: Row[] = [
   // GET /customers
@@ -75,17 +103,41 @@ const ROWS: Row[] = [
   api('malformed', 'extend-trial: days as text', `/customers/${A}/extend-trial`, 400, '{"days":"soon"}'),
   api('oversized', 'extend-trial: 1000 days', `/customers/${A}/extend-trial`, 400, '{"days":1000}'),
   api('ill-formed', 'extend-trial: fractional days', `/customers/${A}/extend-trial`, 400, '{"days":1.5}'),
-  api('ill-formed', 'extend-trial: a trial end that is no time', `/customers/${A}/extend-trial`, 400, '{"days":3,"fromTrialEnd":"yesterday"}'),
+  api(
+    'ill-formed',
+    'extend-trial: a trial end that is no time',
+    `/customers/${A}/extend-trial`,
+    400,
+    '{"days":3,"fromTrialEnd":"yesterday"}',
+  ),
   api('unknown', 'extend-trial: a field the route does not take', `/customers/${A}/extend-trial`, 400, '{"days":3,"trialEndAt":1}'),
   api('oversized', 'resume: a body over 16 kB', `/customers/${A}/resume`, 413, HUGE_JSON),
   api('oversized', 'resume: a reason over 500 characters', `/customers/${A}/resume`, 400, JSON.stringify({ reason: LONG })),
   api('malformed', 'resume: sent as a form, not JSON', `/customers/${A}/resume`, 403, 'reason=x', 'application/x-www-form-urlencoded'),
   api('unknown', 'cancel-now: confirm other than yes', `/customers/${A}/cancel-now`, 400, '{"confirm":"no"}'),
   api('unknown', 'overrides: a feature that does not exist', `/customers/${A}/overrides`, 400, grant({ feature: 'teleport' })),
-  api('unknown', 'overrides: a quota for an on/off feature', `/customers/${A}/overrides`, 400, grant({ kind: 'quota', feature: 'sso', limit: 5 })),
-  api('malformed', 'overrides: a quota without its limit', `/customers/${A}/overrides`, 400, grant({ kind: 'quota', feature: 'api_calls' })),
+  api(
+    'unknown',
+    'overrides: a quota for an on/off feature',
+    `/customers/${A}/overrides`,
+    400,
+    grant({ kind: 'quota', feature: 'sso', limit: 5 }),
+  ),
+  api(
+    'malformed',
+    'overrides: a quota without its limit',
+    `/customers/${A}/overrides`,
+    400,
+    grant({ kind: 'quota', feature: 'api_calls' }),
+  ),
   api('ill-formed', 'overrides: a request id with spaces', `/customers/${A}/overrides`, 400, grant({ requestId: 'a b c d e f g h' })),
-  api('oversized', 'overrides: a negative quota', `/customers/${A}/overrides`, 400, grant({ kind: 'quota', feature: 'api_calls', limit: -1 })),
+  api(
+    'oversized',
+    'overrides: a negative quota',
+    `/customers/${A}/overrides`,
+    400,
+    grant({ kind: 'quota', feature: 'api_calls', limit: -1 }),
+  ),
   api('unknown', 'overrides: an account that does not exist', '/customers/acct_missing/overrides', 404, grant({})),
   api('ill-formed', 'revoke: an override id of the wrong shape', `/customers/${A}/overrides/nope!/revoke`, 400, '{}'),
   api('ill-formed', 'pay: an invoice id of the wrong shape', `/customers/${A}/invoices/sub_123/pay`, 400, '{}'),
@@ -100,7 +152,13 @@ const ROWS: Row[] = [
   api('ill-formed', 'audit: a cursor with dots and slashes', '/audit?before=..%2Fx', 400),
   api('ill-formed', 'operators: not an email', '/operators', 400, '{"email":"not-an-email","role":"viewer"}'),
   api('unknown', 'operators: a role that does not exist', '/operators', 400, '{"email":"a@example.com","role":"owner"}'),
-  api('oversized', 'operators: an email over 254 characters', '/operators', 400, JSON.stringify({ email: `${'a'.repeat(250)}@example.com`, role: 'viewer' })),
+  api(
+    'oversized',
+    'operators: an email over 254 characters',
+    '/operators',
+    400,
+    JSON.stringify({ email: `${'a'.repeat(250)}@example.com`, role: 'viewer' }),
+  ),
   // Pages: the same refusals as HTML pages
   page('unknown', 'customers: a status that does not exist', '/customers?status=bogus', 400),
   page('unknown', 'a customer that does not exist', '/customers/acct_missing', 404),
@@ -117,7 +175,12 @@ async function send(row: Row): Promise<Response> {
   const headers: Record<string, string> = { [IAP_HEADER]: await dev.sign(ADMIN) };
   if (row.contentType) headers['content-type'] = row.contentType;
   if (row.method === 'POST' && row.path.startsWith('/admin')) headers['origin'] = ORIGIN;
-  return fetch(`${harness.baseUrl}${row.path}`, { method: row.method, headers, redirect: 'manual', ...(row.body === undefined ? {} : { body: row.body }) });
+  return fetch(`${harness.baseUrl}${row.path}`, {
+    method: row.method,
+    headers,
+    redirect: 'manual',
+    ...(row.body === undefined ? {} : { body: row.body }),
+  });
 }
 
 /** What a refused request must leave as it was: the account, the audit log, the operators. */

@@ -30,7 +30,11 @@ export const OverrideId = z.string().regex(/^ovr_[\w-]{1,40}$/, 'must be an over
 export const ReasonBody = z.strictObject({ reason: Reason });
 export const CancelNowBody = z.strictObject({ reason: Reason, confirm: optional(z.literal('yes')) });
 /** `fromTrialEnd`: the trial end the form showed (unix seconds), so a resubmitted form extends once. */
-export const ExtendTrialBody = z.strictObject({ days: int.min(1).max(MAX_TRIAL_EXTENSION_DAYS), reason: Reason, fromTrialEnd: optional(int.min(0).max(2 ** 40)) });
+export const ExtendTrialBody = z.strictObject({
+  days: int.min(1).max(MAX_TRIAL_EXTENSION_DAYS),
+  reason: Reason,
+  fromTrialEnd: optional(int.min(0).max(2 ** 40)),
+});
 
 export const GrantOverrideBody = z
   .strictObject({
@@ -46,12 +50,21 @@ export const GrantOverrideBody = z
     if (body.kind === 'feature') {
       const feature = Feature.safeParse(body.feature);
       if (!feature.success) ctx.addIssue({ code: 'custom', path: ['feature'], message: 'must be a feature' });
-      return feature.success ? { grant: { kind: 'feature' as const, feature: feature.data }, days: body.days, reason: body.reason, requestId: body.requestId } : z.NEVER;
+      return feature.success
+        ? { grant: { kind: 'feature' as const, feature: feature.data }, days: body.days, reason: body.reason, requestId: body.requestId }
+        : z.NEVER;
     }
     const feature = MeteredFeature.safeParse(body.feature);
     if (!feature.success) ctx.addIssue({ code: 'custom', path: ['feature'], message: 'must be a metered feature' });
     if (body.limit === undefined) ctx.addIssue({ code: 'custom', path: ['limit'], message: 'is required for a quota' });
-    return feature.success && body.limit !== undefined ? { grant: { kind: 'quota' as const, feature: feature.data, limit: body.limit }, days: body.days, reason: body.reason, requestId: body.requestId } : z.NEVER;
+    return feature.success && body.limit !== undefined
+      ? {
+          grant: { kind: 'quota' as const, feature: feature.data, limit: body.limit },
+          days: body.days,
+          reason: body.reason,
+          requestId: body.requestId,
+        }
+      : z.NEVER;
   });
 
 export const AuditParams = z.strictObject({ account: optional(AccountId), before: optional(z.string().regex(/^[\w-]{1,64}$/)) });

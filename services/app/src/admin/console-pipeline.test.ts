@@ -17,7 +17,11 @@ let stack: TestStack;
 let store: Store;
 let pubsub: PubSub;
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 interface Pipeline {
   health: { applier: { eventId: string; lagSeconds: number } | null; usageReporter: { reported: number; failed: boolean } | null };
@@ -34,7 +38,10 @@ beforeAll(async () => {
   const [events] = await pubsub.createTopic('stripe-events');
   await events.createSubscription('stripe-events-test-tap');
   for (const id of ['evt_dl_1', 'evt_dl_2']) {
-    await deadLetterTopic.publishMessage({ data: Buffer.from(JSON.stringify({ id })), attributes: { eventId: id, type: 'invoice.paid', reason: 'schema refused', deadLetteredAt: '2026-12-01T00:00:00Z' } });
+    await deadLetterTopic.publishMessage({
+      data: Buffer.from(JSON.stringify({ id })),
+      attributes: { eventId: id, type: 'invoice.paid', reason: 'schema refused', deadLetteredAt: '2026-12-01T00:00:00Z' },
+    });
   }
   expect((await stack.as(ADMIN, '/api/admin/operators', json({ email: EDITOR, role: 'editor' }))).status).toBe(200);
 });
@@ -48,9 +55,17 @@ const pipeline = async (who: string) => (await (await stack.as(who, '/api/admin/
 describe('pipeline health', () => {
   it('shows the last event applied with its lag, and the usage reporter last run', async () => {
     const clock = { now: () => Date.parse('2026-12-03T10:00:30Z') };
-    await noteEventApplied({ store, clock, logger: silentLogger() }, { id: 'evt_seen', type: 'invoice.paid', created: Date.parse('2026-12-03T10:00:00Z') / 1000 }, 'applied');
+    await noteEventApplied(
+      { store, clock, logger: silentLogger() },
+      { id: 'evt_seen', type: 'invoice.paid', created: Date.parse('2026-12-03T10:00:00Z') / 1000 },
+      'applied',
+    );
     // Throttled: a second event within the minute does not rewrite the heartbeat.
-    await noteEventApplied({ store, clock, logger: silentLogger() }, { id: 'evt_later', type: 'invoice.paid', created: Date.parse('2026-12-03T10:00:10Z') / 1000 }, 'applied');
+    await noteEventApplied(
+      { store, clock, logger: silentLogger() },
+      { id: 'evt_later', type: 'invoice.paid', created: Date.parse('2026-12-03T10:00:10Z') / 1000 },
+      'applied',
+    );
     await recordUsageReporterRun(store, { startedAtMs: clock.now(), finishedAtMs: clock.now() + 800, reported: 12, failed: false });
     const view = await pipeline(EDITOR);
     expect(view.health.applier).toMatchObject({ eventId: 'evt_seen', lagSeconds: 30 });

@@ -18,18 +18,36 @@ let store: Store;
 let dev: DevIap;
 let harness: Harness;
 
-const PEOPLE: Record<OperatorRole | 'none', string> = { viewer: 'viewer@example.com', editor: 'editor@example.com', admin: 'ops@example.com', none: 'someone@example.com' };
+const PEOPLE: Record<OperatorRole | 'none', string> = {
+  viewer: 'viewer@example.com',
+  editor: 'editor@example.com',
+  admin: 'ops@example.com',
+  none: 'someone@example.com',
+};
 
 beforeAll(async () => {
   firestore = testFirestore();
   store = createStore(firestore);
   dev = await createDevIap();
-  harness = await startHarness({ firestore, verifier: createIapVerifier({ keys: dev.keys, audience: dev.audience }), adminEmails: [PEOPLE.admin, 'boot@example.com'] });
+  harness = await startHarness({
+    firestore,
+    verifier: createIapVerifier({ keys: dev.keys, audience: dev.audience }),
+    adminEmails: [PEOPLE.admin, 'boot@example.com'],
+  });
   const now = Timestamp.now();
   await Promise.all([
     store.operators.doc(PEOPLE.viewer).set({ email: PEOPLE.viewer, role: 'viewer', grantedBy: 'test', createdAt: now, updatedAt: now }),
     store.operators.doc(PEOPLE.editor).set({ email: PEOPLE.editor, role: 'editor', grantedBy: 'test', createdAt: now, updatedAt: now }),
-    store.accounts.doc(ACCOUNT).set({ accountId: ACCOUNT, kind: 'personal', name: null, email: 'roles@example.com', stripeCustomerId: null, billing: null, createdAt: now, updatedAt: now }),
+    store.accounts.doc(ACCOUNT).set({
+      accountId: ACCOUNT,
+      kind: 'personal',
+      name: null,
+      email: 'roles@example.com',
+      stripeCustomerId: null,
+      billing: null,
+      createdAt: now,
+      updatedAt: now,
+    }),
   ]);
 });
 afterAll(async () => {
@@ -101,11 +119,19 @@ async function call(who: string, route: Route): Promise<Response> {
     const fields = route.body && 'requestId' in route.body ? grant() : (route.body ?? {});
     body = isPage ? new URLSearchParams(fields).toString() : JSON.stringify(fields);
   }
-  return fetch(`${harness.baseUrl}${route.path}`, { method: route.method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) });
+  return fetch(`${harness.baseUrl}${route.path}`, {
+    method: route.method,
+    headers,
+    redirect: 'manual',
+    ...(body === undefined ? {} : { body }),
+  });
 }
 
 const RANK = { none: 0, viewer: 1, editor: 2, admin: 3 } as const;
-const cases = (routes: Route[]) => routes.flatMap((r) => (['none', 'viewer', 'editor', 'admin'] as const).map((who) => [`${r.method} ${r.path} as ${who}`, r, who] as const));
+const cases = (routes: Route[]) =>
+  routes.flatMap((r) =>
+    (['none', 'viewer', 'editor', 'admin'] as const).map((who) => [`${r.method} ${r.path} as ${who}`, r, who] as const),
+  );
 
 describe('each role on each console route', () => {
   it.each(cases(API))('API %s', async (_label, route, who) => {
@@ -142,7 +168,11 @@ describe('each role on each console route', () => {
   it('refuses a form posted from another origin, whatever the role', async () => {
     const res = await fetch(`${harness.baseUrl}/admin/customers/${ACCOUNT}/resync`, {
       method: 'POST',
-      headers: { [IAP_HEADER]: await dev.sign(PEOPLE.admin), 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      headers: {
+        [IAP_HEADER]: await dev.sign(PEOPLE.admin),
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://evil.example',
+      },
       body: '',
     });
     expect(res.status).toBe(403);
@@ -160,7 +190,11 @@ describe('roles in Firestore, ADMIN_EMAILS as bootstrap', () => {
 
   it('lets an admin change roles (audited), and a revoked bootstrap admin stays revoked', async () => {
     const set = async (email: string, role: string) => {
-      const res = await fetch(`${harness.baseUrl}/api/admin/operators`, { method: 'POST', headers: { [IAP_HEADER]: await dev.sign(PEOPLE.admin), 'content-type': 'application/json' }, body: JSON.stringify({ email, role }) });
+      const res = await fetch(`${harness.baseUrl}/api/admin/operators`, {
+        method: 'POST',
+        headers: { [IAP_HEADER]: await dev.sign(PEOPLE.admin), 'content-type': 'application/json' },
+        body: JSON.stringify({ email, role }),
+      });
       expect(res.status).toBe(200);
     };
     await set('boot@example.com', 'none');
@@ -168,7 +202,11 @@ describe('roles in Firestore, ADMIN_EMAILS as bootstrap', () => {
     await set('Later@Example.com', 'editor');
     expect((await store.operators.doc('later@example.com').get()).data()?.role).toBe('editor');
     const revoked = (await store.adminAudit.where('action', '==', 'operator.role_revoked').get()).docs.map((d) => d.data());
-    expect(revoked.find((e) => e.subject === 'boot@example.com')).toMatchObject({ actor: PEOPLE.admin, before: '{"role":"admin"}', after: '{"role":null}' });
+    expect(revoked.find((e) => e.subject === 'boot@example.com')).toMatchObject({
+      actor: PEOPLE.admin,
+      before: '{"role":"admin"}',
+      after: '{"role":null}',
+    });
   });
 
   it('refuses an admin changing their own role', async () => {

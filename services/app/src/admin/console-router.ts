@@ -54,13 +54,25 @@ export const DEAD_LETTER_REPLAY_MAX = 500;
 /** Rows one CSV export holds at most (newest first); older entries are in BigQuery. */
 export const AUDIT_CSV_MAX_ROWS = 5_000;
 
-const InvoiceListParams = z.strictObject({ kind: z.enum(InvoiceListKind).default('open'), after: z.string().regex(/^in_\w{1,120}$/).optional() });
+const InvoiceListParams = z.strictObject({
+  kind: z.enum(InvoiceListKind).default('open'),
+  after: z
+    .string()
+    .regex(/^in_\w{1,120}$/)
+    .optional(),
+});
 const DoneParam = z.enum(Object.keys(DONE_MESSAGES) as [DoneMessage, ...DoneMessage[]]);
 
-const sendPage = (res: Response, status: number, page: string) => res.status(status).type('html').set('Cache-Control', 'no-store').send(page);
+const sendPage = (res: Response, status: number, page: string) =>
+  res.status(status).type('html').set('Cache-Control', 'no-store').send(page);
 
 function listQuery(params: z.output<typeof CustomerListParams>): CustomerListQuery {
-  return { status: params.status, planId: params.plan, after: params.after, search: params.q ? { field: params.field ?? 'email', term: params.q } : undefined };
+  return {
+    status: params.status,
+    planId: params.plan,
+    after: params.after,
+    search: params.q ? { field: params.field ?? 'email', term: params.q } : undefined,
+  };
 }
 
 async function exportAudit(store: Store, accountId: string | undefined): Promise<string> {
@@ -84,7 +96,8 @@ function sameOriginForms(publicBaseUrl: string): RequestHandler {
   return (req, _res, next) => {
     if (req.method !== 'POST') return next();
     if (req.get('origin') !== origin) throw new AppError('forbidden', 'Forms must be sent from the console');
-    if (!req.is('application/x-www-form-urlencoded')) throw new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded');
+    if (!req.is('application/x-www-form-urlencoded'))
+      throw new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded');
     next();
   };
 }
@@ -94,7 +107,13 @@ export function consoleRouters(deps: ConsoleDeps): { page: Router; api: Router }
   const audit: AuditDeps = { store: deps.store, clock: deps.clock, logger: deps.logger };
   const stripe = deps.stripe ? { ...audit, ...deps.stripe } : null;
   const revenue = revenueSources(deps);
-  const actionContext = (res: Response, accountId: string, target: string | null): ActionContext => ({ audit, stripe, actor: operatorOf(res).email, accountId, target });
+  const actionContext = (res: Response, accountId: string, target: string | null): ActionContext => ({
+    audit,
+    stripe,
+    actor: operatorOf(res).email,
+    accountId,
+    target,
+  });
   const targetOf = (a: ConsoleAction, target: unknown) => (a.target ? parseInput(z.object({ target: a.target }), { target }).target : null);
   const detail = async (accountId: string) => {
     const found = await readCustomerDetail(deps.store, accountId, nowSeconds(deps.clock));
@@ -111,7 +130,11 @@ export function consoleRouters(deps: ConsoleDeps): { page: Router; api: Router }
       return { state: 'unavailable', why: 'The dead-letter subscription could not be read just now.' };
     }
   };
-  const pipeline = async () => ({ health: await readPipelineHealth(deps.store), deadLetters: await deadLetterView(), now: nowSeconds(deps.clock) });
+  const pipeline = async () => ({
+    health: await readPipelineHealth(deps.store),
+    deadLetters: await deadLetterView(),
+    now: nowSeconds(deps.clock),
+  });
   /** Admins only; audited with how many were replayed. */
   const replay = async (res: Response) => {
     if (!deps.deadLetters) throw new AppError('upstream_unavailable', 'The dead-letter subscription is not configured on this instance');
@@ -134,7 +157,14 @@ export function consoleRouters(deps: ConsoleDeps): { page: Router; api: Router }
   api.get('/customers/:accountId', need('viewer'), async (req, res) => {
     const { accountId } = parseInput(AccountParams, req.params);
     const d = await detail(accountId);
-    res.json({ ...d, account: { ...d.account, createdAt: d.account.createdAt.toDate().toISOString(), updatedAt: d.account.updatedAt.toDate().toISOString() } });
+    res.json({
+      ...d,
+      account: {
+        ...d.account,
+        createdAt: d.account.createdAt.toDate().toISOString(),
+        updatedAt: d.account.updatedAt.toDate().toISOString(),
+      },
+    });
   });
   for (const [, a] of Object.entries(CONSOLE_ACTIONS) as [ConsoleActionName, ConsoleAction][]) {
     api.post(`/customers/:accountId/${a.path}`, need(a.role), async (req, res) => {
@@ -179,12 +209,23 @@ export function consoleRouters(deps: ConsoleDeps): { page: Router; api: Router }
   page.get('/customers', need('viewer'), async (req, res) => {
     const params = parseInput(CustomerListParams, req.query);
     const result = await listCustomers(deps.store, listQuery(params));
-    sendPage(res, 200, renderCustomersPage({ q: params.q ?? '', field: params.field ?? 'email', status: params.status ?? null, plan: params.plan ?? null, page: result }, operatorOf(res)));
+    sendPage(
+      res,
+      200,
+      renderCustomersPage(
+        { q: params.q ?? '', field: params.field ?? 'email', status: params.status ?? null, plan: params.plan ?? null, page: result },
+        operatorOf(res),
+      ),
+    );
   });
   page.get('/customers/:accountId', need('viewer'), async (req, res) => {
     const { accountId } = parseInput(AccountParams, req.params);
     const done = DoneParam.safeParse(req.query['done']);
-    sendPage(res, 200, renderCustomerPage(await detail(accountId), operatorOf(res), { livemode: deps.livemode, done: done.success ? done.data : null }));
+    sendPage(
+      res,
+      200,
+      renderCustomerPage(await detail(accountId), operatorOf(res), { livemode: deps.livemode, done: done.success ? done.data : null }),
+    );
   });
   for (const [name, a] of Object.entries(CONSOLE_ACTIONS) as [ConsoleActionName, ConsoleAction][]) {
     page.post(`/customers/:accountId/${a.path}`, need(a.role), async (req, res) => {
@@ -196,7 +237,11 @@ export function consoleRouters(deps: ConsoleDeps): { page: Router; api: Router }
         const d = await detail(accountId);
         const sub = d.account.billing?.subscriptionId;
         if (!sub) throw new AppError('conflict', 'This account has no subscription');
-        sendPage(res, 200, renderCancelNowConfirmPage(accountId, sub, typeof body['reason'] === 'string' ? body['reason'] : '', operatorOf(res)));
+        sendPage(
+          res,
+          200,
+          renderCancelNowConfirmPage(accountId, sub, typeof body['reason'] === 'string' ? body['reason'] : '', operatorOf(res)),
+        );
         return;
       }
       await a.run(actionContext(res, accountId, target), body);
@@ -223,7 +268,14 @@ export function consoleRouters(deps: ConsoleDeps): { page: Router; api: Router }
   });
   page.get('/pipeline', need('viewer'), async (req, res) => {
     const replayed = z.coerce.number().int().nonnegative().safeParse(req.query['replayed']);
-    sendPage(res, 200, renderPipelinePage({ ...(await pipeline()), replayed: replayed.success && req.query['replayed'] !== undefined ? replayed.data : null }, operatorOf(res)));
+    sendPage(
+      res,
+      200,
+      renderPipelinePage(
+        { ...(await pipeline()), replayed: replayed.success && req.query['replayed'] !== undefined ? replayed.data : null },
+        operatorOf(res),
+      ),
+    );
   });
   page.post('/pipeline/replay', need('admin'), async (req, res) => {
     parseInput(z.strictObject({}), req.body);

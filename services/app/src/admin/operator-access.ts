@@ -33,7 +33,8 @@ export function requireRole(deps: OperatorDeps): (needed: OperatorRole) => Reque
       operators.set(res, found);
     }
     if (!found.role) throw new AppError('forbidden', 'The operator console is for operators: ask an admin for a role', { needed });
-    if (!includesRole(found.role, needed)) throw new AppError('forbidden', `This needs the ${needed} role; you are ${found.role}`, { needed, role: found.role });
+    if (!includesRole(found.role, needed))
+      throw new AppError('forbidden', `This needs the ${needed} role; you are ${found.role}`, { needed, role: found.role });
     next();
   };
 }

@@ -24,7 +24,12 @@ beforeAll(async () => {
   firestore = testFirestore();
   store = createStore(firestore);
   dev = await createDevIap();
-  harness = await startHarness({ firestore, verifier: createIapVerifier({ keys: dev.keys, audience: dev.audience }), clock, adminEmails: ['ops@example.com'] });
+  harness = await startHarness({
+    firestore,
+    verifier: createIapVerifier({ keys: dev.keys, audience: dev.audience }),
+    clock,
+    adminEmails: ['ops@example.com'],
+  });
   const now = Math.floor(Date.now() / 1000);
   await Promise.all([
     store.subscriptions.doc('sub_a').set(subscriptionFixture('sub_a', 'pro_month')),
@@ -90,11 +95,19 @@ describe('admin revenue view', () => {
   it('shows the monthly history from the snapshots, as charts and as a table, with its date', async () => {
     const month = (offset: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + offset, 1));
     const id = (d: Date) => d.toISOString().slice(0, 7);
-    await store.revenueMonths.doc(id(month(-1))).set({ month: id(month(-1)), takenAt: Timestamp.fromDate(month(-1)), currency: 'usd', mrrByAccount: { a: 2_000, b: 2_000 } });
-    await store.revenueMonths.doc(id(month(0))).set({ month: id(month(0)), takenAt: Timestamp.fromDate(month(0)), currency: 'usd', mrrByAccount: { a: 10_000, c: 2_000 } });
+    await store.revenueMonths
+      .doc(id(month(-1)))
+      .set({ month: id(month(-1)), takenAt: Timestamp.fromDate(month(-1)), currency: 'usd', mrrByAccount: { a: 2_000, b: 2_000 } });
+    await store.revenueMonths
+      .doc(id(month(0)))
+      .set({ month: id(month(0)), takenAt: Timestamp.fromDate(month(0)), currency: 'usd', mrrByAccount: { a: 10_000, c: 2_000 } });
     offsetMs += REVENUE_CACHE_MS;
-    const history = (await (await getAs('ops@example.com', '/api/admin/revenue/history')).json()) as { months: { month: string; new: number; expansion: number; churn: number; net: number }[] };
-    expect(history.months).toEqual([expect.objectContaining({ month: id(month(-1)), new: 2_000, expansion: 8_000, churn: 2_000, net: 8_000 })]);
+    const history = (await (await getAs('ops@example.com', '/api/admin/revenue/history')).json()) as {
+      months: { month: string; new: number; expansion: number; churn: number; net: number }[];
+    };
+    expect(history.months).toEqual([
+      expect.objectContaining({ month: id(month(-1)), new: 2_000, expansion: 8_000, churn: 2_000, net: 8_000 }),
+    ]);
     const page = await (await getAs('ops@example.com', '/admin')).text();
     expect(page).toContain('data-testid="movements-chart"');
     expect(page).toContain('data-testid="mrr-chart"');

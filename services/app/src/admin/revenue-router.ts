@@ -43,6 +43,12 @@ export function adminCheck(adminEmails: readonly string[]): (identity: Identity)
  * The cached figures of one instance: the live summary and the monthly history (13 snapshot reads),
  * read together so the page's two parts are as fresh as each other (the page states both times).
  */
-export function revenueSources(deps: RevenueRouterDeps): { summary: () => Promise<RevenueSummary>; history: () => Promise<RevenueHistory> } {
-  return { summary: cachedRead(deps.clock, () => readRevenueSummary(deps.store, deps.clock)), history: cachedRead(deps.clock, () => readRevenueHistory(deps.store, deps.clock)) };
+export function revenueSources(deps: RevenueRouterDeps): {
+  summary: () => Promise<RevenueSummary>;
+  history: () => Promise<RevenueHistory>;
+} {
+  return {
+    summary: cachedRead(deps.clock, () => readRevenueSummary(deps.store, deps.clock)),
+    history: cachedRead(deps.clock, () => readRevenueHistory(deps.store, deps.clock)),
+  };
 }

@@ -51,7 +51,15 @@ const REFUSED: [string, string][] = [
 ];
 
 /** Paths on the origin: kept as written. Percent-escapes are not decoded by a browser's URL parser, so `/%2F%2Fevil` stays here. */
-const KEPT = ['/billing', '/billing?checkout=success#plans', '/api/usage', '/%2F%2Fevil.test', '/%5Cevil.test', '/..//evil.test', '/admin/revenue'];
+const KEPT = [
+  '/billing',
+  '/billing?checkout=success#plans',
+  '/api/usage',
+  '/%2F%2Fevil.test',
+  '/%5Cevil.test',
+  '/..//evil.test',
+  '/admin/revenue',
+];
 
 describe('dev sign-in: next', () => {
   it.each(REFUSED)('refuses %s (%j): lands on the default page', async (_what, next) => {
@@ -71,7 +79,8 @@ describe('dev sign-in: next', () => {
   });
 
   it('the page carries only a safe next into its form', async () => {
-    const page = async (next: string) => (await fetch(`${app.baseUrl}${DEV_SIGN_IN_PATH}?${new URLSearchParams({ next }).toString()}`)).text();
+    const page = async (next: string) =>
+      (await fetch(`${app.baseUrl}${DEV_SIGN_IN_PATH}?${new URLSearchParams({ next }).toString()}`)).text();
     expect(await page('/\\evil.test')).toContain(`name="next" value="${DEFAULT_NEXT}"`);
     expect(await page('/api/usage')).toContain('name="next" value="/api/usage"');
   });

@@ -48,7 +48,10 @@ export function devSignInRouter(dev: DevIap, service: { dev: DevServiceIdentity;
   if (service) {
     router.get('/service-token', async (req, res) => {
       const { email } = parseInput(ServiceTokenQuery, req.query);
-      res.type('text/plain').set('Cache-Control', 'no-store').send(await service.dev.sign(email, service.audience));
+      res
+        .type('text/plain')
+        .set('Cache-Control', 'no-store')
+        .send(await service.dev.sign(email, service.audience));
     });
   }
   router.get('/sign-in', (req, res) => {

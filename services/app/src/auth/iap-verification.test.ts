@@ -46,7 +46,10 @@ beforeAll(async () => {
   otherKey = (await generateKeyPair('ES256')).privateKey;
   const publicJwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'ES256' };
   firestore = testFirestore();
-  harness = await startHarness({ firestore, verifier: createIapVerifier({ keys: createLocalJWKSet({ keys: [publicJwk] }), audience: AUDIENCE }) });
+  harness = await startHarness({
+    firestore,
+    verifier: createIapVerifier({ keys: createLocalJWKSet({ keys: [publicJwk] }), audience: AUDIENCE }),
+  });
 });
 
 afterAll(async () => {
@@ -65,8 +68,14 @@ describe('IAP assertion', () => {
     ['expired beyond the 30 s skew', async () => ({ [IAP_HEADER]: await token({ iat: now() - 700, exp: now() - 31 }) })],
     ['issued in the future beyond the skew', async () => ({ [IAP_HEADER]: await token({ iat: now() + 120, exp: now() + 700 }) })],
     ['unknown kid', async () => ({ [IAP_HEADER]: await token({ key: otherKey, kid: 'rotated-away' }) })],
-    ['only the forgeable x-goog-authenticated-user-* headers', () =>
-      Promise.resolve({ 'x-goog-authenticated-user-email': 'accounts.google.com:alice@example.com', 'x-goog-authenticated-user-id': 'accounts.google.com:1001' })],
+    [
+      'only the forgeable x-goog-authenticated-user-* headers',
+      () =>
+        Promise.resolve({
+          'x-goog-authenticated-user-email': 'accounts.google.com:alice@example.com',
+          'x-goog-authenticated-user-id': 'accounts.google.com:1001',
+        }),
+    ],
     ['the dev cookie in production mode', async () => ({ cookie: `__dev_iap=${await token()}` })],
   ];
 
@@ -78,7 +87,14 @@ describe('IAP assertion', () => {
   });
 
   it('refuses an HS256 token even when its structure is valid', async () => {
-    const hs = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: KID }).setIssuer(IAP_ISSUER).setAudience(AUDIENCE).setSubject('x').setIssuedAt().setExpirationTime('5m').sign(new Uint8Array(32));
+    const hs = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: KID })
+      .setIssuer(IAP_ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('x')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new Uint8Array(32));
     expect((await me({ [IAP_HEADER]: hs })).status).toBe(401);
   });
 

@@ -31,6 +31,7 @@ export function requestAuth(res: Response): RequestAuth {
 /** The request's auth, refused with 403 unless its role sees billing actions and invoices (owner, admin). */
 export function billingManager(res: Response): RequestAuth {
   const auth = requestAuth(res);
-  if (!canManageBilling(auth.role)) throw new AppError('forbidden', "Only the account's owners and admins can manage billing", { role: auth.role });
+  if (!canManageBilling(auth.role))
+    throw new AppError('forbidden', "Only the account's owners and admins can manage billing", { role: auth.role });
   return auth;
 }

@@ -18,7 +18,11 @@ let stack: TestStack;
 let browser: Browser;
 let accountId = '';
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 beforeAll(async () => {
   stack = await startTestStack({ env: { ADMIN_EMAILS: ADMIN } });
@@ -36,7 +40,9 @@ beforeAll(async () => {
     const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
     const mrrByAccount: Record<string, number> = {};
     for (let a = 0; a < 13 - i; a++) mrrByAccount[`acct_${a}`] = 2_000 + (a % 3) * 1_000 * (i % 2);
-    await store.revenueMonths.doc(start.toISOString().slice(0, 7)).set({ month: start.toISOString().slice(0, 7), takenAt: Timestamp.fromDate(start), currency: 'usd', mrrByAccount });
+    await store.revenueMonths
+      .doc(start.toISOString().slice(0, 7))
+      .set({ month: start.toISOString().slice(0, 7), takenAt: Timestamp.fromDate(start), currency: 'usd', mrrByAccount });
   }
 }, 60_000);
 afterAll(async () => {
@@ -67,7 +73,9 @@ describe('the operator console in a browser', () => {
     expect(await rows.first().getAttribute('data-account')).toBe(accountId);
     await submit(page, `[data-testid=customers] a[href="/admin/customers/${encodeURIComponent(accountId)}"]`);
     await fitsDesktopAndPhone(page);
-    expect(await page.getAttribute('[data-testid=stripe-link]', 'href')).toMatch(/^https:\/\/dashboard\.stripe\.com\/test\/customers\/cus_/);
+    expect(await page.getAttribute('[data-testid=stripe-link]', 'href')).toMatch(
+      /^https:\/\/dashboard\.stripe\.com\/test\/customers\/cus_/,
+    );
 
     // Grant SSO for 30 days.
     await page.selectOption('form[action$="/overrides"] select[name=kind]', 'feature');
@@ -86,7 +94,8 @@ describe('the operator console in a browser', () => {
     await submit(page, '[data-testid=confirm-cancel] button[type=submit]');
     expect(await page.textContent('[data-testid=done]')).toBe('Canceled now.');
     const timeline = await page.textContent('[data-testid=timeline]');
-    for (const action of ['override.granted', 'subscription.cancel_at_period_end', 'subscription.canceled_now']) expect(timeline).toContain(action);
+    for (const action of ['override.granted', 'subscription.cancel_at_period_end', 'subscription.canceled_now'])
+      expect(timeline).toContain(action);
 
     for (const path of ['/admin', '/admin/invoices', '/admin/pipeline', '/admin/audit', '/admin/operators']) {
       await page.goto(`${stack.baseUrl}${path}`);

@@ -33,8 +33,14 @@ const AXE_SOURCE = readFileSync(fileURLToPath(new URL('../../../../node_modules/
 async function expectAccessible(page: Page): Promise<void> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
-    return (await axe.run(document)).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
+      }
+    ).axe;
+    return (await axe.run(document)).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
   });
   expect(violations).toEqual([]);
 }
@@ -71,9 +77,15 @@ describe('billing page in a browser', () => {
     await page.click('#return');
     await page.waitForURL(`${stack.baseUrl}/billing`);
 
-    const billing = (await stack.firestore.doc(`accounts/${devSubject(email)}`).get()).get('billing') as { cancelAtPeriodEnd: boolean; cancelAt: number | null; currentPeriodEnd: number };
+    const billing = (await stack.firestore.doc(`accounts/${devSubject(email)}`).get()).get('billing') as {
+      cancelAtPeriodEnd: boolean;
+      cancelAt: number | null;
+      currentPeriodEnd: number;
+    };
     expect(billing.cancelAtPeriodEnd).toBe(true);
-    expect(await page.textContent('[data-testid=plan-status]')).toBe(`Trial · cancels on ${formatDate(billing.cancelAt ?? billing.currentPeriodEnd)}`);
+    expect(await page.textContent('[data-testid=plan-status]')).toBe(
+      `Trial · cancels on ${formatDate(billing.cancelAt ?? billing.currentPeriodEnd)}`,
+    );
     expect(await page.isVisible('button[data-action=resume]')).toBe(true);
     await page.close();
   }, 90_000);
@@ -142,7 +154,9 @@ describe('billing page in a browser', () => {
     await review.locator('[data-testid=review-due]').waitFor();
     expect(await review.locator('[data-testid=review-current]').textContent()).toBe('Team, 3 seats: $300.00 / month');
     expect(await review.locator('[data-testid=review-next]').textContent()).toBe('Team, 3 seats: $3,000.00 / year');
-    expect(await review.locator('[data-testid=review-due]').textContent()).toBe(`Due today: nothing. Nothing changes on your next invoice on ${trialEnds} but the new price.`);
+    expect(await review.locator('[data-testid=review-due]').textContent()).toBe(
+      `Due today: nothing. Nothing changes on your next invoice on ${trialEnds} but the new price.`,
+    );
     expect(await review.locator('[data-testid=review-card]').textContent()).toBe('Charged to Visa ending 4242, expires 12/2034.');
     // The seat stepper in the review re-asks the preview.
     await review.locator('button[data-step="1"]').click();
@@ -179,7 +193,9 @@ describe('billing page in a browser', () => {
     stack.standIn.advanceClock(15 * 86_400);
     await page.goto(`${stack.baseUrl}/billing/portal-return`); // refreshes the subscription from Stripe
     const banner = page.locator('[data-testid=past-due]');
-    expect(await banner.textContent()).toMatch(/Your payment of \$20\.00 on .+ failed\. Your Pro features stay on until .+; after that the account moves to the Free plan until it is paid\./);
+    expect(await banner.textContent()).toMatch(
+      /Your payment of \$20\.00 on .+ failed\. Your Pro features stay on until .+; after that the account moves to the Free plan until it is paid\./,
+    );
     expect(await page.locator('[data-testid=pay-now]').getAttribute('href')).toMatch(/\/_stand-in\/invoices\/in_/);
     expect(await page.textContent('[data-testid=plan-status]')).toBe('Past due');
     expect(await page.textContent('[data-testid=invoice-status] >> nth=0')).toBe('Past due');
@@ -192,7 +208,9 @@ describe('billing page in a browser', () => {
     await page.waitForURL(/\/_stand-in\/portal\//);
     await page.click('#card-succeeds');
     await page.waitForURL(`${stack.baseUrl}/billing`); // paid, then reloaded without the return flag
-    expect(await page.textContent('[data-testid=flash]')).toBe('Thank you: your payment went through with the new card, and your account is in good standing.');
+    expect(await page.textContent('[data-testid=flash]')).toBe(
+      'Thank you: your payment went through with the new card, and your account is in good standing.',
+    );
     expect(await page.locator('[data-testid=past-due]').count()).toBe(0);
     expect(await page.textContent('[data-testid=plan-status]')).toBe('Active');
     expect(await page.textContent('[data-testid=invoice-status] >> nth=0')).toBe('Paid');
@@ -223,7 +241,9 @@ describe('billing page in a browser', () => {
     await review.locator('[data-role=confirm]').click();
     const error = review.locator('[data-role=error]');
     await error.waitFor({ state: 'visible' });
-    expect(await error.textContent()).toMatch(/^Your card was declined for the \$[\d,]+\.\d\d charge, so your plan was not changed\. Update your payment method and try again\.$/);
+    expect(await error.textContent()).toMatch(
+      /^Your card was declined for the \$[\d,]+\.\d\d charge, so your plan was not changed\. Update your payment method and try again\.$/,
+    );
     const sub = stack.standIn.subscriptionsOf(customerId)[0];
     expect(sub?.items.data.map((i) => i.price.id)).toEqual(['price_pro_month']);
     expect(sub?.status).toBe('active');
@@ -267,12 +287,21 @@ describe('billing page in a browser', () => {
     await context.close();
   }, 60_000);
 
-  it("says in the API keys section why a key action failed, and changes nothing", async () => {
+  it('says in the API keys section why a key action failed, and changes nothing', async () => {
     const email = 'frank@example.com';
-    const created = (await (await stack.as(email, '/api/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'old laptop' }) })).json()) as { id: string };
+    const created = (await (
+      await stack.as(email, '/api/keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'old laptop' }),
+      })
+    ).json()) as { id: string };
     const { context, page } = await signedIn(email);
     // Revoked elsewhere (another tab, a teammate) after this page was rendered.
-    expect((await stack.as(email, `/api/keys/${created.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(204);
+    expect(
+      (await stack.as(email, `/api/keys/${created.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{}' }))
+        .status,
+    ).toBe(204);
 
     page.once('dialog', (dialog) => void dialog.accept('new laptop'));
     await page.click('button[data-action=rename-key]');
@@ -284,5 +313,4 @@ describe('billing page in a browser', () => {
     expect(keys.keys).toEqual([]);
     await context.close();
   }, 60_000);
-
 });

@@ -48,7 +48,9 @@ async function expectNoSidewaysScroll(page: Page): Promise<void> {
     await page.setViewportSize({ width, height: 844 });
     const { documentWidth, overflowing } = await page.evaluate(() => ({
       documentWidth: document.documentElement.scrollWidth,
-      overflowing: Array.from(document.querySelectorAll('[data-testid=team], [data-testid=team] .table-wrap')).filter((el) => el.scrollWidth > el.clientWidth).length,
+      overflowing: Array.from(document.querySelectorAll('[data-testid=team], [data-testid=team] .table-wrap')).filter(
+        (el) => el.scrollWidth > el.clientWidth,
+      ).length,
     }));
     expect(documentWidth, `${width} px`).toBeLessThanOrEqual(width);
     expect(overflowing, `${width} px`).toBe(0);
@@ -107,7 +109,13 @@ describe('a team in a browser', () => {
     expect(await mp.inputValue('[data-testid=account-switcher]')).toBe(teamId);
     expect(await mp.textContent('[data-testid=plan-name]')).toBe('Team');
     expect(await mp.textContent('[data-testid=managed-by]')).toBe("Billing is managed by the team's owners and admins.");
-    expect(await mp.locator('[data-action=checkout], [data-action=change-plan], [data-action=cancel], [data-action=resume], [data-action=portal], [data-testid=seats-form]').count()).toBe(0);
+    expect(
+      await mp
+        .locator(
+          '[data-action=checkout], [data-action=change-plan], [data-action=cancel], [data-action=resume], [data-action=portal], [data-testid=seats-form]',
+        )
+        .count(),
+    ).toBe(0);
     expect(await mp.locator('section.invoices, [data-testid=invoices], [data-testid=invite-form]').count()).toBe(0);
     expect(await mp.locator('[data-testid=members] button').allTextContents()).toEqual(['Leave']);
     // Used: the page says so, with nothing left to press.
@@ -117,7 +125,12 @@ describe('a team in a browser', () => {
 
     // The owner sees the member, and the seats used.
     await op.reload();
-    expect(await op.locator(`[data-testid=members] tr[data-user-id="${devSubject(memberEmail)}"] td`).first().textContent()).toBe(memberEmail);
+    expect(
+      await op
+        .locator(`[data-testid=members] tr[data-user-id="${devSubject(memberEmail)}"] td`)
+        .first()
+        .textContent(),
+    ).toBe(memberEmail);
     expect(await op.locator('[data-testid=no-invitations]').count()).toBe(1);
     expect(await op.textContent('[data-testid=seats-used]')).toBe('2 of 3 seats used');
     await expectNoSidewaysScroll(op);
@@ -129,7 +142,9 @@ describe('a team in a browser', () => {
     await invite(op, 'fourth-team@example.com');
     const refusal = op.locator('[data-testid=seats-exhausted]');
     await refusal.waitFor({ state: 'visible' });
-    expect(await refusal.locator('[data-role=message]').textContent()).toBe('All 3 paid seats are taken (2 members, 1 pending invitations): add seats to invite more');
+    expect(await refusal.locator('[data-role=message]').textContent()).toBe(
+      'All 3 paid seats are taken (2 members, 1 pending invitations): add seats to invite more',
+    );
     expect(await op.isEnabled('[data-testid=invite-form] button[type=submit]')).toBe(true);
     await refusal.locator('button[data-role=add-seats]').click();
     expect(await op.evaluate(() => document.activeElement === document.querySelector('#seats input[name=seats]'))).toBe(true);
@@ -148,7 +163,10 @@ describe('a team in a browser', () => {
 
     // Removed: the member's page falls back to their personal account (once this instance's cache
     // sees the membership gone, which is within moments).
-    const question = await clickConfirmed(op, `[data-testid=members] tr[data-user-id="${devSubject(memberEmail)}"] button[data-action=remove-member]`);
+    const question = await clickConfirmed(
+      op,
+      `[data-testid=members] tr[data-user-id="${devSubject(memberEmail)}"] button[data-action=remove-member]`,
+    );
     expect(question).toBe(`Remove ${memberEmail}? They lose the team and its plan at once.`);
     expect(await op.locator(`[data-testid=members] tr[data-user-id="${devSubject(memberEmail)}"]`).count()).toBe(0);
     await mp.goto(`${stack.baseUrl}/billing`);
@@ -166,7 +184,11 @@ describe('a team in a browser', () => {
   it('switches between the personal account and a team, and leaves a team', async () => {
     const email = 'sam-team@example.com';
     const personal = devSubject(email);
-    const created = await stack.as(email, '/api/teams', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Side project' }) });
+    const created = await stack.as(email, '/api/teams', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Side project' }),
+    });
     const { account } = (await created.json()) as { account: { id: string } };
     const { context, page } = await signedIn(email);
     expect(await page.inputValue('[data-testid=account-switcher]')).toBe(personal); // the API call set no cookie in this browser
@@ -194,13 +216,24 @@ describe('a team in a browser', () => {
     const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const { account } = (await (await stack.as(owner, '/api/teams', json({ name: 'Ivy' }))).json()) as { account: { id: string } };
     // Two seats, as the applier writes them after a Checkout (the journey above buys them in the browser).
-    await stack.firestore.doc(`accounts/${account.id}`).update({ billing: billingSummaryFixture({ planId: 'team', quantity: 2, customerId: null }) });
-    const invitation = await stack.as(owner, '/api/team/invitations', { ...json({ email: 'jay-team@example.com', role: 'member' }), headers: { 'content-type': 'application/json', 'x-billing-account': account.id } });
+    await stack.firestore
+      .doc(`accounts/${account.id}`)
+      .update({ billing: billingSummaryFixture({ planId: 'team', quantity: 2, customerId: null }) });
+    const invitation = await stack.as(owner, '/api/team/invitations', {
+      ...json({ email: 'jay-team@example.com', role: 'member' }),
+      headers: { 'content-type': 'application/json', 'x-billing-account': account.id },
+    });
     expect(invitation.status).toBe(201);
     const { acceptUrl } = (await invitation.json()) as { acceptUrl: string };
     expect((await stack.as('jay-team@example.com', acceptUrl)).status).toBe(200);
 
-    for (const path of [acceptUrl.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')), '/invitations/nope', '/invitations/%ED%A0%80', `/invitations/${'x'.repeat(2000)}`, '/invitations/inv_%00%00%00%00%00%00%00%00%00%00%00%00']) {
+    for (const path of [
+      acceptUrl.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')),
+      '/invitations/nope',
+      '/invitations/%ED%A0%80',
+      `/invitations/${'x'.repeat(2000)}`,
+      '/invitations/inv_%00%00%00%00%00%00%00%00%00%00%00%00',
+    ]) {
       const res = await stack.as('jay-team@example.com', path);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);

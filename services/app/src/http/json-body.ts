@@ -7,7 +7,8 @@ import { AppError } from '@billing/shared/errors/app-error.js';
 export function jsonBody(): RequestHandler[] {
   return [
     (req, _res, next) => {
-      if (!req.is('application/json')) throw new AppError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
+      if (!req.is('application/json'))
+        throw new AppError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
       next();
     },
     express.json({ limit: '16kb' }),

@@ -22,7 +22,11 @@ describe('on a local http run (dev identity, http://127.0.0.1)', () => {
 
   it('answers every per-user JSON route with Cache-Control: no-store, errors included', async () => {
     await stack.as(ALICE, '/api/me'); // creates the user
-    const created = await stack.as(ALICE, '/api/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ci' }) });
+    const created = await stack.as(ALICE, '/api/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ci' }),
+    });
     const key = created.status === 201 ? ((await created.json()) as { key: string }).key : 'bk_unknown';
     const responses: [string, Response][] = [
       ['POST /api/keys', created],
@@ -38,13 +42,19 @@ describe('on a local http run (dev identity, http://127.0.0.1)', () => {
       ['GET /v1/ping without a key', await fetch(`${stack.baseUrl}/v1/ping`)],
       ['GET /v1/nothing-here', await fetch(`${stack.baseUrl}/v1/nothing-here`, { headers: { authorization: `Bearer ${key}` } })],
     ];
-    for (const [route, res] of responses) expect({ route, status: res.status, cacheControl: res.headers.get('cache-control') }).toEqual({ route, status: res.status, cacheControl: 'no-store' });
+    for (const [route, res] of responses)
+      expect({ route, status: res.status, cacheControl: res.headers.get('cache-control') }).toEqual({
+        route,
+        status: res.status,
+        cacheControl: 'no-store',
+      });
     expect(responses.map(([, res]) => res.status)).toContain(200);
     expect(responses.map(([, res]) => res.status)).toContain(401);
   });
 
   it('sends no HSTS on http', async () => {
-    for (const path of ['/billing', '/api/me', '/health']) expect((await stack.as(ALICE, path)).headers.get('strict-transport-security')).toBeNull();
+    for (const path of ['/billing', '/api/me', '/health'])
+      expect((await stack.as(ALICE, path)).headers.get('strict-transport-security')).toBeNull();
   });
 });
 

@@ -4,7 +4,10 @@ import type { AuditEntry } from '@billing/shared/model/operator-documents.js';
 import { renderConsoleDocument, type ConsoleViewer } from './admin-layout.js';
 import { html } from './html.js';
 
-export function renderAuditPage(view: { accountId: string | null; entries: AuditEntry[]; next: string | null }, viewer: ConsoleViewer): string {
+export function renderAuditPage(
+  view: { accountId: string | null; entries: AuditEntry[]; next: string | null },
+  viewer: ConsoleViewer,
+): string {
   const scope = view.accountId ? `account=${encodeURIComponent(view.accountId)}` : '';
   return renderConsoleDocument(
     'Audit log',
@@ -17,7 +20,9 @@ export function renderAuditPage(view: { accountId: string | null; entries: Audit
       <tbody>
         ${view.entries.length === 0 ? html`<tr><td colspan="7" class="muted">No entries.</td></tr>` : null}
         ${view.entries.map(
-          (e) => html`<tr data-action="${e.action}"><td>${e.at.toDate().toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.actor}</td><td>${e.action}</td>
+          (
+            e,
+          ) => html`<tr data-action="${e.action}"><td>${e.at.toDate().toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.actor}</td><td>${e.action}</td>
             <td>${e.accountId ? html`<a href="/admin/customers/${encodeURIComponent(e.accountId)}">${e.accountId}</a>` : ''}</td><td>${e.subject ?? ''}</td>
             <td class="state"><code>${e.before ?? '∅'}</code> → <code>${e.after ?? '∅'}</code></td><td>${e.reason}</td></tr>`,
         )}

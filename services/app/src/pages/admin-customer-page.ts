@@ -36,7 +36,11 @@ function section(title: string, testId: string, body: SafeHtml): SafeHtml {
   return html`<section class="panel" data-testid="${testId}"><h2>${title}</h2>${body}</section>`;
 }
 
-export function renderCustomerPage(detail: CustomerDetail, viewer: ConsoleViewer, opts: { livemode: boolean; done: DoneMessage | null }): string {
+export function renderCustomerPage(
+  detail: CustomerDetail,
+  viewer: ConsoleViewer,
+  opts: { livemode: boolean; done: DoneMessage | null },
+): string {
   const { account } = detail;
   const editor = includesRole(viewer.role, 'editor');
   const current = detail.subscriptions.find((s) => s.subscriptionId === account.billing?.subscriptionId) ?? null;
@@ -56,9 +60,11 @@ export function renderCustomerPage(detail: CustomerDetail, viewer: ConsoleViewer
       html`<dl class="facts">
         <dt>Account</dt><dd>${id} (${account.kind})</dd>
         <dt>Billing email</dt><dd>${account.email ?? '—'}</dd>
-        <dt>Stripe customer</dt><dd>${account.stripeCustomerId
-          ? html`<a data-testid="stripe-link" href="${stripeDashboardUrl(account.stripeCustomerId, current?.livemode ?? opts.livemode)}" target="_blank" rel="noopener">${account.stripeCustomerId}</a>`
-          : '—'}</dd>
+        <dt>Stripe customer</dt><dd>${
+          account.stripeCustomerId
+            ? html`<a data-testid="stripe-link" href="${stripeDashboardUrl(account.stripeCustomerId, current?.livemode ?? opts.livemode)}" target="_blank" rel="noopener">${account.stripeCustomerId}</a>`
+            : '—'
+        }</dd>
         <dt>MRR</dt><dd>${usd(account.listing?.mrr ?? 0)}</dd>
         <dt>Created</dt><dd>${atTime(Math.floor(account.createdAt.toMillis() / 1000))}</dd>
       </dl>
@@ -78,24 +84,35 @@ export function renderCustomerPage(detail: CustomerDetail, viewer: ConsoleViewer
           <div class="table-wrap"><table>
             <thead><tr><th>Item</th><th>Price</th><th class="num">Quantity</th><th class="num">Amount</th></tr></thead>
             <tbody>${s.items.map(
-              (i) => html`<tr><td>${i.itemId}</td><td>${i.lookupKey ?? i.priceId}${i.metered ? ' (metered)' : ''}</td><td class="num">${i.metered ? '' : count(i.quantity)}</td>
+              (
+                i,
+              ) => html`<tr><td>${i.itemId}</td><td>${i.lookupKey ?? i.priceId}${i.metered ? ' (metered)' : ''}</td><td class="num">${i.metered ? '' : count(i.quantity)}</td>
                 <td class="num">${i.unitAmount !== null && i.currency ? `${formatMoney(i.unitAmount, i.currency)} / ${i.intervalCount > 1 ? `${i.intervalCount} ` : ''}${i.interval ?? ''}` : ''}</td></tr>`,
             )}</tbody>
           </table></div>
         </div>`,
       )}
       ${current && plan?.seats ? html`<p data-testid="seats">Seats paid: ${count(current.quantity)} · members: ${count(detail.members.length)}</p>` : null}
-      ${editor && account.stripeCustomerId
-        ? html`<div class="actions" data-testid="subscription-actions">
+      ${
+        editor && account.stripeCustomerId
+          ? html`<div class="actions" data-testid="subscription-actions">
             ${actionForm(id, 'resync', 'Resync from Stripe')}
             ${live && current && !(current.cancelAtPeriodEnd || current.cancelAt !== null) ? actionForm(id, 'cancel-at-period-end', 'Cancel at period end', reasonField) : null}
             ${live && current && (current.cancelAtPeriodEnd || current.cancelAt !== null) ? actionForm(id, 'resume', 'Resume', reasonField) : null}
-            ${current?.status === 'trialing'
-              ? actionForm(id, 'extend-trial', 'Extend trial', html`<input type="hidden" name="fromTrialEnd" value="${current.trialEnd ?? ''}" /><label>Days <input name="days" type="number" min="1" max="${MAX_TRIAL_EXTENSION_DAYS}" value="7" required /></label>${reasonField}`)
-              : null}
+            ${
+              current?.status === 'trialing'
+                ? actionForm(
+                    id,
+                    'extend-trial',
+                    'Extend trial',
+                    html`<input type="hidden" name="fromTrialEnd" value="${current.trialEnd ?? ''}" /><label>Days <input name="days" type="number" min="1" max="${MAX_TRIAL_EXTENSION_DAYS}" value="7" required /></label>${reasonField}`,
+                  )
+                : null
+            }
             ${live ? actionForm(id, 'cancel-now', 'Cancel now…', reasonField, true) : null}
           </div>`
-        : null}`,
+          : null
+      }`,
     )}
     ${section(
       'Entitlements and overrides',
@@ -106,24 +123,28 @@ export function renderCustomerPage(detail: CustomerDetail, viewer: ConsoleViewer
         <tbody>
           ${detail.overrides.length === 0 ? html`<tr><td colspan="5" class="muted">No override in force.</td></tr>` : null}
           ${detail.overrides.map(
-            (o) => html`<tr data-override="${o.id}"><td>${o.kind === 'feature' ? `feature ${o.feature}` : `${o.feature} quota ${count(o.limit)} / month`}</td><td>${atTime(o.expiresAt)}</td><td>${o.grantedBy}</td><td>${o.reason}</td>
+            (
+              o,
+            ) => html`<tr data-override="${o.id}"><td>${o.kind === 'feature' ? `feature ${o.feature}` : `${o.feature} quota ${count(o.limit)} / month`}</td><td>${atTime(o.expiresAt)}</td><td>${o.grantedBy}</td><td>${o.reason}</td>
               <td>${editor ? actionForm(id, `overrides/${encodeURIComponent(o.id)}/revoke`, 'Revoke') : null}</td></tr>`,
           )}
         </tbody>
       </table></div>
-      ${editor
-        ? actionForm(
-            id,
-            'overrides',
-            'Grant override',
-            html`<input type="hidden" name="requestId" value="${randomUUID()}" />
+      ${
+        editor
+          ? actionForm(
+              id,
+              'overrides',
+              'Grant override',
+              html`<input type="hidden" name="requestId" value="${randomUUID()}" />
             <label>Kind <select name="kind"><option value="feature">Feature</option><option value="quota">Monthly quota</option></select></label>
             <label>Feature <select name="feature">${[...Feature.options, ...MeteredFeature.options.filter((m) => !(Feature.options as readonly string[]).includes(m))].map((f) => html`<option value="${f}">${f}</option>`)}</select></label>
             <label>Quota <input name="limit" type="number" min="0" placeholder="for a quota" /></label>
             <label>Days <input name="days" type="number" min="1" max="${MAX_OVERRIDE_DAYS}" value="30" required /></label>
             ${reasonField}`,
-          )
-        : null}`,
+            )
+          : null
+      }`,
     )}
     ${section(
       'Usage',
@@ -142,7 +163,9 @@ export function renderCustomerPage(detail: CustomerDetail, viewer: ConsoleViewer
         <thead><tr><th>Invoice</th><th>Date</th><th>Status</th><th class="num">Total</th><th>Links</th><th></th></tr></thead>
         <tbody>${detail.invoices.length === 0 ? html`<tr><td colspan="6" class="muted">No invoices.</td></tr>` : null}
           ${detail.invoices.map(
-            (i) => html`<tr data-invoice="${i.invoiceId}"><td>${i.number ?? i.invoiceId}</td><td>${onDay(i.created)}</td><td>${badge(i.status)} ${i.paymentIssue ? badge(i.paymentIssue === 'failed' ? 'payment_failed' : 'action_required') : null}</td>
+            (
+              i,
+            ) => html`<tr data-invoice="${i.invoiceId}"><td>${i.number ?? i.invoiceId}</td><td>${onDay(i.created)}</td><td>${badge(i.status)} ${i.paymentIssue ? badge(i.paymentIssue === 'failed' ? 'payment_failed' : 'action_required') : null}</td>
               <td class="num">${formatMoney(i.total, i.currency)}</td>
               <td>${i.hostedInvoiceUrl ? html`<a href="${i.hostedInvoiceUrl}" target="_blank" rel="noopener">View</a>` : null} ${i.invoicePdf ? html`<a href="${i.invoicePdf}" target="_blank" rel="noopener">PDF</a>` : null}</td>
               <td>${editor && i.status === 'open' ? actionForm(id, `invoices/${encodeURIComponent(i.invoiceId)}/pay`, 'Retry payment') : null}</td></tr>`,

@@ -15,7 +15,12 @@ export interface CustomerListView {
   page: CustomerPage;
 }
 
-const FIELD_LABELS: { [K in SearchField]: string } = { email: 'Email starts with', name: 'Team name starts with', customer: 'Stripe customer id', account: 'Account id' };
+const FIELD_LABELS: { [K in SearchField]: string } = {
+  email: 'Email starts with',
+  name: 'Team name starts with',
+  customer: 'Stripe customer id',
+  account: 'Account id',
+};
 
 function nextHref(view: CustomerListView, after: string): string {
   const params = new URLSearchParams();
@@ -28,7 +33,8 @@ function nextHref(view: CustomerListView, after: string): string {
 }
 
 export function renderCustomersPage(view: CustomerListView, viewer: ConsoleViewer): string {
-  const option = (value: string, label: string, selected: boolean) => html`<option value="${value}" ${selected ? html`selected` : null}>${label}</option>`;
+  const option = (value: string, label: string, selected: boolean) =>
+    html`<option value="${value}" ${selected ? html`selected` : null}>${label}</option>`;
   return renderConsoleDocument(
     'Customers',
     viewer,

@@ -3,7 +3,13 @@
 import { html } from './html.js';
 import { renderConsoleDocument, type ConsoleViewer } from './admin-layout.js';
 
-const TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Not allowed', 404: 'Not found', 409: 'Not possible now', 503: 'Unavailable' };
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Not possible now',
+  503: 'Unavailable',
+};
 
 export function renderConsoleErrorPage(status: number, code: string, message: string, viewer: ConsoleViewer | null): string {
   const title = TITLES[status] ?? 'Error';

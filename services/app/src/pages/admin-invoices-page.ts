@@ -12,7 +12,10 @@ const TABS: { kind: InvoiceListKind; label: string }[] = [
   { kind: 'paid', label: 'Paid' },
 ];
 
-export function renderInvoicesPage(view: { kind: InvoiceListKind; invoices: InvoiceDoc[]; next: string | null }, viewer: ConsoleViewer): string {
+export function renderInvoicesPage(
+  view: { kind: InvoiceListKind; invoices: InvoiceDoc[]; next: string | null },
+  viewer: ConsoleViewer,
+): string {
   return renderConsoleDocument(
     'Invoices',
     viewer,
@@ -24,7 +27,9 @@ export function renderInvoicesPage(view: { kind: InvoiceListKind; invoices: Invo
       <thead><tr><th>Invoice</th><th>Customer</th><th>Date</th><th>Status</th><th class="num">Total</th><th class="num">Due</th></tr></thead>
       <tbody>${view.invoices.length === 0 ? html`<tr><td colspan="6" class="muted">No invoices.</td></tr>` : null}
         ${view.invoices.map(
-          (i) => html`<tr data-invoice="${i.invoiceId}"><td>${i.hostedInvoiceUrl ? html`<a href="${i.hostedInvoiceUrl}" target="_blank" rel="noopener">${i.number ?? i.invoiceId}</a>` : (i.number ?? i.invoiceId)}</td>
+          (
+            i,
+          ) => html`<tr data-invoice="${i.invoiceId}"><td>${i.hostedInvoiceUrl ? html`<a href="${i.hostedInvoiceUrl}" target="_blank" rel="noopener">${i.number ?? i.invoiceId}</a>` : (i.number ?? i.invoiceId)}</td>
             <td>${i.accountId ? html`<a href="/admin/customers/${encodeURIComponent(i.accountId)}">${i.accountId}</a>` : i.customerId}</td>
             <td>${onDay(i.created)}</td><td>${badge(i.status)} ${i.paymentIssue ? badge(i.paymentIssue) : null}</td>
             <td class="num">${formatMoney(i.total, i.currency)}</td><td class="num">${formatMoney(i.amountDue - i.amountPaid, i.currency)}</td></tr>`,

@@ -25,13 +25,15 @@ const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeSty
 const dateOnly = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
 
 /** Unix seconds as a UTC date and time. */
-export const atTime = (unixSeconds: number | null): string => (unixSeconds === null ? '' : `${dateTime.format(new Date(unixSeconds * 1000))} UTC`);
+export const atTime = (unixSeconds: number | null): string =>
+  unixSeconds === null ? '' : `${dateTime.format(new Date(unixSeconds * 1000))} UTC`;
 export const onDay = (unixSeconds: number | null): string => (unixSeconds === null ? '' : dateOnly.format(new Date(unixSeconds * 1000)));
 export const usd = (cents: number): string => formatMoney(cents, 'usd');
 export const count = (n: number): string => n.toLocaleString('en-US');
 
 export function renderConsoleDocument(title: string, viewer: ConsoleViewer | null, active: ConsoleSection | null, body: SafeHtml): string {
-  return `<!doctype html>${html`<html lang="en">
+  return `<!doctype html>${
+    html`<html lang="en">
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -51,8 +53,10 @@ export function renderConsoleDocument(title: string, viewer: ConsoleViewer | nul
 </header>
 <main class="console-main">${body}</main>
 </body>
-</html>`.value}`;
+</html>`.value
+  }`;
 }
 
 /** A status as a badge (the list statuses and Stripe's). */
-export const badge = (status: string | null): SafeHtml => html`<span class="badge badge-${status ?? 'none'}">${(status ?? 'none').replace(/_/g, ' ')}</span>`;
+export const badge = (status: string | null): SafeHtml =>
+  html`<span class="badge badge-${status ?? 'none'}">${(status ?? 'none').replace(/_/g, ' ')}</span>`;

@@ -22,9 +22,11 @@ export function renderOperatorsPage(operators: OperatorDoc[], viewer: ConsoleVie
       <thead><tr><th>Email</th><th>Role</th><th>Set by</th><th></th></tr></thead>
       <tbody>${operators.map(
         (o) => html`<tr data-operator="${o.email}"><td>${o.email}</td><td>${o.role ?? 'no access'}</td><td>${o.grantedBy}</td>
-          <td>${o.email === viewer.email
-            ? html`<span class="muted">you</span>`
-            : html`<form method="post" action="/admin/operators" class="action"><input type="hidden" name="email" value="${o.email}" />${roleSelect(o.role)}<button type="submit">Save</button></form>`}</td></tr>`,
+          <td>${
+            o.email === viewer.email
+              ? html`<span class="muted">you</span>`
+              : html`<form method="post" action="/admin/operators" class="action"><input type="hidden" name="email" value="${o.email}" />${roleSelect(o.role)}<button type="submit">Save</button></form>`
+          }</td></tr>`,
       )}</tbody>
     </table></div>
     <h2>Add an operator</h2>

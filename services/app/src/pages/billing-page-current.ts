@@ -29,13 +29,17 @@ export function currentPanel(ctx: CurrentPanelContext): SafeHtml {
     <h2 id="current-heading">Current plan</h2>
     <p class="plan-line"><strong data-testid="plan-name">${account.plan.name}</strong> ${statusBadge(account)}</p>
     ${priceLine(account, ctx.plans)}
-    ${manage ? html`${outlookFacts(ctx)}${seatsForm(account, ctx.plans, live)}
+    ${
+      manage
+        ? html`${outlookFacts(ctx)}${seatsForm(account, ctx.plans, live)}
       <p class="actions" data-feedback>
         ${ctx.hasBillingAccount ? html`<button type="button" class="secondary" data-action="portal">Manage billing</button>` : null}
         ${live && sub && scheduledEnd(sub) === null ? html`<button type="button" data-action="cancel" class="secondary">Cancel subscription</button>` : null}
         ${live && sub && scheduledEnd(sub) !== null ? html`<button type="button" data-action="resume">Resume subscription</button>` : null}
         <span class="field-error" data-role="error" role="alert" hidden></span>
-      </p>` : html`<p class="muted" data-testid="managed-by">Billing is managed by the team's owners and admins.</p>`}
+      </p>`
+        : html`<p class="muted" data-testid="managed-by">Billing is managed by the team's owners and admins.</p>`
+    }
   </section>`;
 }
 
@@ -55,7 +59,9 @@ function priceLine(account: AccountView, plans: readonly PlanView[]): SafeHtml |
       : `${formatMoney(price.unitAmount * sub.seats, price.currency)} / ${price.interval} (${formatSeats(sub.seats)} × ${formatMoney(price.unitAmount, price.currency)})`);
   const parts = [
     ...(amount ? [amount] : []),
-    ...(isInGoodStanding(sub.status) && sub.currentPeriodEnd !== null && !endsBy(sub, sub.currentPeriodEnd) ? [`next payment on ${formatDate(sub.currentPeriodEnd)}`] : []),
+    ...(isInGoodStanding(sub.status) && sub.currentPeriodEnd !== null && !endsBy(sub, sub.currentPeriodEnd)
+      ? [`next payment on ${formatDate(sub.currentPeriodEnd)}`]
+      : []),
   ];
   return parts.length ? html`<p class="muted" data-testid="plan-price">${parts.join(' · ')}</p>` : null;
 }
@@ -64,18 +70,25 @@ function priceLine(account: AccountView, plans: readonly PlanView[]): SafeHtml |
 function outlookFacts(ctx: CurrentPanelContext): SafeHtml | null {
   const { outlook } = ctx;
   if (outlook === undefined) return null;
-  if (outlook === null) return html`<p class="muted" data-testid="outlook-unavailable">Your next invoice and card could not be read from Stripe just now. Reload the page in a minute.</p>`;
-  const usageNote = ctx.plans.find((p) => p.id === ctx.account.subscription?.planId)?.meteredPrices.length ? ' (usage so far included)' : '';
+  if (outlook === null)
+    return html`<p class="muted" data-testid="outlook-unavailable">Your next invoice and card could not be read from Stripe just now. Reload the page in a minute.</p>`;
+  const usageNote = ctx.plans.find((p) => p.id === ctx.account.subscription?.planId)?.meteredPrices.length
+    ? ' (usage so far included)'
+    : '';
   return html`<dl class="facts">
-    ${outlook.upcoming
-      ? html`<div><dt>Next invoice</dt><dd data-testid="next-invoice">${formatMoney(outlook.upcoming.amountDue, outlook.upcoming.currency)} on ${formatDate(outlook.upcoming.periodEnd)}${usageNote}</dd></div>`
-      : null}
+    ${
+      outlook.upcoming
+        ? html`<div><dt>Next invoice</dt><dd data-testid="next-invoice">${formatMoney(outlook.upcoming.amountDue, outlook.upcoming.currency)} on ${formatDate(outlook.upcoming.periodEnd)}${usageNote}</dd></div>`
+        : null
+    }
     <div><dt>Payment method</dt><dd data-testid="card" data-feedback>${outlook.card ? formatCard(outlook.card) : 'No card on file'}
       <button type="button" class="link" data-action="update-card" aria-label="${outlook.card ? 'Update payment method' : 'Add a payment method'}">${outlook.card ? 'Update' : 'Add'}</button>
       <span class="field-error" data-role="error" role="alert" hidden></span></dd></div>
-    ${outlook.balance < 0
-      ? html`<div><dt>Credit balance</dt><dd data-testid="credit-balance">${formatMoney(-outlook.balance, outlook.currency ?? 'usd')}, taken off your next invoices</dd></div>`
-      : null}
+    ${
+      outlook.balance < 0
+        ? html`<div><dt>Credit balance</dt><dd data-testid="credit-balance">${formatMoney(-outlook.balance, outlook.currency ?? 'usd')}, taken off your next invoices</dd></div>`
+        : null
+    }
   </dl>`;
 }
 

@@ -63,7 +63,9 @@ export function planPicker(plans: readonly PlanView[], ctx: PickerContext): Safe
 function planCard(plan: PlanView, plans: readonly PlanView[], ctx: PickerContext): SafeHtml {
   const sub = ctx.account.subscription;
   const isCurrent = ctx.live ? sub?.planId === plan.id : plan.id === 'free';
-  const offered = plan.prices.filter((p): p is PlanPriceView & { interval: PickerInterval } => (PICKER_INTERVALS as readonly string[]).includes(p.interval));
+  const offered = plan.prices.filter((p): p is PlanPriceView & { interval: PickerInterval } =>
+    (PICKER_INTERVALS as readonly string[]).includes(p.interval),
+  );
   if (plan.id !== 'free' && offered.length === 0) return html``;
   return html`<article class="card${isCurrent ? ' current' : ''}" data-plan="${plan.id}" aria-labelledby="plan-${plan.id}-name">
     <h3 id="plan-${plan.id}-name">${plan.name} ${isCurrent ? html`<span class="badge ok">Current plan</span>` : null}</h3>
@@ -80,13 +82,20 @@ function freeOffer(ctx: PickerContext): SafeHtml {
   const price = html`<p class="price"><strong>$0</strong> forever</p>`;
   if (!ctx.live || !sub) return html`<div class="price-option">${price}<button type="button" disabled>Current plan</button></div>`;
   const end = scheduledEnd(sub);
-  if (end !== null) return html`<div class="price-option">${price}<p class="muted" data-testid="moves-to-free">Moves to Free on ${formatDate(end)}</p></div>`;
+  if (end !== null)
+    return html`<div class="price-option">${price}<p class="muted" data-testid="moves-to-free">Moves to Free on ${formatDate(end)}</p></div>`;
   // Moving to Free is cancelling at period end: the paid plan runs until then.
   return html`<div class="price-option" data-feedback>${price}<button type="button" class="secondary" data-action="cancel" aria-label="Downgrade to Free at the end of the billing period">Downgrade to Free</button>
     <span class="field-error" data-role="error" role="alert" hidden></span></div>`;
 }
 
-function priceOption(plan: PlanView, price: PlanPriceView & { interval: PickerInterval }, offered: readonly PlanPriceView[], plans: readonly PlanView[], ctx: PickerContext): SafeHtml {
+function priceOption(
+  plan: PlanView,
+  price: PlanPriceView & { interval: PickerInterval },
+  offered: readonly PlanPriceView[],
+  plans: readonly PlanView[],
+  ctx: PickerContext,
+): SafeHtml {
   const monthly = offered.find((p) => p.interval === 'month');
   const saving = price.interval === 'year' && monthly ? Math.round((1 - price.unitAmount / (monthly.unitAmount * 12)) * 100) : 0;
   const label = formatPrice(price.unitAmount, price.currency, price.interval, plan.seats !== null);
@@ -109,7 +118,8 @@ function action(plan: PlanView, price: PlanPriceView, label: string, plans: read
     const verb = trial ? `Start ${plan.trialDays}-day trial` : 'Subscribe';
     return html`<button type="button" data-action="checkout" data-lookup-key="${price.lookupKey}" aria-label="${verb} of ${plan.name}, ${label}${trial ? ', then' : ''}">${verb}</button>`;
   }
-  if (price.priceId === sub.priceId) return html`<button type="button" disabled aria-label="${plan.name}, ${label}: your current plan">Current plan</button>`;
+  if (price.priceId === sub.priceId)
+    return html`<button type="button" disabled aria-label="${plan.name}, ${label}: your current plan">Current plan</button>`;
   const verb = changeVerb(plan, price, plans, ctx);
   return html`<button type="button" data-action="change-plan" data-lookup-key="${price.lookupKey}" data-plan-name="${plan.name}" data-price-label="${label}"
     ${plan.seats ? html`data-seats-min="${plan.seats.min}" data-seats-max="${plan.seats.max}" data-unit-amount="${price.unitAmount}" data-currency="${price.currency}" data-interval="${price.interval}"` : null}

@@ -43,7 +43,10 @@ function badgeOf(sub: ShownSubscription): [string, Tone] {
   const end = scheduledEnd(sub);
   const labels: { [K in SubscriptionStatus]: [string, Tone] } = {
     active: end !== null ? [`Cancels on ${formatDate(end)}`, 'warn'] : ['Active', 'ok'],
-    trialing: end !== null && sub.trialEnd !== null && end <= sub.trialEnd ? [`Trial · cancels on ${formatDate(end)}`, 'warn'] : [sub.trialEnd ? `Trial · ends ${formatDate(sub.trialEnd)}` : 'Trial', 'info'],
+    trialing:
+      end !== null && sub.trialEnd !== null && end <= sub.trialEnd
+        ? [`Trial · cancels on ${formatDate(end)}`, 'warn']
+        : [sub.trialEnd ? `Trial · ends ${formatDate(sub.trialEnd)}` : 'Trial', 'info'],
     past_due: ['Past due', 'error'],
     unpaid: ['Past due', 'error'],
     paused: ['Paused', 'warn'],
@@ -80,7 +83,9 @@ export function paymentBanner(account: AccountView, ctx: PaymentContext): SafeHt
     return html`<div class="banner warn" role="alert" data-testid="payment-problem"><p>The last payment did not go through. The team's owners and admins can settle it on this page.</p></div>`;
   }
   const { unpaid } = ctx;
-  const what = unpaid ? `Your payment of ${formatMoney(unpaid.amountDue, unpaid.currency)} on ${formatDate(unpaid.created)}` : 'Your last payment';
+  const what = unpaid
+    ? `Your payment of ${formatMoney(unpaid.amountDue, unpaid.currency)} on ${formatDate(unpaid.created)}`
+    : 'Your last payment';
   const confirm = sub.paymentIssue === 'action_required';
   const headline = confirm ? `${what} needs your confirmation: your bank asks you to approve it.` : `${what} failed.`;
   const consequence =
@@ -107,8 +112,10 @@ export function checkoutBanner(outcome: CheckoutOutcome | null, account: Account
     case 'success': {
       // Says what the stored subscription says: Checkout's return can come before its events.
       const status = account.subscription?.status;
-      if (status === 'trialing') return html`<p class="banner ok" role="status" data-testid="checkout-banner">Thank you! Your free trial has started.</p>`;
-      if (status && isCurrentSubscriptionStatus(status)) return html`<p class="banner ok" role="status" data-testid="checkout-banner">Thank you! Your subscription is active.</p>`;
+      if (status === 'trialing')
+        return html`<p class="banner ok" role="status" data-testid="checkout-banner">Thank you! Your free trial has started.</p>`;
+      if (status && isCurrentSubscriptionStatus(status))
+        return html`<p class="banner ok" role="status" data-testid="checkout-banner">Thank you! Your subscription is active.</p>`;
       return html`<p class="banner ok" role="status" data-testid="checkout-banner">Thank you! Your subscription is being set up: reload this page in a moment.</p>`;
     }
     case 'open':
@@ -127,9 +134,14 @@ export function courseBanners(account: AccountView, manage: boolean): SafeHtml[]
   const sub = account.subscription;
   if (!sub) return [];
   const out: SafeHtml[] = [];
-  if (sub.status === 'paused') out.push(html`<p class="banner warn" data-testid="paused">Your subscription is paused: its features are off until it resumes.</p>`);
+  if (sub.status === 'paused')
+    out.push(html`<p class="banner warn" data-testid="paused">Your subscription is paused: its features are off until it resumes.</p>`);
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
-    out.push(manage ? html`<p class="banner" data-testid="ended">Your subscription has ended. Choose a plan below to subscribe again.</p>` : html`<p class="banner" data-testid="ended">The subscription has ended.</p>`);
+    out.push(
+      manage
+        ? html`<p class="banner" data-testid="ended">Your subscription has ended. Choose a plan below to subscribe again.</p>`
+        : html`<p class="banner" data-testid="ended">The subscription has ended.</p>`,
+    );
   }
   return out;
 }
@@ -141,6 +153,8 @@ export function courseBanners(account: AccountView, manage: boolean): SafeHtml[]
 export function quotaBanner(u: UsageSummary, manage: boolean): SafeHtml | null {
   if (typeof u.limit !== 'number' || u.limit === 0 || u.used < u.limit) return null;
   const until = u.periodEnd ? ` until the quota resets on ${formatDate(u.periodEnd)}` : '';
-  const larger = manage ? html`<a href="#plans">a larger plan</a> raises the quota now` : "a larger plan, which the team's owners and admins can choose, raises the quota now";
+  const larger = manage
+    ? html`<a href="#plans">a larger plan</a> raises the quota now`
+    : "a larger plan, which the team's owners and admins can choose, raises the quota now";
   return html`<p class="banner warn" data-testid="quota-reached" data-feature="${u.feature}">${FEATURE_NAMES[u.feature]}: ${manage ? 'you have' : 'the team has'} used all ${u.limit.toLocaleString('en-US')} of this month. More are refused${until}; ${larger}.</p>`;
 }

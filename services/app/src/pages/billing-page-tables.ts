@@ -51,7 +51,8 @@ export function invoiceStatusLabel(status: InvoiceStatus | null, pastDue: boolea
 
 /** `pastDue`: the account's payment failed, so its open invoices are overdue. */
 export function invoicesTable(page: InvoicePage | null, pastDue: boolean): SafeHtml {
-  if (page === null) return html`<p class="muted">Invoices are unavailable right now: Stripe could not be reached. Reload the page in a minute.</p>`;
+  if (page === null)
+    return html`<p class="muted">Invoices are unavailable right now: Stripe could not be reached. Reload the page in a minute.</p>`;
   if (page.invoices.length === 0) return html`<p class="muted">No invoices yet.</p>`;
   return html`<table data-testid="invoices" class="stack">
     <thead><tr><th scope="col">Number</th><th scope="col">Date</th><th scope="col">Amount</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>

@@ -24,7 +24,8 @@ function usageRow(u: UsageSummary, manage: boolean): SafeHtml {
   const feature = FEATURE_NAMES[u.feature];
   const name = html`<span class="name">${feature}</span>`;
   // A quota of 0: the plan does not include the feature (a bar of "0 / 0" would say nothing).
-  if (u.limit === 0 && u.used === 0) return html`<div class="usage-row" data-feature="${u.feature}">${name}<span class="not-included muted" data-testid="not-included">not included in your plan</span></div>`;
+  if (u.limit === 0 && u.used === 0)
+    return html`<div class="usage-row" data-feature="${u.feature}">${name}<span class="not-included muted" data-testid="not-included">not included in your plan</span></div>`;
   const limit = u.limit === 'unlimited' ? null : u.limit;
   const pct = limit ? Math.min(100, Math.round((u.used / limit) * 100)) : 0;
   const level = usageLevel(u.used, limit);

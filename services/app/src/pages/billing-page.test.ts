@@ -44,7 +44,23 @@ function account(subscription: Partial<NonNullable<AccountView['subscription']>>
 const browser = pageBrowserForFile();
 
 function render(acc: AccountView, over: Partial<BillingPageModel> = {}, width?: number): Promise<Page> {
-  return browser().show(renderBillingPage({ account: acc, plans, invoices: { invoices: [], hasMore: false }, apiKeys: [], hasBillingAccount: true, checkoutOutcome: null, devSignOut: false, showAdminLink: false, accounts: [{ id: 'u1', kind: 'personal', name: null, role: 'owner' }], team: null, publicBaseUrl: 'https://billing.example', ...over }), width);
+  return browser().show(
+    renderBillingPage({
+      account: acc,
+      plans,
+      invoices: { invoices: [], hasMore: false },
+      apiKeys: [],
+      hasBillingAccount: true,
+      checkoutOutcome: null,
+      devSignOut: false,
+      showAdminLink: false,
+      accounts: [{ id: 'u1', kind: 'personal', name: null, role: 'owner' }],
+      team: null,
+      publicBaseUrl: 'https://billing.example',
+      ...over,
+    }),
+    width,
+  );
 }
 
 async function text(p: Page, testId: string): Promise<string | null> {
@@ -76,10 +92,15 @@ describe('the current plan line', () => {
 
 describe('a subscription that is not running', () => {
   it('says an ended one has ended (not "Ends on" its past date), and that a paused one is paused', async () => {
-    const ended = await render({ ...account({ status: 'canceled', cancelAtPeriodEnd: true, cancelAt: PERIOD_END }), trialAvailable: false });
+    const ended = await render({
+      ...account({ status: 'canceled', cancelAtPeriodEnd: true, cancelAt: PERIOD_END }),
+      trialAvailable: false,
+    });
     expect(await text(ended, 'ended')).toBe('Your subscription has ended. Choose a plan below to subscribe again.');
     expect(await text(ended, 'ends-on')).toBeNull();
-    expect(await text(await render(account({ status: 'paused' })), 'paused')).toBe('Your subscription is paused: its features are off until it resumes.');
+    expect(await text(await render(account({ status: 'paused' })), 'paused')).toBe(
+      'Your subscription is paused: its features are off until it resumes.',
+    );
     expect(await text(await render(account({})), 'ended')).toBeNull();
   });
 });
@@ -87,7 +108,9 @@ describe('a subscription that is not running', () => {
 describe('the free trial', () => {
   it('is offered on the plan cards only while the user can still have one', async () => {
     const fresh = await render(account(null));
-    expect(await fresh.locator('[data-plan=pro] [data-interval=month] button[data-action=checkout]').textContent()).toBe('Start 14-day trial');
+    expect(await fresh.locator('[data-plan=pro] [data-interval=month] button[data-action=checkout]').textContent()).toBe(
+      'Start 14-day trial',
+    );
     // Subscribed before (here: canceled): Checkout charges from day one, so the cards say Subscribe.
     const returning = await render({ ...account({ status: 'canceled' }), trialAvailable: false });
     expect(await returning.locator('[data-plan=pro] [data-interval=month] button[data-action=checkout]').textContent()).toBe('Subscribe');
@@ -112,7 +135,9 @@ describe('a plan priced per seat', () => {
     expect(await p.locator('[data-testid=seats-form]').count()).toBe(1);
     expect(await (await render(account({}))).locator('[data-testid=seats-form]').count()).toBe(0);
     // A team price outside the catalog (plan from its metadata): no form, the API refuses it and the portal changes seats.
-    expect(await (await render(account({ planId: 'team', priceId: 'price_negotiated', seats: 3 }))).locator('[data-testid=seats-form]').count()).toBe(0);
+    expect(
+      await (await render(account({ planId: 'team', priceId: 'price_negotiated', seats: 3 }))).locator('[data-testid=seats-form]').count(),
+    ).toBe(0);
   });
 });
 
@@ -134,9 +159,15 @@ describe('an end scheduled on a custom date (cancelAt without cancelAtPeriodEnd)
 
 describe('the banner after Checkout', () => {
   it('says what the stored subscription says', async () => {
-    expect(await text(await render(account({ status: 'trialing', trialEnd: PERIOD_END }), { checkoutOutcome: 'success' }), 'checkout-banner')).toBe('Thank you! Your free trial has started.');
-    expect(await text(await render(account({}), { checkoutOutcome: 'success' }), 'checkout-banner')).toBe('Thank you! Your subscription is active.');
-    expect(await text(await render(account(null), { checkoutOutcome: 'success' }), 'checkout-banner')).toBe('Thank you! Your subscription is being set up: reload this page in a moment.');
+    expect(
+      await text(await render(account({ status: 'trialing', trialEnd: PERIOD_END }), { checkoutOutcome: 'success' }), 'checkout-banner'),
+    ).toBe('Thank you! Your free trial has started.');
+    expect(await text(await render(account({}), { checkoutOutcome: 'success' }), 'checkout-banner')).toBe(
+      'Thank you! Your subscription is active.',
+    );
+    expect(await text(await render(account(null), { checkoutOutcome: 'success' }), 'checkout-banner')).toBe(
+      'Thank you! Your subscription is being set up: reload this page in a moment.',
+    );
   });
 });
 
@@ -173,10 +204,19 @@ describe('the plan cards', () => {
 
   it('name one action per plan for what it does, with a descriptive accessible name', async () => {
     const p = await render(account({}));
-    const names = async (plan: string) => p.locator(`[data-plan=${plan}] .price-option button`).evaluateAll((bs) => bs.map((b) => `${b.textContent ?? ''} | ${b.getAttribute('aria-label') ?? ''}`));
+    const names = async (plan: string) =>
+      p
+        .locator(`[data-plan=${plan}] .price-option button`)
+        .evaluateAll((bs) => bs.map((b) => `${b.textContent ?? ''} | ${b.getAttribute('aria-label') ?? ''}`));
     expect(await names('free')).toEqual(['Downgrade to Free | Downgrade to Free at the end of the billing period']);
-    expect(await names('pro')).toEqual(['Current plan | Pro, $20.00 / month: your current plan', 'Switch to yearly | Switch to yearly Pro, $200.00 / year']);
-    expect(await names('team')).toEqual(['Upgrade | Upgrade to Team, $100.00 / seat / month', 'Upgrade | Upgrade to Team, $1,000.00 / seat / year']);
+    expect(await names('pro')).toEqual([
+      'Current plan | Pro, $20.00 / month: your current plan',
+      'Switch to yearly | Switch to yearly Pro, $200.00 / year',
+    ]);
+    expect(await names('team')).toEqual([
+      'Upgrade | Upgrade to Team, $100.00 / seat / month',
+      'Upgrade | Upgrade to Team, $1,000.00 / seat / year',
+    ]);
     const onTeam = await render(account({ planId: 'team', priceId: 'price_team_year', interval: 'year', seats: 2 }));
     expect(await onTeam.locator('[data-plan=pro] [data-interval=month] button').textContent()).toBe('Downgrade');
     expect(await onTeam.locator('[data-plan=free] button').textContent()).toBe('Downgrade to Free');
@@ -185,7 +225,9 @@ describe('the plan cards', () => {
 
   it('send Enterprise to sales when a contact is configured', async () => {
     const p = await render(account(null), { salesContactUrl: 'mailto:sales@example.com' });
-    expect(await p.locator('[data-plan=enterprise] [data-testid=contact-sales]').first().getAttribute('href')).toBe('mailto:sales@example.com');
+    expect(await p.locator('[data-plan=enterprise] [data-testid=contact-sales]').first().getAttribute('href')).toBe(
+      'mailto:sales@example.com',
+    );
     expect(await p.locator('[data-plan=enterprise] button[data-action=checkout]').count()).toBe(0);
     expect(await (await render(account(null))).locator('[data-plan=enterprise] button[data-action=checkout]').count()).toBe(1);
   });
@@ -196,14 +238,31 @@ const usage: AccountView['usage'] = [
   { feature: 'api_calls', used: 250, limit: 1000, periodEnd: PERIOD_END, byMember: [] },
 ];
 
-const openInvoice = { id: 'in_open', customerId: 'cus_1', number: 'ABCD-0002', status: 'open' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 0, created: PERIOD_END - 86_400, hostedInvoiceUrl: 'https://invoice.example/2', invoicePdf: null };
+const openInvoice = {
+  id: 'in_open',
+  customerId: 'cus_1',
+  number: 'ABCD-0002',
+  status: 'open' as const,
+  currency: 'usd',
+  total: 2000,
+  amountDue: 2000,
+  amountPaid: 0,
+  created: PERIOD_END - 86_400,
+  hostedInvoiceUrl: 'https://invoice.example/2',
+  invoicePdf: null,
+};
 
 describe('payment problems', () => {
   it('says what failed, when the features turn off, and offers Pay now and Update payment method', async () => {
     const graceEnd = PERIOD_END + 2 * 86_400;
-    const failed = await render({ ...account({ status: 'past_due', paymentIssue: 'failed' }), inGracePeriod: true, graceEndsAt: graceEnd }, { invoices: { invoices: [openInvoice], hasMore: false } });
+    const failed = await render(
+      { ...account({ status: 'past_due', paymentIssue: 'failed' }), inGracePeriod: true, graceEndsAt: graceEnd },
+      { invoices: { invoices: [openInvoice], hasMore: false } },
+    );
     expect(await text(failed, 'past-due')).toMatch(
-      new RegExp(`^Your payment of \\$20\\.00 on ${formatDate(PERIOD_END - 86_400)} failed\\. Your Pro features stay on until ${formatDate(graceEnd)}; after that the account moves to the Free plan until it is paid\\.`),
+      new RegExp(
+        `^Your payment of \\$20\\.00 on ${formatDate(PERIOD_END - 86_400)} failed\\. Your Pro features stay on until ${formatDate(graceEnd)}; after that the account moves to the Free plan until it is paid\\.`,
+      ),
     );
     expect(await failed.locator('[data-testid=pay-now]').getAttribute('href')).toBe('https://invoice.example/2');
     expect(await failed.locator('[data-testid=past-due] button[data-action=update-card]').count()).toBe(1);
@@ -212,7 +271,10 @@ describe('payment problems', () => {
     expect(await text(failed, 'invoice-status')).toBe('Past due');
     expect(await failed.locator('[data-testid=pay-invoice]').getAttribute('aria-label')).toBe('Pay invoice ABCD-0002, $20.00');
     // Past the grace: the features are off.
-    const over = await render({ ...account({ status: 'past_due', paymentIssue: 'failed' }), plan: { id: 'free', name: 'Free' } }, { invoices: { invoices: [openInvoice], hasMore: false } });
+    const over = await render(
+      { ...account({ status: 'past_due', paymentIssue: 'failed' }), plan: { id: 'free', name: 'Free' } },
+      { invoices: { invoices: [openInvoice], hasMore: false } },
+    );
     expect(await text(over, 'past-due')).toContain('Your paid features are off until it is paid.');
   });
 
@@ -223,17 +285,27 @@ describe('payment problems', () => {
   });
 
   it('pays with the new card on the return from the card form, and tells a member whom to ask', async () => {
-    const back = await render(account({ status: 'past_due', paymentIssue: 'failed' }), { invoices: { invoices: [openInvoice], hasMore: false }, paymentMethodUpdated: true });
+    const back = await render(account({ status: 'past_due', paymentIssue: 'failed' }), {
+      invoices: { invoices: [openInvoice], hasMore: false },
+      paymentMethodUpdated: true,
+    });
     expect(await back.locator('[data-testid=past-due]').getAttribute('data-auto-pay')).toBe('in_open');
-    const member = await render({ ...account({ status: 'past_due', paymentIssue: 'failed' }), account: { id: 'team_1', kind: 'team', name: 'T', role: 'member', canManageBilling: false } });
-    expect(await text(member, 'payment-problem')).toBe("The last payment did not go through. The team's owners and admins can settle it on this page.");
+    const member = await render({
+      ...account({ status: 'past_due', paymentIssue: 'failed' }),
+      account: { id: 'team_1', kind: 'team', name: 'T', role: 'member', canManageBilling: false },
+    });
+    expect(await text(member, 'payment-problem')).toBe(
+      "The last payment did not go through. The team's owners and admins can settle it on this page.",
+    );
   });
 });
 
 describe('status badges', () => {
   it('say the state of a current subscription, and nothing for an ended one', async () => {
     expect(await text(await render(account({})), 'plan-status')).toBe('Active');
-    expect(await text(await render(account({ status: 'trialing', trialEnd: PERIOD_END })), 'plan-status')).toBe(`Trial · ends ${formatDate(PERIOD_END)}`);
+    expect(await text(await render(account({ status: 'trialing', trialEnd: PERIOD_END })), 'plan-status')).toBe(
+      `Trial · ends ${formatDate(PERIOD_END)}`,
+    );
     expect(await text(await render(account({ status: 'paused' })), 'plan-status')).toBe('Paused');
     const ended = await render({ ...account({ status: 'canceled' }), plan: { id: 'free', name: 'Free' } });
     expect(await text(ended, 'plan-name')).toBe('Free');
@@ -248,7 +320,14 @@ describe('status badges', () => {
 
 describe('what is coming', () => {
   it('shows the next invoice, the card on file with Update, and the credit balance', async () => {
-    const p = await render(account({}), { outlook: { card: { brand: 'visa', last4: '4242', expMonth: 3, expYear: 2031 }, balance: -500, currency: 'usd', upcoming: { currency: 'usd', amountDue: 2_350, periodEnd: PERIOD_END } } });
+    const p = await render(account({}), {
+      outlook: {
+        card: { brand: 'visa', last4: '4242', expMonth: 3, expYear: 2031 },
+        balance: -500,
+        currency: 'usd',
+        upcoming: { currency: 'usd', amountDue: 2_350, periodEnd: PERIOD_END },
+      },
+    });
     expect(await text(p, 'next-invoice')).toBe(`$23.50 on ${formatDate(PERIOD_END)}`);
     expect(await text(p, 'card')).toMatch(/^Visa ending 4242, expires 03\/2031\s+Update/);
     expect(await text(p, 'credit-balance')).toBe('$5.00, taken off your next invoices');
@@ -283,17 +362,20 @@ describe('the end of a trial', () => {
 
 describe('usage levels', () => {
   it('turn amber at 80% and red at 100%, with an upgrade button', async () => {
-    const p = await render(account({}, [
-      { feature: 'api_calls', used: 100_000, limit: 100_000, periodEnd: PERIOD_END, byMember: [] },
-      { feature: 'analyses', used: 850, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
-      { feature: 'tokens', used: 5, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
-    ]));
+    const p = await render(
+      account({}, [
+        { feature: 'api_calls', used: 100_000, limit: 100_000, periodEnd: PERIOD_END, byMember: [] },
+        { feature: 'analyses', used: 850, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
+        { feature: 'tokens', used: 5, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
+      ]),
+    );
     expect(await p.locator('[data-feature=api_calls].usage-row').getAttribute('data-level')).toBe('full');
     expect(await p.locator('[data-feature=api_calls] [data-testid=upgrade-quota]').getAttribute('href')).toBe('#plans');
     expect(await p.locator('[data-feature=analyses].usage-row').getAttribute('data-level')).toBe('warn');
     expect(await p.locator('[data-feature=tokens].usage-row').getAttribute('data-level')).toBe('ok');
     // A paying account sees its usage above the plans; a free one the plans first.
-    const order = (page: Page): Promise<string[]> => page.locator('main > section').evaluateAll((sections: Element[]) => sections.map((el) => el.className));
+    const order = (page: Page): Promise<string[]> =>
+      page.locator('main > section').evaluateAll((sections: Element[]) => sections.map((el) => el.className));
     expect((await order(p)).indexOf('usage')).toBeLessThan((await order(p)).indexOf('plans'));
     const free = await render(account(null, usage));
     expect((await order(free)).indexOf('usage')).toBeGreaterThan((await order(free)).indexOf('plans'));
@@ -302,15 +384,19 @@ describe('usage levels', () => {
 
 describe('a used-up quota', () => {
   it('says at the top that more is refused until the reset, for that feature only', async () => {
-    const p = await render(account({}, [
-      { feature: 'api_calls', used: 100_000, limit: 100_000, periodEnd: PERIOD_END, byMember: [] },
-      { feature: 'analyses', used: 999, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
-      { feature: 'exports', used: 5, limit: 'unlimited', periodEnd: PERIOD_END, byMember: [] },
-    ]));
+    const p = await render(
+      account({}, [
+        { feature: 'api_calls', used: 100_000, limit: 100_000, periodEnd: PERIOD_END, byMember: [] },
+        { feature: 'analyses', used: 999, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
+        { feature: 'exports', used: 5, limit: 'unlimited', periodEnd: PERIOD_END, byMember: [] },
+      ]),
+    );
     const banners = p.locator('[data-testid=quota-reached]');
     expect(await banners.count()).toBe(1);
     expect(await banners.getAttribute('data-feature')).toBe('api_calls');
-    expect(await banners.textContent()).toBe(`API calls: you have used all 100,000 of this month. More are refused until the quota resets on ${formatDate(PERIOD_END)}; a larger plan raises the quota now.`);
+    expect(await banners.textContent()).toBe(
+      `API calls: you have used all 100,000 of this month. More are refused until the quota resets on ${formatDate(PERIOD_END)}; a larger plan raises the quota now.`,
+    );
   });
 });
 
@@ -323,7 +409,13 @@ describe('API keys', () => {
     const p = await render(account(null), { apiKeys });
     const rows = p.locator('[data-testid=api-keys] tbody tr');
     expect(await rows.count()).toBe(2);
-    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['CI "main"', 'bk_abc123…', formatDate(PERIOD_END), 'never', expect.stringMatching(/Rename\s+Revoke/) as unknown as string]);
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual([
+      'CI "main"',
+      'bk_abc123…',
+      formatDate(PERIOD_END),
+      'never',
+      expect.stringMatching(/Rename\s+Revoke/) as unknown as string,
+    ]);
     expect(await rows.nth(1).locator('td').nth(3).textContent()).toBe(formatDate(PERIOD_END));
     const revoke = rows.nth(0).locator('button[data-action=revoke-key]');
     expect(await revoke.getAttribute('data-key-id')).toBe('key_1');
@@ -336,7 +428,19 @@ describe('API keys', () => {
 
 describe('invoices', () => {
   it('points to the portal for invoices older than the page lists', async () => {
-    const invoice = { id: 'in_1', customerId: 'cus_1', number: 'ABCD-0001', status: 'paid' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 2000, created: PERIOD_END, hostedInvoiceUrl: null, invoicePdf: null };
+    const invoice = {
+      id: 'in_1',
+      customerId: 'cus_1',
+      number: 'ABCD-0001',
+      status: 'paid' as const,
+      currency: 'usd',
+      total: 2000,
+      amountDue: 2000,
+      amountPaid: 2000,
+      created: PERIOD_END,
+      hostedInvoiceUrl: null,
+      invoicePdf: null,
+    };
     const more = await render(account({}), { invoices: { invoices: [invoice], hasMore: true } });
     expect(await text(more, 'older-invoices')).toBe('Older invoices are in Manage billing.');
     expect(await more.locator('[data-testid=older-invoices] button[data-action=portal]').count()).toBe(1);
@@ -346,16 +450,42 @@ describe('invoices', () => {
 
 describe('on a phone', () => {
   it('fits 390 px without scrolling sideways, with invoices and API keys in the page', async () => {
-    const invoices = { invoices: [{ id: 'in_1', customerId: 'cus_1', number: 'ABCD-1234-0001', status: 'paid' as const, currency: 'usd', total: 2000, amountDue: 2000, amountPaid: 2000, created: PERIOD_END, hostedInvoiceUrl: 'https://invoice.example/1', invoicePdf: 'https://invoice.example/1.pdf' }], hasMore: false };
+    const invoices = {
+      invoices: [
+        {
+          id: 'in_1',
+          customerId: 'cus_1',
+          number: 'ABCD-1234-0001',
+          status: 'paid' as const,
+          currency: 'usd',
+          total: 2000,
+          amountDue: 2000,
+          amountPaid: 2000,
+          created: PERIOD_END,
+          hostedInvoiceUrl: 'https://invoice.example/1',
+          invoicePdf: 'https://invoice.example/1.pdf',
+        },
+      ],
+      hasMore: false,
+    };
     const apiKeys = [{ id: 'key_1', name: 'production server', prefix: 'sk_live_abcdef', createdAt: PERIOD_END, lastUsedAt: null }];
-    const p = await render(account({ status: 'trialing', trialEnd: PERIOD_END }, usage), { invoices, apiKeys, showAdminLink: true, devSignOut: true }, 390);
+    const p = await render(
+      account({ status: 'trialing', trialEnd: PERIOD_END }, usage),
+      { invoices, apiKeys, showAdminLink: true, devSignOut: true },
+      390,
+    );
     expect(await p.locator('[data-testid=invoices]').count()).toBe(1);
     expect(await scrollWidth(p)).toBeLessThanOrEqual(390);
     // The usage bar takes the row's width under the name and the count.
     const bar = await p.locator('[data-feature=api_calls] progress').boundingBox();
     expect(bar?.width ?? 0).toBeGreaterThan(300);
     // Tables become stacked rows: every action is on screen.
-    for (const selector of ['button[data-action=rename-key]', 'button[data-action=revoke-key]', '[data-testid=invoices] a:text("View")', '[data-testid=invoices] a:text("PDF")']) {
+    for (const selector of [
+      'button[data-action=rename-key]',
+      'button[data-action=revoke-key]',
+      '[data-testid=invoices] a:text("View")',
+      '[data-testid=invoices] a:text("PDF")',
+    ]) {
       const box = await p.locator(selector).boundingBox();
       expect(box, selector).not.toBeNull();
       expect((box?.x ?? 0) + (box?.width ?? 0), selector).toBeLessThanOrEqual(390);
@@ -370,22 +500,47 @@ const AXE = fileURLToPath(new URL('../../../../node_modules/axe-core/axe.min.js'
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
+      }
+    ).axe;
     return (await axe.run(document)).violations;
   });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
 }
 
 describe('accessibility', () => {
   const states: [string, AccountView, Partial<BillingPageModel>][] = [
     ['free', account(null, usage), {}],
     ['trialing', account({ status: 'trialing', trialEnd: PERIOD_END }, usage), {}],
-    ['active', account({}, usage), { outlook: { card: { brand: 'visa', last4: '4242', expMonth: 3, expYear: 2031 }, balance: -500, currency: 'usd', upcoming: { currency: 'usd', amountDue: 2_000, periodEnd: PERIOD_END } } }],
-    ['past due', { ...account({ status: 'past_due', paymentIssue: 'failed' }), inGracePeriod: true, graceEndsAt: PERIOD_END }, { invoices: { invoices: [openInvoice], hasMore: false } }],
+    [
+      'active',
+      account({}, usage),
+      {
+        outlook: {
+          card: { brand: 'visa', last4: '4242', expMonth: 3, expYear: 2031 },
+          balance: -500,
+          currency: 'usd',
+          upcoming: { currency: 'usd', amountDue: 2_000, periodEnd: PERIOD_END },
+        },
+      },
+    ],
+    [
+      'past due',
+      { ...account({ status: 'past_due', paymentIssue: 'failed' }), inGracePeriod: true, graceEndsAt: PERIOD_END },
+      { invoices: { invoices: [openInvoice], hasMore: false } },
+    ],
     ['canceling', account({ cancelAtPeriodEnd: true }), {}],
     ['paused', account({ status: 'paused' }), {}],
     ['ended', { ...account({ status: 'canceled' }), plan: { id: 'free', name: 'Free' }, trialAvailable: false }, {}],
-    ['team seats', account({ planId: 'team', priceId: 'price_team_month', seats: 3 }), { apiKeys: [{ id: 'key_1', name: 'ci', prefix: 'bk_1', createdAt: PERIOD_END, lastUsedAt: null }] }],
+    [
+      'team seats',
+      account({ planId: 'team', priceId: 'price_team_month', seats: 3 }),
+      { apiKeys: [{ id: 'key_1', name: 'ci', prefix: 'bk_1', createdAt: PERIOD_END, lastUsedAt: null }] },
+    ],
   ];
   for (const [state, acc, over] of states) {
     it(`has no serious or critical axe violation when ${state}, at desktop and phone widths`, async () => {

@@ -16,7 +16,15 @@ import type { PlanView } from '../routes/plans-view.js';
 import { accountSwitcher } from './account-switcher.js';
 import { currentPanel } from './billing-page-current.js';
 import { planPicker } from './billing-page-plans.js';
-import { checkoutBanner, courseBanners, paymentBanner, paymentProblem, quotaBanner, unpaidInvoice, type CheckoutOutcome } from './billing-page-status.js';
+import {
+  checkoutBanner,
+  courseBanners,
+  paymentBanner,
+  paymentProblem,
+  quotaBanner,
+  unpaidInvoice,
+  type CheckoutOutcome,
+} from './billing-page-status.js';
 import { apiKeysTable, invoicesTable, newKeyPanel } from './billing-page-tables.js';
 import { usageSection } from './billing-page-usage.js';
 import { html, renderDocument, type SafeHtml } from './html.js';
@@ -79,13 +87,15 @@ export function renderBillingPage(model: BillingPageModel): string {
       ${usageFirst ? html`${usage}${plans}` : html`${plans}${usage}`}
       ${model.team ? teamSection(model.team, { userId: account.user.id, role: account.account.role }, model.publicBaseUrl, account.usage) : null}
       ${apiKeysSection(model.apiKeys)}
-      ${manage
-        ? html`<section class="invoices" aria-labelledby="invoices-heading">
+      ${
+        manage
+          ? html`<section class="invoices" aria-labelledby="invoices-heading">
             <h2 id="invoices-heading">Invoices</h2>
             <div class="table-wrap">${invoicesTable(model.invoices, paymentProblem(account))}</div>
             ${model.invoices?.hasMore ? html`<p class="muted" data-testid="older-invoices" data-feedback>Older invoices are in <button type="button" data-action="portal" class="link">Manage billing</button>.</p>` : null}
           </section>`
-        : null}
+          : null
+      }
     </main>
     ${reviewDialog()}`,
   );

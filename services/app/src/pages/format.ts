@@ -24,7 +24,15 @@ export const formatSeats = (n: number): string => `${n.toLocaleString('en-US')} 
 
 /** A card brand key as people write it: "visa" → "Visa", "amex" → "American Express". */
 export function formatCardBrand(brand: string): string {
-  const names: Record<string, string> = { amex: 'American Express', diners: 'Diners Club', jcb: 'JCB', unionpay: 'UnionPay', mastercard: 'Mastercard', visa: 'Visa', discover: 'Discover' };
+  const names: Record<string, string> = {
+    amex: 'American Express',
+    diners: 'Diners Club',
+    jcb: 'JCB',
+    unionpay: 'UnionPay',
+    mastercard: 'Mastercard',
+    visa: 'Visa',
+    discover: 'Discover',
+  };
   return names[brand] ?? (brand ? brand[0]?.toUpperCase() + brand.slice(1) : 'Card');
 }
 

@@ -31,7 +31,8 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
 }
 
 export function renderDocument(title: string, body: SafeHtml): string {
-  return `<!doctype html>${html`<html lang="en">
+  return `<!doctype html>${
+    html`<html lang="en">
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -39,5 +40,6 @@ export function renderDocument(title: string, body: SafeHtml): string {
 <link rel="stylesheet" href="/static/app.css" />
 </head>
 <body>${body}<script src="/static/billing.js" defer></script></body>
-</html>`.value}`;
+</html>`.value
+  }`;
 }

@@ -10,7 +10,16 @@ const ID = 'inv_aaaaaaaaaaaaaaaaaaaaaaaa';
 
 function invitation(over: Partial<InvitationPageModel['invitation']> = {}): InvitationPageModel {
   return {
-    invitation: { id: ID, email: 'mia@example.com', role: 'member', status: 'pending', invitedBy: 'olga@example.com', expiresAt: EXPIRES, teamName: 'Acme', ...over },
+    invitation: {
+      id: ID,
+      email: 'mia@example.com',
+      role: 'member',
+      status: 'pending',
+      invitedBy: 'olga@example.com',
+      expiresAt: EXPIRES,
+      teamName: 'Acme',
+      ...over,
+    },
     signedInAs: 'mia@example.com',
   };
 }
@@ -28,7 +37,7 @@ describe('a pending invitation', () => {
     expect(await p.locator('[data-testid=invitation-state]').count()).toBe(0);
     const admin = await show(renderInvitationPage(invitation({ role: 'admin' })));
     expect(await admin.textContent('[data-testid=invitation-role]')).toBe('an admin');
-    expect(await admin.textContent('main')).toContain("manage its billing and members");
+    expect(await admin.textContent('main')).toContain('manage its billing and members');
   });
 });
 
@@ -47,7 +56,9 @@ describe('an invitation that cannot be accepted', () => {
 
 describe('names people type', () => {
   it('are text: a team named with a script tag, an inviter with markup', async () => {
-    const p = await show(renderInvitationPage(invitation({ teamName: '<script>window.pwned = 1</script>', invitedBy: '<img src=x onerror=alert(1)>' })));
+    const p = await show(
+      renderInvitationPage(invitation({ teamName: '<script>window.pwned = 1</script>', invitedBy: '<img src=x onerror=alert(1)>' })),
+    );
     expect(await p.textContent('[data-testid=team-name]')).toBe('<script>window.pwned = 1</script>');
     expect(await p.textContent('[data-testid=invited-by]')).toBe('<img src=x onerror=alert(1)>');
     expect(await p.locator('main script, main img').count()).toBe(0);
@@ -59,15 +70,27 @@ describe('the 404 page', () => {
   it('says the same for every case it covers, naming who is signed in', async () => {
     const p = await show(renderInvitationNotFoundPage('<b>bob</b>@example.com'));
     expect(await p.textContent('h1')).toBe('Invitation not found');
-    expect(await p.textContent('[data-testid=invitation-not-found]')).toBe('There is no invitation at this link for <b>bob</b>@example.com. Check the link, or sign in with the email the invitation was sent to.');
+    expect(await p.textContent('[data-testid=invitation-not-found]')).toBe(
+      'There is no invitation at this link for <b>bob</b>@example.com. Check the link, or sign in with the email the invitation was sent to.',
+    );
     expect(await p.locator('main b').count()).toBe(0);
-    expect(await (await show(renderInvitationNotFoundPage(null))).textContent('[data-testid=invitation-not-found]')).toMatch(/^There is no invitation at this link for you\./);
+    expect(await (await show(renderInvitationNotFoundPage(null))).textContent('[data-testid=invitation-not-found]')).toMatch(
+      /^There is no invitation at this link for you\./,
+    );
   });
 });
 
 describe('on a phone', () => {
   it('fits 390 px with a long team name and addresses', async () => {
-    const p = await show(renderInvitationPage(invitation({ teamName: 'The Extraordinarily Long Named Department Of Quarterly Reconciliations', invitedBy: 'someone.with.a.rather.long.address@subsidiary.example.com' })), 390);
+    const p = await show(
+      renderInvitationPage(
+        invitation({
+          teamName: 'The Extraordinarily Long Named Department Of Quarterly Reconciliations',
+          invitedBy: 'someone.with.a.rather.long.address@subsidiary.example.com',
+        }),
+      ),
+      390,
+    );
     expect(await scrollWidth(p)).toBeLessThanOrEqual(390);
   });
 });

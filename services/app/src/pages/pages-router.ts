@@ -24,7 +24,8 @@ import { renderInvitationNotFoundPage, renderInvitationPage } from './invitation
 
 const CheckoutOutcome = z.enum(['success', 'open', 'expired', 'canceled']);
 
-const sendPage = (res: Response, status: number, page: string) => res.status(status).type('html').set('Cache-Control', 'no-store').send(page);
+const sendPage = (res: Response, status: number, page: string) =>
+  res.status(status).type('html').set('Cache-Control', 'no-store').send(page);
 
 export function pagesRouter(deps: {
   billing: BillingOpsDeps;
@@ -38,7 +39,11 @@ export function pagesRouter(deps: {
 }): Router {
   const router = Router();
   const plans = plansView(deps.billing.priceIds);
-  const teams: TeamDeps = { store: createStore(deps.billing.firestore), clock: deps.policy.clock, pastDueGraceSeconds: deps.policy.pastDueGraceSeconds };
+  const teams: TeamDeps = {
+    store: createStore(deps.billing.firestore),
+    clock: deps.policy.clock,
+    pastDueGraceSeconds: deps.policy.pastDueGraceSeconds,
+  };
   router.get('/', (_req, res) => res.redirect(303, '/billing'));
   router.get('/billing', async (req, res) => {
     const auth = requestAuth(res);
@@ -57,7 +62,9 @@ export function pagesRouter(deps: {
       deps.usage.summary(accountId),
       deps.usage.apiKeys(accountId),
       manage ? listAccountInvoices(deps.billing, account, { limit: 12 }).catch(unavailable('invoices')) : Promise.resolve(null),
-      manage && account.stripeCustomerId ? readBillingOutlook(deps.billing, account).catch(unavailable('outlook')) : Promise.resolve(undefined),
+      manage && account.stripeCustomerId
+        ? readBillingOutlook(deps.billing, account).catch(unavailable('outlook'))
+        : Promise.resolve(undefined),
       accountsOf(teams.store, identity),
       account.kind === 'team' ? readTeamView(teams, auth) : Promise.resolve(null),
     ]);

@@ -67,14 +67,18 @@ export function movementsChart(months: MonthMovements[]): SafeHtml {
     const gains = GAINS.map((g) => {
       const h = m[g.key] * scale;
       top -= h;
-      return h > 0 ? html`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${width}" height="${h.toFixed(1)}" fill="${g.color}"><title>${m.month} ${g.label}: ${usd(m[g.key])}</title></rect>` : null;
+      return h > 0
+        ? html`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${width}" height="${h.toFixed(1)}" fill="${g.color}"><title>${m.month} ${g.label}: ${usd(m[g.key])}</title></rect>`
+        : null;
     });
     let bottom = zero;
     const losses = LOSSES.map((l) => {
       const h = m[l.key] * scale;
       const y = bottom;
       bottom += h;
-      return h > 0 ? html`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${width}" height="${h.toFixed(1)}" fill="${l.color}"><title>${m.month} ${l.label}: −${usd(m[l.key])}</title></rect>` : null;
+      return h > 0
+        ? html`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${width}" height="${h.toFixed(1)}" fill="${l.color}"><title>${m.month} ${l.label}: −${usd(m[l.key])}</title></rect>`
+        : null;
     });
     const net = html`<circle cx="${(x + step * 0.35).toFixed(1)}" cy="${(zero - m.net * scale).toFixed(1)}" r="3.5" fill="#000"><title>${m.month} net: ${usd(m.net)}</title></circle>`;
     return html`${gains}${losses}${net}<text x="${(x + step * 0.35).toFixed(1)}" y="${H - 10}" font-size="11" text-anchor="middle" fill="#555">${m.month.slice(2)}</text>`;

@@ -9,9 +9,16 @@ const browser = pageBrowserForFile();
 
 const NOW = 1_800_000_000;
 const summary = computeRevenueSummary({
-  current: [subscriptionFixture('a', 'pro_month'), subscriptionFixture('b', 'team_year'), subscriptionFixture('c', 'pro_month', { status: 'trialing' })],
+  current: [
+    subscriptionFixture('a', 'pro_month'),
+    subscriptionFixture('b', 'team_year'),
+    subscriptionFixture('c', 'pro_month', { status: 'trialing' }),
+  ],
   endedInWindow: [],
-  invoicesInWindow: [invoiceFixture('in_a', { amountPaid: 2_000, created: NOW - 86_400 }), invoiceFixture('in_b', { amountPaid: 150_000, currency: 'jpy', created: NOW - 86_400 })],
+  invoicesInWindow: [
+    invoiceFixture('in_a', { amountPaid: 2_000, created: NOW - 86_400 }),
+    invoiceFixture('in_b', { amountPaid: 150_000, currency: 'jpy', created: NOW - 86_400 }),
+  ],
   invoicesWithIssue: [],
   now: NOW,
 });
@@ -19,13 +26,21 @@ const summary = computeRevenueSummary({
 describe('revenue page', () => {
   it('shows MRR at the prices paid, and money collected per currency in its own minor unit', async () => {
     const page = await browser().show(renderRevenuePage(summary));
-    expect(await page.textContent('[data-testid=mrr]')).toBe(`$${((2_000 + 100_000 / 12) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+    expect(await page.textContent('[data-testid=mrr]')).toBe(
+      `$${((2_000 + 100_000 / 12) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+    );
     expect(await page.textContent('[data-testid=collected]')).toBe('¥150,000 + $20.00'); // sorted by currency code
     expect(await page.textContent('[data-testid=trialing]')).toBe('1');
   });
 
   it('counts the seats paid on a plan priced per seat, and none on a flat plan', async () => {
-    const withSeats = computeRevenueSummary({ current: [subscriptionFixture('t', 'team_month', {}, 4), subscriptionFixture('p', 'pro_month')], endedInWindow: [], invoicesInWindow: [], invoicesWithIssue: [], now: NOW });
+    const withSeats = computeRevenueSummary({
+      current: [subscriptionFixture('t', 'team_month', {}, 4), subscriptionFixture('p', 'pro_month')],
+      endedInWindow: [],
+      invoicesInWindow: [],
+      invoicesWithIssue: [],
+      now: NOW,
+    });
     const page = await browser().show(renderRevenuePage(withSeats));
     expect(await page.textContent('[data-testid=by-plan] tr[data-plan=team] [data-testid=seats]')).toBe('4');
     expect(await page.textContent('[data-testid=by-plan] tr[data-plan=pro] [data-testid=seats]')).toBe('');

@@ -29,7 +29,9 @@ function historySection(history: RevenueHistory, money: (n: number) => string): 
     <div class="table-wrap"><table data-testid="movements">
       <thead><tr><th>Month</th><th class="num">MRR at start</th><th class="num">New</th><th class="num">Reactivation</th><th class="num">Expansion</th><th class="num">Contraction</th><th class="num">Churn</th><th class="num">Net</th><th class="num">MRR at end</th><th class="num">Customer churn</th><th class="num">Revenue churn</th><th class="num">ARPU</th></tr></thead>
       <tbody>${history.months.map(
-        (m) => html`<tr data-month="${m.month}"><td>${m.month}</td><td class="num">${money(m.startMrr)}</td><td class="num">${money(m.new)}</td><td class="num">${money(m.reactivation)}</td><td class="num">${money(m.expansion)}</td>
+        (
+          m,
+        ) => html`<tr data-month="${m.month}"><td>${m.month}</td><td class="num">${money(m.startMrr)}</td><td class="num">${money(m.new)}</td><td class="num">${money(m.reactivation)}</td><td class="num">${money(m.expansion)}</td>
           <td class="num">−${money(m.contraction)}</td><td class="num">−${money(m.churn)}</td><td class="num" data-testid="net">${money(m.net)}</td><td class="num">${money(m.endMrr)}</td>
           <td class="num">${percent(m.customerChurnRate)}</td><td class="num">${percent(m.revenueChurnRate)}</td><td class="num">${m.arpu === null ? '—' : money(m.arpu)}</td></tr>`,
       )}</tbody>
@@ -37,10 +39,16 @@ function historySection(history: RevenueHistory, money: (n: number) => string): 
   </section>`;
 }
 
-export function renderRevenuePage(summary: RevenueSummary, viewer: ConsoleViewer | null = null, history: RevenueHistory | null = null): string {
+export function renderRevenuePage(
+  summary: RevenueSummary,
+  viewer: ConsoleViewer | null = null,
+  history: RevenueHistory | null = null,
+): string {
   const s = summary.subscriptions;
   const money = (amount: number) => formatMoney(amount, summary.currency);
-  const collected = summary.collectedInWindow.length ? summary.collectedInWindow.map((c) => formatMoney(c.amount, c.currency)).join(' + ') : money(0);
+  const collected = summary.collectedInWindow.length
+    ? summary.collectedInWindow.map((c) => formatMoney(c.amount, c.currency)).join(' + ')
+    : money(0);
   return renderConsoleDocument(
     'Revenue',
     viewer,
@@ -69,16 +77,21 @@ export function renderRevenuePage(summary: RevenueSummary, viewer: ConsoleViewer
           <thead><tr><th>Plan</th><th>Paying</th><th>In trial</th><th>Seats paid</th><th>MRR</th></tr></thead>
           <tbody>
             ${summary.byPlan.map(
-              (p) => html`<tr data-plan="${p.planId}"><td>${p.planName}</td><td>${count(p.paying)}</td><td>${count(p.trialing)}</td><td data-testid="seats">${p.seats === null ? '' : count(p.seats)}</td><td>${money(p.mrr)}</td></tr>`,
+              (p) =>
+                html`<tr data-plan="${p.planId}"><td>${p.planName}</td><td>${count(p.paying)}</td><td>${count(p.trialing)}</td><td data-testid="seats">${p.seats === null ? '' : count(p.seats)}</td><td>${money(p.mrr)}</td></tr>`,
             )}
-            ${summary.outsideCatalog.paying
-              ? html`<tr data-plan="outside-catalog"><td>Prices outside the catalog</td><td>${count(summary.outsideCatalog.paying)}</td><td></td><td></td><td>${money(summary.outsideCatalog.mrr)}</td></tr>`
-              : null}
+            ${
+              summary.outsideCatalog.paying
+                ? html`<tr data-plan="outside-catalog"><td>Prices outside the catalog</td><td>${count(summary.outsideCatalog.paying)}</td><td></td><td></td><td>${money(summary.outsideCatalog.mrr)}</td></tr>`
+                : null
+            }
           </tbody>
         </table></div>
-        ${s.paused || s.unpaid || s.unpriced
-          ? html`<p class="muted">Not in MRR: ${count(s.paused)} paused, ${count(s.unpaid)} unpaid, ${count(s.unpriced)} paying at a price without a known amount in ${summary.currency.toUpperCase()}.</p>`
-          : null}
+        ${
+          s.paused || s.unpaid || s.unpriced
+            ? html`<p class="muted">Not in MRR: ${count(s.paused)} paused, ${count(s.unpaid)} unpaid, ${count(s.unpriced)} paying at a price without a known amount in ${summary.currency.toUpperCase()}.</p>`
+            : null
+        }
       </section>
       ${history ? historySection(history, money) : null}
       <section>

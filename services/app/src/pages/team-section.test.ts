@@ -54,7 +54,19 @@ function team(role: Role, over: Partial<TeamView> = {}): TeamView {
       { userId: 'u_adam', email: 'adam@example.com', role: 'admin', joinedAt: JOINED },
       { userId: 'u_mia', email: 'mia@example.com', role: 'member', joinedAt: JOINED },
     ],
-    invitations: role === 'member' ? null : [{ id: 'inv_aaaaaaaaaaaaaaaaaaaaaaaa', email: 'nina@example.com', role: 'member', status: 'pending', invitedBy: 'olga@example.com', expiresAt: EXPIRES }],
+    invitations:
+      role === 'member'
+        ? null
+        : [
+            {
+              id: 'inv_aaaaaaaaaaaaaaaaaaaaaaaa',
+              email: 'nina@example.com',
+              role: 'member',
+              status: 'pending',
+              invitedBy: 'olga@example.com',
+              expiresAt: EXPIRES,
+            },
+          ],
     ...over,
   };
 }
@@ -68,7 +80,19 @@ const ACCOUNTS: BillingPageModel['accounts'] = [
 const browser = pageBrowserForFile();
 
 function render(account: AccountView, teamView: TeamView | null, over: Partial<BillingPageModel> = {}, width?: number): Promise<Page> {
-  const invoice = { id: 'in_1', customerId: 'cus_1', number: 'ACME-0001', status: 'paid' as const, currency: 'usd', total: 50000, amountDue: 50000, amountPaid: 50000, created: PERIOD_END, hostedInvoiceUrl: null, invoicePdf: null };
+  const invoice = {
+    id: 'in_1',
+    customerId: 'cus_1',
+    number: 'ACME-0001',
+    status: 'paid' as const,
+    currency: 'usd',
+    total: 50000,
+    amountDue: 50000,
+    amountPaid: 50000,
+    created: PERIOD_END,
+    hostedInvoiceUrl: null,
+    invoicePdf: null,
+  };
   return browser().show(
     renderBillingPage({
       account,
@@ -97,7 +121,11 @@ describe('the account switcher', () => {
     const p = await render(teamAccount('owner'), team('owner'));
     const switcher = p.locator('[data-testid=account-switcher]');
     expect(await switcher.locator('option').allTextContents()).toEqual(['olga@example.com', 'Beta', 'Acme']);
-    expect(await switcher.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['u_olga', 'team_other', TEAM]);
+    expect(await switcher.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      'u_olga',
+      'team_other',
+      TEAM,
+    ]);
     expect(await switcher.inputValue()).toBe(TEAM);
     expect(await p.locator('[data-testid=create-team] input[name=name]').getAttribute('maxlength')).toBe('80');
   });
@@ -109,7 +137,9 @@ describe("a team's seats and members", () => {
     expect(await p.textContent('[data-testid=seats-used]')).toBe('4 of 5 seats used');
     expect(await p.locator('[data-testid=team] p').first().textContent()).toMatch(/\(3 members, 1 pending invitation\)$/);
     const one = await render(teamAccount('owner'), team('owner', { seats: { paid: 1, used: 1, members: 1, pendingInvitations: 0 } }));
-    expect(await one.locator('[data-testid=team] p').first().textContent()).toMatch(/^1 of 1 seat used\s+\(1 member, 0 pending invitations\)$/);
+    expect(await one.locator('[data-testid=team] p').first().textContent()).toMatch(
+      /^1 of 1 seat used\s+\(1 member, 0 pending invitations\)$/,
+    );
   });
 
   it('gives an owner a role select on every row, Remove on the others and Leave on their own', async () => {
@@ -126,7 +156,7 @@ describe("a team's seats and members", () => {
     expect(await row(p, 'u_mia').locator('button[data-action=remove-member]').getAttribute('data-user-id')).toBe('u_mia');
   });
 
-  it("lets an admin manage admins and members but not the owner, and never offers to make an owner", async () => {
+  it('lets an admin manage admins and members but not the owner, and never offers to make an owner', async () => {
     const p = await render(teamAccount('admin', ADAM), team('admin'));
     expect(await row(p, 'u_olga').locator('select').count()).toBe(0);
     expect(await row(p, 'u_olga').locator('td').nth(1).textContent()).toBe('Owner');
@@ -150,14 +180,26 @@ describe('usage by member', () => {
   it("lists this month's units of each metered feature by whoever made them: members by email, a service, a former member by id", async () => {
     const account = teamAccount('member', MIA);
     account.usage = [
-      { feature: 'api_calls', used: 130, limit: 100_000, periodEnd: PERIOD_END, byMember: [{ userId: 'u_mia', used: 100 }, { userId: 'service:host@p.iam.gserviceaccount.com', used: 20 }, { userId: 'u_gone', used: 10 }] },
+      {
+        feature: 'api_calls',
+        used: 130,
+        limit: 100_000,
+        periodEnd: PERIOD_END,
+        byMember: [
+          { userId: 'u_mia', used: 100 },
+          { userId: 'service:host@p.iam.gserviceaccount.com', used: 20 },
+          { userId: 'u_gone', used: 10 },
+        ],
+      },
       { feature: 'exports', used: 0, limit: 1_000, periodEnd: PERIOD_END, byMember: [] },
       { feature: 'analyses', used: 7, limit: 1_000, periodEnd: PERIOD_END, byMember: [{ userId: 'u_olga', used: 7 }] },
     ];
     const page = await render(account, team('member'));
     const table = page.locator('[data-testid=usage-by-member]');
     expect(await table.locator('thead th').allTextContents()).toEqual(['Member', 'API calls', 'Analyses']);
-    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent)))).toEqual([
+    expect(
+      await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent))),
+    ).toEqual([
       ['mia@example.com', '100', '0'],
       ['Service host@p.iam.gserviceaccount.com', '20', '0'],
       ['u_gone', '10', '0'],
@@ -178,11 +220,17 @@ describe('pending invitations', () => {
     expect(await inv.locator('td').nth(0).textContent()).toBe('nina@example.com');
     expect(await inv.locator('td').nth(1).textContent()).toBe('Member');
     expect(await inv.locator('td').nth(2).textContent()).toBe(formatDate(Date.parse(EXPIRES) / 1000));
-    expect(await inv.locator('input[data-role=invite-link]').inputValue()).toBe('https://billing.example/invitations/inv_aaaaaaaaaaaaaaaaaaaaaaaa');
+    expect(await inv.locator('input[data-role=invite-link]').inputValue()).toBe(
+      'https://billing.example/invitations/inv_aaaaaaaaaaaaaaaaaaaaaaaa',
+    );
     expect(await inv.locator('button[data-role=copy-link]').textContent()).toBe('Copy');
-    expect(await inv.locator('button[data-action=revoke-invitation]').getAttribute('data-invitation-id')).toBe('inv_aaaaaaaaaaaaaaaaaaaaaaaa');
+    expect(await inv.locator('button[data-action=revoke-invitation]').getAttribute('data-invitation-id')).toBe(
+      'inv_aaaaaaaaaaaaaaaaaaaaaaaa',
+    );
     const form = p.locator('[data-testid=invite-form]');
-    expect(await form.locator('select[name=role] option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['member', 'admin']);
+    expect(
+      await form.locator('select[name=role] option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)),
+    ).toEqual(['member', 'admin']);
     expect(await form.locator('select[name=role]').inputValue()).toBe('member');
     expect(await p.isVisible('[data-testid=seats-exhausted]')).toBe(false); // shown by the script, after a refusal
   });
@@ -198,20 +246,29 @@ describe('what a plain member sees of billing', () => {
     const p = await render(teamAccount('member', MIA), team('member'));
     expect(await p.textContent('[data-testid=plan-name]')).toBe('Team');
     expect(await p.textContent('[data-testid=managed-by]')).toBe("Billing is managed by the team's owners and admins.");
-    for (const action of ['checkout', 'change-plan', 'cancel', 'resume', 'portal']) expect(await p.locator(`[data-action=${action}]`).count(), action).toBe(0);
+    for (const action of ['checkout', 'change-plan', 'cancel', 'resume', 'portal'])
+      expect(await p.locator(`[data-action=${action}]`).count(), action).toBe(0);
     expect(await p.locator('[data-testid=seats-form], section.plans, section.invoices').count()).toBe(0);
     expect(await p.isVisible('section.usage')).toBe(true);
   });
 
   it("is told a payment problem is for the team's owners and admins, without the portal", async () => {
     const failing = teamAccount('member', MIA);
-    const p = await render({ ...failing, subscription: failing.subscription && { ...failing.subscription, status: 'past_due', paymentIssue: 'failed' } }, team('member'));
-    expect(await p.textContent('[data-testid=payment-problem]')).toBe("The last payment did not go through. The team's owners and admins can settle it on this page.");
+    const p = await render(
+      { ...failing, subscription: failing.subscription && { ...failing.subscription, status: 'past_due', paymentIssue: 'failed' } },
+      team('member'),
+    );
+    expect(await p.textContent('[data-testid=payment-problem]')).toBe(
+      "The last payment did not go through. The team's owners and admins can settle it on this page.",
+    );
     expect(await p.locator('[data-testid=past-due], [data-action=portal]').count()).toBe(0);
   });
 
   it('while an owner or an admin of the same team has every billing action and the invoices', async () => {
-    for (const [role, viewer] of [['owner', undefined], ['admin', ADAM]] as const) {
+    for (const [role, viewer] of [
+      ['owner', undefined],
+      ['admin', ADAM],
+    ] as const) {
       const p = await render(teamAccount(role, viewer), team(role));
       expect(await p.locator('[data-testid=managed-by]').count(), role).toBe(0);
       expect(await p.locator('section.current [data-action=portal]').count(), role).toBe(1);
@@ -226,15 +283,21 @@ describe('what a plain member sees of billing', () => {
 describe('names people type', () => {
   it('are text, in the switcher, the members and the invitations', async () => {
     const evil = '<script>window.pwned = 1</script><b>Bold</b>';
-    const p = await render(teamAccount('owner', undefined, evil), team('owner', {
-      members: [
-        { userId: 'u_olga', email: 'olga@example.com', role: 'owner', joinedAt: JOINED },
-        { userId: 'u_x', email: `"><img src=x onerror=alert(1)>@example.com`, role: 'member', joinedAt: JOINED },
-      ],
-    }), { accounts: [ACCOUNTS[0]!, { id: TEAM, kind: 'team', name: evil, role: 'owner' }] });
+    const p = await render(
+      teamAccount('owner', undefined, evil),
+      team('owner', {
+        members: [
+          { userId: 'u_olga', email: 'olga@example.com', role: 'owner', joinedAt: JOINED },
+          { userId: 'u_x', email: `"><img src=x onerror=alert(1)>@example.com`, role: 'member', joinedAt: JOINED },
+        ],
+      }),
+      { accounts: [ACCOUNTS[0]!, { id: TEAM, kind: 'team', name: evil, role: 'owner' }] },
+    );
     expect(await p.locator('[data-testid=account-switcher] option').nth(1).textContent()).toBe(evil);
     expect(await row(p, 'u_x').locator('td').first().textContent()).toBe(`"><img src=x onerror=alert(1)>@example.com`);
-    expect(await row(p, 'u_x').locator('button[data-action=remove-member]').getAttribute('data-member')).toBe(`"><img src=x onerror=alert(1)>@example.com`);
+    expect(await row(p, 'u_x').locator('button[data-action=remove-member]').getAttribute('data-member')).toBe(
+      `"><img src=x onerror=alert(1)>@example.com`,
+    );
     expect(await p.locator('script, b, img').count()).toBe(0);
   });
 });
@@ -246,12 +309,23 @@ describe('on a phone and on a desktop', () => {
         { userId: 'u_olga', email: 'olga@example.com', role: 'owner', joinedAt: JOINED },
         { userId: 'u_long', email: 'a.very.long.name.of.someone.in.accounting@subsidiary.example.com', role: 'admin', joinedAt: JOINED },
       ],
-      invitations: [{ id: 'inv_aaaaaaaaaaaaaaaaaaaaaaaa', email: 'another.very.long.address.for.an.invitee@example.com', role: 'admin', status: 'pending', invitedBy: 'olga@example.com', expiresAt: EXPIRES }],
+      invitations: [
+        {
+          id: 'inv_aaaaaaaaaaaaaaaaaaaaaaaa',
+          email: 'another.very.long.address.for.an.invitee@example.com',
+          role: 'admin',
+          status: 'pending',
+          invitedBy: 'olga@example.com',
+          expiresAt: EXPIRES,
+        },
+      ],
     });
     for (const width of [390, 1280]) {
       const p = await render(teamAccount('owner'), long, {}, width);
       expect(await scrollWidth(p), `${width}`).toBeLessThanOrEqual(width);
-      const overflowing = await p.locator('[data-testid=team], [data-testid=team] .table-wrap').evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth).length);
+      const overflowing = await p
+        .locator('[data-testid=team], [data-testid=team] .table-wrap')
+        .evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth).length);
       expect(overflowing, `${width}`).toBe(0);
       expect(await p.isVisible('[data-testid=invitations] button[data-role=copy-link]'), `${width}`).toBe(true);
     }

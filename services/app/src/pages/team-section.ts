@@ -23,7 +23,8 @@ const isoDate = (iso: string) => formatDate(Math.floor(Date.parse(iso) / 1000));
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** Owners change anyone's role; admins change admins' and members' (and never make an owner). */
-const mayChangeRole = (viewer: TeamViewer, member: MemberView) => canManageBilling(viewer.role) && (member.role !== 'owner' || viewer.role === 'owner');
+const mayChangeRole = (viewer: TeamViewer, member: MemberView) =>
+  canManageBilling(viewer.role) && (member.role !== 'owner' || viewer.role === 'owner');
 
 export function teamSection(team: TeamView, viewer: TeamViewer, publicBaseUrl: string, usage: readonly UsageSummary[] = []): SafeHtml {
   const { seats } = team;
@@ -86,13 +87,15 @@ function usageByMember(members: readonly MemberView[], usage: readonly UsageSumm
 
 function invitations(pending: InvitationView[], publicBaseUrl: string): SafeHtml {
   return html`<h3>Pending invitations</h3>
-    ${pending.length === 0
-      ? html`<p class="muted" data-testid="no-invitations">No pending invitations.</p>`
-      : html`<p class="muted">Send each person their acceptance link: they open it signed in with the invited email.</p>
+    ${
+      pending.length === 0
+        ? html`<p class="muted" data-testid="no-invitations">No pending invitations.</p>`
+        : html`<p class="muted">Send each person their acceptance link: they open it signed in with the invited email.</p>
         <div class="table-wrap"><table data-testid="invitations">
           <thead><tr><th>Email</th><th>Role</th><th>Expires</th><th>Acceptance link</th><th></th></tr></thead>
           <tbody>${pending.map((inv) => invitationRow(inv, `${publicBaseUrl}/invitations/${encodeURIComponent(inv.id)}`))}</tbody>
-        </table></div>`}`;
+        </table></div>`
+    }`;
 }
 
 function invitationRow(inv: InvitationView, link: string): SafeHtml {

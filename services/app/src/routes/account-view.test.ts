@@ -11,14 +11,25 @@ import { accountView } from './account-view.js';
 const NOW = 1_800_000_000;
 const GRACE = 3 * 86_400;
 const identity = { userId: UserId.parse('accounts.google.com:1'), email: 'u1@example.com' };
-const auth = (billing: BillingSummary | null) => ({ identity, accountId: AccountId.parse('accounts.google.com:1'), role: 'owner' as const, account: accountDocFixture('u1', billing) });
+const auth = (billing: BillingSummary | null) => ({
+  identity,
+  accountId: AccountId.parse('accounts.google.com:1'),
+  role: 'owner' as const,
+  account: accountDocFixture('u1', billing),
+});
 
 const states: [string, BillingSummary | null][] = [
   ['never subscribed', null],
   ['active pro', billingSummaryFixture({ planId: 'pro' })],
   ['active pro with Stripe entitlements, one unknown', billingSummaryFixture({ planId: 'pro', entitlements: ['sso', 'not_a_feature'] })],
-  ['past due within the grace', billingSummaryFixture({ planId: 'team', status: 'past_due', currentPeriodStart: NOW - 86_400, entitlements: ['sso'] })],
-  ['past due after the grace', billingSummaryFixture({ planId: 'team', status: 'past_due', currentPeriodStart: NOW - 2 * GRACE, entitlements: ['sso'] })],
+  [
+    'past due within the grace',
+    billingSummaryFixture({ planId: 'team', status: 'past_due', currentPeriodStart: NOW - 86_400, entitlements: ['sso'] }),
+  ],
+  [
+    'past due after the grace',
+    billingSummaryFixture({ planId: 'team', status: 'past_due', currentPeriodStart: NOW - 2 * GRACE, entitlements: ['sso'] }),
+  ],
   ['canceled, with entitlements left', billingSummaryFixture({ planId: 'pro', status: 'canceled', entitlements: ['sso'] })],
   ['a price outside the catalog', billingSummaryFixture({ planId: null, entitlements: ['sso'] })],
 ];

@@ -41,7 +41,9 @@ export interface AccountView {
    * Grants an operator made beside the plan (operator console), in force now, with their expiry
    * (unix seconds). Always set by accountView; optional in the type for views built by hand.
    */
-  overrides?: ({ kind: 'feature'; feature: string; expiresAt: number } | { kind: 'quota'; feature: string; limit: number; expiresAt: number })[];
+  overrides?: (
+    { kind: 'feature'; feature: string; expiresAt: number } | { kind: 'quota'; feature: string; limit: number; expiresAt: number }
+  )[];
 }
 
 export function accountView(auth: RequestAuth, usage: UsageSummary[], now: number, pastDueGraceSeconds: number): AccountView {
@@ -50,7 +52,13 @@ export function accountView(auth: RequestAuth, usage: UsageSummary[], now: numbe
   const { plan, inGracePeriod, graceEndsAt } = effectivePlan(billing, now, pastDueGraceSeconds);
   return {
     user: { id: identity.userId, email: identity.email },
-    account: { id: auth.accountId, kind: account?.kind ?? 'personal', name: account?.name ?? null, role: auth.role, canManageBilling: canManageBilling(auth.role) },
+    account: {
+      id: auth.accountId,
+      kind: account?.kind ?? 'personal',
+      name: account?.name ?? null,
+      role: auth.role,
+      canManageBilling: canManageBilling(auth.role),
+    },
     plan: { id: plan.id, name: plan.name },
     subscription: billing?.status
       ? {
@@ -71,10 +79,14 @@ export function accountView(auth: RequestAuth, usage: UsageSummary[], now: numbe
     graceEndsAt,
     trialAvailable: trialAvailable(billing),
     // The access decision's own answer for each feature, so the page never shows one the API refuses.
-    entitlements: Feature.options.filter((feature) => decideAccess({ billing, feature, now, pastDueGraceSeconds, overrides: account?.overrides }).allow),
+    entitlements: Feature.options.filter(
+      (feature) => decideAccess({ billing, feature, now, pastDueGraceSeconds, overrides: account?.overrides }).allow,
+    ),
     usage,
     overrides: activeOverrides(account?.overrides, now).map((o) =>
-      o.kind === 'feature' ? { kind: o.kind, feature: o.feature, expiresAt: o.expiresAt } : { kind: o.kind, feature: o.feature, limit: o.limit, expiresAt: o.expiresAt },
+      o.kind === 'feature'
+        ? { kind: o.kind, feature: o.feature, expiresAt: o.expiresAt }
+        : { kind: o.kind, feature: o.feature, limit: o.limit, expiresAt: o.expiresAt },
     ),
   };
 }

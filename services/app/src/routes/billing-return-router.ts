@@ -10,7 +10,12 @@ import { requestLogger } from '@billing/shared/http/request-logging.js';
 import { requestAuth } from '../auth/request-identity.js';
 import { parseInput } from '../http/parse-input.js';
 
-const SuccessQuery = z.object({ session_id: z.string().regex(/^cs_[A-Za-z0-9_]+$/).max(200) });
+const SuccessQuery = z.object({
+  session_id: z
+    .string()
+    .regex(/^cs_[A-Za-z0-9_]+$/)
+    .max(200),
+});
 
 export function billingReturnRouter(deps: { billing: BillingOpsDeps; logger: Logger }): Router {
   const router = Router();
@@ -18,7 +23,10 @@ export function billingReturnRouter(deps: { billing: BillingOpsDeps; logger: Log
     const { session_id: sessionId } = parseInput(SuccessQuery, req.query);
     const { accountId } = requestAuth(res);
     const refresh = await refreshAfterCheckout(deps.billing, accountId, sessionId);
-    requestLogger(req, deps.logger).info({ event: 'checkout.returned', accountId, sessionId, status: refresh.status }, 'returned from checkout');
+    requestLogger(req, deps.logger).info(
+      { event: 'checkout.returned', accountId, sessionId, status: refresh.status },
+      'returned from checkout',
+    );
     res.redirect(303, `/billing?checkout=${refresh.status === 'complete' ? 'success' : refresh.status}`);
   });
   router.get('/billing/portal-return', async (req, res) => {

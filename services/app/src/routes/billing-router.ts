@@ -33,7 +33,10 @@ const NoInput = z.strictObject({});
 /** `flow`: open the portal on its card form (back to the page once the card is changed). */
 const PortalChoice = z.strictObject({ flow: z.literal('payment_method_update').optional() });
 /** Stripe ids are at most 255 characters: a longer or ill-formed one is refused without asking Stripe. */
-const InvoiceId = z.string().max(255).regex(/^in_[A-Za-z0-9]+$/);
+const InvoiceId = z
+  .string()
+  .max(255)
+  .regex(/^in_[A-Za-z0-9]+$/);
 
 export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger }): Router {
   const router = Router();
@@ -42,7 +45,10 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
     const { lookupKey, seats } = parseInput(CheckoutChoice, req.body);
     const { accountId } = billingManager(res);
     const session = await startCheckout(deps.billing, accountId, lookupKey, seats);
-    requestLogger(req, deps.logger).info({ event: 'checkout.session_created', accountId, sessionId: session.sessionId, lookupKey, seats: seats ?? null }, 'checkout session created');
+    requestLogger(req, deps.logger).info(
+      { event: 'checkout.session_created', accountId, sessionId: session.sessionId, lookupKey, seats: seats ?? null },
+      'checkout session created',
+    );
     res.json({ url: session.url });
   });
 
@@ -71,7 +77,10 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
     const { lookupKey, seats } = parseInput(CheckoutChoice, req.body);
     const { accountId } = billingManager(res);
     const result = await changePlan(deps.billing, accountId, lookupKey, seats);
-    requestLogger(req, deps.logger).info({ event: 'subscription.plan_changed', accountId, subscriptionId: result.subscriptionId, lookupKey, seats: seats ?? null }, 'plan changed');
+    requestLogger(req, deps.logger).info(
+      { event: 'subscription.plan_changed', accountId, subscriptionId: result.subscriptionId, lookupKey, seats: seats ?? null },
+      'plan changed',
+    );
     res.json(result);
   });
 
@@ -92,11 +101,17 @@ export function billingRouter(deps: { billing: BillingOpsDeps; logger: Logger })
     const { seats } = parseInput(SeatsChoice, req.body);
     const { accountId } = billingManager(res);
     const result = await changeSeats(deps.billing, accountId, seats);
-    requestLogger(req, deps.logger).info({ event: 'subscription.seats_changed', accountId, subscriptionId: result.subscriptionId, seats: result.seats }, 'seats changed');
+    requestLogger(req, deps.logger).info(
+      { event: 'subscription.seats_changed', accountId, subscriptionId: result.subscriptionId, seats: result.seats },
+      'seats changed',
+    );
     res.json(result);
   });
 
-  for (const [path, cancel] of [['/subscription/cancel', true], ['/subscription/resume', false]] as const) {
+  for (const [path, cancel] of [
+    ['/subscription/cancel', true],
+    ['/subscription/resume', false],
+  ] as const) {
     router.post(path, async (req, res) => {
       parseInput(NoInput, req.body);
       const { accountId } = billingManager(res);

@@ -11,7 +11,10 @@ import { renderForbiddenPage } from '../pages/billing-page.js';
 import { parseInput } from '../http/parse-input.js';
 
 /** Stripe ids are at most 255 characters: a longer one is refused here, without asking Stripe. */
-const InvoiceId = z.string().max(255).regex(/^in_[A-Za-z0-9]+$/);
+const InvoiceId = z
+  .string()
+  .max(255)
+  .regex(/^in_[A-Za-z0-9]+$/);
 const InvoiceQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
   starting_after: InvoiceId.optional(),
@@ -32,7 +35,11 @@ export function invoicesRouter(deps: { gateway: BillingGateway; firestore: Fires
   router.get('/invoices/:id/pdf', async (req, res) => {
     // A link followed in the browser (a member given an owner's link): refused with a page, not JSON.
     if (!canManageBilling(requestAuth(res).role) && req.accepts(['json', 'html']) === 'html') {
-      res.status(403).type('html').set('Cache-Control', 'no-store').send(renderForbiddenPage("Invoices are for the account's owners and admins. Ask one of them for this invoice."));
+      res
+        .status(403)
+        .type('html')
+        .set('Cache-Control', 'no-store')
+        .send(renderForbiddenPage("Invoices are for the account's owners and admins. Ask one of them for this invoice."));
       return;
     }
     const { accountId } = billingManager(res);

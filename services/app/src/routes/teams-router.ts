@@ -4,7 +4,17 @@
 // account (X-Billing-Account or the switcher's cookie, auth/authenticate.ts).
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { acceptInvitation, accountsOf, changeRole, createTeam, invite, readTeamView, removeMember, revokeInvitation, type TeamDeps } from '@billing/shared/accounts/teams.js';
+import {
+  acceptInvitation,
+  accountsOf,
+  changeRole,
+  createTeam,
+  invite,
+  readTeamView,
+  removeMember,
+  revokeInvitation,
+  type TeamDeps,
+} from '@billing/shared/accounts/teams.js';
 import { notFound } from '@billing/shared/errors/app-error.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
@@ -27,7 +37,13 @@ export function teamsRouter(deps: { teams: TeamDeps; logger: Logger; secureCooki
   const router = Router();
   const { teams } = deps;
   const setActive = (res: Response, accountId: string) =>
-    res.cookie(ACCOUNT_COOKIE, accountId, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/', maxAge: 365 * 86_400_000 });
+    res.cookie(ACCOUNT_COOKIE, accountId, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      path: '/',
+      maxAge: 365 * 86_400_000,
+    });
 
   router.get('/accounts', async (_req, res) => {
     const { identity, accountId } = requestAuth(res);
@@ -61,7 +77,10 @@ export function teamsRouter(deps: { teams: TeamDeps; logger: Logger; secureCooki
     const { email, role } = parseInput(InviteBody, req.body);
     const auth = requestAuth(res);
     const invitation = await invite(teams, auth, email, role);
-    requestLogger(req, deps.logger).info({ event: 'team.invited', accountId: auth.accountId, invitationId: invitation.id, role }, 'invitation created');
+    requestLogger(req, deps.logger).info(
+      { event: 'team.invited', accountId: auth.accountId, invitationId: invitation.id, role },
+      'invitation created',
+    );
     res.status(201).json({ invitation, acceptUrl: `/invitations/${invitation.id}` });
   });
 
@@ -103,7 +122,10 @@ export function teamsRouter(deps: { teams: TeamDeps; logger: Logger; secureCooki
     parseInput(NoInput, req.body);
     const { identity } = requestAuth(res);
     const accepted = await acceptInvitation(teams, identity, id);
-    requestLogger(req, deps.logger).info({ event: 'team.invitation_accepted', accountId: accepted.accountId, invitationId: id }, 'invitation accepted');
+    requestLogger(req, deps.logger).info(
+      { event: 'team.invitation_accepted', accountId: accepted.accountId, invitationId: id },
+      'invitation accepted',
+    );
     setActive(res, accepted.accountId);
     res.json(accepted);
   });

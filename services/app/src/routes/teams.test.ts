@@ -35,18 +35,30 @@ interface Call {
   setCookie: string | null;
 }
 
-async function call(app: Harness, email: string, method: string, path: string, opts: { body?: unknown; account?: string } = {}): Promise<Call> {
+async function call(
+  app: Harness,
+  email: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; account?: string } = {},
+): Promise<Call> {
   const headers: Record<string, string> = { [IAP_HEADER]: await dev.sign(email) };
   if (opts.account !== undefined) headers['x-billing-account'] = opts.account;
   if (method !== 'GET') headers['content-type'] = 'application/json';
-  const res = await fetch(`${app.baseUrl}${path}`, { method, headers, ...(method !== 'GET' ? { body: JSON.stringify(opts.body ?? {}) } : {}) });
+  const res = await fetch(`${app.baseUrl}${path}`, {
+    method,
+    headers,
+    ...(method !== 'GET' ? { body: JSON.stringify(opts.body ?? {}) } : {}),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, setCookie: res.headers.get('set-cookie') };
 }
 
 /** What the applier writes when the team subscribes to `seats` seats of the Team plan. */
 async function subscribe(accountId: string, seats: number): Promise<void> {
-  await firestore.doc(`accounts/${accountId}`).update({ billing: billingSummaryFixture({ planId: 'team', quantity: seats, customerId: null }) });
+  await firestore
+    .doc(`accounts/${accountId}`)
+    .update({ billing: billingSummaryFixture({ planId: 'team', quantity: seats, customerId: null }) });
 }
 
 async function newTeam(owner: string, name: string): Promise<string> {
@@ -104,7 +116,10 @@ describe('invitations', () => {
     await subscribe(team, 3);
     const inv = await inviteAs(owner, team, 'Bob.Accept@Example.com');
     expect(inv.status).toBe(201);
-    expect(inv.body).toMatchObject({ invitation: { email: 'bob.accept@example.com', role: 'member', status: 'pending' }, acceptUrl: `/invitations/${invitationId(inv)}` });
+    expect(inv.body).toMatchObject({
+      invitation: { email: 'bob.accept@example.com', role: 'member', status: 'pending' },
+      acceptUrl: `/invitations/${invitationId(inv)}`,
+    });
 
     // Someone else signed in with the link: indistinguishable from an unknown invitation.
     expect((await call(a, 'eve@example.com', 'POST', `/api/invitations/${invitationId(inv)}/accept`)).status).toBe(404);
@@ -113,7 +128,10 @@ describe('invitations', () => {
     expect(accepted.body).toEqual({ accountId: team, role: 'member' });
     expect(accepted.setCookie).toContain(`billing_account=${team}`);
     // Accepting again changes nothing.
-    expect((await call(a, 'bob.accept@example.com', 'POST', `/api/invitations/${invitationId(inv)}/accept`)).body).toEqual({ accountId: team, role: 'member' });
+    expect((await call(a, 'bob.accept@example.com', 'POST', `/api/invitations/${invitationId(inv)}/accept`)).body).toEqual({
+      accountId: team,
+      role: 'member',
+    });
 
     const me = await call(a, 'bob.accept@example.com', 'GET', '/api/me', { account: team });
     expect(me.status).toBe(200);
@@ -152,7 +170,9 @@ describe('invitations', () => {
     const member = await inviteAs(owner, team, 'member-revoke@example.com');
     await call(a, 'member-revoke@example.com', 'POST', `/api/invitations/${invitationId(member)}/accept`);
     const inv = await inviteAs(owner, team, 'carol@example.com');
-    expect((await call(a, 'member-revoke@example.com', 'DELETE', `/api/team/invitations/${invitationId(inv)}`, { account: team })).status).toBe(403);
+    expect(
+      (await call(a, 'member-revoke@example.com', 'DELETE', `/api/team/invitations/${invitationId(inv)}`, { account: team })).status,
+    ).toBe(403);
     expect((await call(a, owner, 'DELETE', `/api/team/invitations/${invitationId(inv)}`, { account: team })).status).toBe(204);
     expect((await call(a, owner, 'DELETE', `/api/team/invitations/${invitationId(inv)}`, { account: team })).status).toBe(204);
     const res = await call(a, 'carol@example.com', 'POST', `/api/invitations/${invitationId(inv)}/accept`);
@@ -165,7 +185,9 @@ describe('invitations', () => {
     const team = await newTeam(owner, 'Seats');
     const unpaid = await inviteAs(owner, team, 'one@example.com');
     expect(unpaid.status).toBe(409);
-    expect(unpaid.body).toMatchObject({ error: { code: 'conflict', reason: 'seats_exhausted', seats: { paid: 1, used: 1 }, addSeatsUrl: '/billing#seats' } });
+    expect(unpaid.body).toMatchObject({
+      error: { code: 'conflict', reason: 'seats_exhausted', seats: { paid: 1, used: 1 }, addSeatsUrl: '/billing#seats' },
+    });
     expect((unpaid.body['error'] as { message: string }).message).toMatch(/add seats/);
     await subscribe(team, 3);
     expect((await inviteAs(owner, team, 'one@example.com')).status).toBe(201);
@@ -179,7 +201,11 @@ describe('invitations', () => {
     const owner = 'owner-race@example.com';
     const team = await newTeam(owner, 'Race');
     await subscribe(team, 4);
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => call(i % 2 ? a : b, owner, 'POST', '/api/team/invitations', { account: team, body: { email: `r${i}@example.com` } })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        call(i % 2 ? a : b, owner, 'POST', '/api/team/invitations', { account: team, body: { email: `r${i}@example.com` } }),
+      ),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     expect(results.filter((r) => r.status === 409)).toHaveLength(5);
   });
@@ -214,7 +240,14 @@ describe('roles', () => {
     expect((await call(a, member, 'GET', '/api/team', { account: team })).status).toBe(200);
 
     // Promoted to admin: the invoices answer (the team has no Stripe customer yet: an empty list).
-    expect((await call(a, owner, 'PATCH', `/api/team/members/${encodeURIComponent(devSubject(member))}`, { account: team, body: { role: 'admin' } })).status).toBe(200);
+    expect(
+      (
+        await call(a, owner, 'PATCH', `/api/team/members/${encodeURIComponent(devSubject(member))}`, {
+          account: team,
+          body: { role: 'admin' },
+        })
+      ).status,
+    ).toBe(200);
     await eventually(async () => (await call(b, member, 'GET', '/api/invoices', { account: team })).status === 200);
     expect((await call(b, member, 'GET', '/api/invoices', { account: team })).body).toEqual({ invoices: [], hasMore: false });
   });
@@ -227,7 +260,8 @@ describe('roles', () => {
     await call(a, 'admin-rules@example.com', 'POST', `/api/invitations/${invitationId(inv)}/accept`);
     const ownerId = encodeURIComponent(devSubject(owner));
     const adminId = encodeURIComponent(devSubject('admin-rules@example.com'));
-    const asAdmin = (method: string, path: string, body?: unknown) => call(a, 'admin-rules@example.com', method, path, { account: team, body });
+    const asAdmin = (method: string, path: string, body?: unknown) =>
+      call(a, 'admin-rules@example.com', method, path, { account: team, body });
     expect((await asAdmin('PATCH', `/api/team/members/${ownerId}`, { role: 'member' })).status).toBe(403);
     expect((await asAdmin('PATCH', `/api/team/members/${adminId}`, { role: 'owner' })).status).toBe(403);
     expect((await asAdmin('DELETE', `/api/team/members/${ownerId}`)).status).toBe(403);
@@ -251,8 +285,14 @@ describe('removal', () => {
     await call(a, member, 'POST', `/api/invitations/${invitationId(inv)}/accept`);
     for (const app of [a, b]) expect((await call(app, member, 'GET', '/api/reports/advanced', { account: team })).status).toBe(200);
 
-    expect((await call(a, owner, 'DELETE', `/api/team/members/${encodeURIComponent(devSubject(member))}`, { account: team })).status).toBe(204);
-    const waited = await Promise.all([a, b].map((app) => eventually(async () => (await call(app, member, 'GET', '/api/reports/advanced', { account: team })).status === 403, 3_000)));
+    expect((await call(a, owner, 'DELETE', `/api/team/members/${encodeURIComponent(devSubject(member))}`, { account: team })).status).toBe(
+      204,
+    );
+    const waited = await Promise.all(
+      [a, b].map((app) =>
+        eventually(async () => (await call(app, member, 'GET', '/api/reports/advanced', { account: team })).status === 403, 3_000),
+      ),
+    );
     expect(Math.max(...waited)).toBeLessThan(3_000);
     // Their seat is free again.
     expect((await inviteAs(owner, team, 'next@example.com')).status).toBe(201);

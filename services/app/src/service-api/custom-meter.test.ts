@@ -38,7 +38,9 @@ async function teamSubscriber(accountId: string): Promise<{ customerId: string; 
     success_url: `${stack.baseUrl}/billing`,
   });
   const subscriptionRef = stack.standIn.completeCheckout(session.id).subscription;
-  const subscription = await stack.stripe.subscriptions.retrieve(typeof subscriptionRef === 'string' ? subscriptionRef : (subscriptionRef?.id ?? ''));
+  const subscription = await stack.stripe.subscriptions.retrieve(
+    typeof subscriptionRef === 'string' ? subscriptionRef : (subscriptionRef?.id ?? ''),
+  );
   const billing = billingSummaryFixture({
     customerId: customer.id,
     subscriptionId: subscription.id,
@@ -71,17 +73,40 @@ describe('a meter declared in the catalog', () => {
   it('is tracked by a host, reported once to its Billing Meter, and billed at renewal', async () => {
     const { customerId, subscriptionId } = await teamSubscriber('acct_tokens');
     const client = createServiceClient({ baseUrl: stack.baseUrl, idToken });
-    expect(await client.check({ account: 'acct_tokens', feature: 'tokens', units: 40_000 })).toMatchObject({ allowed: true, plan: 'team', usage: { used: 0, limit: PLANS.team.quotas.tokens } });
-    expect(await client.track({ account: 'acct_tokens', feature: 'tokens', units: 40_000, idempotencyKey: 'completion-1' })).toMatchObject({ allowed: true, units: 40_000, replayed: false });
-    expect(await client.track({ account: 'acct_tokens', feature: 'tokens', units: 10_000, idempotencyKey: 'completion-2' })).toMatchObject({ allowed: true, replayed: false });
+    expect(await client.check({ account: 'acct_tokens', feature: 'tokens', units: 40_000 })).toMatchObject({
+      allowed: true,
+      plan: 'team',
+      usage: { used: 0, limit: PLANS.team.quotas.tokens },
+    });
+    expect(await client.track({ account: 'acct_tokens', feature: 'tokens', units: 40_000, idempotencyKey: 'completion-1' })).toMatchObject({
+      allowed: true,
+      units: 40_000,
+      replayed: false,
+    });
+    expect(await client.track({ account: 'acct_tokens', feature: 'tokens', units: 10_000, idempotencyKey: 'completion-2' })).toMatchObject({
+      allowed: true,
+      replayed: false,
+    });
     // The host retried the first call: answered again, counted once.
-    expect(await client.track({ account: 'acct_tokens', feature: 'tokens', units: 40_000, idempotencyKey: 'completion-1' })).toMatchObject({ replayed: true });
+    expect(await client.track({ account: 'acct_tokens', feature: 'tokens', units: 40_000, idempotencyKey: 'completion-1' })).toMatchObject({
+      replayed: true,
+    });
 
     await new Promise((r) => setTimeout(r, 1_100)); // one flush per counter per second
     await stack.composed.metering.recorder.flush();
-    await runUsageReport({ db: stack.firestore, sender: createSdkMeterEventSender(stack.stripe), clock: systemClock, logger: silentLogger() });
+    await runUsageReport({
+      db: stack.firestore,
+      sender: createSdkMeterEventSender(stack.stripe),
+      clock: systemClock,
+      logger: silentLogger(),
+    });
     // A second run (the next minute's tick) sends nothing again.
-    await runUsageReport({ db: stack.firestore, sender: createSdkMeterEventSender(stack.stripe), clock: systemClock, logger: silentLogger() });
+    await runUsageReport({
+      db: stack.firestore,
+      sender: createSdkMeterEventSender(stack.stripe),
+      clock: systemClock,
+      logger: silentLogger(),
+    });
 
     const reported = stack.standIn.meterEvents(customerId).filter((e) => e.eventName === 'tokens');
     expect(reported.reduce((sum, e) => sum + e.value, 0)).toBe(50_000);
@@ -103,7 +128,9 @@ describe('a meter declared in the catalog', () => {
     expect(every.every((f) => CheckableFeature.safeParse(f).success)).toBe(true);
     for (const feature of every) {
       const answer = await client.check({ account: 'acct_every', feature });
-      const inPlan = (PLANS.team.features as readonly string[]).includes(feature) || (MeteredFeature.safeParse(feature).success && PLANS.team.quotas[feature as MeteredFeature] !== 0);
+      const inPlan =
+        (PLANS.team.features as readonly string[]).includes(feature) ||
+        (MeteredFeature.safeParse(feature).success && PLANS.team.quotas[feature as MeteredFeature] !== 0);
       expect([feature, answer.allowed, answer.reason]).toEqual([feature, inPlan, inPlan ? null : 'feature_not_in_plan']);
     }
   });

@@ -28,7 +28,13 @@ async function tokenFrom(baseUrl: string, email = HOST): Promise<string> {
   return res.text();
 }
 
-async function call(baseUrl: string, method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string | null,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const auth = token === null ? {} : { authorization: `Bearer ${token ?? (await tokenFrom(baseUrl))}` };
   const res = await fetch(`${baseUrl}${path}`, {
     method,
@@ -49,18 +55,31 @@ async function flushAll(): Promise<void> {
 beforeAll(async () => {
   stack = await startTestStack({ env: { SERVICE_ACCOUNTS: `${HOST}, ops@example.com` } });
   // A second instance of the same deployment: same configuration and Firestore, its own caches and leases.
-  const composed = await composeApp(testConfig({ projectId: 'demo-service-api-second', stripeApiBase: 'http://127.0.0.1:9', publicBaseUrl: stack.baseUrl, env: { SERVICE_ACCOUNTS: HOST } }), {
-    logger: silentLogger(),
-    firestore: stack.firestore,
-  });
+  const composed = await composeApp(
+    testConfig({
+      projectId: 'demo-service-api-second',
+      stripeApiBase: 'http://127.0.0.1:9',
+      publicBaseUrl: stack.baseUrl,
+      env: { SERVICE_ACCOUNTS: HOST },
+    }),
+    {
+      logger: silentLogger(),
+      firestore: stack.firestore,
+    },
+  );
   second = { composed, server: await listen(composed.app) };
   const accounts: [string, Parameters<typeof billingSummaryFixture>[0] | null][] = [
     ['acct_free', null],
     ['acct_pro', { planId: 'pro' }],
     ['acct_lapsed', { planId: 'pro', status: 'past_due', currentPeriodStart: NOW - 30 * 86_400 }],
   ];
-  for (const [id, billing] of accounts) await store().accounts.doc(id).set(accountDocFixture(id, billing ? billingSummaryFixture(billing) : null));
-  await store().accounts.doc(devSubject('user@example.com')).set(accountDocFixture(devSubject('user@example.com'), billingSummaryFixture({ planId: 'team', quantity: 3 })));
+  for (const [id, billing] of accounts)
+    await store()
+      .accounts.doc(id)
+      .set(accountDocFixture(id, billing ? billingSummaryFixture(billing) : null));
+  await store()
+    .accounts.doc(devSubject('user@example.com'))
+    .set(accountDocFixture(devSubject('user@example.com'), billingSummaryFixture({ planId: 'team', quantity: 3 })));
 });
 afterAll(async () => {
   await second?.composed.close();
@@ -92,15 +111,47 @@ describe('service identity', () => {
 
 describe('POST /v1/check', () => {
   it.each([
-    ['a feature of the free plan', { account: 'acct_free', feature: 'dashboard' }, { allowed: true, reason: null, plan: 'free', status: null }],
-    ['a paid feature without a subscription', { account: 'acct_free', feature: 'sso' }, { allowed: false, reason: 'no_subscription', plan: 'free' }],
-    ['a feature the plan lacks', { account: 'acct_pro', feature: 'sso' }, { allowed: false, reason: 'feature_not_in_plan', plan: 'pro', status: 'active' }],
+    [
+      'a feature of the free plan',
+      { account: 'acct_free', feature: 'dashboard' },
+      { allowed: true, reason: null, plan: 'free', status: null },
+    ],
+    [
+      'a paid feature without a subscription',
+      { account: 'acct_free', feature: 'sso' },
+      { allowed: false, reason: 'no_subscription', plan: 'free' },
+    ],
+    [
+      'a feature the plan lacks',
+      { account: 'acct_pro', feature: 'sso' },
+      { allowed: false, reason: 'feature_not_in_plan', plan: 'pro', status: 'active' },
+    ],
     ['a feature of the plan', { account: 'acct_pro', feature: 'advanced_analytics' }, { allowed: true, plan: 'pro' }],
-    ['past due after the grace', { account: 'acct_lapsed', feature: 'advanced_analytics' }, { allowed: false, reason: 'past_due_grace_over', plan: 'free', status: 'past_due' }],
-    ['a metered feature the free plan has no quota for', { account: 'acct_free', feature: 'exports' }, { allowed: false, reason: 'no_subscription' }],
-    ['units within the quota', { account: 'acct_free', feature: 'analyses', units: 10 }, { allowed: true, usage: { used: 0, limit: 10, remaining: 10 } }],
-    ['units past the quota', { account: 'acct_free', feature: 'analyses', units: 11 }, { allowed: false, reason: 'quota_exceeded', usage: { used: 0, limit: 10, remaining: 10 } }],
-    ['a user’s personal account', { user: devSubject('user@example.com'), feature: 'sso' }, { allowed: false, reason: 'feature_not_in_plan', plan: 'team' }],
+    [
+      'past due after the grace',
+      { account: 'acct_lapsed', feature: 'advanced_analytics' },
+      { allowed: false, reason: 'past_due_grace_over', plan: 'free', status: 'past_due' },
+    ],
+    [
+      'a metered feature the free plan has no quota for',
+      { account: 'acct_free', feature: 'exports' },
+      { allowed: false, reason: 'no_subscription' },
+    ],
+    [
+      'units within the quota',
+      { account: 'acct_free', feature: 'analyses', units: 10 },
+      { allowed: true, usage: { used: 0, limit: 10, remaining: 10 } },
+    ],
+    [
+      'units past the quota',
+      { account: 'acct_free', feature: 'analyses', units: 11 },
+      { allowed: false, reason: 'quota_exceeded', usage: { used: 0, limit: 10, remaining: 10 } },
+    ],
+    [
+      'a user’s personal account',
+      { user: devSubject('user@example.com'), feature: 'sso' },
+      { allowed: false, reason: 'feature_not_in_plan', plan: 'team' },
+    ],
   ])('%s', async (_name, body, expected) => {
     const res = await call(stack.baseUrl, 'POST', '/v1/check', body);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -152,7 +203,10 @@ describe('POST /v1/track', () => {
     const res = await call(stack.baseUrl, 'POST', '/v1/track', over);
     expect(res.status).toBe(429);
     expect(res.body).toMatchObject({ error: { code: 'quota_exceeded' }, replayed: false });
-    expect((await call(stack.baseUrl, 'POST', '/v1/track', over)).body).toMatchObject({ error: { code: 'quota_exceeded' }, replayed: true });
+    expect((await call(stack.baseUrl, 'POST', '/v1/track', over)).body).toMatchObject({
+      error: { code: 'quota_exceeded' },
+      replayed: true,
+    });
     const check = await call(stack.baseUrl, 'POST', '/v1/check', { account: 'acct_free', feature: 'analyses', units: 10 });
     expect(check.body).toMatchObject({ allowed: true, usage: { used: 0 } });
   });
@@ -163,13 +217,22 @@ describe('POST /v1/track', () => {
     // Free: 10 analyses a month; 30 calls of 1 unit, spread over both instances.
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        call(i % 2 ? stack.baseUrl : second.server.baseUrl, 'POST', '/v1/track', { account: 'acct_race', feature: 'analyses', units: 1, idempotencyKey: `race-${i}` }, i % 2 ? tA : tB),
+        call(
+          i % 2 ? stack.baseUrl : second.server.baseUrl,
+          'POST',
+          '/v1/track',
+          { account: 'acct_race', feature: 'analyses', units: 1, idempotencyKey: `race-${i}` },
+          i % 2 ? tA : tB,
+        ),
       ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(10);
     expect(results.filter((r) => r.status !== 200).every((r) => r.status === 429)).toBe(true);
     await flushAll();
-    const used = (await store().accounts.doc('acct_race').collection('usage').get()).docs.reduce((sum, d) => sum + (d.get('used') as number), 0);
+    const used = (await store().accounts.doc('acct_race').collection('usage').get()).docs.reduce(
+      (sum, d) => sum + (d.get('used') as number),
+      0,
+    );
     expect(used).toBe(10);
   });
 
@@ -189,7 +252,11 @@ describe('POST /v1/track', () => {
     ['zero units', { account: 'acct_pro', feature: 'exports', units: 0, idempotencyKey: 'z' }, 400],
     ['a feature that is not metered', { account: 'acct_pro', feature: 'sso', units: 1, idempotencyKey: 'f' }, 400],
     ['a timestamp in the future', { account: 'acct_pro', feature: 'exports', units: 1, idempotencyKey: 't1', timestamp: NOW + 3_600 }, 400],
-    ['a timestamp in an earlier month', { account: 'acct_pro', feature: 'exports', units: 1, idempotencyKey: 't2', timestamp: NOW - 40 * 86_400 }, 400],
+    [
+      'a timestamp in an earlier month',
+      { account: 'acct_pro', feature: 'exports', units: 1, idempotencyKey: 't2', timestamp: NOW - 40 * 86_400 },
+      400,
+    ],
     ['an unknown account', { account: 'acct_nobody', feature: 'exports', units: 1, idempotencyKey: 'n' }, 404],
   ])('refuses %s, counting nothing', async (_name, body, status) => {
     const res = await call(stack.baseUrl, 'POST', '/v1/track', body);
@@ -208,7 +275,12 @@ describe('GET /v1/accounts/:id', () => {
       features: ['dashboard', 'api_access', 'exports', 'advanced_analytics'],
       quotas: { api_calls: 100_000, exports: 1_000, analyses: 1_000, tokens: 1_000_000 },
     });
-    expect((res.body['usage'] as { feature: string }[]).map((u) => u.feature).sort()).toEqual(['analyses', 'api_calls', 'exports', 'tokens']);
+    expect((res.body['usage'] as { feature: string }[]).map((u) => u.feature).sort()).toEqual([
+      'analyses',
+      'api_calls',
+      'exports',
+      'tokens',
+    ]);
     expect((await call(stack.baseUrl, 'GET', '/v1/accounts/acct_nobody')).status).toBe(404);
     expect((await call(stack.baseUrl, 'GET', '/v1/accounts/a%2Fb')).status).toBe(400);
   });
@@ -218,9 +290,15 @@ describe('the contract', () => {
   it('the typed client gets responses the contract parses, and refusals as ServiceApiError with Retry-After', async () => {
     const client = createServiceClient({ baseUrl: stack.baseUrl, idToken: () => tokenFrom(stack.baseUrl) });
     expect(await client.check({ account: 'acct_pro', feature: 'exports', units: 2 })).toMatchObject({ allowed: true, plan: 'pro' });
-    expect(await client.track({ account: 'acct_pro', feature: 'analyses', units: 2, idempotencyKey: 'client-1' })).toMatchObject({ allowed: true, units: 2, replayed: false });
+    expect(await client.track({ account: 'acct_pro', feature: 'analyses', units: 2, idempotencyKey: 'client-1' })).toMatchObject({
+      allowed: true,
+      units: 2,
+      replayed: false,
+    });
     expect((await client.account('acct_pro')).plan.id).toBe('pro');
-    const refused = await client.track({ account: 'acct_free', feature: 'exports', units: 1, idempotencyKey: 'client-2' }).catch((err: unknown) => err);
+    const refused = await client
+      .track({ account: 'acct_free', feature: 'exports', units: 1, idempotencyKey: 'client-2' })
+      .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(ServiceApiError);
     expect(refused).toMatchObject({ status: 402, code: 'payment_required' });
     await expect(client.account('acct_nobody')).rejects.toMatchObject({ status: 404, code: 'not_found' });
@@ -229,14 +307,30 @@ describe('the contract', () => {
   it('GET /v1/openapi.json is OpenAPI 3.1, generated from the schemas, and lists exactly the routes the router serves', async () => {
     const res = await fetch(`${stack.baseUrl}/v1/openapi.json`);
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> } }>> };
+    const doc = (await res.json()) as {
+      openapi: string;
+      servers: { url: string }[];
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> } }
+        >
+      >;
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers).toEqual([{ url: stack.baseUrl }]);
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
     // The routes the router declares (its Express stack), but the document itself.
     const router = serviceRouter({} as never);
     const served = (router.stack as unknown as { route?: { path: string; methods: Record<string, boolean> } }[])
-      .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${openApiPath(`/v1${layer.route?.path ?? ''}`)}`) : []))
+      .flatMap((layer) =>
+        layer.route
+          ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${openApiPath(`/v1${layer.route?.path ?? ''}`)}`)
+          : [],
+      )
       .filter((r) => r !== 'GET /v1/openapi.json')
       .sort();
     expect(documented).toEqual(served);
@@ -252,14 +346,29 @@ describe('server keys (callers outside Google Cloud)', () => {
     const deps = { store: store(), clock: { now: () => Date.now() } };
     const checkOnly = await createServiceKey(deps, 'crm', ['check']);
     expect(checkOnly.key).toMatch(/^bsk_[\w-]{43}$/);
-    expect((await call(stack.baseUrl, 'POST', '/v1/check', { account: 'acct_pro', feature: 'sso' }, checkOnly.key)).body).toMatchObject({ allowed: false, reason: 'feature_not_in_plan' });
-    const track = await call(stack.baseUrl, 'POST', '/v1/track', { account: 'acct_pro', feature: 'exports', units: 1, idempotencyKey: 'key-scope' }, checkOnly.key);
+    expect((await call(stack.baseUrl, 'POST', '/v1/check', { account: 'acct_pro', feature: 'sso' }, checkOnly.key)).body).toMatchObject({
+      allowed: false,
+      reason: 'feature_not_in_plan',
+    });
+    const track = await call(
+      stack.baseUrl,
+      'POST',
+      '/v1/track',
+      { account: 'acct_pro', feature: 'exports', units: 1, idempotencyKey: 'key-scope' },
+      checkOnly.key,
+    );
     expect(track.status).toBe(403);
     expect(track.body).toMatchObject({ error: { code: 'forbidden', scope: 'track' } });
     expect((await call(stack.baseUrl, 'GET', '/v1/accounts/acct_pro', undefined, checkOnly.key)).status).toBe(403);
 
     const full = await createServiceKey(deps, 'worker', ['check', 'track', 'read']);
-    const tracked = await call(stack.baseUrl, 'POST', '/v1/track', { account: 'acct_pro', feature: 'analyses', units: 3, idempotencyKey: 'key-track' }, full.key);
+    const tracked = await call(
+      stack.baseUrl,
+      'POST',
+      '/v1/track',
+      { account: 'acct_pro', feature: 'analyses', units: 3, idempotencyKey: 'key-track' },
+      full.key,
+    );
     expect(tracked.status).toBe(200);
     expect((await call(stack.baseUrl, 'GET', '/v1/accounts/acct_pro', undefined, full.key)).status).toBe(200);
     await flushAll();

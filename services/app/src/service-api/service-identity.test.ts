@@ -17,7 +17,11 @@ beforeAll(async () => {
   key = pair.privateKey;
   otherKey = (await generateKeyPair('RS256')).privateKey;
   const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' };
-  verifier = createServiceTokenVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), audience: AUDIENCE, serviceAccounts: [HOST.toUpperCase()] });
+  verifier = createServiceTokenVerifier({
+    keys: createLocalJWKSet({ keys: [jwk] }),
+    audience: AUDIENCE,
+    serviceAccounts: [HOST.toUpperCase()],
+  });
 });
 
 interface Claims {
@@ -57,7 +61,9 @@ async function statusOf(t: string): Promise<number> {
 describe('service identity tokens', () => {
   it('accepts a Google ID token of a listed service account for our audience (either issuer spelling, any email case)', async () => {
     await expect(verifier.verify(await token())).resolves.toEqual({ serviceAccount: HOST });
-    await expect(verifier.verify(await token({ iss: 'accounts.google.com', email: HOST.toUpperCase() }))).resolves.toEqual({ serviceAccount: HOST });
+    await expect(verifier.verify(await token({ iss: 'accounts.google.com', email: HOST.toUpperCase() }))).resolves.toEqual({
+      serviceAccount: HOST,
+    });
   });
 
   const now = Math.floor(Date.now() / 1000);

@@ -21,7 +21,15 @@ import type { UserId } from '@billing/shared/model/ids.js';
 import { AccountId } from '@billing/shared/model/ids.js';
 import { Feature, isMeteredFeature, type MeteredFeature } from '@billing/shared/plans/catalog.js';
 import { nowSeconds, type Clock } from '@billing/shared/ports/clock.js';
-import { AccountParams, CheckRequest, TrackRequest, type AccountResponse, type CheckResponse, type TrackResponse, type UsageFigure } from '@billing/shared/service-api/contract.js';
+import {
+  AccountParams,
+  CheckRequest,
+  TrackRequest,
+  type AccountResponse,
+  type CheckResponse,
+  type TrackResponse,
+  type UsageFigure,
+} from '@billing/shared/service-api/contract.js';
 import { idempotentTrack } from '@billing/shared/service-api/idempotent-track.js';
 import { serviceOpenApi } from '@billing/shared/service-api/openapi.js';
 import { usageAccountOf } from '@billing/shared/usage/usage-account.js';
@@ -71,7 +79,8 @@ function serviceAuth(deps: Pick<ServiceRouterDeps, 'verifier' | 'serverKeys'>, s
     } else {
       caller = { name: (await deps.verifier.verify(credential)).serviceAccount, scopes: 'all' };
     }
-    if (caller.scopes !== 'all' && !caller.scopes.has(scope)) throw new AppError('forbidden', `This server key lacks the ${scope} scope`, { scope });
+    if (caller.scopes !== 'all' && !caller.scopes.has(scope))
+      throw new AppError('forbidden', `This server key lacks the ${scope} scope`, { scope });
     callers.set(res, caller);
     next();
   };
@@ -82,7 +91,11 @@ function usageBody(usage: CheckUsage): UsageFigure {
   return { used: usage.used, limit: usage.limit, remaining: remainingOf(usage), resetsAt: new Date(usage.resetsAt * 1000).toISOString() };
 }
 
-const toCheckUsage = (u: Pick<FeatureUsage, 'used' | 'limit' | 'periodEnd'>): CheckUsage => ({ used: u.used, limit: u.limit, resetsAt: u.periodEnd });
+const toCheckUsage = (u: Pick<FeatureUsage, 'used' | 'limit' | 'periodEnd'>): CheckUsage => ({
+  used: u.used,
+  limit: u.limit,
+  resetsAt: u.periodEnd,
+});
 
 export function serviceRouter(deps: ServiceRouterDeps): Router {
   const router = Router();
@@ -112,7 +125,15 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
     const body = parseInput(CheckRequest, req.body);
     const account = await accountOf(body);
     const usage = isMeteredFeature(body.feature) ? await usageOf(account, body.feature) : null;
-    const decision = decideCheck({ billing: account.billing, feature: body.feature, units: body.units, usage, now: nowSeconds(clock), pastDueGraceSeconds: metering.pastDueGraceSeconds, overrides: account.overrides });
+    const decision = decideCheck({
+      billing: account.billing,
+      feature: body.feature,
+      units: body.units,
+      usage,
+      now: nowSeconds(clock),
+      pastDueGraceSeconds: metering.pastDueGraceSeconds,
+      overrides: account.overrides,
+    });
     res.json({
       allowed: decision.allowed,
       reason: decision.reason,
@@ -131,15 +152,41 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
     const plan = usageAccountOf(accountId, account, clock.now(), metering);
     // Checked before the key is claimed: a corrected retry with the same key is not a repeat.
     if (body.timestamp !== undefined && (body.timestamp < plan.periodStart || body.timestamp > nowSeconds(clock) + FUTURE_SKEW_SECONDS)) {
-      throw new AppError('bad_request', 'timestamp must fall in the account’s current quota month, and not in the future', { periodStart: plan.periodStart });
+      throw new AppError('bad_request', 'timestamp must fall in the account’s current quota month, and not in the future', {
+        periodStart: plan.periodStart,
+      });
     }
-    const outcome = await idempotentTrack({ store: deps.store, clock }, { accountId, idempotencyKey: body.idempotencyKey, feature: body.feature, units: body.units }, async () => {
-      takeRateLimit(metering, plan);
-      // Usage a service tracks is attributed to the user it names, else to the calling service.
-      await metering.recorder.record({ accountId, userId: body.user ?? `service:${caller?.name ?? 'unknown'}` }, body.feature, body.units);
-      return { allowed: true, units: body.units, usage: usageBody(await usageOf(account, body.feature)), replayed: false } satisfies TrackResponse;
-    });
-    requestLogger(req, deps.logger).info({ event: 'service.track', accountId, feature: body.feature, units: body.units, status: outcome.status, replayed: outcome.replayed, caller: caller?.name }, 'tracked');
+    const outcome = await idempotentTrack(
+      { store: deps.store, clock },
+      { accountId, idempotencyKey: body.idempotencyKey, feature: body.feature, units: body.units },
+      async () => {
+        takeRateLimit(metering, plan);
+        // Usage a service tracks is attributed to the user it names, else to the calling service.
+        await metering.recorder.record(
+          { accountId, userId: body.user ?? `service:${caller?.name ?? 'unknown'}` },
+          body.feature,
+          body.units,
+        );
+        return {
+          allowed: true,
+          units: body.units,
+          usage: usageBody(await usageOf(account, body.feature)),
+          replayed: false,
+        } satisfies TrackResponse;
+      },
+    );
+    requestLogger(req, deps.logger).info(
+      {
+        event: 'service.track',
+        accountId,
+        feature: body.feature,
+        units: body.units,
+        status: outcome.status,
+        replayed: outcome.replayed,
+        caller: caller?.name,
+      },
+      'tracked',
+    );
     const retryAfter = (outcome.body['error'] as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     res.status(outcome.status).json({ ...outcome.body, replayed: outcome.replayed });
@@ -160,7 +207,9 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
       currentPeriodEnd: account.billing?.currentPeriodEnd ?? null,
       cancelAtPeriodEnd: account.billing?.cancelAtPeriodEnd ?? false,
       seats: plan.seats && account.billing ? account.billing.quantity : null,
-      features: Feature.options.filter((feature) => decideAccess({ billing: account.billing, feature, now, pastDueGraceSeconds: metering.pastDueGraceSeconds }).allow),
+      features: Feature.options.filter(
+        (feature) => decideAccess({ billing: account.billing, feature, now, pastDueGraceSeconds: metering.pastDueGraceSeconds }).allow,
+      ),
       quotas: usageAccountOf(id, account, clock.now(), metering).quotas,
       usage: usage.map((u) => ({ feature: u.feature, ...usageBody(toCheckUsage(u)) })),
       rateLimitPerMinute: plan.rateLimitPerMinute,

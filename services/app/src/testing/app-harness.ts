@@ -21,7 +21,14 @@ export interface Harness extends Listening {
   accounts: AccountStateCache;
 }
 
-export async function startHarness(opts: { firestore: Firestore; verifier: IapVerifier; clock?: Clock; usage?: UsageView; metering?: Metering; adminEmails?: string[] }): Promise<Harness> {
+export async function startHarness(opts: {
+  firestore: Firestore;
+  verifier: IapVerifier;
+  clock?: Clock;
+  usage?: UsageView;
+  metering?: Metering;
+  adminEmails?: string[];
+}): Promise<Harness> {
   const logger = process.env['APP_TEST_LOGS'] ? createLogger({ service: 'app-test', level: 'debug' }) : silentLogger();
   const clock = opts.clock ?? systemClock;
   const stripe = createStripeClient({ secretKey: 'sk_test_harness', apiBase: NO_STRIPE, maxNetworkRetries: 0, timeoutMs: 1000 });

@@ -14,7 +14,10 @@ export interface PageBrowser {
 }
 
 async function openPageBrowser(): Promise<PageBrowser> {
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser: Browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   const page = await browser.newPage();
   return {
     async show(document, width = 1280) {

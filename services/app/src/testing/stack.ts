@@ -36,11 +36,14 @@ export async function startTestStack(opts: { env?: Record<string, string>; testC
   const stripe = await standIn.listen();
   // The app's success/return URLs name its own address, so the port is chosen before composing.
   const port = await freePort();
-  const composed = await composeApp(testConfig({ projectId, stripeApiBase: stripe.url, publicBaseUrl: `http://127.0.0.1:${port}`, ...(opts.env ? { env: opts.env } : {}) }), {
-    logger: process.env['APP_TEST_LOGS'] ? createLogger({ service: 'app-test', level: 'debug' }) : silentLogger(),
-    firestore,
-    ...(opts.testClockStart === undefined ? {} : { clock: standIn.clock.asPort() }),
-  });
+  const composed = await composeApp(
+    testConfig({ projectId, stripeApiBase: stripe.url, publicBaseUrl: `http://127.0.0.1:${port}`, ...(opts.env ? { env: opts.env } : {}) }),
+    {
+      logger: process.env['APP_TEST_LOGS'] ? createLogger({ service: 'app-test', level: 'debug' }) : silentLogger(),
+      firestore,
+      ...(opts.testClockStart === undefined ? {} : { clock: standIn.clock.asPort() }),
+    },
+  );
   const app = await listen(composed.app, port);
   const devIap = composed.devIap;
   if (!devIap) throw new Error('test stack runs in dev identity mode');

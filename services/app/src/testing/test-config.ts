@@ -2,7 +2,12 @@
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import { loadConfig, type AppConfig } from '../config.js';
 
-export function testConfig(opts: { projectId: string; stripeApiBase: string; publicBaseUrl?: string; env?: Record<string, string> }): AppConfig {
+export function testConfig(opts: {
+  projectId: string;
+  stripeApiBase: string;
+  publicBaseUrl?: string;
+  env?: Record<string, string>;
+}): AppConfig {
   const priceIds = Object.fromEntries(allLookupKeys().map((k) => [k, `price_${k}`]));
   return loadConfig({
     GOOGLE_CLOUD_PROJECT: opts.projectId,

@@ -28,7 +28,12 @@ export function takeRateLimit(metering: Pick<Metering, 'rateLimiter'>, account: 
   const limit = metering.rateLimiter.take(`user:${account.accountId}`, account.plan.rateLimitPerMinute);
   if (limit.ok) return;
   const { retryAfterSeconds } = limit;
-  throw new AppError('rate_limited', 'Too many requests', { reason: 'rate_limited', retryAfterSeconds, limitPerMinute: account.plan.rateLimitPerMinute }, { retryAfterSeconds });
+  throw new AppError(
+    'rate_limited',
+    'Too many requests',
+    { reason: 'rate_limited', retryAfterSeconds, limitPerMinute: account.plan.rateLimitPerMinute },
+    { retryAfterSeconds },
+  );
 }
 
 export function metered(feature: MeteredFeature, deps: { metering: Metering; clock: Clock }, units = 1): RequestHandler {

@@ -46,9 +46,26 @@ async function instance(projectId: string, devIap: DevIap, clock: Clock): Promis
   const db = testFirestore(projectId);
   const logger = silentLogger();
   const users = createAccountStateCache({ firestore: db, logger, ttlMs: 60_000, maxEntries: 100 });
-  const metering = createMetering({ firestore: db, accounts: users, clock, logger, upgradeUrl: 'http://127.0.0.1:8789/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false });
-  const harness = await startHarness({ firestore: db, verifier: createIapVerifier({ keys: devIap.keys, audience: devIap.audience }), metering });
-  cleanup.push(() => db.terminate(), () => users.close(), () => metering.close(), () => harness.close());
+  const metering = createMetering({
+    firestore: db,
+    accounts: users,
+    clock,
+    logger,
+    upgradeUrl: 'http://127.0.0.1:8789/billing',
+    pastDueGraceSeconds: 3 * 86_400,
+    autoFlush: false,
+  });
+  const harness = await startHarness({
+    firestore: db,
+    verifier: createIapVerifier({ keys: devIap.keys, audience: devIap.audience }),
+    metering,
+  });
+  cleanup.push(
+    () => db.terminate(),
+    () => users.close(),
+    () => metering.close(),
+    () => harness.close(),
+  );
   return { harness, metering, db };
 }
 
@@ -65,14 +82,26 @@ const json = { 'content-type': 'application/json' };
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 async function call(base: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {
-  const res = await fetch(`${base}${path}`, { method: init.method ?? 'GET', headers: init.headers ?? {}, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) });
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: init.headers ?? {},
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
 }
 
 async function seedPlan(db: Firestore, accountId: string, billing: Partial<BillingSummary>): Promise<void> {
-  const summary = billingSummaryFixture({ customerId: null, subscriptionId: 'sub_1', currentPeriodEnd: Math.floor(Date.now() / 1000) + 86_400, ...billing });
-  await db.collection(Collection.accounts).doc(accountId).set(accountDocFixture(accountId, summary, { email: null }));
+  const summary = billingSummaryFixture({
+    customerId: null,
+    subscriptionId: 'sub_1',
+    currentPeriodEnd: Math.floor(Date.now() / 1000) + 86_400,
+    ...billing,
+  });
+  await db
+    .collection(Collection.accounts)
+    .doc(accountId)
+    .set(accountDocFixture(accountId, summary, { email: null }));
 }
 
 async function createKey(base: string, headers: Record<string, string>, name = 'ci'): Promise<{ key: string; id: string; prefix: string }> {
@@ -91,20 +120,36 @@ describe('API keys over HTTP', () => {
     expect(created.key).toMatch(/^bk_[A-Za-z0-9_-]{43}$/);
 
     const listed = await call(a.harness.baseUrl, '/api/keys', { headers: alice });
-    expect(listed.body).toEqual({ keys: [expect.objectContaining({ id: created.id, name: 'ci', prefix: created.prefix, lastUsedAt: null })] });
+    expect(listed.body).toEqual({
+      keys: [expect.objectContaining({ id: created.id, name: 'ci', prefix: created.prefix, lastUsedAt: null })],
+    });
     expect(JSON.stringify(listed.body)).not.toContain(created.key);
 
-    const renamed = await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'PATCH', headers: { ...alice, ...json }, body: { name: 'prod' } });
+    const renamed = await call(a.harness.baseUrl, `/api/keys/${created.id}`, {
+      method: 'PATCH',
+      headers: { ...alice, ...json },
+      body: { name: 'prod' },
+    });
     expect(renamed.body).toMatchObject({ id: created.id, name: 'prod' });
-    expect((await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'PATCH', headers: { ...alice, ...json }, body: { name: '' } })).status).toBe(400);
+    expect(
+      (await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'PATCH', headers: { ...alice, ...json }, body: { name: '' } }))
+        .status,
+    ).toBe(400);
 
-    expect((await call(a.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).body).toEqual({ ok: true, accountId: devSubject('alice@example.com') });
+    expect((await call(a.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).body).toEqual({
+      ok: true,
+      accountId: devSubject('alice@example.com'),
+    });
     expect((await call(b.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).status).toBe(200);
 
     const bob = await iap('bob@example.com');
     // The app's CSRF guard wants a JSON body on every state-changing /api call, DELETE included.
-    expect((await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'DELETE', headers: { ...bob, ...json }, body: {} })).status).toBe(404);
-    expect((await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'DELETE', headers: { ...alice, ...json }, body: {} })).status).toBe(204);
+    expect(
+      (await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'DELETE', headers: { ...bob, ...json }, body: {} })).status,
+    ).toBe(404);
+    expect(
+      (await call(a.harness.baseUrl, `/api/keys/${created.id}`, { method: 'DELETE', headers: { ...alice, ...json }, body: {} })).status,
+    ).toBe(204);
     expect((await call(a.harness.baseUrl, '/v1/ping', { headers: bearer(created.key) })).status).toBe(401);
     const deadline = Date.now() + 2_000;
     let onB = 200;
@@ -119,7 +164,14 @@ describe('API keys over HTTP', () => {
     const valid = await createKey(base, await iap('carol@example.com'));
     const before = (await first.db.collection(Collection.apiKeys).get()).docs.map((d) => d.updateTime.toMillis());
 
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer' }, { authorization: 'Basic abc' }, bearer('bk_nope'), bearer(`bk_${'x'.repeat(43)}`), bearer(`${valid.key}x`)];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer' },
+      { authorization: 'Basic abc' },
+      bearer('bk_nope'),
+      bearer(`bk_${'x'.repeat(43)}`),
+      bearer(`${valid.key}x`),
+    ];
     for (const headers of attempts) {
       const res = await call(base, '/v1/ping', { headers });
       expect(res.status).toBe(401);
@@ -151,7 +203,13 @@ describe('/v1 metering over HTTP', () => {
     expect(usage.body).toEqual({
       usage: [
         // The key's creator made the calls: a personal account's only member.
-        { feature: 'api_calls', used: 60, limit: 1000, periodEnd: calendarMonth(Date.now()).end, byMember: [{ userId: devSubject('dave@example.com'), used: 60 }] },
+        {
+          feature: 'api_calls',
+          used: 60,
+          limit: 1000,
+          periodEnd: calendarMonth(Date.now()).end,
+          byMember: [{ userId: devSubject('dave@example.com'), used: 60 }],
+        },
         { feature: 'exports', used: 0, limit: 0, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
         { feature: 'analyses', used: 0, limit: 10, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
         { feature: 'tokens', used: 0, limit: 10_000, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
@@ -189,11 +247,20 @@ describe('/v1 metering over HTTP', () => {
     const key = await createKey(base, await iap('erin@example.com')); // free: analyses = 10
     const headers = { ...bearer(key.key), ...json };
     expect((await call(base, '/v1/analyses', { method: 'POST', headers, body: { input: 42 } })).status).toBe(400);
-    for (let i = 0; i < 10; i++) expect((await call(base, '/v1/analyses', { method: 'POST', headers, body: { input: 'x' } })).status).toBe(201);
+    for (let i = 0; i < 10; i++)
+      expect((await call(base, '/v1/analyses', { method: 'POST', headers, body: { input: 'x' } })).status).toBe(201);
     const over = await call(base, '/v1/analyses', { method: 'POST', headers, body: { input: 'x' } });
     expect(over.status).toBe(429);
     expect(over.body).toEqual({
-      error: { code: 'quota_exceeded', message: 'Monthly quota for analyses exceeded', feature: 'analyses', used: 10, limit: 10, periodEnd: calendarMonth(Date.now()).end, upgradeUrl: 'http://127.0.0.1:8789/billing' },
+      error: {
+        code: 'quota_exceeded',
+        message: 'Monthly quota for analyses exceeded',
+        feature: 'analyses',
+        used: 10,
+        limit: 10,
+        periodEnd: calendarMonth(Date.now()).end,
+        upgradeUrl: 'http://127.0.0.1:8789/billing',
+      },
     });
   });
 
@@ -202,8 +269,13 @@ describe('/v1 metering over HTTP', () => {
     const base = first.harness.baseUrl;
     const user = 'ida@example.com';
     const key = await createKey(base, await iap(user)); // free: analyses = 10
-    const post = (headers: Record<string, string>, body: string) => fetch(`${base}/v1/analyses`, { method: 'POST', headers: { ...bearer(key.key), ...headers }, body });
-    for (const [contentType, body] of [['text/plain', '{"input":"x"}'], ['application/x-www-form-urlencoded', 'input=x'], ['application/octet-stream', 'x']] as const) {
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${base}/v1/analyses`, { method: 'POST', headers: { ...bearer(key.key), ...headers }, body });
+    for (const [contentType, body] of [
+      ['text/plain', '{"input":"x"}'],
+      ['application/x-www-form-urlencoded', 'input=x'],
+      ['application/octet-stream', 'x'],
+    ] as const) {
       const res = await post({ 'content-type': contentType }, body);
       expect(res.status).toBe(415);
       expect(await res.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
@@ -212,7 +284,9 @@ describe('/v1 metering over HTTP', () => {
     expect((await post(json, '{"input":42}')).status).toBe(400);
 
     await first.metering.recorder.flush();
-    expect((await createStore(first.db).usageCounter(devSubject(user), 'analyses', calendarMonth(Date.now()).start).get()).exists).toBe(false);
+    expect((await createStore(first.db).usageCounter(devSubject(user), 'analyses', calendarMonth(Date.now()).start).get()).exists).toBe(
+      false,
+    );
     const usage = await call(base, '/api/usage', { headers: await iap(user) });
     expect((usage.body as { usage: { feature: string; used: number }[] }).usage.find((u) => u.feature === 'analyses')?.used).toBe(0);
     expect((await post(json, '{"input":"x"}')).status).toBe(201); // a well-formed call is charged as before
@@ -225,14 +299,28 @@ describe('/v1 metering over HTTP', () => {
     const accountId = devSubject(email);
     const now = Math.floor(Date.now() / 1000);
     const renewedAt = now - 86_400; // one day into the 3-day grace
-    await seedPlan(first.db, accountId, { status: 'past_due', planId: 'pro', currentPeriodStart: renewedAt, billingCycleAnchor: renewedAt });
+    await seedPlan(first.db, accountId, {
+      status: 'past_due',
+      planId: 'pro',
+      currentPeriodStart: renewedAt,
+      billingCycleAnchor: renewedAt,
+    });
     const headers = await iap(email);
-    const limits = async () => Object.fromEntries(((await call(base, '/api/usage', { headers })).body as { usage: { feature: string; limit: unknown }[] }).usage.map((u) => [u.feature, u.limit]));
+    const limits = async () =>
+      Object.fromEntries(
+        ((await call(base, '/api/usage', { headers })).body as { usage: { feature: string; limit: unknown }[] }).usage.map((u) => [
+          u.feature,
+          u.limit,
+        ]),
+      );
     expect(await limits()).toEqual({ api_calls: 100_000, exports: 1_000, analyses: 1_000, tokens: 1_000_000 });
     expect((await call(base, '/v1/ping', { headers })).status).toBe(200);
 
     // The renewal failed four days ago: past the grace, the user is on the free plan for features and quotas alike.
-    await first.db.collection(Collection.accounts).doc(accountId).update({ 'billing.currentPeriodStart': now - 4 * 86_400, 'billing.billingCycleAnchor': now - 4 * 86_400 });
+    await first.db
+      .collection(Collection.accounts)
+      .doc(accountId)
+      .update({ 'billing.currentPeriodStart': now - 4 * 86_400, 'billing.billingCycleAnchor': now - 4 * 86_400 });
     const deadline = Date.now() + 3_000;
     let seen = await limits();
     while (seen['analyses'] !== 10 && Date.now() < deadline) seen = await limits();
@@ -254,14 +342,33 @@ describe('/v1 metering over HTTP', () => {
       .update({ 'billing.currentPeriodStart': periodStart, 'billing.billingCycleAnchor': periodStart });
     const counter = createStore(a.db).usageCounter(accountId, 'analyses', periodStart);
     // 950 of 1000 already used: 50 left for 128 concurrent requests.
-    await counter.set({ accountId, feature: 'analyses', periodStart, periodEnd: periodStart + 2 * 86_400, limit: 1000, reserved: 950, used: 950, byMember: {}, expireAt: Timestamp.now(), updatedAt: Timestamp.now() });
+    await counter.set({
+      accountId,
+      feature: 'analyses',
+      periodStart,
+      periodEnd: periodStart + 2 * 86_400,
+      limit: 1000,
+      reserved: 950,
+      used: 950,
+      byMember: {},
+      expireAt: Timestamp.now(),
+      updatedAt: Timestamp.now(),
+    });
     const key = await createKey(a.harness.baseUrl, await iap('frank@example.com'));
 
     const results = await Promise.all(
-      [a, b].flatMap((inst) => Array.from({ length: 64 }, () => call(inst.harness.baseUrl, '/v1/analyses', { method: 'POST', headers: { ...bearer(key.key), ...json }, body: {} }))),
+      [a, b].flatMap((inst) =>
+        Array.from({ length: 64 }, () =>
+          call(inst.harness.baseUrl, '/v1/analyses', { method: 'POST', headers: { ...bearer(key.key), ...json }, body: {} }),
+        ),
+      ),
     );
     const admitted = results.filter((r) => r.status === 201).length;
-    expect(results.every((r) => r.status === 201 || (r.status === 429 && (r.body as { error: { code: string } }).error.code === 'quota_exceeded'))).toBe(true);
+    expect(
+      results.every(
+        (r) => r.status === 201 || (r.status === 429 && (r.body as { error: { code: string } }).error.code === 'quota_exceeded'),
+      ),
+    ).toBe(true);
     expect(admitted).toBeLessThanOrEqual(50); // stated slack: zero
     expect(admitted).toBeGreaterThanOrEqual(25);
 
@@ -281,15 +388,34 @@ describe('usage by member over HTTP', () => {
     const member = 'mike@example.com';
     const asOwner = await iap(owner);
     const asMember = await iap(member);
-    const created = await call(a.harness.baseUrl, '/api/teams', { method: 'POST', headers: { ...asOwner, ...json }, body: { name: 'Metered' } });
+    const created = await call(a.harness.baseUrl, '/api/teams', {
+      method: 'POST',
+      headers: { ...asOwner, ...json },
+      body: { name: 'Metered' },
+    });
     expect(created.status).toBe(201);
     const team = (created.body?.['account'] as { id: string }).id;
     const forTeam = { 'x-billing-account': team };
-    await a.db.collection(Collection.accounts).doc(team).update({ billing: billingSummaryFixture({ planId: 'team', quantity: 3, customerId: null }) });
-    const invited = await call(a.harness.baseUrl, '/api/team/invitations', { method: 'POST', headers: { ...asOwner, ...forTeam, ...json }, body: { email: member, role: 'member' } });
+    await a.db
+      .collection(Collection.accounts)
+      .doc(team)
+      .update({ billing: billingSummaryFixture({ planId: 'team', quantity: 3, customerId: null }) });
+    const invited = await call(a.harness.baseUrl, '/api/team/invitations', {
+      method: 'POST',
+      headers: { ...asOwner, ...forTeam, ...json },
+      body: { email: member, role: 'member' },
+    });
     expect(invited.status).toBe(201);
     const invitationId = (invited.body?.['invitation'] as { id: string }).id;
-    expect((await call(b.harness.baseUrl, `/api/invitations/${invitationId}/accept`, { method: 'POST', headers: { ...asMember, ...json }, body: {} })).status).toBe(200);
+    expect(
+      (
+        await call(b.harness.baseUrl, `/api/invitations/${invitationId}/accept`, {
+          method: 'POST',
+          headers: { ...asMember, ...json },
+          body: {},
+        })
+      ).status,
+    ).toBe(200);
     const memberKey = await createKey(b.harness.baseUrl, { ...asMember, ...forTeam }); // the team's key, created by the member
 
     const ping = async (base: string, headers: Record<string, string>, times: number) => {
@@ -302,7 +428,9 @@ describe('usage by member over HTTP', () => {
 
     // A third instance never recorded for the team: it answers from the counter as stored.
     const usage = await call(c.harness.baseUrl, '/api/usage', { headers: { ...asOwner, ...forTeam } });
-    const apiCalls = (usage.body as { usage: { feature: string; used: number; byMember: unknown }[] }).usage.find((u) => u.feature === 'api_calls');
+    const apiCalls = (usage.body as { usage: { feature: string; used: number; byMember: unknown }[] }).usage.find(
+      (u) => u.feature === 'api_calls',
+    );
     expect(apiCalls).toMatchObject({
       used: 10,
       byMember: [

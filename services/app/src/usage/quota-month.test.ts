@@ -20,7 +20,11 @@ const YEARLY = 'yearly@example.com';
 const WEEKLY = 'weekly@example.com';
 const subscriptions = new Map<string, string>();
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 interface Usage {
   feature: string;
@@ -69,12 +73,21 @@ async function advanceTo(iso: string): Promise<void> {
   stack.standIn.advanceClock(2);
   await stack.composed.metering.recorder.flush();
   stack.standIn.advanceClock(at(iso) - stack.standIn.clock.now());
-  const deps = { store: createStore(stack.firestore), reader: createSdkStripeReader(stack.stripe), clock: stack.standIn.clock.asPort(), logger: silentLogger() };
+  const deps = {
+    store: createStore(stack.firestore),
+    reader: createSdkStripeReader(stack.stripe),
+    clock: stack.standIn.clock.asPort(),
+    logger: silentLogger(),
+  };
   for (const [email, id] of subscriptions) {
     const { billing } = await refreshSubscription(deps, id, { livemode: false });
     await eventually(async () => {
       const me = (await (await stack.as(email, '/api/me')).json()) as { subscription: { currentPeriodEnd: number; status: string } | null };
-      return me.subscription !== null && me.subscription.currentPeriodEnd === billing?.currentPeriodEnd && me.subscription.status === billing.status;
+      return (
+        me.subscription !== null &&
+        me.subscription.currentPeriodEnd === billing?.currentPeriodEnd &&
+        me.subscription.status === billing.status
+      );
     });
   }
 }
@@ -91,9 +104,17 @@ afterAll(async () => {
 describe('monthly quotas on the billing-cycle anchor, whatever the billing interval', () => {
   it('during the trial, the month is the one ending at the trial end (Stripe’s anchor)', async () => {
     for (const email of [YEARLY, WEEKLY]) {
-      expect(stack.standIn.state.subscriptions.get(subscriptions.get(email) ?? '')?.subscription.billing_cycle_anchor).toBe(at('2028-01-31T09:30:00Z'));
+      expect(stack.standIn.state.subscriptions.get(subscriptions.get(email) ?? '')?.subscription.billing_cycle_anchor).toBe(
+        at('2028-01-31T09:30:00Z'),
+      );
       await callApi(email, 3);
-      expect(await apiCalls(email)).toEqual({ feature: 'api_calls', used: 3, limit: 100_000, periodEnd: at('2028-01-31T09:30:00Z'), byMember: [{ userId: devSubject(email), used: 3 }] });
+      expect(await apiCalls(email)).toEqual({
+        feature: 'api_calls',
+        used: 3,
+        limit: 100_000,
+        periodEnd: at('2028-01-31T09:30:00Z'),
+        byMember: [{ userId: devSubject(email), used: 3 }],
+      });
     }
   });
 
@@ -105,9 +126,17 @@ describe('monthly quotas on the billing-cycle anchor, whatever the billing inter
     }
 
     await advanceTo('2028-02-15T12:00:00Z'); // the weekly subscription renewed on Feb 7 and Feb 14
-    expect(stack.standIn.state.subscriptions.get(subscriptions.get(WEEKLY) ?? '')?.subscription.items.data[0]?.current_period_start).toBe(at('2028-02-14T09:30:00Z'));
+    expect(stack.standIn.state.subscriptions.get(subscriptions.get(WEEKLY) ?? '')?.subscription.items.data[0]?.current_period_start).toBe(
+      at('2028-02-14T09:30:00Z'),
+    );
     for (const email of [YEARLY, WEEKLY]) {
-      expect(await apiCalls(email)).toEqual({ feature: 'api_calls', used: 5, limit: 100_000, periodEnd: at('2028-02-29T09:30:00Z'), byMember: [{ userId: devSubject(email), used: 5 }] });
+      expect(await apiCalls(email)).toEqual({
+        feature: 'api_calls',
+        used: 5,
+        limit: 100_000,
+        periodEnd: at('2028-02-29T09:30:00Z'),
+        byMember: [{ userId: devSubject(email), used: 5 }],
+      });
       await callApi(email, 1);
     }
 
@@ -122,7 +151,10 @@ describe('monthly quotas on the billing-cycle anchor, whatever the billing inter
   });
 
   it('the billing page and GET /api/me show the reset date', async () => {
-    const me = (await (await stack.as(YEARLY, '/api/me')).json()) as { subscription: { interval: string; currentPeriodEnd: number }; usage: Usage[] };
+    const me = (await (await stack.as(YEARLY, '/api/me')).json()) as {
+      subscription: { interval: string; currentPeriodEnd: number };
+      usage: Usage[];
+    };
     expect(me.subscription).toMatchObject({ interval: 'year', currentPeriodEnd: at('2029-01-31T09:30:00Z') });
     expect(me.usage.find((u) => u.feature === 'api_calls')?.periodEnd).toBe(at('2028-04-30T09:30:00Z'));
     const page = await (await stack.as(YEARLY, '/billing')).text();

@@ -17,8 +17,11 @@ export const applyCheckoutEvent: Handler<CheckoutEventType> = async (event, ctx)
   const hint = accountIdHint(session.client_reference_id, metadataAccountId(session.metadata));
   const accountId = await resolveAccountId(ctx, customerId, { hint, livemode: event.livemode, fetchIfMissing: true });
   if (session.mode === 'subscription' && session.subscription !== null) {
-    await writeFetched(ctx, ctx.store.subscriptions.doc(session.subscription), fetchSubscription(ctx, session.subscription), (sub) => (version, current) =>
-      subscriptionDoc(sub, accountId, version, ctx.now, current),
+    await writeFetched(
+      ctx,
+      ctx.store.subscriptions.doc(session.subscription),
+      fetchSubscription(ctx, session.subscription),
+      (sub) => (version, current) => subscriptionDoc(sub, accountId, version, ctx.now, current),
     );
   }
   return finishCustomerChange(ctx, customerId, accountId, 'written');

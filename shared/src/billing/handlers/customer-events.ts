@@ -25,7 +25,11 @@ function customerDoc(ctx: ApplyContext, customer: CustomerPayload, deleted: bool
 
 export const applyCustomerEvent: Handler<CustomerEventType> = async (event, ctx) => {
   const customer = parsePayload(CustomerPayload, event.data.object, 'customer');
-  const accountId = await resolveAccountId(ctx, customer.id, { hint: accountIdHint(metadataAccountId(customer.metadata)), livemode: event.livemode, fetchIfMissing: false });
+  const accountId = await resolveAccountId(ctx, customer.id, {
+    hint: accountIdHint(metadataAccountId(customer.metadata)),
+    livemode: event.livemode,
+    fetchIfMissing: false,
+  });
   if (accountId === null) return 'unmapped';
   const written = await writeVersioned(
     ctx,

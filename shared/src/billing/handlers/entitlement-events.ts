@@ -10,7 +10,13 @@ import { finishCustomerChange, type EventFamily, type Handler } from './handler.
 const EMBEDDED_LIMIT = 10;
 
 function entitlementsDoc(ctx: ApplyContext, customerId: string, accountId: string | null, features: readonly string[]) {
-  return (version: Version): EntitlementsDoc => ({ customerId, accountId, features: [...new Set(features)].sort(), version, updatedAt: ctx.now });
+  return (version: Version): EntitlementsDoc => ({
+    customerId,
+    accountId,
+    features: [...new Set(features)].sort(),
+    version,
+    updatedAt: ctx.now,
+  });
 }
 
 export const applyEntitlementsEvent: Handler<EventFamily<'entitlements'>> = async (event, ctx) => {

@@ -17,7 +17,12 @@ export type Handler<K extends HandledEventType> = (event: EventOf<K>, ctx: Apply
 export type HandlerMap = { [K in HandledEventType]: Handler<K> };
 
 /** After an object write: recompute the account's summary, or report the customer as unmapped. */
-export async function finishCustomerChange(ctx: ApplyContext, customerId: string, accountId: string | null, written: WriteResult): Promise<LedgerOutcome> {
+export async function finishCustomerChange(
+  ctx: ApplyContext,
+  customerId: string,
+  accountId: string | null,
+  written: WriteResult,
+): Promise<LedgerOutcome> {
   if (written === 'stale') return 'stale';
   const billing = await stageCustomerChange(ctx, customerId, accountId);
   return billing ? 'applied' : 'unmapped';

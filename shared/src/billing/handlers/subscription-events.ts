@@ -15,13 +15,21 @@ export const fetchSubscription = (ctx: Pick<ApplyContext, 'reader'>, id: string)
 
 export const applySubscriptionEvent: Handler<SubscriptionEventType> = async (event, ctx) => {
   const sub = parsePayload(SubscriptionPayload, event.data.object, 'subscription');
-  const accountId = await resolveAccountId(ctx, sub.customer, { hint: accountIdHint(metadataAccountId(sub.metadata)), livemode: event.livemode, fetchIfMissing: true });
+  const accountId = await resolveAccountId(ctx, sub.customer, {
+    hint: accountIdHint(metadataAccountId(sub.metadata)),
+    livemode: event.livemode,
+    fetchIfMissing: true,
+  });
   const written = await writeVersioned(
     ctx,
     ctx.store.subscriptions.doc(sub.id),
     (version, current) => subscriptionDoc(sub, accountId, version, ctx.now, current),
-    { fetch: fetchSubscription(ctx, sub.id), build: (fetched) => (version, current) => subscriptionDoc(fetched, accountId, version, ctx.now, current) },
+    {
+      fetch: fetchSubscription(ctx, sub.id),
+      build: (fetched) => (version, current) => subscriptionDoc(fetched, accountId, version, ctx.now, current),
+    },
   );
-  if (event.type === 'customer.subscription.trial_will_end' && accountId && sub.trial_end !== null && written !== 'stale') notifyTrialEnding(ctx, accountId, sub.id, sub.trial_end);
+  if (event.type === 'customer.subscription.trial_will_end' && accountId && sub.trial_end !== null && written !== 'stale')
+    notifyTrialEnding(ctx, accountId, sub.id, sub.trial_end);
   return finishCustomerChange(ctx, sub.customer, accountId, written);
 };

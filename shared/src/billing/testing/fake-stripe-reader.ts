@@ -53,10 +53,13 @@ export function createFakeStripeReader(): FakeStripeReader {
     async listActiveEntitlements(customerId) {
       reader.calls.push(`entitlements:${customerId}`);
       await Promise.resolve();
-      return (reader.entitlements.get(customerId) ?? []).map(
-        (lookupKey, i) =>
-          ({ id: `ent_${i}`, object: 'entitlements.active_entitlement', livemode: false, lookup_key: lookupKey, feature: `feat_${i}` }),
-      );
+      return (reader.entitlements.get(customerId) ?? []).map((lookupKey, i) => ({
+        id: `ent_${i}`,
+        object: 'entitlements.active_entitlement',
+        livemode: false,
+        lookup_key: lookupKey,
+        feature: `feat_${i}`,
+      }));
     },
   };
   return reader;

@@ -13,7 +13,10 @@ export const MAX_ENTRIES_PER_REPORT = 400;
 const REPORT_RETENTION_MS = 90 * 86_400_000;
 
 export function reportIdentifier(entryIds: readonly string[]): string {
-  return `usage_${createHash('sha256').update([...entryIds].sort().join('\n')).digest('hex').slice(0, 48)}`;
+  return `usage_${createHash('sha256')
+    .update([...entryIds].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 48)}`;
 }
 
 export interface ClaimOptions {

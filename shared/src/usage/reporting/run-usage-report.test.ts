@@ -36,7 +36,10 @@ async function world(maxNetworkRetries = 0): Promise<World> {
   const db = testFirestore();
   const standIn = createStandIn({ webhookSecret: 'whsec_usage_test' });
   const server = await standIn.listen(0);
-  cleanup.push(() => db.terminate(), () => server.close());
+  cleanup.push(
+    () => db.terminate(),
+    () => server.close(),
+  );
   const stripe = createStripeClient({ secretKey: 'sk_test_usage', apiBase: server.url, maxNetworkRetries, timeoutMs: 5_000 });
   return { db, standIn, stripe, sender: createSdkMeterEventSender(stripe) };
 }
@@ -44,14 +47,32 @@ async function world(maxNetworkRetries = 0): Promise<World> {
 /** A team subscriber (api_calls billed through the `api_calls` meter) with a real stand-in customer. */
 async function teamUser(w: World, name: string): Promise<{ accountId: AccountId; customerId: string }> {
   const customer = await w.stripe.customers.create({ metadata: { accountId: name } });
-  const billing = billingSummaryFixture({ customerId: customer.id, subscriptionId: 'sub_x', planId: 'team', priceId: 'price_team_month', currentPeriodEnd: Math.floor(Date.now() / 1000) + 86_400 });
-  await w.db.collection(Collection.accounts).doc(name).set(accountDocFixture(name, billing, { email: null }));
+  const billing = billingSummaryFixture({
+    customerId: customer.id,
+    subscriptionId: 'sub_x',
+    planId: 'team',
+    priceId: 'price_team_month',
+    currentPeriodEnd: Math.floor(Date.now() / 1000) + 86_400,
+  });
+  await w.db
+    .collection(Collection.accounts)
+    .doc(name)
+    .set(accountDocFixture(name, billing, { email: null }));
   return { accountId: AccountId.parse(name), customerId: customer.id };
 }
 
 /** Records `batches` (one flush each) through the real recorder; returns the units admitted. */
 async function use(w: World, accountId: AccountId, batches: number[]): Promise<number> {
-  const recorder = createUsageRecorder({ db: w.db, clock: systemClock, billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }), logger: silentLogger(), upgradeUrl: '/billing', pastDueGraceSeconds: 3 * 86_400, autoFlush: false, flushIntervalMs: 0 });
+  const recorder = createUsageRecorder({
+    db: w.db,
+    clock: systemClock,
+    billing: firestoreBillingSource(w.db, { clock: systemClock, ttlMs: 0 }),
+    logger: silentLogger(),
+    upgradeUrl: '/billing',
+    pastDueGraceSeconds: 3 * 86_400,
+    autoFlush: false,
+    flushIntervalMs: 0,
+  });
   let total = 0;
   for (const units of batches) {
     await Promise.all(Array.from({ length: units }, () => recorder.record({ accountId, userId: accountId }, 'api_calls')));
@@ -63,7 +84,8 @@ async function use(w: World, accountId: AccountId, batches: number[]): Promise<n
 }
 
 const billed = (w: World, customerId: string) => w.standIn.meterEvents(customerId, 'api_calls').reduce((sum, e) => sum + e.value, 0);
-const run = (w: World, sender: MeterEventSender = w.sender) => runUsageReport({ db: w.db, sender, clock: systemClock, logger: silentLogger() });
+const run = (w: World, sender: MeterEventSender = w.sender) =>
+  runUsageReport({ db: w.db, sender, clock: systemClock, logger: silentLogger() });
 
 describe('reportUsage', () => {
   it('reports every recorded unit once, aggregated into one meter event per customer per run, with deterministic identifiers', async () => {
@@ -124,7 +146,13 @@ describe('reportUsage', () => {
     expect(await run(w)).toMatchObject({ resent: 1, sent: 1 }); // Stripe answers resource_already_exists: recorded
     expect(billed(w, a.customerId)).toBe(used);
     expect(w.standIn.meterEvents(a.customerId)).toHaveLength(1);
-    expect((await createStore(w.db).usageReports.doc(report?.identifier ?? '').get()).data()?.state).toBe('sent');
+    expect(
+      (
+        await createStore(w.db)
+          .usageReports.doc(report?.identifier ?? '')
+          .get()
+      ).data()?.state,
+    ).toBe('sent');
   });
 
   it('Stripe answering 500 several times leaves the report claimed, and a later run bills it exactly once', async () => {
@@ -154,11 +182,27 @@ describe('reportUsage', () => {
     const w = await world();
     const a = await teamUser(w, 'ug');
     const old = Math.floor(Date.now() / 1000) - 40 * 86_400;
-    await createStore(w.db).usageOutbox
-      .doc('old-entry')
-      .set({ accountId: 'ug', customerId: a.customerId, feature: 'api_calls', eventName: 'api_calls', value: 5, timestamp: old, periodStart: old - 100, periodEnd: old + 100, state: 'pending', reportId: null, createdAt: Timestamp.now(), expireAt: Timestamp.now() });
+    await createStore(w.db)
+      .usageOutbox.doc('old-entry')
+      .set({
+        accountId: 'ug',
+        customerId: a.customerId,
+        feature: 'api_calls',
+        eventName: 'api_calls',
+        value: 5,
+        timestamp: old,
+        periodStart: old - 100,
+        periodEnd: old + 100,
+        state: 'pending',
+        reportId: null,
+        createdAt: Timestamp.now(),
+        expireAt: Timestamp.now(),
+      });
     expect(await run(w)).toMatchObject({ failed: 1, sent: 0 });
     expect(billed(w, a.customerId)).toBe(0);
-    expect((await createStore(w.db).usageReports.get()).docs[0]?.data()).toMatchObject({ state: 'failed', lastError: 'outside_stripe_window' });
+    expect((await createStore(w.db).usageReports.get()).docs[0]?.data()).toMatchObject({
+      state: 'failed',
+      lastError: 'outside_stripe_window',
+    });
   });
 });

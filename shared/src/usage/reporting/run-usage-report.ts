@@ -34,9 +34,15 @@ export interface ReportUsageResult extends SendOutcome {
 
 export async function runUsageReport(deps: ReportUsageDeps): Promise<ReportUsageResult> {
   const { db, logger } = deps;
-  const send = (ids: readonly string[]) => sendUsageReports(db, ids, { sender: deps.sender, logger, nowMs: deps.clock.now(), concurrency: deps.concurrency ?? 4 });
+  const send = (ids: readonly string[]) =>
+    sendUsageReports(db, ids, { sender: deps.sender, logger, nowMs: deps.clock.now(), concurrency: deps.concurrency ?? 4 });
 
-  const leftovers = (await createStore(db).usageReports.where('state', '==', 'claimed').limit(deps.scanLimit ?? 2_000).get()).docs;
+  const leftovers = (
+    await createStore(db)
+      .usageReports.where('state', '==', 'claimed')
+      .limit(deps.scanLimit ?? 2_000)
+      .get()
+  ).docs;
   const first = await send(leftovers.map((d) => d.id));
   const busy = new Set(leftovers.map((d) => groupKey(d.data()))); // already had their call this run
 

@@ -44,12 +44,21 @@ async function sendOne(db: Firestore, id: string, opts: SendOptions, outcome: Se
   const log = { identifier: id, customerId: report.customerId, eventName: report.eventName, value: report.value };
   if (report.timestamp < nowSeconds - MAX_EVENT_AGE_SECONDS) {
     await markFailed(ref, report, 'outside_stripe_window');
-    opts.logger.error({ event: 'usage_report.expired', ...log, timestamp: report.timestamp }, 'usage too old for Stripe meter events; not billed');
+    opts.logger.error(
+      { event: 'usage_report.expired', ...log, timestamp: report.timestamp },
+      'usage too old for Stripe meter events; not billed',
+    );
     outcome.failed++;
     return;
   }
   try {
-    await opts.sender.send({ identifier: id, eventName: report.eventName, customerId: report.customerId, value: report.value, timestamp: Math.min(report.timestamp, nowSeconds) });
+    await opts.sender.send({
+      identifier: id,
+      eventName: report.eventName,
+      customerId: report.customerId,
+      value: report.value,
+      timestamp: Math.min(report.timestamp, nowSeconds),
+    });
   } catch (err) {
     if (!(err instanceof SendFailureError)) throw err;
     if (err.failure.kind === 'permanent') {

@@ -16,7 +16,12 @@ afterEach(async () => {
 async function subscribedCustomer(price = 'price_pro_month') {
   const { stripe, standIn } = running;
   const customer = await stripe.customers.create({ email: 'c@example.com', metadata: { userId: 'u1' } });
-  const session = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price, quantity: 1 }], success_url: 'http://app.local/ok' });
+  const session = await stripe.checkout.sessions.create({
+    mode: 'subscription',
+    customer: customer.id,
+    line_items: [{ price, quantity: 1 }],
+    success_url: 'http://app.local/ok',
+  });
   standIn.completeCheckout(session.id);
   return customer;
 }
@@ -39,22 +44,49 @@ describe('authentication and parameters', () => {
     expect((unknown as Stripe.errors.StripeInvalidRequestError).message).toBe('Received unknown parameter: emial');
 
     const nested = await stripe.checkout.sessions
-      .create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1, colour: 'red' } as Stripe.Checkout.SessionCreateParams.LineItem], success_url: 'http://a.local' })
+      .create({
+        mode: 'subscription',
+        customer: customer.id,
+        line_items: [{ price: 'price_pro_month', quantity: 1, colour: 'red' } as Stripe.Checkout.SessionCreateParams.LineItem],
+        success_url: 'http://a.local',
+      })
       .catch((e: unknown) => e);
     expect((nested as Stripe.errors.StripeInvalidRequestError).param).toBe('line_items[0][colour]');
 
-    const missing = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' }).catch((e: unknown) => e);
+    const missing = await stripe.checkout.sessions
+      .create({ mode: 'subscription', line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' })
+      .catch((e: unknown) => e);
     expect((missing as Stripe.errors.StripeInvalidRequestError).param).toBe('customer');
 
-    const badMode = await stripe.checkout.sessions.create({ mode: 'payment', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' }).catch((e: unknown) => e);
+    const badMode = await stripe.checkout.sessions
+      .create({
+        mode: 'payment',
+        customer: customer.id,
+        line_items: [{ price: 'price_pro_month', quantity: 1 }],
+        success_url: 'http://a.local',
+      })
+      .catch((e: unknown) => e);
     expect((badMode as Stripe.errors.StripeInvalidRequestError).param).toBe('mode');
 
     const longRef = await stripe.checkout.sessions
-      .create({ mode: 'subscription', customer: customer.id, client_reference_id: 'x'.repeat(201), line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' })
+      .create({
+        mode: 'subscription',
+        customer: customer.id,
+        client_reference_id: 'x'.repeat(201),
+        line_items: [{ price: 'price_pro_month', quantity: 1 }],
+        success_url: 'http://a.local',
+      })
       .catch((e: unknown) => e);
     expect((longRef as Stripe.errors.StripeInvalidRequestError).param).toBe('client_reference_id');
 
-    const noPrice = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_nope', quantity: 1 }], success_url: 'http://a.local' }).catch((e: unknown) => e);
+    const noPrice = await stripe.checkout.sessions
+      .create({
+        mode: 'subscription',
+        customer: customer.id,
+        line_items: [{ price: 'price_nope', quantity: 1 }],
+        success_url: 'http://a.local',
+      })
+      .catch((e: unknown) => e);
     expect(noPrice).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect((noPrice as Stripe.errors.StripeInvalidRequestError).statusCode).toBe(404);
     expect((noPrice as Stripe.errors.StripeInvalidRequestError).param).toBe('line_items[0][price]');
@@ -76,13 +108,17 @@ describe('idempotency keys', () => {
     expect(b.id).toBe(a.id);
     expect(b.lastResponse.headers['idempotent-replayed']).toBe('true');
     expect(standIn.state.customers.size).toBe(1);
-    const mismatch = await stripe.customers.create({ email: 'b@example.com' }, { idempotencyKey: 'create-user-1' }).catch((e: unknown) => e);
+    const mismatch = await stripe.customers
+      .create({ email: 'b@example.com' }, { idempotencyKey: 'create-user-1' })
+      .catch((e: unknown) => e);
     expect(mismatch).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
   });
 
   it('does not save a result for a request that failed validation', async () => {
     const { stripe } = running;
-    await expect(stripe.customers.create({ email: 'not-an-email' }, { idempotencyKey: 'k2' })).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    await expect(stripe.customers.create({ email: 'not-an-email' }, { idempotencyKey: 'k2' })).rejects.toBeInstanceOf(
+      Stripe.errors.StripeInvalidRequestError,
+    );
     const ok = await stripe.customers.create({ email: 'ok@example.com' }, { idempotencyKey: 'k2' });
     expect(ok.email).toBe('ok@example.com');
   });
@@ -97,7 +133,11 @@ describe('failure injection', () => {
     await expect(stripe.customers.create({})).rejects.toBeInstanceOf(Stripe.errors.StripeRateLimitError);
     await expect(stripe.customers.create({})).resolves.toHaveProperty('object', 'customer');
 
-    const res = await fetch(`${running.url}/_stand-in/failures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '^/v1/subscriptions/', status: 500, count: 1 }) });
+    const res = await fetch(`${running.url}/_stand-in/failures`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '^/v1/subscriptions/', status: 500, count: 1 }),
+    });
     expect(res.status).toBe(200);
     await expect(stripe.subscriptions.retrieve('sub_x')).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
   });
@@ -152,7 +192,12 @@ describe('billing meter events', () => {
     const customer = await stripe.customers.create({});
     const now = standIn.clock.now();
     const send = (identifier: string, timestamp: number, value = '5') =>
-      stripe.billing.meterEvents.create({ event_name: 'api_calls', payload: { stripe_customer_id: customer.id, value }, identifier, timestamp });
+      stripe.billing.meterEvents.create({
+        event_name: 'api_calls',
+        payload: { stripe_customer_id: customer.id, value },
+        identifier,
+        timestamp,
+      });
     await send('use-1', now);
     await send('use-2', now - 34 * 86_400, '7');
     const dup = await send('use-1', now).catch((e: unknown) => e);
@@ -162,10 +207,16 @@ describe('billing meter events', () => {
     const tooNew = await send('use-4', now + 301).catch((e: unknown) => e);
     expect((tooNew as Stripe.errors.StripeInvalidRequestError).param).toBe('timestamp');
     await send('use-5', now + 299, '1');
-    const unknownMeter = await stripe.billing.meterEvents.create({ event_name: 'nope', payload: { stripe_customer_id: customer.id, value: '1' } }).catch((e: unknown) => e);
+    const unknownMeter = await stripe.billing.meterEvents
+      .create({ event_name: 'nope', payload: { stripe_customer_id: customer.id, value: '1' } })
+      .catch((e: unknown) => e);
     expect((unknownMeter as Stripe.errors.StripeInvalidRequestError).param).toBe('event_name');
 
-    expect(standIn.meterEvents(customer.id).map((e) => [e.identifier, e.value])).toEqual([['use-1', 5], ['use-2', 7], ['use-5', 1]]);
+    expect(standIn.meterEvents(customer.id).map((e) => [e.identifier, e.value])).toEqual([
+      ['use-1', 5],
+      ['use-2', 7],
+      ['use-5', 1],
+    ]);
     const res = await fetch(`${running.url}/_stand-in/meter-events?customer=${customer.id}`);
     expect(((await res.json()) as { total: number }).total).toBe(13);
   });
@@ -173,9 +224,18 @@ describe('billing meter events', () => {
   it('bills metered usage of the ended period on the renewal invoice', async () => {
     const { stripe, standIn } = running;
     const customer = await stripe.customers.create({});
-    const session = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_team_month', quantity: 1 }, { price: 'price_team_api_calls' }], success_url: 'http://a.local' });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_team_month', quantity: 1 }, { price: 'price_team_api_calls' }],
+      success_url: 'http://a.local',
+    });
     standIn.completeCheckout(session.id);
-    await stripe.billing.meterEvents.create({ event_name: 'api_calls', payload: { stripe_customer_id: customer.id, value: '1500' }, identifier: 'u1' });
+    await stripe.billing.meterEvents.create({
+      event_name: 'api_calls',
+      payload: { stripe_customer_id: customer.id, value: '1500' },
+      identifier: 'u1',
+    });
     standIn.advanceClock(31 * 86_400);
     const [renewal] = (await stripe.invoices.list({ customer: customer.id, limit: 1 })).data;
     // 10,000 (plan) + 1,500 calls × 0.01¢ = 15¢

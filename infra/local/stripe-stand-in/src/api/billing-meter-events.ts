@@ -28,17 +28,42 @@ const create = endpoint('post', '/v1/billing/meter_events', params, (ctx, p): St
   const now = ctx.clock.now();
   const timestamp = p.timestamp ?? now;
   if (timestamp < now - PAST_WINDOW || timestamp > now + FUTURE_WINDOW)
-    throw invalidParam('timestamp', 'Timestamp must be within the past 35 calendar days or up to 5 minutes in the future.', 'timestamp_outside_window');
+    throw invalidParam(
+      'timestamp',
+      'Timestamp must be within the past 35 calendar days or up to 5 minutes in the future.',
+      'timestamp_outside_window',
+    );
   if (![...ctx.state.meters.values()].some((m) => m.event_name === p.event_name && m.status === 'active'))
     throw invalidParam('event_name', `No active meter was found for event_name '${p.event_name}'.`, 'resource_missing');
   if (!ctx.state.customers.has(p.payload.stripe_customer_id))
     throw invalidParam('payload[stripe_customer_id]', `No such customer: '${p.payload.stripe_customer_id}'`, 'resource_missing');
   const identifier = p.identifier ?? newId('mev');
   if (ctx.state.meterEventIdentifiers.has(identifier))
-    throw new StripeApiError(400, 'invalid_request_error', `An event with identifier '${identifier}' already exists.`, 'identifier', 'resource_already_exists');
+    throw new StripeApiError(
+      400,
+      'invalid_request_error',
+      `An event with identifier '${identifier}' already exists.`,
+      'identifier',
+      'resource_already_exists',
+    );
   ctx.state.meterEventIdentifiers.set(identifier, now);
-  ctx.state.meterEvents.push({ identifier, eventName: p.event_name, customer: p.payload.stripe_customer_id, value: Number(p.payload.value), timestamp, created: now });
-  return { object: 'billing.meter_event', created: now, event_name: p.event_name, identifier, livemode: false, payload: p.payload, timestamp };
+  ctx.state.meterEvents.push({
+    identifier,
+    eventName: p.event_name,
+    customer: p.payload.stripe_customer_id,
+    value: Number(p.payload.value),
+    timestamp,
+    created: now,
+  });
+  return {
+    object: 'billing.meter_event',
+    created: now,
+    event_name: p.event_name,
+    identifier,
+    livemode: false,
+    payload: p.payload,
+    timestamp,
+  };
 });
 
 export const endpoints: ApiEndpoint[] = [create];

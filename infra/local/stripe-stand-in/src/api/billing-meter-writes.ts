@@ -25,7 +25,12 @@ const create = endpoint(
   }),
   (ctx, p) => {
     const taken = [...ctx.state.meters.values()].find((m) => m.event_name === p.event_name && m.status === 'active');
-    if (taken) throw invalidParam('event_name', `An active meter with event_name '${p.event_name}' already exists (${taken.id}).`, 'resource_already_exists');
+    if (taken)
+      throw invalidParam(
+        'event_name',
+        `An active meter with event_name '${p.event_name}' already exists (${taken.id}).`,
+        'resource_already_exists',
+      );
     const now = ctx.clock.now();
     const meter: Stripe.Billing.Meter = {
       id: newId('mtr', 24),
@@ -48,15 +53,20 @@ const create = endpoint(
   },
 );
 
-const update = endpoint('post', '/v1/billing/meters/:id', z.strictObject({ display_name: displayName.optional(), expand: expandParam }), (ctx, p, path) => {
-  const id = pathParam(path, 'id');
-  const meter = ctx.state.meters.get(id);
-  if (!meter) throw noSuchResource('billing.meter', id);
-  if (p.display_name !== undefined && p.display_name !== meter.display_name) {
-    meter.display_name = p.display_name;
-    meter.updated = ctx.clock.now();
-  }
-  return meter;
-});
+const update = endpoint(
+  'post',
+  '/v1/billing/meters/:id',
+  z.strictObject({ display_name: displayName.optional(), expand: expandParam }),
+  (ctx, p, path) => {
+    const id = pathParam(path, 'id');
+    const meter = ctx.state.meters.get(id);
+    if (!meter) throw noSuchResource('billing.meter', id);
+    if (p.display_name !== undefined && p.display_name !== meter.display_name) {
+      meter.display_name = p.display_name;
+      meter.updated = ctx.clock.now();
+    }
+    return meter;
+  },
+);
 
 export const endpoints: ApiEndpoint[] = [create, update];

@@ -5,12 +5,16 @@ import { listParams } from '../http/request-params.js';
 import { endpoint, retrieveEndpoint, type ApiEndpoint } from './endpoint.js';
 import { listPage } from './list-page.js';
 
-const list = endpoint('get', '/v1/billing/meters', z.strictObject({ ...listParams, status: z.enum(['active', 'inactive']).optional() }), (ctx, p) =>
-  listPage(
-    newestFirst(ctx.state.meters).filter((m) => p.status === undefined || m.status === p.status),
-    p,
-    '/v1/billing/meters',
-  ),
+const list = endpoint(
+  'get',
+  '/v1/billing/meters',
+  z.strictObject({ ...listParams, status: z.enum(['active', 'inactive']).optional() }),
+  (ctx, p) =>
+    listPage(
+      newestFirst(ctx.state.meters).filter((m) => p.status === undefined || m.status === p.status),
+      p,
+      '/v1/billing/meters',
+    ),
 );
 
 const retrieve = retrieveEndpoint('/v1/billing/meters', 'billing.meter', (ctx, id) => ctx.state.meters.get(id));

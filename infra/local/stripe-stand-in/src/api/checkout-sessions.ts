@@ -14,11 +14,16 @@ import { listPage } from './list-page.js';
 const params = z.strictObject({
   mode: z.literal('subscription', { error: 'the Stripe stand-in supports mode=subscription only' }),
   customer: z.string(),
-  line_items: z.array(z.strictObject({ price: z.string(), quantity: formInt.pipe(z.number().min(1)).optional() })).min(1).max(20),
+  line_items: z
+    .array(z.strictObject({ price: z.string(), quantity: formInt.pipe(z.number().min(1)).optional() }))
+    .min(1)
+    .max(20),
   client_reference_id: z.string().max(200).optional(),
   success_url: z.url().max(5000).optional(),
   cancel_url: z.url().max(5000).optional(),
-  subscription_data: z.strictObject({ trial_period_days: formInt.pipe(z.number().min(1).max(730)).optional(), metadata: metadataParam.optional() }).optional(),
+  subscription_data: z
+    .strictObject({ trial_period_days: formInt.pipe(z.number().min(1).max(730)).optional(), metadata: metadataParam.optional() })
+    .optional(),
   metadata: metadataParam.optional(),
   ui_mode: z.enum(['hosted_page', 'embedded_page', 'elements']).optional(),
   allow_promotion_codes: z.enum(['true', 'false']).optional(),
@@ -27,13 +32,19 @@ const params = z.strictObject({
 
 const create = endpoint('post', '/v1/checkout/sessions', params, (ctx, p) => {
   const customer = customerOrThrow(ctx, p.customer, 'customer');
-  if ((p.ui_mode ?? 'hosted_page') === 'hosted_page' && !p.success_url) throw invalidParam('success_url', 'success_url is required when ui_mode is hosted_page.', 'parameter_missing');
+  if ((p.ui_mode ?? 'hosted_page') === 'hosted_page' && !p.success_url)
+    throw invalidParam('success_url', 'success_url is required when ui_mode is hosted_page.', 'parameter_missing');
   const items = p.line_items.map((li, i) => {
     const price = ctx.state.prices.get(li.price);
     if (!price?.active) throw noSuchResource('price', li.price, `line_items[${i}][price]`);
     const metered = price.recurring?.usage_type === 'metered';
-    if (metered && li.quantity !== undefined) throw invalidParam(`line_items[${i}][quantity]`, 'Quantity should not be specified where usage_type is `metered`. Remove quantity from `line_items[0]`.');
-    if (!metered && li.quantity === undefined) throw invalidParam(`line_items[${i}][quantity]`, 'Quantity is required. Add `quantity` to `line_items[0]`', 'parameter_missing');
+    if (metered && li.quantity !== undefined)
+      throw invalidParam(
+        `line_items[${i}][quantity]`,
+        'Quantity should not be specified where usage_type is `metered`. Remove quantity from `line_items[0]`.',
+      );
+    if (!metered && li.quantity === undefined)
+      throw invalidParam(`line_items[${i}][quantity]`, 'Quantity is required. Add `quantity` to `line_items[0]`', 'parameter_missing');
     return { price, quantity: li.quantity };
   });
   const trialDays = p.subscription_data?.trial_period_days;
@@ -61,16 +72,26 @@ export function checkoutSessionOrThrow(sessions: ReadonlyMap<string, Stripe.Chec
   return session;
 }
 
-const retrieve = endpoint('get', '/v1/checkout/sessions/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) => checkoutSessionOrThrow(ctx.state.checkoutSessions, pathParam(path, 'id')));
+const retrieve = endpoint('get', '/v1/checkout/sessions/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) =>
+  checkoutSessionOrThrow(ctx.state.checkoutSessions, pathParam(path, 'id')),
+);
 
 const list = endpoint(
   'get',
   '/v1/checkout/sessions',
-  z.strictObject({ ...listParams, customer: z.string().optional(), subscription: z.string().optional(), status: z.enum(['open', 'complete', 'expired']).optional() }),
+  z.strictObject({
+    ...listParams,
+    customer: z.string().optional(),
+    subscription: z.string().optional(),
+    status: z.enum(['open', 'complete', 'expired']).optional(),
+  }),
   (ctx, p) =>
     listPage(
       newestFirst(ctx.state.checkoutSessions).filter(
-        (s) => (p.customer === undefined || s.customer === p.customer) && (p.subscription === undefined || s.subscription === p.subscription) && (p.status === undefined || s.status === p.status),
+        (s) =>
+          (p.customer === undefined || s.customer === p.customer) &&
+          (p.subscription === undefined || s.subscription === p.subscription) &&
+          (p.status === undefined || s.status === p.status),
       ),
       p,
       '/v1/checkout/sessions',
@@ -80,7 +101,10 @@ const list = endpoint(
 /** Only an open session can be expired; its hosted page then refuses payment. */
 const expire = endpoint('post', '/v1/checkout/sessions/:id/expire', z.strictObject({ expand: expandParam }), (ctx, _p, path) => {
   const session = checkoutSessionOrThrow(ctx.state.checkoutSessions, pathParam(path, 'id'));
-  if (session.status !== 'open') throw badState(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status ?? 'unknown'}".`);
+  if (session.status !== 'open')
+    throw badState(
+      `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status ?? 'unknown'}".`,
+    );
   session.status = 'expired';
   ctx.events.emit('checkout.session.expired', session);
   return session;

@@ -91,7 +91,8 @@ const del = endpoint('delete', '/v1/customers/:id', z.strictObject({}), (ctx, _p
   const customer = customerOrThrow(ctx, pathParam(path, 'id'));
   // Deleting a customer cancels its subscriptions at once.
   for (const record of ctx.state.subscriptions.values()) {
-    if (record.subscription.customer === customer.id && record.subscription.status !== 'canceled') cancelNow(ctx, record, 'cancellation_requested');
+    if (record.subscription.customer === customer.id && record.subscription.status !== 'canceled')
+      cancelNow(ctx, record, 'cancellation_requested');
   }
   ctx.state.customers.delete(customer.id);
   ctx.state.deletedCustomers.add(customer.id);

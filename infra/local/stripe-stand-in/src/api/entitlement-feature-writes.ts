@@ -18,8 +18,21 @@ const create = endpoint(
   z.strictObject({ name, lookup_key: z.string().min(1).max(80), metadata: metadataParam.optional(), expand: expandParam }),
   (ctx, p) => {
     const taken = [...ctx.state.features.values()].find((f) => f.lookup_key === p.lookup_key && f.active);
-    if (taken) throw invalidParam('lookup_key', `A feature with lookup_key '${p.lookup_key}' already exists (${taken.id}).`, 'resource_already_exists');
-    const feature: Stripe.Entitlements.Feature = { id: newId('feat', 24), object: 'entitlements.feature', active: true, livemode: false, lookup_key: p.lookup_key, metadata: mergeMetadata({}, p.metadata), name: p.name };
+    if (taken)
+      throw invalidParam(
+        'lookup_key',
+        `A feature with lookup_key '${p.lookup_key}' already exists (${taken.id}).`,
+        'resource_already_exists',
+      );
+    const feature: Stripe.Entitlements.Feature = {
+      id: newId('feat', 24),
+      object: 'entitlements.feature',
+      active: true,
+      livemode: false,
+      lookup_key: p.lookup_key,
+      metadata: mergeMetadata({}, p.metadata),
+      name: p.name,
+    };
     ctx.state.features.set(feature.id, feature);
     return feature;
   },

@@ -18,7 +18,12 @@ import { subscriptionRecordOrThrow } from './subscriptions.js';
 const list = endpoint(
   'get',
   '/v1/invoices',
-  z.strictObject({ ...listParams, customer: z.string().optional(), subscription: z.string().optional(), status: z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']).optional() }),
+  z.strictObject({
+    ...listParams,
+    customer: z.string().optional(),
+    subscription: z.string().optional(),
+    status: z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']).optional(),
+  }),
   (ctx, p) =>
     listPage(
       newestFirst(ctx.state.invoices).filter(
@@ -41,22 +46,30 @@ const createPreview = endpoint(
     customer: z.string().optional(),
     subscription: z.string(),
     subscription_details: z
-      .strictObject({ items: z.array(ItemParam).max(20).optional(), proration_behavior: z.enum(ProrationBehavior).optional(), proration_date: formInt.optional() })
+      .strictObject({
+        items: z.array(ItemParam).max(20).optional(),
+        proration_behavior: z.enum(ProrationBehavior).optional(),
+        proration_date: formInt.optional(),
+      })
       .optional(),
     expand: expandParam,
   }),
   (ctx, p) => {
     const record = subscriptionRecordOrThrow(ctx, p.subscription);
     const sub = record.subscription;
-    if (p.customer !== undefined && p.customer !== customerIdOf(sub)) throw invalidParam('customer', `The subscription ${sub.id} does not belong to the customer ${p.customer}.`);
-    if (sub.status === 'canceled' || sub.status === 'incomplete_expired') throw badState(`The subscription ${sub.id} has ended: there is no upcoming invoice.`, 'invoice_upcoming_none');
+    if (p.customer !== undefined && p.customer !== customerIdOf(sub))
+      throw invalidParam('customer', `The subscription ${sub.id} does not belong to the customer ${p.customer}.`);
+    if (sub.status === 'canceled' || sub.status === 'incomplete_expired')
+      throw badState(`The subscription ${sub.id} has ended: there is no upcoming invoice.`, 'invoice_upcoming_none');
     const details = p.subscription_details ?? {};
     const behaviour = details.proration_behavior ?? 'create_prorations';
     const period = currentPeriod(sub);
     const at = details.proration_date ?? ctx.clock.now();
     if (details.proration_date !== undefined) {
-      if (behaviour === 'none') throw invalidParam('subscription_details[proration_date]', 'proration_date cannot be set when proration_behavior is none.');
-      if (at < period.start || at > period.end) throw invalidParam('subscription_details[proration_date]', 'proration_date must be within the current subscription period.');
+      if (behaviour === 'none')
+        throw invalidParam('subscription_details[proration_date]', 'proration_date cannot be set when proration_behavior is none.');
+      if (at < period.start || at > period.end)
+        throw invalidParam('subscription_details[proration_date]', 'proration_date must be within the current subscription period.');
     }
     const changes = itemChangesOf(ctx, sub, details.items ?? []);
     return previewInvoice(ctx, record, itemChangeOutcome(sub, changes, at, behaviour), at);
@@ -75,10 +88,18 @@ const pay = endpoint('post', '/v1/invoices/:id/pay', z.strictObject({ expand: ex
   const invoice = ctx.state.invoices.get(id);
   if (!invoice) throw noSuchResource('invoice', id);
   if (invoice.status === 'paid') throw badState('Invoice is already paid', 'invoice_already_paid');
-  if (invoice.status !== 'open') throw badState(`You can only pay an open invoice. This invoice is ${invoice.status ?? 'draft'}.`, 'invoice_not_open');
+  if (invoice.status !== 'open')
+    throw badState(`You can only pay an open invoice. This invoice is ${invoice.status ?? 'draft'}.`, 'invoice_not_open');
   // Paid, it also settles what waited on it (dunning, a pending update): billing/pay-invoice.ts.
   const outcome = payOpenInvoice(ctx, invoice);
-  if (outcome !== 'paid') throw new StripeApiError(402, 'card_error', outcome === 'requires_action' ? 'This payment requires additional user action.' : 'Your card was declined.', undefined, outcome === 'requires_action' ? 'invoice_payment_intent_requires_action' : 'card_declined');
+  if (outcome !== 'paid')
+    throw new StripeApiError(
+      402,
+      'card_error',
+      outcome === 'requires_action' ? 'This payment requires additional user action.' : 'Your card was declined.',
+      undefined,
+      outcome === 'requires_action' ? 'invoice_payment_intent_requires_action' : 'card_declined',
+    );
   return invoice;
 });
 

@@ -16,7 +16,10 @@ const idOf = (pm: string | { id: string } | null | undefined) => (pm == null ? n
 /** The test cards attached to the customer: its invoice default and its subscriptions' defaults. */
 function cardsOf(ctx: BillingContext, customerId: string): Set<string> {
   const customer = customerOrThrow(ctx, customerId, 'customer');
-  const ids = [idOf(customer.invoice_settings.default_payment_method), ...ctx.state.subscriptionsOf(customerId).map((s) => idOf(s.default_payment_method))];
+  const ids = [
+    idOf(customer.invoice_settings.default_payment_method),
+    ...ctx.state.subscriptionsOf(customerId).map((s) => idOf(s.default_payment_method)),
+  ];
   return new Set(ids.filter((id): id is string => id !== null));
 }
 
@@ -27,11 +30,16 @@ const retrieve = endpoint('get', '/v1/payment_methods/:id', z.strictObject({ exp
   return paymentMethodObject(id, owner, ctx.clock.now());
 });
 
-const retrieveOfCustomer = endpoint('get', '/v1/customers/:customer/payment_methods/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) => {
-  const customerId = pathParam(path, 'customer');
-  const id = pathParam(path, 'id');
-  if (!isTestPaymentMethod(id) || !cardsOf(ctx, customerId).has(id)) throw noSuchResource('payment_method', id);
-  return paymentMethodObject(id, customerId, ctx.clock.now());
-});
+const retrieveOfCustomer = endpoint(
+  'get',
+  '/v1/customers/:customer/payment_methods/:id',
+  z.strictObject({ expand: expandParam }),
+  (ctx, _p, path) => {
+    const customerId = pathParam(path, 'customer');
+    const id = pathParam(path, 'id');
+    if (!isTestPaymentMethod(id) || !cardsOf(ctx, customerId).has(id)) throw noSuchResource('payment_method', id);
+    return paymentMethodObject(id, customerId, ctx.clock.now());
+  },
+);
 
 export const endpoints: ApiEndpoint[] = [retrieve, retrieveOfCustomer];

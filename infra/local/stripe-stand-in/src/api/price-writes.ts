@@ -22,7 +22,10 @@ const createParams = z.strictObject({
   currency: z.string().regex(/^[a-z]{3}$/, 'must be a three-letter ISO currency code in lowercase'),
   product: z.string().min(1),
   unit_amount: formInt.pipe(z.number().min(0).max(99_999_999)).optional(),
-  unit_amount_decimal: z.string().regex(/^\d{1,12}(\.\d{1,12})?$/, 'must be a decimal with at most 12 decimal places').optional(),
+  unit_amount_decimal: z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,12})?$/, 'must be a decimal with at most 12 decimal places')
+    .optional(),
   recurring: z
     .strictObject({
       interval: z.enum(['day', 'week', 'month', 'year']),
@@ -46,7 +49,8 @@ const createParams = z.strictObject({
 function assignLookupKey(ctx: BillingContext, price: Stripe.Price, key: string, transfer: boolean): void {
   const holder = [...ctx.state.prices.values()].find((p) => p.lookup_key === key && p.id !== price.id);
   if (holder) {
-    if (!transfer) throw invalidParam('lookup_key', `A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key_already_exists');
+    if (!transfer)
+      throw invalidParam('lookup_key', `A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key_already_exists');
     holder.lookup_key = null;
     ctx.events.emit('price.updated', holder, { lookup_key: key });
   }
@@ -56,23 +60,37 @@ function assignLookupKey(ctx: BillingContext, price: Stripe.Price, key: string, 
 function recurringOf(ctx: BillingContext, r: z.infer<typeof createParams>['recurring']): Stripe.Price.Recurring | null {
   if (!r) return null;
   const count = r.interval_count ?? 1;
-  if (count > MAX_INTERVAL_COUNT[r.interval]) throw invalidParam('recurring[interval_count]', 'The maximum billing interval is three years (3 years, 36 months, or 156 weeks).');
+  if (count > MAX_INTERVAL_COUNT[r.interval])
+    throw invalidParam('recurring[interval_count]', 'The maximum billing interval is three years (3 years, 36 months, or 156 weeks).');
   const usageType = r.usage_type ?? 'licensed';
-  if (usageType === 'metered' && r.meter === undefined) throw invalidParam('recurring[meter]', 'A meter is required for prices with `usage_type=metered`.', 'parameter_missing');
-  if (usageType === 'licensed' && r.meter !== undefined) throw invalidParam('recurring[meter]', 'A meter can only be set on prices with `usage_type=metered`.');
+  if (usageType === 'metered' && r.meter === undefined)
+    throw invalidParam('recurring[meter]', 'A meter is required for prices with `usage_type=metered`.', 'parameter_missing');
+  if (usageType === 'licensed' && r.meter !== undefined)
+    throw invalidParam('recurring[meter]', 'A meter can only be set on prices with `usage_type=metered`.');
   if (r.meter !== undefined) {
     const meter = ctx.state.meters.get(r.meter);
     if (!meter) throw noSuchResource('billing.meter', r.meter, 'recurring[meter]');
-    if (meter.status !== 'active') throw invalidParam('recurring[meter]', `The meter '${r.meter}' is inactive and cannot be attached to a price.`);
+    if (meter.status !== 'active')
+      throw invalidParam('recurring[meter]', `The meter '${r.meter}' is inactive and cannot be attached to a price.`);
   }
-  return { interval: r.interval, interval_count: count, meter: r.meter ?? null, trial_period_days: r.trial_period_days ?? null, usage_type: usageType };
+  return {
+    interval: r.interval,
+    interval_count: count,
+    meter: r.meter ?? null,
+    trial_period_days: r.trial_period_days ?? null,
+    usage_type: usageType,
+  };
 }
 
 const create = endpoint('post', '/v1/prices', createParams, (ctx, p) => {
   productOrThrow(ctx, p.product, 'product');
   if ((p.unit_amount === undefined) === (p.unit_amount_decimal === undefined))
-    throw invalidParam(p.unit_amount === undefined ? 'unit_amount' : 'unit_amount_decimal', 'Exactly one of `unit_amount` and `unit_amount_decimal` is required.');
-  if (p.transfer_lookup_key === true && p.lookup_key === undefined) throw invalidParam('transfer_lookup_key', '`transfer_lookup_key` requires a `lookup_key`.');
+    throw invalidParam(
+      p.unit_amount === undefined ? 'unit_amount' : 'unit_amount_decimal',
+      'Exactly one of `unit_amount` and `unit_amount_decimal` is required.',
+    );
+  if (p.transfer_lookup_key === true && p.lookup_key === undefined)
+    throw invalidParam('transfer_lookup_key', '`transfer_lookup_key` requires a `lookup_key`.');
   const recurring = recurringOf(ctx, p.recurring);
   const decimal = p.unit_amount_decimal ?? String(p.unit_amount);
   const price: Stripe.Price = {

@@ -25,16 +25,26 @@ const list = endpoint('get', '/v1/products/:id/features', z.strictObject(listPar
   return listPage(attached, p, `/v1/products/${product.id}/features`);
 });
 
-const attach = endpoint('post', '/v1/products/:id/features', z.strictObject({ entitlement_feature: z.string().min(1), expand: listParams.expand }), (ctx, p, path) => {
-  const product = productOrThrow(ctx, pathParam(path, 'id'));
-  const feature = ctx.state.features.get(p.entitlement_feature);
-  if (!feature) throw noSuchResource('entitlements.feature', p.entitlement_feature, 'entitlement_feature');
-  if (!feature.active) throw invalidParam('entitlement_feature', `The feature '${feature.id}' is archived.`);
-  const attached = ctx.state.productFeatures.get(product.id) ?? [];
-  if (attached.includes(feature.id)) throw invalidParam('entitlement_feature', `The feature '${feature.id}' is already attached to this product.`, 'resource_already_exists');
-  ctx.state.productFeatures.set(product.id, [...attached, feature.id]);
-  return productFeatureObject(ctx, feature.id);
-});
+const attach = endpoint(
+  'post',
+  '/v1/products/:id/features',
+  z.strictObject({ entitlement_feature: z.string().min(1), expand: listParams.expand }),
+  (ctx, p, path) => {
+    const product = productOrThrow(ctx, pathParam(path, 'id'));
+    const feature = ctx.state.features.get(p.entitlement_feature);
+    if (!feature) throw noSuchResource('entitlements.feature', p.entitlement_feature, 'entitlement_feature');
+    if (!feature.active) throw invalidParam('entitlement_feature', `The feature '${feature.id}' is archived.`);
+    const attached = ctx.state.productFeatures.get(product.id) ?? [];
+    if (attached.includes(feature.id))
+      throw invalidParam(
+        'entitlement_feature',
+        `The feature '${feature.id}' is already attached to this product.`,
+        'resource_already_exists',
+      );
+    ctx.state.productFeatures.set(product.id, [...attached, feature.id]);
+    return productFeatureObject(ctx, feature.id);
+  },
+);
 
 const detach = endpoint('delete', '/v1/products/:id/features/:featureId', z.strictObject({}), (ctx, _p, path) => {
   const product = productOrThrow(ctx, pathParam(path, 'id'));
@@ -42,7 +52,10 @@ const detach = endpoint('delete', '/v1/products/:id/features/:featureId', z.stri
   const attached = ctx.state.productFeatures.get(product.id) ?? [];
   const featureId = attached.find((f) => productFeatureId(f) === id);
   if (featureId === undefined) throw noSuchResource('product_feature', id);
-  ctx.state.productFeatures.set(product.id, attached.filter((f) => f !== featureId));
+  ctx.state.productFeatures.set(
+    product.id,
+    attached.filter((f) => f !== featureId),
+  );
   return { id, object: 'product_feature', deleted: true } satisfies Stripe.DeletedProductFeature;
 });
 

@@ -8,8 +8,18 @@ const current = emptyStandInPerTest();
 describe('POST /v1/products', () => {
   it('creates a product, lists it, and updates its name, description and metadata (a key sent as "" is removed)', async () => {
     const { stripe, standIn } = current();
-    const created = await stripe.products.create({ name: 'Pro', description: 'For professionals.', metadata: { planId: 'pro', team: 'billing' } });
-    expect(created).toMatchObject({ object: 'product', name: 'Pro', description: 'For professionals.', active: true, metadata: { planId: 'pro', team: 'billing' } });
+    const created = await stripe.products.create({
+      name: 'Pro',
+      description: 'For professionals.',
+      metadata: { planId: 'pro', team: 'billing' },
+    });
+    expect(created).toMatchObject({
+      object: 'product',
+      name: 'Pro',
+      description: 'For professionals.',
+      active: true,
+      metadata: { planId: 'pro', team: 'billing' },
+    });
     expect((await stripe.products.list()).data.map((p) => p.id)).toEqual([created.id]);
     const updated = await stripe.products.update(created.id, { name: 'Pro plan', description: '', metadata: { team: '' } });
     expect(updated).toMatchObject({ name: 'Pro plan', description: null, metadata: { planId: 'pro' } });
@@ -24,7 +34,10 @@ describe('POST /v1/products', () => {
     expect(unknown).toMatchObject({ statusCode: 400, param: 'colour' });
     await stripe.products.create({ name: 'x', id: 'prod_fixed' });
     expect(await refusal(stripe.products.create({ name: 'y', id: 'prod_fixed' }))).toMatchObject({ statusCode: 400, param: 'id' });
-    expect(await refusal(stripe.products.update('prod_missing', { name: 'z' }))).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    expect(await refusal(stripe.products.update('prod_missing', { name: 'z' }))).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    });
     expect(current().standIn.state.products.size).toBe(1);
   });
 });
@@ -42,6 +55,9 @@ describe('/v1/products/:id/features', () => {
     await expect(stripe.products.deleteFeature(product.id, attached.id)).resolves.toMatchObject({ deleted: true });
     expect((await stripe.products.listFeatures(product.id)).data).toEqual([]);
     expect(await refusal(stripe.products.deleteFeature(product.id, attached.id))).toMatchObject({ statusCode: 404 });
-    expect(await refusal(stripe.products.createFeature(product.id, { entitlement_feature: 'feat_missing' }))).toMatchObject({ statusCode: 404, param: 'entitlement_feature' });
+    expect(await refusal(stripe.products.createFeature(product.id, { entitlement_feature: 'feat_missing' }))).toMatchObject({
+      statusCode: 404,
+      param: 'entitlement_feature',
+    });
   });
 });

@@ -30,7 +30,10 @@ const create = endpoint(
     active: formBool.optional(),
     metadata: metadataParam.optional(),
     // Stripe lets the caller choose the id; an id already taken is refused.
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be letters, digits, _ or -').optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be letters, digits, _ or -')
+      .optional(),
     expand: expandParam,
   }),
   (ctx, p) => {

@@ -26,7 +26,11 @@ function priceOrThrow(ctx: BillingContext, id: string, param: string): Stripe.Pr
 }
 
 function checkQuantity(price: Stripe.Price, quantity: number | undefined, param: string): void {
-  if (isMetered(price) && quantity !== undefined) throw invalidParam(param, `Quantity should not be specified where usage_type is \`metered\`. Remove quantity from \`${param.replace(/\[quantity\]$/, '')}\`.`);
+  if (isMetered(price) && quantity !== undefined)
+    throw invalidParam(
+      param,
+      `Quantity should not be specified where usage_type is \`metered\`. Remove quantity from \`${param.replace(/\[quantity\]$/, '')}\`.`,
+    );
 }
 
 function toChange(ctx: BillingContext, sub: Stripe.Subscription, item: ItemParam, i: number): ItemChange | null {
@@ -41,12 +45,14 @@ function toChange(ctx: BillingContext, sub: Stripe.Subscription, item: ItemParam
   const existing = sub.items.data.find((x) => x.id === item.id);
   if (!existing) throw invalidParam(at('id'), `Invalid subscription item ${item.id}: it does not belong to ${sub.id}`);
   if (item.deleted === true) {
-    if (item.price !== undefined || item.quantity !== undefined) throw invalidParam(at('deleted'), 'An item that is deleted cannot also set price or quantity.');
+    if (item.price !== undefined || item.quantity !== undefined)
+      throw invalidParam(at('deleted'), 'An item that is deleted cannot also set price or quantity.');
     return { kind: 'remove', itemId: existing.id };
   }
   if (item.price === undefined && item.quantity === undefined) return null; // nothing to change
   const price = item.price !== undefined ? priceOrThrow(ctx, item.price, at('price')) : existing.price;
-  if (isMetered(price) !== isMetered(existing.price)) throw invalidParam(at('price'), 'A licensed item cannot be switched to a metered price or back.');
+  if (isMetered(price) !== isMetered(existing.price))
+    throw invalidParam(at('price'), 'A licensed item cannot be switched to a metered price or back.');
   checkQuantity(price, item.quantity, at('quantity'));
   return { kind: 'update', itemId: existing.id, price, quantity: item.quantity };
 }
@@ -61,7 +67,9 @@ export function itemChangesOf(ctx: BillingContext, sub: Stripe.Subscription, ite
   const changes = items.map((item, i) => ({ index: i, change: toChange(ctx, sub, item, i) }));
 
   // The items the subscription would have, each with the index of the parameter that put it there.
-  const result = new Map<string, { price: Stripe.Price; index: number | null }>(sub.items.data.map((x) => [x.id, { price: x.price, index: null }]));
+  const result = new Map<string, { price: Stripe.Price; index: number | null }>(
+    sub.items.data.map((x) => [x.id, { price: x.price, index: null }]),
+  );
   let lastLicensedRemoval: number | null = null;
   for (const { index, change } of changes) {
     if (change === null) continue;
@@ -76,19 +84,28 @@ export function itemChangesOf(ctx: BillingContext, sub: Stripe.Subscription, ite
   for (const { price, index } of result.values()) {
     if (prices.has(price.id)) {
       const param = index ?? prices.get(price.id) ?? null;
-      throw invalidParam(param === null ? 'items' : `items[${param}][price]`, `Cannot add multiple subscription items with the same price: ${price.id}`);
+      throw invalidParam(
+        param === null ? 'items' : `items[${param}][price]`,
+        `Cannot add multiple subscription items with the same price: ${price.id}`,
+      );
     }
     prices.set(price.id, index);
   }
   const licensed = [...result.values()].filter((x) => !isMetered(x.price));
   if (licensed.length === 0) {
-    throw invalidParam(lastLicensedRemoval === null ? 'items' : `items[${lastLicensedRemoval}][deleted]`, 'A subscription must keep at least one licensed (non-metered) item; cancel the subscription instead.');
+    throw invalidParam(
+      lastLicensedRemoval === null ? 'items' : `items[${lastLicensedRemoval}][deleted]`,
+      'A subscription must keep at least one licensed (non-metered) item; cancel the subscription instead.',
+    );
   }
   const interval = licensed[0]?.price.recurring?.interval;
   const mismatch = licensed.find((x) => x.price.recurring?.interval !== interval);
   if (mismatch) {
     // Flexible billing allows mixed intervals at Stripe; the stand-in keeps licensed items on one period.
-    throw invalidParam(mismatch.index === null ? 'items' : `items[${mismatch.index}][price]`, 'The Stripe stand-in keeps all licensed items on one billing interval.');
+    throw invalidParam(
+      mismatch.index === null ? 'items' : `items[${mismatch.index}][price]`,
+      'The Stripe stand-in keeps all licensed items on one billing interval.',
+    );
   }
   return changes.flatMap(({ change }) => (change ? [change] : []));
 }

@@ -11,14 +11,24 @@ describe('/v1/webhook_endpoints', () => {
   it('creates an endpoint with its API version and returns the secret only then; lists, updates and deletes it', async () => {
     const { stripe } = current();
     const we = await stripe.webhookEndpoints.create({ url, enabled_events: ['invoice.paid'], api_version: Stripe.API_VERSION });
-    expect(we).toMatchObject({ object: 'webhook_endpoint', url, enabled_events: ['invoice.paid'], api_version: Stripe.API_VERSION, status: 'enabled' });
+    expect(we).toMatchObject({
+      object: 'webhook_endpoint',
+      url,
+      enabled_events: ['invoice.paid'],
+      api_version: Stripe.API_VERSION,
+      status: 'enabled',
+    });
     expect(we.secret).toMatch(/^whsec_/);
     const [listed] = (await stripe.webhookEndpoints.list()).data;
     expect(listed?.id).toBe(we.id);
     expect(listed?.secret).toBeUndefined();
     expect((await stripe.webhookEndpoints.retrieve(we.id)).secret).toBeUndefined();
     const updated = await stripe.webhookEndpoints.update(we.id, { enabled_events: ['invoice.paid', 'customer.created'], disabled: true });
-    expect(updated).toMatchObject({ enabled_events: ['invoice.paid', 'customer.created'], status: 'disabled', api_version: Stripe.API_VERSION });
+    expect(updated).toMatchObject({
+      enabled_events: ['invoice.paid', 'customer.created'],
+      status: 'disabled',
+      api_version: Stripe.API_VERSION,
+    });
     await expect(stripe.webhookEndpoints.del(we.id)).resolves.toMatchObject({ deleted: true });
     expect(await refusal(stripe.webhookEndpoints.retrieve(we.id))).toMatchObject({ statusCode: 404, code: 'resource_missing' });
   });

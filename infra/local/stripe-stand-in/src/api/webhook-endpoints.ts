@@ -20,7 +20,10 @@ const MAX_ENDPOINTS = 16;
 const url = z.url({ protocol: /^https?$/ }).max(5000);
 // `*` or an event type such as `customer.subscription.updated` (Stripe refuses unknown types; the
 // stand-in checks the shape, so a typo such as a space or an empty entry is still a 400).
-const enabledEvents = z.array(z.union([z.literal('*'), z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/, 'must be an event type')])).min(1).max(500);
+const enabledEvents = z
+  .array(z.union([z.literal('*'), z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/, 'must be an event type')]))
+  .min(1)
+  .max(500);
 const apiVersion = z.string().regex(/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/, 'must be a Stripe API version');
 const description = emptyable(z.string().max(5000));
 
@@ -39,9 +42,18 @@ function withoutSecret(we: Stripe.WebhookEndpoint): Stripe.WebhookEndpoint {
 const create = endpoint(
   'post',
   '/v1/webhook_endpoints',
-  z.strictObject({ url, enabled_events: enabledEvents, api_version: apiVersion.optional(), description: description.optional(), metadata: metadataParam.optional(), connect: formBool.optional(), expand: expandParam }),
+  z.strictObject({
+    url,
+    enabled_events: enabledEvents,
+    api_version: apiVersion.optional(),
+    description: description.optional(),
+    metadata: metadataParam.optional(),
+    connect: formBool.optional(),
+    expand: expandParam,
+  }),
   (ctx, p) => {
-    if (ctx.state.webhookEndpoints.size >= MAX_ENDPOINTS) throw badState(`You have reached the maximum of ${MAX_ENDPOINTS} test webhook endpoints.`, 'webhook_endpoints_limit_reached');
+    if (ctx.state.webhookEndpoints.size >= MAX_ENDPOINTS)
+      throw badState(`You have reached the maximum of ${MAX_ENDPOINTS} test webhook endpoints.`, 'webhook_endpoints_limit_reached');
     const we: Stripe.WebhookEndpoint = {
       id: newId('we', 24),
       object: 'webhook_endpoint',
@@ -62,15 +74,26 @@ const create = endpoint(
   },
 );
 
-const list = endpoint('get', '/v1/webhook_endpoints', z.strictObject(listParams), (ctx, p) => listPage(newestFirst(ctx.state.webhookEndpoints).map(withoutSecret), p, '/v1/webhook_endpoints'));
+const list = endpoint('get', '/v1/webhook_endpoints', z.strictObject(listParams), (ctx, p) =>
+  listPage(newestFirst(ctx.state.webhookEndpoints).map(withoutSecret), p, '/v1/webhook_endpoints'),
+);
 
-const retrieve = endpoint('get', '/v1/webhook_endpoints/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) => withoutSecret(endpointOrThrow(ctx, pathParam(path, 'id'))));
+const retrieve = endpoint('get', '/v1/webhook_endpoints/:id', z.strictObject({ expand: expandParam }), (ctx, _p, path) =>
+  withoutSecret(endpointOrThrow(ctx, pathParam(path, 'id'))),
+);
 
 const update = endpoint(
   'post',
   '/v1/webhook_endpoints/:id',
   // No api_version: Stripe fixes an endpoint's version at creation (a new version is a new endpoint).
-  z.strictObject({ url: url.optional(), enabled_events: enabledEvents.optional(), description: description.optional(), disabled: formBool.optional(), metadata: metadataParam.optional(), expand: expandParam }),
+  z.strictObject({
+    url: url.optional(),
+    enabled_events: enabledEvents.optional(),
+    description: description.optional(),
+    disabled: formBool.optional(),
+    metadata: metadataParam.optional(),
+    expand: expandParam,
+  }),
   (ctx, p, path) => {
     const we = endpointOrThrow(ctx, pathParam(path, 'id'));
     if (p.url !== undefined) we.url = p.url;

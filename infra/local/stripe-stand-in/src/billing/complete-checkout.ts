@@ -10,7 +10,8 @@ import { startSubscription } from './subscription-changes.js';
 function openSessionOrThrow(ctx: BillingContext, sessionId: string): Stripe.Checkout.Session {
   const session = ctx.state.checkoutSessions.get(sessionId);
   if (!session) throw noSuchResource('checkout.session', sessionId);
-  if (session.status !== 'open') throw badState(`Checkout Session ${sessionId} is ${session.status ?? 'not open'}`, 'checkout_session_not_open');
+  if (session.status !== 'open')
+    throw badState(`Checkout Session ${sessionId} is ${session.status ?? 'not open'}`, 'checkout_session_not_open');
   if (session.expires_at <= ctx.clock.now()) {
     session.status = 'expired';
     ctx.events.emit('checkout.session.expired', session);
@@ -35,7 +36,13 @@ export function completeCheckoutSession(ctx: BillingContext, sessionId: string):
   // The test card the "customer" enters always succeeds; a test switches it afterwards to make
   // renewals fail (setPaymentBehaviour / the portal page).
   ctx.state.paymentBehaviour.set(customerId, 'succeeds');
-  const record = startSubscription(ctx, { customer: customerId, items: intent.items, trialDays: intent.trialDays, metadata: intent.subscriptionMetadata, defaultPaymentMethod: 'pm_card_visa' });
+  const record = startSubscription(ctx, {
+    customer: customerId,
+    items: intent.items,
+    trialDays: intent.trialDays,
+    metadata: intent.subscriptionMetadata,
+    defaultPaymentMethod: 'pm_card_visa',
+  });
   session.status = 'complete';
   session.payment_status = intent.trialDays ? 'no_payment_required' : 'paid';
   session.subscription = record.subscription.id;

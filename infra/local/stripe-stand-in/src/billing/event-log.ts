@@ -51,7 +51,10 @@ export class EventLog {
       api_version: Stripe.API_VERSION,
       created: this.clock.now(),
       // A snapshot: later changes to the live object must not rewrite history.
-      data: { object: structuredCloneJson(object), ...(previousAttributes ? { previous_attributes: structuredCloneJson(previousAttributes) } : {}) },
+      data: {
+        object: structuredCloneJson(object),
+        ...(previousAttributes ? { previous_attributes: structuredCloneJson(previousAttributes) } : {}),
+      },
       livemode: false,
       pending_webhooks: 1,
       request: this.#origin ? { id: this.#origin.id, idempotency_key: this.#origin.idempotencyKey } : { id: null, idempotency_key: null },

@@ -54,7 +54,10 @@ function lineItem(invoiceId: string, subscriptionId: string, line: InvoiceLine):
     pricing: line.price
       ? {
           type: 'price_details',
-          price_details: { price: line.price.id, product: typeof line.price.product === 'string' ? line.price.product : line.price.product.id },
+          price_details: {
+            price: line.price.id,
+            product: typeof line.price.product === 'string' ? line.price.product : line.price.product.id,
+          },
           unit_amount_decimal: line.price.unit_amount_decimal,
         }
       : null,

@@ -13,16 +13,28 @@ import type { ItemChangeOutcome } from './subscription-item-changes.js';
 import { currentPeriod } from './subscription-object.js';
 import { nextPeriod, pendingProrationLines, usageLines } from './subscription-renewals.js';
 
-export function previewInvoice(ctx: BillingContext, record: SubscriptionRecord, outcome: ItemChangeOutcome, prorationDate: number): Stripe.Invoice {
+export function previewInvoice(
+  ctx: BillingContext,
+  record: SubscriptionRecord,
+  outcome: ItemChangeOutcome,
+  prorationDate: number,
+): Stripe.Invoice {
   const sub = record.subscription;
   const after: Stripe.Subscription = { ...sub, items: { ...sub.items, data: outcome.items } };
   const customer = customerOf(ctx, customerIdOf(sub));
   const now =
-    outcome.invoiceNow.length > 0 ? { lines: outcome.invoiceNow, period: outcome.restartedPeriod ?? currentPeriod(sub), billingReason: 'subscription_update' as const } : null;
+    outcome.invoiceNow.length > 0
+      ? { lines: outcome.invoiceNow, period: outcome.restartedPeriod ?? currentPeriod(sub), billingReason: 'subscription_update' as const }
+      : null;
   const renewal = () => {
     const ended = currentPeriod(sub);
     return {
-      lines: [...licensedLines(after, nextPeriod(after), false), ...usageLines(ctx, sub, ended), ...pendingProrationLines(record, ended), ...(outcome.carried ? [outcome.carried] : [])],
+      lines: [
+        ...licensedLines(after, nextPeriod(after), false),
+        ...usageLines(ctx, sub, ended),
+        ...pendingProrationLines(record, ended),
+        ...(outcome.carried ? [outcome.carried] : []),
+      ],
       period: ended,
       billingReason: 'upcoming' as const,
     };

@@ -92,7 +92,8 @@ export function closeUnpaidInvoice(ctx: BillingContext, invoice: Stripe.Invoice,
   if (how === 'void') {
     // A voided invoice gives back the balance it consumed or added.
     const customer = ctx.state.customers.get(typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? ''));
-    if (customer && invoice.ending_balance !== null) setBalance(ctx, customer, customer.balance + invoice.starting_balance - invoice.ending_balance);
+    if (customer && invoice.ending_balance !== null)
+      setBalance(ctx, customer, customer.balance + invoice.starting_balance - invoice.ending_balance);
     invoice.status = 'void';
     invoice.status_transitions.voided_at = ctx.clock.now();
     ctx.events.emit('invoice.voided', invoice);

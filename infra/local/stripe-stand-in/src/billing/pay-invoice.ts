@@ -16,7 +16,8 @@ export function payOpenInvoice(ctx: BillingContext, invoice: Stripe.Invoice): Pa
   settlePendingUpdate(ctx, record, invoice.id);
   if (record.dunning?.invoiceId === invoice.id) {
     record.dunning = null;
-    if (record.subscription.status === 'past_due' || record.subscription.status === 'unpaid') changeSubscription(ctx, record, (s) => void (s.status = 'active'));
+    if (record.subscription.status === 'past_due' || record.subscription.status === 'unpaid')
+      changeSubscription(ctx, record, (s) => void (s.status = 'active'));
   }
   return outcome;
 }

@@ -22,7 +22,12 @@ afterEach(async () => {
 async function proMonthly(): Promise<{ customerId: string; sub: Stripe.Subscription }> {
   const { stripe, standIn } = running;
   const customer = await stripe.customers.create({ email: 'p@example.com' });
-  const session = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://app.local/ok' });
+  const session = await stripe.checkout.sessions.create({
+    mode: 'subscription',
+    customer: customer.id,
+    line_items: [{ price: 'price_pro_month', quantity: 1 }],
+    success_url: 'http://app.local/ok',
+  });
   const subId = idOf(standIn.completeCheckout(session.id).subscription);
   return { customerId: customer.id, sub: await stripe.subscriptions.retrieve(subId) };
 }
@@ -34,7 +39,11 @@ describe('pending updates', () => {
     const { stripe, standIn } = running;
     const { customerId, sub } = await proMonthly();
     standIn.setPaymentBehaviour(customerId, 'fails');
-    const updated = await stripe.subscriptions.update(sub.id, { items: toYearly(sub), proration_behavior: 'create_prorations', payment_behavior: 'pending_if_incomplete' });
+    const updated = await stripe.subscriptions.update(sub.id, {
+      items: toYearly(sub),
+      proration_behavior: 'create_prorations',
+      payment_behavior: 'pending_if_incomplete',
+    });
     expect(updated.status).toBe('active');
     expect(updated.items.data[0]?.price.id).toBe('price_pro_month');
     expect(updated.pending_update?.subscription_items?.[0]?.price.id).toBe('price_pro_year');
@@ -81,7 +90,9 @@ describe('pending updates', () => {
   it('refuses parameters a pending update cannot hold', async () => {
     const { stripe } = running;
     const { sub } = await proMonthly();
-    const err = await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true, payment_behavior: 'pending_if_incomplete' }).catch((e: unknown) => e);
+    const err = await stripe.subscriptions
+      .update(sub.id, { cancel_at_period_end: true, payment_behavior: 'pending_if_incomplete' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
   });
 });
@@ -111,10 +122,18 @@ describe('the card on file, the balance and the next invoice', () => {
     const { customerId, sub } = await proMonthly();
     const gateway = createSdkBillingGateway(stripe);
     // Checkout's card is the subscription's default.
-    expect(await gateway.customerBillingDetails({ customerId, subscriptionId: sub.id })).toEqual({ card: { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2034 }, balance: 0, currency: null });
+    expect(await gateway.customerBillingDetails({ customerId, subscriptionId: sub.id })).toEqual({
+      card: { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2034 },
+      balance: 0,
+      currency: null,
+    });
     standIn.setPaymentBehaviour(customerId, 'fails');
     expect((await gateway.customerBillingDetails({ customerId, subscriptionId: null })).card?.last4).toBe('0341');
-    expect(await gateway.upcomingInvoice({ customerId, subscriptionId: sub.id })).toEqual({ currency: 'usd', amountDue: 2_000, periodEnd: sub.items.data[0]?.current_period_end });
+    expect(await gateway.upcomingInvoice({ customerId, subscriptionId: sub.id })).toEqual({
+      currency: 'usd',
+      amountDue: 2_000,
+      periodEnd: sub.items.data[0]?.current_period_end,
+    });
     await stripe.subscriptions.cancel(sub.id);
     expect(await gateway.upcomingInvoice({ customerId, subscriptionId: sub.id })).toBeNull();
   });
@@ -131,8 +150,16 @@ describe('the card on file, the balance and the next invoice', () => {
     const { stripe, url } = running;
     const { customerId } = await proMonthly();
     const gateway = createSdkBillingGateway(stripe);
-    const session = await gateway.createPortalSession({ customerId, returnUrl: 'http://app.local/billing?payment_method=updated', flow: 'payment_method_update' });
-    const response = await fetch(`${session.url.replace(/^https?:\/\/[^/]+/, url)}/payment-method`, { method: 'POST', body: new URLSearchParams({ behaviour: 'succeeds' }), redirect: 'manual' });
+    const session = await gateway.createPortalSession({
+      customerId,
+      returnUrl: 'http://app.local/billing?payment_method=updated',
+      flow: 'payment_method_update',
+    });
+    const response = await fetch(`${session.url.replace(/^https?:\/\/[^/]+/, url)}/payment-method`, {
+      method: 'POST',
+      body: new URLSearchParams({ behaviour: 'succeeds' }),
+      redirect: 'manual',
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('http://app.local/billing?payment_method=updated');
   });

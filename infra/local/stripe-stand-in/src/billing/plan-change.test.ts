@@ -57,7 +57,12 @@ describe('plan changes with different item sets', () => {
     const before = await stripe.subscriptions.retrieve(subId);
     standIn.advanceClock(Math.round(15.5 * DAY)); // half of March
     // Usage before the change is not billed by the item added later.
-    await stripe.billing.meterEvents.create({ event_name: 'api_calls', payload: { stripe_customer_id: customerId, value: '999' }, identifier: 'before', timestamp: standIn.clock.now() - 60 });
+    await stripe.billing.meterEvents.create({
+      event_name: 'api_calls',
+      payload: { stripe_customer_id: customerId, value: '999' },
+      identifier: 'before',
+      timestamp: standIn.clock.now() - 60,
+    });
     const mark = standIn.state.events.length;
 
     const updated = await changePlanLikeTheApp(subId, 'team_month');
@@ -78,7 +83,11 @@ describe('plan changes with different item sets', () => {
     if (summary?.type !== 'entitlements.active_entitlement_summary.updated') throw new Error('no entitlement summary');
     expect(summary.data.object.entitlements.data.map((e) => e.lookup_key)).toContain('team_seats');
 
-    await stripe.billing.meterEvents.create({ event_name: 'api_calls', payload: { stripe_customer_id: customerId, value: '1500' }, identifier: 'after' });
+    await stripe.billing.meterEvents.create({
+      event_name: 'api_calls',
+      payload: { stripe_customer_id: customerId, value: '1500' },
+      identifier: 'after',
+    });
     standIn.advanceClock(16 * DAY); // April 1: renewal
     const [renewal] = (await stripe.invoices.list({ subscription: subId, limit: 1 })).data;
     // 10,000 (team) + 1,500 calls × 0.01¢ (15) + no tokens (a $0 line, as Stripe shows one) + the carried proration (10,000 - 2,000) × 1/2
@@ -92,7 +101,10 @@ describe('plan changes with different item sets', () => {
     const mark = standIn.state.events.length;
     const updated = await changePlanLikeTheApp(subId, 'pro_month');
     expect(updated.items.data.map((i) => i.price.id)).toEqual(['price_pro_month']);
-    expect(eventsSince(mark).map((e) => e.type)).toEqual(['customer.subscription.updated', 'entitlements.active_entitlement_summary.updated']);
+    expect(eventsSince(mark).map((e) => e.type)).toEqual([
+      'customer.subscription.updated',
+      'entitlements.active_entitlement_summary.updated',
+    ]);
     const ents = await stripe.entitlements.activeEntitlements.list({ customer: customerId });
     expect(ents.data.map((e) => e.lookup_key)).not.toContain('team_seats');
     // Nothing left for the app to change.
@@ -104,7 +116,10 @@ describe('plan changes with different item sets', () => {
     const { subId } = await subscribe('team_month');
     const sub = await stripe.subscriptions.retrieve(subId);
     const metered = sub.items.data[1];
-    const removed = await stripe.subscriptions.update(subId, { items: [{ id: metered?.id ?? '', deleted: true }], proration_behavior: 'none' });
+    const removed = await stripe.subscriptions.update(subId, {
+      items: [{ id: metered?.id ?? '', deleted: true }],
+      proration_behavior: 'none',
+    });
     expect(removed.items.data.map((i) => i.price.id)).toEqual(['price_team_month', 'price_team_tokens']);
     const added = await stripe.subscriptions.update(subId, { items: [{ price: 'price_team_api_calls' }], proration_behavior: 'none' });
     expect(added.items.data.map((i) => i.price.id)).toEqual(['price_team_month', 'price_team_tokens', 'price_team_api_calls']);
@@ -122,19 +137,39 @@ describe('item parameter validation', () => {
     const licensedId = licensed?.id ?? '';
     const meteredId = metered?.id ?? '';
     const mark = standIn.state.events.length;
-    const update = (items: Stripe.SubscriptionUpdateParams.Item[]) => stripe.subscriptions.update(subId, { items, proration_behavior: 'create_prorations' }).catch((e: unknown) => e);
+    const update = (items: Stripe.SubscriptionUpdateParams.Item[]) =>
+      stripe.subscriptions.update(subId, { items, proration_behavior: 'create_prorations' }).catch((e: unknown) => e);
 
-    const unknownItem = invalid(await update([{ id: licensedId, price: 'price_pro_month' }, { id: 'si_unknown', deleted: true }]));
+    const unknownItem = invalid(
+      await update([
+        { id: licensedId, price: 'price_pro_month' },
+        { id: 'si_unknown', deleted: true },
+      ]),
+    );
     expect(unknownItem.statusCode).toBe(400);
     expect(unknownItem.param).toBe('items[1][id]');
 
     expect(invalid(await update([{ id: licensedId, deleted: true }])).param).toBe('items[0][deleted]');
-    expect(invalid(await update([{ id: meteredId, deleted: true }, { id: licensedId, deleted: true }])).param).toBe('items[1][deleted]');
+    expect(
+      invalid(
+        await update([
+          { id: meteredId, deleted: true },
+          { id: licensedId, deleted: true },
+        ]),
+      ).param,
+    ).toBe('items[1][deleted]');
     expect(invalid(await update([{ id: meteredId, deleted: true, price: 'price_team_api_calls' }])).param).toBe('items[0][deleted]');
     expect(invalid(await update([{ deleted: true }])).param).toBe('items[0][id]');
     expect(invalid(await update([{ quantity: 2 }])).param).toBe('items[0][price]');
     expect(invalid(await update([{ price: 'price_team_api_calls' }])).param).toBe('items[0][price]'); // already on it
-    expect(invalid(await update([{ price: 'price_team_api_calls', quantity: 1 }, { id: meteredId, deleted: true }])).param).toBe('items[0][quantity]');
+    expect(
+      invalid(
+        await update([
+          { price: 'price_team_api_calls', quantity: 1 },
+          { id: meteredId, deleted: true },
+        ]),
+      ).param,
+    ).toBe('items[0][quantity]');
     expect(invalid(await update([{ id: licensedId, price: 'price_team_api_calls' }])).param).toBe('items[0][price]');
     expect(invalid(await update([{ id: licensedId }, { id: licensedId, quantity: 2 }])).param).toBe('items[1][id]');
     const missingPrice = invalid(await update([{ price: 'price_nope' }]));
@@ -223,8 +258,14 @@ describe('invoice preview of a subscription update (create_preview)', () => {
     const other = await stripe.customers.create({});
     const at = standIn.clock.now();
     const refusals: [Stripe.InvoiceCreatePreviewParams, string][] = [
-      [{ customer: customerId, subscription: subId, subscription_details: { proration_date: at - 40 * DAY } }, 'subscription_details[proration_date]'],
-      [{ customer: customerId, subscription: subId, subscription_details: { proration_date: at, proration_behavior: 'none' } }, 'subscription_details[proration_date]'],
+      [
+        { customer: customerId, subscription: subId, subscription_details: { proration_date: at - 40 * DAY } },
+        'subscription_details[proration_date]',
+      ],
+      [
+        { customer: customerId, subscription: subId, subscription_details: { proration_date: at, proration_behavior: 'none' } },
+        'subscription_details[proration_date]',
+      ],
       [{ customer: other.id, subscription: subId }, 'customer'],
     ];
     for (const [params, param] of refusals) {

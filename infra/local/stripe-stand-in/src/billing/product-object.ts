@@ -2,7 +2,10 @@
 // rest. One builder for the seeded catalog and POST /v1/products.
 import type Stripe from 'stripe';
 
-export type ProductFields = Pick<Stripe.Product, 'id' | 'active' | 'name' | 'description' | 'metadata' | 'default_price' | 'marketing_features'>;
+export type ProductFields = Pick<
+  Stripe.Product,
+  'id' | 'active' | 'name' | 'description' | 'metadata' | 'default_price' | 'marketing_features'
+>;
 
 export function productObject(fields: ProductFields, now: number): Stripe.Product {
   return {

@@ -27,7 +27,15 @@ export function seedCatalog(state: StandInState, now: number): void {
 }
 
 function featureObject(feature: Feature): Stripe.Entitlements.Feature {
-  return { id: featureIdFor(feature), object: 'entitlements.feature', active: true, livemode: false, lookup_key: feature, metadata: {}, name: feature.replaceAll('_', ' ') };
+  return {
+    id: featureIdFor(feature),
+    object: 'entitlements.feature',
+    active: true,
+    livemode: false,
+    lookup_key: feature,
+    metadata: {},
+    name: feature.replaceAll('_', ' '),
+  };
 }
 
 function planProduct(plan: Plan, now: number): Stripe.Product {
@@ -45,7 +53,12 @@ function planProduct(plan: Plan, now: number): Stripe.Product {
   );
 }
 
-function basePrice(plan: Plan, id: string, lookupKey: string, now: number): Omit<Stripe.Price, 'recurring' | 'unit_amount' | 'unit_amount_decimal'> {
+function basePrice(
+  plan: Plan,
+  id: string,
+  lookupKey: string,
+  now: number,
+): Omit<Stripe.Price, 'recurring' | 'unit_amount' | 'unit_amount_decimal'> {
   return {
     id,
     object: 'price',

@@ -18,7 +18,10 @@ export function changeSubscription(
   ctx: BillingContext,
   record: SubscriptionRecord,
   mutate: (sub: Stripe.Subscription) => void,
-  type: Exclude<SubscriptionEvent, 'customer.subscription.pending_update_applied' | 'customer.subscription.pending_update_expired'> = 'customer.subscription.updated',
+  type: Exclude<
+    SubscriptionEvent,
+    'customer.subscription.pending_update_applied' | 'customer.subscription.pending_update_expired'
+  > = 'customer.subscription.updated',
 ): void {
   const before = structuredCloneJson(record.subscription);
   mutate(record.subscription);
@@ -96,7 +99,12 @@ export function setCancelAt(ctx: BillingContext, record: SubscriptionRecord, at:
     sub.cancel_at_period_end = false;
     sub.cancel_at = at;
     sub.canceled_at = at === null ? null : ctx.clock.now();
-    sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: at === null ? null : 'cancellation_requested' };
+    sub.cancellation_details = {
+      comment: null,
+      feedback: null,
+      feedback_option: null,
+      reason: at === null ? null : 'cancellation_requested',
+    };
   });
 }
 
@@ -113,7 +121,11 @@ export function setTrialEnd(ctx: BillingContext, record: SubscriptionRecord, tri
   });
 }
 
-export function setPauseCollection(ctx: BillingContext, record: SubscriptionRecord, pause: Stripe.Subscription.PauseCollection | null): void {
+export function setPauseCollection(
+  ctx: BillingContext,
+  record: SubscriptionRecord,
+  pause: Stripe.Subscription.PauseCollection | null,
+): void {
   changeSubscription(ctx, record, (sub) => {
     sub.pause_collection = pause;
   });
@@ -142,10 +154,21 @@ export function cancelNow(ctx: BillingContext, record: SubscriptionRecord, reaso
 }
 
 /** Issues and charges an invoice now; a failure puts the subscription past_due and starts dunning. */
-export function chargeNow(ctx: BillingContext, record: SubscriptionRecord, lines: InvoiceLine[], reason: Stripe.Invoice.BillingReason): Stripe.Invoice {
+export function chargeNow(
+  ctx: BillingContext,
+  record: SubscriptionRecord,
+  lines: InvoiceLine[],
+  reason: Stripe.Invoice.BillingReason,
+): Stripe.Invoice {
   const sub = record.subscription;
   const period = currentPeriod(sub);
-  const invoice = issueInvoice(ctx, { customer: customerOf(ctx, customerIdOf(sub)), subscription: sub, billingReason: reason, lines, period });
+  const invoice = issueInvoice(ctx, {
+    customer: customerOf(ctx, customerIdOf(sub)),
+    subscription: sub,
+    billingReason: reason,
+    lines,
+    period,
+  });
   const nextAttemptAt = ctx.clock.now() + ctx.settings.retryIntervalSeconds;
   const outcome = attemptPayment(ctx, invoice, ctx.settings.retries > 0 ? nextAttemptAt : null);
   if (outcome === 'paid') {
@@ -185,4 +208,3 @@ export function resumeSubscription(ctx: BillingContext, record: SubscriptionReco
   );
   chargeNow(ctx, record, licensedLines(record.subscription, { start: now, end }, false), 'subscription_cycle');
 }
-

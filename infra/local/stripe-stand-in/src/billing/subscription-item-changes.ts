@@ -28,7 +28,8 @@ const intervalOf = (price: Stripe.Price) => {
 };
 
 /** What the licensed items cost per period (metered items bill usage in arrears). */
-const licensedAmount = (items: readonly Stripe.SubscriptionItem[]) => items.filter((i) => !isMetered(i.price)).reduce((sum, i) => sum + (i.price.unit_amount ?? 0) * (i.quantity ?? 1), 0);
+const licensedAmount = (items: readonly Stripe.SubscriptionItem[]) =>
+  items.filter((i) => !isMetered(i.price)).reduce((sum, i) => sum + (i.price.unit_amount ?? 0) * (i.quantity ?? 1), 0);
 
 function nextItems(sub: Stripe.Subscription, changes: readonly ItemChange[], now: number): Stripe.SubscriptionItem[] {
   const period = currentPeriod(sub);
@@ -72,7 +73,12 @@ export interface ItemChangeOutcome {
  * different interval restarts the billing cycle at `now` and invoices at once, crediting the
  * unused time (unless proration_behavior=none). During a trial nothing is prorated.
  */
-export function itemChangeOutcome(sub: Stripe.Subscription, changes: readonly ItemChange[], now: number, proration: ProrationBehavior): ItemChangeOutcome {
+export function itemChangeOutcome(
+  sub: Stripe.Subscription,
+  changes: readonly ItemChange[],
+  now: number,
+  proration: ProrationBehavior,
+): ItemChangeOutcome {
   const period = currentPeriod(sub);
   const oldMain = licensedItem(sub);
   const oldAmount = licensedAmount(sub.items.data);
@@ -87,17 +93,42 @@ export function itemChangeOutcome(sub: Stripe.Subscription, changes: readonly It
     const restarted = { start: now, end: addInterval(now, intervalOf(main.price)) };
     const unused = proration === 'none' ? 0 : Math.round(oldAmount * remaining);
     const credit: InvoiceLine[] =
-      unused > 0 ? [{ description: 'Unused time on previous plan', amount: -unused, price: null, quantity: null, subscriptionItem: oldMain.id, proration: true, period: { start: now, end: period.end } }] : [];
+      unused > 0
+        ? [
+            {
+              description: 'Unused time on previous plan',
+              amount: -unused,
+              price: null,
+              quantity: null,
+              subscriptionItem: oldMain.id,
+              proration: true,
+              period: { start: now, end: period.end },
+            },
+          ]
+        : [];
     return { ...unchanged, restartedPeriod: restarted, invoiceNow: [...licensedLines(after, restarted, false), ...credit] };
   }
   const delta = Math.round((licensedAmount(items) - oldAmount) * remaining);
   if (proration === 'none' || delta === 0) return unchanged;
-  const line: InvoiceLine = { description: 'Proration for plan change', amount: delta, price: main.price, quantity: main.quantity ?? 1, subscriptionItem: main.id, proration: true, period: { start: now, end: period.end } };
+  const line: InvoiceLine = {
+    description: 'Proration for plan change',
+    amount: delta,
+    price: main.price,
+    quantity: main.quantity ?? 1,
+    subscriptionItem: main.id,
+    proration: true,
+    period: { start: now, end: period.end },
+  };
   return proration === 'always_invoice' ? { ...unchanged, invoiceNow: [line] } : { ...unchanged, carried: line };
 }
 
 /** Applies an item change (see itemChangeOutcome) in one `customer.subscription.updated`. */
-export function applyItemChanges(ctx: BillingContext, record: SubscriptionRecord, changes: readonly ItemChange[], proration: ProrationBehavior): void {
+export function applyItemChanges(
+  ctx: BillingContext,
+  record: SubscriptionRecord,
+  changes: readonly ItemChange[],
+  proration: ProrationBehavior,
+): void {
   if (changes.length === 0) return;
   const outcome = itemChangeOutcome(record.subscription, changes, ctx.clock.now(), proration);
   changeSubscription(ctx, record, (s) => {
@@ -123,7 +154,12 @@ export const PENDING_UPDATE_SECONDS = 23 * 3600;
  * `pending_update` with the invoice open as `latest_invoice`, and paying that invoice later
  * applies it (settlePendingUpdate). A change that invoices nothing now is applied as usual.
  */
-export function applyItemChangesIfPaid(ctx: BillingContext, record: SubscriptionRecord, changes: readonly ItemChange[], proration: ProrationBehavior): void {
+export function applyItemChangesIfPaid(
+  ctx: BillingContext,
+  record: SubscriptionRecord,
+  changes: readonly ItemChange[],
+  proration: ProrationBehavior,
+): void {
   if (changes.length === 0) return;
   const now = ctx.clock.now();
   const outcome = itemChangeOutcome(record.subscription, changes, now, proration);

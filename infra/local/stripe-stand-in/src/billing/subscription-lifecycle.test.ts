@@ -38,7 +38,13 @@ describe('renewals on the clock', () => {
     const { stripe, standIn } = running;
     const { subId } = await subscribe();
     const types = await eventsDuring(() => standIn.advanceClock(31 * DAY));
-    expect(types).toEqual(['customer.subscription.updated', 'invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
+    expect(types).toEqual([
+      'customer.subscription.updated',
+      'invoice.created',
+      'invoice.finalized',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+    ]);
     const sub = await stripe.subscriptions.retrieve(subId);
     expect(sub.status).toBe('active');
     expect(sub.items.data[0]?.current_period_start).toBe(Date.UTC(2026, 3, 1) / 1000);
@@ -52,10 +58,22 @@ describe('renewals on the clock', () => {
     standIn.configureBilling({ retries: 2, retryIntervalSeconds: 2 * DAY, afterFinalFailure: 'cancel' });
     standIn.setPaymentBehaviour(customer.id, 'fails');
     const atRenewal = await eventsDuring(() => standIn.advanceClock(31 * DAY));
-    expect(atRenewal).toEqual(['customer.subscription.updated', 'invoice.created', 'invoice.finalized', 'invoice.payment_failed', 'customer.subscription.updated', 'entitlements.active_entitlement_summary.updated']);
+    expect(atRenewal).toEqual([
+      'customer.subscription.updated',
+      'invoice.created',
+      'invoice.finalized',
+      'invoice.payment_failed',
+      'customer.subscription.updated',
+      'entitlements.active_entitlement_summary.updated',
+    ]);
     expect((await stripe.subscriptions.retrieve(subId)).status).toBe('past_due');
     const retries = await eventsDuring(() => standIn.advanceClock(4 * DAY));
-    expect(retries).toEqual(['invoice.payment_failed', 'invoice.payment_failed', 'invoice.marked_uncollectible', 'customer.subscription.deleted']);
+    expect(retries).toEqual([
+      'invoice.payment_failed',
+      'invoice.payment_failed',
+      'invoice.marked_uncollectible',
+      'customer.subscription.deleted',
+    ]);
     const sub = await stripe.subscriptions.retrieve(subId);
     expect(sub.status).toBe('canceled');
     expect(sub.cancellation_details?.reason).toBe('payment_failed');
@@ -77,7 +95,12 @@ describe('renewals on the clock', () => {
     standIn.advanceClock(31 * DAY);
     standIn.setPaymentBehaviour(customer.id, 'succeeds');
     const types = await eventsDuring(() => standIn.advanceClock(3 * DAY));
-    expect(types).toEqual(['invoice.paid', 'invoice.payment_succeeded', 'customer.subscription.updated', 'entitlements.active_entitlement_summary.updated']);
+    expect(types).toEqual([
+      'invoice.paid',
+      'invoice.payment_succeeded',
+      'customer.subscription.updated',
+      'entitlements.active_entitlement_summary.updated',
+    ]);
     expect((await stripe.subscriptions.retrieve(subId)).status).toBe('active');
   });
 
@@ -130,7 +153,10 @@ describe('changes through the API', () => {
     const endsOn = periodEnd + 10 * DAY; // ten days into the next period
     const scheduled = await stripe.subscriptions.update(subId, { cancel_at: endsOn });
     expect(scheduled).toMatchObject({ cancel_at: endsOn, cancel_at_period_end: false, status: 'active' });
-    await expect(stripe.subscriptions.update(subId, { cancel_at: endsOn, cancel_at_period_end: true })).rejects.toMatchObject({ statusCode: 400, param: 'cancel_at' });
+    await expect(stripe.subscriptions.update(subId, { cancel_at: endsOn, cancel_at_period_end: true })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'cancel_at',
+    });
 
     const cleared = await stripe.subscriptions.update(subId, { cancel_at_period_end: false });
     expect(cleared).toMatchObject({ cancel_at: null, cancel_at_period_end: false, canceled_at: null });
@@ -147,8 +173,20 @@ describe('changes through the API', () => {
     standIn.advanceClock(Math.round(15.5 * DAY)); // half of March
     const sub = await stripe.subscriptions.retrieve(subId);
     const item = sub.items.data[0];
-    const types = await eventsDuring(() => stripe.subscriptions.update(subId, { items: [{ id: item?.id ?? '', price: 'price_team_month' }], proration_behavior: 'always_invoice' }));
-    expect(types).toEqual(['customer.subscription.updated', 'entitlements.active_entitlement_summary.updated', 'invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
+    const types = await eventsDuring(() =>
+      stripe.subscriptions.update(subId, {
+        items: [{ id: item?.id ?? '', price: 'price_team_month' }],
+        proration_behavior: 'always_invoice',
+      }),
+    );
+    expect(types).toEqual([
+      'customer.subscription.updated',
+      'entitlements.active_entitlement_summary.updated',
+      'invoice.created',
+      'invoice.finalized',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+    ]);
     const [proration] = (await stripe.invoices.list({ subscription: subId, limit: 1 })).data;
     expect(proration?.billing_reason).toBe('subscription_update');
     expect(proration?.total).toBe(4_000); // (10,000 - 2,000) × 1/2
@@ -170,7 +208,9 @@ describe('changes through the API', () => {
   it('refuses a price for an item of another subscription', async () => {
     const { stripe } = running;
     const { subId } = await subscribe();
-    const err = await stripe.subscriptions.update(subId, { items: [{ id: 'si_other', price: 'price_team_month' }] }).catch((e: unknown) => e);
+    const err = await stripe.subscriptions
+      .update(subId, { items: [{ id: 'si_other', price: 'price_team_month' }] })
+      .catch((e: unknown) => e);
     expect((err as Stripe.errors.StripeInvalidRequestError).param).toBe('items[0][id]');
   });
 });

@@ -39,7 +39,13 @@ export function planOf(price: Stripe.Price): Stripe.Plan {
   };
 }
 
-export function subscriptionItem(subscriptionId: string, price: Stripe.Price, quantity: number | undefined, start: number, end: number): Stripe.SubscriptionItem {
+export function subscriptionItem(
+  subscriptionId: string,
+  price: Stripe.Price,
+  quantity: number | undefined,
+  start: number,
+  end: number,
+): Stripe.SubscriptionItem {
   const metered = price.recurring?.usage_type === 'metered';
   return {
     id: newId('si', 14),

@@ -24,9 +24,11 @@ export function nextDue(ctx: BillingContext, record: SubscriptionRecord): Due | 
   // Listed first so that it wins a tie: cancel_at_period_end during a trial ends the
   // subscription at trial end instead of charging for a new period.
   const cancelAt = sub.cancel_at;
-  if (cancelAt !== null && cancelAt <= period.end) candidates.push({ at: cancelAt, run: () => cancelNow(ctx, record, 'cancellation_requested') });
+  if (cancelAt !== null && cancelAt <= period.end)
+    candidates.push({ at: cancelAt, run: () => cancelNow(ctx, record, 'cancellation_requested') });
   if (sub.status === 'trialing' && sub.trial_end !== null) {
-    if (!record.trialWillEndSent) candidates.push({ at: Math.max(sub.trial_end - TRIAL_WILL_END_NOTICE, sub.trial_start ?? 0), run: () => trialWillEnd(ctx, record) });
+    if (!record.trialWillEndSent)
+      candidates.push({ at: Math.max(sub.trial_end - TRIAL_WILL_END_NOTICE, sub.trial_start ?? 0), run: () => trialWillEnd(ctx, record) });
     candidates.push({ at: sub.trial_end, run: () => endTrial(ctx, record) });
   } else {
     candidates.push({ at: period.end, run: () => renew(ctx, record) });
@@ -34,7 +36,8 @@ export function nextDue(ctx: BillingContext, record: SubscriptionRecord): Due | 
   const resumesAt = sub.pause_collection?.resumes_at;
   if (resumesAt) candidates.push({ at: resumesAt, run: () => changeSubscription(ctx, record, (s) => void (s.pause_collection = null)) });
   const pendingExpiry = sub.pending_update?.expires_at;
-  if (pendingExpiry !== undefined && record.pendingUpdate) candidates.push({ at: pendingExpiry, run: () => expirePendingUpdate(ctx, record) });
+  if (pendingExpiry !== undefined && record.pendingUpdate)
+    candidates.push({ at: pendingExpiry, run: () => expirePendingUpdate(ctx, record) });
   if (record.dunning) {
     const dunning = record.dunning;
     candidates.push({ at: dunning.nextAttemptAt, run: () => retryPayment(ctx, record) });
@@ -84,14 +87,34 @@ export function usageLines(ctx: BillingContext, sub: Stripe.Subscription, ended:
       .filter((e) => e.customer === customer && e.eventName === meter.event_name && e.timestamp >= from && e.timestamp < ended.end)
       .reduce((sum, e) => sum + e.value, 0);
     const unit = Number(item.price.unit_amount_decimal?.toString() ?? '0');
-    return [{ description: `${used} × ${meter.event_name}`, amount: Math.round(used * unit), price: item.price, quantity: used, subscriptionItem: item.id, proration: false, period: ended }];
+    return [
+      {
+        description: `${used} × ${meter.event_name}`,
+        amount: Math.round(used * unit),
+        price: item.price,
+        quantity: used,
+        subscriptionItem: item.id,
+        proration: false,
+        period: ended,
+      },
+    ];
   });
 }
 
 /** The prorations carried to the renewal closing `ended` (create_prorations changes during it), as one line. */
 export function pendingProrationLines(record: SubscriptionRecord, ended: { start: number; end: number }): InvoiceLine[] {
   if (record.pendingProration === 0) return [];
-  return [{ description: 'Prorations from the previous period', amount: record.pendingProration, price: null, quantity: null, subscriptionItem: null, proration: true, period: ended }];
+  return [
+    {
+      description: 'Prorations from the previous period',
+      amount: record.pendingProration,
+      price: null,
+      quantity: null,
+      subscriptionItem: null,
+      proration: true,
+      period: ended,
+    },
+  ];
 }
 
 function renew(ctx: BillingContext, record: SubscriptionRecord): void {
@@ -105,7 +128,13 @@ function renew(ctx: BillingContext, record: SubscriptionRecord): void {
   record.pendingProration = 0;
   const pause = sub.pause_collection;
   if (pause) {
-    const invoice = issueInvoice(ctx, { customer: customerOf(ctx, customerIdOf(sub)), subscription: sub, billingReason: 'subscription_cycle', lines, period: ended });
+    const invoice = issueInvoice(ctx, {
+      customer: customerOf(ctx, customerIdOf(sub)),
+      subscription: sub,
+      billingReason: 'subscription_cycle',
+      lines,
+      period: ended,
+    });
     if (pause.behavior === 'void') closeUnpaidInvoice(ctx, invoice, 'void');
     else if (pause.behavior === 'mark_uncollectible') closeUnpaidInvoice(ctx, invoice, 'uncollectible');
     return;

@@ -15,7 +15,11 @@ afterEach(async () => {
   await running.close();
 });
 
-const meterEvent = (customer: string, identifier: string) => ({ event_name: 'api_calls', payload: { stripe_customer_id: customer, value: '3' }, identifier });
+const meterEvent = (customer: string, identifier: string) => ({
+  event_name: 'api_calls',
+  payload: { stripe_customer_id: customer, value: '3' },
+  identifier,
+});
 
 describe('held answers', () => {
   it('runs the request at once and answers only after holdMs, once per count', async () => {
@@ -39,11 +43,17 @@ describe('held answers', () => {
   it('keeps the work of a caller that went away; its resend is refused as a duplicate', async () => {
     const { stripe, standIn, url } = running;
     const customer = await stripe.customers.create({});
-    const res = await fetch(`${url}/_stand-in/failures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/v1/billing/meter_events', holdMs: 60_000 }) });
+    const res = await fetch(`${url}/_stand-in/failures`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/v1/billing/meter_events', holdMs: 60_000 }),
+    });
     expect(res.status).toBe(200);
 
     const impatient = createStripeClient({ secretKey: 'sk_test_impatient', apiBase: url, maxNetworkRetries: 0, timeoutMs: 300 });
-    await expect(impatient.billing.meterEvents.create(meterEvent(customer.id, 'held_3'))).rejects.toBeInstanceOf(Stripe.errors.StripeConnectionError);
+    await expect(impatient.billing.meterEvents.create(meterEvent(customer.id, 'held_3'))).rejects.toBeInstanceOf(
+      Stripe.errors.StripeConnectionError,
+    );
     expect(standIn.meterEvents(customer.id)).toHaveLength(1);
 
     const resend = await stripe.billing.meterEvents.create(meterEvent(customer.id, 'held_3')).catch((e: unknown) => e);
@@ -52,7 +62,12 @@ describe('held answers', () => {
   });
 
   it('refuses a rule with both a status and a hold, or neither', async () => {
-    const add = (rule: object) => fetch(`${running.url}/_stand-in/failures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    const add = (rule: object) =>
+      fetch(`${running.url}/_stand-in/failures`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(rule),
+      });
     expect((await add({ path: '/v1/customers', status: 500, holdMs: 10 })).status).toBe(400);
     expect((await add({ path: '/v1/customers' })).status).toBe(400);
     expect(running.standIn.failures.take('POST', '/v1/customers')).toBeNull();

@@ -36,7 +36,12 @@ export class FailureInjector {
 
   /** Consumes one matching failure, if any. */
   take(method: string, path: string): InjectedFailure | null {
-    const rule = this.#rules.find((r) => r.remaining > 0 && (r.method === '*' || r.method === method) && (r.path.startsWith('^') ? new RegExp(r.path).test(path) : path.startsWith(r.path)));
+    const rule = this.#rules.find(
+      (r) =>
+        r.remaining > 0 &&
+        (r.method === '*' || r.method === method) &&
+        (r.path.startsWith('^') ? new RegExp(r.path).test(path) : path.startsWith(r.path)),
+    );
     if (!rule) return null;
     rule.remaining -= 1;
     return 'holdMs' in rule ? { holdMs: rule.holdMs } : { status: rule.status };
@@ -64,7 +69,13 @@ export class FailureInjector {
       res.locals['requestRan'] = false;
       next(
         failure.status === 429
-          ? new StripeApiError(429, 'invalid_request_error', 'Too many requests hit the API too quickly (injected by the Stripe stand-in).', undefined, 'rate_limit')
+          ? new StripeApiError(
+              429,
+              'invalid_request_error',
+              'Too many requests hit the API too quickly (injected by the Stripe stand-in).',
+              undefined,
+              'rate_limit',
+            )
           : new StripeApiError(500, 'api_error', 'An unknown error occurred (injected by the Stripe stand-in).'),
       );
     };

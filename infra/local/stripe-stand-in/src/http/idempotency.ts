@@ -41,7 +41,8 @@ export class IdempotencyStore {
       const send = res.json.bind(res);
       res.json = (body: unknown) => {
         const ran = res.locals['requestRan'] !== false;
-        if (ran && res.statusCode < 500 && res.statusCode !== 429) this.#saved.set(key, { fingerprint, status: res.statusCode, body: JSON.parse(JSON.stringify(body)) as unknown });
+        if (ran && res.statusCode < 500 && res.statusCode !== 429)
+          this.#saved.set(key, { fingerprint, status: res.statusCode, body: JSON.parse(JSON.stringify(body)) as unknown });
         return send(body);
       };
       next();

@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { invalidParam, missingParam, unknownParam } from './stripe-error.js';
 
-export const formInt = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be an integer').transform(Number)]);
+export const formInt = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/, 'must be an integer')
+    .transform(Number),
+]);
 export const formBool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 /** Stripe's way to clear a field: send it as an empty string. */
 export const emptyable = <S extends z.ZodType>(schema: S) => z.union([z.literal(''), schema]);

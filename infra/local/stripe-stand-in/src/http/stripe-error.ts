@@ -47,4 +47,5 @@ export const missingParam = (param: string) =>
 export const noSuchResource = (kind: string, id: string, param = 'id') =>
   new StripeApiError(404, 'invalid_request_error', `No such ${kind}: '${id}'`, param, 'resource_missing');
 
-export const badState = (message: string, code = 'invalid_state') => new StripeApiError(400, 'invalid_request_error', message, undefined, code);
+export const badState = (message: string, code = 'invalid_state') =>
+  new StripeApiError(400, 'invalid_request_error', message, undefined, code);

@@ -23,7 +23,10 @@ export function checkoutPages(ctx: BillingContext): Router {
     const session = checkoutSessionOrThrow(ctx.state.checkoutSessions, pathParam(req.params, 'id'));
     const intent = ctx.state.checkoutIntents.get(session.id);
     const rows = (intent?.items ?? [])
-      .map((i) => `<tr><td>${escapeHtml(i.price.lookup_key ?? i.price.id)}</td><td>${i.quantity ?? 'metered'}</td><td>${i.price.unit_amount !== null ? money(i.price.unit_amount) : `${escapeHtml(i.price.unit_amount_decimal?.toString() ?? '')}¢ / unit`}</td></tr>`)
+      .map(
+        (i) =>
+          `<tr><td>${escapeHtml(i.price.lookup_key ?? i.price.id)}</td><td>${i.quantity ?? 'metered'}</td><td>${i.price.unit_amount !== null ? money(i.price.unit_amount) : `${escapeHtml(i.price.unit_amount_decimal?.toString() ?? '')}¢ / unit`}</td></tr>`,
+      )
       .join('');
     const trial = intent?.trialDays ? `<p>${intent.trialDays}-day free trial, then billed per period.</p>` : '';
     const action = `/_stand-in/checkout/${escapeHtml(session.id)}/pay`;
@@ -36,7 +39,12 @@ export function checkoutPages(ctx: BillingContext): Router {
         : `<p id="status">This Checkout Session is ${escapeHtml(session.status ?? 'closed')}.</p>`;
     res
       .type('html')
-      .send(htmlPage('Checkout', `<h1>Subscribe</h1><table><tr><th>Price</th><th>Qty</th><th>Amount</th></tr>${rows}</table>${trial}<p>Cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined (test)</p>${body}`));
+      .send(
+        htmlPage(
+          'Checkout',
+          `<h1>Subscribe</h1><table><tr><th>Price</th><th>Qty</th><th>Amount</th></tr>${rows}</table>${trial}<p>Cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined (test)</p>${body}`,
+        ),
+      );
   });
 
   router.post('/_stand-in/checkout/:id/pay', urlencoded({ extended: false }), (req, res) => {
@@ -49,7 +57,10 @@ export function checkoutPages(ctx: BillingContext): Router {
       return;
     }
     const session = completeCheckoutSession(ctx, id);
-    const target = (session.success_url ?? `${ctx.publicUrl()}/_stand-in/checkout/${session.id}`).replaceAll('{CHECKOUT_SESSION_ID}', session.id);
+    const target = (session.success_url ?? `${ctx.publicUrl()}/_stand-in/checkout/${session.id}`).replaceAll(
+      '{CHECKOUT_SESSION_ID}',
+      session.id,
+    );
     res.redirect(303, target);
   });
 

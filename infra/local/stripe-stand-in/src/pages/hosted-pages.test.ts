@@ -11,13 +11,19 @@ afterEach(async () => {
   await running.close();
 });
 
-const post = (url: string, form: Record<string, string>) => fetch(url, { method: 'POST', redirect: 'manual', body: new URLSearchParams(form) });
+const post = (url: string, form: Record<string, string>) =>
+  fetch(url, { method: 'POST', redirect: 'manual', body: new URLSearchParams(form) });
 
 describe('hosted pages', () => {
   it('portal: cancel at period end, change plan and switch card, each redirecting back', async () => {
     const { stripe, standIn } = running;
     const customer = await stripe.customers.create({});
-    const cs = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' });
+    const cs = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_pro_month', quantity: 1 }],
+      success_url: 'http://a.local',
+    });
     const subId = idOf(standIn.completeCheckout(cs.id).subscription);
     const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://app.local/billing' });
     const page = await (await fetch(portal.url)).text();
@@ -33,7 +39,10 @@ describe('hosted pages', () => {
     expect((await stripe.subscriptions.retrieve(subId)).items.data[0]?.price.id).toBe('price_pro_year');
 
     await post(`${portal.url}/payment-method`, { behaviour: 'fails' });
-    expect((await stripe.customers.retrieve(customer.id)) as { invoice_settings?: { default_payment_method: unknown } }).toHaveProperty('invoice_settings.default_payment_method', 'pm_card_chargeCustomerFail');
+    expect((await stripe.customers.retrieve(customer.id)) as { invoice_settings?: { default_payment_method: unknown } }).toHaveProperty(
+      'invoice_settings.default_payment_method',
+      'pm_card_chargeCustomerFail',
+    );
     // As at Stripe, the portal's new card also becomes the default of the subscription Checkout gave one.
     expect(standIn.state.events.slice(-2).map((e) => e.type)).toEqual(['customer.updated', 'customer.subscription.updated']);
     expect((await stripe.subscriptions.retrieve(subId)).default_payment_method).toBe('pm_card_chargeCustomerFail');
@@ -46,7 +55,12 @@ describe('hosted pages', () => {
   it('serves the hosted invoice page and a PDF', async () => {
     const { stripe, standIn } = running;
     const customer = await stripe.customers.create({});
-    const cs = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' });
+    const cs = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_pro_month', quantity: 1 }],
+      success_url: 'http://a.local',
+    });
     standIn.completeCheckout(cs.id);
     const [invoice] = (await stripe.invoices.list({ customer: customer.id })).data;
     const html = await fetch(invoice?.hosted_invoice_url ?? '');
@@ -62,7 +76,12 @@ describe('hosted pages', () => {
   it('checkout: a declined card leaves the session open with an error, and a retry with a good card completes it', async () => {
     const { stripe, standIn, url } = running;
     const customer = await stripe.customers.create({});
-    const cs = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://app.local/ok?s={CHECKOUT_SESSION_ID}' });
+    const cs = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_pro_month', quantity: 1 }],
+      success_url: 'http://app.local/ok?s={CHECKOUT_SESSION_ID}',
+    });
     const page = await (await fetch(cs.url ?? '')).text();
     expect(page).toContain('id="pay-declined"');
     expect(page).not.toContain('id="error"');
@@ -95,7 +114,14 @@ describe('hosted pages', () => {
     expect(index.name).toBe('Stripe stand-in');
     expect(index.apiBase).toBe(url);
     expect(index.env).toEqual({ STRIPE_API_BASE: url });
-    expect(index.control).toEqual(expect.arrayContaining(['POST /_stand-in/clock/advance', 'GET /_stand-in/webhooks/attempts', 'DELETE /_stand-in/failures', 'GET /_stand-in/subscriptions']));
+    expect(index.control).toEqual(
+      expect.arrayContaining([
+        'POST /_stand-in/clock/advance',
+        'GET /_stand-in/webhooks/attempts',
+        'DELETE /_stand-in/failures',
+        'GET /_stand-in/subscriptions',
+      ]),
+    );
     expect(index.pages).toContain('GET /_stand-in/checkout/:id');
     expect(((await (await fetch(`${url}/`)).json()) as { name: string }).name).toBe('Stripe stand-in'); // curl sends */*
 

@@ -50,7 +50,10 @@ export function invoiceDocuments(ctx: BillingContext): Router {
   // Registered before the HTML route: `:id` would otherwise swallow the `.pdf` suffix.
   router.get('/_stand-in/invoices/:id.pdf', (req, res) => {
     const invoice = invoiceOrThrow(ctx, req.params.id);
-    res.type('application/pdf').set('content-disposition', `inline; filename="${invoice.number ?? invoice.id}.pdf"`).send(minimalPdf(summaryLines(invoice)));
+    res
+      .type('application/pdf')
+      .set('content-disposition', `inline; filename="${invoice.number ?? invoice.id}.pdf"`)
+      .send(minimalPdf(summaryLines(invoice)));
   });
   router.post('/_stand-in/invoices/:id/pay', (req, res) => {
     const invoice = invoiceOrThrow(ctx, req.params.id);
@@ -59,7 +62,12 @@ export function invoiceDocuments(ctx: BillingContext): Router {
   });
   router.get('/_stand-in/invoices/:id', (req, res) => {
     const invoice = invoiceOrThrow(ctx, req.params.id);
-    const declined = req.query['declined'] === 'failed' ? 'Your card was declined.' : req.query['declined'] === 'requires_action' ? 'Your bank asks you to confirm this payment.' : null;
+    const declined =
+      req.query['declined'] === 'failed'
+        ? 'Your card was declined.'
+        : req.query['declined'] === 'requires_action'
+          ? 'Your bank asks you to confirm this payment.'
+          : null;
     const payForm =
       invoice.status === 'open'
         ? `${declined ? `<p id="declined" role="alert">${escapeHtml(declined)}</p>` : ''}<form method="post" action="/_stand-in/invoices/${escapeHtml(invoice.id)}/pay"><button type="submit" id="pay">Pay ${money(invoice.amount_remaining)}</button></form>`

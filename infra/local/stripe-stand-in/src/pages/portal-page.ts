@@ -44,7 +44,10 @@ export function portalPages(ctx: BillingContext): Router {
         const current = item?.price;
         const options = licensed
           .filter((p) => p.id !== current?.id)
-          .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.lookup_key ?? p.id)} (${money(p.unit_amount ?? 0)}/${escapeHtml(p.recurring?.interval ?? '')})</option>`)
+          .map(
+            (p) =>
+              `<option value="${escapeHtml(p.id)}">${escapeHtml(p.lookup_key ?? p.id)} (${money(p.unit_amount ?? 0)}/${escapeHtml(p.recurring?.interval ?? '')})</option>`,
+          )
           .join('');
         const cancelForm = s.cancel_at_period_end
           ? `<form method="post" action="${base}/renew"><input type="hidden" name="subscription" value="${escapeHtml(s.id)}"><button type="submit" class="renew">Renew plan</button></form>`
@@ -97,7 +100,13 @@ ${session.return_url ? `<p><a id="return" href="${escapeHtml(session.return_url)
     const card = customer.invoice_settings.default_payment_method;
     for (const record of ctx.state.subscriptions.values()) {
       const sub = record.subscription;
-      if (sub.customer !== customer.id || sub.status === 'canceled' || sub.default_payment_method === null || sub.default_payment_method === card) continue;
+      if (
+        sub.customer !== customer.id ||
+        sub.status === 'canceled' ||
+        sub.default_payment_method === null ||
+        sub.default_payment_method === card
+      )
+        continue;
       changeSubscription(ctx, record, (s) => void (s.default_payment_method = card));
     }
     // A payment-method-update flow with a redirect ends there once the card is changed.

@@ -22,4 +22,8 @@ export function emptyStandInPerTest(): () => RunningStandIn {
 }
 
 /** The StripeError a call rejects with, or null if it succeeded. */
-export const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Stripe.errors.StripeError);
+export const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as Stripe.errors.StripeError,
+  );

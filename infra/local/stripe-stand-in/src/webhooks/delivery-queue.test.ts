@@ -72,16 +72,34 @@ describe('webhook delivery', () => {
     await createCustomers(1);
     await running.standIn.delivery.idle();
     expect(receiver.received).toHaveLength(5);
-    expect(running.standIn.delivery.attempts().slice(-2).map((a) => a.outcome)).toEqual(['dropped', 200]);
+    expect(
+      running.standIn.delivery
+        .attempts()
+        .slice(-2)
+        .map((a) => a.outcome),
+    ).toEqual(['dropped', 200]);
   });
 
   it('shuffles order within the window, over HTTP config', async () => {
-    const res = await fetch(`${running.url}/_stand-in/webhooks/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shuffleWindow: 50 }) });
+    const res = await fetch(`${running.url}/_stand-in/webhooks/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ shuffleWindow: 50 }),
+    });
     expect(res.status).toBe(200);
     // One request emitting many events at once: checkout completion of several sessions.
     const { stripe, standIn } = running;
     const customer = await stripe.customers.create({});
-    const sessions = await Promise.all([1, 2, 3, 4, 5].map(() => stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_pro_month', quantity: 1 }], success_url: 'http://a.local' })));
+    const sessions = await Promise.all(
+      [1, 2, 3, 4, 5].map(() =>
+        stripe.checkout.sessions.create({
+          mode: 'subscription',
+          customer: customer.id,
+          line_items: [{ price: 'price_pro_month', quantity: 1 }],
+          success_url: 'http://a.local',
+        }),
+      ),
+    );
     await standIn.delivery.idle();
     const before = receiver.received.length;
     for (const s of sessions) standIn.completeCheckout(s.id);

@@ -132,7 +132,10 @@ export class DeliveryQueue {
     if (typeof outcome === 'number' && outcome >= 200 && outcome < 300) return;
     if (item.attempt >= s.maxAttempts) {
       this.#abandoned.push(item.event.id);
-      this.logger.warn({ event: 'stand_in.webhook_abandoned', eventId: item.event.id, type: item.event.type, attempts: item.attempt }, 'webhook delivery gave up');
+      this.logger.warn(
+        { event: 'stand_in.webhook_abandoned', eventId: item.event.id, type: item.event.type, attempts: item.attempt },
+        'webhook delivery gave up',
+      );
       return;
     }
     const backoff = Math.min(s.retryMaxMs, s.retryBaseMs * 2 ** (item.attempt - 1));
@@ -145,7 +148,11 @@ export class DeliveryQueue {
     try {
       const res = await fetch(s.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'stripe-signature': signature,
+          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        },
         body,
         signal: AbortSignal.timeout(s.timeoutMs),
       });

@@ -44,8 +44,10 @@ export async function send(method: Method, url: string, body?: Record<string, un
 /** A sentence for the person who pressed the button: the API's own message when it is meant for them. */
 export function userMessage(err: unknown): string {
   if (!(err instanceof ApiError)) return 'Something went wrong in this page. Nothing was changed; reload the page and try again.';
-  if (err.code === 'upstream_unavailable' || err.status === 503) return 'Our payment provider could not be reached. Nothing was changed; try again in a minute.';
-  if (err.code === 'internal' || err.status >= 500 || err.code === 'unknown') return 'Something went wrong on our side. Nothing was changed; try again in a minute, or contact support if it keeps happening.';
+  if (err.code === 'upstream_unavailable' || err.status === 503)
+    return 'Our payment provider could not be reached. Nothing was changed; try again in a minute.';
+  if (err.code === 'internal' || err.status >= 500 || err.code === 'unknown')
+    return 'Something went wrong on our side. Nothing was changed; try again in a minute, or contact support if it keeps happening.';
   if (err.code === 'unauthenticated') return 'Your session has ended. Reload the page to sign in again.';
   if (err.code === 'forbidden') return "Only the account's owners and admins can do this.";
   return err.message || 'That did not work. Check what you entered and try again.';

@@ -41,7 +41,10 @@ function changePlan(button: HTMLButtonElement): void {
     title: `Change to ${planName}, ${attr(button, 'data-price-label')}`,
     confirmLabel: `Confirm change to ${planName}`,
     ...(perSeat ? { seats: { min, max, value: Math.min(max, Math.max(min, current)) } } : {}),
-    render: async (seats) => previewNodes((await send('POST', '/api/subscription/plan/preview', { lookupKey, ...(seats === null ? {} : { seats }) })) as ChangePreview),
+    render: async (seats) =>
+      previewNodes(
+        (await send('POST', '/api/subscription/plan/preview', { lookupKey, ...(seats === null ? {} : { seats }) })) as ChangePreview,
+      ),
     confirm: async (seats) => {
       await send('POST', '/api/subscription/plan', { lookupKey, ...(seats === null ? {} : { seats }) });
       reloadWithSuccess(`Your plan is now ${planName}${seats === null ? '' : ` with ${formatSeats(seats)}`}.`);
@@ -56,7 +59,11 @@ function cancel(): void {
     confirmLabel: 'Cancel subscription',
     render: () =>
       Promise.resolve([
-        el('p', {}, `Your plan stays on${end ? ` until ${end}` : ' until the end of the billing period'}; then the account moves to the Free plan and nothing more is charged.`),
+        el(
+          'p',
+          {},
+          `Your plan stays on${end ? ` until ${end}` : ' until the end of the billing period'}; then the account moves to the Free plan and nothing more is charged.`,
+        ),
         el('p', { class: 'muted' }, 'You can resume any time before then.'),
       ]),
     confirm: async () => {
@@ -123,7 +130,8 @@ export function wireSeatsForm(): void {
   };
   input.addEventListener('change', update);
   input.addEventListener('input', () => {
-    if (total && input.value !== '') total.textContent = `${formatMoney(unit * Math.max(0, Math.round(Number(input.value))), currency)} / ${interval}`;
+    if (total && input.value !== '')
+      total.textContent = `${formatMoney(unit * Math.max(0, Math.round(Number(input.value))), currency)} / ${interval}`;
   });
   form.addEventListener('click', (event) => {
     const step = event.target instanceof Element ? event.target.closest('[data-step]') : null;

@@ -8,18 +8,28 @@ import type { ChangePreview, PlanTerms } from '@billing/shared/billing-ops/previ
 /** The API's answer: the use case's own type (erased from the bundle). */
 export type { ChangePreview };
 
-const terms = (t: PlanTerms, currency: string) => `${t.plan}${t.seats === null ? '' : `, ${formatSeats(t.seats)}`}: ${formatMoney(t.amount, currency)} / ${t.interval}`;
+const terms = (t: PlanTerms, currency: string) =>
+  `${t.plan}${t.seats === null ? '' : `, ${formatSeats(t.seats)}`}: ${formatMoney(t.amount, currency)} / ${t.interval}`;
 
 export function previewNodes(p: ChangePreview): Node[] {
   const money = (amount: number) => formatMoney(amount, p.currency);
   const when = p.nextInvoiceAt ? ` on ${formatDate(p.nextInvoiceAt)}` : '';
   const due = p.invoicedNow
-    ? el('p', { class: 'due', 'data-testid': 'review-due' }, el('strong', {}, `Due today: ${money(p.amountDueNow)}`), p.amountDueNow === 0 ? ' (the credit for your unused time covers it)' : '')
+    ? el(
+        'p',
+        { class: 'due', 'data-testid': 'review-due' },
+        el('strong', {}, `Due today: ${money(p.amountDueNow)}`),
+        p.amountDueNow === 0 ? ' (the credit for your unused time covers it)' : '',
+      )
     : el(
         'p',
         { class: 'due', 'data-testid': 'review-due' },
         el('strong', {}, 'Due today: nothing. '),
-        p.proration > 0 ? `${money(p.proration)} for the rest of this period is added to your next invoice${when}.` : p.proration < 0 ? `${money(-p.proration)} for the unused part of this period is credited on your next invoice${when}.` : `Nothing changes on your next invoice${when} but the new price.`,
+        p.proration > 0
+          ? `${money(p.proration)} for the rest of this period is added to your next invoice${when}.`
+          : p.proration < 0
+            ? `${money(-p.proration)} for the unused part of this period is credited on your next invoice${when}.`
+            : `Nothing changes on your next invoice${when} but the new price.`,
       );
   const lines = p.lines.length
     ? el(
@@ -40,7 +50,15 @@ export function previewNodes(p: ChangePreview): Node[] {
     ),
     ...(lines ? [lines] : []),
     due,
-    el('p', { 'data-testid': 'review-recurring' }, `Then ${money(p.next.amount)} / ${p.next.interval}${p.recursFrom ? ` from ${formatDate(p.recursFrom)}` : ''}.`),
-    el('p', { class: 'muted', 'data-testid': 'review-card' }, p.card ? `Charged to ${formatCard(p.card)}.` : 'No card on file: add one in Manage billing first.'),
+    el(
+      'p',
+      { 'data-testid': 'review-recurring' },
+      `Then ${money(p.next.amount)} / ${p.next.interval}${p.recursFrom ? ` from ${formatDate(p.recursFrom)}` : ''}.`,
+    ),
+    el(
+      'p',
+      { class: 'muted', 'data-testid': 'review-card' },
+      p.card ? `Charged to ${formatCard(p.card)}.` : 'No card on file: add one in Manage billing first.',
+    ),
   ];
 }

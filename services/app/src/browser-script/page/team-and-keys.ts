@@ -26,7 +26,13 @@ function confirmThen(title: string, text: string, confirmLabel: string, run: () 
 
 export const TEAM_AND_KEY_ACTIONS: Record<string, Action> = {
   'revoke-key': (b) =>
-    confirmThen(`Revoke the API key "${attr(b, 'data-key-name')}"?`, 'Programs using it are refused at once. This cannot be undone.', 'Revoke key', () => send('DELETE', keyUrl(b)), `API key "${attr(b, 'data-key-name')}" revoked.`),
+    confirmThen(
+      `Revoke the API key "${attr(b, 'data-key-name')}"?`,
+      'Programs using it are refused at once. This cannot be undone.',
+      'Revoke key',
+      () => send('DELETE', keyUrl(b)),
+      `API key "${attr(b, 'data-key-name')}" revoked.`,
+    ),
   'rename-key': async (b) => {
     const name = window.prompt('New name for this API key', attr(b, 'data-key-name'))?.trim();
     if (!name) return;
@@ -34,11 +40,31 @@ export const TEAM_AND_KEY_ACTIONS: Record<string, Action> = {
     reloadWithSuccess(`API key renamed to "${name}".`);
   },
   'remove-member': (b) =>
-    confirmThen(`Remove ${attr(b, 'data-member')}?`, 'They lose the team and its plan at once.', 'Remove member', () => send('DELETE', `/api/team/members/${encodeURIComponent(attr(b, 'data-user-id'))}`), `${attr(b, 'data-member')} was removed from the team.`),
+    confirmThen(
+      `Remove ${attr(b, 'data-member')}?`,
+      'They lose the team and its plan at once.',
+      'Remove member',
+      () => send('DELETE', `/api/team/members/${encodeURIComponent(attr(b, 'data-user-id'))}`),
+      `${attr(b, 'data-member')} was removed from the team.`,
+    ),
   // The server makes the personal account active again: the reload shows it.
-  'leave-team': () => confirmThen('Leave this team?', 'You lose its plan at once, and need a new invitation to come back.', 'Leave team', () => send('POST', '/api/team/leave'), 'You left the team.', '/billing'),
+  'leave-team': () =>
+    confirmThen(
+      'Leave this team?',
+      'You lose its plan at once, and need a new invitation to come back.',
+      'Leave team',
+      () => send('POST', '/api/team/leave'),
+      'You left the team.',
+      '/billing',
+    ),
   'revoke-invitation': (b) =>
-    confirmThen(`Revoke the invitation to ${attr(b, 'data-member')}?`, 'Its link stops working.', 'Revoke invitation', () => send('DELETE', `/api/team/invitations/${encodeURIComponent(attr(b, 'data-invitation-id'))}`), `The invitation to ${attr(b, 'data-member')} was revoked.`),
+    confirmThen(
+      `Revoke the invitation to ${attr(b, 'data-member')}?`,
+      'Its link stops working.',
+      'Revoke invitation',
+      () => send('DELETE', `/api/team/invitations/${encodeURIComponent(attr(b, 'data-invitation-id'))}`),
+      `The invitation to ${attr(b, 'data-member')} was revoked.`,
+    ),
   // The server makes the team the active account: the billing page then shows it.
   'accept-invitation': async (b) => {
     await send('POST', `/api/invitations/${encodeURIComponent(attr(b, 'data-invitation-id'))}/accept`);
@@ -143,7 +169,9 @@ function wireTeamForms(): void {
   }
   exhausted?.querySelector('[data-role=add-seats]')?.addEventListener('click', () => {
     const target = document.getElementById('seats') ?? document.getElementById('plans');
-    const seats = document.querySelector<HTMLInputElement>('#seats input[name=seats]') ?? document.querySelector<HTMLInputElement>('#plans [data-plan=team] input[name=seats]');
+    const seats =
+      document.querySelector<HTMLInputElement>('#seats input[name=seats]') ??
+      document.querySelector<HTMLInputElement>('#plans [data-plan=team] input[name=seats]');
     const needed = Number(exhausted.getAttribute('data-seats-needed'));
     if (seats && needed > Number(seats.value) && needed <= Number(seats.max)) seats.value = String(needed);
     target?.scrollIntoView({ block: 'center' });

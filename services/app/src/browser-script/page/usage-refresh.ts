@@ -40,7 +40,7 @@ export function keepUsageFresh(): void {
   window.setInterval(() => {
     if (document.visibilityState !== 'visible') return;
     send('GET', '/api/usage')
-      .then((answer) => applyUsage(((answer as { usage?: Usage[] } | null)?.usage ?? [])))
+      .then((answer) => applyUsage((answer as { usage?: Usage[] } | null)?.usage ?? []))
       .catch(() => undefined);
   }, EVERY_MS);
 }
