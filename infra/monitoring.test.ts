@@ -321,20 +321,69 @@ describe('dashboard and SLO', () => {
     expect(sender).toContain('eventName: report.eventName');
   });
 
-  test('an SLO on event-applied latency: 2xx deliveries to the applier within applier_latency_slo_ms', () => {
+  test("an SLO on event-applied latency, end to end: events applied within event_applied_slo_ms of Stripe's created", () => {
     const slo = resource(tf, 'google_monitoring_slo', 'event_applied_latency');
     expect(str(slo, 'service')).toBe('${google_monitoring_custom_service.stripe_event_applier.service_id}');
-    expect(str(slo, 'goal')).toBe('${var.applier_latency_slo_goal}');
+    expect(str(slo, 'goal')).toBe('${var.event_applied_slo_goal}');
     expect(attr(slo, 'rolling_period_days')).toBe(28);
     const cut = dig(slo, 'request_based_sli', 'distribution_cut');
-    const filter = str(cut, 'distribution_filter') ?? '';
-    expect(filter).toContain('metric.type="run.googleapis.com/request_latencies"');
-    expect(filter).toContain('${google_cloudfunctions2_function.apply_stripe_event.name}');
-    expect(filter).toContain('"response_code_class"="2xx"');
-    expect(str(child(cut, 'range'), 'max')).toBe('${var.applier_latency_slo_ms}');
-    const goal = attr(tf.variables.get('applier_latency_slo_goal'), 'default');
+    expect(str(cut, 'distribution_filter')).toBe(
+      'metric.type="logging.googleapis.com/user/${google_logging_metric.stripe_event_apply_lag.name}" resource.type="cloud_run_revision"',
+    );
+    expect(str(child(cut, 'range'), 'max')).toBe('${var.event_applied_slo_ms}');
+    expect(attr(child(cut, 'range'), 'min')).toBeUndefined();
+    const goal = attr(tf.variables.get('event_applied_slo_goal'), 'default');
     expect(goal).toBeGreaterThan(0.9);
     expect(goal).toBeLessThan(1);
+  });
+
+  test('the SLO threshold is a bucket bound of the lag distribution (a distribution counts whole buckets), checked at plan time', () => {
+    const bounds = tf.locals['apply_lag_bucket_bounds_ms'] as number[];
+    expect(bounds.length).toBeGreaterThan(10);
+    for (let i = 1; i < bounds.length; i++) expect(bounds[i], `bound ${i}`).toBeGreaterThan(bounds[i - 1] ?? Infinity);
+    expect(bounds).toContain(attr(tf.variables.get('event_applied_slo_ms'), 'default'));
+    const precondition = dig(resource(tf, 'google_monitoring_slo', 'event_applied_latency'), 'lifecycle', 'precondition');
+    expect(str(precondition, 'condition')).toBe('${contains(local.apply_lag_bucket_bounds_ms, var.event_applied_slo_ms)}');
+  });
+});
+
+describe('apply lag: from the applied line to the dashboard and the SLO', () => {
+  const lagMetrics = { stripe_event_apply_lag: 'applyLagMs', stripe_event_publish_lag: 'publishLagMs' } as const;
+
+  test.each(Object.entries(lagMetrics))(
+    "%s: a distribution in ms of %s, from the applier's stripe_event.applied lines without duplicates",
+    (name, field) => {
+      const metric = logMetric(name);
+      const filter = str(metric, 'filter') ?? '';
+      expect(filter).toContain('resource.labels.service_name="${google_cloudfunctions2_function.apply_stripe_event.name}"');
+      expect(filterEvents(filter)).toEqual(['stripe_event.applied']);
+      // A redelivery of an event applied earlier carries no lag, and would not be the event's.
+      expect(filter).toContain('jsonPayload.outcome!="duplicate"');
+      expect(str(metric, 'value_extractor')).toBe(`EXTRACT(jsonPayload.${field})`);
+      expect(attr(child(metric, 'metric_descriptor'), 'value_type')).toBe('DISTRIBUTION');
+      expect(attr(child(metric, 'metric_descriptor'), 'metric_kind')).toBe('DELTA');
+      expect(attr(child(metric, 'metric_descriptor'), 'unit')).toBe('ms');
+      expect(str(dig(metric, 'bucket_options', 'explicit_buckets'), 'bounds')).toBe('${local.apply_lag_bucket_bounds_ms}');
+    },
+  );
+
+  test('the applier writes those fields on that line, leaving them out for duplicates', () => {
+    const applier = readFileSync(new URL('../shared/src/billing/process-event-message.ts', import.meta.url), 'utf8');
+    expect(applier).toContain("const lag = outcome === 'duplicate' ? {} : applyLag(event.created, message.publishTime, deps.clock.now());");
+    expect(applier).toContain("logger.info({ event: 'stripe_event.applied', ...fields, ...lag }");
+    // applyLag() returns the fields by these names (its own test checks the values).
+    expect(applier).toContain('{ applyLagMs, publishLagMs: ');
+  });
+
+  test('the dashboard charts the apply lag p99 against the SLO threshold, and our own share of it', () => {
+    const charts = tf.locals['dashboard_charts'] as { title: string; filter: string; aligner: string; reducer: string }[];
+    const chartOf = (metric: string) => charts.find((c) => c.filter.includes(`google_logging_metric.${metric}.name`));
+    const applyLag = chartOf('stripe_event_apply_lag');
+    expect(applyLag?.title).toMatch(/^Apply lag: Stripe event created to applied, p99 .*\$\{var\.event_applied_slo_ms\}/);
+    for (const chart of [applyLag, chartOf('stripe_event_publish_lag')]) {
+      expect(chart?.aligner).toBe('ALIGN_DELTA');
+      expect(chart?.reducer).toBe('REDUCE_PERCENTILE_99');
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { Collection } from '@billing/shared/model/collections.js';
 import { PLANS } from '@billing/shared/plans/catalog.js';
 import { FunctionConfigSchema } from '../functions/src/config.js';
 import { ReportUsageConfigSchema } from '../functions/src/report-usage/config.js';
+import { TRACING_MODES } from '@billing/shared/tracing/start-tracing.js';
 import { AppConfigSchema } from '../services/app/src/config.js';
 import { WebhookConfigSchema } from '../services/webhook/src/config.js';
 import {
@@ -44,6 +45,7 @@ const ALLOWED_ROLES = new Set([
   'roles/datastore.indexAdmin',
   'roles/storage.objectViewer', // function builder, on the function source buckets only (an IAM condition)
   'roles/bigquery.dataEditor', // audit sink writer, on the audit dataset only
+  'roles/cloudtrace.agent', // the runtimes, when var.tracing is cloud-trace
   '${google_project_iam_custom_role.firestore_rules_deployer.id}',
 ]);
 const PROJECT_LEVEL_ROLES = new Set([
@@ -53,6 +55,7 @@ const PROJECT_LEVEL_ROLES = new Set([
   'roles/logging.logWriter',
   'roles/datastore.indexAdmin',
   'roles/storage.objectViewer', // only with the condition checked in 'function builds'
+  'roles/cloudtrace.agent', // Cloud Trace has no narrower resource to grant on
   '${google_project_iam_custom_role.firestore_rules_deployer.id}',
 ]);
 
@@ -415,6 +418,87 @@ describe('service accounts and roles', () => {
       usage_reporter_reads_stripe_key: { sa: 'usage_reporter', secret: 'stripe_secret_key' },
     });
     expect(str(resource(tf, 'google_secret_manager_secret_iam_member', 'accessor'), 'for_each')).toBe('${local.secret_readers}');
+  });
+});
+
+describe("the operator console's pipeline view (dead letters)", () => {
+  const appEnv = (name: string) =>
+    str(
+      containerEnv(run('app')).find((e) => str(e, 'name') === name),
+      'value',
+    );
+  const appGrants = () =>
+    grants()
+      .filter(([, b]) => str(b, 'member') === 'serviceAccount:${google_service_account.sa["app"].email}')
+      .map(([id, b]) => `${id} ${str(b, 'role')}`)
+      .sort();
+  type DefaultOf = { in: { shape: Record<string, { parse(value: unknown): unknown }> } };
+  const appDefault = (key: string) => (AppConfigSchema as unknown as DefaultOf).in.shape[key]?.parse(undefined);
+
+  test('the app is told the inspect subscription and the events topic Terraform creates, under the keys its config reads', () => {
+    expect(appEnv('DEAD_LETTER_SUBSCRIPTION')).toBe('${google_pubsub_subscription.stripe_events_dead_letter_inspect.name}');
+    expect(appEnv('PUBSUB_TOPIC')).toBe('${google_pubsub_topic.stripe_events.name}');
+    // Its defaults name the same resources, so a local run and production agree.
+    expect(appDefault('DEAD_LETTER_SUBSCRIPTION')).toBe(
+      str(resource(tf, 'google_pubsub_subscription', 'stripe_events_dead_letter_inspect'), 'name'),
+    );
+    expect(appDefault('PUBSUB_TOPIC')).toBe(str(resource(tf, 'google_pubsub_topic', 'stripe_events'), 'name'));
+    const compose = readFileSync(new URL('../services/app/src/compose-app.ts', import.meta.url), 'utf8');
+    expect(compose).toContain('subscription: config.deadLetters.subscription');
+    expect(compose).toContain('topic: config.deadLetters.topic');
+  });
+
+  test('the app holds subscriber on that subscription and publisher on that topic, nothing broader', () => {
+    const sub = resource(tf, 'google_pubsub_subscription_iam_member', 'app_reads_dead_letters');
+    expect(str(sub, 'subscription')).toBe('${google_pubsub_subscription.stripe_events_dead_letter_inspect.name}');
+    expect(str(sub, 'role')).toBe('roles/pubsub.subscriber');
+    const pub = resource(tf, 'google_pubsub_topic_iam_member', 'app_replays_dead_letters');
+    expect(str(pub, 'topic')).toBe('${google_pubsub_topic.stripe_events.name}');
+    expect(str(pub, 'role')).toBe('roles/pubsub.publisher');
+    // Every grant naming the app's account itself (the shared ones, Firestore, its secret and the
+    // trace agent, go through the lists in iam.tf's locals, checked elsewhere).
+    expect(appGrants()).toEqual([
+      'google_pubsub_subscription_iam_member.app_reads_dead_letters roles/pubsub.subscriber',
+      'google_pubsub_topic_iam_member.app_replays_dead_letters roles/pubsub.publisher',
+    ]);
+    expect(resourcesOf(tf, 'google_pubsub_subscription_iam_member').size).toBe(2); // this one and the Pub/Sub agent's
+  });
+});
+
+describe('tracing', () => {
+  const tracingEnv = (service: string) =>
+    str(
+      containerEnv(run(service)).find((e) => str(e, 'name') === 'TRACING'),
+      'value',
+    );
+
+  test('every deployable is told TRACING from the one tracing variable, which offers exactly the modes the code reads', () => {
+    expect(tracingEnv('webhook')).toBe('${var.tracing}');
+    expect(tracingEnv('app')).toBe('${var.tracing}');
+    expect((tf.locals['function_env'] as Record<string, unknown>)['TRACING']).toBe('${var.tracing}');
+    for (const schema of [WebhookConfigSchema, AppConfigSchema, FunctionConfigSchema, ReportUsageConfigSchema])
+      expect(Object.keys((schema as unknown as { in: { shape: object } }).in.shape)).toContain('TRACING');
+    const variable = tf.variables.get('tracing');
+    expect(attr(variable, 'default')).toBe('cloud-trace');
+    const condition = str(child(variable, 'validation'), 'condition') ?? '';
+    const offered = /contains\((\[[^\]]*\]), var\.tracing\)/.exec(condition)?.[1];
+    expect(JSON.parse(offered ?? 'null')).toEqual([...TRACING_MODES]);
+  });
+
+  test("with cloud-trace, each deployable's own account gets roles/cloudtrace.agent; with any other mode, no account does", () => {
+    const agent = resource(tf, 'google_project_iam_member', 'trace_agent');
+    expect(str(agent, 'role')).toBe('roles/cloudtrace.agent');
+    expect(str(agent, 'member')).toBe('serviceAccount:${google_service_account.sa[each.value].email}');
+    expect(str(agent, 'for_each')).toBe('${var.tracing == "cloud-trace" ? local.trace_writers : toset([])}');
+    const runtimes = [
+      ...[...resourcesOf(tf, 'google_cloud_run_v2_service').values()].map((s) => str(child(s, 'template'), 'service_account')),
+      ...[...resourcesOf(tf, 'google_cloudfunctions2_function').values()].map((f) =>
+        str(child(f, 'service_config'), 'service_account_email'),
+      ),
+    ].map((ref) => /sa\["([a-z_]+)"\]/.exec(ref ?? '')?.[1]);
+    const writers = /^\$\{toset\((\[.*\])\)\}$/.exec(str(tf.locals, 'trace_writers') ?? '')?.[1];
+    expect((JSON.parse(writers ?? 'null') as string[]).sort()).toEqual([...runtimes].sort());
+    expect(tf.locals['apis']).toContain('cloudtrace.googleapis.com');
   });
 });
 

@@ -1,6 +1,7 @@
 // The function behind a real push subscription on the Pub/Sub emulator (retry policy and
 // dead-letter policy as in production), applying to the real Firestore emulator.
 import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '@billing/shared/firestore/store.js';
 import { createFakeStripeReader } from '@billing/shared/billing/testing/fake-stripe-reader.js';
 import type { MessageResult } from '@billing/shared/billing/process-event-message.js';
-import { silentLogger } from '@billing/shared/logging/logger.js';
+import { createLogger } from '@billing/shared/logging/logger.js';
 import { createPubSubDeadLetterPublisher } from '@billing/shared/pubsub/dead-letter-publisher.js';
 import { testFirestore, testProjectId, testPubSub } from '@billing/shared/testing/emulator.js';
 import { fixtureEvent, randomStripeId } from '@billing/shared/testing/signed-event.js';
@@ -27,6 +28,14 @@ let server: Server;
 let topology: Awaited<ReturnType<typeof createTopology>>;
 let injectedFailures = 0;
 const results: MessageResult[] = [];
+/** The applier's log lines, parsed. */
+const lines: Record<string, unknown>[] = [];
+const logDestination = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  },
+});
 
 /** Firestore whose first transaction fails as an outage would (gRPC UNAVAILABLE). */
 function failingOnce(real: Firestore): Firestore {
@@ -79,7 +88,7 @@ beforeAll(async () => {
         store: { ...createStore(db), db: failingOnce(db) },
         reader,
         clock: { now: () => Date.now() },
-        logger: silentLogger(),
+        logger: createLogger({ service: 'applier-test', level: 'info', destination: logDestination }),
         maxEventAgeSeconds: 30 * 86_400,
         deadLetter: createPubSubDeadLetterPublisher(pubsub, TOPOLOGY.deadLetterTopic),
         livemode: false,
@@ -118,6 +127,19 @@ describe('applyStripeEvent behind a Pub/Sub push subscription', () => {
     expect(injectedFailures).toBe(1); // the first delivery failed, so this one is a redelivery
     expect((await store.subscriptions.doc(sub.id).get()).data()?.version.revision).toBe(1);
     expect((await store.accounts.doc('user_123').get()).data()?.billing?.status).toBe('active');
+    // The end-to-end lag the SLO is on: from Stripe's `created` (5 s before publishing) to applied,
+    // and from Pub/Sub's publish time (the push body's, which functions-framework passes on).
+    const applied = await waitFor('the applied line', () =>
+      Promise.resolve(lines.find((l) => l['event'] === 'stripe_event.applied' && l['eventId'] === event.id)),
+    );
+    const applyLagMs = applied['applyLagMs'] as number;
+    const publishLagMs = applied['publishLagMs'] as number;
+    expect(applyLagMs).toBeGreaterThanOrEqual(5_000);
+    expect(applyLagMs).toBeLessThan(60_000);
+    // The first delivery failed, so the applying one came after at least the 1 s minimum backoff.
+    expect(publishLagMs).toBeGreaterThanOrEqual(900);
+    // Between the two origins: the 5 s from `created` to the publish.
+    expect(applyLagMs - publishLagMs).toBeGreaterThanOrEqual(4_900);
   });
 
   it('sends a poison message to the dead-letter topic and acknowledges it', async () => {

@@ -18,6 +18,8 @@ const MessagePublished = z.object({
       .nullish()
       .transform((a) => a ?? {}),
     messageId: z.string().optional(),
+    /** When Pub/Sub accepted the message: the start of the applier's publish lag (applyLag). */
+    publishTime: z.string().optional(),
   }),
 });
 
@@ -47,7 +49,7 @@ export function createStripeEventHandler(deps: StripeEventHandlerDeps, onResult?
   return async (cloudEvent) => {
     const pushed = pushedMessage(cloudEvent.data);
     // Not a Pub/Sub message at all: nothing to dead-letter, and retrying cannot help.
-    const message = pushed ?? { data: '', attributes: {}, messageId: undefined };
+    const message = pushed ?? { data: '', attributes: {}, messageId: undefined, publishTime: undefined };
     const scope = {
       projectId: deps.projectId,
       name: 'stripe-events process',
@@ -62,7 +64,11 @@ export function createStripeEventHandler(deps: StripeEventHandlerDeps, onResult?
             { event: 'stripe_event.not_pubsub', cloudEventId: cloudEvent.id, cloudEventType: cloudEvent.type },
             'CloudEvent is not a Pub/Sub message',
           );
-        const result = await processEventMessage(deps, { data: Buffer.from(message.data, 'base64'), attributes: message.attributes });
+        const result = await processEventMessage(deps, {
+          data: Buffer.from(message.data, 'base64'),
+          attributes: message.attributes,
+          publishTime: message.publishTime,
+        });
         onResult?.(result);
       });
     } finally {

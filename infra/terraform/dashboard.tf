@@ -1,7 +1,7 @@
 # The "Billing" dashboard (Monitoring > Dashboards): the Stripe events pipeline from delivery to
-# applied, the app's latency and errors, and usage reporting. Counts come from the log-based
-# metrics (log_metrics.tf); latency, request and Pub/Sub figures from Cloud Run's and Pub/Sub's own
-# metrics.
+# applied, the app's latency and errors, and usage reporting. Counts and the apply lag come from
+# the log-based metrics (log_metrics.tf); latency, request and Pub/Sub figures from Cloud Run's and
+# Pub/Sub's own metrics.
 
 locals {
   user_metric = "metric.type=\"logging.googleapis.com/user/%s\" resource.type=\"cloud_run_revision\""
@@ -40,14 +40,28 @@ locals {
       group_by = []
     },
     {
-      title    = "Apply lag: age of the oldest unapplied Stripe event (s)"
+      title    = "Apply lag: Stripe event created to applied, p99 (ms; SLO: ${var.event_applied_slo_ms} ms)"
+      filter   = format(local.user_metric, google_logging_metric.stripe_event_apply_lag.name)
+      aligner  = "ALIGN_DELTA"
+      reducer  = "REDUCE_PERCENTILE_99"
+      group_by = []
+    },
+    {
+      title    = "Our share of it: published to Pub/Sub to applied, p99 (ms)"
+      filter   = format(local.user_metric, google_logging_metric.stripe_event_publish_lag.name)
+      aligner  = "ALIGN_DELTA"
+      reducer  = "REDUCE_PERCENTILE_99"
+      group_by = []
+    },
+    {
+      title    = "Backlog: age of the oldest Stripe event not yet applied (s)"
       filter   = format(local.sub_metric, "oldest_unacked_message_age", google_pubsub_subscription.stripe_events_applier.name)
       aligner  = "ALIGN_MAX"
       reducer  = "REDUCE_MAX"
       group_by = []
     },
     {
-      title    = "Apply latency per delivery, p99 (ms; SLO: ${var.applier_latency_slo_ms} ms)"
+      title    = "Apply latency per delivery, p99 (ms)"
       filter   = format(local.run_metric, "request_latencies", google_cloudfunctions2_function.apply_stripe_event.name)
       aligner  = "ALIGN_DELTA"
       reducer  = "REDUCE_PERCENTILE_99"

@@ -61,6 +61,7 @@ locals {
     GOOGLE_CLOUD_PROJECT = var.project_id
     STRIPE_LIVEMODE      = tostring(var.stripe_livemode)
     LOG_LEVEL            = var.log_level
+    TRACING              = var.tracing
     DEAD_LETTER_TOPIC    = google_pubsub_topic.stripe_events_dead_letter.name
     NOTIFICATIONS_TOPIC  = google_pubsub_topic.billing_notifications.name
   }

@@ -26,6 +26,10 @@ locals {
   # Runtimes that read and write Firestore.
   firestore_users = toset(["app", "applier", "usage_reporter"])
 
+  # Runtimes that export spans to Cloud Trace when var.tracing is cloud-trace (TRACING, run.tf and
+  # function.tf): every deployable that runs our code.
+  trace_writers = toset(["webhook", "app", "applier", "usage_reporter"])
+
   # Service accounts the deployer may deploy code as (iam.serviceAccountUser on each, not the project).
   # eventarc_invoker: `gcloud functions deploy report-usage --trigger-service-account` acts as it;
   # functions_builder: `gcloud functions deploy --build-service-account` acts as it.
@@ -56,6 +60,16 @@ resource "google_project_iam_member" "firestore_user" {
   member   = "serviceAccount:${google_service_account.sa[each.value].email}"
 }
 
+# --- Cloud Trace: cloudtrace.agent (write spans; read none) ------------------------------------
+# Cloud Trace has no resource below the project to grant on, so this is project-level; it is granted
+# only while the deployables are told to export there (var.tracing = cloud-trace).
+resource "google_project_iam_member" "trace_agent" {
+  for_each = var.tracing == "cloud-trace" ? local.trace_writers : toset([])
+  project  = var.project_id
+  role     = "roles/cloudtrace.agent"
+  member   = "serviceAccount:${google_service_account.sa[each.value].email}"
+}
+
 # --- Pub/Sub ---------------------------------------------------------------------------------
 # The webhook publishes verified events; it can publish to this one topic and nothing else.
 resource "google_pubsub_topic_iam_member" "webhook_publishes_events" {
@@ -72,12 +86,29 @@ resource "google_pubsub_topic_iam_member" "applier_publishes_dead_letters" {
 }
 
 # The applier publishes notifications after each commit; the usage reporter's tick publishes what
-# is left in the outbox (quota thresholds, the app's refreshes). The app itself never publishes.
+# is left in the outbox (quota thresholds, the app's refreshes). The app never publishes these.
 resource "google_pubsub_topic_iam_member" "notifications_publishers" {
   for_each = toset(["applier", "usage_reporter"])
   topic    = google_pubsub_topic.billing_notifications.name
   role     = "roles/pubsub.publisher"
   member   = "serviceAccount:${google_service_account.sa[each.value].email}"
+}
+
+# The operator console's pipeline view (services/app/src/admin/console-router.ts, through
+# shared/src/pubsub/dead-letter-queue.ts): it counts the dead-lettered events by pulling them from
+# the inspect subscription and giving them back at once (pull, modifyAckDeadline), and an admin's
+# replay republishes each to stripe-events and then acknowledges it. Subscriber on that one
+# subscription and publisher on that one topic; it reads no metric (the count is the pull's).
+resource "google_pubsub_subscription_iam_member" "app_reads_dead_letters" {
+  subscription = google_pubsub_subscription.stripe_events_dead_letter_inspect.name
+  role         = "roles/pubsub.subscriber"
+  member       = "serviceAccount:${google_service_account.sa["app"].email}"
+}
+
+resource "google_pubsub_topic_iam_member" "app_replays_dead_letters" {
+  topic  = google_pubsub_topic.stripe_events.name
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.sa["app"].email}"
 }
 
 # Pub/Sub mints the push subscription's OIDC token as this account (needed on projects created

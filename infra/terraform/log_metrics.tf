@@ -1,7 +1,8 @@
 # Log-based metrics: counts of the structured lines the code writes (the `event` field of
-# shared/src/logging/logger.ts lines), charted on the dashboard (dashboard.tf) and, for
-# usage_report_runs, alerted on (monitoring.tf). Each event name is quoted exactly as the code
-# writes it; infra/terraform.test.ts greps the deployed source for every one of them.
+# shared/src/logging/logger.ts lines), and the distribution of the applier's apply lag, charted on
+# the dashboard (dashboard.tf); usage_report_runs is alerted on and the apply lag is the SLO's
+# measure (monitoring.tf). Each event name is quoted exactly as the code writes it;
+# infra/monitoring.test.ts greps the deployed source for every one of them.
 
 locals {
   # The webhook's outcome line for each delivery: its access line named webhook.event_published
@@ -74,6 +75,68 @@ resource "google_logging_metric" "stripe_events_processed" {
   label_extractors = {
     outcome = "EXTRACT(jsonPayload.outcome)"
     type    = "EXTRACT(jsonPayload.type)"
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+# Apply lag, end to end: how long after Stripe created an event the applier had applied it
+# (`applyLagMs` of stripe_event.applied, shared/src/billing/process-event-message.ts), one value
+# per event. The event-applied SLO (monitoring.tf) counts the events below its threshold from these
+# buckets. Duplicate deliveries carry no lag (the event was applied earlier) and are left out.
+locals {
+  # Bucket bounds in ms, shared by both lag metrics. A distribution counts values per bucket, so
+  # the SLO threshold (var.event_applied_slo_ms) must be one of them: checked on the SLO.
+  apply_lag_bucket_bounds_ms = [50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10000, 15000, 20000, 30000, 45000, 60000, 120000, 300000, 600000, 1800000, 3600000, 21600000, 86400000]
+}
+
+resource "google_logging_metric" "stripe_event_apply_lag" {
+  name   = "stripe_event_apply_lag"
+  filter = <<-EOT
+    resource.type="cloud_run_revision"
+    resource.labels.service_name="${google_cloudfunctions2_function.apply_stripe_event.name}"
+    jsonPayload.event="stripe_event.applied"
+    jsonPayload.outcome!="duplicate"
+  EOT
+
+  value_extractor = "EXTRACT(jsonPayload.applyLagMs)"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "ms"
+  }
+  bucket_options {
+    explicit_buckets {
+      bounds = local.apply_lag_bucket_bounds_ms
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+# The same events, from the moment Pub/Sub accepted the webhook's publish (`publishLagMs`): our
+# own share of the apply lag; the rest of stripe_event_apply_lag is Stripe's delivery and the webhook.
+resource "google_logging_metric" "stripe_event_publish_lag" {
+  name   = "stripe_event_publish_lag"
+  filter = <<-EOT
+    resource.type="cloud_run_revision"
+    resource.labels.service_name="${google_cloudfunctions2_function.apply_stripe_event.name}"
+    jsonPayload.event="stripe_event.applied"
+    jsonPayload.outcome!="duplicate"
+  EOT
+
+  value_extractor = "EXTRACT(jsonPayload.publishLagMs)"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "ms"
+  }
+  bucket_options {
+    explicit_buckets {
+      bounds = local.apply_lag_bucket_bounds_ms
+    }
   }
 
   depends_on = [google_project_service.apis]

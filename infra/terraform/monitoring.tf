@@ -376,11 +376,14 @@ resource "google_monitoring_alert_policy" "usage_reporting_stopped" {
   depends_on = [google_project_service.apis]
 }
 
-# --- SLO: how fast a delivered Stripe event is applied ---------------------------------------------
-# Good: a push delivery to apply-stripe-event answered 2xx within applier_latency_slo_ms (Cloud Run's
-# request latency of the function, which covers the Firestore transaction and any Stripe read).
-# Failed deliveries are left out of this SLO on purpose: they are retried and have their own alerts
-# (dead_letters; applier_backlog, which also covers the time an event waits in Pub/Sub).
+# --- SLO: how fast a Stripe event is applied, end to end ------------------------------------------
+# Good: a Stripe event the applier applied within event_applied_slo_ms of Stripe creating it (the
+# applyLagMs of its stripe_event.applied line, log_metrics.tf). That covers everything a customer
+# waits through: Stripe's delivery, the webhook, Pub/Sub, redeliveries after failures, and the
+# apply itself. An event still failing is not counted until it is applied (or dead-lettered, which
+# pages on its own: dead_letters; a growing backlog pages as applier_backlog), so those alerts,
+# not this SLO, catch an outage while it lasts; once the events are applied their lag spends the
+# budget. `created` is in whole seconds, so a lag reads up to 1 s long.
 resource "google_monitoring_custom_service" "stripe_event_applier" {
   service_id   = "stripe-event-applier"
   display_name = "Stripe event applier (${google_cloudfunctions2_function.apply_stripe_event.name})"
@@ -391,16 +394,24 @@ resource "google_monitoring_custom_service" "stripe_event_applier" {
 resource "google_monitoring_slo" "event_applied_latency" {
   service             = google_monitoring_custom_service.stripe_event_applier.service_id
   slo_id              = "event-applied-latency"
-  display_name        = "Stripe events applied within ${var.applier_latency_slo_ms} ms of delivery"
-  goal                = var.applier_latency_slo_goal
+  display_name        = "Stripe events applied within ${var.event_applied_slo_ms} ms of their creation"
+  goal                = var.event_applied_slo_goal
   rolling_period_days = 28
 
   request_based_sli {
     distribution_cut {
-      distribution_filter = "metric.type=\"run.googleapis.com/request_latencies\" resource.type=\"cloud_run_revision\" resource.label.\"service_name\"=\"${google_cloudfunctions2_function.apply_stripe_event.name}\" metric.label.\"response_code_class\"=\"2xx\""
+      distribution_filter = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.stripe_event_apply_lag.name}\" resource.type=\"cloud_run_revision\""
       range {
-        max = var.applier_latency_slo_ms
+        max = var.event_applied_slo_ms
       }
+    }
+  }
+
+  lifecycle {
+    # The SLO counts whole buckets: a threshold between two bounds would be counted at one of them.
+    precondition {
+      condition     = contains(local.apply_lag_bucket_bounds_ms, var.event_applied_slo_ms)
+      error_message = "event_applied_slo_ms must be one of the apply lag bucket bounds (local.apply_lag_bucket_bounds_ms, log_metrics.tf)."
     }
   }
 }

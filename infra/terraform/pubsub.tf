@@ -1,7 +1,8 @@
 # Stripe events flow: webhook --publish--> stripe-events --push (OIDC)--> applyStripeEvent.
 # After dead_letter_max_delivery_attempts failed deliveries a message moves to
 # stripe-events-dead-letter, where the pull subscription stripe-events-dead-letter-inspect keeps it
-# for inspection and replay (infra/README.md "Replay from the dead-letter topic").
+# for inspection and replay (infra/README.md "Replay from the dead-letter topic"), by the ops CLI or
+# from the operator console's pipeline view (the app's grants: iam.tf).
 #
 # Why a push subscription we manage instead of the function's Eventarc trigger: the subscription
 # Eventarc creates for a trigger is owned by Eventarc, and Terraform cannot set a dead-letter policy

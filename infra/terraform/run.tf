@@ -76,6 +76,10 @@ resource "google_cloud_run_v2_service" "webhook" {
         value = var.log_level
       }
       env {
+        name  = "TRACING"
+        value = var.tracing
+      }
+      env {
         name = "STRIPE_WEBHOOK_SECRETS"
         value_source {
           secret_key_ref {
@@ -164,6 +168,14 @@ resource "google_cloud_run_v2_service" "app" {
         value = join(",", var.service_accounts)
       }
       env {
+        name  = "DEAD_LETTER_SUBSCRIPTION" # the console's pipeline view counts and replays from it (iam.tf)
+        value = google_pubsub_subscription.stripe_events_dead_letter_inspect.name
+      }
+      env {
+        name  = "PUBSUB_TOPIC" # where the console's replays go
+        value = google_pubsub_topic.stripe_events.name
+      }
+      env {
         name  = "CHECKOUT_PROMOTION_CODES"
         value = tostring(var.checkout_promotion_codes)
       }
@@ -174,6 +186,10 @@ resource "google_cloud_run_v2_service" "app" {
       env {
         name  = "LOG_LEVEL"
         value = var.log_level
+      }
+      env {
+        name  = "TRACING"
+        value = var.tracing
       }
       env {
         name = "STRIPE_SECRET_KEY"

@@ -6,7 +6,7 @@ import type { DeadLetterPublisher, PublishedMessage } from '../ports/event-bus.j
 import { testFirestore } from '../testing/emulator.js';
 import { fixtureEvent, randomStripeId } from '../testing/signed-event.js';
 import { createStore } from '../firestore/store.js';
-import { processEventMessage, type MessageDeps } from './process-event-message.js';
+import { applyLag, processEventMessage, type MessageDeps } from './process-event-message.js';
 import { createFakeStripeReader } from './testing/fake-stripe-reader.js';
 import { Writable } from 'node:stream';
 import { createCustomerLanes } from './customer-lanes.js';
@@ -134,5 +134,31 @@ describe('processEventMessage retry policy', () => {
     e.created = Math.floor(Date.now() / 1000);
     await expect(processEventMessage(deps, message(e))).rejects.toThrow('stripe 503');
     expect(dlq.sent).toHaveLength(0);
+  });
+});
+
+describe('the apply lag on the applied line (the end-to-end SLO measure)', () => {
+  it("logs the ms from Stripe's created and from Pub/Sub's publish time to applied, and no lag on a duplicate delivery", async () => {
+    const { deps, lines } = setup(recordingPublisher());
+    const appliedAt = Date.now();
+    deps.clock = { now: () => appliedAt };
+    const e = fixtureEvent('customer.subscription.created');
+    e.id = randomStripeId('evt');
+    e.created = Math.floor(appliedAt / 1000) - 3;
+    const delivery = { ...message(e), publishTime: new Date(appliedAt - 1_250).toISOString() };
+    await processEventMessage(deps, delivery);
+    await processEventMessage(deps, delivery);
+    const applied = lines.filter((l) => l['event'] === 'stripe_event.applied' && l['eventId'] === e.id);
+    expect(applied.map((l) => l['outcome'])).toEqual(['applied', 'duplicate']);
+    expect(applied[0]).toMatchObject({ applyLagMs: appliedAt - e.created * 1000, publishLagMs: 1_250 });
+    expect(applied[1]).not.toHaveProperty('applyLagMs');
+    expect(applied[1]).not.toHaveProperty('publishLagMs');
+  });
+
+  it('leaves out the publish lag without a readable publish time, and never reports a negative lag', () => {
+    expect(applyLag(1_700_000_000, undefined, 1_700_000_002_500)).toEqual({ applyLagMs: 2_500 });
+    expect(applyLag(1_700_000_000, 'not a time', 1_700_000_002_500)).toEqual({ applyLagMs: 2_500 });
+    // This clock behind Stripe's and Pub/Sub's: 0, not a negative value.
+    expect(applyLag(1_700_000_010, '2023-11-14T22:13:31.000Z', 1_700_000_002_500)).toEqual({ applyLagMs: 0, publishLagMs: 0 });
   });
 });

@@ -23,6 +23,12 @@ export interface MessageDeps extends ApplierDeps {
   lanes: CustomerLanes;
 }
 
+/** A message as the applier receives it: what was published, and when Pub/Sub accepted it. */
+export interface ReceivedMessage extends PublishedMessage {
+  /** Pub/Sub's publish time (RFC 3339, from the push body); absent when the delivery does not carry it. */
+  publishTime?: string | undefined;
+}
+
 export type MessageResult =
   { kind: 'processed'; eventId: string; outcome: ApplyOutcome } | { kind: 'dead_lettered'; eventId: string | null; reason: string };
 
@@ -38,7 +44,22 @@ export function permanentFailureReason(err: unknown): string | null {
   return null;
 }
 
-export async function processEventMessage(deps: MessageDeps, message: PublishedMessage): Promise<MessageResult> {
+/**
+ * How long after Stripe created the event, and after Pub/Sub accepted it, it was applied (ms): the
+ * end-to-end SLO's measure (infra/terraform/log_metrics.tf). `created` is in whole seconds, so
+ * applyLagMs reads up to 999 ms long; a clock behind Stripe's reads 0, not a negative lag.
+ */
+export function applyLag(
+  createdSeconds: number,
+  publishTime: string | undefined,
+  appliedAtMs: number,
+): { applyLagMs: number; publishLagMs?: number } {
+  const applyLagMs = Math.max(0, appliedAtMs - createdSeconds * 1000);
+  const publishedAtMs = publishTime === undefined ? NaN : Date.parse(publishTime);
+  return Number.isNaN(publishedAtMs) ? { applyLagMs } : { applyLagMs, publishLagMs: Math.max(0, appliedAtMs - publishedAtMs) };
+}
+
+export async function processEventMessage(deps: MessageDeps, message: ReceivedMessage): Promise<MessageResult> {
   const { logger } = deps;
   let event: EventEnvelope | null = null;
   try {
@@ -60,7 +81,11 @@ export async function processEventMessage(deps: MessageDeps, message: PublishedM
         { event: 'stripe_event.expired', ...fields, maxEventAgeSeconds: deps.maxEventAgeSeconds },
         'event older than the maximum age dropped',
       );
-    else logger.info({ event: 'stripe_event.applied', ...fields }, 'stripe event processed');
+    else {
+      // A duplicate was applied at an earlier delivery: this delivery's lag is not the event's.
+      const lag = outcome === 'duplicate' ? {} : applyLag(event.created, message.publishTime, deps.clock.now());
+      logger.info({ event: 'stripe_event.applied', ...fields, ...lag }, 'stripe event processed');
+    }
     // The console's "last event applied" and apply lag (throttled; never fails the event).
     await noteEventApplied(deps, event, outcome);
     return { kind: 'processed', eventId: event.id, outcome };

@@ -6,9 +6,10 @@
 //  - the trace of the request or event it belongs to (`logging.googleapis.com/trace`, `spanId`,
 //    `trace_sampled`), read from the trace scope (tracing/trace-scope.ts), so a line written deep
 //    in a use case with the logger it was handed is correlated like a handler's;
-//  - at ERROR and above, what Error Reporting needs to pick the line up: `serviceContext`, and the
-//    error's stack in `stack_trace`, or, for an error line without an Error, the ReportedErrorEvent
-//    `@type` with the line's event name as its location.
+//  - at ERROR and above, what Error Reporting needs to pick the line up: `serviceContext` (the
+//    service, and the running revision as its version, so Error Reporting tells which deploy an
+//    error was first and last seen in), and the error's stack in `stack_trace`, or, for an error
+//    line without an Error, the ReportedErrorEvent `@type` with the line's event name as its location.
 //    https://cloud.google.com/error-reporting/docs/formatting-error-messages
 //
 // Hand-written rather than @google-cloud/pino-logging-gcp-config, which writes the same fields but
@@ -35,14 +36,29 @@ export const REPORTED_ERROR_EVENT_TYPE = 'type.googleapis.com/google.devtools.cl
 
 export interface LoggerOptions {
   service: string;
+  /** `serviceContext.version` of error lines; by default the running revision (runningRevision), none locally. */
+  version?: string | undefined;
   level?: string;
   /** A writable stream (tests capture logs through it); stdout by default. */
   destination?: NodeJS.WritableStream;
 }
 
+/**
+ * The revision the platform runs this instance as: Cloud Run sets K_REVISION (`app-00042-xyz`),
+ * and so do Cloud Run functions, which are Cloud Run services. Undefined anywhere else (locally).
+ * https://cloud.google.com/run/docs/container-contract#env-vars
+ */
+export function runningRevision(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  return env['K_REVISION'] || undefined;
+}
+
+interface ServiceContext {
+  service: string;
+  version?: string;
+}
+
 /** The Error Reporting fields of an error line, from what the caller logged. */
-function errorReportingFields(service: string, logged: Record<string, unknown>): Record<string, unknown> {
-  const serviceContext = { service };
+function errorReportingFields(serviceContext: ServiceContext, logged: Record<string, unknown>): Record<string, unknown> {
   const { err } = logged;
   if (err instanceof Error && err.stack) return { serviceContext, stack_trace: err.stack };
   const event = typeof logged['event'] === 'string' ? logged['event'] : 'unknown';
@@ -50,6 +66,8 @@ function errorReportingFields(service: string, logged: Record<string, unknown>):
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
+  const version = opts.version ?? runningRevision();
+  const serviceContext: ServiceContext = version === undefined ? { service: opts.service } : { service: opts.service, version };
   const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     messageKey: 'message',
@@ -60,7 +78,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
     mixin: (logged: object, level: number) => {
       const trace = traceLogFields(currentProjectId(), currentTrace());
-      return level >= ERROR_LEVEL ? { ...trace, ...errorReportingFields(opts.service, logged as Record<string, unknown>) } : trace;
+      return level >= ERROR_LEVEL ? { ...trace, ...errorReportingFields(serviceContext, logged as Record<string, unknown>) } : trace;
     },
     // Defence in depth: these must never reach a log line even if someone logs a whole object.
     redact: {
