@@ -53,6 +53,15 @@ describe('classifyFirestoreError', () => {
     ).toBe('transient');
   });
 
+  it('retries the transaction the emulator closed under contention (INVALID_ARGUMENT "Transaction is invalid or closed")', () => {
+    expect(classifyFirestoreError(grpcError('INVALID_ARGUMENT', '3 INVALID_ARGUMENT: Transaction is invalid or closed.'))).toBe(
+      'transient',
+    );
+    expect(classifyFirestoreError(grpcError('INVALID_ARGUMENT', '3 INVALID_ARGUMENT: Document name "x" has invalid trailing "/".'))).toBe(
+      'permanent',
+    );
+  });
+
   it('leaves errors that are not gRPC errors to be retried (Stripe, network, anything else)', () => {
     const stripeError = new Stripe.errors.StripeInvalidRequestError({
       message: 'No such customer',

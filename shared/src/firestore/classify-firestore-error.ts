@@ -40,6 +40,8 @@ export type GrpcStatusName = keyof typeof GrpcStatus;
  *    UNAUTHENTICATED (the service account's roles or token), UNIMPLEMENTED and DATA_LOSS are about
  *    the state of the system or the deployment, not about the message.
  */
+const TRANSACTION_GONE = /transaction has expired|Transaction is invalid or closed/;
+
 const PERMANENT: ReadonlySet<number> = new Set([GrpcStatus.INVALID_ARGUMENT, GrpcStatus.OUT_OF_RANGE]);
 
 /** The gRPC status of a Firestore (or any Google client) error, or undefined for anything else. */
@@ -54,9 +56,11 @@ export function grpcStatusOf(err: unknown): number | undefined {
 export function classifyFirestoreError(err: unknown): 'permanent' | 'transient' {
   const status = grpcStatusOf(err);
   if (status === undefined || !PERMANENT.has(status)) return 'transient';
-  // The Firestore backend answers INVALID_ARGUMENT for a transaction id that has expired; the SDK's
-  // runTransaction retries exactly that case (isRetryableTransactionError in
-  // @google-cloud/firestore's transaction.js, matching the same text), and so do we.
-  if (status === GrpcStatus.INVALID_ARGUMENT && err instanceof Error && /transaction has expired/.test(err.message)) return 'transient';
+  // INVALID_ARGUMENT about the transaction, not the request: the backend's "transaction has expired"
+  // (the SDK's runTransaction retries exactly that: isRetryableTransactionError in
+  // @google-cloud/firestore's transaction.js), and the emulator's "Transaction is invalid or closed",
+  // its answer to a transaction whose lock wait timed out under contention (production answers
+  // ABORTED). A retry runs a new transaction; the write itself was never refused.
+  if (status === GrpcStatus.INVALID_ARGUMENT && err instanceof Error && TRANSACTION_GONE.test(err.message)) return 'transient';
   return 'permanent';
 }
