@@ -7,6 +7,9 @@
 //   stripe-setup [--dry-run] [--webhook-url https://<app>/stripe/webhook]
 //   service-key create --name <caller> [--scopes check,track,read] | service-key list | service-key revoke --id svckey_...
 //   migrate-accounts [--dry-run] [--batch 200] [--after <userId>]   (issue 19: users -> accounts)
+//   revenue-backfill [--months 12] [--dry-run] [--overwrite]   (past revenue_months from Stripe history)
+//   backfill-listing [--dry-run] [--batch 200] [--after <accountId>]   (accounts' console list fields)
+//   <command> --help: what a command does and its limits (revenue-backfill, backfill-listing)
 // Environment: GOOGLE_CLOUD_PROJECT; STRIPE_SECRET_KEY and STRIPE_LIVEMODE (+ STRIPE_API_BASE for the
 // stand-in) for the Stripe commands; PUBSUB_TOPIC, DEAD_LETTER_SUBSCRIPTION override the default names.
 import { parseArgs } from 'node:util';
@@ -22,12 +25,14 @@ import { createPubSubPublisher } from '@billing/shared/pubsub/pubsub-publisher.j
 import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { createSdkStripeReader } from '@billing/shared/stripe/stripe-reader-sdk.js';
 import { migrateAccounts } from '@billing/shared/accounts/migrate-accounts.js';
-import { UserId } from '@billing/shared/model/ids.js';
+import { BACKFILL_LISTING_HELP, backfillListing } from '@billing/shared/admin/backfill-listing.js';
+import { AccountId, UserId } from '@billing/shared/model/ids.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 import { replayStripeEvents } from './replay-stripe-events.js';
 import { resyncSubscriptions } from './resync-subscriptions.js';
 import { stripeSetup } from './stripe-setup.js';
 import { driftLines, findDrift } from './drift.js';
+import { REVENUE_BACKFILL_HELP, backfillRevenueMonths } from './revenue-backfill.js';
 import { ServiceKeyScope } from '@billing/shared/model/service-documents.js';
 import { createServiceKey, listServiceKeys, revokeServiceKey } from '@billing/shared/service-api/service-keys.js';
 
@@ -54,7 +59,14 @@ const Command = z.enum([
   'service-key',
   'stripe-setup',
   'drift',
+  'revenue-backfill',
+  'backfill-listing',
 ]);
+/** `<command> --help`; the other commands are described in the comment at the top of this file. */
+const HELP: Partial<Record<z.infer<typeof Command>, string>> = {
+  'revenue-backfill': REVENUE_BACKFILL_HELP,
+  'backfill-listing': BACKFILL_LISTING_HELP,
+};
 const ServiceKeyAction = z.enum(['create', 'list', 'revoke']);
 const ServiceKeyName = z.string().trim().min(1).max(100);
 const Scopes = z
@@ -69,6 +81,8 @@ const Scopes = z
 
 /** Users per page of `migrate-accounts`: each page is one query, and a killed run redoes at most one. */
 const Batch = z.coerce.number().int().min(1).max(1000);
+/** Months of revenue movements to backfill (0: this month's snapshot only); five years at most. */
+const Months = z.coerce.number().int().min(0).max(60);
 
 function stripeFrom(env: z.infer<typeof Env>) {
   if (!env.STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is required for this command');
@@ -110,9 +124,17 @@ async function main(argv: string[]): Promise<void> {
       'webhook-url': { type: 'string' },
       json: { type: 'boolean', default: false },
       fix: { type: 'boolean', default: false },
+      months: { type: 'string', default: '12' },
+      overwrite: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
   const command = Command.parse(positionals[0]);
+  const help = HELP[command];
+  if (values.help && help !== undefined) {
+    console.log(help);
+    return;
+  }
   const env = parseEnv(Env, process.env);
   const logger = createLogger({ service: 'ops' });
   const pubsub = createPubSubClient({ projectId: env.GOOGLE_CLOUD_PROJECT });
@@ -179,6 +201,40 @@ async function main(argv: string[]): Promise<void> {
             after,
             dryRun: values['dry-run'],
           });
+          console.log(JSON.stringify(result, null, 2));
+        } finally {
+          await firestore.terminate();
+        }
+        break;
+      }
+      case 'revenue-backfill': {
+        const months = flag('--months', Months, values.months);
+        const { stripe } = stripeFrom(env);
+        const firestore = createFirestore(env.GOOGLE_CLOUD_PROJECT);
+        try {
+          // Progress: one `ops.revenue_backfill_month` log line per month, with what was done to it.
+          const result = await backfillRevenueMonths({
+            stripe,
+            store: createStore(firestore),
+            clock: systemClock,
+            logger,
+            months,
+            dryRun: values['dry-run'],
+            overwrite: values.overwrite,
+          });
+          console.log(JSON.stringify(result, null, 2));
+        } finally {
+          await firestore.terminate();
+        }
+        break;
+      }
+      case 'backfill-listing': {
+        const batch = flag('--batch', Batch, values.batch);
+        const after = values.after === undefined ? null : flag('--after', AccountId, values.after);
+        const firestore = createFirestore(env.GOOGLE_CLOUD_PROJECT);
+        try {
+          // Progress: one `ops.backfill_listing_page` log line per page, with the lastAccountId to resume after.
+          const result = await backfillListing({ store: createStore(firestore), logger, batch, after, dryRun: values['dry-run'] });
           console.log(JSON.stringify(result, null, 2));
         } finally {
           await firestore.terminate();

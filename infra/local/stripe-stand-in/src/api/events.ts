@@ -1,36 +1,26 @@
 // /v1/events: everything the stand-in emitted, newest first (for reconciliation jobs and tests).
 import { z } from 'zod';
-import { formInt, listParams } from '../http/request-params.js';
+import { listParams } from '../http/request-params.js';
+import { CreatedRange, inCreatedRange } from './created-range.js';
 import { endpoint, retrieveEndpoint, type ApiEndpoint } from './endpoint.js';
 import { listPage } from './list-page.js';
-
-const range = z.union([
-  formInt,
-  z.strictObject({ gt: formInt.optional(), gte: formInt.optional(), lt: formInt.optional(), lte: formInt.optional() }),
-]);
 
 const list = endpoint(
   'get',
   '/v1/events',
-  z.strictObject({ ...listParams, type: z.string().optional(), types: z.array(z.string()).max(20).optional(), created: range.optional() }),
+  z.strictObject({
+    ...listParams,
+    type: z.string().optional(),
+    types: z.array(z.string()).max(20).optional(),
+    created: CreatedRange.optional(),
+  }),
   (ctx, p) => {
-    const inRange = (t: number) => {
-      const c = p.created;
-      if (c === undefined) return true;
-      if (typeof c === 'number') return t === c;
-      return (
-        (c.gt === undefined || t > c.gt) &&
-        (c.gte === undefined || t >= c.gte) &&
-        (c.lt === undefined || t < c.lt) &&
-        (c.lte === undefined || t <= c.lte)
-      );
-    };
     // `type` accepts a * wildcard in Stripe (e.g. customer.subscription.*).
     const typeMatches = (type: string) =>
       p.type === undefined || (p.type.endsWith('*') ? type.startsWith(p.type.slice(0, -1)) : type === p.type);
     const events = [...ctx.state.events]
       .reverse()
-      .filter((e) => typeMatches(e.type) && (p.types === undefined || p.types.includes(e.type)) && inRange(e.created));
+      .filter((e) => typeMatches(e.type) && (p.types === undefined || p.types.includes(e.type)) && inCreatedRange(p.created, e.created));
     return listPage(events, p, '/v1/events');
   },
 );

@@ -1,4 +1,4 @@
-// /v1/subscriptions: retrieve, list (by customer/status/price; canceled only when asked, as
+// /v1/subscriptions: retrieve, list (by customer/status/price/created; canceled only when asked, as
 // Stripe does), update (item changes: swap, add, remove, with proration; cancel_at_period_end,
 // cancel_at, pause_collection, metadata), cancel (DELETE) and resume (a `paused` subscription).
 import type Stripe from 'stripe';
@@ -17,6 +17,7 @@ import {
 import { applyItemChanges, applyItemChangesIfPaid, ProrationBehavior as ProrationBehaviors } from '../billing/subscription-item-changes.js';
 import { emptyable, expandParam, formBool, formInt, listParams, metadataParam } from '../http/request-params.js';
 import { badState, invalidParam, noSuchResource } from '../http/stripe-error.js';
+import { CreatedRange, inCreatedRange } from './created-range.js';
 import { endpoint, pathParam, type ApiEndpoint } from './endpoint.js';
 import { itemChangesOf, ItemParam } from './subscription-item-params.js';
 import { listPage } from './list-page.js';
@@ -49,7 +50,13 @@ const ListStatus = z.enum([
 const list = endpoint(
   'get',
   '/v1/subscriptions',
-  z.strictObject({ ...listParams, customer: z.string().optional(), status: ListStatus.optional(), price: z.string().optional() }),
+  z.strictObject({
+    ...listParams,
+    customer: z.string().optional(),
+    status: ListStatus.optional(),
+    price: z.string().optional(),
+    created: CreatedRange.optional(),
+  }),
   (ctx, p) => {
     const ended = (s: Stripe.Subscription) => s.status === 'canceled' || s.status === 'incomplete_expired';
     // Stripe leaves canceled subscriptions out unless asked for them.
@@ -62,7 +69,8 @@ const list = endpoint(
         (s) =>
           (p.customer === undefined || s.customer === p.customer) &&
           matchesStatus(s) &&
-          (p.price === undefined || s.items.data.some((i) => i.price.id === p.price)),
+          (p.price === undefined || s.items.data.some((i) => i.price.id === p.price)) &&
+          inCreatedRange(p.created, s.created),
       );
     return listPage(subs, p, '/v1/subscriptions');
   },
