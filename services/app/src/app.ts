@@ -118,7 +118,6 @@ export function createApp(deps: AppDeps): Express {
         serverKeys: createServiceKeyVerifier({ store, clock: deps.clock }),
         accounts: deps.accounts,
         metering: deps.metering,
-        store,
         clock: deps.clock,
         logger: deps.logger,
         upgradeUrl: `${deps.billing.publicBaseUrl}/billing`,

@@ -6,17 +6,21 @@
 //   2. admit the units (the same recorder and quota leases as the app's own metering: zero
 //      over-admission across instances);
 //   3. store the answer, `admitted` or `refused` (refused units are never counted, never billed).
+// Steps 1 and 3 are single-document writes every call makes: concurrent calls' writes leave in one
+// BatchWrite per event-loop turn (firestore/coalesced-writes.ts), each still succeeding or failing
+// on its own, which is what lets one instance keep up with many callers.
 // If step 2 fails for a reason a retry can fix (Firestore unavailable, shutting down), the
 // document is deleted so the retry runs it again; if the process dies between 1 and 3, the
 // document stays pending and a repeat after `staleMs` takes it over and runs it again.
 // A key reused for other units or another feature is a 409, as Stripe does for its own keys.
 import { createHash } from 'node:crypto';
 import { Timestamp } from '@google-cloud/firestore';
-import { AppError } from '../errors/app-error.js';
+import { AppError, TransientError } from '../errors/app-error.js';
 import { isAlreadyExists } from '../firestore/already-exists.js';
 import type { Store } from '../firestore/store.js';
 import type { TrackKeyDoc } from '../model/service-documents.js';
 import type { Clock } from '../ports/clock.js';
+import { createCoalescedWrites, type CoalescedWrites } from '../firestore/coalesced-writes.js';
 
 /** How long a key is remembered. */
 export const TRACK_IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
@@ -36,6 +40,16 @@ export interface IdempotentTrackDeps {
   windowMs?: number;
 }
 
+export interface IdempotentTrack {
+  /**
+   * Runs `admit` at most once per key within the window. `admit` answers the success body, or throws
+   * an AppError whose 4xx is the remembered refusal; any other error is not remembered.
+   */
+  run(key: TrackKey, admit: () => Promise<Record<string, unknown>>): Promise<TrackOutcome>;
+  /** Refuses new calls, lets the calls under way finish and waits for their outcomes to be written (SIGTERM). */
+  close(): Promise<void>;
+}
+
 export interface TrackKey {
   accountId: string;
   idempotencyKey: string;
@@ -45,12 +59,31 @@ export interface TrackKey {
 
 const keyDocId = (k: TrackKey) => createHash('sha256').update(`${k.accountId}\n${k.idempotencyKey}`).digest('hex');
 
-/**
- * Runs `admit` at most once per key within the window. `admit` answers the success body, or throws
- * an AppError whose 4xx is the remembered refusal; any other error is not remembered.
- */
-export async function idempotentTrack(
+export function createIdempotentTrack(deps: IdempotentTrackDeps): IdempotentTrack {
+  const writes = createCoalescedWrites(deps.store.db);
+  // Calls under way when close() is called finish, outcome written: units they admitted before the
+  // recorder's last flush are counted, so their keys must say so. Calls after it are refused.
+  const running = new Set<Promise<unknown>>();
+  let closing = false;
+  return {
+    run(key, admit) {
+      if (closing) return Promise.reject(new TransientError('Shutting down: retry'));
+      const call = runOnce(deps, writes, key, admit);
+      running.add(call);
+      void call.finally(() => running.delete(call)).catch(() => undefined);
+      return call;
+    },
+    async close() {
+      closing = true;
+      await Promise.allSettled([...running]);
+      await writes.close();
+    },
+  };
+}
+
+async function runOnce(
   deps: IdempotentTrackDeps,
+  writes: CoalescedWrites,
   key: TrackKey,
   admit: () => Promise<Record<string, unknown>>,
 ): Promise<TrackOutcome> {
@@ -71,7 +104,7 @@ export async function idempotentTrack(
   // is read and, when it may run again, taken over in a transaction, so that two repeats of a
   // stale key cannot both run it.
   try {
-    await ref.create(pending);
+    await writes.create(ref, pending);
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
     const remembered = await store.db.runTransaction(async (tx) => {
@@ -87,12 +120,16 @@ export async function idempotentTrack(
     outcome = { status: 200, body: await admit() };
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) {
-      await ref.delete().catch(() => undefined); // the retry runs it again; if this fails, it goes stale and is taken over
+      await writes.delete(ref).catch(() => undefined); // the retry runs it again; if this fails, it goes stale and is taken over
       throw err;
     }
     outcome = { status: err.status, body: err.toBody() };
   }
-  await ref.update({ state: outcome.status === 200 ? 'admitted' : 'refused', outcome, updatedAt: Timestamp.fromMillis(clock.now()) });
+  await writes.update(ref, {
+    state: outcome.status === 200 ? 'admitted' : 'refused',
+    outcome,
+    updatedAt: Timestamp.fromMillis(clock.now()),
+  });
   return { ...outcome, replayed: false };
 }
 

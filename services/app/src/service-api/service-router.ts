@@ -13,7 +13,6 @@ import type { AccountStateCache } from '@billing/shared/access/account-state-cac
 import { decideAccess, effectivePlan } from '@billing/shared/access/access-decision.js';
 import { decideCheck, remainingOf, type CheckUsage } from '@billing/shared/access/check-decision.js';
 import { AppError, notFound, unauthenticated } from '@billing/shared/errors/app-error.js';
-import type { Store } from '@billing/shared/firestore/store.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
 import type { AccountDoc } from '@billing/shared/model/account-documents.js';
@@ -30,7 +29,6 @@ import {
   type TrackResponse,
   type UsageFigure,
 } from '@billing/shared/service-api/contract.js';
-import { idempotentTrack } from '@billing/shared/service-api/idempotent-track.js';
 import { serviceOpenApi } from '@billing/shared/service-api/openapi.js';
 import { usageAccountOf } from '@billing/shared/usage/usage-account.js';
 import type { FeatureUsage } from '@billing/shared/usage/usage-summary.js';
@@ -50,7 +48,6 @@ export interface ServiceRouterDeps {
   serverKeys: ServiceKeyVerifier;
   accounts: Pick<AccountStateCache, 'get'>;
   metering: Metering;
-  store: Store;
   clock: Clock;
   logger: Logger;
   /** Where a refused check sends the account's people: `${PUBLIC_BASE_URL}/billing`. */
@@ -156,8 +153,7 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
         periodStart: plan.periodStart,
       });
     }
-    const outcome = await idempotentTrack(
-      { store: deps.store, clock },
+    const outcome = await metering.track.run(
       { accountId, idempotencyKey: body.idempotencyKey, feature: body.feature, units: body.units },
       async () => {
         takeRateLimit(metering, plan);

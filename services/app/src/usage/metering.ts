@@ -1,7 +1,8 @@
 // Everything the app needs for metering, built once at the composition root from the clients it
 // already has: the quota recorder, the usage summary, API keys, the rate limiter, and the
-// UsageView the app's /api/me and billing page read. close() is for SIGTERM: it flushes admitted
-// units and lastUsedAt stamps, gives back quota leases and finishes recording quota notifications.
+// UsageView the app's /api/me and billing page read, the service API's idempotent track. close() is
+// for SIGTERM: it flushes admitted units and lastUsedAt stamps, gives back quota leases, finishes
+// writing track outcomes and recording quota notifications.
 import type { Firestore } from '@google-cloud/firestore';
 import type { AccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import { createApiKeyStore, type ApiKeyStore } from '@billing/shared/api-keys/api-key-store.js';
@@ -15,6 +16,7 @@ import { createUsageSummary, type UsageSummary } from '@billing/shared/usage/usa
 import { createStore } from '@billing/shared/firestore/store.js';
 import { createQuotaThresholdWatcher } from '@billing/shared/notifications/quota-thresholds.js';
 import type { UsageView } from '../ports/usage-view.js';
+import { createIdempotentTrack, type IdempotentTrack } from '@billing/shared/service-api/idempotent-track.js';
 
 export interface Metering {
   readonly billing: BillingSource;
@@ -23,6 +25,8 @@ export interface Metering {
   readonly keys: ApiKeyStore;
   readonly keyVerifier: ApiKeyVerifier;
   readonly rateLimiter: RateLimiter;
+  /** The service API's track: each idempotency key counted once. */
+  readonly track: IdempotentTrack;
   /** Where 402/403/429 bodies send the user. */
   readonly upgradeUrl: string;
   /** PAST_DUE_GRACE_DAYS in seconds: quotas follow the same past-due grace as features (effectivePlan). */
@@ -66,6 +70,7 @@ export function createMetering(opts: MeteringOptions): Metering {
   const keyVerifier = createApiKeyVerifier({ db, clock, logger, ...(opts.autoFlush === undefined ? {} : { autoFlush: opts.autoFlush }) });
   // A key created here is admitted here at once, even if its secret was just refused as unknown.
   const keys = createApiKeyStore(db, clock, { onCreated: (hash) => keyVerifier.created(hash) });
+  const track = createIdempotentTrack({ store: createStore(db), clock });
   const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
   return {
     billing,
@@ -74,6 +79,7 @@ export function createMetering(opts: MeteringOptions): Metering {
     keys,
     keyVerifier,
     rateLimiter: createRateLimiter(clock),
+    track,
     upgradeUrl: opts.upgradeUrl,
     pastDueGraceSeconds: opts.pastDueGraceSeconds,
     view: {
@@ -88,7 +94,7 @@ export function createMetering(opts: MeteringOptions): Metering {
         })),
     },
     async close() {
-      await Promise.all([recorder.close(), keyVerifier.close()]);
+      await Promise.all([recorder.close(), keyVerifier.close(), track.close()]);
       // A quota notification noticed just before SIGTERM is written to the outbox before the exit.
       await quotaThresholds.idle();
     },
