@@ -52,19 +52,20 @@ function withoutPlan(billing: BillingSummary | null): CheckReason {
 export function decideCheck(input: CheckInput): CheckDecision {
   const { billing, feature, now, pastDueGraceSeconds } = input;
   const { plan } = effectivePlan(billing, now, pastDueGraceSeconds);
-  const refuse = (reason: CheckReason): CheckDecision => ({ allowed: false, reason, plan: plan.id });
   if (isFeature(feature)) {
     const access = decideAccess({ billing, feature, now, pastDueGraceSeconds, overrides: input.overrides });
-    if (!access.allow) return refuse(access.code === 'payment_required' ? withoutPlan(billing) : 'feature_not_in_plan');
+    if (!access.allow) return refused(access.code === 'payment_required' ? withoutPlan(billing) : 'feature_not_in_plan', plan.id);
   }
   if (input.usage) {
     const { used } = input.usage;
     const limit = quotaOverride(input.overrides, feature, now) ?? input.usage.limit;
-    if (limit === 0) return refuse(plan.id === 'free' ? withoutPlan(billing) : 'feature_not_in_plan');
-    if (limit !== 'unlimited' && used + input.units > limit) return refuse('quota_exceeded');
+    if (limit === 0) return refused(plan.id === 'free' ? withoutPlan(billing) : 'feature_not_in_plan', plan.id);
+    if (limit !== 'unlimited' && used + input.units > limit) return refused('quota_exceeded', plan.id);
   }
   return { allowed: true, reason: null, plan: plan.id };
 }
+
+const refused = (reason: CheckReason, plan: PlanId): CheckDecision => ({ allowed: false, reason, plan });
 
 /** What is left of a quota (null: unlimited). */
 export function remainingOf(usage: CheckUsage): number | null {
