@@ -211,3 +211,81 @@ describe('npm run ops -- revenue-backfill', () => {
     });
   });
 });
+
+// Renewals on the 11th, so a month start falls between a mid-period change and the renewal that
+// follows it: only the change's proration lines (Stripe's credit for the old price or quantity,
+// charge for the new one, from the change to the period end) say what was billed at that instant.
+describe('npm run ops -- revenue-backfill, changes between renewals', () => {
+  const midProjectId = testProjectId('revenue-backfill-mid');
+  let midFirestore: Firestore;
+  let midStore: Store;
+  let mid: RunningStandIn;
+
+  beforeAll(async () => {
+    midFirestore = testFirestore(midProjectId);
+    midStore = createStore(midFirestore);
+    mid = await startStandIn({ clockStart: start(0) + 10 * DAY });
+    const { stripe, standIn } = mid;
+    const created = await stripe.customers.create({ email: 'g@example.com' });
+    await midStore.customers.doc(created.id).set({
+      customerId: created.id,
+      accountId: 'acct_g',
+      email: created.email,
+      deleted: false,
+      livemode: false,
+      version: { created: 0, eventId: null, source: 'event', revision: 1 },
+      updatedAt: Timestamp.now(),
+    });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: created.id,
+      line_items: [{ price: 'price_pro_month', quantity: 1 }],
+      success_url: 'http://x/s',
+      cancel_url: 'http://x/c',
+    });
+    const subId = idOf(standIn.completeCheckout(session.id).subscription);
+    const itemId = async () => (await stripe.subscriptions.retrieve(subId)).items.data[0]?.id ?? '';
+    const moveTo = (at: number) => standIn.advanceClock(at - standIn.clock.now());
+    // Month 1, day 21: Pro -> Team with 2 seats, prorated to the renewal on month 2's 11th.
+    moveTo(start(1) + 20 * DAY);
+    await stripe.subscriptions.update(subId, { items: [{ id: await itemId(), price: 'price_team_month', quantity: 2 }] });
+    // Month 2, day 21: down to 1 seat, prorated to the renewal on month 3's 11th.
+    moveTo(start(2) + 20 * DAY);
+    await stripe.subscriptions.update(subId, { items: [{ id: await itemId(), quantity: 1 }] });
+    moveTo(start(4) + 2 * DAY);
+  }, 60_000);
+  afterAll(async () => {
+    await mid.close();
+    await midFirestore.terminate();
+  });
+
+  it('counts the new price and quantity from the change, not from the next renewal', async () => {
+    const result = await backfillRevenueMonths({
+      stripe: mid.stripe,
+      store: midStore,
+      clock: systemClock,
+      logger: silentLogger(),
+      months: 4,
+      dryRun: false,
+      overwrite: false,
+    });
+    expect(result.months.every((m) => m.estimatedItems === 0)).toBe(true);
+    // Month 0 starts before the subscription; month 2 starts inside the upgrade's proration (2 × Team),
+    // month 3 inside the seat reduction's (1 × Team).
+    expect(result.months.map((m) => [m.month, m.mrr])).toEqual([
+      [monthId(0), 0],
+      [monthId(1), 2_000],
+      [monthId(2), 20_000],
+      [monthId(3), 10_000],
+      [monthId(4), 10_000],
+    ]);
+    // Each movement in the month it happened: the start (day 11), the upgrade, the seat reduction.
+    const history = await readRevenueHistory(midStore, systemClock);
+    expect(history.months.map((m) => [m.month, m.new, m.expansion, m.contraction])).toEqual([
+      [monthId(0), 2_000, 0, 0],
+      [monthId(1), 0, 18_000, 0],
+      [monthId(2), 0, 0, 10_000],
+      [monthId(3), 0, 0, 0],
+    ]);
+  });
+});

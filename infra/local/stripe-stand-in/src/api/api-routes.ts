@@ -10,6 +10,7 @@ import { endpoints as customers } from './customers.js';
 import { endpoints as entitlementFeatureWrites } from './entitlement-feature-writes.js';
 import { endpoints as entitlements } from './entitlements.js';
 import { endpoints as events } from './events.js';
+import { endpoints as invoiceItems } from './invoice-items.js';
 import { endpoints as invoices } from './invoices.js';
 import { endpoints as paymentMethods } from './payment-methods.js';
 import { endpoints as priceWrites } from './price-writes.js';
@@ -34,6 +35,7 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   ...checkoutSessions,
   ...subscriptions,
   ...invoices,
+  ...invoiceItems,
   ...billingPortalSessions,
   ...entitlements,
   ...entitlementFeatureWrites,

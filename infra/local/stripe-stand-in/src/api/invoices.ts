@@ -72,7 +72,7 @@ const createPreview = endpoint(
         throw invalidParam('subscription_details[proration_date]', 'proration_date must be within the current subscription period.');
     }
     const changes = itemChangesOf(ctx, sub, details.items ?? []);
-    return previewInvoice(ctx, record, itemChangeOutcome(sub, changes, at, behaviour), at);
+    return previewInvoice(ctx, record, itemChangeOutcome(ctx, sub, changes, at, behaviour), at);
   },
 );
 

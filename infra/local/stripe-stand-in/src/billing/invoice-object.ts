@@ -12,7 +12,13 @@ export interface InvoiceLine {
   subscriptionItem: string | null;
   proration: boolean;
   period: { start: number; end: number };
+  /** The invoice item the line bills (a proration is an invoice item first); none for the subscription's own lines. */
+  invoiceItem?: string;
+  /** A credit proration's debit: the line of an earlier invoice that charged for the time, or a pending invoice item. */
+  credits?: CreditedDebit;
 }
+
+export type CreditedDebit = { invoice: string; line: string } | { invoiceItem: string };
 
 export interface NewInvoice {
   customer: Stripe.Customer;
@@ -21,17 +27,41 @@ export interface NewInvoice {
   lines: InvoiceLine[];
   period: { start: number; end: number };
   now: number;
+  /** A preview's `upcoming_in_…` id; a new `in_` id otherwise. */
+  id?: string;
 }
 
-function lineItem(invoiceId: string, subscriptionId: string, line: InvoiceLine): Stripe.InvoiceLineItem {
+/**
+ * What a credit proration credits, as the line names it: the debit's line on an earlier invoice, or
+ * (a pending debit invoiced along with its credit) the debit's line on this one.
+ */
+function creditedItems(
+  invoiceId: string,
+  credits: CreditedDebit | undefined,
+  lineOfItem: ReadonlyMap<string, string>,
+): Stripe.InvoiceLineItem.Parent.SubscriptionItemDetails.ProrationDetails.CreditedItems | null {
+  if (!credits) return null;
+  if ('line' in credits) return { invoice: credits.invoice, invoice_line_items: [credits.line] };
+  const line = lineOfItem.get(credits.invoiceItem);
+  return line ? { invoice: invoiceId, invoice_line_items: [line] } : null;
+}
+
+function lineItem(
+  id: string,
+  invoiceId: string,
+  subscriptionId: string,
+  line: InvoiceLine,
+  lineOfItem: ReadonlyMap<string, string>,
+): Stripe.InvoiceLineItem {
   return {
-    id: newId('il'),
+    id,
     object: 'line_item',
     amount: line.amount,
     currency: 'usd',
     description: line.description,
     discount_amounts: [],
-    discountable: true,
+    // Stripe's proration items are not discountable.
+    discountable: !line.proration,
     discounts: [],
     invoice: invoiceId,
     livemode: false,
@@ -41,9 +71,9 @@ function lineItem(invoiceId: string, subscriptionId: string, line: InvoiceLine):
           type: 'subscription_item_details',
           invoice_item_details: null,
           subscription_item_details: {
-            invoice_item: null,
+            invoice_item: line.invoiceItem ?? null,
             proration: line.proration,
-            proration_details: line.proration ? { credited_items: null } : null,
+            proration_details: { credited_items: creditedItems(invoiceId, line.credits, lineOfItem) },
             subscription: subscriptionId,
             subscription_item: line.subscriptionItem,
           },
@@ -70,9 +100,11 @@ function lineItem(invoiceId: string, subscriptionId: string, line: InvoiceLine):
 }
 
 export function invoiceObject(input: NewInvoice): Stripe.Invoice {
-  const id = newId('in');
+  const id = input.id ?? newId('in');
   const total = input.lines.reduce((sum, l) => sum + l.amount, 0);
   const { customer, subscription, now } = input;
+  const lineIds = input.lines.map(() => newId('il'));
+  const lineOfItem = new Map(input.lines.flatMap((l, i) => (l.invoiceItem ? [[l.invoiceItem, lineIds[i] ?? ''] as const] : [])));
   return {
     id,
     object: 'invoice',
@@ -119,7 +151,7 @@ export function invoiceObject(input: NewInvoice): Stripe.Invoice {
     last_finalization_error: null,
     latest_revision: null,
     lines: fullList(
-      input.lines.map((l) => lineItem(id, subscription.id, l)),
+      input.lines.map((l, i) => lineItem(lineIds[i] ?? '', id, subscription.id, l, lineOfItem)),
       `/v1/invoices/${id}/lines`,
     ),
     livemode: false,

@@ -3,6 +3,7 @@
 import type Stripe from 'stripe';
 import type { BillingContext } from './billing-context.js';
 import { previousAttributes, structuredCloneJson } from './event-log.js';
+import { invoiceItemLine, pendingInvoiceItems } from './invoice-items.js';
 import { invoiceObject, type NewInvoice } from './invoice-object.js';
 
 export type PaymentOutcome = 'paid' | 'failed' | 'requires_action';
@@ -34,9 +35,15 @@ export function applyCustomerBalance(invoice: Stripe.Invoice, customer: Stripe.C
   invoice.amount_remaining = invoice.amount_due;
 }
 
-/** Creates and finalizes an invoice; the caller then charges it with `attemptPayment`. */
+/**
+ * Creates and finalizes an invoice; the caller then charges it with `attemptPayment`. It also bills
+ * the subscription's pending invoice items (prorations), first, as Stripe lists them.
+ */
 export function issueInvoice(ctx: BillingContext, input: Omit<NewInvoice, 'now'>): Stripe.Invoice {
-  const invoice = invoiceObject({ ...input, now: ctx.clock.now() });
+  const pending = pendingInvoiceItems(ctx.state, input.subscription.id);
+  const lines = [...pending.map((item) => invoiceItemLine(ctx.state, item)), ...input.lines];
+  const invoice = invoiceObject({ ...input, lines, now: ctx.clock.now() });
+  for (const item of pending) item.invoice = invoice.id;
   applyCustomerBalance(invoice, input.customer);
   ctx.state.invoices.set(invoice.id, invoice);
   ctx.events.emit('invoice.created', invoice);

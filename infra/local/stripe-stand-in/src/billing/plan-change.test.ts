@@ -1,5 +1,8 @@
 // Plan changes between plans with different item sets, sent exactly as the app sends them (the
-// shared planItemChanges + the SDK billing gateway), and the customer balance a net credit leaves.
+// shared planItemChanges + the SDK billing gateway), the customer balance a net credit leaves, and
+// the prorations as Stripe writes them: per changed item, a credit for the unused time on what it
+// was and a charge for the remaining time on what it becomes, as pending invoice items
+// (create_prorations) or on an invoice made at once (always_invoice), and the same lines previewed.
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planItemChanges } from '@billing/shared/billing-ops/plan-item-changes.js';
@@ -10,6 +13,9 @@ import { idOf, startStandIn, type RunningStandIn } from '../testing/start-stand-
 
 const DAY = 86_400;
 const MARCH_1 = Date.UTC(2026, 2, 1) / 1000;
+const APRIL_1 = Date.UTC(2026, 3, 1) / 1000;
+/** To March 10, 06:00: 21.75 of March's 31 days left. */
+const AT_9_25_DAYS = Math.round(9.25 * DAY);
 /** The local STRIPE_PRICE_IDS: `price_<lookupKey>` for every catalog lookup key. */
 const PRICE_IDS: PriceIdMap = Object.fromEntries(allLookupKeys().map((k) => [k, `price_${k}`]));
 
@@ -21,14 +27,14 @@ afterEach(async () => {
   await running.close();
 });
 
-async function subscribe(lookupKey: string): Promise<{ customerId: string; subId: string }> {
+async function subscribe(lookupKey: string, seats = 1): Promise<{ customerId: string; subId: string }> {
   const { stripe, standIn } = running;
   const customer = await stripe.customers.create({ metadata: { userId: 'u1' } });
   const target = resolvePlanPrices(PRICE_IDS, lookupKey);
   const session = await stripe.checkout.sessions.create({
     mode: 'subscription',
     customer: customer.id,
-    line_items: [{ price: target.priceId, quantity: 1 }, ...target.meteredPriceIds.map((price) => ({ price }))],
+    line_items: [{ price: target.priceId, quantity: seats }, ...target.meteredPriceIds.map((price) => ({ price }))],
     success_url: 'http://app.local/ok',
   });
   return { customerId: customer.id, subId: idOf(standIn.completeCheckout(session.id).subscription) };
@@ -40,6 +46,27 @@ async function changePlanLikeTheApp(subId: string, lookupKey: string): Promise<S
   const items = planItemChanges(await stripe.subscriptions.retrieve(subId), PRICE_IDS, resolvePlanPrices(PRICE_IDS, lookupKey));
   return createSdkBillingGateway(stripe).changeSubscriptionItems({ subscriptionId: subId, items }, `change-${subId}-${lookupKey}`);
 }
+
+const licensedItemId = async (subId: string) => (await running.stripe.subscriptions.retrieve(subId)).items.data[0]?.id ?? '';
+
+/** The customer's pending invoice items, oldest first (Stripe lists newest first). */
+const pendingItems = async (customerId: string) =>
+  (await running.stripe.invoiceItems.list({ customer: customerId, pending: true })).data.reverse();
+
+const sum = (amounts: number[]) => amounts.reduce((a, b) => a + b, 0);
+const priceOf = (price: string | Stripe.Price | undefined) => (typeof price === 'string' ? price : price?.id);
+const itemShape = (i: Stripe.InvoiceItem) => ({
+  description: i.description,
+  amount: i.amount,
+  price: priceOf(i.pricing?.price_details?.price),
+  quantity: i.quantity,
+});
+const lineShape = (l: Stripe.InvoiceLineItem) => ({
+  description: l.description,
+  amount: l.amount,
+  price: priceOf(l.pricing?.price_details?.price),
+  quantity: l.quantity,
+});
 
 function eventsSince(index: number): Stripe.Event[] {
   return running.standIn.state.events.slice(index);
@@ -75,8 +102,13 @@ describe('plan changes with different item sets', () => {
     expect(updated.items.data[1]?.current_period_end).toBe(updated.items.data[0]?.current_period_end);
 
     const events = eventsSince(mark);
-    // create_prorations: nothing is invoiced now.
-    expect(events.map((e) => e.type)).toEqual(['customer.subscription.updated', 'entitlements.active_entitlement_summary.updated']);
+    // create_prorations: nothing is invoiced now; the credit and the charge wait as invoice items.
+    expect(events.map((e) => e.type)).toEqual([
+      'customer.subscription.updated',
+      'entitlements.active_entitlement_summary.updated',
+      'invoiceitem.created',
+      'invoiceitem.created',
+    ]);
     const [subUpdated, summary] = events;
     const previousItems = (subUpdated?.data.previous_attributes as { items?: Stripe.ApiList<Stripe.SubscriptionItem> } | undefined)?.items;
     expect(previousItems?.data.map((i) => i.price.id)).toEqual(['price_pro_month']);
@@ -90,8 +122,9 @@ describe('plan changes with different item sets', () => {
     });
     standIn.advanceClock(16 * DAY); // April 1: renewal
     const [renewal] = (await stripe.invoices.list({ subscription: subId, limit: 1 })).data;
-    // 10,000 (team) + 1,500 calls × 0.01¢ (15) + no tokens (a $0 line, as Stripe shows one) + the carried proration (10,000 - 2,000) × 1/2
-    expect(renewal?.lines.data.map((l) => l.amount)).toEqual([10_000, 15, 0, 4_000]);
+    // The carried prorations first (unused half of Pro, 2,000 × 1/2; remaining half of Team, 10,000 × 1/2),
+    // then 10,000 (team) + 1,500 calls × 0.01¢ (15) + no tokens (a $0 line, as Stripe shows one).
+    expect(renewal?.lines.data.map((l) => l.amount)).toEqual([-1_000, 5_000, 10_000, 15, 0]);
     expect(renewal?.amount_paid).toBe(14_015);
   });
 
@@ -104,6 +137,8 @@ describe('plan changes with different item sets', () => {
     expect(eventsSince(mark).map((e) => e.type)).toEqual([
       'customer.subscription.updated',
       'entitlements.active_entitlement_summary.updated',
+      'invoiceitem.created',
+      'invoiceitem.created',
     ]);
     const ents = await stripe.entitlements.activeEntitlements.list({ customer: customerId });
     expect(ents.data.map((e) => e.lookup_key)).not.toContain('team_seats');
@@ -233,6 +268,166 @@ describe('a plan change that leaves a net credit', () => {
   });
 });
 
+describe('prorations, item by item, as Stripe writes them', () => {
+  it('create_prorations: a plan swap credits the old price and charges the new one as pending invoice items, which the renewal bills', async () => {
+    const { stripe, standIn } = running;
+    const { customerId, subId } = await subscribe('pro_month');
+    const [first] = (await stripe.invoices.list({ subscription: subId })).data;
+    const itemId = await licensedItemId(subId);
+    standIn.advanceClock(Math.round(15.5 * DAY)); // March 16, 12:00: half of March left
+    const at = standIn.clock.now();
+    await changePlanLikeTheApp(subId, 'team_month');
+
+    const [credit, charge] = await pendingItems(customerId);
+    expect(credit).toMatchObject({
+      object: 'invoiceitem',
+      amount: -1_000, // 2,000 × 1/2
+      customer: customerId,
+      description: 'Unused time on Pro after 16 Mar 2026',
+      invoice: null,
+      parent: { type: 'subscription_details', subscription_details: { subscription: subId, subscription_item: itemId } },
+      period: { start: at, end: APRIL_1 },
+      pricing: { price_details: { price: 'price_pro_month', product: 'prod_pro' } },
+      proration: true,
+      quantity: 1,
+      // Flexible billing mode: the credit gives back part of what the first invoice charged.
+      proration_details: {
+        credited_items: {
+          type: 'invoice_line_items',
+          invoice_line_item_details: { invoice: first?.id, invoice_line_items: [first?.lines.data[0]?.id] },
+        },
+      },
+    });
+    expect(charge).toMatchObject({
+      amount: 5_000, // 10,000 × 1/2
+      description: 'Remaining time on Team after 16 Mar 2026',
+      invoice: null,
+      period: { start: at, end: APRIL_1 },
+      pricing: { price_details: { price: 'price_team_month', product: 'prod_team' } },
+      proration: true,
+      quantity: 1,
+      proration_details: { credited_items: null },
+    });
+    expect(await stripe.invoiceItems.retrieve(credit?.id ?? '')).toEqual(credit);
+    expect(standIn.state.invoices.size).toBe(1); // nothing invoiced now
+
+    standIn.advanceClock(16 * DAY); // April 1: the renewal bills them, first
+    const [renewal] = (await stripe.invoices.list({ subscription: subId, limit: 1 })).data;
+    const [creditLine, chargeLine] = renewal?.lines.data ?? [];
+    expect(creditLine).toMatchObject({
+      amount: -1_000,
+      description: 'Unused time on Pro after 16 Mar 2026',
+      discountable: false,
+      parent: {
+        type: 'subscription_item_details',
+        subscription_item_details: {
+          invoice_item: credit?.id,
+          proration: true,
+          proration_details: { credited_items: { invoice: first?.id, invoice_line_items: [first?.lines.data[0]?.id] } },
+          subscription: subId,
+          subscription_item: itemId,
+        },
+      },
+      period: { start: at, end: APRIL_1 },
+      pricing: { price_details: { price: 'price_pro_month' } },
+      quantity: 1,
+    });
+    expect(chargeLine).toMatchObject({
+      amount: 5_000,
+      parent: { subscription_item_details: { invoice_item: charge?.id, proration: true, proration_details: { credited_items: null } } },
+      pricing: { price_details: { price: 'price_team_month' } },
+    });
+    expect(await pendingItems(customerId)).toEqual([]);
+    const billed = await stripe.invoiceItems.list({ customer: customerId, invoice: renewal?.id ?? '' });
+    expect(billed.data.map((i) => i.id).sort()).toEqual([credit?.id, charge?.id].sort());
+  });
+
+  it('a seat change credits the old quantity and charges the new one, each line rounded to the cent', async () => {
+    const { stripe, standIn } = running;
+    const { customerId, subId } = await subscribe('team_month', 3);
+    standIn.advanceClock(AT_9_25_DAYS); // March 10, 06:00: 21.75 of March's 31 days left
+    await stripe.subscriptions.update(subId, { items: [{ id: await licensedItemId(subId), quantity: 5 }] });
+    // 3 × 10,000 × 21.75/31 = 21,048.39 and 5 × 10,000 × 21.75/31 = 35,080.65: -21,048 + 35,081 = 14,033
+    // (the difference prorated as one line would round to 14,032).
+    expect((await pendingItems(customerId)).map(itemShape)).toEqual([
+      { description: 'Unused time on 3 × Team after 10 Mar 2026', amount: -21_048, price: 'price_team_month', quantity: 3 },
+      { description: 'Remaining time on 5 × Team after 10 Mar 2026', amount: 35_081, price: 'price_team_month', quantity: 5 },
+    ]);
+    standIn.advanceClock(APRIL_1 - standIn.clock.now());
+    const [renewal] = (await stripe.invoices.list({ subscription: subId, limit: 1 })).data;
+    expect(renewal?.total).toBe(64_033); // 14,033 + 5 × 10,000 (no usage)
+  });
+
+  it('a second change in the period credits what the first one charged (flexible billing mode)', async () => {
+    const { stripe, standIn } = running;
+    const { customerId, subId } = await subscribe('team_month', 3);
+    standIn.advanceClock(AT_9_25_DAYS);
+    await stripe.subscriptions.update(subId, { items: [{ id: await licensedItemId(subId), quantity: 5 }] });
+    standIn.advanceClock(Math.round(10.75 * DAY)); // March 21, 00:00: 11 days left
+    await stripe.subscriptions.update(subId, { items: [{ id: await licensedItemId(subId), quantity: 4 }] });
+    const [, firstCharge, credit, charge] = await pendingItems(customerId);
+    // The 5 seats were charged 35,081 for 21.75 days: 35,081 × 11/21.75 = 17,742.11 back; 4 × 10,000 × 11/31 = 14,193.55.
+    expect([credit, charge].map((i) => i && itemShape(i))).toEqual([
+      { description: 'Unused time on 5 × Team after 21 Mar 2026', amount: -17_742, price: 'price_team_month', quantity: 5 },
+      { description: 'Remaining time on 4 × Team after 21 Mar 2026', amount: 14_194, price: 'price_team_month', quantity: 4 },
+    ]);
+    expect(credit?.proration_details?.credited_items).toEqual({ type: 'invoice_item', invoice_item: firstCharge?.id });
+
+    standIn.advanceClock(APRIL_1 - standIn.clock.now());
+    const [renewal] = (await stripe.invoices.list({ subscription: subId, limit: 1 })).data;
+    const lines = renewal?.lines.data ?? [];
+    expect(lines.map((l) => l.amount)).toEqual([-21_048, 35_081, -17_742, 14_194, 40_000, 0, 0]);
+    expect(renewal?.total).toBe(50_485);
+    // On the invoice, the credit names the line that bills the charge it credits.
+    expect(lines[2]?.parent?.subscription_item_details?.proration_details?.credited_items).toEqual({
+      invoice: renewal?.id,
+      invoice_line_items: [lines[1]?.id],
+    });
+  });
+
+  it('always_invoice: the same two lines, invoiced at once, nothing left pending', async () => {
+    const { stripe, standIn } = running;
+    const { customerId, subId } = await subscribe('team_month', 3);
+    standIn.advanceClock(AT_9_25_DAYS);
+    await stripe.subscriptions.update(subId, {
+      items: [{ id: await licensedItemId(subId), quantity: 5 }],
+      proration_behavior: 'always_invoice',
+    });
+    const [invoice] = (await stripe.invoices.list({ subscription: subId, limit: 1 })).data;
+    expect(invoice?.billing_reason).toBe('subscription_update');
+    expect(invoice?.lines.data.map(lineShape)).toEqual([
+      { description: 'Unused time on 3 × Team after 10 Mar 2026', amount: -21_048, price: 'price_team_month', quantity: 3 },
+      { description: 'Remaining time on 5 × Team after 10 Mar 2026', amount: 35_081, price: 'price_team_month', quantity: 5 },
+    ]);
+    expect([invoice?.total, invoice?.amount_paid, invoice?.status]).toEqual([14_033, 14_033, 'paid']);
+    expect(await pendingItems(customerId)).toEqual([]);
+    const items = (await stripe.invoiceItems.list({ customer: customerId })).data;
+    expect(items.map((i) => i.invoice)).toEqual([invoice?.id, invoice?.id]);
+    expect(invoice?.lines.data.map((l) => l.parent?.subscription_item_details?.invoice_item)).toEqual(items.map((i) => i.id).reverse());
+  });
+
+  it('a new billing interval credits the unused time at the old price and charges the new period in full', async () => {
+    const { stripe, standIn } = running;
+    const { subId } = await subscribe('pro_month');
+    standIn.advanceClock(Math.round(15.5 * DAY));
+    const at = standIn.clock.now();
+    await stripe.subscriptions.update(subId, { items: [{ id: await licensedItemId(subId), price: 'price_pro_year' }] });
+    const [invoice] = (await stripe.invoices.list({ subscription: subId, limit: 1 })).data;
+    const [credit, year] = invoice?.lines.data ?? [];
+    expect(credit).toMatchObject({
+      amount: -1_000,
+      description: 'Unused time on Pro after 16 Mar 2026',
+      period: { start: at, end: APRIL_1 },
+      pricing: { price_details: { price: 'price_pro_month' } },
+      quantity: 1,
+      parent: { subscription_item_details: { proration: true } },
+    });
+    expect(year).toMatchObject({ amount: 20_000, pricing: { price_details: { price: 'price_pro_year' } } });
+    expect(year?.parent?.subscription_item_details?.proration).toBe(false);
+    expect(invoice?.total).toBe(19_000);
+  });
+});
+
 describe('invoice preview of a subscription update (create_preview)', () => {
   it('shows the change’s proration at the proration date on the next invoice, and changes nothing', async () => {
     const { stripe, standIn } = running;
@@ -249,7 +444,37 @@ describe('invoice preview of a subscription update (create_preview)', () => {
     expect((await stripe.subscriptions.retrieve(subId)).items.data.map((i) => i.price.id)).toEqual(['price_pro_month']);
 
     await changePlanLikeTheApp(subId, 'team_month');
-    expect(standIn.state.subscriptions.get(subId)?.pendingProration).toBe(preview.proration);
+    expect(sum((await pendingItems(customerId)).map((i) => i.amount))).toBe(preview.proration);
+  });
+
+  it('shows the same credit and charge lines the change then records, after the pending ones, before the renewal', async () => {
+    const { stripe, standIn } = running;
+    const { customerId, subId } = await subscribe('team_month', 3);
+    standIn.advanceClock(AT_9_25_DAYS);
+    await stripe.subscriptions.update(subId, { items: [{ id: await licensedItemId(subId), quantity: 5 }] });
+    standIn.advanceClock(Math.round(10.75 * DAY)); // March 21
+    const preview = await stripe.invoices.createPreview({
+      customer: customerId,
+      subscription: subId,
+      subscription_details: { items: [{ id: await licensedItemId(subId), quantity: 4 }], proration_behavior: 'create_prorations' },
+    });
+    const at = standIn.clock.now();
+    expect(preview.parent?.subscription_details?.subscription_proration_date).toBe(at);
+    const change = (l: Stripe.InvoiceLineItem) => l.parent?.subscription_item_details?.proration === true && l.period.start === at;
+    expect(preview.lines.data.map((l) => [l.description, l.amount, change(l)])).toEqual([
+      ['Unused time on 3 × Team after 10 Mar 2026', -21_048, false],
+      ['Remaining time on 5 × Team after 10 Mar 2026', 35_081, false],
+      ['Unused time on 5 × Team after 21 Mar 2026', -17_742, true],
+      ['Remaining time on 4 × Team after 21 Mar 2026', 14_194, true],
+      ['4 × team_month', 40_000, false],
+      ['0 × api_calls', 0, false],
+      ['0 × tokens', 0, false],
+    ]);
+    expect(await pendingItems(customerId)).toHaveLength(2); // the preview recorded nothing
+
+    await stripe.subscriptions.update(subId, { items: [{ id: await licensedItemId(subId), quantity: 4 }] });
+    const recorded = (await pendingItems(customerId)).slice(2);
+    expect(recorded.map(itemShape)).toEqual(preview.lines.data.filter(change).map(lineShape));
   });
 
   it('refuses a proration date outside the period, with proration_behavior=none, or another customer’s subscription', async () => {

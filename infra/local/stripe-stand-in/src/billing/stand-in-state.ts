@@ -13,8 +13,6 @@ export interface SubscriptionRecord {
   /** The open invoice being retried (Smart Retries), if any. */
   dunning: { invoiceId: string; failedAttempts: number; nextAttemptAt: number } | null;
   trialWillEndSent: boolean;
-  /** Proration (in cents) carried to the next invoice (`proration_behavior=create_prorations`). */
-  pendingProration: number;
   /**
    * An item change made with `payment_behavior=pending_if_incomplete` whose invoice is not paid:
    * applied when `invoiceId` is paid, discarded (and the invoice voided) at `pending_update.expires_at`.
@@ -54,6 +52,8 @@ export class StandInState {
   readonly checkoutIntents = new Map<string, CheckoutIntent>();
   readonly subscriptions = new Map<string, SubscriptionRecord>();
   readonly invoices = new Map<string, Stripe.Invoice>();
+  /** Prorations, pending (`invoice: null`) until the subscription's next invoice takes them. */
+  readonly invoiceItems = new Map<string, Stripe.InvoiceItem>();
   readonly portalSessions = new Map<string, Stripe.BillingPortal.Session>();
   /** Registered endpoints (kept for the API; webhooks are delivered to the stand-in's one configured URL). */
   readonly webhookEndpoints = new Map<string, Stripe.WebhookEndpoint>();

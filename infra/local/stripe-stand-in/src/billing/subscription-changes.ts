@@ -68,7 +68,7 @@ export function startSubscription(ctx: BillingContext, input: StartSubscription)
   const periodEnd = trialEnd ?? addInterval(now, intervalOf(main.price));
   const sub = subscriptionObject({ customer: input.customer, items: input.items, now, periodEnd, trialEnd, metadata: input.metadata });
   sub.default_payment_method = input.defaultPaymentMethod ?? null;
-  const record: SubscriptionRecord = { subscription: sub, dunning: null, trialWillEndSent: false, pendingProration: 0 };
+  const record: SubscriptionRecord = { subscription: sub, dunning: null, trialWillEndSent: false };
   ctx.state.subscriptions.set(sub.id, record);
   ctx.events.emit('customer.subscription.created', sub);
   const invoice = issueInvoice(ctx, {

@@ -1,12 +1,15 @@
 // The item changes of one subscription update (`POST /v1/subscriptions/:id` items, the portal's
 // plan change): change an item's price or quantity, add an item, remove one. They are applied
-// together, as Stripe does, in one `customer.subscription.updated`, and prorated on the licensed
-// amount. A net credit lands on the customer's balance through the invoice (see invoicing.ts).
+// together, as Stripe does, in one `customer.subscription.updated`, and prorated item by item on the
+// licensed items (prorations.ts). A net credit lands on the customer's balance through the invoice
+// (see invoicing.ts).
 import type Stripe from 'stripe';
 import { addInterval } from './billing-periods.js';
 import type { BillingContext } from './billing-context.js';
+import { createProrationItems } from './invoice-items.js';
 import type { InvoiceLine } from './invoice-object.js';
 import { attemptPayment, closeUnpaidInvoice, customerOf, issueInvoice } from './invoicing.js';
+import { prorationLines, unusedTime } from './prorations.js';
 import type { SubscriptionRecord } from './stand-in-state.js';
 import { changeSubscription, chargeNow, customerIdOf, licensedLines } from './subscription-changes.js';
 import { currentPeriod, licensedItem, setPeriod, subscriptionItem } from './subscription-object.js';
@@ -26,10 +29,6 @@ const intervalOf = (price: Stripe.Price) => {
   if (!price.recurring) throw new Error(`price ${price.id} is not recurring`);
   return price.recurring.interval;
 };
-
-/** What the licensed items cost per period (metered items bill usage in arrears). */
-const licensedAmount = (items: readonly Stripe.SubscriptionItem[]) =>
-  items.filter((i) => !isMetered(i.price)).reduce((sum, i) => sum + (i.price.unit_amount ?? 0) * (i.quantity ?? 1), 0);
 
 function nextItems(sub: Stripe.Subscription, changes: readonly ItemChange[], now: number): Stripe.SubscriptionItem[] {
   const period = currentPeriod(sub);
@@ -60,20 +59,25 @@ export interface ItemChangeOutcome {
   items: Stripe.SubscriptionItem[];
   /** A new licensed interval restarts the billing cycle at the change: the new period. */
   restartedPeriod: { start: number; end: number } | null;
-  /** Invoiced at once: a new interval's first period (less unused time), or `always_invoice`'s proration. */
-  invoiceNow: InvoiceLine[];
-  /** `create_prorations` on the same interval: the proration carried to the next invoice. */
-  carried: InvoiceLine | null;
+  /** The change's prorations (prorations.ts), which Stripe records as invoice items. */
+  prorations: InvoiceLine[];
+  /**
+   * The change is invoiced at once (a new interval, or `always_invoice`), with these lines after
+   * the prorations: the new period's charge when the period restarts. Null: the prorations wait,
+   * pending, for the next invoice (`create_prorations`).
+   */
+  invoiceNow: InvoiceLine[] | null;
 }
 
 /**
  * What an item change does, computed without changing anything (the update applies it, the invoice
- * preview shows it). Same licensed interval: the period is kept and the difference in the licensed
- * amount for the rest of it is prorated (carried to the next invoice, invoiced now, or dropped). A
- * different interval restarts the billing cycle at `now` and invoices at once, crediting the
- * unused time (unless proration_behavior=none). During a trial nothing is prorated.
+ * preview shows it). Same licensed interval: the period is kept and the changed items are prorated
+ * (carried to the next invoice, invoiced now, or not at all). A different interval restarts the
+ * billing cycle at `now` and invoices the new period at once, crediting the unused time of the old
+ * one (unless proration_behavior=none). During a trial nothing is prorated.
  */
 export function itemChangeOutcome(
+  ctx: BillingContext,
   sub: Stripe.Subscription,
   changes: readonly ItemChange[],
   now: number,
@@ -81,45 +85,27 @@ export function itemChangeOutcome(
 ): ItemChangeOutcome {
   const period = currentPeriod(sub);
   const oldMain = licensedItem(sub);
-  const oldAmount = licensedAmount(sub.items.data);
-  const remaining = (period.end - now) / (period.end - period.start);
   const items = nextItems(sub, changes, now);
   const after: Stripe.Subscription = { ...sub, items: { ...sub.items, data: items } };
   const main = licensedItem(after);
   if (!main || !oldMain) throw new Error(`subscription ${sub.id} lost its licensed item`); // validated before
-  const unchanged: ItemChangeOutcome = { items, restartedPeriod: null, invoiceNow: [], carried: null };
+  const unchanged: ItemChangeOutcome = { items, restartedPeriod: null, prorations: [], invoiceNow: null };
   if (sub.status === 'trialing') return unchanged;
   if (intervalOf(main.price) !== intervalOf(oldMain.price)) {
     const restarted = { start: now, end: addInterval(now, intervalOf(main.price)) };
-    const unused = proration === 'none' ? 0 : Math.round(oldAmount * remaining);
-    const credit: InvoiceLine[] =
-      unused > 0
-        ? [
-            {
-              description: 'Unused time on previous plan',
-              amount: -unused,
-              price: null,
-              quantity: null,
-              subscriptionItem: oldMain.id,
-              proration: true,
-              period: { start: now, end: period.end },
-            },
-          ]
-        : [];
-    return { ...unchanged, restartedPeriod: restarted, invoiceNow: [...licensedLines(after, restarted, false), ...credit] };
+    const unused =
+      proration === 'none'
+        ? []
+        : sub.items.data
+            .filter((i) => !isMetered(i.price))
+            .map((i) => unusedTime(ctx, sub, i, now, period))
+            .filter((l) => l.amount !== 0);
+    return { items, restartedPeriod: restarted, prorations: unused, invoiceNow: licensedLines(after, restarted, false) };
   }
-  const delta = Math.round((licensedAmount(items) - oldAmount) * remaining);
-  if (proration === 'none' || delta === 0) return unchanged;
-  const line: InvoiceLine = {
-    description: 'Proration for plan change',
-    amount: delta,
-    price: main.price,
-    quantity: main.quantity ?? 1,
-    subscriptionItem: main.id,
-    proration: true,
-    period: { start: now, end: period.end },
-  };
-  return proration === 'always_invoice' ? { ...unchanged, invoiceNow: [line] } : { ...unchanged, carried: line };
+  if (proration === 'none') return unchanged;
+  const prorations = prorationLines(ctx, sub, items, now, period);
+  if (prorations.length === 0) return unchanged;
+  return { ...unchanged, prorations, invoiceNow: proration === 'always_invoice' ? [] : null };
 }
 
 /** Applies an item change (see itemChangeOutcome) in one `customer.subscription.updated`. */
@@ -130,7 +116,7 @@ export function applyItemChanges(
   proration: ProrationBehavior,
 ): void {
   if (changes.length === 0) return;
-  const outcome = itemChangeOutcome(record.subscription, changes, ctx.clock.now(), proration);
+  const outcome = itemChangeOutcome(ctx, record.subscription, changes, ctx.clock.now(), proration);
   changeSubscription(ctx, record, (s) => {
     s.items.data = outcome.items;
     if (outcome.restartedPeriod) {
@@ -138,10 +124,11 @@ export function applyItemChanges(
       s.billing_cycle_anchor = outcome.restartedPeriod.start;
     }
   });
-  if (outcome.carried) record.pendingProration += outcome.carried.amount;
-  // A net credit still gets its invoice: its total is negative, nothing is due, and the credit
-  // goes to the customer's balance for the next invoices, as at Stripe.
-  if (outcome.invoiceNow.length > 0) chargeNow(ctx, record, outcome.invoiceNow, 'subscription_update');
+  const sub = record.subscription;
+  createProrationItems(ctx, sub, customerIdOf(sub), outcome.prorations);
+  // The invoice takes the prorations just recorded. A net credit still gets its invoice: its total
+  // is negative, nothing is due, and the credit goes to the customer's balance, as at Stripe.
+  if (outcome.invoiceNow) chargeNow(ctx, record, outcome.invoiceNow, 'subscription_update');
 }
 
 /** Stripe keeps a pending update for 23 hours; then it is discarded and its invoice voided. */
@@ -162,9 +149,11 @@ export function applyItemChangesIfPaid(
 ): void {
   if (changes.length === 0) return;
   const now = ctx.clock.now();
-  const outcome = itemChangeOutcome(record.subscription, changes, now, proration);
-  if (outcome.invoiceNow.length === 0) return applyItemChanges(ctx, record, changes, proration);
+  const outcome = itemChangeOutcome(ctx, record.subscription, changes, now, proration);
+  if (!outcome.invoiceNow) return applyItemChanges(ctx, record, changes, proration);
   const sub = record.subscription;
+  // The prorations are billed on the invoice made now; voided with it if the change expires.
+  createProrationItems(ctx, sub, customerIdOf(sub), outcome.prorations);
   const invoice = issueInvoice(ctx, {
     customer: customerOf(ctx, customerIdOf(sub)),
     subscription: sub,

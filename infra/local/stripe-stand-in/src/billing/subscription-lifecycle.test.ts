@@ -182,6 +182,8 @@ describe('changes through the API', () => {
     expect(types).toEqual([
       'customer.subscription.updated',
       'entitlements.active_entitlement_summary.updated',
+      'invoiceitem.created', // unused time on Pro
+      'invoiceitem.created', // remaining time on Team
       'invoice.created',
       'invoice.finalized',
       'invoice.paid',
@@ -189,7 +191,8 @@ describe('changes through the API', () => {
     ]);
     const [proration] = (await stripe.invoices.list({ subscription: subId, limit: 1 })).data;
     expect(proration?.billing_reason).toBe('subscription_update');
-    expect(proration?.total).toBe(4_000); // (10,000 - 2,000) × 1/2
+    expect(proration?.lines.data.map((l) => l.amount)).toEqual([-1_000, 5_000]); // 2,000 × 1/2 back, 10,000 × 1/2
+    expect(proration?.total).toBe(4_000);
     expect((await stripe.subscriptions.retrieve(subId)).items.data[0]?.price.id).toBe('price_team_month');
   });
 

@@ -101,31 +101,14 @@ export function usageLines(ctx: BillingContext, sub: Stripe.Subscription, ended:
   });
 }
 
-/** The prorations carried to the renewal closing `ended` (create_prorations changes during it), as one line. */
-export function pendingProrationLines(record: SubscriptionRecord, ended: { start: number; end: number }): InvoiceLine[] {
-  if (record.pendingProration === 0) return [];
-  return [
-    {
-      description: 'Prorations from the previous period',
-      amount: record.pendingProration,
-      price: null,
-      quantity: null,
-      subscriptionItem: null,
-      proration: true,
-      period: ended,
-    },
-  ];
-}
-
 function renew(ctx: BillingContext, record: SubscriptionRecord): void {
   const sub = record.subscription;
   const ended = currentPeriod(sub);
   const { start, end } = nextPeriod(sub);
   changeSubscription(ctx, record, (s) => setPeriod(s, start, end));
   if (sub.status === 'unpaid') return; // Stripe stops attempting: invoices stay drafts
+  // The prorations of changes made during the period come along as pending invoice items (issueInvoice).
   const lines = [...licensedLines(sub, { start, end }, false), ...usageLines(ctx, sub, ended)];
-  lines.push(...pendingProrationLines(record, ended));
-  record.pendingProration = 0;
   const pause = sub.pause_collection;
   if (pause) {
     const invoice = issueInvoice(ctx, {
