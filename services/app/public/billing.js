@@ -443,6 +443,70 @@
     whileBusy(button, async () => action(button)).catch((err) => showError(button, userMessage(err)));
   }
 
+  // services/app/src/browser-script/page/rename-key.ts
+  function keyNameProblem(name, min, max) {
+    const trimmed = name.trim();
+    if (trimmed.length < min) return "Enter a name for the key.";
+    if (trimmed.length > max) return `Use at most ${max} characters: this name has ${trimmed.length}.`;
+    if (!trimmed.isWellFormed()) return "The name has characters that cannot be stored: type it again.";
+    return null;
+  }
+  function openRenameKey(button) {
+    const d = must(document, "dialog#rename-key", HTMLDialogElement);
+    const form = must(d, "form", HTMLFormElement);
+    const input = must(d, "input[name=name]", HTMLInputElement);
+    const error = must(d, "[data-role=error]", HTMLElement);
+    const save = must(d, "[data-role=confirm]", HTMLButtonElement);
+    const current = button.getAttribute("data-key-name") ?? "";
+    const url = `/api/keys/${encodeURIComponent(button.getAttribute("data-key-id") ?? "")}`;
+    const min = Number(input.getAttribute("data-min"));
+    const max = Number(input.getAttribute("data-max"));
+    must(d, "h2", HTMLElement).textContent = `Rename API key "${current}"`;
+    input.value = current;
+    const say = (message) => {
+      error.textContent = message ?? "";
+      error.hidden = message === null;
+      if (message === null) input.removeAttribute("aria-invalid");
+      else input.setAttribute("aria-invalid", "true");
+    };
+    const onInput = () => {
+      if (!error.hidden) say(keyNameProblem(input.value, min, max));
+    };
+    const onSubmit = (event) => {
+      const pressed = event.submitter;
+      if (!(pressed instanceof HTMLButtonElement) || pressed.value !== "save") return;
+      event.preventDefault();
+      const problem = keyNameProblem(input.value, min, max);
+      if (problem) {
+        say(problem);
+        input.focus();
+        return;
+      }
+      const name = input.value.trim();
+      say(null);
+      whileBusy(save, () => send("PATCH", url, { name }), "Saving\u2026").then(
+        () => reloadWithSuccess(`API key renamed to "${name}".`),
+        (err) => {
+          say(userMessage(err));
+          input.focus();
+        }
+      );
+    };
+    say(null);
+    input.addEventListener("input", onInput);
+    form.addEventListener("submit", onSubmit);
+    d.addEventListener(
+      "close",
+      () => {
+        input.removeEventListener("input", onInput);
+        form.removeEventListener("submit", onSubmit);
+      },
+      { once: true }
+    );
+    d.showModal();
+    input.select();
+  }
+
   // services/app/src/browser-script/page/team-and-keys.ts
   var attr2 = (button, name) => button.getAttribute(name) ?? "";
   var keyUrl = (button) => `/api/keys/${encodeURIComponent(attr2(button, "data-key-id"))}`;
@@ -465,12 +529,7 @@
       () => send("DELETE", keyUrl(b)),
       `API key "${attr2(b, "data-key-name")}" revoked.`
     ),
-    "rename-key": async (b) => {
-      const name = window.prompt("New name for this API key", attr2(b, "data-key-name"))?.trim();
-      if (!name) return;
-      await send("PATCH", keyUrl(b), { name });
-      reloadWithSuccess(`API key renamed to "${name}".`);
-    },
+    "rename-key": (b) => openRenameKey(b),
     "remove-member": (b) => confirmThen(
       `Remove ${attr2(b, "data-member")}?`,
       "They lose the team and its plan at once.",
@@ -644,12 +703,93 @@
     wireCopyLinks();
   }
 
+  // services/app/src/pages/billing-page-daily.ts
+  var CHART = { slot: 10, bar: 8, height: 40 };
+  var dayFormat = new Intl.DateTimeFormat("en-US", { month: "long", day: "numeric", timeZone: "UTC" });
+  function formatDay(day) {
+    return dayFormat.format(/* @__PURE__ */ new Date(`${day}T00:00:00Z`));
+  }
+  function dailyChart(series) {
+    const peak = Math.max(0, ...series.map((d) => d.used));
+    const bars = series.map((d, i) => ({
+      ...d,
+      label: formatDay(d.day),
+      x: i * CHART.slot + (CHART.slot - CHART.bar) / 2,
+      // A day with any usage stays visible next to a far busier one.
+      height: peak === 0 || d.used === 0 ? 0 : Math.max(1, Math.round(d.used / peak * CHART.height))
+    }));
+    const first = bars[0];
+    const last = bars[bars.length - 1];
+    const range = first && last ? first === last ? first.label : `${first.label} \u2013 ${last.label}` : "";
+    return { bars, peak, width: Math.max(1, series.length) * CHART.slot, range };
+  }
+  function dailySummary(chart) {
+    if (chart.peak === 0) return `Per day, ${chart.range}: nothing used yet`;
+    const busiest = chart.bars.find((b) => b.used === chart.peak);
+    return `Per day, ${chart.range}: busiest ${busiest?.label ?? ""}, ${chart.peak.toLocaleString("en-US")}`;
+  }
+
   // services/app/src/browser-script/page/usage-refresh.ts
-  var EVERY_MS = 3e4;
+  var USAGE_REFRESH_MS = 3e4;
   function level(used, limit) {
     if (limit === null || limit === 0) return "ok";
     if (used >= limit) return "full";
     return used >= limit * 0.8 ? "warn" : "ok";
+  }
+  var SVG = "http://www.w3.org/2000/svg";
+  function svgRect(attrs, title) {
+    const rect = document.createElementNS(SVG, "rect");
+    for (const [name, value2] of Object.entries(attrs)) rect.setAttribute(name, String(value2));
+    if (title !== void 0) {
+      const tip = document.createElementNS(SVG, "title");
+      tip.textContent = title;
+      rect.append(tip);
+    }
+    return rect;
+  }
+  function redrawDaily(figure, feature, byDay) {
+    const svg = figure.querySelector("svg");
+    const table = figure.querySelector("table");
+    const caption = table?.querySelector("caption");
+    const tbody = table?.querySelector("tbody");
+    const summary = figure.querySelector("figcaption");
+    if (!svg || !caption || !tbody || !summary) return;
+    const chart = dailyChart(byDay);
+    svg.setAttribute("viewBox", `0 0 ${chart.width} ${CHART.height}`);
+    svg.replaceChildren(
+      svgRect({ class: "baseline", x: 0, y: CHART.height - 0.5, width: chart.width, height: 0.5 }),
+      ...chart.bars.map(
+        (b) => svgRect(
+          { class: "day", "data-day": b.day, x: b.x, y: CHART.height - b.height, width: CHART.bar, height: b.height },
+          `${b.label}: ${b.used.toLocaleString("en-US")}`
+        )
+      )
+    );
+    caption.textContent = `${feature} per day, ${chart.range}`;
+    tbody.replaceChildren(
+      ...chart.bars.map((b) => el("tr", {}, el("th", { scope: "row" }, b.label), el("td", {}, b.used.toLocaleString("en-US"))))
+    );
+    summary.textContent = dailySummary(chart);
+  }
+  function upgradeWhenFull(row, name, lvl) {
+    const button = row.querySelector(".upgrade");
+    const manage = row.closest("[data-manage]")?.getAttribute("data-manage") === "true";
+    if (lvl !== "full" || !manage) {
+      button?.remove();
+      return;
+    }
+    if (button) return;
+    const upgrade = el(
+      "a",
+      {
+        class: "button small upgrade",
+        href: "#plans",
+        "data-testid": "upgrade-quota",
+        "aria-label": `Upgrade for more ${name.toLowerCase()}`
+      },
+      "Upgrade"
+    );
+    row.insertBefore(upgrade, row.querySelector("figure[data-role=daily]"));
   }
   function applyUsage(usage) {
     for (const u of usage) {
@@ -661,10 +801,15 @@
       count.textContent = `${u.used.toLocaleString("en-US")} / ${limit === null ? "unlimited" : limit.toLocaleString("en-US")}`;
       const pct = limit ? Math.min(100, Math.round(u.used / limit * 100)) : 0;
       bar.value = pct;
+      const name = row.querySelector(".name")?.textContent ?? u.feature;
+      bar.setAttribute("aria-label", `${name}: ${limit === null ? "unlimited" : `${pct}% of this month's quota used`}`);
       const lvl = level(u.used, limit);
       row.classList.remove("level-ok", "level-warn", "level-full");
       row.classList.add(`level-${lvl}`);
       row.setAttribute("data-level", lvl);
+      upgradeWhenFull(row, name, lvl);
+      const figure = row.querySelector("figure[data-role=daily]");
+      if (figure && u.byDay) redrawDaily(figure, name, u.byDay);
     }
   }
   function keepUsageFresh() {
@@ -672,7 +817,7 @@
     window.setInterval(() => {
       if (document.visibilityState !== "visible") return;
       send("GET", "/api/usage").then((answer) => applyUsage(answer?.usage ?? [])).catch(() => void 0);
-    }, EVERY_MS);
+    }, USAGE_REFRESH_MS);
   }
 
   // services/app/src/browser-script/page/main.ts

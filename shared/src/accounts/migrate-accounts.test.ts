@@ -63,14 +63,15 @@ function counter(accountId: string, used: number, reserved: number): UsageCounte
     reserved,
     used,
     byMember: {},
+    byDay: {},
     expireAt: Timestamp.fromMillis((PERIOD + 60 * 86_400) * 1000),
     updatedAt: created,
   };
 }
 
-/** As stored before accounts: `userId` in place of `accountId`, and no split by member. */
+/** As stored before accounts: `userId` in place of `accountId`, and no split by member or day. */
 function legacyCounter(userId: string, used: number, reserved: number): DocumentData {
-  const { accountId: _, byMember: _byMember, ...fields } = counter(userId, used, reserved);
+  const { accountId: _, byMember: _byMember, byDay: _byDay, ...fields } = counter(userId, used, reserved);
   return { ...fields, userId };
 }
 

@@ -30,6 +30,12 @@ export const UsageCounterDoc = ownedByAccount(
     used: units,
     /** User id -> units: a map keyed by id, never a dotted path (ids contain ':' and '.'). */
     byMember: z.record(z.string(), units).default({}),
+    /**
+     * UTC day ('YYYY-MM-DD') -> units, written in the same commits as `used`: the day each write
+     * committed (usage/lease-policy.ts, dayIncrements). Sums to `used` for units flushed since it
+     * exists; a counter stored before reads as {}.
+     */
+    byDay: z.record(z.string(), units).default({}),
     expireAt: timestamp,
     updatedAt: timestamp,
   }),

@@ -9,6 +9,14 @@ import type { MeteredFeature, Quota } from '../plans/catalog.js';
  */
 export type MemberUnits = Readonly<Record<string, number>>;
 
+/** Units per UTC day of the quota month: 'YYYY-MM-DD' -> units (the counter's `byDay`, the billing page's daily chart). */
+export type DayUnits = Readonly<Record<string, number>>;
+
+/** Unix seconds -> its UTC day, 'YYYY-MM-DD': the key of `byDay`. */
+export function utcDay(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+}
+
 /** Which counter: `accounts/{accountId}/usage/{feature}_{periodStart}`. */
 export interface CounterKey {
   readonly accountId: string;

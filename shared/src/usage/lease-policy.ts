@@ -4,7 +4,17 @@
 // give lease back, or forget a counter; and, inside the lease transaction, how much is granted.
 // No I/O, no timers, no clock: the caller passes the time, and whether a write of the counter is
 // in flight (usage-recorder.ts runs one at a time per counter).
-import type { CounterKey, CounterState, CounterTerms, FlushRequest, MemberUnits, SyncRequest, SyncResult } from './counter-state.js';
+import {
+  utcDay,
+  type CounterKey,
+  type CounterState,
+  type CounterTerms,
+  type DayUnits,
+  type FlushRequest,
+  type MemberUnits,
+  type SyncRequest,
+  type SyncResult,
+} from './counter-state.js';
 
 export interface LeaseSettings {
   /** Admitted units are written at least this often, and refusals trust a lease read this long. Default 1000 ms. */
@@ -317,4 +327,15 @@ export function replayedOutcome(stored: StoredCounter | null, req: SyncRequest, 
 /** A flush's increments: unlimited quotas lease nothing, so `reserved` follows `used` (see leaseOutcome). */
 export function flushIncrements(req: FlushRequest): StoredCounter {
   return { used: req.commitUsed, reserved: req.limit === 'unlimited' ? req.commitUsed : -req.returnLease, byMember: req.commitByMember };
+}
+
+/**
+ * A write's units by UTC day (`byDay`): all on the day the write commits, inside the counter's month
+ * (units flushed after it ended count on its last day, as their outbox entry's timestamp does).
+ * Units admitted just before midnight and flushed just after count on the next day: off by at most
+ * one flush interval. A retry repeats the same request, so the same day. A give-back only: none.
+ */
+export function dayIncrements(req: FlushRequest): DayUnits {
+  if (req.commitUsed <= 0) return NO_UNITS;
+  return { [utcDay(Math.min(Math.floor(req.nowMs / 1000), req.key.periodEnd - 1))]: req.commitUsed };
 }

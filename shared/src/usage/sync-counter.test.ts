@@ -90,6 +90,7 @@ describe('syncCounter / flushCounter', () => {
       reserved: 12,
       used: 12,
       byMember: {},
+      byDay: {},
       expireAt: Timestamp.now(),
       updatedAt: Timestamp.now(),
     });
@@ -138,5 +139,59 @@ describe('a write repeated under the same writeId (its first commit outcome unkn
       reserved: once.reserved,
     });
     expect((await createStore(db).usageOutbox.get()).size).toBe(1);
+  });
+});
+
+describe('units by day (`byDay`, the billing page’s daily chart)', () => {
+  const at = (iso: string) => Date.parse(iso);
+  // A quota month from 2026-06-10 09:30 to 2026-07-10 09:30 UTC.
+  const month = { ...key, periodStart: at('2026-06-10T09:30:00Z') / 1000, periodEnd: at('2026-07-10T09:30:00Z') / 1000 };
+  const on = (iso: string, over: Partial<FlushRequest>) => base({ key: month, nowMs: at(iso), ...over });
+
+  it('counts each write’s units on the UTC day it commits, by flush and lease alike, in the same commit as `used`', async () => {
+    const db = testFirestore();
+    open.push(db);
+    const store = createStore(db);
+    await flushCounter(store, on('2026-06-10T23:59:59Z', { commitUsed: 4, commitByMember: { [ALICE]: 4 } }));
+    await flushCounter(store, on('2026-06-11T00:00:00Z', { commitUsed: 3, commitByMember: { [BOB]: 3 } }));
+    await syncCounter(store, { ...on('2026-06-11T18:00:00Z', { commitUsed: 2, commitByMember: { [ALICE]: 2 } }), need: 5, want: 5 });
+    const lease = await syncCounter(store, {
+      ...on('2026-06-14T08:00:00Z', { commitUsed: 6, commitByMember: { [BOB]: 6 } }),
+      need: 1,
+      want: 1,
+    });
+    await flushCounter(store, on('2026-06-14T09:00:00Z', { returnLease: lease.granted })); // a give-back alone: no day moves
+    const counter = (await store.usageCounter(month.accountId, month.feature, month.periodStart).get()).data();
+    expect(counter).toMatchObject({ used: 15, byDay: { '2026-06-10': 4, '2026-06-11': 5, '2026-06-14': 6 } });
+    expect(Object.values(counter?.byDay ?? {}).reduce((x, y) => x + y, 0)).toBe(counter?.used);
+  });
+
+  it('counts units flushed after the month ended on its last day, and a repeated write once', async () => {
+    const db = testFirestore();
+    open.push(db);
+    const store = createStore(db);
+    const late = on('2026-07-11T01:00:00Z', { commitUsed: 5, commitByMember: { [ALICE]: 5 } });
+    await flushCounter(store, late);
+    expect(await flushCounter(store, late)).toEqual({ wrote: false, replayed: true });
+    const lease = { ...on('2026-07-10T12:00:00Z', { commitUsed: 1, commitByMember: { [BOB]: 1 } }), need: 1, want: 1 };
+    await syncCounter(store, lease);
+    await syncCounter(store, lease);
+    expect((await store.usageCounter(month.accountId, month.feature, month.periodStart).get()).data()).toMatchObject({
+      used: 6,
+      byDay: { '2026-07-10': 6 },
+    });
+  });
+
+  it('a counter stored before days were kept reads with none, and keeps its earlier units in `used` only', async () => {
+    const db = testFirestore();
+    open.push(db);
+    const store = createStore(db);
+    await flushCounter(store, on('2026-06-12T10:00:00Z', { commitUsed: 9, commitByMember: { [ALICE]: 9 } }));
+    const ref = store.usageCounter(month.accountId, month.feature, month.periodStart);
+    await ref.update({ byDay: FieldValue.delete() }); // as written before byDay existed
+    expect((await ref.get()).data()?.byDay).toEqual({});
+    await syncCounter(store, { ...on('2026-06-13T10:00:00Z', { commitUsed: 2, commitByMember: { [BOB]: 2 } }), need: 1, want: 1 });
+    await flushCounter(store, on('2026-06-13T11:00:00Z', { commitUsed: 1, commitByMember: { [BOB]: 1 } }));
+    expect((await ref.get()).data()).toMatchObject({ used: 12, byDay: { '2026-06-13': 3 } });
   });
 });

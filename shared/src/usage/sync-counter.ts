@@ -5,7 +5,8 @@
 //    lease wanted): both are commutative increments, so it needs no read, takes no lock and never
 //    contends with other instances' flushes of the same counter (the lease transactions are the
 //    only read-modify-write, and they are what keeps over-admission at zero).
-// Both add the units of each member (user id) who made them to the counter's `byMember` map.
+// Both add the units of each member (user id) who made them to the counter's `byMember` map, and
+// the units to the day they commit in its `byDay` map (lease-policy.ts, dayIncrements).
 // Both write, for metered features, the outbox entry that the `reportUsage` function turns into a
 // Stripe meter event, in the same commit as the counter: admitted usage that reached Firestore is
 // always reported.
@@ -18,8 +19,8 @@
 import type { Transaction, WriteBatch } from '@google-cloud/firestore';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import { isAlreadyExists } from '../firestore/already-exists.js';
-import type { FlushRequest, MemberUnits, SyncRequest, SyncResult } from './counter-state.js';
-import { flushIncrements, leaseOutcome, replayedOutcome } from './lease-policy.js';
+import type { DayUnits, FlushRequest, MemberUnits, SyncRequest, SyncResult } from './counter-state.js';
+import { addMemberUnits, dayIncrements, flushIncrements, leaseOutcome, replayedOutcome } from './lease-policy.js';
 import { getPair, type Store } from '../firestore/store.js';
 
 const DAY_SECONDS = 86_400;
@@ -39,7 +40,13 @@ export async function syncCounter(store: Store, req: SyncRequest): Promise<SyncR
     const outcome = leaseOutcome(doc ?? null, req);
     if (outcome.wrote) {
       // The transaction read the whole counter: it writes it whole, the members' figures included.
-      tx.set(ref, { ...counterFields(req), reserved: outcome.reserved, used: outcome.used, byMember: outcome.byMember });
+      tx.set(ref, {
+        ...counterFields(req),
+        reserved: outcome.reserved,
+        used: outcome.used,
+        byMember: outcome.byMember,
+        byDay: addMemberUnits(doc?.byDay ?? {}, dayIncrements(req)),
+      });
       writeReceiptAndOutboxEntry(store, tx, req, outcome.granted);
     }
     return { ...outcome, replayed: false };
@@ -59,6 +66,7 @@ export async function flushCounter(store: Store, req: FlushRequest): Promise<{ w
       used: FieldValue.increment(delta.used),
       reserved: FieldValue.increment(delta.reserved),
       ...memberIncrements(delta.byMember),
+      ...dayIncrementFields(dayIncrements(req)),
     },
     { merge: true },
   );
@@ -83,6 +91,13 @@ function memberIncrements(byMember: MemberUnits): { byMember?: Record<string, Fi
   const entries = Object.entries(byMember);
   if (entries.length === 0) return {};
   return { byMember: Object.fromEntries(entries.map(([member, n]) => [member, FieldValue.increment(n)])) };
+}
+
+/** `byDay: { [day]: increment(n) }`, merged key by key like `byMember`; no units, no field. */
+function dayIncrementFields(byDay: DayUnits): { byDay?: Record<string, FieldValue> } {
+  const entries = Object.entries(byDay);
+  if (entries.length === 0) return {};
+  return { byDay: Object.fromEntries(entries.map(([day, n]) => [day, FieldValue.increment(n)])) };
 }
 
 /** The counter's descriptive fields, written with every change (merge keeps them current). */

@@ -572,6 +572,8 @@ describe('usage recorder: attribution to the member who made the usage', () => {
         { userId: BOB, used: 3 },
         { userId: ALICE, used: 2 },
       ],
+      // Every day of the month so far; the units not yet stored count today.
+      byDay: Array.from({ length: 10 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, '0')}`, used: i === 9 ? 5 : 0 })),
     });
   });
 });

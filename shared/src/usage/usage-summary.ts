@@ -1,14 +1,19 @@
 // The usage summary the app shows (GET /api/usage, GET /api/me, the billing page): used / limit /
 // period end per metered feature for the account's current period, and the units of each member
 // who made them. Cheap enough for every page view: a counter this instance synced recently is
-// answered from memory, otherwise the counters are read (one read each, in parallel), reused for
-// `ttlMs`. Other instances' unflushed units show up within one flush interval.
+// answered from memory, otherwise the counters are read (one read each, in parallel). Other
+// instances' unflushed units show up within one flush interval. A check (`featureUsage`, the hot
+// path) reuses a read for `ttlMs`. The full summary (a page view, /api/me, the page's 30 s poll)
+// reads the counters each time: it also has each feature's units per UTC day of the period (the
+// counters' `byDay`, kept only in Firestore) for the billing page's daily chart, and a cached read
+// could predate units this instance flushed since and then forgot (an idle counter is dropped from
+// memory 2 flush intervals after its last use): the figures would dip until the read expired.
 import type { Firestore } from '@google-cloud/firestore';
 import type { AccountId } from '../model/ids.js';
 import { MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
-import type { MemberUnits } from './counter-state.js';
-import type { LocalUsage } from './lease-policy.js';
+import { utcDay, type DayUnits, type MemberUnits } from './counter-state.js';
+import { addMemberUnits, type LocalUsage } from './lease-policy.js';
 import { usageAccountOf, type BillingSource } from './usage-account.js';
 
 import type { UsageRecorder } from './usage-recorder.js';
@@ -16,6 +21,12 @@ import { createStore } from '../firestore/store.js';
 
 export interface MemberUsage {
   readonly userId: string;
+  readonly used: number;
+}
+
+export interface DayUsage {
+  /** UTC day, 'YYYY-MM-DD'. */
+  readonly day: string;
   readonly used: number;
 }
 
@@ -30,12 +41,18 @@ export interface FeatureUsage {
    * before usage was attributed (kept in `used` only).
    */
   readonly byMember: readonly MemberUsage[];
+  /**
+   * Units per UTC day, every day of the period from its first to today (or its last), oldest first,
+   * 0 on a day without usage. Units counted before the counter kept days are in `used` only; this
+   * instance's unflushed units count today.
+   */
+  readonly byDay: readonly DayUsage[];
 }
 
 export interface UsageSummary {
   summary(accountId: AccountId): Promise<FeatureUsage[]>;
   /** One feature's figures without the members (what a check needs): the same sources as `summary`. */
-  featureUsage(accountId: AccountId, feature: MeteredFeature): Promise<Omit<FeatureUsage, 'byMember'>>;
+  featureUsage(accountId: AccountId, feature: MeteredFeature): Promise<Omit<FeatureUsage, 'byMember' | 'byDay'>>;
 }
 
 export interface UsageSummaryOptions {
@@ -55,24 +72,48 @@ export function rankMembers(byMember: MemberUnits): MemberUsage[] {
     .sort((a, b) => b.used - a.used || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 }
 
-const NOTHING: LocalUsage = { used: 0, byMember: {} };
+const DAY_SECONDS = 86_400;
+
+/**
+ * Every UTC day from `from` to `to` (unix seconds, both included) with its units in `byDay`, 0 for
+ * a day without; days of `byDay` outside the range are left out.
+ */
+export function dailySeries(byDay: DayUnits, from: number, to: number): DayUsage[] {
+  const units = new Map(Object.entries(byDay));
+  const series: DayUsage[] = [];
+  const last = utcDay(to);
+  // From midnight of the first day, so each step lands on the next day whatever the start's time.
+  for (let t = Math.floor(from / DAY_SECONDS) * DAY_SECONDS; ; t += DAY_SECONDS) {
+    const day = utcDay(t);
+    series.push({ day, used: units.get(day) ?? 0 });
+    if (day >= last) return series;
+  }
+}
+
+/** A counter as stored: its figures and its days. */
+interface StoredUsage extends LocalUsage {
+  readonly byDay: DayUnits;
+}
+
+const NOTHING: StoredUsage = { used: 0, byMember: {}, byDay: {} };
 
 export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
   const ttlMs = opts.ttlMs ?? 5_000;
   const store = createStore(opts.db);
-  const cache = new Map<string, { at: number; usage: Promise<Map<MeteredFeature, LocalUsage>> }>();
+  const cache = new Map<string, { at: number; usage: Promise<Map<MeteredFeature, StoredUsage>> }>();
 
-  function readCounters(accountId: AccountId, periodStart: number): Promise<Map<MeteredFeature, LocalUsage>> {
+  /** The stored counters of the month; `fresh`: read now (the read then serves the checks). */
+  function readCounters(accountId: AccountId, periodStart: number, fresh: boolean): Promise<Map<MeteredFeature, StoredUsage>> {
     const key = `${accountId}|${periodStart}`;
     const now = opts.clock.now();
     const hit = cache.get(key);
-    if (hit && now - hit.at < ttlMs) return hit.usage;
+    if (hit && !fresh && now - hit.at < ttlMs) return hit.usage;
     if (cache.size > 50_000) cache.clear();
     const reads = MeteredFeature.options.map(async (feature) => {
       const doc = (await store.usageCounter(accountId, feature, periodStart).get()).data();
-      return [feature, doc ? { used: doc.used, byMember: doc.byMember } : NOTHING] as const;
+      return [feature, doc ? { used: doc.used, byMember: doc.byMember, byDay: doc.byDay } : NOTHING] as const;
     });
-    const usage = Promise.all(reads).then((rows) => new Map<MeteredFeature, LocalUsage>(rows));
+    const usage = Promise.all(reads).then((rows) => new Map<MeteredFeature, StoredUsage>(rows));
     const entry = { at: now, usage };
     cache.set(key, entry);
     void usage.catch(() => {
@@ -84,31 +125,40 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
   /**
    * The account's quota month now and each feature's usage in it: this instance's view of a counter
    * it synced recently (the stored figures and its own unflushed units, both by member), else the
-   * stored counters (read only when some feature has no local view).
+   * stored counters (read when some feature has no local view; `fresh`: read now whatever the
+   * local views, for the summary's days and so that no cached read predates this instance's writes).
    */
-  async function current(accountId: AccountId, features: readonly MeteredFeature[]) {
+  async function current(accountId: AccountId, features: readonly MeteredFeature[], fresh: boolean) {
     const account = usageAccountOf(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
     const local = features.map((f) => opts.recorder?.localUsage(accountId, f, account.periodStart) ?? null);
-    const stored = local.every((x) => x !== null) ? null : await readCounters(accountId, account.periodStart);
-    return { account, usages: features.map((f, i) => local[i] ?? stored?.get(f) ?? NOTHING) };
+    const stored = !fresh && local.every((x) => x !== null) ? null : await readCounters(accountId, account.periodStart, fresh);
+    return { account, stored, usages: features.map((f, i) => local[i] ?? stored?.get(f) ?? NOTHING) };
   }
 
   return {
     async summary(accountId) {
-      const { account, usages } = await current(accountId, MeteredFeature.options);
+      const { account, stored, usages } = await current(accountId, MeteredFeature.options, true);
+      // The days are only stored (an instance keeps none in memory): this instance's units not yet
+      // stored count today.
+      const now = Math.floor(opts.clock.now() / 1000);
+      const today = Math.min(now, account.periodEnd - 1);
       return MeteredFeature.options.map((feature, i) => {
         const usage = usages[i] ?? NOTHING;
+        const days = stored?.get(feature) ?? NOTHING;
+        const unstored = Math.max(0, usage.used - days.used);
+        const byDay = unstored > 0 ? addMemberUnits(days.byDay, { [utcDay(today)]: unstored }) : days.byDay;
         return {
           feature,
           used: usage.used,
           limit: account.quotas[feature],
           periodEnd: account.periodEnd,
           byMember: rankMembers(usage.byMember),
+          byDay: dailySeries(byDay, account.periodStart, today),
         };
       });
     },
     async featureUsage(accountId, feature) {
-      const { account, usages } = await current(accountId, [feature]);
+      const { account, usages } = await current(accountId, [feature], false);
       return { feature, used: usages[0]?.used ?? 0, limit: account.quotas[feature], periodEnd: account.periodEnd };
     },
   };

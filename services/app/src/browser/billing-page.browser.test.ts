@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createStore } from '@billing/shared/firestore/store.js';
+import { billingSummaryFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { invoiceFixture, subscriptionFixture } from '@billing/shared/testing/revenue-fixtures.js';
 import { devSubject } from '../auth/dev-iap.js';
 import { formatDate } from '../pages/format.js';
@@ -44,6 +45,12 @@ async function expectAccessible(page: Page): Promise<void> {
   });
   expect(violations).toEqual([]);
 }
+
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /** A fresh browser context signed in on the dev sign-in page, on /billing. */
 const signedIn = (email: string) => signedInContext(browser, stack.baseUrl, email);
@@ -274,8 +281,10 @@ describe('billing page in a browser', () => {
     expect(secret.startsWith(((await row.locator('code').textContent()) ?? '').replace('…', ''))).toBe(true);
     expect(await page.content()).not.toContain(secret);
 
-    page.once('dialog', (dialog) => void dialog.accept('deploy bot'));
-    await Promise.all([page.waitForEvent('load'), page.click('button[data-action=rename-key]')]);
+    await page.click('button[data-action=rename-key]');
+    await page.fill('dialog#rename-key input[name=name]', 'deploy bot');
+    await Promise.all([page.waitForEvent('load'), page.click('dialog#rename-key [data-role=confirm]')]);
+    expect(await page.textContent('[data-testid=flash]')).toBe('API key renamed to "deploy bot".');
     expect(await row.locator('td').first().textContent()).toBe('deploy bot');
 
     await page.click('button[data-action=revoke-key]');
@@ -287,7 +296,7 @@ describe('billing page in a browser', () => {
     await context.close();
   }, 60_000);
 
-  it('says in the API keys section why a key action failed, and changes nothing', async () => {
+  it('says next to the name why the server refused a rename, keeps the dialog open, and changes nothing', async () => {
     const email = 'frank@example.com';
     const created = (await (
       await stack.as(email, '/api/keys', {
@@ -303,14 +312,172 @@ describe('billing page in a browser', () => {
         .status,
     ).toBe(204);
 
-    page.once('dialog', (dialog) => void dialog.accept('new laptop'));
     await page.click('button[data-action=rename-key]');
-    const flash = page.locator('section.api-keys tr [data-role=error]');
-    await flash.waitFor({ state: 'visible' });
-    expect(await flash.textContent()).toMatch(/API key not found/i);
+    const rename = page.locator('dialog#rename-key');
+    await rename.locator('input[name=name]').fill('new laptop');
+    await rename.locator('[data-role=confirm]').click();
+    const error = rename.locator('[data-role=error]');
+    await error.waitFor({ state: 'visible' });
+    expect(await error.textContent()).toMatch(/API key not found/i);
+    expect(await rename.isVisible()).toBe(true);
+    expect(await rename.locator('input[name=name]').getAttribute('aria-invalid')).toBe('true');
+    expect(await rename.locator('input[name=name]').getAttribute('aria-describedby')).toContain(await error.getAttribute('id'));
+    expect(await rename.locator('[data-role=confirm]').isEnabled()).toBe(true);
+    await expectAccessible(page);
+    await page.keyboard.press('Escape');
+    expect(await rename.isVisible()).toBe(false);
     expect(await page.isEnabled('button[data-action=rename-key]')).toBe(true);
     const keys = (await (await stack.as(email, '/api/keys')).json()) as { keys: unknown[] };
     expect(keys.keys).toEqual([]);
     await context.close();
   }, 60_000);
+  it('renames an API key from the keyboard in a dialog: Escape cancels, the name is checked with the API’s limits before it is sent', async () => {
+    const email = 'kim-keys@example.com';
+    const created = (await (await stack.as(email, '/api/keys', json({ name: 'build box' }))).json()) as { id: string };
+    const { context, page } = await signedIn(email);
+    const patches: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PATCH') patches.push(request.url());
+    });
+    const rename = page.locator('dialog#rename-key');
+    const input = rename.locator('input[name=name]');
+    const error = rename.locator('[data-role=error]');
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-action'));
+
+    await page.focus('button[data-action=rename-key]');
+    await page.keyboard.press('Enter');
+    await rename.waitFor();
+    expect(await rename.locator('h2').textContent()).toBe('Rename API key "build box"');
+    expect(await focused()).toBe('rename-key-name');
+    expect(await input.inputValue()).toBe('build box');
+    await expectAccessible(page);
+    await page.keyboard.type('scrapped'); // replaces the selected name
+    await page.keyboard.press('Escape');
+    expect(await rename.isVisible()).toBe(false);
+    expect(await focused()).toBe('rename-key'); // back on the Rename button
+
+    await page.keyboard.press('Enter');
+    await rename.waitFor();
+    expect(await input.inputValue()).toBe('build box'); // what was typed before Escape is gone
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('   ');
+    await page.keyboard.press('Enter');
+    await error.waitFor({ state: 'visible' });
+    expect(await error.textContent()).toBe('Enter a name for the key.');
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    expect(await focused()).toBe('rename-key-name');
+    await input.fill('a'.repeat(101));
+    await page.keyboard.press('Enter');
+    expect(await error.textContent()).toBe('Use at most 100 characters: this name has 101.');
+    await expectAccessible(page);
+    // The same limit as the API's, which refuses 101 characters too.
+    const refused = await stack.as(email, `/api/keys/${created.id}`, { ...json({ name: 'a'.repeat(101) }), method: 'PATCH' });
+    expect(refused.status).toBe(400);
+    await input.fill('a'.repeat(100));
+    expect(await error.isVisible()).toBe(false); // the message follows the typing
+    expect(patches).toEqual([]); // nothing was sent for a name the API would refuse
+
+    await input.fill(` ${'b'.repeat(99)}c `);
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+    expect(await page.textContent('[data-testid=flash]')).toBe(`API key renamed to "${'b'.repeat(99)}c".`);
+    expect(await page.textContent('[data-testid=api-keys] tbody tr td')).toBe(`${'b'.repeat(99)}c`);
+    expect(patches).toHaveLength(1);
+    await context.close();
+  }, 60_000);
+
+  it('answers a team member who opens an owner-only billing link with a 403 page, not JSON', async () => {
+    const owner = 'olga-403@example.com';
+    const member = 'milo-403@example.com';
+    const created = (await (await stack.as(owner, '/api/teams', json({ name: 'Refusals Ltd' }))).json()) as { account: { id: string } };
+    const team = created.account.id;
+    const forTeam = (init: RequestInit): RequestInit => ({
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), 'x-billing-account': team },
+    });
+    // Three seats of the Team plan, as the applier writes them: room for a member.
+    await stack.firestore
+      .doc(`accounts/${team}`)
+      .update({ billing: billingSummaryFixture({ planId: 'team', quantity: 3, customerId: null }) });
+    let invited: Response | undefined;
+    await expect
+      .poll(async () => (invited = await stack.as(owner, '/api/team/invitations', forTeam(json({ email: member, role: 'member' })))).status)
+      .toBe(201);
+    const invitation = ((await invited?.json()) as { invitation: { id: string } }).invitation.id;
+    expect((await stack.as(member, `/api/invitations/${invitation}/accept`, json({}))).status).toBe(200);
+
+    const { context, page } = await signedIn(member);
+    await context.addCookies([{ name: 'billing_account', value: team, url: stack.baseUrl }]);
+    await page.reload();
+    expect(await page.textContent('[data-testid=managed-by]')).toBe("Billing is managed by the team's owners and admins.");
+    // An owner's invoice link, followed by the member.
+    const response = await page.goto(`${stack.baseUrl}/api/invoices/in_1A2b3C4d/pdf`);
+    expect(response?.status()).toBe(403);
+    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+    expect(await page.textContent('h1')).toBe('Not allowed');
+    expect(await page.textContent('[data-testid=forbidden]')).toBe(
+      "Invoices are for the account's owners and admins. Ask one of them for this invoice.",
+    );
+    const body = (await page.textContent('body')) ?? '';
+    expect(body).not.toMatch(/"error"|forbidden:|\bat \S+\.(js|ts):\d+/); // no JSON, no stack
+    await expectAccessible(page);
+    await page.click('text=Back to Billing');
+    await page.waitForURL(`${stack.baseUrl}/billing`);
+    await context.close();
+  }, 60_000);
+
+  it('fits the plan-change review on a 375 × 667 phone: no sideways scroll, Confirm reachable, no axe violation', async () => {
+    const email = 'quinn-phone@example.com';
+    const { context, page } = await signedIn(email);
+    await page.setViewportSize({ width: 375, height: 667 });
+    await page.click('[data-plan=pro] [data-interval=month] button[data-action=checkout]');
+    await page.waitForURL(/\/_stand-in\/checkout\//);
+    await page.click('#pay');
+    await page.waitForURL(`${stack.baseUrl}/billing?checkout=success`);
+
+    // The longest review: onto a per-seat plan, with the seat stepper and the prorated lines.
+    await page.click('label[for=interval-year]');
+    await page.click('[data-plan=team] [data-interval=year] button[data-action=change-plan]');
+    const review = page.locator('dialog#review');
+    await review.locator('[data-testid=review-due]').waitFor();
+    expect(await review.locator('[data-role=seats]').isVisible()).toBe(true);
+    const fit = await page.evaluate(() => {
+      const dialog = document.querySelector('dialog#review');
+      const box = dialog?.getBoundingClientRect();
+      return {
+        page: document.documentElement.scrollWidth,
+        left: box?.left ?? -1,
+        right: box?.right ?? Infinity,
+        inside: dialog ? dialog.scrollWidth - dialog.clientWidth : Infinity,
+      };
+    });
+    expect(fit.page).toBeLessThanOrEqual(375);
+    expect(fit.left).toBeGreaterThanOrEqual(0);
+    expect(fit.right).toBeLessThanOrEqual(375);
+    expect(fit.inside).toBeLessThanOrEqual(0); // nothing in the dialog scrolls sideways
+
+    const confirm = review.locator('[data-role=confirm]');
+    await confirm.scrollIntoViewIfNeeded();
+    const box = await confirm.boundingBox();
+    expect(box).not.toBeNull();
+    expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 375).toBe(true);
+    expect((box?.y ?? -1) >= 0 && (box?.y ?? 0) + (box?.height ?? 0) <= 667).toBe(true);
+    // Nothing covers it: a tap on its centre lands on it.
+    expect(
+      await page.evaluate(
+        ([x, y]) => document.elementFromPoint(x ?? 0, y ?? 0)?.closest('[data-role=confirm]') !== null,
+        [(box?.x ?? 0) + (box?.width ?? 0) / 2, (box?.y ?? 0) + (box?.height ?? 0) / 2],
+      ),
+    ).toBe(true);
+    // And the keyboard reaches it.
+    let tabs = 0;
+    while (!(await page.evaluate(() => document.activeElement?.getAttribute('data-role') === 'confirm')) && tabs < 20) {
+      await page.keyboard.press('Tab');
+      tabs++;
+    }
+    expect(tabs).toBeLessThan(20);
+    await expectAccessible(page);
+    await review.locator('[data-role=cancel]').click();
+    expect(await review.isVisible()).toBe(false);
+    await context.close();
+  }, 90_000);
 });

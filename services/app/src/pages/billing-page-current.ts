@@ -1,9 +1,11 @@
 // The billing page's current plan panel: the plan and its status badge, what it costs and when it
 // renews, then what is coming (the next invoice as Stripe previews it, the card that pays it, the
 // credit balance), the seats of a per-seat plan with a stepper, and the subscription's actions.
+// Features an operator granted beside the plan (console) are listed with until when (issue 21).
 import { isCurrentSubscriptionStatus, isInGoodStanding } from '@billing/shared/model/subscription-status.js';
 import type { BillingOutlook } from '@billing/shared/billing-ops/billing-outlook.js';
 import { formatMoney } from '@billing/shared/money/format-money.js';
+import { Feature, FEATURE_NAMES } from '@billing/shared/plans/catalog.js';
 import type { AccountView } from '../routes/account-view.js';
 import type { PlanView } from '../routes/plans-view.js';
 import { currentPrice } from './billing-page-plans.js';
@@ -29,6 +31,7 @@ export function currentPanel(ctx: CurrentPanelContext): SafeHtml {
     <h2 id="current-heading">Current plan</h2>
     <p class="plan-line"><strong data-testid="plan-name">${account.plan.name}</strong> ${statusBadge(account)}</p>
     ${priceLine(account, ctx.plans)}
+    ${featureGrants(account)}
     ${
       manage
         ? html`${outlookFacts(ctx)}${seatsForm(account, ctx.plans, live)}
@@ -64,6 +67,20 @@ function priceLine(account: AccountView, plans: readonly PlanView[]): SafeHtml |
       : []),
   ];
   return parts.length ? html`<p class="muted" data-testid="plan-price">${parts.join(' · ')}</p>` : null;
+}
+
+/** "Advanced analytics: included by support until January 12, 2027", one line per feature an operator granted. */
+function featureGrants(account: AccountView): SafeHtml | null {
+  const grants = (account.overrides ?? []).flatMap((o) => (o.kind === 'feature' ? [o] : []));
+  if (grants.length === 0) return null;
+  return html`<ul class="feature-grants" data-testid="feature-overrides" aria-label="Included beside your plan">
+    ${grants.map((g) => html`<li>${featureName(g.feature)}: included by support until ${formatDate(g.expiresAt)}</li>`)}
+  </ul>`;
+}
+
+function featureName(feature: string): string {
+  const known = Feature.safeParse(feature);
+  return known.success ? FEATURE_NAMES[known.data] : feature;
 }
 
 /** What is coming: the next invoice, the card on file, the credit balance (as Stripe says them now). */

@@ -235,7 +235,20 @@ describe('the plan cards', () => {
 
 const usage: AccountView['usage'] = [
   { feature: 'exports', used: 0, limit: 0, periodEnd: PERIOD_END, byMember: [] },
-  { feature: 'api_calls', used: 250, limit: 1000, periodEnd: PERIOD_END, byMember: [] },
+  {
+    feature: 'api_calls',
+    used: 250,
+    limit: 1000,
+    periodEnd: PERIOD_END,
+    byMember: [],
+    byDay: [
+      { day: '2026-12-01', used: 40 },
+      { day: '2026-12-02', used: 0 },
+      { day: '2026-12-03', used: 160 },
+      { day: '2026-12-04', used: 0 },
+      { day: '2026-12-05', used: 50 },
+    ],
+  },
 ];
 
 const openInvoice = {
@@ -346,6 +359,83 @@ describe('usage', () => {
     expect(await calls.locator('progress').getAttribute('value')).toBe('25');
     expect(await p.getByRole('progressbar', { name: "API calls: 25% of this month's quota used" }).count()).toBe(1);
     expect(await calls.locator('.resets').textContent()).toBe(`resets ${formatDate(PERIOD_END)}`);
+  });
+
+  it('draws one bar a day of the month so far, days without usage at zero, with the same figures as a table for screen readers', async () => {
+    for (const width of [1280, 390]) {
+      const p = await render(account({}, usage), {}, width);
+      const chart = p.locator('[data-feature=api_calls] figure[data-role=daily]');
+      const bars = chart.locator('svg rect.day');
+      expect(await bars.evaluateAll((rects) => rects.map((r) => [r.getAttribute('data-day'), Number(r.getAttribute('height'))]))).toEqual([
+        ['2026-12-01', 10], // 40 of the busiest day's 160, in a chart 40 tall
+        ['2026-12-02', 0],
+        ['2026-12-03', 40],
+        ['2026-12-04', 0],
+        ['2026-12-05', 13],
+      ]);
+      // Drawn across the row, under the quota bar.
+      const box = await chart.locator('svg').boundingBox();
+      const row = await p.locator('[data-feature=api_calls].usage-row').boundingBox();
+      expect(box?.height).toBeGreaterThan(20);
+      expect(box?.width).toBeGreaterThan((row?.width ?? 0) * 0.9);
+      expect(await chart.locator('svg').getAttribute('aria-hidden')).toBe('true');
+      expect(await chart.locator('figcaption').textContent()).toBe('Per day, December 1 – December 5: busiest December 3, 160');
+      const table = p.getByRole('table', { name: 'API calls per day, December 1 – December 5' });
+      expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent))).toEqual([
+        'December 140',
+        'December 20',
+        'December 3160',
+        'December 40',
+        'December 550',
+      ]);
+      expect(await scrollWidth(p)).toBeLessThanOrEqual(width);
+    }
+    // A feature the plan does not include has no chart; nothing used yet says so.
+    const idle = {
+      feature: 'api_calls',
+      used: 0,
+      limit: 1000,
+      periodEnd: PERIOD_END,
+      byMember: [],
+      byDay: [{ day: '2026-12-01', used: 0 }],
+    } as const;
+    const none = await render(account({}, [idle, ...usage.filter((u) => u.feature === 'exports')]));
+    expect(await none.locator('[data-feature=exports] figure').count()).toBe(0);
+    expect(await none.locator('[data-feature=api_calls] figcaption').textContent()).toBe('Per day, December 1: nothing used yet');
+  });
+});
+
+describe('operator overrides', () => {
+  it('says where the usage bar is that support raised a limit and until when, and lists a feature granted beside the plan', async () => {
+    const until = PERIOD_END - 10 * 86_400;
+    const acc: AccountView = {
+      ...account(null, [
+        { feature: 'analyses', used: 7, limit: 50_000, periodEnd: PERIOD_END, byMember: [] },
+        { feature: 'api_calls', used: 3, limit: 1000, periodEnd: PERIOD_END, byMember: [] },
+        { feature: 'exports', used: 0, limit: 0, periodEnd: PERIOD_END, byMember: [] },
+      ]),
+      overrides: [
+        { kind: 'quota', feature: 'analyses', limit: 50_000, expiresAt: until },
+        { kind: 'quota', feature: 'exports', limit: 0, expiresAt: until },
+        { kind: 'feature', feature: 'advanced_analytics', expiresAt: until },
+      ],
+    };
+    for (const width of [1280, 390]) {
+      const p = await render(acc, {}, width);
+      expect(await p.locator('[data-feature=analyses] [data-testid=quota-override]').textContent()).toBe(
+        `Limit raised to 50,000 by support until ${formatDate(until)} (your plan: 10).`,
+      );
+      expect(await p.locator('[data-feature=analyses] .count').textContent()).toBe('7 / 50,000');
+      expect(await p.locator('[data-feature=exports] [data-testid=quota-override]').textContent()).toBe(
+        `Limit set to 0 by support until ${formatDate(until)} (your plan: 0).`,
+      );
+      expect(await p.locator('[data-feature=api_calls] [data-testid=quota-override]').count()).toBe(0);
+      expect(await text(p, 'feature-overrides')).toBe(`Advanced analytics: included by support until ${formatDate(until)}`);
+      expect(await seriousViolations(p)).toEqual([]);
+      expect(await scrollWidth(p)).toBeLessThanOrEqual(width);
+    }
+    const none = await render(account(null, usage));
+    expect(await none.locator('[data-testid=quota-override], [data-testid=feature-overrides]').count()).toBe(0);
   });
 });
 

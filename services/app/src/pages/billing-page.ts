@@ -10,6 +10,7 @@ import type { AccountListEntry, TeamView } from '@billing/shared/accounts/teams.
 import type { BillingOutlook } from '@billing/shared/billing-ops/billing-outlook.js';
 import { isCurrentSubscriptionStatus, isInGoodStanding } from '@billing/shared/model/subscription-status.js';
 import type { InvoicePage } from '@billing/shared/ports/billing-gateway.js';
+import { ApiKeyName } from '@billing/shared/model/api-key-documents.js';
 import type { ApiKeySummary } from '../ports/usage-view.js';
 import type { AccountView } from '../routes/account-view.js';
 import type { PlanView } from '../routes/plans-view.js';
@@ -29,6 +30,9 @@ import { apiKeysTable, invoicesTable, newKeyPanel } from './billing-page-tables.
 import { usageSection } from './billing-page-usage.js';
 import { html, renderDocument, type SafeHtml } from './html.js';
 import { teamSection } from './team-section.js';
+
+/** An API key name's length as the API checks it (`ApiKeyName`, after trimming): the page's forms say and check the same. */
+const KEY_NAME = { min: ApiKeyName.minLength ?? 1, max: ApiKeyName.maxLength ?? Number.MAX_SAFE_INTEGER };
 
 export interface BillingPageModel {
   account: AccountView;
@@ -66,7 +70,7 @@ export function renderBillingPage(model: BillingPageModel): string {
   // A paying account comes to see its usage first; a free one, the plans it could have.
   const usageFirst = live && sub !== null && isInGoodStanding(sub.status);
   const plans = manage ? planPicker(model.plans, { account, live, salesContactUrl: model.salesContactUrl ?? null }) : null;
-  const usage = usageSection(account.usage, manage);
+  const usage = usageSection(account.usage, manage, account);
   return renderDocument(
     'Billing',
     html`<a class="skip-link" href="#main">Skip to main content</a>
@@ -97,7 +101,7 @@ export function renderBillingPage(model: BillingPageModel): string {
           : null
       }
     </main>
-    ${reviewDialog()}`,
+    ${reviewDialog()}${renameKeyDialog()}`,
   );
 }
 
@@ -108,7 +112,7 @@ function apiKeysSection(keys: readonly ApiKeySummary[]): SafeHtml {
     <div class="banner warn" role="alert" data-role="flash" hidden></div>
     ${newKeyPanel()}
     <form class="create-key" data-testid="create-key" method="post" action="/billing" data-feedback>
-      <label>Name <input type="text" name="name" required maxlength="100" placeholder="e.g. CI server" autocomplete="off"></label>
+      <label>Name <input type="text" name="name" required maxlength="${KEY_NAME.max}" placeholder="e.g. CI server" autocomplete="off"></label>
       <button type="submit">Create API key</button>
       <span class="field-error" data-role="error" role="alert" hidden></span>
     </form>
@@ -138,6 +142,31 @@ function reviewDialog(): SafeHtml {
       <p class="actions">
         <button type="submit" value="cancel" class="secondary" data-role="cancel">Go back</button>
         <button type="submit" value="confirm" data-role="confirm">Confirm</button>
+      </p>
+    </form>
+  </dialog>`;
+}
+
+/**
+ * Renaming an API key, opened by its Rename button (the script fills in the name): a native dialog
+ * like the review's (focus moves in and back, Escape cancels). The name is checked in the page
+ * against the API's own limits (`ApiKeyName`: trimmed, 1 to `data-max` characters) before it is
+ * sent; the API's refusal is said under the field. No `maxlength`: a pasted name that is too long is
+ * refused with a sentence rather than cut silently. Save comes first: Enter in the field saves.
+ */
+function renameKeyDialog(): SafeHtml {
+  return html`<dialog class="review rename-key" id="rename-key" aria-labelledby="rename-key-title" data-testid="rename-key">
+    <form method="dialog" novalidate>
+      <h2 id="rename-key-title">Rename API key</h2>
+      <p class="field">
+        <label for="rename-key-name">New name</label>
+        <input id="rename-key-name" type="text" name="name" required data-min="${KEY_NAME.min}" data-max="${KEY_NAME.max}" autocomplete="off" aria-describedby="rename-key-hint rename-key-error">
+        <span id="rename-key-hint" class="muted">Up to ${KEY_NAME.max} characters.</span>
+      </p>
+      <p id="rename-key-error" class="field-error" data-role="error" role="alert" hidden></p>
+      <p class="actions">
+        <button type="submit" value="save" data-role="confirm">Save name</button>
+        <button type="submit" value="cancel" class="secondary" data-role="cancel">Cancel</button>
       </p>
     </form>
   </dialog>`;

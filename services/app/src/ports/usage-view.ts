@@ -12,6 +12,17 @@ export interface UsageSummary {
   periodEnd: number | null;
   /** `used` by the member (user id) who made it, largest first; units counted before attribution are in `used` only. */
   byMember: readonly MemberUsage[];
+  /**
+   * Units per UTC day of the period, from its first day to today, oldest first, 0 on a day without
+   * usage (the billing page's daily chart). Metering always sets it; absent in views built by hand.
+   */
+  byDay?: readonly DayUsage[];
+}
+
+export interface DayUsage {
+  /** UTC day, 'YYYY-MM-DD'. */
+  day: string;
+  used: number;
 }
 
 export interface MemberUsage {

@@ -200,6 +200,13 @@ describe('/v1 metering over HTTP', () => {
 
     await first.metering.recorder.flush();
     const usage = await call(base, '/api/usage', { headers: await iap('dave@example.com') });
+    // Every day of the calendar month up to today (the metering's clock), `units` today.
+    const today = new Date(frozen);
+    const byDay = (units: number) =>
+      Array.from({ length: today.getUTCDate() }, (_, i) => ({
+        day: `${today.toISOString().slice(0, 8)}${String(i + 1).padStart(2, '0')}`,
+        used: i + 1 === today.getUTCDate() ? units : 0,
+      }));
     expect(usage.body).toEqual({
       usage: [
         // The key's creator made the calls: a personal account's only member.
@@ -209,10 +216,11 @@ describe('/v1 metering over HTTP', () => {
           limit: 1000,
           periodEnd: calendarMonth(Date.now()).end,
           byMember: [{ userId: devSubject('dave@example.com'), used: 60 }],
+          byDay: byDay(60),
         },
-        { feature: 'exports', used: 0, limit: 0, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
-        { feature: 'analyses', used: 0, limit: 10, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
-        { feature: 'tokens', used: 0, limit: 10_000, periodEnd: calendarMonth(Date.now()).end, byMember: [] },
+        { feature: 'exports', used: 0, limit: 0, periodEnd: calendarMonth(Date.now()).end, byMember: [], byDay: byDay(0) },
+        { feature: 'analyses', used: 0, limit: 10, periodEnd: calendarMonth(Date.now()).end, byMember: [], byDay: byDay(0) },
+        { feature: 'tokens', used: 0, limit: 10_000, periodEnd: calendarMonth(Date.now()).end, byMember: [], byDay: byDay(0) },
       ],
     });
   });
@@ -351,6 +359,7 @@ describe('/v1 metering over HTTP', () => {
       reserved: 950,
       used: 950,
       byMember: {},
+      byDay: {},
       expireAt: Timestamp.now(),
       updatedAt: Timestamp.now(),
     });

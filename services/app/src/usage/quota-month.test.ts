@@ -41,6 +41,16 @@ async function apiCalls(email: string): Promise<Usage> {
   return row;
 }
 
+/** The daily series /api/usage answers: every UTC day from `first` to `last`, the `units` named, 0 on the others. */
+function days(first: string, last: string, units: Record<string, number>): { day: string; used: number }[] {
+  const series: { day: string; used: number }[] = [];
+  for (let t = Date.parse(first); t <= Date.parse(last); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    series.push({ day, used: units[day] ?? 0 });
+  }
+  return series;
+}
+
 async function callApi(email: string, times: number): Promise<void> {
   for (let i = 0; i < times; i++) expect((await stack.as(email, '/v1/ping')).status).toBe(200);
 }
@@ -114,6 +124,7 @@ describe('monthly quotas on the billing-cycle anchor, whatever the billing inter
         limit: 100_000,
         periodEnd: at('2028-01-31T09:30:00Z'),
         byMember: [{ userId: devSubject(email), used: 3 }],
+        byDay: days('2027-12-31', '2028-01-17', { '2028-01-17': 3 }), // the month's first day to today
       });
     }
   });
@@ -136,6 +147,7 @@ describe('monthly quotas on the billing-cycle anchor, whatever the billing inter
         limit: 100_000,
         periodEnd: at('2028-02-29T09:30:00Z'),
         byMember: [{ userId: devSubject(email), used: 5 }],
+        byDay: days('2028-01-31', '2028-02-15', { '2028-02-01': 5 }), // used on Feb 1, stored on the day it was flushed
       });
       await callApi(email, 1);
     }

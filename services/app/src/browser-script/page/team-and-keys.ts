@@ -1,9 +1,10 @@
-// API keys (create, with the secret shown once in place; rename; revoke) and the team (switch
+// API keys (create, with the secret shown once in place; rename, in its dialog; revoke) and the team (switch
 // account, create a team, invite, change a role, remove, leave, revoke an invitation, accept one).
 // Destructive ones are confirmed in the review dialog; each says its outcome after the reload.
 import { ApiError, send, userMessage } from './api.js';
 import { el, must } from './dom.js';
 import { clearError, reloadWithSuccess, showError, whileBusy } from './feedback.js';
+import { openRenameKey } from './rename-key.js';
 import { openReview } from './review-dialog.js';
 
 type Action = (button: HTMLButtonElement) => Promise<void> | void;
@@ -33,12 +34,7 @@ export const TEAM_AND_KEY_ACTIONS: Record<string, Action> = {
       () => send('DELETE', keyUrl(b)),
       `API key "${attr(b, 'data-key-name')}" revoked.`,
     ),
-  'rename-key': async (b) => {
-    const name = window.prompt('New name for this API key', attr(b, 'data-key-name'))?.trim();
-    if (!name) return;
-    await send('PATCH', keyUrl(b), { name });
-    reloadWithSuccess(`API key renamed to "${name}".`);
-  },
+  'rename-key': (b) => openRenameKey(b),
   'remove-member': (b) =>
     confirmThen(
       `Remove ${attr(b, 'data-member')}?`,
