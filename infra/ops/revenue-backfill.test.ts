@@ -252,6 +252,10 @@ describe('npm run ops -- revenue-backfill, changes between renewals', () => {
     // Month 2, day 21: down to 1 seat, prorated to the renewal on month 3's 11th.
     moveTo(start(2) + 20 * DAY);
     await stripe.subscriptions.update(subId, { items: [{ id: await itemId(), quantity: 1 }] });
+    // Month 3, day 25: up to 3 seats. Its prorations are still pending invoice items when the
+    // backfill runs (before month 4's renewal on the 11th): only they say what month 4 starts at.
+    moveTo(start(3) + 24 * DAY);
+    await stripe.subscriptions.update(subId, { items: [{ id: await itemId(), quantity: 3 }] });
     moveTo(start(4) + 2 * DAY);
   }, 60_000);
   afterAll(async () => {
@@ -271,21 +275,22 @@ describe('npm run ops -- revenue-backfill, changes between renewals', () => {
     });
     expect(result.months.every((m) => m.estimatedItems === 0)).toBe(true);
     // Month 0 starts before the subscription; month 2 starts inside the upgrade's proration (2 × Team),
-    // month 3 inside the seat reduction's (1 × Team).
+    // month 3 inside the seat reduction's (1 × Team), month 4 inside the pending one's (3 × Team).
     expect(result.months.map((m) => [m.month, m.mrr])).toEqual([
       [monthId(0), 0],
       [monthId(1), 2_000],
       [monthId(2), 20_000],
       [monthId(3), 10_000],
-      [monthId(4), 10_000],
+      [monthId(4), 30_000],
     ]);
-    // Each movement in the month it happened: the start (day 11), the upgrade, the seat reduction.
+    // Each movement in the month it happened: the start (day 11), the upgrade, the seat reduction,
+    // the seats added on month 3's day 25.
     const history = await readRevenueHistory(midStore, systemClock);
     expect(history.months.map((m) => [m.month, m.new, m.expansion, m.contraction])).toEqual([
       [monthId(0), 2_000, 0, 0],
       [monthId(1), 0, 18_000, 0],
       [monthId(2), 0, 0, 10_000],
-      [monthId(3), 0, 0, 0],
+      [monthId(3), 0, 20_000, 0],
     ]);
   });
 });

@@ -77,7 +77,7 @@ export function monthStart(month: string): number {
 
 const idOf = (field: string | { id: string }): string => (typeof field === 'string' ? field : field.id);
 
-/** Every licensed-item invoice line of the given subscriptions, and their prices (one retrieve per distinct price). */
+/** Every licensed-item invoice line and pending invoice item of the given subscriptions, and their prices (one retrieve per distinct price). */
 async function readBilledLines(
   stripe: Stripe,
   subscriptionIds: ReadonlySet<string>,
@@ -101,6 +101,22 @@ async function readBilledLines(
         end: line.period.end,
       });
     }
+  }
+  // A change's prorations wait as pending invoice items until the next invoice: without them the
+  // newest month start would read the price before a change made since the last invoice.
+  for await (const item of stripe.invoiceItems.list({ pending: true, limit: PAGE })) {
+    const details = item.parent?.subscription_details;
+    const price = item.pricing?.price_details?.price;
+    if (!details?.subscription || !details.subscription_item || !subscriptionIds.has(details.subscription) || price === undefined) continue;
+    raw.push({
+      subscriptionId: details.subscription,
+      itemId: details.subscription_item,
+      priceId: idOf(price),
+      quantity: item.quantity,
+      amount: item.amount,
+      start: item.period.start,
+      end: item.period.end,
+    });
   }
   const prices = new Map<string, Price>();
   for (const id of new Set(raw.map((l) => l.priceId)))
@@ -204,8 +220,9 @@ first second of the month) for the --months + 1 month starts up to this month's,
 job's first snapshot. Needs STRIPE_SECRET_KEY and STRIPE_LIVEMODE (and GOOGLE_CLOUD_PROJECT).
 
 Source: Stripe. Every subscription (status=all, created before the newest month start) gives its
-dates (created, trial start and end, ended_at); every invoice line of a licensed item gives the price
-and quantity billed for a period, so plan changes and seat changes are seen from the period (or the
+dates (created, trial start and end, ended_at); every invoice line of a licensed item, and every
+pending invoice item (a change's prorations not invoiced yet), gives the price and quantity billed
+for a period, so plan changes and seat changes are seen from the period (or the
 proration) that billed them. Each month start's MRR is then the scheduled job's own computation
 (the applier's subscription mapping, then mrrByAccount), keyed by the account of the Firestore
 customer mapping (the customer id when there is none, as the job does). Firestore's ledger keeps no
@@ -217,7 +234,8 @@ from its trial end to its end (past due pays in the job's count too; unpaid and 
 subscription that never paid (incomplete, incomplete_expired) never counts. A change made with
 proration_behavior=none shows from the next renewal, when it was first billed. A licensed item no
 invoice line covers at a month start counts at today's price (reported as estimatedItems). Discounts,
-tax and usage are not in MRR, as on the console. Reads every invoice of the Stripe account once.
+tax and usage are not in MRR, as on the console. Reads every invoice and pending invoice item of the
+Stripe account once.
 
 Idempotent and resumable: a month's document depends only on Stripe's history (takenAt is the month's
 first second), months already stored, by the job or an earlier run, are kept unless --overwrite, so a
