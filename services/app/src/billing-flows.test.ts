@@ -418,3 +418,49 @@ describe('a team account through Checkout, Stripe and the applier', () => {
     expect(teamDoc.get('kind')).toBe('team');
   });
 });
+
+// Team monthly -> Pro yearly: another interval, so invoiced at once and granted only if paid
+// (pending_if_incomplete), and the Team plan's metered prices go. Stripe refuses a removal in a
+// pending update (the stand-in too), so the removal follows once the change is paid.
+describe('a change of interval that drops the metered prices', () => {
+  const customerOf = (email: string) =>
+    [...stack.standIn.state.customers.values()].find((c) => c.metadata['accountId'] === devSubject(email));
+  const pricesOf = (email: string) =>
+    stack.standIn
+      .subscriptionsOf(customerOf(email)?.id ?? '')[0]
+      ?.items.data.map((i) => i.price.id)
+      .sort();
+
+  async function teamMonthly(email: string): Promise<void> {
+    await stack.as(email, '/api/me');
+    const res = await stack.as(email, '/api/checkout', json({ lookupKey: 'team_month', seats: 2 }));
+    expect(res.status).toBe(200);
+    const sessionId = sessionIdOf(((await res.json()) as { url: string }).url);
+    stack.standIn.completeCheckout(sessionId);
+    expect((await stack.as(email, `/billing/success?session_id=${sessionId}`)).status).toBe(303);
+    // Out of the trial: a change during one is free, not invoiced at once.
+    const subscription = (await me(email)).subscription;
+    if (subscription?.status === 'trialing') endTrialOf(subscription.id); // the change reads Stripe's subscription
+  }
+
+  it('moves to Pro yearly, paid, and removes the metered prices after', async () => {
+    const email = 'dora@example.com';
+    await teamMonthly(email);
+    expect(pricesOf(email)).toEqual(['price_team_api_calls', 'price_team_month', 'price_team_tokens']);
+    const res = await stack.as(email, '/api/subscription/plan', json({ lookupKey: 'pro_year' }));
+    expect(res.status).toBe(200);
+    expect(pricesOf(email)).toEqual(['price_pro_year']);
+    await eventually(async () => (await me(email)).plan.id === 'pro' && (await me(email)).subscription?.interval === 'year');
+  });
+
+  it('keeps Team monthly with its metered prices when the charge is declined', async () => {
+    const email = 'ezra@example.com';
+    await teamMonthly(email);
+    stack.standIn.setPaymentBehaviour(customerOf(email)?.id ?? '', 'fails');
+    const res = await stack.as(email, '/api/subscription/plan', json({ lookupKey: 'pro_year' }));
+    expect(res.status).toBe(402);
+    expect(await res.json()).toMatchObject({ error: { code: 'payment_required', reason: 'payment_failed' } });
+    expect(pricesOf(email)).toEqual(['price_team_api_calls', 'price_team_month', 'price_team_tokens']);
+    expect((await me(email)).plan.id).toBe('team');
+  });
+});

@@ -56,8 +56,17 @@ export async function changePlan(
 ): Promise<{ subscriptionId: string }> {
   const change = await planPlanChange(deps, accountId, lookupKey, seats);
   const { subscription, revision, items } = change;
-  const request = { subscriptionId: subscription.id, items, onlyIfPaid: invoicedAtOnce(change, deps.priceIds) };
-  const updated = await deps.gateway.changeSubscriptionItems(request, subscriptionItemsKey(request, revision));
+  const onlyIfPaid = invoicedAtOnce(change, deps.priceIds);
+  // A pending update holds only items' prices and quantities (Stripe refuses `deleted` with
+  // pending_if_incomplete): the metered prices the new plan does not bill are removed once the
+  // change is paid, in a second update. Until then the old plan keeps them, as it should.
+  const removals = onlyIfPaid ? items.filter((i) => i.kind === 'remove') : [];
+  const request = { subscriptionId: subscription.id, items: items.filter((i) => !removals.includes(i)), onlyIfPaid };
+  let updated = await deps.gateway.changeSubscriptionItems(request, subscriptionItemsKey(request, revision));
+  if (!updated.pending_update && removals.length > 0) {
+    const removal = { subscriptionId: subscription.id, items: removals, onlyIfPaid: false };
+    updated = await deps.gateway.changeSubscriptionItems(removal, subscriptionItemsKey(removal, revision));
+  }
   await deps.refreshStoredSubscription(updated.id, { accountIdHint: accountId, livemode: updated.livemode });
   if (updated.pending_update) throw await unpaidChange(deps, change, idOf(updated.latest_invoice));
   return { subscriptionId: updated.id };

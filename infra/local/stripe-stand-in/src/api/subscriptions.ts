@@ -102,6 +102,13 @@ const update = endpoint('post', '/v1/subscriptions/:id', updateParams, (ctx, p, 
     // Only the attributes a pending update can hold are allowed with it (Stripe's pending updates reference).
     const unsupported = (['cancel_at', 'cancel_at_period_end', 'pause_collection', 'metadata'] as const).find((k) => p[k] !== undefined);
     if (unsupported) throw invalidParam(unsupported, `You cannot pass ${unsupported} with payment_behavior=pending_if_incomplete.`);
+    // Of `items`, a pending update holds only each item's price and quantity: no removal.
+    const removal = (p.items ?? []).findIndex((item) => item.deleted === true);
+    if (removal >= 0)
+      throw invalidParam(
+        `items[${removal}][deleted]`,
+        `You cannot pass items[${removal}][deleted] with payment_behavior=pending_if_incomplete.`,
+      );
     applyItemChangesIfPaid(ctx, record, itemChangesOf(ctx, sub, p.items ?? []), p.proration_behavior ?? 'create_prorations');
     return sub;
   }

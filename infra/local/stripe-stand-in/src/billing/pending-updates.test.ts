@@ -94,6 +94,16 @@ describe('pending updates', () => {
       .update(sub.id, { cancel_at_period_end: true, payment_behavior: 'pending_if_incomplete' })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    // Items: a price and a quantity only (Stripe's pending updates reference), not a removal.
+    const removal = await stripe.subscriptions
+      .update(sub.id, {
+        items: [...toYearly(sub), { id: sub.items.data[0]?.id ?? '', deleted: true }],
+        payment_behavior: 'pending_if_incomplete',
+      })
+      .catch((e: unknown) => e);
+    expect(removal).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(removal).toMatchObject({ param: 'items[1][deleted]' });
+    expect((await stripe.subscriptions.retrieve(sub.id)).items.data.map((i) => i.price.id)).toEqual(['price_pro_month']);
   });
 });
 
