@@ -7,6 +7,7 @@ import { AppError } from '../errors/app-error.js';
 import { idOf } from '../model/ids.js';
 import { formatMoney } from '../money/format-money.js';
 import { createStore } from '../firestore/store.js';
+import type { SubscriptionItemChange } from '../ports/billing-gateway.js';
 import type { BillingOpsDeps } from './billing-ops-deps.js';
 import { subscriptionItemsKey } from './idempotency-keys.js';
 import { loadOwnedSubscription, type PlannedSubscriptionChange } from './owned-subscription.js';
@@ -60,7 +61,7 @@ export async function changePlan(
   // A pending update holds only items' prices and quantities (Stripe refuses `deleted` with
   // pending_if_incomplete): the metered prices the new plan does not bill are removed once the
   // change is paid, in a second update. Until then the old plan keeps them, as it should.
-  const removals = onlyIfPaid ? items.filter((i) => i.kind === 'remove') : [];
+  const removals: readonly SubscriptionItemChange[] = onlyIfPaid ? items.filter((i) => i.kind === 'remove') : [];
   const request = { subscriptionId: subscription.id, items: items.filter((i) => !removals.includes(i)), onlyIfPaid };
   let updated = await deps.gateway.changeSubscriptionItems(request, subscriptionItemsKey(request, revision));
   if (!updated.pending_update && removals.length > 0) {
