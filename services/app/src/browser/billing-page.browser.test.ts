@@ -167,7 +167,9 @@ describe('billing page in a browser', () => {
     expect(await review.locator('[data-testid=review-card]').textContent()).toBe('Charged to Visa ending 4242, expires 12/2034.');
     // The seat stepper in the review re-asks the preview.
     await review.locator('button[data-step="1"]').click();
-    await expect.poll(() => review.locator('[data-testid=review-next]').textContent()).toBe('Team, 4 seats: $4,000.00 / year');
+    await expect
+      .poll(() => review.locator('[data-testid=review-next]').textContent(), { timeout: 5_000 })
+      .toBe('Team, 4 seats: $4,000.00 / year');
     await expectAccessible(page);
     await review.locator('[data-role=cancel]').click();
     expect(await review.isVisible()).toBe(false);
