@@ -562,7 +562,7 @@ describe('usage recorder: attribution to the member who made the usage', () => {
     await recorder.record({ accountId: team, userId: ALICE }, 'analyses', 2);
     await recorder.record({ accountId: team, userId: BOB }, 'analyses', 3); // not flushed
     const summary = createUsageSummary({ db, billing: firestoreBillingSource(db, { clock }), clock, recorder, pastDueGraceSeconds: GRACE });
-    const row = (await summary.summary(team)).find((r) => r.feature === 'analyses');
+    const row = (await summary.summary(team, { days: true })).find((r) => r.feature === 'analyses');
     expect(row).toEqual({
       feature: 'analyses',
       used: 5,

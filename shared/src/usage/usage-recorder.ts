@@ -12,7 +12,7 @@ import type { Logger } from '../logging/logger.js';
 import type { AccountId } from '../model/ids.js';
 import { PAID_PLAN_IDS, PLANS, type MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
-import { counterId, type CounterState, type SyncRequest } from './counter-state.js';
+import { counterId, type CounterKey, type CounterState, type SyncRequest } from './counter-state.js';
 import {
   admit,
   decideAdmission,
@@ -73,6 +73,11 @@ export interface UsageRecorder {
   record(subject: UsageSubject, feature: MeteredFeature, n?: number): Promise<Admission>;
   /** This instance's view of a counter (its flushed figures from Firestore plus its own unflushed units, by member too), or null. */
   localUsage(accountId: AccountId, feature: MeteredFeature, periodStart: number): LocalUsage | null;
+  /**
+   * Calls `listener` when this instance drops its view of a counter (idle after its last flush):
+   * a reader that fell back on an older read of the counter must read it again from then on.
+   */
+  onForget(listener: (key: CounterKey) => void): void;
   /** Write admitted units (and give back idle lease). close() also gives back every lease. */
   flush(): Promise<void>;
   /** SIGTERM: stop the timer and flush everything. */
@@ -90,6 +95,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   const store = createStore(opts.db);
   const settings = leaseSettings(opts);
   const slots = new Map<string, Slot>();
+  const forgetListeners: ((key: CounterKey) => void)[] = [];
   let closed = false;
 
   function slotFor(account: UsageAccount, feature: MeteredFeature, limit: Exclude<Quota, 0>): Slot {
@@ -252,6 +258,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
         );
       } else if (step.kind === 'forget') {
         slots.delete(id);
+        for (const listener of forgetListeners) listener(slot.state.key);
       }
     }
     await Promise.all(work);
@@ -281,6 +288,9 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
     localUsage(accountId, feature, periodStart) {
       const slot = slots.get(counterId(accountId, feature, periodStart));
       return slot ? localUsage(slot.state, clock.now(), settings) : null;
+    },
+    onForget(listener) {
+      forgetListeners.push(listener);
     },
     flush: () => flush(false),
     async close() {

@@ -70,7 +70,7 @@ describe('the summary on the emulator', () => {
     });
     cleanup.push(() => recorder.close());
     const summary = createUsageSummary({ db, billing, clock, recorder, pastDueGraceSeconds: 0 });
-    const analyses = async () => (await summary.summary(user)).find((r) => r.feature === 'analyses');
+    const analyses = async () => (await summary.summary(user, { days: true })).find((r) => r.feature === 'analyses');
 
     expect(await analyses()).toMatchObject({
       used: 0,

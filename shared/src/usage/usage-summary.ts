@@ -1,13 +1,11 @@
 // The usage summary the app shows (GET /api/usage, GET /api/me, the billing page): used / limit /
-// period end per metered feature for the account's current period, and the units of each member
-// who made them. Cheap enough for every page view: a counter this instance synced recently is
-// answered from memory, otherwise the counters are read (one read each, in parallel). Other
-// instances' unflushed units show up within one flush interval. A check (`featureUsage`, the hot
-// path) reuses a read for `ttlMs`. The full summary (a page view, /api/me, the page's 30 s poll)
-// reads the counters each time: it also has each feature's units per UTC day of the period (the
-// counters' `byDay`, kept only in Firestore) for the billing page's daily chart, and a cached read
-// could predate units this instance flushed since and then forgot (an idle counter is dropped from
-// memory 2 flush intervals after its last use): the figures would dip until the read expired.
+// period end per metered feature for the account's current period, the units of each member who
+// made them, and each feature's units per UTC day (the counters' `byDay`, kept only in Firestore,
+// for the billing page's daily chart). Cheap enough for every page view: a counter this instance
+// synced recently is answered from memory, the stored counters (one read each, in parallel) are
+// reused for `ttlMs`. Other instances' flushed units show up within that. A read is dropped when
+// this instance forgets a counter (idle after its last flush): from then on the stored figures are
+// the only view of that counter, and a read older than its last flush would show its units gone.
 import type { Firestore } from '@google-cloud/firestore';
 import type { AccountId } from '../model/ids.js';
 import { MeteredFeature, type Quota } from '../plans/catalog.js';
@@ -43,14 +41,15 @@ export interface FeatureUsage {
   readonly byMember: readonly MemberUsage[];
   /**
    * Units per UTC day, every day of the period from its first to today (or its last), oldest first,
-   * 0 on a day without usage. Units counted before the counter kept days are in `used` only; this
-   * instance's unflushed units count today.
+   * 0 on a day without usage; only when asked for (`{days: true}`). Units counted before the
+   * counter kept days are in `used` only; this instance's unflushed units count today.
    */
-  readonly byDay: readonly DayUsage[];
+  readonly byDay?: readonly DayUsage[];
 }
 
 export interface UsageSummary {
-  summary(accountId: AccountId): Promise<FeatureUsage[]>;
+  /** `days`: with each feature's units per day (the billing page's chart: a read of the stored counters, cached). */
+  summary(accountId: AccountId, options?: { days?: boolean }): Promise<FeatureUsage[]>;
   /** One feature's figures without the members (what a check needs): the same sources as `summary`. */
   featureUsage(accountId: AccountId, feature: MeteredFeature): Promise<Omit<FeatureUsage, 'byMember' | 'byDay'>>;
 }
@@ -59,7 +58,7 @@ export interface UsageSummaryOptions {
   db: Firestore;
   billing: BillingSource;
   clock: Clock;
-  recorder?: Pick<UsageRecorder, 'localUsage'>;
+  recorder?: Pick<UsageRecorder, 'localUsage' | 'onForget'>;
   /** The same past-due grace as the recorder's, so the summary shows the quotas being enforced. */
   pastDueGraceSeconds: number;
   ttlMs?: number;
@@ -102,12 +101,15 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
   const store = createStore(opts.db);
   const cache = new Map<string, { at: number; usage: Promise<Map<MeteredFeature, StoredUsage>> }>();
 
-  /** The stored counters of the month; `fresh`: read now (the read then serves the checks). */
-  function readCounters(accountId: AccountId, periodStart: number, fresh: boolean): Promise<Map<MeteredFeature, StoredUsage>> {
-    const key = `${accountId}|${periodStart}`;
+  const cacheKey = (accountId: string, periodStart: number) => `${accountId}|${periodStart}`;
+  opts.recorder?.onForget((counter) => cache.delete(cacheKey(counter.accountId, counter.periodStart)));
+
+  /** The stored counters of the month, read at most once per `ttlMs`. */
+  function readCounters(accountId: AccountId, periodStart: number): Promise<Map<MeteredFeature, StoredUsage>> {
+    const key = cacheKey(accountId, periodStart);
     const now = opts.clock.now();
     const hit = cache.get(key);
-    if (hit && !fresh && now - hit.at < ttlMs) return hit.usage;
+    if (hit && now - hit.at < ttlMs) return hit.usage;
     if (cache.size > 50_000) cache.clear();
     const reads = MeteredFeature.options.map(async (feature) => {
       const doc = (await store.usageCounter(accountId, feature, periodStart).get()).data();
@@ -125,21 +127,30 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
   /**
    * The account's quota month now and each feature's usage in it: this instance's view of a counter
    * it synced recently (the stored figures and its own unflushed units, both by member), else the
-   * stored counters (read when some feature has no local view; `fresh`: read now whatever the
-   * local views, for the summary's days and so that no cached read predates this instance's writes).
+   * stored counters (read when some feature has no local view, or `withDays`: the summary's days
+   * are only stored).
    */
-  async function current(accountId: AccountId, features: readonly MeteredFeature[], fresh: boolean) {
+  async function current(accountId: AccountId, features: readonly MeteredFeature[], withDays: boolean) {
     const account = usageAccountOf(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
     const local = features.map((f) => opts.recorder?.localUsage(accountId, f, account.periodStart) ?? null);
-    const stored = !fresh && local.every((x) => x !== null) ? null : await readCounters(accountId, account.periodStart, fresh);
+    const stored = !withDays && local.every((x) => x !== null) ? null : await readCounters(accountId, account.periodStart);
     return { account, stored, usages: features.map((f, i) => local[i] ?? stored?.get(f) ?? NOTHING) };
   }
 
   return {
-    async summary(accountId) {
-      const { account, stored, usages } = await current(accountId, MeteredFeature.options, true);
-      // The days are only stored (an instance keeps none in memory): this instance's units not yet
-      // stored count today.
+    async summary(accountId, options) {
+      const days = options?.days === true;
+      const { account, stored, usages } = await current(accountId, MeteredFeature.options, days);
+      if (!days)
+        return MeteredFeature.options.map((feature, i) => ({
+          feature,
+          used: usages[i]?.used ?? 0,
+          limit: account.quotas[feature],
+          periodEnd: account.periodEnd,
+          byMember: rankMembers(usages[i]?.byMember ?? {}),
+        }));
+      // The days are only stored (an instance keeps none in memory): this instance's units not in
+      // the read count today.
       const now = Math.floor(opts.clock.now() / 1000);
       const today = Math.min(now, account.periodEnd - 1);
       return MeteredFeature.options.map((feature, i) => {

@@ -59,7 +59,7 @@ export function pagesRouter(deps: {
       return null;
     };
     const [usage, apiKeys, invoices, outlook, accounts, team] = await Promise.all([
-      deps.usage.summary(accountId),
+      deps.usage.summary(accountId, { days: true }),
       deps.usage.apiKeys(accountId),
       manage ? listAccountInvoices(deps.billing, account, { limit: 12 }).catch(unavailable('invoices')) : Promise.resolve(null),
       manage && account.stripeCustomerId

@@ -41,7 +41,8 @@ export interface ApiKeySummary {
 }
 
 export interface UsageView {
-  summary(accountId: AccountId): Promise<UsageSummary[]>;
+  /** `days`: with each feature's units per day (the billing page and its poll; /api/me goes without). */
+  summary(accountId: AccountId, options?: { days?: boolean }): Promise<UsageSummary[]>;
   apiKeys(accountId: AccountId): Promise<ApiKeySummary[]>;
 }
 

@@ -83,7 +83,7 @@ export function createMetering(opts: MeteringOptions): Metering {
     upgradeUrl: opts.upgradeUrl,
     pastDueGraceSeconds: opts.pastDueGraceSeconds,
     view: {
-      summary: (accountId) => usage.summary(accountId),
+      summary: (accountId, options) => usage.summary(accountId, options),
       apiKeys: async (accountId) =>
         (await keys.list(accountId)).map((k) => ({
           id: k.id,
