@@ -41,6 +41,7 @@
  */
 import type { DocumentReference, Firestore } from '@google-cloud/firestore';
 import { TransientError } from '../errors/app-error.js';
+import { isTransactionGone } from '../firestore/classify-firestore-error.js';
 import type { Version } from '../model/documents.js';
 import { StagedTransaction } from './staged-transaction.js';
 
@@ -177,6 +178,9 @@ export async function runVersioned<R>(
         return result;
       });
     } catch (err) {
+      // A transaction closed under us (the emulator under contention; an expired one) is run again,
+      // as runTransaction itself runs one again after ABORTED.
+      if (isTransactionGone(err)) continue;
       if (!(err instanceof FetchRequired)) throw err;
       fetched.set(err.key, { value: await err.fetch(), expectedRevision: err.expectedRevision });
     }

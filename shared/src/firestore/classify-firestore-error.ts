@@ -52,15 +52,21 @@ export function grpcStatusOf(err: unknown): number | undefined {
   return typeof code === 'number' && Number.isInteger(code) && code >= 1 && code <= 16 ? code : undefined;
 }
 
+/**
+ * INVALID_ARGUMENT about the transaction, not the request: the backend's "transaction has expired"
+ * (the SDK's runTransaction retries exactly that: isRetryableTransactionError in
+ * @google-cloud/firestore's transaction.js), and the emulator's "Transaction is invalid or closed",
+ * its answer to a transaction whose lock wait timed out under contention (production answers
+ * ABORTED). A new transaction may succeed; the write itself was never refused.
+ */
+export function isTransactionGone(err: unknown): boolean {
+  return grpcStatusOf(err) === GrpcStatus.INVALID_ARGUMENT && err instanceof Error && TRANSACTION_GONE.test(err.message);
+}
+
 /** `permanent` when retrying the same write cannot succeed; `transient` otherwise (including non-gRPC errors). */
 export function classifyFirestoreError(err: unknown): 'permanent' | 'transient' {
   const status = grpcStatusOf(err);
   if (status === undefined || !PERMANENT.has(status)) return 'transient';
-  // INVALID_ARGUMENT about the transaction, not the request: the backend's "transaction has expired"
-  // (the SDK's runTransaction retries exactly that: isRetryableTransactionError in
-  // @google-cloud/firestore's transaction.js), and the emulator's "Transaction is invalid or closed",
-  // its answer to a transaction whose lock wait timed out under contention (production answers
-  // ABORTED). A retry runs a new transaction; the write itself was never refused.
-  if (status === GrpcStatus.INVALID_ARGUMENT && err instanceof Error && TRANSACTION_GONE.test(err.message)) return 'transient';
+  if (isTransactionGone(err)) return 'transient';
   return 'permanent';
 }
