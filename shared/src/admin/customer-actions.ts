@@ -11,7 +11,7 @@ import type { RefreshStoredSubscription } from '../billing-ops/billing-ops-deps.
 import { cancelAtPeriodEndKey, requestKey } from '../billing-ops/idempotency-keys.js';
 import type { AccountDoc } from '../model/account-documents.js';
 import type { SubscriptionDoc } from '../model/documents.js';
-import { activeOverrides, type AccessOverride } from '../model/operator-documents.js';
+import { activeOverrides, type AccessOverride, type AuditAction } from '../model/operator-documents.js';
 import { isCurrentSubscriptionStatus } from '../model/subscription-status.js';
 import type { BillingGateway } from '../ports/billing-gateway.js';
 import { nowSeconds } from '../ports/clock.js';
@@ -60,10 +60,36 @@ const subscriptionState = (s: SubscriptionDoc) => ({
   endedAt: s.endedAt,
 });
 
-async function refreshed(deps: CustomerActionDeps, subject: Subject): Promise<SubscriptionDoc> {
+/**
+ * A subscription action Stripe owns: `change` makes it in Stripe under `key`; then the stored
+ * subscription is refreshed from Stripe, and the action is recorded once per key.
+ */
+async function changeInStripe(
+  deps: CustomerActionDeps,
+  actor: string,
+  subject: Subject,
+  audit: { action: AuditAction; reason: string; key: string },
+  change: () => Promise<unknown>,
+): Promise<SubscriptionDoc> {
   const { subscription, account } = subject;
+  await change();
   await deps.refresh(subscription.subscriptionId, { accountIdHint: account.accountId, livemode: subscription.livemode });
-  return (await deps.store.subscriptions.doc(subscription.subscriptionId).get()).data() ?? subscription;
+  const after = (await deps.store.subscriptions.doc(subscription.subscriptionId).get()).data() ?? subscription;
+  await recordAudit(
+    deps,
+    {
+      actor,
+      action: audit.action,
+      accountId: account.accountId,
+      customerId: subject.customerId,
+      subject: subscription.subscriptionId,
+      before: subscriptionState(subscription),
+      after: subscriptionState(after),
+      reason: audit.reason,
+    },
+    `admin:${audit.key}`,
+  );
+  return after;
 }
 
 /**
@@ -104,23 +130,8 @@ export async function setCancellation(
   if (!isCurrentSubscriptionStatus(subscription.status)) throw new AppError('conflict', 'The subscription has ended');
   const request = { subscriptionId: subscription.subscriptionId, cancelAtPeriodEnd };
   const key = cancelAtPeriodEndKey(request, subscription.version.revision);
-  await deps.billingGateway.setCancelAtPeriodEnd(request, key);
-  const after = await refreshed(deps, subject);
-  await recordAudit(
-    deps,
-    {
-      actor,
-      action: cancelAtPeriodEnd ? 'subscription.cancel_at_period_end' : 'subscription.resumed',
-      accountId,
-      customerId: subject.customerId,
-      subject: subscription.subscriptionId,
-      before: subscriptionState(subscription),
-      after: subscriptionState(after),
-      reason,
-    },
-    `admin:${key}`,
-  );
-  return after;
+  const action = cancelAtPeriodEnd ? 'subscription.cancel_at_period_end' : 'subscription.resumed';
+  return changeInStripe(deps, actor, subject, { action, reason, key }, () => deps.billingGateway.setCancelAtPeriodEnd(request, key));
 }
 
 /** Ends the subscription now (access ends with it). The page asks for a confirmation first. */
@@ -130,23 +141,9 @@ export async function cancelNow(deps: CustomerActionDeps, actor: string, account
   if (!isCurrentSubscriptionStatus(subscription.status)) throw new AppError('conflict', 'The subscription has already ended');
   const request = { subscriptionId: subscription.subscriptionId };
   const key = requestKey('admin-subscription-cancel', request, { revision: subscription.version.revision });
-  await deps.operatorGateway.cancelSubscriptionNow(request, key);
-  const after = await refreshed(deps, subject);
-  await recordAudit(
-    deps,
-    {
-      actor,
-      action: 'subscription.canceled_now',
-      accountId,
-      customerId: subject.customerId,
-      subject: subscription.subscriptionId,
-      before: subscriptionState(subscription),
-      after: subscriptionState(after),
-      reason,
-    },
-    `admin:${key}`,
+  return changeInStripe(deps, actor, subject, { action: 'subscription.canceled_now', reason, key }, () =>
+    deps.operatorGateway.cancelSubscriptionNow(request, key),
   );
-  return after;
 }
 
 /**
@@ -175,23 +172,9 @@ export async function extendTrial(
     throw new AppError('conflict', 'The trial end changed since the page was shown: reload and try again');
   const request = { subscriptionId: subscription.subscriptionId, trialEnd: from + days * 86_400 };
   const key = requestKey('admin-trial-end', request, { revision: subscription.version.revision });
-  await deps.operatorGateway.setTrialEnd(request, key);
-  const after = await refreshed(deps, subject);
-  await recordAudit(
-    deps,
-    {
-      actor,
-      action: 'subscription.trial_extended',
-      accountId,
-      customerId: subject.customerId,
-      subject: subscription.subscriptionId,
-      before: subscriptionState(subscription),
-      after: subscriptionState(after),
-      reason,
-    },
-    `admin:${key}`,
+  return changeInStripe(deps, actor, subject, { action: 'subscription.trial_extended', reason, key }, () =>
+    deps.operatorGateway.setTrialEnd(request, key),
   );
-  return after;
 }
 
 /** One payment attempt of an open invoice of the account's customer, now (Stripe's "retry payment"). */
