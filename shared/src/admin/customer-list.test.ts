@@ -8,6 +8,7 @@ import type { AccountDoc } from '../model/account-documents.js';
 import type { BillingSummary } from '../model/documents.js';
 import type { ListingStatus } from '../model/operator-documents.js';
 import { customerListing, listingStatus } from '../revenue/customer-listing.js';
+import { billingSummaryFixture } from '../testing/billing-summary-fixture.js';
 import { testFirestore } from '../testing/emulator.js';
 import { subscriptionFixture } from '../testing/revenue-fixtures.js';
 import { listCustomers, type CustomerListQuery } from './customer-list.js';
@@ -121,25 +122,15 @@ describe('the customer list', () => {
 });
 
 describe('the list fields the applier writes', () => {
-  const summary = (over: Partial<BillingSummary>): BillingSummary => ({
-    customerId: 'cus_x',
-    subscriptionId: 'sub_x',
-    status: 'active',
-    planId: 'pro',
-    priceId: 'price_pro_month',
-    interval: 'month',
-    currentPeriodStart: 1,
-    currentPeriodEnd: 2,
-    billingCycleAnchor: 1,
-    cancelAtPeriodEnd: false,
-    cancelAt: null,
-    trialEnd: null,
-    quantity: 1,
-    entitlements: [],
-    paymentIssue: null,
-    updatedAt: Timestamp.now(),
-    ...over,
-  });
+  const summary = (over: Partial<BillingSummary>): BillingSummary =>
+    billingSummaryFixture({
+      customerId: 'cus_x',
+      subscriptionId: 'sub_x',
+      currentPeriodStart: 1,
+      currentPeriodEnd: 2,
+      billingCycleAnchor: 1,
+      ...over,
+    });
 
   it.each<[string, Partial<BillingSummary> | null, ListingStatus]>([
     ['never subscribed', null, 'none'],
