@@ -22,6 +22,7 @@ import { processEventMessage, type MessageDeps } from '@billing/shared/billing/p
 import { createFakeStripeReader } from '@billing/shared/billing/testing/fake-stripe-reader.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { testFirestore, testPubSub } from '@billing/shared/testing/emulator.js';
+import { accountDocFixture, customerDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { startBenchChild } from '@billing/shared/testing/bench-child.js';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { createCustomerLanes } from '@billing/shared/billing/customer-lanes.js';
@@ -121,25 +122,11 @@ async function seedMappings(db: Firestore, count: number): Promise<void> {
   for (let start = 0; start < count; start += 400) {
     const batch = db.batch();
     for (let i = start; i < Math.min(count, start + 400); i++) {
-      batch.set(store.customers.doc(`cus_bench${i}`), {
-        customerId: `cus_bench${i}`,
-        accountId: `user_bench${i}`,
-        email: null,
-        deleted: false,
-        livemode: false,
-        version: { created: 0, eventId: null, source: 'fetch', revision: 1 },
-        updatedAt: now,
-      });
-      batch.set(store.accounts.doc(`user_bench${i}`), {
-        accountId: `user_bench${i}`,
-        kind: 'personal',
-        name: null,
-        email: null,
-        stripeCustomerId: null,
-        billing: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      batch.set(store.customers.doc(`cus_bench${i}`), customerDocFixture(`cus_bench${i}`, `user_bench${i}`, { updatedAt: now }));
+      batch.set(
+        store.accounts.doc(`user_bench${i}`),
+        accountDocFixture(`user_bench${i}`, null, { email: null, createdAt: now, updatedAt: now }),
+      );
     }
     await batch.commit();
   }

@@ -1,7 +1,7 @@
 // A user's billing summary as the event applier writes it, for tests of access control.
 import { Timestamp } from '@google-cloud/firestore';
 import type { AccountDoc } from '../model/account-documents.js';
-import type { BillingSummary } from '../model/documents.js';
+import type { BillingSummary, CustomerDoc } from '../model/documents.js';
 
 export function billingSummaryFixture(over: Partial<BillingSummary> = {}): BillingSummary {
   const now = Math.floor(Date.now() / 1000);
@@ -35,6 +35,20 @@ export function accountDocFixture(accountId: string, billing: BillingSummary | n
     stripeCustomerId: billing?.customerId ?? null,
     billing,
     createdAt: Timestamp.now(),
+    updatedAt: Timestamp.now(),
+    ...over,
+  };
+}
+
+/** The Stripe customer -> account mapping as a refresh stores it (`customers/{id}`). */
+export function customerDocFixture(customerId: string, accountId: string, over: Partial<CustomerDoc> = {}): CustomerDoc {
+  return {
+    customerId,
+    accountId,
+    email: null,
+    deleted: false,
+    livemode: false,
+    version: { created: 0, eventId: null, source: 'fetch', revision: 1 },
     updatedAt: Timestamp.now(),
     ...over,
   };

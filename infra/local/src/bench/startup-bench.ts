@@ -23,6 +23,7 @@ import { createStore } from '@billing/shared/firestore/store.js';
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import { createPubSubClient } from '@billing/shared/pubsub/pubsub-client.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
+import { accountDocFixture, customerDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { fixtureEvent, signEvent } from '@billing/shared/testing/signed-event.js';
 import type Stripe from 'stripe';
 import { createDevIap } from '../../../../services/app/src/auth/dev-iap.js';
@@ -261,25 +262,8 @@ async function seed(project: string): Promise<void> {
   const db = testFirestore(project);
   const store = createStore(db);
   const now = Timestamp.now();
-  await store.customers.doc('cus_startup').set({
-    customerId: 'cus_startup',
-    accountId: 'user_startup',
-    email: null,
-    deleted: false,
-    livemode: false,
-    version: { created: 0, eventId: null, source: 'fetch', revision: 1 },
-    updatedAt: now,
-  });
-  await store.accounts.doc('user_startup').set({
-    accountId: 'user_startup',
-    kind: 'personal',
-    name: null,
-    email: null,
-    stripeCustomerId: null,
-    billing: null,
-    createdAt: now,
-    updatedAt: now,
-  });
+  await store.customers.doc('cus_startup').set(customerDocFixture('cus_startup', 'user_startup', { updatedAt: now }));
+  await store.accounts.doc('user_startup').set(accountDocFixture('user_startup', null, { email: null, createdAt: now, updatedAt: now }));
   await db.terminate();
   const pubsub = createPubSubClient({ projectId: project });
   for (const topic of [TOPIC, 'stripe-events-dead-letter', 'billing-notifications']) await pubsub.createTopic(topic);
