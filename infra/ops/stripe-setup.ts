@@ -139,51 +139,43 @@ export async function stripeSetup(opts: { stripe: Stripe; dryRun: boolean; webho
     for (const p of await stripe.prices.list({ lookup_keys: keys.slice(i, i + 10), limit: 100 }).autoPagingToArray(ALL))
       if (p.lookup_key) existing.set(p.lookup_key, p);
   const priceIds: Record<string, string> = {};
+  /** Keeps the price Stripe has under the key when it matches; else creates one, taking the key over from the old one. */
+  async function ensurePrice(
+    lookupKey: string,
+    matches: (have: Stripe.Price) => boolean,
+    params: Omit<Stripe.PriceCreateParams, 'lookup_key' | 'transfer_lookup_key'>,
+  ): Promise<void> {
+    const have = existing.get(lookupKey);
+    if (have && matches(have)) {
+      priceIds[lookupKey] = have.id;
+      return;
+    }
+    const created = await act(
+      { action: have ? 'transfer' : 'create', object: 'price', key: lookupKey, ...(have ? { detail: `replaces ${have.id}` } : {}) },
+      () => stripe.prices.create({ ...params, lookup_key: lookupKey, ...(have ? { transfer_lookup_key: true } : {}) }),
+    );
+    priceIds[lookupKey] = created?.id ?? NEW;
+  }
   for (const plan of SOLD_PLANS) {
     const productId = productIds.get(plan.id) ?? NEW;
-    for (const want of plan.prices) {
-      const have = existing.get(want.lookupKey);
-      if (have && sameLicensed(have, want, productId)) {
-        priceIds[want.lookupKey] = have.id;
-        continue;
-      }
-      const params: Stripe.PriceCreateParams = {
+    for (const want of plan.prices)
+      await ensurePrice(want.lookupKey, (have) => sameLicensed(have, want, productId), {
         product: productId,
         currency: want.currency,
         unit_amount: want.unitAmount,
         recurring: { interval: want.interval },
-        lookup_key: want.lookupKey,
-        ...(have ? { transfer_lookup_key: true } : {}),
         metadata: { planId: plan.id },
-      };
-      const created = await act(
-        { action: have ? 'transfer' : 'create', object: 'price', key: want.lookupKey, ...(have ? { detail: `replaces ${have.id}` } : {}) },
-        () => stripe.prices.create(params),
-      );
-      priceIds[want.lookupKey] = created?.id ?? NEW;
-    }
+      });
     for (const want of plan.meteredPrices) {
       const meterId = meters.get(want.meterEventName) ?? NEW;
-      const have = existing.get(want.lookupKey);
-      if (have && sameMetered(have, want, productId, meterId)) {
-        priceIds[want.lookupKey] = have.id;
-        continue;
-      }
-      const params: Stripe.PriceCreateParams = {
+      await ensurePrice(want.lookupKey, (have) => sameMetered(have, want, productId, meterId), {
         product: productId,
         currency: 'usd',
         // The SDK types this as its Decimal class; the form encoding sends the string as Stripe takes it.
         unit_amount_decimal: want.unitAmountDecimal as unknown as Stripe.Decimal,
         recurring: { interval: 'month', usage_type: 'metered', meter: meterId },
-        lookup_key: want.lookupKey,
-        ...(have ? { transfer_lookup_key: true } : {}),
         metadata: { planId: plan.id },
-      };
-      const created = await act(
-        { action: have ? 'transfer' : 'create', object: 'price', key: want.lookupKey, ...(have ? { detail: `replaces ${have.id}` } : {}) },
-        () => stripe.prices.create(params),
-      );
-      priceIds[want.lookupKey] = created?.id ?? NEW;
+      });
     }
   }
 
