@@ -116,7 +116,10 @@ export function applyItemChanges(
   proration: ProrationBehavior,
 ): void {
   if (changes.length === 0) return;
-  const outcome = itemChangeOutcome(ctx, record.subscription, changes, ctx.clock.now(), proration);
+  applyOutcome(ctx, record, itemChangeOutcome(ctx, record.subscription, changes, ctx.clock.now(), proration));
+}
+
+function applyOutcome(ctx: BillingContext, record: SubscriptionRecord, outcome: ItemChangeOutcome): void {
   changeSubscription(ctx, record, (s) => {
     s.items.data = outcome.items;
     if (outcome.restartedPeriod) {
@@ -150,7 +153,7 @@ export function applyItemChangesIfPaid(
   if (changes.length === 0) return;
   const now = ctx.clock.now();
   const outcome = itemChangeOutcome(ctx, record.subscription, changes, now, proration);
-  if (!outcome.invoiceNow) return applyItemChanges(ctx, record, changes, proration);
+  if (!outcome.invoiceNow) return applyOutcome(ctx, record, outcome);
   const sub = record.subscription;
   // The prorations are billed on the invoice made now; voided with it if the change expires.
   createProrationItems(ctx, sub, customerIdOf(sub), outcome.prorations);
