@@ -139,33 +139,25 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
 
   return {
     async summary(accountId, options) {
-      const days = options?.days === true;
-      const { account, stored, usages } = await current(accountId, MeteredFeature.options, days);
-      if (!days)
-        return MeteredFeature.options.map((feature, i) => ({
-          feature,
-          used: usages[i]?.used ?? 0,
-          limit: account.quotas[feature],
-          periodEnd: account.periodEnd,
-          byMember: rankMembers(usages[i]?.byMember ?? {}),
-        }));
+      const withDays = options?.days === true;
+      const { account, stored, usages } = await current(accountId, MeteredFeature.options, withDays);
       // The days are only stored (an instance keeps none in memory): this instance's units not in
       // the read count today.
-      const now = Math.floor(opts.clock.now() / 1000);
-      const today = Math.min(now, account.periodEnd - 1);
+      const today = Math.min(Math.floor(opts.clock.now() / 1000), account.periodEnd - 1);
       return MeteredFeature.options.map((feature, i) => {
         const usage = usages[i] ?? NOTHING;
-        const days = stored?.get(feature) ?? NOTHING;
-        const unstored = Math.max(0, usage.used - days.used);
-        const byDay = unstored > 0 ? addMemberUnits(days.byDay, { [utcDay(today)]: unstored }) : days.byDay;
-        return {
+        const row = {
           feature,
           used: usage.used,
           limit: account.quotas[feature],
           periodEnd: account.periodEnd,
           byMember: rankMembers(usage.byMember),
-          byDay: dailySeries(byDay, account.periodStart, today),
         };
+        if (!withDays) return row;
+        const read = stored?.get(feature) ?? NOTHING;
+        const unstored = Math.max(0, usage.used - read.used);
+        const byDay = unstored > 0 ? addMemberUnits(read.byDay, { [utcDay(today)]: unstored }) : read.byDay;
+        return { ...row, byDay: dailySeries(byDay, account.periodStart, today) };
       });
     },
     async featureUsage(accountId, feature) {
