@@ -60,7 +60,9 @@ export async function changePlan(
   const onlyIfPaid = invoicedAtOnce(change, deps.priceIds);
   // A pending update holds only items' prices and quantities (Stripe refuses `deleted` with
   // pending_if_incomplete): the metered prices the new plan does not bill are removed once the
-  // change is paid, in a second update. Until then the old plan keeps them, as it should.
+  // change is paid, in a second update. Until then the old plan keeps them, as it should. If that
+  // second update fails, the request fails with the plan already changed: the user's retry plans
+  // the change again from Stripe's subscription, which then needs only the removals.
   const removals: readonly SubscriptionItemChange[] = onlyIfPaid ? items.filter((i) => i.kind === 'remove') : [];
   const request = { subscriptionId: subscription.id, items: items.filter((i) => !removals.includes(i)), onlyIfPaid };
   let updated = await deps.gateway.changeSubscriptionItems(request, subscriptionItemsKey(request, revision));
