@@ -10,6 +10,7 @@ describe('runServiceApiBench', () => {
       expect(target.requests).toBeGreaterThan(5);
       expect(target.errors).toBe(0);
     }
+    for (const target of [r.baseline, r.check, r.checkMetered]) expect(target.cpuMicrosPerRequest).toBeGreaterThan(0);
     expect(r.track.admittedUnits).toBeGreaterThan(0);
     expect(r.track.countedUnits).toBe(r.track.admittedUnits);
     expect(r.track.billedUnits).toBe(r.track.admittedUnits);

@@ -55,6 +55,12 @@ export interface RouteResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /**
+   * CPU of this process (both app instances, the Firestore client, garbage collection) per request
+   * while the target ran, in microseconds: less at the mercy of the machine's other tenants than
+   * throughput. The load generator's CPU is its own process's.
+   */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface ServiceBenchResult {
@@ -79,10 +85,20 @@ export interface ServiceBenchResult {
   };
 }
 
-const summarize = (samples: readonly LoadSample[]): RouteResult => {
+const summarize = (samples: readonly LoadSample[], cpuMicros?: number): RouteResult => {
   const { perSecond, ...rest } = summarizeLoad(samples);
-  return { ...rest, requestsPerSecond: Math.round(perSecond) };
+  const answered = rest.requests + rest.errors;
+  const cpu = cpuMicros !== undefined && answered > 0 ? { cpuMicrosPerRequest: Math.round(cpuMicros / answered) } : {};
+  return { ...rest, requestsPerSecond: Math.round(perSecond), ...cpu };
 };
+
+/** CPU microseconds (user + system) this process spends while `run` runs. */
+async function withCpu<T>(run: () => Promise<T>): Promise<{ result: T; cpuMicros: number }> {
+  const before = process.cpuUsage();
+  const result = await run();
+  const { user, system } = process.cpuUsage(before);
+  return { result, cpuMicros: user + system };
+}
 
 export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promise<ServiceBenchResult> {
   const concurrency = opts.concurrency ?? 4;
@@ -159,13 +175,16 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
     for (const name of names) await generator.define(name, new URL(urls[name], a.server.baseUrl).href, targets[name]);
     for (const name of names) await generator.run(name, concurrency, warmupMs);
     const samples = new Map<string, LoadSample[]>(names.map((n) => [n, []]));
+    const cpuMicros = new Map<string, number>(names.map((n) => [n, 0]));
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < names.length; k++) {
         const name = names[(round + k) % names.length]!;
-        samples.get(name)!.push(await generator.run(name, concurrency, durationMs / rounds));
+        const { result, cpuMicros: used } = await withCpu(() => generator.run(name, concurrency, durationMs / rounds));
+        samples.get(name)!.push(result);
+        cpuMicros.set(name, cpuMicros.get(name)! + used);
       }
     }
-    const [baseline, bare, check, checkMetered] = names.map((n) => summarize(samples.get(n)!)) as [
+    const [baseline, bare, check, checkMetered] = names.map((n) => summarize(samples.get(n)!, cpuMicros.get(n))) as [
       RouteResult,
       RouteResult,
       RouteResult,

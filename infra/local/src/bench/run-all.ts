@@ -34,6 +34,8 @@ const cpuText = (cpu: CpuSample | undefined, unit: string) =>
         .map(([name, ms]) => `${name} ${fmt(ms, 1)}`)
         .join(', ')})`
     : '';
+/** `, 180 µs CPU/request`, or nothing when not measured. */
+const cpuMicrosText = (micros: number | undefined) => (micros === undefined ? '' : `, ${fmt(micros)} µs CPU/request`);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** CPU steal (0..1) during the last benchmark run by withFreshEmulators, shown in the summary. */
@@ -192,8 +194,8 @@ async function main(): Promise<void> {
       lines.push({
         steal: lastSteal,
         name,
-        measured: `${fmt(route.requestsPerSecond)} (p99 ${fmt(route.p99Ms, 2)} ms)`,
-        baseline: `${fmt(r.baseline.requestsPerSecond)} (p99 ${fmt(r.baseline.p99Ms, 2)} ms) ID token only`,
+        measured: `${fmt(route.requestsPerSecond)} (p99 ${fmt(route.p99Ms, 2)} ms${cpuMicrosText(route.cpuMicrosPerRequest)})`,
+        baseline: `${fmt(r.baseline.requestsPerSecond)} (p99 ${fmt(r.baseline.p99Ms, 2)} ms${cpuMicrosText(r.baseline.cpuMicrosPerRequest)}) ID token only`,
         ratio,
         target: '>= 0.90, p99 < 5 ms',
         ok: ratio >= 0.9 && route.p99Ms < 5,
