@@ -335,12 +335,17 @@ export async function changeRole(deps: TeamDeps, actor: TeamActor, userId: strin
   });
 }
 
-/** Removes a member (`userId` = the actor's own id: leave). Their access ends as each instance's listener sees the deletion. */
-export async function removeMember(deps: TeamDeps, actor: TeamActor, userId: string): Promise<void> {
+/**
+ * Removes a member (`userId` = the actor's own id: leave), and revokes the team's API keys they
+ * created in the same transaction: they know those secrets, and a key is not a membership, so it
+ * would otherwise keep acting (and billing) for the team after they are gone. Their access ends as
+ * each instance's listeners see the deletion and the revocations. Answers how many keys were revoked.
+ */
+export async function removeMember(deps: TeamDeps, actor: TeamActor, userId: string): Promise<{ revokedApiKeys: number }> {
   const leaving = userId === actor.identity.userId;
   if (!leaving) requireManager(actor);
   const { store } = deps;
-  await store.db.runTransaction(async (tx) => {
+  return store.db.runTransaction(async (tx) => {
     requireTeam((await tx.get(store.accounts.doc(actor.accountId))).data());
     const { members } = await readTeam(tx, store, actor.accountId);
     const target = members.find((m) => m.userId === userId);
@@ -348,7 +353,14 @@ export async function removeMember(deps: TeamDeps, actor: TeamActor, userId: str
     if (target.role === 'owner' && !leaving && actor.role !== 'owner') throw new AppError('forbidden', 'Only an owner can remove an owner');
     if (!keepsAnOwner(members, userId, null))
       throw new AppError('conflict', leaving ? 'You are the last owner: make someone else owner before leaving' : 'A team needs an owner');
+    // At most MAX_ACTIVE_KEYS per account (api-key-store.ts): one small query.
+    const keys = await tx.get(
+      store.apiKeys.where('accountId', '==', actor.accountId).where('createdBy', '==', userId).where('revokedAt', '==', null),
+    );
+    const revokedAt = Timestamp.fromMillis(deps.clock.now());
+    for (const key of keys.docs) tx.update(key.ref, { revokedAt });
     tx.delete(store.membership(actor.accountId, userId));
     touchAccount(tx, store, actor.accountId);
+    return { revokedApiKeys: keys.size };
   });
 }

@@ -102,16 +102,19 @@ export function teamsRouter(deps: { teams: TeamDeps; logger: Logger; secureCooki
   router.delete('/team/members/:userId', async (req, res) => {
     const { userId } = parseInput(MemberParams, req.params);
     const auth = requestAuth(res);
-    await removeMember(teams, auth, userId);
-    requestLogger(req, deps.logger).info({ event: 'team.member_removed', accountId: auth.accountId, memberId: userId }, 'member removed');
+    const { revokedApiKeys } = await removeMember(teams, auth, userId);
+    requestLogger(req, deps.logger).info(
+      { event: 'team.member_removed', accountId: auth.accountId, memberId: userId, revokedApiKeys },
+      'member removed',
+    );
     res.status(204).end();
   });
 
   router.post('/team/leave', async (req, res) => {
     parseInput(NoInput, req.body);
     const auth = requestAuth(res);
-    await removeMember(teams, auth, auth.identity.userId);
-    requestLogger(req, deps.logger).info({ event: 'team.left', accountId: auth.accountId }, 'left team');
+    const { revokedApiKeys } = await removeMember(teams, auth, auth.identity.userId);
+    requestLogger(req, deps.logger).info({ event: 'team.left', accountId: auth.accountId, revokedApiKeys }, 'left team');
     // Back to the personal account: the cookie would fall back anyway, this says so at once.
     setActive(res, auth.identity.userId);
     res.status(204).end();

@@ -1,14 +1,17 @@
 // Teams through the app as production composes it (real Firestore emulator, IAP assertions made
 // and checked by the real verifier), on two app instances: the invitation lifecycle (accept,
 // expire, revoke, wrong email), seat limits, each role on the billing routes, and a removed
-// member losing access on every instance within seconds.
+// member losing access, and the team's API keys they made, on every instance within seconds.
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccountStateCache } from '@billing/shared/access/account-state-cache.js';
+import { silentLogger } from '@billing/shared/logging/logger.js';
 import { billingSummaryFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { createDevIap, devSubject, type DevIap } from '../auth/dev-iap.js';
-import { IAP_HEADER, createIapVerifier } from '../auth/iap-verifier.js';
+import { IAP_HEADER, createIapVerifier, type IapVerifier } from '../auth/iap-verifier.js';
 import { startHarness, type Harness } from '../testing/app-harness.js';
+import { createMetering } from '../usage/metering.js';
 
 let firestore: Firestore;
 let dev: DevIap;
@@ -18,14 +21,38 @@ let nowMs = Date.parse('2026-12-01T00:00:00Z');
 const clock = { now: () => nowMs };
 const DAY = 86_400_000;
 
+const closers: (() => Promise<void> | void)[] = [];
+
+/** An app instance with metering (API keys, /v1) as production mounts it. */
+async function instance(verifier: IapVerifier): Promise<Harness> {
+  const logger = silentLogger();
+  const accounts = createAccountStateCache({ firestore, logger, ttlMs: 60_000, maxEntries: 100, clock });
+  const metering = createMetering({
+    firestore,
+    accounts,
+    clock,
+    logger,
+    upgradeUrl: 'http://127.0.0.1:8789/billing',
+    pastDueGraceSeconds: 3 * 86_400,
+    autoFlush: false,
+  });
+  const harness = await startHarness({ firestore, verifier, clock, metering });
+  closers.push(
+    () => harness.close(),
+    () => metering.close(),
+    () => accounts.close(),
+  );
+  return harness;
+}
+
 beforeAll(async () => {
   firestore = testFirestore();
   dev = await createDevIap();
   const verifier = createIapVerifier({ keys: dev.keys, audience: dev.audience });
-  [a, b] = await Promise.all([startHarness({ firestore, verifier, clock }), startHarness({ firestore, verifier, clock })]);
+  [a, b] = await Promise.all([instance(verifier), instance(verifier)]);
 });
 afterAll(async () => {
-  await Promise.all([a.close(), b.close()]);
+  for (const close of closers) await close();
   await firestore.terminate();
 });
 
@@ -284,16 +311,31 @@ describe('removal', () => {
     const inv = await inviteAs(owner, team, member);
     await call(a, member, 'POST', `/api/invitations/${invitationId(inv)}/accept`);
     for (const app of [a, b]) expect((await call(app, member, 'GET', '/api/reports/advanced', { account: team })).status).toBe(200);
+    // Each makes an API key for the team; both work on both instances.
+    const keyOf = async (email: string) => {
+      const created = await call(a, email, 'POST', '/api/keys', { account: team, body: { name: `${email} key` } });
+      expect(created.status).toBe(201);
+      return created.body['key'] as string;
+    };
+    const [memberKey, ownerKey] = [await keyOf(member), await keyOf(owner)];
+    const ping = async (app: Harness, key: string) =>
+      (await fetch(`${app.baseUrl}/v1/ping`, { headers: { authorization: `Bearer ${key}` } })).status;
+    for (const app of [a, b]) for (const key of [memberKey, ownerKey]) expect(await ping(app, key)).toBe(200);
 
     expect((await call(a, owner, 'DELETE', `/api/team/members/${encodeURIComponent(devSubject(member))}`, { account: team })).status).toBe(
       204,
     );
     const waited = await Promise.all(
-      [a, b].map((app) =>
+      [a, b].flatMap((app) => [
         eventually(async () => (await call(app, member, 'GET', '/api/reports/advanced', { account: team })).status === 403, 3_000),
-      ),
+        // Their key went with them; the team's other keys did not.
+        eventually(async () => (await ping(app, memberKey)) === 401, 3_000),
+      ]),
     );
     expect(Math.max(...waited)).toBeLessThan(3_000);
+    for (const app of [a, b]) expect(await ping(app, ownerKey)).toBe(200);
+    const listed = await call(a, owner, 'GET', '/api/keys', { account: team });
+    expect((listed.body['keys'] as { name: string }[]).map((k) => k.name)).toEqual([`${owner} key`]);
     // Their seat is free again.
     expect((await inviteAs(owner, team, 'next@example.com')).status).toBe(201);
   });
