@@ -532,7 +532,7 @@
     "rename-key": (b) => openRenameKey(b),
     "remove-member": (b) => confirmThen(
       `Remove ${attr2(b, "data-member")}?`,
-      "They lose the team and its plan at once.",
+      "They lose the team and its plan at once, and the API keys they made for it are revoked.",
       "Remove member",
       () => send("DELETE", `/api/team/members/${encodeURIComponent(attr2(b, "data-user-id"))}`),
       `${attr2(b, "data-member")} was removed from the team.`
@@ -540,7 +540,7 @@
     // The server makes the personal account active again: the reload shows it.
     "leave-team": () => confirmThen(
       "Leave this team?",
-      "You lose its plan at once, and need a new invitation to come back.",
+      "You lose its plan at once, the API keys you made for it are revoked, and you need a new invitation to come back.",
       "Leave team",
       () => send("POST", "/api/team/leave"),
       "You left the team.",

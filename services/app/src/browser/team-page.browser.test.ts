@@ -167,7 +167,7 @@ describe('a team in a browser', () => {
       op,
       `[data-testid=members] tr[data-user-id="${devSubject(memberEmail)}"] button[data-action=remove-member]`,
     );
-    expect(question).toBe(`Remove ${memberEmail}? They lose the team and its plan at once.`);
+    expect(question).toBe(`Remove ${memberEmail}? They lose the team and its plan at once, and the API keys they made for it are revoked.`);
     expect(await op.locator(`[data-testid=members] tr[data-user-id="${devSubject(memberEmail)}"]`).count()).toBe(0);
     await mp.goto(`${stack.baseUrl}/billing`);
     for (let i = 0; i < 50 && (await mp.inputValue('[data-testid=account-switcher]')) !== devSubject(memberEmail); i++) {

@@ -38,7 +38,7 @@ export const TEAM_AND_KEY_ACTIONS: Record<string, Action> = {
   'remove-member': (b) =>
     confirmThen(
       `Remove ${attr(b, 'data-member')}?`,
-      'They lose the team and its plan at once.',
+      'They lose the team and its plan at once, and the API keys they made for it are revoked.',
       'Remove member',
       () => send('DELETE', `/api/team/members/${encodeURIComponent(attr(b, 'data-user-id'))}`),
       `${attr(b, 'data-member')} was removed from the team.`,
@@ -47,7 +47,7 @@ export const TEAM_AND_KEY_ACTIONS: Record<string, Action> = {
   'leave-team': () =>
     confirmThen(
       'Leave this team?',
-      'You lose its plan at once, and need a new invitation to come back.',
+      'You lose its plan at once, the API keys you made for it are revoked, and you need a new invitation to come back.',
       'Leave team',
       () => send('POST', '/api/team/leave'),
       'You left the team.',
