@@ -81,6 +81,7 @@ describe('alerts name causes', () => {
       'deployable_cannot_start',
       'refused_deliveries',
       'several_live_subscriptions',
+      'track_key_unrecorded',
       'usage_not_billed',
       'usage_report_failing',
       'webhook_publish_failures',
@@ -250,7 +251,7 @@ describe('the runbook', () => {
         titles.push(...Object.keys(attr(p, 'for_each') as object).map((key) => title.replace('${each.key}', key)));
       else titles.push(title);
     }
-    expect(titles).toHaveLength(12);
+    expect(titles).toHaveLength(13);
     for (const title of titles) expect(section, title).toContain(`**${title.toLowerCase()}**`);
   });
 });

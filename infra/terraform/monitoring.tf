@@ -88,6 +88,15 @@ locals {
       auto_close = "86400s"
       content    = "`$${log.extracted_label.event}`: Stripe refused a meter event, usage older than Stripe's 35-day window was dropped, or an app instance shut down with units it could not write. That usage is not billed."
     }
+    track_key_unrecorded = {
+      title      = "Tracked usage whose idempotency key was not stored"
+      severity   = "WARNING"
+      services   = [google_cloud_run_v2_service.app.name]
+      events     = ["service.track_outcome_unrecorded"]
+      rate_limit = "3600s"
+      auto_close = "86400s"
+      content    = "A /v1/track call was answered and its units counted, but Firestore did not store its idempotency key's outcome (`$${log.extracted_label.event}`): a repeat of that key more than 30 s later would count the units again. Usually a Firestore outage."
+    }
     several_live_subscriptions = {
       title      = "A customer pays for several live subscriptions"
       severity   = "WARNING"

@@ -10,8 +10,11 @@
 // BatchWrite per event-loop turn (firestore/coalesced-writes.ts), each still succeeding or failing
 // on its own, which is what lets one instance keep up with many callers.
 // If step 2 fails for a reason a retry can fix (Firestore unavailable, shutting down), the
-// document is deleted so the retry runs it again; if the process dies between 1 and 3, the
-// document stays pending and a repeat after `staleMs` takes it over and runs it again.
+// document is deleted so the retry runs it again. If step 3 fails (after the writer's own retries),
+// the units are already admitted and counted: the call still answers its outcome, since failing it
+// would invite the one retry that counts them again, and an ERROR line names the key. Left pending
+// (that failure, or a process that dies between 1 and 3), the key is taken over by a repeat after
+// `STALE_PENDING_MS` and run again: at least once, never lost.
 // A key reused for other units or another feature is a 409, as Stripe does for its own keys.
 import { createHash } from 'node:crypto';
 import { Timestamp } from '@google-cloud/firestore';
@@ -19,6 +22,7 @@ import { AppError, TransientError } from '../errors/app-error.js';
 import { isAlreadyExists } from '../firestore/already-exists.js';
 import type { Store } from '../firestore/store.js';
 import type { TrackKeyDoc } from '../model/service-documents.js';
+import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../ports/clock.js';
 import { createCoalescedWrites, type CoalescedWrites } from '../firestore/coalesced-writes.js';
 
@@ -37,6 +41,7 @@ export interface TrackOutcome {
 export interface IdempotentTrackDeps {
   store: Store;
   clock: Clock;
+  logger: Logger;
   windowMs?: number;
 }
 
@@ -125,11 +130,23 @@ async function runOnce(
     }
     outcome = { status: err.status, body: err.toBody() };
   }
-  await writes.update(ref, {
-    state: outcome.status === 200 ? 'admitted' : 'refused',
-    outcome,
-    updatedAt: Timestamp.fromMillis(clock.now()),
-  });
+  const state = outcome.status === 200 ? 'admitted' : 'refused';
+  try {
+    await writes.update(ref, { state, outcome, updatedAt: Timestamp.fromMillis(clock.now()) });
+  } catch (err) {
+    deps.logger.error(
+      {
+        event: 'service.track_outcome_unrecorded',
+        accountId: key.accountId,
+        idempotencyKey: key.idempotencyKey,
+        feature: key.feature,
+        units: key.units,
+        state,
+        err,
+      },
+      'track outcome not stored: a repeat of this idempotency key after 30 s would run again',
+    );
+  }
   return { ...outcome, replayed: false };
 }
 

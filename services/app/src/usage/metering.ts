@@ -70,7 +70,7 @@ export function createMetering(opts: MeteringOptions): Metering {
   const keyVerifier = createApiKeyVerifier({ db, clock, logger, ...(opts.autoFlush === undefined ? {} : { autoFlush: opts.autoFlush }) });
   // A key created here is admitted here at once, even if its secret was just refused as unknown.
   const keys = createApiKeyStore(db, clock, { onCreated: (hash) => keyVerifier.created(hash) });
-  const track = createIdempotentTrack({ store: createStore(db), clock });
+  const track = createIdempotentTrack({ store: createStore(db), clock, logger });
   const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
   return {
     billing,
