@@ -17,5 +17,7 @@ describe('runLatencyBench', () => {
     expect(f!.p50Ms).toBeGreaterThan(0);
     expect(f!.p99Ms).toBeGreaterThanOrEqual(f!.p50Ms);
     expect(f!.maxMs).toBeGreaterThanOrEqual(f!.p99Ms);
+    expect(result.emulatorPush.perSecond).toBeGreaterThan(0);
+    expect(result.emulatorPush.maxInFlight).toBeGreaterThanOrEqual(1);
   });
 });

@@ -11,6 +11,11 @@
 // it: the applier keeps the newest), polled every `pollMs` (the resolution of the figures).
 // Events of one user are a second apart in `created`, so the applier never needs Stripe to order
 // them. Target: p99 under 1 s at 20 events/s; 200 events/s is reported.
+// An event is polled until it shows or `giveUpMs` passes (then it counts as lost): a late event is
+// measured, not dropped. The poll interval grows with the wait (a tenth of it, at least `pollMs`),
+// so the figures' resolution is 10% for a late event and the pollers of a queue that builds do not
+// compete with the pipeline they measure. The emulator's own push ceiling is measured first
+// (emulator-push-ceiling.ts): it bounds the local stack's throughput, not the product's.
 // The caller starts the emulators and sets FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
@@ -28,6 +33,7 @@ import { REPO_ROOT } from '../../../scripts/build-deployable.js';
 import { freePort } from '../emulators.js';
 import { startProcess, type ManagedProcess } from '../processes.js';
 import { createTopology } from '../pubsub-topology.js';
+import { measureEmulatorPushCeiling, type PushCeiling } from './emulator-push-ceiling.js';
 
 export interface LatencyBenchOptions {
   /** Events per second, one measurement each. Default [20, 200]. */
@@ -38,8 +44,8 @@ export interface LatencyBenchOptions {
   pollMs?: (rate: number) => number;
   /** Signed-in users the events are spread over. Default 400. */
   users?: number;
-  /** An event not seen after this long counts as lost. Default 30 s. */
-  timeoutMs?: number;
+  /** An event not seen after this long counts as lost. Default 180 s. */
+  giveUpMs?: number;
 }
 
 export interface LatencyFigures {
@@ -47,7 +53,7 @@ export interface LatencyFigures {
   events: number;
   /** Events whose change was seen on /api/me. */
   seen: number;
-  /** Events not seen within timeoutMs, or refused by the webhook. */
+  /** Events not seen within giveUpMs, or refused by the webhook. */
   lost: number;
   p50Ms: number;
   p99Ms: number;
@@ -62,6 +68,10 @@ export interface LatencyBenchResult {
   durationMs: number;
   /** Target: p99 below this at 20 events/s. */
   targetP99Ms: number;
+  /** An event not seen after this long counted as lost. */
+  giveUpMs: number;
+  /** The emulator's push to an endpoint that answers at once: the local stack's ceiling. */
+  emulatorPush: PushCeiling;
   rates: LatencyFigures[];
 }
 
@@ -214,7 +224,7 @@ async function measureRate(
   rate: number,
   durationMs: number,
   pollMs: number,
-  timeoutMs: number,
+  giveUpMs: number,
   nextMarker: () => number,
 ): Promise<LatencyFigures> {
   const events = Math.max(1, Math.round((rate * durationMs) / 1000));
@@ -250,11 +260,11 @@ async function measureRate(
             latencies.push(now - accepted);
             return;
           }
-          if (now - accepted > timeoutMs) {
+          if (now - accepted > giveUpMs) {
             lost++;
             return;
           }
-          await sleep(pollMs);
+          await sleep(Math.max(pollMs, (now - accepted) / 10));
         }
       })(),
     );
@@ -281,9 +291,10 @@ export async function runLatencyBench(opts: LatencyBenchOptions = {}): Promise<L
   const rates = opts.rates ?? [20, 200];
   const durationMs = opts.durationMs ?? 10_000;
   const pollMs = opts.pollMs ?? ((rate: number) => (rate < 100 ? 20 : 50));
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const giveUpMs = opts.giveUpMs ?? 180_000;
   const privateJwk = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'latency-bench' };
   const devIap = await createDevIap({ privateJwk });
+  const emulatorPush = await measureEmulatorPushCeiling();
   const stack = await startStack(privateJwk);
   try {
     // Signed in and cached by the app before anything is measured, as active users are.
@@ -296,10 +307,10 @@ export async function runLatencyBench(opts: LatencyBenchOptions = {}): Promise<L
     let marker = 2_000_000_000;
     const nextMarker = () => ++marker;
     // Unmeasured: the first events pay for connections and the applier's clients.
-    await measureRate(stack, users, 10, 1000, 50, timeoutMs, nextMarker);
+    await measureRate(stack, users, 10, 1000, 50, giveUpMs, nextMarker);
     const figures: LatencyFigures[] = [];
-    for (const rate of rates) figures.push(await measureRate(stack, users, rate, durationMs, pollMs(rate), timeoutMs, nextMarker));
-    return { users: users.length, durationMs, targetP99Ms: 1000, rates: figures };
+    for (const rate of rates) figures.push(await measureRate(stack, users, rate, durationMs, pollMs(rate), giveUpMs, nextMarker));
+    return { users: users.length, durationMs, targetP99Ms: 1000, giveUpMs, emulatorPush, rates: figures };
   } finally {
     await stack.stop();
     agent.destroy();
