@@ -7,15 +7,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildDeployable, parseBuildArgs, REPO_ROOT } from './scripts/build-deployable.js';
+import { COMPILE_CACHE_DIR, compileCacheBuildScript } from './scripts/prepare-deploy-dir.js';
 
 interface Deployable {
   readonly workspace: string;
   readonly bundle: string;
+  /** deploy/package.json carries the gcp-build script that fills the compile cache. */
+  readonly gcpBuild: boolean;
 }
 const DEPLOYABLES: readonly Deployable[] = [
-  { workspace: 'services/webhook', bundle: 'dist/server.js' },
-  { workspace: 'services/app', bundle: 'dist/server.js' },
-  { workspace: 'functions', bundle: 'dist/index.js' },
+  // Services get their compile cache in services/Dockerfile; functions, built from source by Google, in gcp-build.
+  { workspace: 'services/webhook', bundle: 'dist/server.js', gcpBuild: false },
+  { workspace: 'services/app', bundle: 'dist/server.js', gcpBuild: false },
+  { workspace: 'functions', bundle: 'dist/index.js', gcpBuild: true },
 ];
 
 const rootPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
@@ -40,7 +44,7 @@ afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.each(DEPLOYABLES)('$workspace deploy directory', ({ workspace, bundle }) => {
+describe.each(DEPLOYABLES)('$workspace deploy directory', ({ workspace, bundle, gcpBuild }) => {
   let deployDir = '';
   let files: string[] = [];
 
@@ -75,7 +79,8 @@ describe.each(DEPLOYABLES)('$workspace deploy directory', ({ workspace, bundle }
     expect(pkg.type).toBe('module');
     expect(pkg.main).toBe(bundle);
     expect(pkg.devDependencies).toBeUndefined();
-    expect(pkg.scripts).toBeUndefined();
+    // The one script: the function's compile cache, filled in Google's build (prepare-deploy-dir.ts).
+    expect(pkg.scripts).toEqual(gcpBuild ? { 'gcp-build': compileCacheBuildScript(bundle) } : undefined);
     const names = Object.keys(pkg.dependencies);
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) {
@@ -104,5 +109,14 @@ describe.each(DEPLOYABLES)('$workspace deploy directory', ({ workspace, bundle }
       env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
     }).toString();
     expect(out).toBe('ok');
+    if (gcpBuild) {
+      // What the buildpack runs after installing: it must succeed and leave the cache behind.
+      execFileSync('npm', ['run', 'gcp-build', '--silent'], {
+        cwd: dir,
+        env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
+        stdio: 'pipe',
+      });
+      expect(readdirSync(path.join(dir, COMPILE_CACHE_DIR)).length).toBeGreaterThan(0);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { ReportUsageConfigSchema } from '../functions/src/report-usage/config.js
 import { TRACING_MODES } from '@billing/shared/tracing/start-tracing.js';
 import { AppConfigSchema } from '../services/app/src/config.js';
 import { WebhookConfigSchema } from '../services/webhook/src/config.js';
+import { COMPILE_CACHE_DIR } from './scripts/prepare-deploy-dir.js';
 import {
   TERRAFORM_DIR,
   attr,
@@ -483,6 +484,13 @@ describe('tracing', () => {
     const condition = str(child(variable, 'validation'), 'condition') ?? '';
     const offered = /contains\((\[[^\]]*\]), var\.tracing\)/.exec(condition)?.[1];
     expect(JSON.parse(offered ?? 'null')).toEqual([...TRACING_MODES]);
+  });
+
+  test("the functions run as the services' image does: source maps on, and Node's compile cache where their source's gcp-build leaves it (the buildpack's /workspace)", () => {
+    const env = tf.locals['function_env'] as Record<string, unknown>;
+    expect(env['NODE_OPTIONS']).toBe('--enable-source-maps');
+    expect(readFileSync(path.join(TERRAFORM_DIR, '../../services/Dockerfile'), 'utf8')).toMatch(/NODE_OPTIONS=--enable-source-maps/);
+    expect(env['NODE_COMPILE_CACHE']).toBe(`/workspace/${COMPILE_CACHE_DIR}`);
   });
 
   test("with cloud-trace, each deployable's own account gets roles/cloudtrace.agent; with any other mode, no account does", () => {

@@ -4,6 +4,8 @@
 //   deploy/dist/<bundle>.js   + source map (the esbuild bundle), and the chunks it loads lazily
 //   deploy/public/**          static assets, when the workspace has them (the app)
 //   deploy/.gcloudignore      so a source deploy never uploads a local node_modules
+//   scripts.gcp-build         (functions only) fills Node's compile cache in Google's build of the
+//                             function's image: see COMPILE_CACHE_DIR
 // services/Dockerfile copies exactly this directory and runs `npm ci --omit=dev` in it; the function is
 // deployed from it with `gcloud functions deploy --source`. The layout mirrors the workspace
 // (dist/ next to public/), so paths the code computes relative to its bundle hold in both places.
@@ -13,6 +15,23 @@ import type { ExternalImport } from './bundle-entry.js';
 import { parseLockfile, pruneLockfile, type RootDependency } from './prune-lockfile.js';
 
 export const DEPLOY_DIR = 'deploy';
+
+/**
+ * Node's compile cache for a function (issue 24, start-up). Cloud Run functions builds the image
+ * from the uploaded source with Google's buildpacks, in /workspace, and runs `npm run gcp-build`
+ * there when package.json has it; the app directory is /workspace at run time too, and the cache
+ * is keyed by file path and content. So the script imports the bundle once (the function module
+ * has no import-time side effect: config is read on the first invocation), which loads and compiles
+ * everything it imports and leaves the cache in /workspace/.node-compile-cache, and Terraform sets
+ * NODE_COMPILE_CACHE to that directory (infra/terraform/function.tf). A path that does not match
+ * costs nothing but the cache's benefit. The services fill theirs in services/Dockerfile.
+ */
+export const COMPILE_CACHE_DIR = '.node-compile-cache';
+
+/** The `gcp-build` script that fills the compile cache for the bundle `main`. */
+export function compileCacheBuildScript(main: string): string {
+  return `NODE_COMPILE_CACHE=${COMPILE_CACHE_DIR} node --input-type=module --eval "await import('./${main}')"`;
+}
 
 interface WorkspacePackage {
   readonly name: string;
@@ -40,6 +59,8 @@ export interface PrepareOptions {
   readonly assets?: readonly string[];
   /** Where the bundle was written and deploy/ goes, instead of the workspace (a scratch build). */
   readonly outRoot?: string;
+  /** Write the `gcp-build` script that fills the compile cache (COMPILE_CACHE_DIR). */
+  readonly compileCacheOnBuild?: boolean;
 }
 
 function toPosix(p: string): string {
@@ -93,6 +114,7 @@ export function prepareDeployDir(opts: PrepareOptions): string {
     type: 'module',
     main: toPosix(opts.bundle),
     engines: pkg.engines,
+    ...(opts.compileCacheOnBuild ? { scripts: { 'gcp-build': compileCacheBuildScript(toPosix(opts.bundle)) } } : {}),
     dependencies: pruned.dependencies,
   };
   writeFileSync(path.join(deployDir, 'package.json'), `${JSON.stringify(deployPackage, null, 2)}\n`);

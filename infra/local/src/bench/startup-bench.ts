@@ -11,7 +11,7 @@
 // answering GET /. Targets: each at most 2x the baseline. Runs are interleaved, one process of each
 // per round, so a busy moment of the shared machine lands on all alike; the median is reported.
 // The caller starts the emulators and sets FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,7 @@ import { IAP_HEADER } from '../../../../services/app/src/auth/iap-verifier.js';
 import { WEBHOOK_PATH } from '../../../../services/webhook/src/app.js';
 import { bundleEntry } from '../../../scripts/bundle-entry.js';
 import { buildDeployable, parseBuildArgs, REPO_ROOT } from '../../../scripts/build-deployable.js';
+import { COMPILE_CACHE_DIR } from '../../../scripts/prepare-deploy-dir.js';
 import { freePort } from '../emulators.js';
 
 export const STARTUP_TARGETS = ['baseline', 'webhook', 'app', 'apply', 'reportUsage'] as const;
@@ -44,9 +45,10 @@ export interface StartupBenchOptions {
   /** Give up on one process after this long. Default 30 s. */
   timeoutMs?: number;
   /**
-   * Run the services (webhook, app) with Node's compile cache as their image holds it
-   * (services/Dockerfile): NODE_COMPILE_CACHE set, filled by one start without configuration,
-   * which is what the image build runs. Default true.
+   * Run every deployable with Node's compile cache as its image holds it: the services as
+   * services/Dockerfile fills it (one start without configuration), the functions as Google's build
+   * of their source does (their deploy package.json's gcp-build script); NODE_COMPILE_CACHE set.
+   * Default true.
    */
   compileCache?: boolean;
   /**
@@ -215,6 +217,18 @@ async function fillCompileCache(launch: Launch): Promise<string> {
   return dir;
 }
 
+/**
+ * What Google's build of a function's source runs after installing it: the deploy package.json's
+ * gcp-build script, which fills the compile cache (infra/scripts/prepare-deploy-dir.ts). Returns
+ * the cache directory.
+ */
+function runGcpBuild(functionsDir: string): string {
+  execFileSync('npm', ['run', 'gcp-build', '--silent'], { cwd: functionsDir, env: { PATH: process.env['PATH'] ?? '' }, stdio: 'pipe' });
+  const dir = path.join(functionsDir, COMPILE_CACHE_DIR);
+  if (!existsSync(dir)) throw new Error(`gcp-build left no compile cache in ${dir}`);
+  return dir;
+}
+
 async function post(url: string, headers: Record<string, string>, body: string): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers, body });
   await res.arrayBuffer();
@@ -367,8 +381,11 @@ export async function runStartupBench(opts: StartupBenchOptions = {}): Promise<S
       string
     >;
     const all = await launches(project, images, baselineDir);
-    if (compileCache)
+    if (compileCache) {
       for (const target of ['webhook', 'app'] as const) all[target].env['NODE_COMPILE_CACHE'] = await fillCompileCache(all[target]);
+      const functionsCache = runGcpBuild(images.functions);
+      for (const target of ['apply', 'reportUsage'] as const) all[target].env['NODE_COMPILE_CACHE'] = functionsCache;
+    }
     for (let r = 0; r < runs; r++) {
       for (let k = 0; k < STARTUP_TARGETS.length; k++) {
         const target = STARTUP_TARGETS[(r + k) % STARTUP_TARGETS.length]!;
