@@ -9,6 +9,7 @@ describe('runAccessBench', () => {
     for (const target of [result.baseline, result.me, result.gated]) {
       expect(target.requests).toBeGreaterThan(10);
       expect(target.errors).toBe(0);
+      expect(target.cpuMicrosPerRequest).toBeGreaterThan(0);
     }
   }, 60_000);
 });

@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
+import { withProcessCpu } from '@billing/shared/testing/process-cpu.js';
 import { startLoadGenerator } from '@billing/shared/testing/load-generator-process.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
@@ -40,6 +41,8 @@ export interface TargetResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU of this process (the app, its Firestore client, garbage collection) per request while the target ran, in µs. */
+  cpuMicrosPerRequest: number;
 }
 
 export interface BenchResult {
@@ -93,13 +96,20 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
     for (const path of paths) await generator.run(path, concurrency, warmupMs);
     const rounds = opts.rounds ?? 10;
     const samples = new Map<string, LoadSample[]>(paths.map((p) => [p, []]));
+    const cpuMicros = new Map<string, number>(paths.map((p) => [p, 0]));
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < paths.length; k++) {
         const path = paths[(round + k) % paths.length]!;
-        samples.get(path)!.push(await generator.run(path, concurrency, durationMs / rounds));
+        const { result, cpuMicros: used } = await withProcessCpu(() => generator.run(path, concurrency, durationMs / rounds));
+        samples.get(path)!.push(result);
+        cpuMicros.set(path, cpuMicros.get(path)! + used);
       }
     }
-    const [baseline, me, gated] = paths.map((path) => summarize(path, samples.get(path)!)) as [TargetResult, TargetResult, TargetResult];
+    const [baseline, me, gated] = paths.map((path) => summarize(path, samples.get(path)!, cpuMicros.get(path)!)) as [
+      TargetResult,
+      TargetResult,
+      TargetResult,
+    ];
     const meRatio = me.requestsPerSecond / baseline.requestsPerSecond;
     const gatedRatio = gated.requestsPerSecond / baseline.requestsPerSecond;
     return {
@@ -120,9 +130,10 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
   }
 }
 
-function summarize(path: string, samples: readonly LoadSample[]): TargetResult {
+function summarize(path: string, samples: readonly LoadSample[], cpuMicros: number): TargetResult {
   const { perSecond, ...rest } = summarizeLoad(samples);
-  return { path, ...rest, requestsPerSecond: Math.round(perSecond) };
+  const answered = Math.max(1, rest.requests + rest.errors);
+  return { path, ...rest, requestsPerSecond: Math.round(perSecond), cpuMicrosPerRequest: Math.round(cpuMicros / answered) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -27,6 +27,7 @@ import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { accountDocFixture, billingSummaryFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
 import { testProjectId } from '@billing/shared/testing/emulator.js';
+import { withProcessCpu } from '@billing/shared/testing/process-cpu.js';
 import { startLoadGenerator, type LoadRequest } from '@billing/shared/testing/load-generator-process.js';
 import { runUsageReport } from '@billing/shared/usage/reporting/run-usage-report.js';
 import { createStandIn } from '@billing/stripe-stand-in/stand-in.js';
@@ -91,14 +92,6 @@ const summarize = (samples: readonly LoadSample[], cpuMicros?: number): RouteRes
   const cpu = cpuMicros !== undefined && answered > 0 ? { cpuMicrosPerRequest: Math.round(cpuMicros / answered) } : {};
   return { ...rest, requestsPerSecond: Math.round(perSecond), ...cpu };
 };
-
-/** CPU microseconds (user + system) this process spends while `run` runs. */
-async function withCpu<T>(run: () => Promise<T>): Promise<{ result: T; cpuMicros: number }> {
-  const before = process.cpuUsage();
-  const result = await run();
-  const { user, system } = process.cpuUsage(before);
-  return { result, cpuMicros: user + system };
-}
 
 export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promise<ServiceBenchResult> {
   const concurrency = opts.concurrency ?? 4;
@@ -179,7 +172,7 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < names.length; k++) {
         const name = names[(round + k) % names.length]!;
-        const { result, cpuMicros: used } = await withCpu(() => generator.run(name, concurrency, durationMs / rounds));
+        const { result, cpuMicros: used } = await withProcessCpu(() => generator.run(name, concurrency, durationMs / rounds));
         samples.get(name)!.push(result);
         cpuMicros.set(name, cpuMicros.get(name)! + used);
       }

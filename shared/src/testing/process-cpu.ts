@@ -39,3 +39,11 @@ export function cpuPerUnit(before: CpuSample, after: CpuSample, units: number): 
   for (const name of Object.keys(after)) out[name] = Math.round((((after[name] ?? 0) - (before[name] ?? 0)) / units) * 100) / 100;
   return out;
 }
+
+/** CPU microseconds (user + system) this process spends while `run` runs, with its result. */
+export async function withProcessCpu<T>(run: () => Promise<T>): Promise<{ result: T; cpuMicros: number }> {
+  const before = process.cpuUsage();
+  const result = await run();
+  const { user, system } = process.cpuUsage(before);
+  return { result, cpuMicros: user + system };
+}

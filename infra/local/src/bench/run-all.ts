@@ -161,8 +161,8 @@ async function main(): Promise<void> {
       lines.push({
         steal: lastSteal,
         name: `${name} req/s`,
-        measured: `${fmt(route.requestsPerSecond)} (p99 ${fmt(route.p99Ms, 2)} ms)`,
-        baseline: `${fmt(r.baseline.requestsPerSecond)} (p99 ${fmt(r.baseline.p99Ms, 2)} ms) JWT only`,
+        measured: `${fmt(route.requestsPerSecond)} (p99 ${fmt(route.p99Ms, 2)} ms${cpuMicrosText(route.cpuMicrosPerRequest)})`,
+        baseline: `${fmt(r.baseline.requestsPerSecond)} (p99 ${fmt(r.baseline.p99Ms, 2)} ms${cpuMicrosText(r.baseline.cpuMicrosPerRequest)}) JWT only`,
         ratio,
         target: '>= 0.80, p99 < 5 ms',
         ok: ratio >= 0.8 && route.p99Ms < 5,
