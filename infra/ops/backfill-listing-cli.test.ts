@@ -2,27 +2,20 @@
 // flags reach the use case, progress lines carry the account id to resume after, and the result is
 // JSON; `--help` explains the command without any environment. (The backfill's rules are specified
 // in shared/src/admin/backfill-listing.test.ts.)
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '@billing/shared/firestore/store.js';
 import { accountDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
-import { REPO_ROOT } from '../scripts/build-deployable.js';
+import { opsOutput, runOpsCli } from './testing/ops-cli.js';
 
-const run = promisify(execFile);
 const projectId = testProjectId('listing-cli');
 const db = testFirestore(projectId);
 afterAll(() => db.terminate());
 
-const cli = (env: Record<string, string>, ...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', path.join('infra', 'ops', 'cli.ts'), ...args], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-  });
+/** Only PATH: `--help` must work without any configuration. */
+const cli = (env: Record<string, string>, ...args: string[]) => runOpsCli({ PATH: process.env['PATH'] ?? '', ...env }, ...args);
 
-async function ops(...args: string[]): Promise<{ result: Record<string, unknown>; progress: Record<string, unknown>[] }> {
+async function ops(...args: string[]): Promise<ReturnType<typeof opsOutput>> {
   const { stdout } = await cli(
     {
       FIRESTORE_EMULATOR_HOST: process.env['FIRESTORE_EMULATOR_HOST'] ?? '',
@@ -31,13 +24,7 @@ async function ops(...args: string[]): Promise<{ result: Record<string, unknown>
     },
     ...args,
   );
-  const lines = stdout.split('\n');
-  const start = lines.indexOf('{');
-  const progress = lines
-    .slice(0, start)
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { result: JSON.parse(lines.slice(start).join('\n')) as Record<string, unknown>, progress };
+  return opsOutput(stdout);
 }
 
 describe('npm run ops -- backfill-listing', () => {

@@ -1,19 +1,11 @@
 // The ops CLI follows the one livemode rule for its Stripe commands: STRIPE_LIVEMODE is stated, and
 // a key of the other mode stops the command before anything is read or written.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../scripts/build-deployable.js';
-
-const run = promisify(execFile);
+import { runOpsCli } from './testing/ops-cli.js';
 
 async function ops(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stderr: string }> {
   try {
-    await run(process.execPath, ['--import', 'tsx', path.join('infra', 'ops', 'cli.ts'), ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, GOOGLE_CLOUD_PROJECT: 'demo-ops-livemode', STRIPE_API_BASE: 'http://127.0.0.1:9', ...env },
-    });
+    await runOpsCli({ ...process.env, GOOGLE_CLOUD_PROJECT: 'demo-ops-livemode', STRIPE_API_BASE: 'http://127.0.0.1:9', ...env }, ...args);
     return { code: 0, stderr: '' };
   } catch (err) {
     const { code, stderr } = err as { code: number; stderr: string };

@@ -1,33 +1,19 @@
 // `npm run ops -- migrate-accounts` through the real CLI entry, against the Firestore emulator: the
 // flags reach the use case, progress lines carry the id to resume after, and the result is JSON.
 // (The migration's rules are specified in shared/src/accounts/migrate-accounts.test.ts.)
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { Timestamp } from '@google-cloud/firestore';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Collection } from '@billing/shared/model/collections.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
-import { REPO_ROOT } from '../scripts/build-deployable.js';
+import { opsOutput, runOpsCli } from './testing/ops-cli.js';
 
-const run = promisify(execFile);
 const projectId = testProjectId('migrate-cli');
 const db = testFirestore(projectId);
 afterAll(() => db.terminate());
 
-async function ops(...args: string[]): Promise<{ result: Record<string, unknown>; progress: Record<string, unknown>[] }> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join('infra', 'ops', 'cli.ts'), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, GOOGLE_CLOUD_PROJECT: projectId },
-  });
-  // Log lines are one JSON object each; the result is the pretty-printed JSON after them.
-  const lines = stdout.split('\n');
-  const start = lines.indexOf('{');
-  const progress = lines
-    .slice(0, start)
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { result: JSON.parse(lines.slice(start).join('\n')) as Record<string, unknown>, progress };
+async function ops(...args: string[]): Promise<ReturnType<typeof opsOutput>> {
+  const { stdout } = await runOpsCli({ ...process.env, GOOGLE_CLOUD_PROJECT: projectId }, ...args);
+  return opsOutput(stdout);
 }
 
 describe('npm run ops -- migrate-accounts', () => {

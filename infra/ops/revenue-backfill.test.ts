@@ -4,9 +4,6 @@
 // month start's MRR by account and the console's monthly movements checked against hand-computed
 // figures. A month the scheduled job wrote is kept unless --overwrite; a re-run writes the same
 // documents; the CLI parses its flags and prints the result.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '@billing/shared/firestore/store.js';
@@ -15,8 +12,8 @@ import { systemClock } from '@billing/shared/ports/clock.js';
 import { readRevenueHistory } from '@billing/shared/revenue/monthly-snapshot.js';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
 import { idOf, startStandIn, type RunningStandIn } from '@billing/stripe-stand-in/testing/start-stand-in.js';
-import { REPO_ROOT } from '../scripts/build-deployable.js';
 import { backfillRevenueMonths, type RevenueBackfillOptions } from './revenue-backfill.js';
+import { opsOutput, runOpsCli } from './testing/ops-cli.js';
 
 const DAY = 86_400;
 /** The first second of month k of the scenario: month 4 is the current month, month 0 four months before. */
@@ -183,22 +180,20 @@ describe('npm run ops -- revenue-backfill', () => {
 
   it('runs through the CLI: flags parsed, progress logged per month, the result printed', { timeout: 60_000 }, async () => {
     const ops = (...args: string[]) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', path.join('infra', 'ops', 'cli.ts'), ...args], {
-        cwd: REPO_ROOT,
-        env: {
+      runOpsCli(
+        {
           ...process.env,
           GOOGLE_CLOUD_PROJECT: projectId,
           STRIPE_SECRET_KEY: 'sk_test_stand_in',
           STRIPE_LIVEMODE: 'false',
           STRIPE_API_BASE: running.url,
         },
-      });
+        ...args,
+      );
     const { stdout } = await ops('revenue-backfill', '--months', '2', '--dry-run');
-    const lines = stdout.split('\n');
-    const at = lines.indexOf('{');
-    const progress = lines.slice(0, at).filter((l) => l.trim() !== '');
-    expect(progress.map((l) => (JSON.parse(l) as Record<string, unknown>)['event'])).toEqual(Array(3).fill('ops.revenue_backfill_month'));
-    const result = JSON.parse(lines.slice(at).join('\n')) as { dryRun: boolean; months: { month: string; action: string }[] };
+    const output = opsOutput(stdout);
+    expect(output.progress.map((l) => l['event'])).toEqual(Array(3).fill('ops.revenue_backfill_month'));
+    const result = output.result as { dryRun: boolean; months: { month: string; action: string }[] };
     expect(result.dryRun).toBe(true);
     expect(result.months.map((m) => [m.month, m.action])).toEqual([
       [monthId(2), 'would keep'],

@@ -1,23 +1,15 @@
 // `npm run ops -- service-key create|list|revoke` through the real CLI entry, against the Firestore
 // emulator: the secret is printed once, only its hash is stored, and a revoked key stays listed.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testFirestore, testProjectId } from '@billing/shared/testing/emulator.js';
-import { REPO_ROOT } from '../scripts/build-deployable.js';
-
-const run = promisify(execFile);
+import { runOpsCli } from './testing/ops-cli.js';
 const projectId = testProjectId('service-key-cli');
 const db = testFirestore(projectId);
 afterAll(() => db.terminate());
 
 async function ops(...args: string[]): Promise<unknown> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join('infra', 'ops', 'cli.ts'), 'service-key', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, GOOGLE_CLOUD_PROJECT: projectId },
-  });
+  const { stdout } = await runOpsCli({ ...process.env, GOOGLE_CLOUD_PROJECT: projectId }, 'service-key', ...args);
   return JSON.parse(stdout) as unknown;
 }
 
