@@ -5,15 +5,13 @@
 // identity only; a failed payment recovered on a phone; an upgrade whose charge fails; axe-core
 // finds no serious or critical violation on the pages along the way. No screenshots are written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createStore } from '@billing/shared/firestore/store.js';
 import { billingSummaryFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { invoiceFixture, subscriptionFixture } from '@billing/shared/testing/revenue-fixtures.js';
 import { devSubject } from '../auth/dev-iap.js';
 import { formatDate } from '../pages/format.js';
-import { launchChromium, signedInContext } from '../testing/browser-session.js';
+import { launchChromium, seriousAxeViolations, signedInContext } from '../testing/browser-session.js';
 import { startTestStack, type TestStack } from '../testing/stack.js';
 
 let stack: TestStack;
@@ -28,22 +26,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const AXE_SOURCE = readFileSync(fileURLToPath(new URL('../../../../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8');
-
-/** No serious or critical axe-core violation on the page as it is now (axe is evaluated in the page, past its CSP). */
+/** No serious or critical axe-core violation on the page as it is now. */
 async function expectAccessible(page: Page): Promise<void> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
-      }
-    ).axe;
-    return (await axe.run(document)).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
-  });
-  expect(violations).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
 }
 
 const json = (body: unknown): RequestInit => ({

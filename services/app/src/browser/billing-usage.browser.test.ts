@@ -4,13 +4,11 @@
 // clock is Playwright's, fast-forwarded: no test waits 30 s), and an operator's overrides, granted
 // in the console, shown to the customer where the usage bar and the plan are. No screenshots.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { devSubject } from '../auth/dev-iap.js';
 import { formatDay } from '../pages/billing-page-daily.js';
 import { formatDate } from '../pages/format.js';
-import { launchChromium, signedInContext } from '../testing/browser-session.js';
+import { launchChromium, seriousAxeViolations, signedInContext } from '../testing/browser-session.js';
 import { startTestStack, type TestStack } from '../testing/stack.js';
 
 const OPERATOR = 'ops-usage@example.com';
@@ -25,22 +23,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
-
-const AXE_SOURCE = readFileSync(fileURLToPath(new URL('../../../../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8');
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
-      }
-    ).axe;
-    return (await axe.run(document)).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
-  });
-}
 
 const json = (body: unknown): RequestInit => ({
   method: 'POST',
@@ -127,7 +109,7 @@ describe('usage on the billing page', () => {
     expect(await upgrade.getAttribute('href')).toBe('#plans');
     expect(await page.evaluate(() => 'loadedOnce' in window)).toBe(true); // all without a reload
     await page.clock.resume(); // axe-core waits on timers of its own
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await context.close();
   }, 90_000);
 
@@ -164,7 +146,7 @@ describe('usage on the billing page', () => {
         `Advanced analytics: included by support until ${formatDate(until('feature'))}`,
       );
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await seriousAxeViolations(page)).toEqual([]);
     }
     await context.close();
   }, 90_000);

@@ -1,12 +1,12 @@
 // The billing page as rendered, read back in a real browser (chromium, with the page's own CSS):
 // what the user pays and when, what their plan does not include, and that it fits a phone.
 // (The whole journey, through Checkout and the portal, is billing-page.browser.test.ts.)
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import type { AccountView } from '../routes/account-view.js';
 import { plansView } from '../routes/plans-view.js';
+import { seriousAxeViolations } from '../testing/browser-session.js';
 import { pageBrowserForFile, scrollWidth } from '../testing/page-in-browser.js';
 import { renderBillingPage, type BillingPageModel } from './billing-page.js';
 import { formatDate } from './format.js';
@@ -431,7 +431,7 @@ describe('operator overrides', () => {
       );
       expect(await p.locator('[data-feature=api_calls] [data-testid=quota-override]').count()).toBe(0);
       expect(await text(p, 'feature-overrides')).toBe(`Advanced analytics: included by support until ${formatDate(until)}`);
-      expect(await seriousViolations(p)).toEqual([]);
+      expect(await seriousAxeViolations(p)).toEqual([]);
       expect(await scrollWidth(p)).toBeLessThanOrEqual(width);
     }
     const none = await render(account(null, usage));
@@ -584,24 +584,6 @@ describe('on a phone', () => {
   });
 });
 
-const AXE = fileURLToPath(new URL('../../../../node_modules/axe-core/axe.min.js', import.meta.url));
-
-/** axe-core's serious and critical violations on the page as shown (ids and the first node each). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const found = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
-      }
-    ).axe;
-    return (await axe.run(document)).violations;
-  });
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
-}
-
 describe('accessibility', () => {
   const states: [string, AccountView, Partial<BillingPageModel>][] = [
     ['free', account(null, usage), {}],
@@ -634,9 +616,9 @@ describe('accessibility', () => {
   ];
   for (const [state, acc, over] of states) {
     it(`has no serious or critical axe violation when ${state}, at desktop and phone widths`, async () => {
-      expect(await seriousViolations(await render(acc, over))).toEqual([]);
+      expect(await seriousAxeViolations(await render(acc, over))).toEqual([]);
       const phone = await render(acc, over, 390);
-      expect(await seriousViolations(phone)).toEqual([]);
+      expect(await seriousAxeViolations(phone)).toEqual([]);
       expect(await scrollWidth(phone)).toBeLessThanOrEqual(390);
     });
   }

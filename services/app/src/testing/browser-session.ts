@@ -1,5 +1,8 @@
 // The browser tests' shared steps: Debian's chromium launched headless (playwright-core drives it,
-// nothing is downloaded), and a fresh browser context signed in on the app's dev sign-in page.
+// nothing is downloaded), a fresh browser context signed in on the app's dev sign-in page, and
+// axe-core's accessibility check of a page.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -26,4 +29,24 @@ export async function signedInContext(
   await page.click('button[type=submit]');
   await page.waitForURL(`${baseUrl}${path}`);
   return { context, page };
+}
+
+const AXE_SOURCE = readFileSync(fileURLToPath(new URL('../../../../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8');
+
+/**
+ * axe-core's serious and critical violations on the page as shown (id and first node each). axe is
+ * evaluated in the page rather than added as a script tag, so the app's CSP does not refuse it.
+ */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> };
+      }
+    ).axe;
+    return (await axe.run(document)).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
+  });
 }

@@ -2,8 +2,9 @@
 // with the app's own stylesheet, for tests of what a page says and how it lays out. Scripts and
 // the stylesheet link are not fetched: the CSS file is added to the page directly.
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from './browser-session.js';
 
 const CSS = fileURLToPath(new URL('../../public/app.css', import.meta.url));
 
@@ -14,10 +15,7 @@ export interface PageBrowser {
 }
 
 async function openPageBrowser(): Promise<PageBrowser> {
-  const browser: Browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser: Browser = await launchChromium();
   const page = await browser.newPage();
   return {
     async show(document, width = 1280) {
