@@ -46,11 +46,14 @@ export class StagedTransaction {
     for (const ref of refs) if (!this.#reads.has(ref.path) && !this.#writes.has(ref.path)) unique.set(ref.path, ref);
     if (unique.size === 0) return;
     const all = this.#tx.getAll(...unique.values());
-    for (const [path] of unique)
-      this.#reads.set(
-        path,
-        all.then((snaps) => snaps.find((snap) => snap.ref.path === path)?.data()),
-      );
+    for (const [path] of unique) {
+      const read = all.then((snaps) => snaps.find((snap) => snap.ref.path === path)?.data());
+      // The failure reaches the caller through `await all` below and any later `get` of this
+      // document; a document never read again must not leave an unhandled rejection behind (Node
+      // ends the process on one: a transaction the emulator closed under contention did that).
+      read.catch(() => undefined);
+      this.#reads.set(path, read);
+    }
     await all;
   }
 
