@@ -227,6 +227,27 @@
     flash.hidden = false;
   }
 
+  // services/app/src/browser-script/page/modal.ts
+  var openings = /* @__PURE__ */ new WeakMap();
+  function showModalWith(d, listeners, onClose) {
+    openings.get(d)?.();
+    const attached = listeners.map(([target, type, handler]) => [target, type, handler]);
+    const detach = () => {
+      if (openings.get(d) !== detach) return;
+      openings.delete(d);
+      for (const [target, type, handler] of attached) target.removeEventListener(type, handler);
+      d.removeEventListener("close", onCloseEvent);
+      onClose?.();
+    };
+    const onCloseEvent = () => {
+      if (!d.open) detach();
+    };
+    for (const [target, type, handler] of attached) target.addEventListener(type, handler);
+    d.addEventListener("close", onCloseEvent);
+    openings.set(d, detach);
+    d.showModal();
+  }
+
   // services/app/src/browser-script/page/review-dialog.ts
   var dialog = () => must(document, "dialog#review", HTMLDialogElement);
   function openReview(review) {
@@ -284,22 +305,19 @@
       errorSlot2.hidden = true;
       whileBusy(confirm, () => review.confirm(seats()), "Confirming\u2026").catch((err) => showError(confirm, userMessage(err)));
     };
-    const form = must(d, "form", HTMLFormElement);
-    seatsInput.addEventListener("input", onSeats);
-    seatsRow.addEventListener("click", onStep);
-    form.addEventListener("submit", onSubmit);
-    d.addEventListener(
-      "close",
+    body.replaceChildren(el("p", { class: "muted" }, "Working out what this change costs\u2026"));
+    showModalWith(
+      d,
+      [
+        [seatsInput, "input", onSeats],
+        [seatsRow, "click", onStep],
+        [must(d, "form", HTMLFormElement), "submit", onSubmit]
+      ],
       () => {
         generation++;
-        seatsInput.removeEventListener("input", onSeats);
-        seatsRow.removeEventListener("click", onStep);
-        form.removeEventListener("submit", onSubmit);
-      },
-      { once: true }
+        window.clearTimeout(timer);
+      }
     );
-    body.replaceChildren(el("p", { class: "muted" }, "Working out what this change costs\u2026"));
-    d.showModal();
     void refresh();
   }
   function clampSeats(input) {
@@ -493,17 +511,10 @@
       );
     };
     say(null);
-    input.addEventListener("input", onInput);
-    form.addEventListener("submit", onSubmit);
-    d.addEventListener(
-      "close",
-      () => {
-        input.removeEventListener("input", onInput);
-        form.removeEventListener("submit", onSubmit);
-      },
-      { once: true }
-    );
-    d.showModal();
+    showModalWith(d, [
+      [input, "input", onInput],
+      [form, "submit", onSubmit]
+    ]);
     input.select();
   }
 

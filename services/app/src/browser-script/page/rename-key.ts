@@ -5,6 +5,7 @@
 import { send, userMessage } from './api.js';
 import { must } from './dom.js';
 import { reloadWithSuccess, whileBusy } from './feedback.js';
+import { showModalWith } from './modal.js';
 
 /** Why the API would refuse `name` (ApiKeyName: trimmed, `min` to `max` UTF-16 code units, well-formed Unicode), or null. */
 export function keyNameProblem(name: string, min: number, max: number): string | null {
@@ -59,16 +60,9 @@ export function openRenameKey(button: HTMLButtonElement): void {
     );
   };
   say(null);
-  input.addEventListener('input', onInput);
-  form.addEventListener('submit', onSubmit);
-  d.addEventListener(
-    'close',
-    () => {
-      input.removeEventListener('input', onInput);
-      form.removeEventListener('submit', onSubmit);
-    },
-    { once: true },
-  );
-  d.showModal();
+  showModalWith(d, [
+    [input, 'input', onInput],
+    [form, 'submit', onSubmit],
+  ]);
   input.select();
 }

@@ -5,6 +5,7 @@
 import { showError, whileBusy } from './feedback.js';
 import { el, must } from './dom.js';
 import { userMessage } from './api.js';
+import { showModalWith } from './modal.js';
 
 export interface Review {
   title: string;
@@ -74,22 +75,19 @@ export function openReview(review: Review): void {
     errorSlot.hidden = true;
     whileBusy(confirm, () => review.confirm(seats()), 'Confirming…').catch((err: unknown) => showError(confirm, userMessage(err)));
   };
-  const form = must(d, 'form', HTMLFormElement);
-  seatsInput.addEventListener('input', onSeats);
-  seatsRow.addEventListener('click', onStep);
-  form.addEventListener('submit', onSubmit);
-  d.addEventListener(
-    'close',
+  body.replaceChildren(el('p', { class: 'muted' }, 'Working out what this change costs…'));
+  showModalWith(
+    d,
+    [
+      [seatsInput, 'input', onSeats],
+      [seatsRow, 'click', onStep],
+      [must(d, 'form', HTMLFormElement), 'submit', onSubmit],
+    ],
     () => {
       generation++;
-      seatsInput.removeEventListener('input', onSeats);
-      seatsRow.removeEventListener('click', onStep);
-      form.removeEventListener('submit', onSubmit);
+      window.clearTimeout(timer);
     },
-    { once: true },
   );
-  body.replaceChildren(el('p', { class: 'muted' }, 'Working out what this change costs…'));
-  d.showModal();
   void refresh();
 }
 
