@@ -626,16 +626,25 @@ async function send(row: Row): Promise<Response> {
 /** Every document of the test's Firestore project (sub-collections included), as JSON. */
 async function firestoreState(db: Firestore): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  const walk = async (refs: { listDocuments(): Promise<DocumentReference[]> }[]) => {
-    for (const collection of refs) {
-      for (const doc of await collection.listDocuments()) {
-        const data = (await doc.get()).data();
-        // When a key was last used is bookkeeping, written in the background for any use of it.
-        if (data && doc.parent.id === 'api_keys') delete data['lastUsedAt'];
-        out[doc.path] = data ?? null;
-        await walk(await doc.listCollections());
-      }
-    }
+  // Each level read at once (one getAll per collection, sub-collections listed side by side): the
+  // state is taken twice per row of the table, and a document at a time made it a minute.
+  const walk = async (refs: { listDocuments(): Promise<DocumentReference[]> }[]): Promise<void> => {
+    await Promise.all(
+      refs.map(async (collection) => {
+        const docs = await collection.listDocuments();
+        if (docs.length === 0) return;
+        const snaps = await db.getAll(...docs);
+        await Promise.all(
+          snaps.map(async (snap) => {
+            const data = snap.data();
+            // When a key was last used is bookkeeping, written in the background for any use of it.
+            if (data && snap.ref.parent.id === 'api_keys') delete data['lastUsedAt'];
+            out[snap.ref.path] = data ?? null;
+            await walk(await snap.ref.listCollections());
+          }),
+        );
+      }),
+    );
   };
   await walk(await db.listCollections());
   return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
