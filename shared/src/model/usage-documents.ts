@@ -69,7 +69,7 @@ export const UsageOutboxEntry = ownedByAccount(
 export type UsageOutboxEntry = z.infer<typeof UsageOutboxEntry>;
 
 /**
- * `usage_receipts/{writeId}`: created in the same commit as a counter write (lease transaction or
+ * `usage_receipts/{writeId}`: created in the same commit as a counter write (lease or
  * flush), with the lease it granted. A write whose commit outcome is unknown (a timeout, a dropped
  * connection) is retried verbatim under the same id: the receipt tells the retry it already
  * happened, and what it granted. TTL `expireAt`: a day, far beyond any retry.

@@ -32,7 +32,7 @@ export interface MeterTarget {
   readonly eventName: string;
 }
 
-/** One write of a counter: a flush (`need` 0, a blind increment) or a lease transaction. */
+/** One write of a counter: a flush (`need` 0, a blind increment) or a lease. */
 export interface SyncRequest {
   readonly key: CounterKey;
   readonly limit: Exclude<Quota, 0>;
@@ -57,10 +57,10 @@ export interface SyncRequest {
 /** A flush: a write that wants no lease. */
 export type FlushRequest = Omit<SyncRequest, 'need' | 'want'>;
 
-/** What a lease transaction answers. */
+/** What a lease answers. */
 export interface SyncResult {
   readonly granted: number;
-  /** The counter after the transaction. */
+  /** The counter after the lease. */
   readonly used: number;
   readonly byMember: MemberUnits;
   readonly reserved: number;
@@ -89,12 +89,12 @@ export interface CounterState extends CounterTerms {
   readonly pendingByMember: MemberUnits;
   /** Units being written by the write in flight or left unconfirmed (so views never dip meanwhile). */
   readonly committing: number;
-  /** The counter as the last lease transaction saw it, moved since by this instance's own flushes. */
+  /** The counter as the last lease saw it, moved since by this instance's own flushes. */
   readonly usedSeen: number;
   readonly byMemberSeen: MemberUnits;
   readonly reservedSeen: number;
   readonly availableSeen: number | 'unlimited';
-  /** When a lease transaction last read the counter: refusals trust `availableSeen` this long. */
+  /** When a lease last read the counter: refusals trust `availableSeen` this long. */
   readonly checkedAt: number;
   /** When this instance last wrote the counter (lease or flush): flushes are at most one per interval. */
   readonly writtenAt: number;

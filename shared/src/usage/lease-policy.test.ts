@@ -74,7 +74,7 @@ describe('openCounter', () => {
 });
 
 describe('decideAdmission', () => {
-  const fresh = NOW - 10; // read by a lease transaction within the flush interval
+  const fresh = NOW - 10; // read by a lease within the flush interval
   it.each([
     { name: 'admits from a lease that covers n exactly', state: { lease: 5 }, n: 5, inFlight: false, want: { kind: 'admit' } },
     {
@@ -254,7 +254,7 @@ describe('planSync: what a write contains', () => {
 });
 
 describe('applying a write’s answer', () => {
-  /** A lease transaction planned on `over`, for `need` units. */
+  /** A lease planned on `over`, for `need` units. */
   function leasing(over: Partial<CounterState>, need: number): { state: CounterState; request: SyncRequest } {
     const planned = planSync(counter(over), need, false, NOW, 'w1', settings);
     if (!planned) throw new Error('expected a write');
@@ -530,7 +530,7 @@ describe('flushStep: when to flush, give back, forget', () => {
   });
 });
 
-describe('inside the lease transaction', () => {
+describe('inside the lease', () => {
   it.each([
     { name: 'plenty left: need + block, up to half of what is left', available: 1_000, need: 4, want: 20, granted: 20 },
     { name: 'lease wanted larger than what is left: half of it', available: 30, need: 5, want: 100, granted: 15 },

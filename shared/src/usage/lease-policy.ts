@@ -1,7 +1,7 @@
 // The quota lease policy (design: README.md beside this file), as pure functions over a counter's
 // state (counter-state.ts): whether a request is admitted from the local lease, refused, or needs a
 // lease of what size; what a write contains and how its answer moves the state; when to flush,
-// give lease back, or forget a counter; and, inside the lease transaction, how much is granted.
+// give lease back, or forget a counter; and, inside the lease, how much is granted.
 // No I/O, no timers, no clock: the caller passes the time, and whether a write of the counter is
 // in flight (usage-recorder.ts runs one at a time per counter).
 import {
@@ -142,7 +142,7 @@ export function shouldLeaseAhead(state: CounterState, nowMs: number, writeInFlig
 
 /**
  * The next write of a counter: every pending unit (by member too), the whole lease when `giveBack`,
- * and a lease of `need` plus a block when `need` > 0 (a lease transaction; otherwise a flush). Null when there is
+ * and a lease of `need` plus a block when `need` > 0 (a lease; otherwise a flush). Null when there is
  * nothing to write. The returned state counts the units as committing and the write as unconfirmed
  * until its answer is applied (flushed / leased); if the write fails they stay so, and the next sync
  * repeats it first (its receipt makes the repeat a no-op if it had committed after all).
@@ -191,7 +191,7 @@ export function needAfterRepeat(need: number, leaseBefore: number, leaseAfter: n
 
 /**
  * A flush was written (or found already written): its units are confirmed. The view moves by what
- * this instance wrote; other instances' figures arrive with the next lease transaction.
+ * this instance wrote; other instances' figures arrive with the next lease.
  */
 export function flushed(state: CounterState, request: FlushRequest, nowMs: number): CounterState {
   const { commitUsed, returnLease } = request;
@@ -208,7 +208,7 @@ export function flushed(state: CounterState, request: FlushRequest, nowMs: numbe
   };
 }
 
-/** A lease transaction answered: a grant (full or partial) adds to the lease, a refusal grants 0; the counter is seen as it now is. */
+/** A lease answered: a grant (full or partial) adds to the lease, a refusal grants 0; the counter is seen as it now is. */
 export function leased(state: CounterState, request: SyncRequest, result: SyncResult, nowMs: number): CounterState {
   return {
     ...state,
@@ -275,7 +275,7 @@ export function isDrained(state: CounterState): boolean {
   return state.pending <= 0 && state.committing <= 0 && state.unconfirmed === null && (state.limit === 'unlimited' || state.lease <= 0);
 }
 
-// Inside the lease transaction (sync-counter.ts), from the counter as stored.
+// Inside the lease (sync-counter.ts), from the counter as stored.
 
 /**
  * Grant `need` at least, `want` at most, and never more than half of what is left beyond `need`,
@@ -295,7 +295,7 @@ export interface StoredCounter {
   readonly byMember: MemberUnits;
 }
 
-/** What a lease transaction writes and answers: commit, give back, then grant out of what is left under the limit. */
+/** What a lease writes and answers: commit, give back, then grant out of what is left under the limit. */
 export function leaseOutcome(stored: StoredCounter | null, req: SyncRequest): Omit<SyncResult, 'replayed'> {
   const used = (stored?.used ?? 0) + req.commitUsed;
   const byMember = addMemberUnits(stored?.byMember ?? NO_UNITS, req.commitByMember);
@@ -317,7 +317,7 @@ export function leaseOutcome(stored: StoredCounter | null, req: SyncRequest): Om
   };
 }
 
-/** The answer to the repeat of a lease transaction that had committed: its grant, and the counter as it is now. */
+/** The answer to the repeat of a lease that had committed: its grant, and the counter as it is now. */
 export function replayedOutcome(stored: StoredCounter | null, req: SyncRequest, granted: number): SyncResult {
   const reserved = stored?.reserved ?? 0;
   const available = req.limit === 'unlimited' ? 'unlimited' : Math.max(0, req.limit - reserved);

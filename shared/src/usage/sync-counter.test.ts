@@ -1,4 +1,4 @@
-// The counter's two write paths against the emulator: the lease transaction and the blind flush.
+// The counter's two write paths against the emulator: the lease (a compare-and-set) and the blind flush.
 import { afterEach, describe, expect, it } from 'vitest';
 import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
 import { testFirestore, testProjectId } from '../testing/emulator.js';
@@ -54,13 +54,36 @@ describe('syncCounter / flushCounter', () => {
     const entries = (await createStore(a).usageOutbox.get()).docs.map((d) => d.data().value).sort((x, y) => x - y);
     expect(entries).toEqual([10, 25, 40]);
 
-    // The next lease transaction sees every flush.
+    // The next lease sees every flush.
     const after = await syncCounter(createStore(b), { ...base({ commitUsed: 5, commitByMember: { [ALICE]: 5 } }), need: 1, want: 1 });
     expect(after).toMatchObject({ used: 80, byMember: { [ALICE]: 45, [BOB]: 35 }, reserved: 50 + leaseB.granted + after.granted });
     expect((await createStore(a).usageCounter(key.accountId, key.feature, key.periodStart).get()).data()).toMatchObject({
       used: 80,
       byMember: { [ALICE]: 45, [BOB]: 35 },
     });
+  });
+
+  it('leases racing from two instances, flushes among them: every race lost is decided again, nothing granted twice, never past the limit', async () => {
+    const projectId = testProjectId();
+    const a = testFirestore(projectId);
+    const b = testFirestore(projectId);
+    open.push(a, b);
+    const [storeA, storeB] = [createStore(a), createStore(b)];
+    // 24 leases of 60 units on a limit of 1,000 (16 fit), with flushes of units already leased.
+    const leases = Array.from({ length: 24 }, (_, i) =>
+      syncCounter(i % 2 ? storeB : storeA, { ...base({ commitUsed: 1, commitByMember: { [ALICE]: 1 } }), need: 60, want: 60 }),
+    );
+    const flushes = Array.from({ length: 6 }, (_, i) =>
+      flushCounter(i % 2 ? storeA : storeB, base({ commitUsed: 2, commitByMember: { [BOB]: 2 } })),
+    );
+    const results = await Promise.all(leases);
+    await Promise.all(flushes);
+    const granted = results.reduce((sum, r) => sum + r.granted, 0);
+    expect(results.filter((r) => r.granted === 60)).toHaveLength(16);
+    expect(granted).toBe(960);
+    const counter = (await storeA.usageCounter(key.accountId, key.feature, key.periodStart).get()).data();
+    expect(counter).toMatchObject({ reserved: 960, used: 24 + 12, byMember: { [ALICE]: 24, [BOB]: 12 } });
+    expect((await storeA.usageReceipts.get()).size).toBe(24 + 6);
   });
 
   it('a give-back alone leaves the members’ figures as they are', async () => {
@@ -123,7 +146,7 @@ describe('a write repeated under the same writeId (its first commit outcome unkn
     expect((await createStore(db).usageOutbox.get()).docs.map((d) => d.data().value)).toEqual([7]);
   });
 
-  it('lease transaction: applied once, the repeat reports the first grant', async () => {
+  it('lease: applied once, the repeat reports the first grant', async () => {
     const db = testFirestore();
     open.push(db);
     const lease = { ...base({ commitUsed: 3, commitByMember: { [BOB]: 3 } }), need: 10, want: 50 };

@@ -397,10 +397,11 @@ describe('usage recorder: across instances', () => {
 });
 
 /**
- * A Firestore whose first transaction and first batch commit (or as many as `failures` says) commit
- * for real and then report a failure, as a deadline or a dropped connection after the commit does.
+ * A Firestore whose first lease commit and first flush commit (or as many as `failures` says)
+ * commit for real and then report a failure, as a deadline or a dropped connection after the commit
+ * does. Both are batches (sync-counter.ts): a flush is the one that `set`s (merges) the counter.
  */
-function committingButFailing(real: Firestore, failures = { transactions: 1, batches: 1 }): Firestore & { failuresLeft(): number } {
+function committingButFailing(real: Firestore, failures = { leases: 1, flushes: 1 }): Firestore & { failuresLeft(): number } {
   const left = { ...failures };
   /** Runs the real commit; the first `kind` commit then reports a lost answer. */
   const thenFail = async <T>(kind: keyof typeof left, commit: () => Promise<T>): Promise<T> => {
@@ -417,12 +418,17 @@ function committingButFailing(real: Firestore, failures = { transactions: 1, bat
   };
   return new Proxy(real, {
     get(target, prop) {
-      if (prop === 'failuresLeft') return () => left.transactions + left.batches;
-      if (prop === 'runTransaction')
-        return (fn: Parameters<Firestore['runTransaction']>[0]) => thenFail('transactions', () => target.runTransaction(fn));
+      if (prop === 'failuresLeft') return () => left.leases + left.flushes;
       if (prop === 'batch') {
-        return () =>
-          new Proxy(target.batch(), { get: (b, p) => (p === 'commit' ? () => thenFail('batches', () => b.commit()) : bound(b, p)) });
+        return () => {
+          let merges = false;
+          return new Proxy(target.batch(), {
+            get: (b, p) => {
+              if (p === 'set') merges = true;
+              return p === 'commit' ? () => thenFail(merges ? 'flushes' : 'leases', () => b.commit()) : bound(b, p);
+            },
+          });
+        };
       }
       return bound(target, prop);
     },
@@ -430,7 +436,7 @@ function committingButFailing(real: Firestore, failures = { transactions: 1, bat
 }
 
 describe('usage recorder: a write that committed but reported a failure', () => {
-  it('is repeated under its receipt and counted once: flushes and lease transactions', async () => {
+  it('is repeated under its receipt and counted once: flushes and leases', async () => {
     const real = testFirestore();
     cleanup.push(() => real.terminate());
     const now = Date.now() / 1000;
@@ -445,12 +451,12 @@ describe('usage recorder: a write that committed but reported a failure', () => 
         currentPeriodEnd: Math.floor(now + 86_400),
       }),
     );
-    // The first lease transaction and the first flush both commit, then fail.
+    // The first lease and the first flush both commit, then fail.
     const db = committingButFailing(real);
     const clock = manualClock(new Date(now * 1000).toISOString());
     const recorder = recorderOn(db, clock);
 
-    // Lease transaction fails after committing: the caller gets a 503, nothing of theirs counted.
+    // The lease fails after committing: the caller gets a 503, nothing of theirs counted.
     const first = await recorder.record(personal(user), 'api_calls', 4).then(
       () => null,
       (e: unknown) => e,
@@ -507,7 +513,7 @@ describe('usage recorder: attribution to the member who made the usage', () => {
     const clock = manualClock(new Date(now).toISOString());
     const later = (ms: number) => clock.set(new Date(clock.now() + ms).toISOString());
     // Instance A's first flush commits, then reports a failure: it stays unconfirmed and is repeated.
-    const dbA = committingButFailing(realA, { transactions: 0, batches: 1 });
+    const dbA = committingButFailing(realA, { leases: 0, flushes: 1 });
     const a = recorderOn(dbA, clock);
     const b = recorderOn(dbB, clock);
     const expected = new Map<string, number>();

@@ -138,7 +138,7 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   }
 
   /**
-   * Writes one request (need 0: a flush, a blind increment; otherwise the lease transaction) and
+   * Writes one request (need 0: a flush, a blind increment; otherwise the lease, a compare-and-set) and
    * applies its answer to the state. If it fails, the state keeps it unconfirmed (lease-policy.ts).
    */
   async function send(slot: Slot, request: SyncRequest): Promise<void> {
