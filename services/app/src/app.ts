@@ -169,7 +169,12 @@ export function createApp(deps: AppDeps): Express {
   api.use(invoicesRouter({ gateway: deps.billing.gateway, firestore: deps.firestore }));
   api.use(reportsRouter(routeDeps));
   api.use(
-    teamsRouter({ teams: { store, clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds }, logger: deps.logger, secureCookies }),
+    teamsRouter({
+      teams: { store, clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds },
+      logger: deps.logger,
+      secureCookies,
+      ...(deps.metering ? { evictKey: (hash: string) => deps.metering?.keyVerifier.evict(hash) } : {}),
+    }),
   );
   if (deps.metering) api.use(usageRouter({ metering: deps.metering }), apiKeysRouter({ metering: deps.metering }));
   api.use('/admin', operatorConsole.api);

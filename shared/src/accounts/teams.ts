@@ -339,9 +339,11 @@ export async function changeRole(deps: TeamDeps, actor: TeamActor, userId: strin
  * Removes a member (`userId` = the actor's own id: leave), and revokes the team's API keys they
  * created in the same transaction: they know those secrets, and a key is not a membership, so it
  * would otherwise keep acting (and billing) for the team after they are gone. Their access ends as
- * each instance's listeners see the deletion and the revocations. Answers how many keys were revoked.
+ * each instance's listeners see the deletion and the revocations. Answers the revoked keys' hashes
+ * (their document ids), so the caller's instance refuses them at once, as a revocation from the keys
+ * route does.
  */
-export async function removeMember(deps: TeamDeps, actor: TeamActor, userId: string): Promise<{ revokedApiKeys: number }> {
+export async function removeMember(deps: TeamDeps, actor: TeamActor, userId: string): Promise<{ revokedKeyHashes: string[] }> {
   const leaving = userId === actor.identity.userId;
   if (!leaving) requireManager(actor);
   const { store } = deps;
@@ -361,6 +363,6 @@ export async function removeMember(deps: TeamDeps, actor: TeamActor, userId: str
     for (const key of keys.docs) tx.update(key.ref, { revokedAt });
     tx.delete(store.membership(actor.accountId, userId));
     touchAccount(tx, store, actor.accountId);
-    return { revokedApiKeys: keys.size };
+    return { revokedKeyHashes: keys.docs.map((key) => key.id) };
   });
 }

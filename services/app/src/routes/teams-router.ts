@@ -33,7 +33,15 @@ const MemberParams = z.object({ userId: UserId });
 const InvitationParams = z.object({ id: InvitationId });
 const NoInput = z.strictObject({});
 
-export function teamsRouter(deps: { teams: TeamDeps; logger: Logger; secureCookies: boolean }): Router {
+export interface TeamsRouterDeps {
+  teams: TeamDeps;
+  logger: Logger;
+  secureCookies: boolean;
+  /** Refuses a revoked API key on this instance at once (others follow their listener): the keys of a member who goes. */
+  evictKey?: (hash: string) => void;
+}
+
+export function teamsRouter(deps: TeamsRouterDeps): Router {
   const router = Router();
   const { teams } = deps;
   const setActive = (res: Response, accountId: string) =>
@@ -44,6 +52,13 @@ export function teamsRouter(deps: { teams: TeamDeps; logger: Logger; secureCooki
       path: '/',
       maxAge: 365 * 86_400_000,
     });
+
+  /** Removes the member, and refuses the API keys revoked with them on this instance before answering; answers how many. */
+  const removeAndEvict = async (auth: Parameters<typeof removeMember>[1], userId: string): Promise<number> => {
+    const { revokedKeyHashes } = await removeMember(teams, auth, userId);
+    for (const hash of revokedKeyHashes) deps.evictKey?.(hash);
+    return revokedKeyHashes.length;
+  };
 
   router.get('/accounts', async (_req, res) => {
     const { identity, accountId } = requestAuth(res);
@@ -102,7 +117,7 @@ export function teamsRouter(deps: { teams: TeamDeps; logger: Logger; secureCooki
   router.delete('/team/members/:userId', async (req, res) => {
     const { userId } = parseInput(MemberParams, req.params);
     const auth = requestAuth(res);
-    const { revokedApiKeys } = await removeMember(teams, auth, userId);
+    const revokedApiKeys = await removeAndEvict(auth, userId);
     requestLogger(req, deps.logger).info(
       { event: 'team.member_removed', accountId: auth.accountId, memberId: userId, revokedApiKeys },
       'member removed',
@@ -113,7 +128,7 @@ export function teamsRouter(deps: { teams: TeamDeps; logger: Logger; secureCooki
   router.post('/team/leave', async (req, res) => {
     parseInput(NoInput, req.body);
     const auth = requestAuth(res);
-    const { revokedApiKeys } = await removeMember(teams, auth, auth.identity.userId);
+    const revokedApiKeys = await removeAndEvict(auth, auth.identity.userId);
     requestLogger(req, deps.logger).info({ event: 'team.left', accountId: auth.accountId, revokedApiKeys }, 'left team');
     // Back to the personal account: the cookie would fall back anyway, this says so at once.
     setActive(res, auth.identity.userId);

@@ -3,15 +3,16 @@
 // expire, revoke, wrong email), seat limits, each role on the billing routes, and a removed
 // member losing access, and the team's API keys they made, on every instance within seconds.
 import type { Firestore } from '@google-cloud/firestore';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAccountStateCache } from '@billing/shared/access/account-state-cache.js';
+import { hashApiKeySecret } from '@billing/shared/api-keys/api-key-secret.js';
 import { silentLogger } from '@billing/shared/logging/logger.js';
 import { billingSummaryFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { createDevIap, devSubject, type DevIap } from '../auth/dev-iap.js';
 import { IAP_HEADER, createIapVerifier, type IapVerifier } from '../auth/iap-verifier.js';
 import { startHarness, type Harness } from '../testing/app-harness.js';
-import { createMetering } from '../usage/metering.js';
+import { createMetering, type Metering } from '../usage/metering.js';
 
 let firestore: Firestore;
 let dev: DevIap;
@@ -22,6 +23,8 @@ const clock = { now: () => nowMs };
 const DAY = 86_400_000;
 
 const closers: (() => Promise<void> | void)[] = [];
+
+const meterings = new Map<Harness, Metering>();
 
 /** An app instance with metering (API keys, /v1) as production mounts it. */
 async function instance(verifier: IapVerifier): Promise<Harness> {
@@ -37,6 +40,7 @@ async function instance(verifier: IapVerifier): Promise<Harness> {
     autoFlush: false,
   });
   const harness = await startHarness({ firestore, verifier, clock, metering });
+  meterings.set(harness, metering);
   closers.push(
     () => harness.close(),
     () => metering.close(),
@@ -322,9 +326,14 @@ describe('removal', () => {
       (await fetch(`${app.baseUrl}/v1/ping`, { headers: { authorization: `Bearer ${key}` } })).status;
     for (const app of [a, b]) for (const key of [memberKey, ownerKey]) expect(await ping(app, key)).toBe(200);
 
+    const evicted = vi.spyOn(meterings.get(a)!.keyVerifier, 'evict');
     expect((await call(a, owner, 'DELETE', `/api/team/members/${encodeURIComponent(devSubject(member))}`, { account: team })).status).toBe(
       204,
     );
+    // On the instance that removed them, their key is refused before the answer, as a revocation
+    // from the keys route is (elsewhere, once the listener sees it).
+    expect(evicted.mock.calls).toEqual([[hashApiKeySecret(memberKey)]]);
+    expect(await ping(a, memberKey)).toBe(401);
     const waited = await Promise.all(
       [a, b].flatMap((app) => [
         eventually(async () => (await call(app, member, 'GET', '/api/reports/advanced', { account: team })).status === 403, 3_000),
