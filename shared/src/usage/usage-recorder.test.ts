@@ -259,6 +259,8 @@ describe('usage recorder: quota edge and period', () => {
       pastDueGraceSeconds: GRACE,
     });
     expect(await summary.featureUsage(user, 'analyses')).toMatchObject({ used: 12, limit: 12 });
+    // A caller that holds the account's state already (the check route) has its figures follow it.
+    expect(await summary.featureUsage(user, 'analyses', { billing: null })).toMatchObject({ used: 12, limit: 10 });
     clock.set('2026-11-21T00:00:01Z'); // expired: the plan's 10 again
     expect(await summary.featureUsage(user, 'analyses')).toMatchObject({ limit: 10 });
     expect((await refusal(recorder.record(personal(user), 'analyses'))).code).toBe('quota_exceeded');

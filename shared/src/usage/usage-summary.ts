@@ -12,7 +12,7 @@ import { MeteredFeature, type Quota } from '../plans/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import { utcDay, type DayUnits, type MemberUnits } from './counter-state.js';
 import { addMemberUnits, type LocalUsage } from './lease-policy.js';
-import { usageAccountOf, type BillingSource } from './usage-account.js';
+import { usageAccountOf, type AccountBilling, type BillingSource } from './usage-account.js';
 
 import type { UsageRecorder } from './usage-recorder.js';
 import { createStore } from '../firestore/store.js';
@@ -50,8 +50,11 @@ export interface FeatureUsage {
 export interface UsageSummary {
   /** `days`: with each feature's units per day (the billing page's chart: a read of the stored counters, cached). */
   summary(accountId: AccountId, options?: { days?: boolean }): Promise<FeatureUsage[]>;
-  /** One feature's figures without the members (what a check needs): the same sources as `summary`. */
-  featureUsage(accountId: AccountId, feature: MeteredFeature): Promise<Omit<FeatureUsage, 'byMember' | 'byDay'>>;
+  /**
+   * One feature's figures without the members (what a check needs): the same sources as `summary`.
+   * `state`: the account's billing state when the caller holds it already (not looked up again).
+   */
+  featureUsage(accountId: AccountId, feature: MeteredFeature, state?: AccountBilling): Promise<Omit<FeatureUsage, 'byMember' | 'byDay'>>;
 }
 
 export interface UsageSummaryOptions {
@@ -130,8 +133,8 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
    * stored counters (read when some feature has no local view, or `withDays`: the summary's days
    * are only stored).
    */
-  async function current(accountId: AccountId, features: readonly MeteredFeature[], withDays: boolean) {
-    const account = usageAccountOf(accountId, await opts.billing.billing(accountId), opts.clock.now(), opts);
+  async function current(accountId: AccountId, features: readonly MeteredFeature[], withDays: boolean, state?: AccountBilling) {
+    const account = usageAccountOf(accountId, state ?? (await opts.billing.billing(accountId)), opts.clock.now(), opts);
     const local = features.map((f) => opts.recorder?.localUsage(accountId, f, account.periodStart) ?? null);
     const stored = !withDays && local.every((x) => x !== null) ? null : await readCounters(accountId, account.periodStart);
     return { account, stored, usages: features.map((f, i) => local[i] ?? stored?.get(f) ?? NOTHING) };
@@ -160,8 +163,8 @@ export function createUsageSummary(opts: UsageSummaryOptions): UsageSummary {
         return { ...row, byDay: dailySeries(byDay, account.periodStart, today) };
       });
     },
-    async featureUsage(accountId, feature) {
-      const { account, usages } = await current(accountId, [feature], false);
+    async featureUsage(accountId, feature, state) {
+      const { account, usages } = await current(accountId, [feature], false, state);
       return { feature, used: usages[0]?.used ?? 0, limit: account.quotas[feature], periodEnd: account.periodEnd };
     },
   };

@@ -115,7 +115,8 @@ export function serviceRouter(deps: ServiceRouterDeps): Router {
   }
 
   async function usageOf(account: AccountDoc, feature: MeteredFeature): Promise<CheckUsage> {
-    return toCheckUsage(await metering.usage.featureUsage(AccountId.parse(account.accountId), feature));
+    // The account as this request read it: its usage figures follow the same state as its decision.
+    return toCheckUsage(await metering.usage.featureUsage(AccountId.parse(account.accountId), feature, account));
   }
 
   router.post('/check', auth('check'), ...json, async (req, res) => {
