@@ -1,6 +1,6 @@
 // The event applier's configuration, parsed once at the composition root (index.ts).
 import { z } from 'zod';
-import { crossChecks, envInt, parseEnv, stripeApiBase, LogLevel, type Env } from '@billing/shared/config/parse-env.js';
+import { crossChecks, envInt, parseEnv, stripeApiBase, LogLevel, Revision, type Env } from '@billing/shared/config/parse-env.js';
 import { checkKeyMatchesLivemode, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
 import { TracingMode } from '@billing/shared/tracing/start-tracing.js';
 
@@ -15,6 +15,7 @@ export const FunctionConfigSchema = z
     /** Where notifications for hosts are published (notifications/messages.ts). */
     NOTIFICATIONS_TOPIC: z.string().min(1).default('billing-notifications'),
     LOG_LEVEL: LogLevel.default('info'),
+    K_REVISION: Revision,
     /** OpenTelemetry traces: off, console, cloud-trace (shared/src/tracing/start-tracing.ts). */
     TRACING: TracingMode.default('off'),
   })
@@ -30,6 +31,7 @@ export const FunctionConfigSchema = z
     maxEventAgeSeconds: env.MAX_EVENT_AGE_DAYS * 86_400,
     notificationsTopic: env.NOTIFICATIONS_TOPIC,
     logLevel: env.LOG_LEVEL,
+    revision: env.K_REVISION,
     tracing: env.TRACING,
   }));
 

@@ -26,7 +26,7 @@ export const FUNCTION_NAME = 'applyStripeEvent';
 async function buildHandler(env: Record<string, string | undefined> = process.env): Promise<StripeEventHandler> {
   // A bad variable: one CRITICAL config.invalid line and the instance exits (the message is redelivered).
   const config = exitOnConfigError('event-applier', () => loadConfig(env));
-  const logger = createLogger({ service: 'event-applier', level: config.logLevel });
+  const logger = createLogger({ service: 'event-applier', level: config.logLevel, version: config.revision });
   // Before the clients, which pick up the tracer provider when built; loads nothing when off.
   const tracing = await startTracing({ mode: config.tracing, service: 'event-applier', projectId: config.projectId });
   const stripe = createStripeClient({ secretKey: config.stripeSecretKey, apiBase: config.stripeApiBase });

@@ -1,6 +1,6 @@
 // The reportUsage function's configuration, parsed once at its composition root (register.ts).
 import { z } from 'zod';
-import { crossChecks, envInt, parseEnv, stripeApiBase, LogLevel, type Env } from '@billing/shared/config/parse-env.js';
+import { crossChecks, envInt, parseEnv, stripeApiBase, LogLevel, Revision, type Env } from '@billing/shared/config/parse-env.js';
 import { checkKeyMatchesLivemode, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
 import { TracingMode } from '@billing/shared/tracing/start-tracing.js';
 
@@ -14,6 +14,7 @@ export const ReportUsageConfigSchema = z
     /** Where notifications for hosts are published (notifications/messages.ts). */
     NOTIFICATIONS_TOPIC: z.string().min(1).default('billing-notifications'),
     LOG_LEVEL: LogLevel.default('info'),
+    K_REVISION: Revision,
     /** OpenTelemetry traces: off, console, cloud-trace (shared/src/tracing/start-tracing.ts). */
     TRACING: TracingMode.default('off'),
   })
@@ -26,6 +27,7 @@ export const ReportUsageConfigSchema = z
     concurrency: env.USAGE_REPORT_CONCURRENCY,
     notificationsTopic: env.NOTIFICATIONS_TOPIC,
     logLevel: env.LOG_LEVEL,
+    revision: env.K_REVISION,
     tracing: env.TRACING,
   }));
 

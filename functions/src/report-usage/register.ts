@@ -34,7 +34,7 @@ export const USAGE_REPORT_TICK_TOPIC = 'usage-report-tick';
 async function buildTick(env: Record<string, string | undefined> = process.env): Promise<Tick> {
   // A bad variable: one CRITICAL config.invalid line and the instance exits (the next tick retries).
   const config = exitOnConfigError('report-usage', () => loadReportUsageConfig(env));
-  const logger = createLogger({ service: 'report-usage', level: config.logLevel });
+  const logger = createLogger({ service: 'report-usage', level: config.logLevel, version: config.revision });
   // Before the clients, which pick up the tracer provider when built; loads nothing when off.
   const tracing = await startTracing({ mode: config.tracing, service: 'report-usage', projectId: config.projectId });
   // maxNetworkRetries: the SDK retries 429 and network errors with exponential backoff.

@@ -16,6 +16,7 @@ import {
   parsedKeys,
   stripeApiBase,
   LogLevel,
+  Revision,
   type Env,
 } from '@billing/shared/config/parse-env.js';
 import { checkKeyMatchesLivemode, isLiveKey, StripeLivemode, StripeSecretKey } from '@billing/shared/config/stripe-mode.js';
@@ -87,6 +88,7 @@ export const AppConfigSchema = z
     ACCESS_CACHE_TTL_SECONDS: envInt.min(1).max(3600).default(60),
     ACCESS_CACHE_MAX_USERS: envInt.min(1).default(10_000),
     LOG_LEVEL: LogLevel.default('info'),
+    K_REVISION: Revision,
     /** OpenTelemetry traces: off, console, cloud-trace (shared/src/tracing/start-tracing.ts). */
     TRACING: TracingMode.default('off'),
     /** Show a promotion code field in Checkout (codes are made in the Stripe Dashboard). */
@@ -133,6 +135,7 @@ export const AppConfigSchema = z
     pastDueGraceSeconds: env.PAST_DUE_GRACE_DAYS * 86_400,
     accessCache: { ttlMs: env.ACCESS_CACHE_TTL_SECONDS * 1000, maxUsers: env.ACCESS_CACHE_MAX_USERS },
     logLevel: env.LOG_LEVEL,
+    revision: env.K_REVISION,
     tracing: env.TRACING,
     /** Lower-cased; the console's bootstrap admins (empty: none; roles are in `operators/{email}`). */
     adminEmails: env.ADMIN_EMAILS,

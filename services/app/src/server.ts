@@ -10,7 +10,7 @@ import { composeApp } from './compose-app.js';
 import { loadConfig } from './config.js';
 
 const config = exitOnConfigError('app', () => loadConfig());
-const logger = createLogger({ service: 'app', level: config.logLevel });
+const logger = createLogger({ service: 'app', level: config.logLevel, version: config.revision });
 // Before the Firestore client, which picks up the tracer provider when built; loads nothing when off.
 const tracing = await startTracing({ mode: config.tracing, service: 'app', projectId: config.projectId });
 const firestore = createFirestore(config.projectId);

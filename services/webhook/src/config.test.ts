@@ -34,6 +34,12 @@ describe('loadConfig', () => {
     expect(DEFAULT_BODY_LIMIT_BYTES).toBe(1024 * 1024);
   });
 
+  it('reads the running revision from K_REVISION (the version error lines name); none when it is absent or empty', () => {
+    expect(loadConfig({ ...minimal, K_REVISION: 'webhook-00007-abc' }).revision).toBe('webhook-00007-abc');
+    expect(loadConfig({ ...minimal, K_REVISION: '' }).revision).toBeUndefined();
+    expect(loadConfig(minimal).revision).toBeUndefined();
+  });
+
   it('reads several secrets for rotation and every override', () => {
     const config = loadConfig({
       ...minimal,

@@ -1,7 +1,7 @@
 // The webhook service's whole configuration, parsed once at start-up (server.ts). A bad or
 // missing value stops the process with every problem listed; secrets have no default.
 import { z } from 'zod';
-import { envBool, envInt, parseEnv, LogLevel, type Env } from '@billing/shared/config/parse-env.js';
+import { envBool, envInt, parseEnv, LogLevel, Revision, type Env } from '@billing/shared/config/parse-env.js';
 import { StripeLivemode } from '@billing/shared/config/stripe-mode.js';
 import { TracingMode } from '@billing/shared/tracing/start-tracing.js';
 
@@ -35,6 +35,7 @@ export const WebhookConfigSchema = z
     PUBSUB_ORDER_BY_CUSTOMER: envBool.default(false),
     WEBHOOK_BODY_LIMIT_BYTES: envInt.min(1024).default(DEFAULT_BODY_LIMIT_BYTES),
     LOG_LEVEL: LogLevel.default('info'),
+    K_REVISION: Revision,
     /** OpenTelemetry traces: off, console, cloud-trace (shared/src/tracing/start-tracing.ts). */
     TRACING: TracingMode.default('off'),
   })
@@ -49,6 +50,7 @@ export const WebhookConfigSchema = z
     orderByCustomer: env.PUBSUB_ORDER_BY_CUSTOMER,
     bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,
+    revision: env.K_REVISION,
     tracing: env.TRACING,
   }));
 

@@ -12,7 +12,7 @@ import { loadConfig } from './config.js';
 import { WEBHOOK_PUBLISH_BATCHING } from './publish-batching.js';
 
 const config = exitOnConfigError('webhook', () => loadConfig());
-const logger = createLogger({ service: 'webhook', level: config.logLevel });
+const logger = createLogger({ service: 'webhook', level: config.logLevel, version: config.revision });
 // Before the Pub/Sub client, which picks up the tracer provider when built; loads nothing when off.
 const tracing = await startTracing({ mode: config.tracing, service: 'webhook', projectId: config.projectId });
 

@@ -53,6 +53,16 @@ export const envJson = <S extends z.ZodType>(schema: S) =>
   });
 /** A Stripe API base URL override (the local stand-in); absent means api.stripe.com. */
 export const stripeApiBase = z.url({ protocol: /^https?$/ }).optional();
+/**
+ * K_REVISION: the revision the platform runs this instance as (`app-00042-xyz`); Cloud Run sets it,
+ * and so do Cloud Run functions, which are Cloud Run services. Absent (or empty) locally. Error lines
+ * name it as `serviceContext.version`, so Error Reporting tells deploys apart.
+ * https://cloud.google.com/run/docs/container-contract#env-vars
+ */
+export const Revision = z
+  .string()
+  .optional()
+  .transform((v) => v || undefined);
 /** LOG_LEVEL, the same closed set (pino's levels) for every deployable. */
 export const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 export type LogLevel = z.infer<typeof LogLevel>;

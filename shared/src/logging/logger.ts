@@ -36,20 +36,11 @@ export const REPORTED_ERROR_EVENT_TYPE = 'type.googleapis.com/google.devtools.cl
 
 export interface LoggerOptions {
   service: string;
-  /** `serviceContext.version` of error lines; by default the running revision (runningRevision), none locally. */
+  /** `serviceContext.version` of error lines: the running revision (each deployable's config parses K_REVISION); none locally. */
   version?: string | undefined;
   level?: string;
   /** A writable stream (tests capture logs through it); stdout by default. */
   destination?: NodeJS.WritableStream;
-}
-
-/**
- * The revision the platform runs this instance as: Cloud Run sets K_REVISION (`app-00042-xyz`),
- * and so do Cloud Run functions, which are Cloud Run services. Undefined anywhere else (locally).
- * https://cloud.google.com/run/docs/container-contract#env-vars
- */
-export function runningRevision(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
-  return env['K_REVISION'] || undefined;
 }
 
 interface ServiceContext {
@@ -66,7 +57,7 @@ function errorReportingFields(serviceContext: ServiceContext, logged: Record<str
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
-  const version = opts.version ?? runningRevision();
+  const { version } = opts;
   const serviceContext: ServiceContext = version === undefined ? { service: opts.service } : { service: opts.service, version };
   const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
