@@ -23,7 +23,7 @@
 // did, so units are never counted (nor lease given back) twice.
 // The figures (what is granted, what `reserved` becomes) are the lease policy's (lease-policy.ts);
 // this module only reads and writes.
-import type { DocumentSnapshot, Transaction, WriteBatch } from '@google-cloud/firestore';
+import type { DocumentSnapshot, WriteBatch } from '@google-cloud/firestore';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import { TransientError } from '../errors/app-error.js';
 import { isAlreadyExists } from '../firestore/already-exists.js';
@@ -152,7 +152,7 @@ function counterFields(req: FlushRequest) {
 }
 
 /** The write's receipt, and for units of a metered feature its outbox entry, in the same commit as the counter. */
-function writeReceiptAndOutboxEntry(store: Store, writer: Transaction | WriteBatch, req: FlushRequest, granted: number): void {
+function writeReceiptAndOutboxEntry(store: Store, writer: WriteBatch, req: FlushRequest, granted: number): void {
   const createdAt = Timestamp.fromMillis(req.nowMs);
   writer.create(store.usageReceipts.doc(req.writeId), {
     granted,
