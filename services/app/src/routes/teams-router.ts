@@ -13,6 +13,7 @@ import {
   readTeamView,
   removeMember,
   revokeInvitation,
+  type TeamActor,
   type TeamDeps,
 } from '@billing/shared/accounts/teams.js';
 import { notFound } from '@billing/shared/errors/app-error.js';
@@ -54,7 +55,7 @@ export function teamsRouter(deps: TeamsRouterDeps): Router {
     });
 
   /** Removes the member, and refuses the API keys revoked with them on this instance before answering; answers how many. */
-  const removeAndEvict = async (auth: Parameters<typeof removeMember>[1], userId: string): Promise<number> => {
+  const removeAndEvict = async (auth: TeamActor, userId: string): Promise<number> => {
     const { revokedKeyHashes } = await removeMember(teams, auth, userId);
     for (const hash of revokedKeyHashes) deps.evictKey?.(hash);
     return revokedKeyHashes.length;
