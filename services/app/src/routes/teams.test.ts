@@ -4,15 +4,13 @@
 // member losing access, and the team's API keys they made, on every instance within seconds.
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createAccountStateCache } from '@billing/shared/access/account-state-cache.js';
 import { hashApiKeySecret } from '@billing/shared/api-keys/api-key-secret.js';
-import { silentLogger } from '@billing/shared/logging/logger.js';
 import { billingSummaryFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { testFirestore } from '@billing/shared/testing/emulator.js';
 import { createDevIap, devSubject, type DevIap } from '../auth/dev-iap.js';
 import { IAP_HEADER, createIapVerifier, type IapVerifier } from '../auth/iap-verifier.js';
-import { startHarness, type Harness } from '../testing/app-harness.js';
-import { createMetering, type Metering } from '../usage/metering.js';
+import { startHarness, testMetering, type Harness } from '../testing/app-harness.js';
+import type { Metering } from '../usage/metering.js';
 
 let firestore: Firestore;
 let dev: DevIap;
@@ -28,23 +26,12 @@ const meterings = new Map<Harness, Metering>();
 
 /** An app instance with metering (API keys, /v1) as production mounts it. */
 async function instance(verifier: IapVerifier): Promise<Harness> {
-  const logger = silentLogger();
-  const accounts = createAccountStateCache({ firestore, logger, ttlMs: 60_000, maxEntries: 100, clock });
-  const metering = createMetering({
-    firestore,
-    accounts,
-    clock,
-    logger,
-    upgradeUrl: 'http://127.0.0.1:8789/billing',
-    pastDueGraceSeconds: 3 * 86_400,
-    autoFlush: false,
-  });
-  const harness = await startHarness({ firestore, verifier, clock, metering });
-  meterings.set(harness, metering);
+  const metered = testMetering(firestore, clock);
+  const harness = await startHarness({ firestore, verifier, clock, metering: metered.metering });
+  meterings.set(harness, metered.metering);
   closers.push(
     () => harness.close(),
-    () => metering.close(),
-    () => accounts.close(),
+    () => metered.close(),
   );
   return harness;
 }

@@ -11,8 +11,33 @@ import { allLookupKeys } from '@billing/shared/plans/catalog.js';
 import { createApp } from '../app.js';
 import type { IapVerifier } from '../auth/iap-verifier.js';
 import { noUsageView, type UsageView } from '../ports/usage-view.js';
-import type { Metering } from '../usage/metering.js';
+import { createMetering, type Metering } from '../usage/metering.js';
 import { listen, type Listening } from './listen.js';
+
+/**
+ * Metering (API keys, /v1, quotas) as production composes it, for `startHarness({ metering })`: its
+ * own listener-backed account cache, and no automatic flush (the tests flush). `close` stops both.
+ */
+export function testMetering(firestore: Firestore, clock: Clock = systemClock): { metering: Metering; close: () => Promise<void> } {
+  const logger = silentLogger();
+  const accounts = createAccountStateCache({ firestore, logger, ttlMs: 60_000, maxEntries: 100, clock });
+  const metering = createMetering({
+    firestore,
+    accounts,
+    clock,
+    logger,
+    upgradeUrl: 'http://127.0.0.1:8789/billing',
+    pastDueGraceSeconds: 3 * 86_400,
+    autoFlush: false,
+  });
+  return {
+    metering,
+    close: async () => {
+      await metering.close();
+      accounts.close();
+    },
+  };
+}
 
 /** Nothing listens here: a test that unexpectedly calls Stripe fails instead of passing. */
 const NO_STRIPE = 'http://127.0.0.1:9';

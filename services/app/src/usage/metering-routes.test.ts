@@ -2,8 +2,6 @@
 // verification with the dev key pair: API keys, /v1 metering, quotas, rate limits, two instances.
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountStateCache } from '@billing/shared/access/account-state-cache.js';
-import { silentLogger } from '@billing/shared/logging/logger.js';
 import { Collection } from '@billing/shared/model/collections.js';
 import type { BillingSummary } from '@billing/shared/model/documents.js';
 import { systemClock, type Clock } from '@billing/shared/ports/clock.js';
@@ -13,8 +11,8 @@ import { calendarMonth } from '@billing/shared/usage/usage-account.js';
 import { billingSummaryFixture, accountDocFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { createDevIap, devSubject, type DevIap } from '../auth/dev-iap.js';
 import { IAP_HEADER, createIapVerifier } from '../auth/iap-verifier.js';
-import { startHarness, type Harness } from '../testing/app-harness.js';
-import { createMetering, type Metering } from './metering.js';
+import { startHarness, testMetering, type Harness } from '../testing/app-harness.js';
+import type { Metering } from './metering.js';
 import { createStore } from '@billing/shared/firestore/store.js';
 
 // The first realtime listener of a test process takes seconds to open against the emulator
@@ -44,17 +42,7 @@ interface Instance {
 
 async function instance(projectId: string, devIap: DevIap, clock: Clock): Promise<Instance> {
   const db = testFirestore(projectId);
-  const logger = silentLogger();
-  const users = createAccountStateCache({ firestore: db, logger, ttlMs: 60_000, maxEntries: 100 });
-  const metering = createMetering({
-    firestore: db,
-    accounts: users,
-    clock,
-    logger,
-    upgradeUrl: 'http://127.0.0.1:8789/billing',
-    pastDueGraceSeconds: 3 * 86_400,
-    autoFlush: false,
-  });
+  const { metering, close } = testMetering(db, clock);
   const harness = await startHarness({
     firestore: db,
     verifier: createIapVerifier({ keys: devIap.keys, audience: devIap.audience }),
@@ -62,8 +50,7 @@ async function instance(projectId: string, devIap: DevIap, clock: Clock): Promis
   });
   cleanup.push(
     () => db.terminate(),
-    () => users.close(),
-    () => metering.close(),
+    close,
     () => harness.close(),
   );
   return { harness, metering, db };
