@@ -11,9 +11,8 @@
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
-import { withProcessCpu } from '@billing/shared/testing/process-cpu.js';
-import { startLoadGenerator } from '@billing/shared/testing/load-generator-process.js';
+import { summarizeLoad } from '@billing/shared/testing/closed-loop-load.js';
+import { runInterleaved, startLoadGenerator, type InterleavedTarget } from '@billing/shared/testing/load-generator-process.js';
 import { createLogger } from '@billing/shared/logging/logger.js';
 import { createFirestore } from '@billing/shared/firestore/firestore-client.js';
 import { testProjectId } from '@billing/shared/testing/emulator.js';
@@ -95,21 +94,8 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
     for (const path of paths) await generator.define(path, new URL(path, server.baseUrl).href, [{ headers: { [IAP_HEADER]: token } }]);
     for (const path of paths) await generator.run(path, concurrency, warmupMs);
     const rounds = opts.rounds ?? 10;
-    const samples = new Map<string, LoadSample[]>(paths.map((p) => [p, []]));
-    const cpuMicros = new Map<string, number>(paths.map((p) => [p, 0]));
-    for (let round = 0; round < rounds; round++) {
-      for (let k = 0; k < paths.length; k++) {
-        const path = paths[(round + k) % paths.length]!;
-        const { result, cpuMicros: used } = await withProcessCpu(() => generator.run(path, concurrency, durationMs / rounds));
-        samples.get(path)!.push(result);
-        cpuMicros.set(path, cpuMicros.get(path)! + used);
-      }
-    }
-    const [baseline, me, gated] = paths.map((path) => summarize(path, samples.get(path)!, cpuMicros.get(path)!)) as [
-      TargetResult,
-      TargetResult,
-      TargetResult,
-    ];
+    const measured = await runInterleaved(generator, paths, { rounds, concurrency, totalMs: durationMs });
+    const [baseline, me, gated] = paths.map((path) => summarize(path, measured.get(path)!)) as [TargetResult, TargetResult, TargetResult];
     const meRatio = me.requestsPerSecond / baseline.requestsPerSecond;
     const gatedRatio = gated.requestsPerSecond / baseline.requestsPerSecond;
     return {
@@ -130,7 +116,7 @@ export async function runAccessBench(opts: BenchOptions = {}): Promise<BenchResu
   }
 }
 
-function summarize(path: string, samples: readonly LoadSample[], cpuMicros: number): TargetResult {
+function summarize(path: string, { samples, cpuMicros }: InterleavedTarget): TargetResult {
   const { perSecond, ...rest } = summarizeLoad(samples);
   const answered = Math.max(1, rest.requests + rest.errors);
   return { path, ...rest, requestsPerSecond: Math.round(perSecond), cpuMicrosPerRequest: Math.round(cpuMicros / answered) };

@@ -27,8 +27,7 @@ import { createStripeClient } from '@billing/shared/stripe/stripe-client.js';
 import { accountDocFixture, billingSummaryFixture } from '@billing/shared/testing/billing-summary-fixture.js';
 import { summarizeLoad, type LoadSample } from '@billing/shared/testing/closed-loop-load.js';
 import { testProjectId } from '@billing/shared/testing/emulator.js';
-import { withProcessCpu } from '@billing/shared/testing/process-cpu.js';
-import { startLoadGenerator, type LoadRequest } from '@billing/shared/testing/load-generator-process.js';
+import { runInterleaved, startLoadGenerator, type LoadRequest } from '@billing/shared/testing/load-generator-process.js';
 import { runUsageReport } from '@billing/shared/usage/reporting/run-usage-report.js';
 import { createStandIn } from '@billing/stripe-stand-in/stand-in.js';
 import { composeApp, type ComposedApp } from '../src/compose-app.js';
@@ -167,17 +166,8 @@ export async function runServiceApiBench(opts: ServiceBenchOptions = {}): Promis
     const names = Object.keys(targets) as (keyof typeof targets)[];
     for (const name of names) await generator.define(name, new URL(urls[name], a.server.baseUrl).href, targets[name]);
     for (const name of names) await generator.run(name, concurrency, warmupMs);
-    const samples = new Map<string, LoadSample[]>(names.map((n) => [n, []]));
-    const cpuMicros = new Map<string, number>(names.map((n) => [n, 0]));
-    for (let round = 0; round < rounds; round++) {
-      for (let k = 0; k < names.length; k++) {
-        const name = names[(round + k) % names.length]!;
-        const { result, cpuMicros: used } = await withProcessCpu(() => generator.run(name, concurrency, durationMs / rounds));
-        samples.get(name)!.push(result);
-        cpuMicros.set(name, cpuMicros.get(name)! + used);
-      }
-    }
-    const [baseline, bare, check, checkMetered] = names.map((n) => summarize(samples.get(n)!, cpuMicros.get(n))) as [
+    const measured = await runInterleaved(generator, names, { rounds, concurrency, totalMs: durationMs });
+    const [baseline, bare, check, checkMetered] = names.map((n) => summarize(measured.get(n)!.samples, measured.get(n)!.cpuMicros)) as [
       RouteResult,
       RouteResult,
       RouteResult,

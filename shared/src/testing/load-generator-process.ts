@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { startBenchChild } from './bench-child.js';
 import type { LoadSample } from './closed-loop-load.js';
+import { withProcessCpu } from './process-cpu.js';
 
 /** One request the generator sends; a target's requests are sent round-robin. */
 export interface LoadRequest {
@@ -43,4 +44,34 @@ export async function startLoadGenerator(): Promise<LoadGenerator> {
     },
     stop: () => child.stop(),
   };
+}
+
+/** What `runInterleaved` measured of one target: its samples, and this process's CPU while it ran. */
+export interface InterleavedTarget {
+  readonly samples: LoadSample[];
+  /** CPU microseconds of this process (the server under test) while this target's load ran. */
+  cpuMicros: number;
+}
+
+/**
+ * Runs every target `rounds` times for `totalMs / rounds` each, in an order that rotates each round,
+ * so a busy moment of the shared machine lands on all alike; the process's CPU is charged to the
+ * target whose load was running.
+ */
+export async function runInterleaved(
+  generator: LoadGenerator,
+  names: readonly string[],
+  opts: { rounds: number; concurrency: number; totalMs: number },
+): Promise<Map<string, InterleavedTarget>> {
+  const measured = new Map<string, InterleavedTarget>(names.map((name) => [name, { samples: [], cpuMicros: 0 }]));
+  for (let round = 0; round < opts.rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length]!;
+      const target = measured.get(name)!;
+      const { result, cpuMicros } = await withProcessCpu(() => generator.run(name, opts.concurrency, opts.totalMs / opts.rounds));
+      target.samples.push(result);
+      target.cpuMicros += cpuMicros;
+    }
+  }
+  return measured;
 }
