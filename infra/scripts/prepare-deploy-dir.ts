@@ -9,6 +9,7 @@
 // services/Dockerfile copies exactly this directory and runs `npm ci --omit=dev` in it; the function is
 // deployed from it with `gcloud functions deploy --source`. The layout mirrors the workspace
 // (dist/ next to public/), so paths the code computes relative to its bundle hold in both places.
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExternalImport } from './bundle-entry.js';
@@ -31,6 +32,21 @@ export const COMPILE_CACHE_DIR = '.node-compile-cache';
 /** The `gcp-build` script that fills the compile cache for the bundle `main`. */
 export function compileCacheBuildScript(main: string): string {
   return `NODE_COMPILE_CACHE=${COMPILE_CACHE_DIR} node --input-type=module --eval "await import('./${main}')"`;
+}
+
+/**
+ * Runs, in an installed deploy directory, the `gcp-build` script as Google's build does after
+ * installing (only PATH from this environment), and returns the compile cache directory it filled.
+ */
+export function runGcpBuild(deployDir: string): string {
+  execFileSync('npm', ['run', 'gcp-build', '--silent'], {
+    cwd: deployDir,
+    env: { PATH: process.env['PATH'] ?? '', METADATA_SERVER_DETECTION: 'none' },
+    stdio: 'pipe',
+  });
+  const dir = path.join(deployDir, COMPILE_CACHE_DIR);
+  if (!existsSync(dir)) throw new Error(`gcp-build left no compile cache in ${dir}`);
+  return dir;
 }
 
 interface WorkspacePackage {

@@ -11,7 +11,7 @@
 // answering GET /. Targets: each at most 2x the baseline. Runs are interleaved, one process of each
 // per round, so a busy moment of the shared machine lands on all alike; the median is reported.
 // The caller starts the emulators and sets FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ import { IAP_HEADER } from '../../../../services/app/src/auth/iap-verifier.js';
 import { WEBHOOK_PATH } from '../../../../services/webhook/src/app.js';
 import { bundleEntry } from '../../../scripts/bundle-entry.js';
 import { buildDeployable, parseBuildArgs, REPO_ROOT } from '../../../scripts/build-deployable.js';
-import { COMPILE_CACHE_DIR } from '../../../scripts/prepare-deploy-dir.js';
+import { runGcpBuild } from '../../../scripts/prepare-deploy-dir.js';
 import { freePort } from '../emulators.js';
 
 export const STARTUP_TARGETS = ['baseline', 'webhook', 'app', 'apply', 'reportUsage'] as const;
@@ -214,18 +214,6 @@ async function fillCompileCache(launch: Launch): Promise<string> {
   });
   await new Promise((resolve) => child.once('exit', resolve));
   if (!existsSync(dir)) throw new Error(`${launch.args.join(' ')} left no compile cache in ${dir}`);
-  return dir;
-}
-
-/**
- * What Google's build of a function's source runs after installing it: the deploy package.json's
- * gcp-build script, which fills the compile cache (infra/scripts/prepare-deploy-dir.ts). Returns
- * the cache directory.
- */
-function runGcpBuild(functionsDir: string): string {
-  execFileSync('npm', ['run', 'gcp-build', '--silent'], { cwd: functionsDir, env: { PATH: process.env['PATH'] ?? '' }, stdio: 'pipe' });
-  const dir = path.join(functionsDir, COMPILE_CACHE_DIR);
-  if (!existsSync(dir)) throw new Error(`gcp-build left no compile cache in ${dir}`);
   return dir;
 }
 
