@@ -173,7 +173,7 @@ export function createApp(deps: AppDeps): Express {
       teams: { store, clock: deps.clock, pastDueGraceSeconds: deps.pastDueGraceSeconds },
       logger: deps.logger,
       secureCookies,
-      ...(deps.metering ? { evictKey: (hash: string) => deps.metering?.keyVerifier.evict(hash) } : {}),
+      keyVerifier: deps.metering?.keyVerifier,
     }),
   );
   if (deps.metering) api.use(usageRouter({ metering: deps.metering }), apiKeysRouter({ metering: deps.metering }));

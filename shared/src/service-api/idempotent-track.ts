@@ -144,7 +144,7 @@ async function runOnce(
         state,
         err,
       },
-      'track outcome not stored: a repeat of this idempotency key after 30 s would run again',
+      `track outcome not stored: a repeat of this idempotency key after ${STALE_PENDING_MS / 1000} s would run again`,
     );
   }
   return { ...outcome, replayed: false };

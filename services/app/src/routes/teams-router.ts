@@ -16,6 +16,7 @@ import {
   type TeamActor,
   type TeamDeps,
 } from '@billing/shared/accounts/teams.js';
+import type { ApiKeyVerifier } from '@billing/shared/api-keys/api-key-verifier.js';
 import { notFound } from '@billing/shared/errors/app-error.js';
 import { requestLogger } from '@billing/shared/http/request-logging.js';
 import type { Logger } from '@billing/shared/logging/logger.js';
@@ -38,8 +39,8 @@ export interface TeamsRouterDeps {
   teams: TeamDeps;
   logger: Logger;
   secureCookies: boolean;
-  /** Refuses a revoked API key on this instance at once (others follow their listener): the keys of a member who goes. */
-  evictKey?: (hash: string) => void;
+  /** This instance's API key verifier (with metering): the keys of a member who goes are refused here at once, elsewhere by the listener. */
+  keyVerifier?: Pick<ApiKeyVerifier, 'evict'> | undefined;
 }
 
 export function teamsRouter(deps: TeamsRouterDeps): Router {
@@ -57,7 +58,7 @@ export function teamsRouter(deps: TeamsRouterDeps): Router {
   /** Removes the member, and refuses the API keys revoked with them on this instance before answering; answers how many. */
   const removeAndEvict = async (auth: TeamActor, userId: string): Promise<number> => {
     const { revokedKeyHashes } = await removeMember(teams, auth, userId);
-    for (const hash of revokedKeyHashes) deps.evictKey?.(hash);
+    for (const hash of revokedKeyHashes) deps.keyVerifier?.evict(hash);
     return revokedKeyHashes.length;
   };
 
