@@ -31,14 +31,17 @@ export async function signedInContext(
   return { context, page };
 }
 
-const AXE_SOURCE = readFileSync(fileURLToPath(new URL('../../../../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8');
+const AXE_PATH = fileURLToPath(new URL('../../../../node_modules/axe-core/axe.min.js', import.meta.url));
+/** axe-core's source, read on the first check (a test file that only signs in never reads it). */
+let axeSource: string | undefined;
 
 /**
  * axe-core's serious and critical violations on the page as shown (id and first node each). axe is
  * evaluated in the page rather than added as a script tag, so the app's CSP does not refuse it.
  */
 export async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
+  axeSource ??= readFileSync(AXE_PATH, 'utf8');
+  await page.evaluate(axeSource);
   return page.evaluate(async () => {
     const axe = (
       window as unknown as {
