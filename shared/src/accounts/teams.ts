@@ -10,6 +10,7 @@
 // again: an invitation can never be issued past the paid seats by a race.
 import { randomBytes } from 'node:crypto';
 import { FieldValue, Timestamp, type Transaction } from '@google-cloud/firestore';
+import { runTransaction } from '../firestore/run-transaction.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import type { Store } from '../firestore/store.js';
 import type { Identity } from '../identity/identity.js';
@@ -117,7 +118,7 @@ export async function createTeam(deps: TeamDeps, identity: Identity, name: strin
   const { store } = deps;
   const accountId = newTeamId();
   const now = Timestamp.fromMillis(deps.clock.now());
-  await store.db.runTransaction(async (tx) => {
+  await runTransaction(store.db, async (tx) => {
     const mine = await tx.get(store.membershipsOfUser(identity.userId).limit(MAX_MEMBERSHIPS));
     if (mine.size >= MAX_MEMBERSHIPS) throw new AppError('conflict', `You belong to ${MAX_MEMBERSHIPS} teams already: leave one first`);
     tx.create(store.accounts.doc(accountId), {
@@ -215,7 +216,7 @@ export async function invite(deps: TeamDeps, actor: TeamActor, rawEmail: string,
     updatedAt: Timestamp.fromMillis(nowMs),
     expireAt: Timestamp.fromMillis(nowMs + (INVITATION_TTL_DAYS + INVITATION_RETENTION_DAYS) * DAY_MS),
   };
-  await store.db.runTransaction(async (tx) => {
+  await runTransaction(store.db, async (tx) => {
     const account = requireTeam(await tx.get(store.accounts.doc(actor.accountId)).then((s) => s.data()));
     const { members, invitations } = await readTeam(tx, store, actor.accountId);
     if (members.some((m) => m.email !== null && normalEmail(m.email) === email))
@@ -244,7 +245,7 @@ export async function invite(deps: TeamDeps, actor: TeamActor, rawEmail: string,
 export async function revokeInvitation(deps: TeamDeps, actor: TeamActor, invitationId: string): Promise<void> {
   requireManager(actor);
   const { store } = deps;
-  await store.db.runTransaction(async (tx) => {
+  await runTransaction(store.db, async (tx) => {
     const inv = (await tx.get(store.invitations.doc(invitationId))).data();
     if (!inv || inv.accountId !== actor.accountId) throw notFound('Invitation');
     if (inv.status !== 'pending') return; // revoking twice, or an accepted one: nothing to do
@@ -279,7 +280,7 @@ export async function acceptInvitation(
   invitationId: string,
 ): Promise<{ accountId: string; role: Role }> {
   const { store } = deps;
-  return store.db.runTransaction(async (tx) => {
+  return runTransaction(store.db, async (tx) => {
     const ref = store.invitations.doc(invitationId);
     const inv = (await tx.get(ref)).data();
     if (!inv || !sameEmail(identity, inv)) throw notFound('Invitation');
@@ -321,7 +322,7 @@ function keepsAnOwner(members: readonly MembershipDoc[], userId: string, newRole
 export async function changeRole(deps: TeamDeps, actor: TeamActor, userId: string, role: Role): Promise<MemberView> {
   requireManager(actor);
   const { store } = deps;
-  return store.db.runTransaction(async (tx) => {
+  return runTransaction(store.db, async (tx) => {
     requireTeam((await tx.get(store.accounts.doc(actor.accountId))).data());
     const { members } = await readTeam(tx, store, actor.accountId);
     const target = members.find((m) => m.userId === userId);
@@ -347,7 +348,7 @@ export async function removeMember(deps: TeamDeps, actor: TeamActor, userId: str
   const leaving = userId === actor.identity.userId;
   if (!leaving) requireManager(actor);
   const { store } = deps;
-  return store.db.runTransaction(async (tx) => {
+  return runTransaction(store.db, async (tx) => {
     requireTeam((await tx.get(store.accounts.doc(actor.accountId))).data());
     const { members } = await readTeam(tx, store, actor.accountId);
     const target = members.find((m) => m.userId === userId);
